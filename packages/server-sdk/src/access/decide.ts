@@ -1,0 +1,66 @@
+import {
+  type AccessDecision,
+  graceDeadline,
+  type Membership,
+  type PolicyRecord,
+  type Principal,
+  policyRequires,
+  type SsoIntegration,
+} from '../model.ts';
+
+/** Everything the access decision depends on, gathered by the caller. */
+export interface AccessFacts {
+  accountId: string;
+  principal: Pick<Principal, 'authMethod' | 'ssoAccountId'>;
+  membership: Membership | null;
+  sso: SsoIntegration | null;
+  policy: Pick<PolicyRecord, 'mode' | 'gracePeriodDays' | 'enforceAfterSso'>;
+  /** Whether the user has an active factor. */
+  enrolled: boolean;
+  /** When this session last verified a factor, if it did. */
+  verifiedAt: Date | null;
+  /** When the user's grace period for this account began (`null`: not yet, it begins now). */
+  graceStartedAt: Date | null;
+  now: Date;
+  /** Seconds a verification lasts. */
+  sessionMaxAge: number;
+}
+
+/** Whether the SSO sign-in of this session counts for this account. */
+export function isSsoDelegated(facts: Pick<AccessFacts, 'accountId' | 'principal' | 'sso' | 'policy'>): boolean {
+  const { principal, sso, policy, accountId } = facts;
+  if (!sso || principal.authMethod !== 'sso' || policy.enforceAfterSso) return false;
+  return principal.ssoAccountId === undefined || principal.ssoAccountId === accountId;
+}
+
+export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {
+  if (!verifiedAt) return false;
+  const age = now.getTime() - verifiedAt.getTime();
+  return age >= 0 ? age <= maxAgeSeconds * 1000 : false;
+}
+
+/**
+ * The access decision: may this principal enter this account now?
+ * A pure function of its facts, applied in the order of the design:
+ * membership → SSO delegation → an enrolled user's verification → the policy's
+ * requirement and its grace period → not required.
+ *
+ * @example
+ * decideAccess({ ...facts, membership: null }) // { allow: false, reason: 'not_member' }
+ */
+export function decideAccess(facts: AccessFacts): AccessDecision {
+  if (!facts.membership) return { allow: false, reason: 'not_member' };
+  if (isSsoDelegated(facts)) return { allow: true, reason: 'sso_delegated' };
+  if (facts.enrolled) {
+    return isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge)
+      ? { allow: true, reason: 'verified' }
+      : { allow: false, reason: 'challenge_required' };
+  }
+  if (policyRequires(facts.policy.mode, facts.membership.role)) {
+    const deadline = graceDeadline(facts.graceStartedAt ?? facts.now, facts.policy.gracePeriodDays);
+    return facts.now < deadline
+      ? { allow: true, reason: 'grace_period', deadline }
+      : { allow: false, reason: 'enrollment_required', deadline };
+  }
+  return { allow: true, reason: 'not_required' };
+}

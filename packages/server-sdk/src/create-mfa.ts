@@ -1,0 +1,85 @@
+import type { Hono, MiddlewareHandler } from 'hono';
+import { createGuard, type GuardOptions } from './guard.ts';
+import { createApp } from './http/app.ts';
+import type { AccessDecision, Principal } from './model.ts';
+import type { MfaOptions } from './options.ts';
+import { MfaService } from './service.ts';
+import { MfaConfigError } from './crypto/secret-box.ts';
+
+export interface Mfa {
+  /** The HTTP API as a Hono app: `hostApp.route('/mfa', mfa.app)`. */
+  app: Hono;
+  /** Middleware that lets a request into an account only when the access decision allows it. */
+  guard: (options?: GuardOptions) => MiddlewareHandler;
+  /** The access decision, for hosts that are not Hono apps. Never throws: a failure is `unavailable`. */
+  evaluate: (input: { principal: Principal; accountId: string }) => Promise<AccessDecision>;
+  /** Removes a user's MFA for the host's support staff; the user gets no new grace period. */
+  resetUser: (userId: string) => Promise<void>;
+  /** Resolves once the store is ready (migrations applied); requests wait for it anyway. */
+  ready: () => Promise<void>;
+  /** Closes the store. */
+  close: () => Promise<void>;
+}
+
+const requiredHooks = ['authenticate', 'getMembership', 'listMemberships', 'listMembers'] as const;
+
+function validate(options: MfaOptions): void {
+  if (!options || typeof options !== 'object') throw new MfaConfigError('createMfa: options are required.');
+  if (!options.store || typeof options.store.getPolicy !== 'function') {
+    throw new MfaConfigError('createMfa: `store` is required (sqliteStore(), postgresStore() or memoryStore()).');
+  }
+  if (typeof options.issuer !== 'string' || options.issuer.trim() === '') {
+    throw new MfaConfigError('createMfa: `issuer` is required: the name authenticator apps show.');
+  }
+  for (const hook of requiredHooks) {
+    if (typeof options[hook] !== 'function') throw new MfaConfigError(`createMfa: \`${hook}\` must be a function.`);
+  }
+  for (const [name, value, min, max] of [
+    ['sessionMaxAge', options.sessionMaxAge, 60, 366 * 86_400],
+    ['policyCacheTtl', options.policyCacheTtl, 0, 3600],
+    ['timeoutMs', options.timeoutMs, 1, 600_000],
+  ] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= min && value <= max)) {
+      throw new MfaConfigError(`createMfa: \`${name}\` must be a number from ${min} to ${max}.`);
+    }
+  }
+  for (const origin of options.allowedOrigins ?? []) {
+    if (typeof origin !== 'string' || new URL(origin).origin !== origin) {
+      throw new MfaConfigError(`createMfa: allowed origin ${JSON.stringify(origin)} is not an origin like https://portal.example.`);
+    }
+  }
+}
+
+/**
+ * Creates mfakit for a host: the HTTP API, the guard and the access decision,
+ * all on one store. Options are checked here, so a misconfiguration fails at
+ * start-up rather than on a request.
+ *
+ * @example
+ * const mfa = createMfa({
+ *   store: sqliteStore({ filename: 'data/mfa.db' }),
+ *   secret: process.env.MFA_SECRET!,
+ *   issuer: 'Acme Portal',
+ *   authenticate: async (c) => sessionOf(c),
+ *   getMembership: (userId, accountId) => db.membership(userId, accountId),
+ *   listMemberships: (userId) => db.memberships(userId),
+ *   listMembers: (accountId) => db.members(accountId),
+ * });
+ * hostApp.route('/mfa', mfa.app);
+ * hostApp.use('/accounts/:accountId/*', mfa.guard());
+ */
+export function createMfa(options: MfaOptions): Mfa {
+  validate(options);
+  const service = new MfaService(options);
+  const app = createApp(service, new Set(options.allowedOrigins ?? []));
+  return {
+    app,
+    guard: (guardOptions) => createGuard(service, guardOptions),
+    evaluate: ({ principal, accountId }) => service.evaluate(principal, accountId),
+    resetUser: async (userId) => {
+      await service.resetUser(userId, null, null);
+    },
+    ready: () => service.store.migrate(),
+    close: () => service.store.close(),
+  };
+}

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import type { Membership } from '../model.ts';
+import type { MfaService } from '../service.ts';
+import { MfaError } from './errors.ts';
+import { errorResponse } from './errors-response.ts';
+import { openApiDocument } from './openapi.ts';
+import { checkOrigin, isStateChanging, readJsonBody } from './request.ts';
+import type { RouteDef } from './route.ts';
+import { routes } from './routes.ts';
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw MfaError.of(
+    'invalid_request',
+    { details: result.error.issues.map((i) => ({ in: where, path: i.path, code: i.code, message: i.message })) },
+    `The request ${where} is not valid: ${result.error.issues[0]?.message ?? 'unexpected value'}.`,
+  );
+}
+
+/**
+ * The HTTP API as a plain Hono app. Every route goes through the same checks,
+ * answered by the first that fails: Origin → Content-Type → size and JSON →
+ * authentication → schema → membership → role → step-up → the route's own.
+ */
+export function createApp(service: MfaService, allowedOrigins: ReadonlySet<string>): Hono {
+  const app = new Hono();
+
+  const handle = (route: RouteDef) => async (c: import('hono').Context) => {
+    if (isStateChanging(c.req.method)) checkOrigin(c, allowedOrigins);
+    const rawBody = isStateChanging(c.req.method) ? await readJsonBody(c) : undefined;
+    const principal = await service.io(() => service.options.authenticate(c));
+    if (!principal) throw MfaError.of('unauthenticated');
+    const params = parse(route.params, c.req.param(), 'path');
+    const query = parse(route.query, c.req.query(), 'query');
+    const body = route.body ? parse(route.body, rawBody, 'body') : parse(z.undefined(), rawBody, 'body');
+    let membership: Membership | null = null;
+    if (route.access === 'member' || route.access === 'admin') {
+      const accountId = (params as { accountId: string }).accountId;
+      membership = await service.membership(principal.userId, accountId);
+      if (!membership) throw MfaError.of('not_member');
+      if (route.access === 'admin' && membership.role !== 'admin') throw MfaError.of('not_admin');
+    }
+    const stepUp = route.stepUp?.(body) ?? 'none';
+    if (stepUp !== 'none') await service.requireStepUp(principal, stepUp === 'require_factor');
+    const result = await route.run({ c, service, principal, membership, params, query, body });
+    c.header('cache-control', 'no-store');
+    return c.json(result as object, (route.status ?? 200) as ContentfulStatusCode);
+  };
+
+  for (const route of routes) app.on(route.method, route.path, handle(route));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  app.notFound(() => errorResponse(MfaError.of('not_found')));
+  app.onError((error) => errorResponse(error));
+  return app;
+}

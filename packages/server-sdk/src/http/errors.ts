@@ -1,0 +1,76 @@
+/**
+ * The one registry of error codes. Every error the HTTP API answers with is
+ * listed here with its status and a default message; handlers throw
+ * `MfaError.of(code)` and the app's error handler renders
+ * `{ error: { code, message, ...extra } }`. Clients compare codes, never messages.
+ */
+export const errorCodes = {
+  invalid_request: { status: 400, message: 'The request is malformed.' },
+  invalid_code: { status: 400, message: 'The code is not valid.' },
+  unauthenticated: { status: 401, message: 'Sign in first.' },
+  step_up_required: { status: 401, message: 'Verify with your authenticator app first.' },
+  not_admin: { status: 403, message: 'Only an administrator of this account can do this.' },
+  forbidden_origin: { status: 403, message: 'Requests from this origin are not allowed.' },
+  enrollment_required: { status: 403, message: 'Set up multi-factor authentication to access this account.' },
+  challenge_required: { status: 403, message: 'Verify with your authenticator app to access this account.' },
+  not_member: { status: 404, message: 'You are not a member of this account.' },
+  not_found: { status: 404, message: 'No such endpoint.' },
+  version_conflict: { status: 409, message: 'The policy was changed by someone else. Review it and try again.' },
+  mfa_required_by_policy: { status: 409, message: 'An account you belong to requires multi-factor authentication.' },
+  not_enrolled: { status: 409, message: 'Multi-factor authentication is not set up.' },
+  shared_member: {
+    status: 409,
+    message: 'This user belongs to other accounts too; their MFA can be reset only by the portal support staff.',
+  },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
+  too_many_attempts: { status: 429, message: 'Too many failed attempts. Wait before trying again.' },
+  unavailable: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Extra fields some errors carry inside `error`. */
+export interface ErrorExtra {
+  attemptsLeft?: number;
+  retryAfterSeconds?: number;
+  recoveryCodeRequired?: boolean;
+  /** For `enrollment_required`: when the grace period ended. */
+  deadline?: string;
+  accounts?: { accountId: string; accountName: string }[];
+  details?: unknown;
+}
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string } & ErrorExtra;
+}
+
+export class MfaError extends Error {
+  readonly code: ErrorCode;
+  readonly status: (typeof errorCodes)[ErrorCode]['status'];
+  readonly extra: ErrorExtra;
+
+  constructor(code: ErrorCode, message?: string, extra: ErrorExtra = {}) {
+    super(message ?? errorCodes[code].message);
+    this.name = 'MfaError';
+    this.code = code;
+    this.status = errorCodes[code].status;
+    this.extra = extra;
+  }
+
+  static of(code: ErrorCode, extra: ErrorExtra = {}, message?: string): MfaError {
+    return new MfaError(code, message, extra);
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...this.extra } };
+  }
+
+  /** Headers that go with the answer (`Retry-After` for a 429). */
+  headers(): Record<string, string> {
+    return this.status === 429 && this.extra.retryAfterSeconds !== undefined
+      ? { 'Retry-After': String(this.extra.retryAfterSeconds) }
+      : {};
+  }
+}

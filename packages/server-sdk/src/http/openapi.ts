@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { type ErrorCode, errorCodes } from './errors.ts';
+import type { RouteDef } from './route.ts';
+import { routes } from './routes.ts';
+
+const common: Record<RouteDef['access'], ErrorCode[]> = {
+  public: [],
+  user: ['unauthenticated', 'invalid_request', 'unavailable'],
+  member: ['unauthenticated', 'invalid_request', 'not_member', 'unavailable'],
+  admin: ['unauthenticated', 'invalid_request', 'not_member', 'not_admin', 'unavailable'],
+};
+const stateChanging: ErrorCode[] = ['forbidden_origin', 'unsupported_media_type', 'payload_too_large'];
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input') {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+}
+
+let cached: object | undefined;
+
+/** The OpenAPI 3.1 document of the HTTP API, generated from the route table and its zod schemas. */
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    const codes = new Set<ErrorCode>([
+      ...common[route.access],
+      ...(route.method === 'GET' ? [] : stateChanging),
+      ...route.errors,
+    ]);
+    const byStatus = new Map<number, ErrorCode[]>();
+    for (const code of codes) {
+      const { status } = errorCodes[code];
+      byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    }
+    const responses: Record<string, unknown> = { [String(route.status ?? 200)]: { description: 'Success' } };
+    for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+      responses[String(status)] = {
+        description: list.join(', '),
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+    const params = jsonSchema(route.params) as { properties?: Record<string, unknown> };
+    const query = jsonSchema(route.query) as { properties?: Record<string, unknown> };
+    const parameters = [
+      ...Object.entries(params.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
+      ...Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+    ];
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      summary: route.summary,
+      operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[/-](\w)/g, (_, ch: string) => ch.toUpperCase())}`,
+      ...(route.access === 'public' ? { security: [] } : {}),
+      parameters,
+      ...(route.body
+        ? { requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(route.body) } } } }
+        : {}),
+      responses,
+    };
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: { title: 'mfakit', version: '0.1.0', description: 'Account MFA policy, enrollment and verification.' },
+    paths: {
+      ...paths,
+      '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: Object.keys(errorCodes) },
+                message: { type: 'string' },
+                attemptsLeft: { type: 'integer' },
+                retryAfterSeconds: { type: 'integer' },
+                recoveryCodeRequired: { type: 'boolean' },
+                accounts: { type: 'array', items: { type: 'object' } },
+                details: {},
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,70 @@
+import type { Context } from 'hono';
+import { MfaError } from './errors.ts';
+
+/** The largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isStateChanging(method: string): boolean {
+  return !SAFE_METHODS.has(method.toUpperCase());
+}
+
+/** A state-changing request whose `Origin` is present must be the request's own or an allowed one. */
+export function checkOrigin(c: Context, allowed: ReadonlySet<string>): void {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return;
+  if (origin !== 'null' && (origin === new URL(c.req.url).origin || allowed.has(origin))) return;
+  throw MfaError.of('forbidden_origin');
+}
+
+async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw MfaError.of('payload_too_large');
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Reads a JSON body: `undefined` when there is none; 415 unless it is
+ * `application/json`; 413 past `MAX_BODY_BYTES`; 400 when it is not JSON.
+ */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const raw = c.req.raw;
+  const declared = c.req.header('content-length');
+  if (!raw.body || declared === '0') return undefined;
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const isJson = type === 'application/json';
+  if (declared !== undefined && !isJson) throw MfaError.of('unsupported_media_type');
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw MfaError.of('payload_too_large');
+  const bytes = await readLimited(raw.body, MAX_BODY_BYTES);
+  if (bytes.byteLength === 0) return undefined;
+  if (!isJson) throw MfaError.of('unsupported_media_type');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw MfaError.of('invalid_request', {}, 'The body is not UTF-8.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw MfaError.of('invalid_request', {}, 'The body is not valid JSON.');
+  }
+}

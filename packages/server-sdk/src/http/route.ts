@@ -1,0 +1,46 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { Membership, Principal } from '../model.ts';
+import type { MfaService } from '../service.ts';
+import type { ErrorCode } from './errors.ts';
+
+/** Who may call a route: anyone, any signed-in user, a member or an administrator of `:accountId`. */
+export type RouteAccess = 'public' | 'user' | 'member' | 'admin';
+
+/** Whether a route needs a recent verification: only of users with MFA, or of every caller. */
+export type StepUp = 'none' | 'if_enrolled' | 'require_factor';
+
+export interface RouteInput<P, Q, B> {
+  c: Context;
+  service: MfaService;
+  principal: Principal;
+  membership: Membership | null;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+/**
+ * One endpoint of the HTTP API: its schemas, who may call it, whether it needs
+ * a step-up, the errors it can answer (for the OpenAPI document) and its handler.
+ * The app runs every route through the same checks, in the design's order.
+ */
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  summary: string;
+  access: RouteAccess;
+  params: z.ZodType<P>;
+  query: z.ZodType<Q>;
+  /** `undefined`: the route takes no body. */
+  body?: z.ZodType<B>;
+  stepUp?: (body: B) => StepUp;
+  /** Error codes beyond the ones every route of its access level can answer. */
+  errors: readonly ErrorCode[];
+  status?: 200 | 201;
+  run: (input: RouteInput<P, Q, B>) => Promise<unknown>;
+}
+
+export function defineRoute<P, Q, B>(route: RouteDef<P, Q, B>): RouteDef {
+  return route as unknown as RouteDef;
+}

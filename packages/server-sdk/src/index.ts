@@ -1,0 +1,38 @@
+export { decideAccess, type AccessFacts } from './access/decide.ts';
+export { createMfa, type Mfa } from './create-mfa.ts';
+export { MfaConfigError } from './crypto/secret-box.ts';
+export type { GuardOptions } from './guard.ts';
+export { type ErrorBody, type ErrorCode, errorCodes, MfaError } from './http/errors.ts';
+export type {
+  AccessResponse,
+  AuditEventResponse,
+  AuditResponse,
+  ChallengeResponse,
+  MemberResponse,
+  MembersResponse,
+  MeResponse,
+  PolicyResponse,
+  RecoveryCodesResponse,
+  RequiredByEntry,
+  TotpSetupResponse,
+} from './http/types.ts';
+export {
+  type AccessDecision,
+  type AccessReason,
+  type AuditEvent,
+  type AuditEventType,
+  auditEventTypes,
+  type Membership,
+  type MemberListing,
+  type MembershipListing,
+  type PolicyMode,
+  type PolicyRecord,
+  policyModes,
+  type Principal,
+  type Role,
+  type SsoIntegration,
+} from './model.ts';
+export type { MfaOptions } from './options.ts';
+export { memoryStore } from './store/memory.ts';
+export { type SqliteStoreOptions, sqliteStore } from './store/sql/sqlite.ts';
+export type { AttemptGrant, AuditQuery, LockSchedule, MfaStore } from './store/store.ts';

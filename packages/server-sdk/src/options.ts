@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import type {
+  AuditEvent,
+  Membership,
+  MemberListing,
+  MembershipListing,
+  Principal,
+  SsoIntegration,
+} from './model.ts';
+import type { MfaStore } from './store/store.ts';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** What the host gives `createMfa`. Only `store`, `secret`, `issuer` and the membership hooks are required. */
+export interface MfaOptions {
+  /** Where state lives: `sqliteStore()`, `postgresStore()` or `memoryStore()`. */
+  store: MfaStore;
+  /** At least 32 bytes; derives the encryption and hashing keys. A list rotates keys: newest first. */
+  secret: string | readonly string[];
+  /** The name authenticator apps show beside the code. */
+  issuer: string;
+  /** Who is signed in on this request, or `null`. */
+  authenticate: (c: Context) => MaybePromise<Principal | null>;
+  /** The user's role in the account, or `null` when not a member. */
+  getMembership: (userId: string, accountId: string) => MaybePromise<Membership | null>;
+  /** Every account the user belongs to. */
+  listMemberships: (userId: string) => MaybePromise<MembershipListing[]>;
+  /** Every member of the account. */
+  listMembers: (accountId: string) => MaybePromise<MemberListing[]>;
+  /** The account's Single Sign-On integration, or `null` (the default). */
+  getSso?: (accountId: string) => MaybePromise<SsoIntegration | null>;
+  /** Called with each audit event after it is stored; a throw here is reported, not propagated. */
+  onEvent?: (event: AuditEvent) => MaybePromise<void>;
+  /** The clock (tests inject one). */
+  now?: () => Date;
+  /** Seconds a verification lasts, default 12 hours. */
+  sessionMaxAge?: number;
+  /** Seconds another instance may serve an old policy, default 5. */
+  policyCacheTtl?: number;
+  /** Origins allowed to call state-changing endpoints besides the request's own. */
+  allowedOrigins?: readonly string[];
+  /** Milliseconds a store call or hook may take before the request is answered 503, default 5000. */
+  timeoutMs?: number;
+}

@@ -1,0 +1,183 @@
+import type {
+  AttemptState,
+  AuditEvent,
+  AuditEventInput,
+  PendingTotpRecord,
+  PolicyRecord,
+  SessionRecord,
+  TotpFactorRecord,
+} from '../model.ts';
+import { type AttemptGrant, type AuditQuery, type LockSchedule, lockDurationMs, type MfaStore } from './store.ts';
+
+interface RecoveryCode {
+  hash: string;
+  usedAt: Date | null;
+}
+
+/**
+ * A store in this process's memory: for tests and single-process evaluation.
+ * Its state is lost on restart. Each method runs to completion without an
+ * `await` in between, which is what makes its read-modify-writes atomic.
+ *
+ * @example
+ * const mfa = createMfa({ store: memoryStore(), ... });
+ */
+export function memoryStore(): MfaStore {
+  const policies = new Map<string, PolicyRecord>();
+  const factors = new Map<string, TotpFactorRecord>();
+  const pending = new Map<string, PendingTotpRecord>();
+  const recoveryCodes = new Map<string, RecoveryCode[]>();
+  const attempts = new Map<string, AttemptState>();
+  const sessions = new Map<string, SessionRecord>();
+  const grace = new Map<string, Date>();
+  const audit: AuditEvent[] = [];
+  const graceKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
+
+  return {
+    async migrate() {},
+    async close() {},
+
+    async getPolicy(accountId) {
+      const policy = policies.get(accountId);
+      return policy ? { ...policy } : null;
+    },
+    async putPolicy(policy, expectedVersion) {
+      const current = policies.get(policy.accountId)?.version ?? 0;
+      if (current !== expectedVersion) return false;
+      policies.set(policy.accountId, { ...policy });
+      return true;
+    },
+
+    async getFactor(userId) {
+      const factor = factors.get(userId);
+      return factor ? { ...factor } : null;
+    },
+    async getFactors(userIds) {
+      return userIds.flatMap((id) => {
+        const factor = factors.get(id);
+        return factor ? [{ ...factor }] : [];
+      });
+    },
+    async updateFactorSecret(userId, secret) {
+      const factor = factors.get(userId);
+      if (factor) factor.secret = secret;
+    },
+
+    async putPendingTotp(record) {
+      pending.set(record.userId, { ...record });
+    },
+    async getPendingTotp(userId) {
+      const record = pending.get(userId);
+      return record ? { ...record } : null;
+    },
+    async activateTotp(factor, pendingSecret, hashes) {
+      if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
+      pending.delete(factor.userId);
+      factors.set(factor.userId, { ...factor });
+      recoveryCodes.set(
+        factor.userId,
+        hashes.map((hash) => ({ hash, usedAt: null })),
+      );
+      return true;
+    },
+    async deleteFactor(userId) {
+      const existed = factors.delete(userId);
+      pending.delete(userId);
+      recoveryCodes.delete(userId);
+      for (const [id, session] of sessions) if (session.userId === userId) sessions.delete(id);
+      return existed;
+    },
+    async consumeTimeStep(userId, step) {
+      const factor = factors.get(userId);
+      if (!factor || (factor.lastUsedStep !== null && factor.lastUsedStep >= step)) return false;
+      factor.lastUsedStep = step;
+      return true;
+    },
+
+    async replaceRecoveryCodes(userId, hashes) {
+      recoveryCodes.set(
+        userId,
+        hashes.map((hash) => ({ hash, usedAt: null })),
+      );
+    },
+    async consumeRecoveryCode(userId, hashes, at) {
+      const code = recoveryCodes.get(userId)?.find((c) => c.usedAt === null && hashes.includes(c.hash));
+      if (!code) return false;
+      code.usedAt = at;
+      return true;
+    },
+    async countRecoveryCodes(userId) {
+      return recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
+    },
+
+    async beginAttempt(userId, now, schedule: LockSchedule): Promise<AttemptGrant> {
+      const state = attempts.get(userId) ?? { failures: 0, lockedUntil: null };
+      if (state.lockedUntil && state.lockedUntil > now) return { allowed: false, lockedUntil: state.lockedUntil };
+      const failures = state.failures + 1;
+      const lockMs = lockDurationMs(failures, schedule);
+      attempts.set(userId, { failures, lockedUntil: lockMs ? new Date(now.getTime() + lockMs) : null });
+      return { allowed: true, failures };
+    },
+    async getAttempts(userId) {
+      const state = attempts.get(userId);
+      return state ? { ...state } : { failures: 0, lockedUntil: null };
+    },
+    async clearAttempts(userId) {
+      attempts.delete(userId);
+    },
+
+    async markSessionVerified(session) {
+      sessions.set(session.sessionId, { ...session });
+    },
+    async getSession(sessionId) {
+      const session = sessions.get(sessionId);
+      return session ? { ...session } : null;
+    },
+    async endSessions(userId) {
+      for (const [id, session] of sessions) if (session.userId === userId) sessions.delete(id);
+    },
+
+    async startGrace(accountId, userId, at) {
+      const key = graceKey(accountId, userId);
+      const existing = grace.get(key);
+      if (existing) return existing;
+      grace.set(key, at);
+      return at;
+    },
+    async getGraceStarts(accountId, userIds) {
+      const starts = new Map<string, Date>();
+      for (const userId of userIds) {
+        const start = grace.get(graceKey(accountId, userId));
+        if (start) starts.set(userId, start);
+      }
+      return starts;
+    },
+    async forfeitGrace(userId, accountIds, at) {
+      for (const accountId of accountIds) {
+        const key = graceKey(accountId, userId);
+        const existing = grace.get(key);
+        if (!existing || existing > at) grace.set(key, at);
+      }
+    },
+
+    async appendAudit(input: AuditEventInput) {
+      const event: AuditEvent = { ...input, id: String(audit.length + 1) };
+      audit.push(event);
+      return { ...event };
+    },
+    async listAudit({ accountId, userIds, beforeId, limit }: AuditQuery) {
+      const users = new Set(userIds);
+      const before = beforeId === undefined ? Number.POSITIVE_INFINITY : Number(beforeId);
+      const result: AuditEvent[] = [];
+      for (let i = audit.length - 1; i >= 0 && result.length < limit; i--) {
+        const event = audit[i] as AuditEvent;
+        if (Number(event.id) >= before) continue;
+        const belongs =
+          event.accountId === accountId ||
+          (event.accountId === null && event.userId !== null && users.has(event.userId));
+        if (belongs) result.push({ ...event });
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,360 @@
+import { type Kysely, sql } from 'kysely';
+import type { PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
+import type { AttemptGrant, MfaStore } from '../store.ts';
+import { migrateToLatest, type SqlFlavour } from './migrations.ts';
+import type { Database } from './schema.ts';
+
+const toMs = (date: Date) => date.getTime();
+const toDate = (value: number | string) => new Date(Number(value));
+const toDateOrNull = (value: number | string | null) => (value === null ? null : toDate(value));
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+const parse = (value: string | null): unknown => (value === null ? null : JSON.parse(value));
+
+function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
+  return {
+    userId: row.user_id,
+    secret: row.secret,
+    lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+/**
+ * The store on a Kysely database: one implementation for SQLite and PostgreSQL.
+ * Atomicity comes from single conditional statements (`UPDATE … WHERE`,
+ * `INSERT … ON CONFLICT`) and transactions, never from a read followed by a write
+ * in JavaScript, so it holds across processes that share the database.
+ */
+export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () => Promise<void>): MfaStore {
+  let migrated: Promise<void> | undefined;
+  const ready = () => {
+    migrated ??= migrateToLatest(db as unknown as Kysely<unknown>, flavour).catch((error: unknown) => {
+      migrated = undefined;
+      throw error;
+    });
+    return migrated;
+  };
+  const q = async () => {
+    await ready();
+    return db;
+  };
+
+  return {
+    migrate: ready,
+    close: onClose,
+
+    async getPolicy(accountId) {
+      const row = await (await q())
+        .selectFrom('mfa_policies')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        accountId: row.account_id,
+        mode: row.mode as PolicyMode,
+        gracePeriodDays: Number(row.grace_period_days),
+        enforceAfterSso: Boolean(Number(row.enforce_after_sso)),
+        version: Number(row.version),
+        updatedAt: toDateOrNull(row.updated_at),
+        updatedBy: row.updated_by,
+      } satisfies PolicyRecord;
+    },
+    async putPolicy(policy, expectedVersion) {
+      const values = {
+        mode: policy.mode,
+        grace_period_days: policy.gracePeriodDays,
+        enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
+        version: policy.version,
+        updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
+        updated_by: policy.updatedBy,
+      };
+      const db = await q();
+      if (expectedVersion === 0) {
+        const result = await db
+          .insertInto('mfa_policies')
+          .values({ account_id: policy.accountId, ...values })
+          .onConflict((oc) => oc.column('account_id').doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+      }
+      const result = await db
+        .updateTable('mfa_policies')
+        .set(values)
+        .where('account_id', '=', policy.accountId)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async getFactor(userId) {
+      const row = await (await q())
+        .selectFrom('mfa_totp_factors')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row ? factorFromRow(row) : null;
+    },
+    async getFactors(userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await (await q())
+        .selectFrom('mfa_totp_factors')
+        .selectAll()
+        .where('user_id', 'in', [...userIds])
+        .execute();
+      return rows.map(factorFromRow);
+    },
+    async updateFactorSecret(userId, secret) {
+      await (await q()).updateTable('mfa_totp_factors').set({ secret }).where('user_id', '=', userId).execute();
+    },
+
+    async putPendingTotp(pending) {
+      const row = { user_id: pending.userId, secret: pending.secret, expires_at: toMs(pending.expiresAt) };
+      await (await q())
+        .insertInto('mfa_pending_totp')
+        .values(row)
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret: row.secret, expires_at: row.expires_at }))
+        .execute();
+    },
+    async getPendingTotp(userId) {
+      const row = await (await q())
+        .selectFrom('mfa_pending_totp')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row ? { userId: row.user_id, secret: row.secret, expiresAt: toDate(row.expires_at) } : null;
+    },
+    async activateTotp(factor, pendingSecret, hashes) {
+      return (await q()).transaction().execute(async (trx) => {
+        const taken = await trx
+          .deleteFrom('mfa_pending_totp')
+          .where('user_id', '=', factor.userId)
+          .where('secret', '=', pendingSecret)
+          .executeTakeFirst();
+        if (Number(taken.numDeletedRows) !== 1) return false;
+        await trx.deleteFrom('mfa_totp_factors').where('user_id', '=', factor.userId).execute();
+        await trx
+          .insertInto('mfa_totp_factors')
+          .values({
+            user_id: factor.userId,
+            secret: factor.secret,
+            last_used_step: factor.lastUsedStep,
+            created_at: toMs(factor.createdAt),
+          })
+          .execute();
+        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', factor.userId).execute();
+        if (hashes.length > 0) {
+          await trx
+            .insertInto('mfa_recovery_codes')
+            .values(hashes.map((code_hash) => ({ user_id: factor.userId, code_hash, used_at: null })))
+            .execute();
+        }
+        return true;
+      });
+    },
+    async deleteFactor(userId) {
+      return (await q()).transaction().execute(async (trx) => {
+        const removed = await trx.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).executeTakeFirst();
+        await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();
+        return Number(removed.numDeletedRows) === 1;
+      });
+    },
+    async consumeTimeStep(userId, step) {
+      const result = await (await q())
+        .updateTable('mfa_totp_factors')
+        .set({ last_used_step: step })
+        .where('user_id', '=', userId)
+        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async replaceRecoveryCodes(userId, hashes) {
+      await (await q()).transaction().execute(async (trx) => {
+        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+        if (hashes.length > 0) {
+          await trx
+            .insertInto('mfa_recovery_codes')
+            .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
+            .execute();
+        }
+      });
+    },
+    async consumeRecoveryCode(userId, hashes, at) {
+      if (hashes.length === 0) return false;
+      const result = await (await q())
+        .updateTable('mfa_recovery_codes')
+        .set({ used_at: toMs(at) })
+        .where('user_id', '=', userId)
+        .where('code_hash', 'in', [...hashes])
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) >= 1;
+    },
+    async countRecoveryCodes(userId) {
+      const row = await (await q())
+        .selectFrom('mfa_recovery_codes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async beginAttempt(userId, now, schedule): Promise<AttemptGrant> {
+      const db = await q();
+      const nowMs = toMs(now);
+      // The doubling reaches the cap after `capStep` locks; below it base·2^k < cap.
+      const capStep = Math.max(0, Math.ceil(Math.log2(schedule.capMs / schedule.baseMs)));
+      await db
+        .insertInto('mfa_attempts')
+        .values({ user_id: userId, failures: 0, locked_until: null })
+        .onConflict((oc) => oc.column('user_id').doNothing())
+        .execute();
+      const next = sql<number>`failures + 1`;
+      const k = sql<number>`(failures + 1 - ${schedule.threshold})`;
+      const row = await db
+        .updateTable('mfa_attempts')
+        .set({
+          failures: next,
+          locked_until: sql<number | null>`case
+            when ${k} < 0 then null
+            when ${k} >= ${capStep} then cast(${nowMs + schedule.capMs} as bigint)
+            else cast(${nowMs} as bigint) + cast(${schedule.baseMs} as bigint) * (1 << ${k})
+          end`,
+        })
+        .where('user_id', '=', userId)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowMs)]))
+        .returning('failures')
+        .executeTakeFirst();
+      if (row) return { allowed: true, failures: Number(row.failures) };
+      const locked = await db
+        .selectFrom('mfa_attempts')
+        .select('locked_until')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      const until = locked?.locked_until == null ? nowMs + 1000 : Number(locked.locked_until);
+      return { allowed: false, lockedUntil: new Date(Math.max(until, nowMs + 1000)) };
+    },
+    async getAttempts(userId) {
+      const row = await (await q())
+        .selectFrom('mfa_attempts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row
+        ? { failures: Number(row.failures), lockedUntil: toDateOrNull(row.locked_until) }
+        : { failures: 0, lockedUntil: null };
+    },
+    async clearAttempts(userId) {
+      await (await q()).deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
+    },
+
+    async markSessionVerified(session) {
+      const row = { session_id: session.sessionId, user_id: session.userId, verified_at: toMs(session.verifiedAt) };
+      await (await q())
+        .insertInto('mfa_sessions')
+        .values(row)
+        .onConflict((oc) => oc.column('session_id').doUpdateSet({ user_id: row.user_id, verified_at: row.verified_at }))
+        .execute();
+    },
+    async getSession(sessionId) {
+      const row = await (await q())
+        .selectFrom('mfa_sessions')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst();
+      return row ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) } : null;
+    },
+    async endSessions(userId) {
+      await (await q()).deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();
+    },
+
+    async startGrace(accountId, userId, at) {
+      const db = await q();
+      await db
+        .insertInto('mfa_grace')
+        .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
+        .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('mfa_grace')
+        .select('started_at')
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      return toDate(row.started_at);
+    },
+    async getGraceStarts(accountId, userIds) {
+      const starts = new Map<string, Date>();
+      if (userIds.length === 0) return starts;
+      const rows = await (await q())
+        .selectFrom('mfa_grace')
+        .select(['user_id', 'started_at'])
+        .where('account_id', '=', accountId)
+        .where('user_id', 'in', [...userIds])
+        .execute();
+      for (const row of rows) starts.set(row.user_id, toDate(row.started_at));
+      return starts;
+    },
+    async forfeitGrace(userId, accountIds, at) {
+      const db = await q();
+      for (const accountId of accountIds) {
+        await db
+          .insertInto('mfa_grace')
+          .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
+          .onConflict((oc) =>
+            oc
+              .columns(['account_id', 'user_id'])
+              .doUpdateSet({ started_at: toMs(at) })
+              .where('mfa_grace.started_at', '>', toMs(at)),
+          )
+          .execute();
+      }
+    },
+
+    async appendAudit(event) {
+      const row = await (await q())
+        .insertInto('mfa_audit')
+        .values({
+          type: event.type,
+          actor_id: event.actorId,
+          user_id: event.userId,
+          account_id: event.accountId,
+          before: json(event.before),
+          after: json(event.after),
+          at: toMs(event.at),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { ...event, id: String(row.id) };
+    },
+    async listAudit({ accountId, userIds, beforeId, limit }) {
+      let query = (await q())
+        .selectFrom('mfa_audit')
+        .selectAll()
+        .where((eb) =>
+          userIds.length === 0
+            ? eb('account_id', '=', accountId)
+            : eb.or([
+                eb('account_id', '=', accountId),
+                eb.and([eb('account_id', 'is', null), eb('user_id', 'in', [...userIds])]),
+              ]),
+        );
+      if (beforeId !== undefined) query = query.where('id', '<', Number(beforeId));
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+      return rows.map((row) => ({
+        id: String(row.id),
+        type: row.type as never,
+        actorId: row.actor_id,
+        userId: row.user_id,
+        accountId: row.account_id,
+        before: parse(row.before),
+        after: parse(row.after),
+        at: toDate(row.at),
+      }));
+    },
+  };
+}

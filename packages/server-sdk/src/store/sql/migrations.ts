@@ -1,0 +1,90 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+
+export type SqlFlavour = 'sqlite' | 'postgres';
+
+function migrations(flavour: SqlFlavour): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('mfa_policies')
+          .addColumn('account_id', 'text', (c) => c.primaryKey())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('grace_period_days', 'integer', (c) => c.notNull())
+          .addColumn('enforce_after_sso', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint')
+          .addColumn('updated_by', 'text')
+          .execute();
+        await db.schema
+          .createTable('mfa_totp_factors')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('last_used_step', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('mfa_pending_totp')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('mfa_recovery_codes')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .addPrimaryKeyConstraint('mfa_recovery_codes_pk', ['user_id', 'code_hash'])
+          .execute();
+        await db.schema
+          .createTable('mfa_attempts')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('locked_until', 'bigint')
+          .execute();
+        await db.schema
+          .createTable('mfa_sessions')
+          .addColumn('session_id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('verified_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('mfa_sessions_user').on('mfa_sessions').column('user_id').execute();
+        await db.schema
+          .createTable('mfa_grace')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('mfa_grace_pk', ['account_id', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('mfa_audit')
+          .addColumn('id', flavour === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            flavour === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text')
+          .addColumn('user_id', 'text')
+          .addColumn('account_id', 'text')
+          .addColumn('before', 'text')
+          .addColumn('after', 'text')
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('mfa_audit_account').on('mfa_audit').columns(['account_id', 'id']).execute();
+        await db.schema.createIndex('mfa_audit_user').on('mfa_audit').columns(['user_id', 'id']).execute();
+      },
+    },
+  };
+}
+
+/** Applies the pending migrations; safe to call from several processes at once. */
+export async function migrateToLatest(db: Kysely<unknown>, flavour: SqlFlavour): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(flavour) };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'mfa_migration',
+    migrationLockTableName: 'mfa_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,35 @@
+import type { Generated } from 'kysely';
+
+/** The tables of the SQL stores. Times are epoch milliseconds. */
+export interface Database {
+  mfa_policies: {
+    account_id: string;
+    mode: string;
+    grace_period_days: number;
+    enforce_after_sso: number;
+    version: number;
+    updated_at: number | string | null;
+    updated_by: string | null;
+  };
+  mfa_totp_factors: {
+    user_id: string;
+    secret: string;
+    last_used_step: number | string | null;
+    created_at: number | string;
+  };
+  mfa_pending_totp: { user_id: string; secret: string; expires_at: number | string };
+  mfa_recovery_codes: { user_id: string; code_hash: string; used_at: number | string | null };
+  mfa_attempts: { user_id: string; failures: number; locked_until: number | string | null };
+  mfa_sessions: { session_id: string; user_id: string; verified_at: number | string };
+  mfa_grace: { account_id: string; user_id: string; started_at: number | string };
+  mfa_audit: {
+    id: Generated<number | string>;
+    type: string;
+    actor_id: string | null;
+    user_id: string | null;
+    account_id: string | null;
+    before: string | null;
+    after: string | null;
+    at: number | string;
+  };
+}

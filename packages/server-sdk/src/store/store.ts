@@ -1,0 +1,118 @@
+import type {
+  AttemptState,
+  AuditEvent,
+  AuditEventInput,
+  PendingTotpRecord,
+  PolicyRecord,
+  SessionRecord,
+  TotpFactorRecord,
+} from '../model.ts';
+
+/** The back-off schedule the store applies when it counts a failure. */
+export interface LockSchedule {
+  /** Failures after which every further failure locks the user (5). */
+  threshold: number;
+  /** Lock after the `threshold`-th failure, in ms; doubles with each failure after it (30 000). */
+  baseMs: number;
+  /** The longest lock, in ms (3 600 000). */
+  capMs: number;
+}
+
+/** Lock length after `failures` consecutive failures (0 below the threshold). */
+export function lockDurationMs(failures: number, schedule: LockSchedule): number {
+  if (failures < schedule.threshold) return 0;
+  const exponent = failures - schedule.threshold;
+  // 2^exponent overflows nothing here: past ~20 doublings every schedule is at its cap.
+  return exponent > 30 ? schedule.capMs : Math.min(schedule.capMs, schedule.baseMs * 2 ** exponent);
+}
+
+export type AttemptGrant = { allowed: true; failures: number } | { allowed: false; lockedUntil: Date };
+
+export interface AuditQuery {
+  accountId: string;
+  /** Users whose own MFA events (those with no account) belong to the answer. */
+  userIds: string[];
+  /** Only events older than this id (the cursor). */
+  beforeId?: string;
+  limit: number;
+}
+
+/**
+ * Where mfakit keeps its state. An object of async methods: core code reaches
+ * storage only through it. Times are `Date`s; implementations store them as
+ * epoch milliseconds.
+ *
+ * Atomic guarantees (each implementation proves them in the conformance suite,
+ * `runStoreConformance`, and across processes where the store is shared):
+ * - `putPolicy` writes only when the stored version equals `expectedVersion`;
+ *   of concurrent writers with the same expectation exactly one succeeds.
+ * - `consumeTimeStep` returns true for exactly one of any number of concurrent
+ *   callers with the same user and step, and never for a step at or before the
+ *   last one consumed.
+ * - `consumeRecoveryCode` returns true for exactly one of concurrent callers with
+ *   the same code.
+ * - `beginAttempt` counts a failure before the code is judged and refuses while
+ *   the user is locked: concurrent callers cannot get more attempts judged than
+ *   the schedule allows.
+ * - `activateTotp`, `replaceRecoveryCodes` and `deleteFactor` change all they
+ *   touch or nothing.
+ * - `startGrace` keeps the first start of concurrent callers.
+ */
+export interface MfaStore {
+  /** Creates tables or whatever the store needs; idempotent, called before first use. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getPolicy(accountId: string): Promise<PolicyRecord | null>;
+  /** Writes `policy` (whose `version` is `expectedVersion + 1`) if the stored version is `expectedVersion` (0: none stored). */
+  putPolicy(policy: PolicyRecord, expectedVersion: number): Promise<boolean>;
+
+  getFactor(userId: string): Promise<TotpFactorRecord | null>;
+  /** Active factors of these users (absent users have none). */
+  getFactors(userIds: readonly string[]): Promise<TotpFactorRecord[]>;
+  /** Replaces the secret of an active factor (re-encryption under a newer key). */
+  updateFactorSecret(userId: string, secret: string): Promise<void>;
+
+  putPendingTotp(pending: PendingTotpRecord): Promise<void>;
+  getPendingTotp(userId: string): Promise<PendingTotpRecord | null>;
+  /**
+   * Makes the user's pending secret their factor: replaces any factor, sets the
+   * recovery codes, removes the pending secret. Returns false (and changes
+   * nothing) when the pending secret is no longer the one given.
+   */
+  activateTotp(factor: TotpFactorRecord, pendingSecret: string, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  /** Removes factor, pending secret, recovery codes and verified sessions. True when a factor existed. */
+  deleteFactor(userId: string): Promise<boolean>;
+  /** Records `step` as used when it is after the last used step; true for exactly one concurrent caller. */
+  consumeTimeStep(userId: string, step: number): Promise<boolean>;
+
+  /** Replaces all of the user's recovery codes. */
+  replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<void>;
+  /** Marks the first unused code among `hashes` used; true for exactly one concurrent caller. */
+  consumeRecoveryCode(userId: string, hashes: readonly string[], at: Date): Promise<boolean>;
+  countRecoveryCodes(userId: string): Promise<number>;
+
+  /**
+   * Counts a failure in advance unless the user is locked at `now`; sets the lock
+   * the new count earns under `schedule`. A success then calls `clearAttempts`.
+   */
+  beginAttempt(userId: string, now: Date, schedule: LockSchedule): Promise<AttemptGrant>;
+  getAttempts(userId: string): Promise<AttemptState>;
+  clearAttempts(userId: string): Promise<void>;
+
+  markSessionVerified(session: SessionRecord): Promise<void>;
+  getSession(sessionId: string): Promise<SessionRecord | null>;
+  /** Ends the verified state of every session of the user. */
+  endSessions(userId: string): Promise<void>;
+
+  /** Starts the user's grace period for the account at `at` unless it started already; returns the start. */
+  startGrace(accountId: string, userId: string, at: Date): Promise<Date>;
+  /** Grace starts of these users in this account. */
+  getGraceStarts(accountId: string, userIds: readonly string[]): Promise<Map<string, Date>>;
+  /** Sets the grace start to `at` in each account unless it started earlier (a reset forfeits the grace period). */
+  forfeitGrace(userId: string, accountIds: readonly string[], at: Date): Promise<void>;
+
+  appendAudit(event: AuditEventInput): Promise<AuditEvent>;
+  /** Newest first: the account's events and the listed users' own (account-less) events. */
+  listAudit(query: AuditQuery): Promise<AuditEvent[]>;
+}
