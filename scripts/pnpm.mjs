@@ -6,7 +6,10 @@ const PINNED = 'pnpm@10.34.9';
 
 function localPnpm() {
   try {
-    const version = execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const version = execFileSync('pnpm', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return version.startsWith('10.') ? ['pnpm'] : null;
   } catch {
     return null;
@@ -15,5 +18,8 @@ function localPnpm() {
 
 const command = localPnpm() ?? ['npx', '--yes', PINNED];
 const [bin, ...pre] = command;
-const result = spawnSync(bin, [...pre, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' } });
+const result = spawnSync(bin, [...pre, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
+});
 process.exit(result.status ?? 1);

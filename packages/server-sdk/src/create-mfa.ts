@@ -1,10 +1,10 @@
 import type { Hono, MiddlewareHandler } from 'hono';
+import { MfaConfigError } from './crypto/secret-box.ts';
 import { createGuard, type GuardOptions } from './guard.ts';
 import { createApp } from './http/app.ts';
 import type { AccessDecision, Principal } from './model.ts';
 import type { MfaOptions } from './options.ts';
 import { MfaService } from './service.ts';
-import { MfaConfigError } from './crypto/secret-box.ts';
 
 export interface Mfa {
   /** The HTTP API as a Hono app: `hostApp.route('/mfa', mfa.app)`. */
@@ -26,13 +26,16 @@ const requiredHooks = ['authenticate', 'getMembership', 'listMemberships', 'list
 function validate(options: MfaOptions): void {
   if (!options || typeof options !== 'object') throw new MfaConfigError('createMfa: options are required.');
   if (!options.store || typeof options.store.getPolicy !== 'function') {
-    throw new MfaConfigError('createMfa: `store` is required (sqliteStore(), postgresStore() or memoryStore()).');
+    throw new MfaConfigError(
+      'createMfa: `store` is required (sqliteStore(), postgresStore() or memoryStore()).',
+    );
   }
   if (typeof options.issuer !== 'string' || options.issuer.trim() === '') {
     throw new MfaConfigError('createMfa: `issuer` is required: the name authenticator apps show.');
   }
   for (const hook of requiredHooks) {
-    if (typeof options[hook] !== 'function') throw new MfaConfigError(`createMfa: \`${hook}\` must be a function.`);
+    if (typeof options[hook] !== 'function')
+      throw new MfaConfigError(`createMfa: \`${hook}\` must be a function.`);
   }
   for (const [name, value, min, max] of [
     ['sessionMaxAge', options.sessionMaxAge, 60, 366 * 86_400],
@@ -45,7 +48,9 @@ function validate(options: MfaOptions): void {
   }
   for (const origin of options.allowedOrigins ?? []) {
     if (typeof origin !== 'string' || new URL(origin).origin !== origin) {
-      throw new MfaConfigError(`createMfa: allowed origin ${JSON.stringify(origin)} is not an origin like https://portal.example.`);
+      throw new MfaConfigError(
+        `createMfa: allowed origin ${JSON.stringify(origin)} is not an origin like https://portal.example.`,
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { errorResponse } from './http/errors-response.ts';
 import { MfaError } from './http/errors.ts';
+import { errorResponse } from './http/errors-response.ts';
 import type { AccessDecision } from './model.ts';
 import type { MfaService } from './service.ts';
 
@@ -42,7 +42,9 @@ export function createGuard(service: MfaService, options: GuardOptions = {}): Mi
     }
     if (!decision.allow) {
       const code = denial[decision.reason as keyof typeof denial] ?? 'unavailable';
-      return errorResponse(MfaError.of(code, decision.deadline ? { deadline: decision.deadline.toISOString() } : {}));
+      return errorResponse(
+        MfaError.of(code, decision.deadline ? { deadline: decision.deadline.toISOString() } : {}),
+      );
     }
     c.set('mfaDecision', decision);
     await next();

@@ -1,4 +1,4 @@
-export { decideAccess, type AccessFacts } from './access/decide.ts';
+export { type AccessFacts, decideAccess } from './access/decide.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
 export { MfaConfigError } from './crypto/secret-box.ts';
 export type { GuardOptions } from './guard.ts';
@@ -22,13 +22,13 @@ export {
   type AuditEvent,
   type AuditEventType,
   auditEventTypes,
-  type Membership,
   type MemberListing,
+  type Membership,
   type MembershipListing,
   type PolicyMode,
   type PolicyRecord,
-  policyModes,
   type Principal,
+  policyModes,
   type Role,
   type SsoIntegration,
 } from './model.ts';

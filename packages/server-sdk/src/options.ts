@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type {
   AuditEvent,
-  Membership,
   MemberListing,
+  Membership,
   MembershipListing,
   Principal,
   SsoIntegration,

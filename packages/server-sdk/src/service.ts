@@ -136,7 +136,8 @@ export class MfaService {
   async updatePolicy(accountId: string, actorId: string, change: PolicyChange): Promise<PolicyRecord> {
     for (let tries = 0; tries < 5; tries++) {
       const current = (await this.io(() => this.store.getPolicy(accountId))) ?? defaultPolicy(accountId);
-      if (change.version !== undefined && change.version !== current.version) throw MfaError.of('version_conflict');
+      if (change.version !== undefined && change.version !== current.version)
+        throw MfaError.of('version_conflict');
       const next: PolicyRecord = {
         accountId,
         mode: change.mode,
@@ -171,16 +172,25 @@ export class MfaService {
   // ── access ───────────────────────────────────────────────────────────────
 
   /** The access decision for a principal entering an account; fails closed with `unavailable`. */
-  async evaluate(principal: Principal, accountId: string, known?: Membership | null): Promise<AccessDecision> {
+  async evaluate(
+    principal: Principal,
+    accountId: string,
+    known?: Membership | null,
+  ): Promise<AccessDecision> {
     try {
       return await this.decide(principal, accountId, known);
     } catch (error) {
-      if (error instanceof MfaError && error.code === 'unavailable') return { allow: false, reason: 'unavailable' };
+      if (error instanceof MfaError && error.code === 'unavailable')
+        return { allow: false, reason: 'unavailable' };
       throw error;
     }
   }
 
-  private async decide(principal: Principal, accountId: string, known?: Membership | null): Promise<AccessDecision> {
+  private async decide(
+    principal: Principal,
+    accountId: string,
+    known?: Membership | null,
+  ): Promise<AccessDecision> {
     const now = this.now();
     const [membership, sso, policy, factor, session] = await Promise.all([
       known === undefined ? this.membership(principal.userId, accountId) : known,
@@ -271,7 +281,8 @@ export class MfaService {
     const { userId } = principal;
     const pending = await this.io(() => this.store.getPendingTotp(userId));
     if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
-    if (pending.expiresAt <= this.now()) throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
+    if (pending.expiresAt <= this.now())
+      throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
     const secret = (await this.box.open(pending.secret)).plaintext;
     let step = 0;
     await this.attempt(userId, 'totp', async () => {
@@ -388,11 +399,15 @@ export class MfaService {
       await this.attempt(userId, 'recovery', async () => {
         if (!looksLikeRecoveryCode(normalized)) return 'invalid';
         const hashes = await this.box.hashes(normalized);
-        return (await this.io(() => this.store.consumeRecoveryCode(userId, hashes, this.now()))) ? 'ok' : 'invalid';
+        return (await this.io(() => this.store.consumeRecoveryCode(userId, hashes, this.now())))
+          ? 'ok'
+          : 'invalid';
       });
     }
     const verifiedAt = this.now();
-    await this.io(() => this.store.markSessionVerified({ sessionId: principal.sessionId, userId, verifiedAt }));
+    await this.io(() =>
+      this.store.markSessionVerified({ sessionId: principal.sessionId, userId, verifiedAt }),
+    );
     const recoveryCodesRemaining = await this.io(() => this.store.countRecoveryCodes(userId));
     if ('recoveryCode' in input) {
       await this.record({
@@ -453,7 +468,9 @@ export class MfaService {
     const extra = {
       attemptsLeft,
       ...(lockMs > 0 ? { retryAfterSeconds: lockMs / 1000 } : {}),
-      ...(refused || (kind === 'totp' && grant.failures >= TOTP_FAILURE_LIMIT) ? { recoveryCodeRequired: true } : {}),
+      ...(refused || (kind === 'totp' && grant.failures >= TOTP_FAILURE_LIMIT)
+        ? { recoveryCodeRequired: true }
+        : {}),
     };
     throw MfaError.of(
       'invalid_code',

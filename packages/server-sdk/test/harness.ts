@@ -55,7 +55,11 @@ export interface Harness {
   events: import('../src/index.ts').AuditEvent[];
   advance(seconds: number): void;
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
-  json<T = any>(method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: T; res: Response }>;
+  json<T = any>(
+    method: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<{ status: number; body: T; res: Response }>;
   code(secret: string, at?: Date): Promise<string>;
   enroll(user: string, session?: string): Promise<{ secret: string; recoveryCodes: string[] }>;
 }
@@ -121,7 +125,9 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    return Promise.resolve(host.request(`http://portal.test${path}`, { method, headers, ...(body === undefined ? {} : { body }) }));
+    return Promise.resolve(
+      host.request(`http://portal.test${path}`, { method, headers, ...(body === undefined ? {} : { body }) }),
+    );
   };
 
   const harness: Harness = {
@@ -142,7 +148,10 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
     },
     code: (secret, at) => generate({ secret, epoch: Math.floor((at ?? clock.now).getTime() / 1000) }),
     async enroll(user, session) {
-      const setup = await harness.json('POST', '/mfa/me/totp/setup', { as: user, ...(session ? { session } : {}) });
+      const setup = await harness.json('POST', '/mfa/me/totp/setup', {
+        as: user,
+        ...(session ? { session } : {}),
+      });
       if (setup.status !== 200) throw new Error(`setup failed: ${JSON.stringify(setup.body)}`);
       const code = await harness.code(setup.body.secret);
       const confirm = await harness.json('POST', '/mfa/me/totp/confirm', {

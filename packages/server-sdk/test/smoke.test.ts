@@ -11,16 +11,32 @@ describe.each([
     const h = createHarness(store ? { store } : {});
     const policy = await h.json('GET', '/mfa/accounts/acme/policy', { as: 'ada' });
     expect(policy.status).toBe(200);
-    expect(policy.body).toMatchObject({ mode: 'optional', version: 0, canManage: true, compliance: { members: 3, enrolled: 0 } });
+    expect(policy.body).toMatchObject({
+      mode: 'optional',
+      version: 0,
+      canManage: true,
+      compliance: { members: 3, enrolled: 0 },
+    });
 
-    const refused = await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'required_all' } });
+    const refused = await h.json('PUT', '/mfa/accounts/acme/policy', {
+      as: 'ada',
+      body: { mode: 'required_all' },
+    });
     expect(refused.body.error.code).toBe('step_up_required');
 
     const { secret, recoveryCodes } = await h.enroll('ada');
     expect(recoveryCodes).toHaveLength(10);
-    const put = await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'required_all', version: 0 } });
+    const put = await h.json('PUT', '/mfa/accounts/acme/policy', {
+      as: 'ada',
+      body: { mode: 'required_all', version: 0 },
+    });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ mode: 'required_all', version: 1, gracePeriodDays: 7, updatedBy: 'ada' });
+    expect(put.body).toMatchObject({
+      mode: 'required_all',
+      version: 1,
+      gracePeriodDays: 7,
+      updatedBy: 'ada',
+    });
 
     const grace = await h.json('GET', '/accounts/acme/area', { as: 'max' });
     expect(grace.status).toBe(200);

@@ -27,7 +27,9 @@ export interface AccessFacts {
 }
 
 /** Whether the SSO sign-in of this session counts for this account. */
-export function isSsoDelegated(facts: Pick<AccessFacts, 'accountId' | 'principal' | 'sso' | 'policy'>): boolean {
+export function isSsoDelegated(
+  facts: Pick<AccessFacts, 'accountId' | 'principal' | 'sso' | 'policy'>,
+): boolean {
   const { principal, sso, policy, accountId } = facts;
   if (!sso || principal.authMethod !== 'sso' || policy.enforceAfterSso) return false;
   return principal.ssoAccountId === undefined || principal.ssoAccountId === accountId;

@@ -12,16 +12,23 @@ interface KeySet {
 const SALT = utf8.encode('mfakit/v1');
 
 async function deriveKeySet(secret: string): Promise<KeySet> {
-  const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveKey', 'deriveBits']);
+  const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, [
+    'deriveKey',
+    'deriveBits',
+  ]);
   const hkdf = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info: utf8.encode(info) });
   const [aes, hmac, idBits] = await Promise.all([
     crypto.subtle.deriveKey(hkdf('mfakit/aes-256-gcm'), material, { name: 'AES-GCM', length: 256 }, false, [
       'encrypt',
       'decrypt',
     ]),
-    crypto.subtle.deriveKey(hkdf('mfakit/hmac-sha-256'), material, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
-      'sign',
-    ]),
+    crypto.subtle.deriveKey(
+      hkdf('mfakit/hmac-sha-256'),
+      material,
+      { name: 'HMAC', hash: 'SHA-256', length: 256 },
+      false,
+      ['sign'],
+    ),
     crypto.subtle.deriveBits(hkdf('mfakit/key-id'), material, 48),
   ]);
   return { id: toHex(new Uint8Array(idBits)), aes, hmac };

@@ -17,7 +17,14 @@ export function generateTotpSecret(): string {
  * (`Issuer:account`) and in the `issuer` parameter, as Google Authenticator wants.
  */
 export function totpUri(issuer: string, accountName: string, secret: string): string {
-  return generateURI({ issuer, label: accountName, secret, algorithm: 'sha1', digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS });
+  return generateURI({
+    issuer,
+    label: accountName,
+    secret,
+    algorithm: 'sha1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+  });
 }
 
 /** The QR code of `text` as a standalone SVG document: black on white with a 4-module quiet zone. */
@@ -42,7 +49,12 @@ export type TotpCheck = { valid: true; timeStep: number } | { valid: false; repl
  * refused and reported as replayed. The caller must still consume the step
  * atomically in the store: this check alone does not stop two concurrent uses.
  */
-export async function checkTotp(secret: string, code: string, now: Date, lastUsedStep: number | null): Promise<TotpCheck> {
+export async function checkTotp(
+  secret: string,
+  code: string,
+  now: Date,
+  lastUsedStep: number | null,
+): Promise<TotpCheck> {
   if (!/^\d{6}$/.test(code)) return { valid: false, replayed: false };
   const options = {
     secret,

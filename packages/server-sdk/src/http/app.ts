@@ -15,7 +15,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   if (result.success) return result.data;
   throw MfaError.of(
     'invalid_request',
-    { details: result.error.issues.map((i) => ({ in: where, path: i.path, code: i.code, message: i.message })) },
+    {
+      details: result.error.issues.map((i) => ({
+        in: where,
+        path: i.path,
+        code: i.code,
+        message: i.message,
+      })),
+    },
     `The request ${where} is not valid: ${result.error.issues[0]?.message ?? 'unexpected value'}.`,
   );
 }

@@ -6,7 +6,10 @@ export function errorResponse(error: unknown): Response {
   if (!(error instanceof MfaError)) console.error('mfakit: unexpected error', error);
   return new Response(JSON.stringify(mfaError.toBody()), {
     status: mfaError.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...mfaError.headers() },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...mfaError.headers(),
+    },
   });
 }
-

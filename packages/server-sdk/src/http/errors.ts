@@ -15,12 +15,19 @@ export const errorCodes = {
   challenge_required: { status: 403, message: 'Verify with your authenticator app to access this account.' },
   not_member: { status: 404, message: 'You are not a member of this account.' },
   not_found: { status: 404, message: 'No such endpoint.' },
-  version_conflict: { status: 409, message: 'The policy was changed by someone else. Review it and try again.' },
-  mfa_required_by_policy: { status: 409, message: 'An account you belong to requires multi-factor authentication.' },
+  version_conflict: {
+    status: 409,
+    message: 'The policy was changed by someone else. Review it and try again.',
+  },
+  mfa_required_by_policy: {
+    status: 409,
+    message: 'An account you belong to requires multi-factor authentication.',
+  },
   not_enrolled: { status: 409, message: 'Multi-factor authentication is not set up.' },
   shared_member: {
     status: 409,
-    message: 'This user belongs to other accounts too; their MFA can be reset only by the portal support staff.',
+    message:
+      'This user belongs to other accounts too; their MFA can be reset only by the portal support staff.',
   },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },

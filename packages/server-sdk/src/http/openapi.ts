@@ -43,8 +43,18 @@ export function openApiDocument(): object {
     const params = jsonSchema(route.params) as { properties?: Record<string, unknown> };
     const query = jsonSchema(route.query) as { properties?: Record<string, unknown> };
     const parameters = [
-      ...Object.entries(params.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
-      ...Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+      ...Object.entries(params.properties ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema,
+      })),
+      ...Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema,
+      })),
     ];
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
@@ -53,17 +63,28 @@ export function openApiDocument(): object {
       ...(route.access === 'public' ? { security: [] } : {}),
       parameters,
       ...(route.body
-        ? { requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(route.body) } } } }
+        ? {
+            requestBody: {
+              required: false,
+              content: { 'application/json': { schema: jsonSchema(route.body) } },
+            },
+          }
         : {}),
       responses,
     };
   }
   cached = {
     openapi: '3.1.0',
-    info: { title: 'mfakit', version: '0.1.0', description: 'Account MFA policy, enrollment and verification.' },
+    info: {
+      title: 'mfakit',
+      version: '0.1.0',
+      description: 'Account MFA policy, enrollment and verification.',
+    },
     paths: {
       ...paths,
-      '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+      '/openapi.json': {
+        get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } },
+      },
     },
     components: {
       schemas: {

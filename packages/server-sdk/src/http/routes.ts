@@ -1,5 +1,6 @@
 import { graceDeadline, type PolicyRecord, policyRequires } from '../model.ts';
 import type { MfaService } from '../service.ts';
+import { MfaError } from './errors.ts';
 import { defineRoute, type RouteDef } from './route.ts';
 import {
   accountParams,
@@ -12,7 +13,6 @@ import {
   noQuery,
   policyUpdateBody,
 } from './schemas.ts';
-import { MfaError } from './errors.ts';
 import type {
   AccessResponse,
   AuditResponse,
@@ -31,7 +31,10 @@ async function policyResponse(
   policy: PolicyRecord,
   canManage: boolean,
 ): Promise<PolicyResponse> {
-  const [sso, members] = await Promise.all([service.sso(policy.accountId), service.members(policy.accountId)]);
+  const [sso, members] = await Promise.all([
+    service.sso(policy.accountId),
+    service.members(policy.accountId),
+  ]);
   const factors = await service.io(() => service.store.getFactors(members.map((m) => m.userId)));
   const updater = policy.updatedBy ? members.find((m) => m.userId === policy.updatedBy) : undefined;
   return {
@@ -130,9 +133,12 @@ export const routes: readonly RouteDef[] = [
     run: async ({ service, params, principal }) => {
       const target = await service.membership(params.userId, params.accountId);
       if (!target) throw MfaError.of('not_member', {}, 'That user is not a member of this account.');
-      const others = (await service.memberships(params.userId)).filter((m) => m.accountId !== params.accountId);
+      const others = (await service.memberships(params.userId)).filter(
+        (m) => m.accountId !== params.accountId,
+      );
       if (others.length > 0) throw MfaError.of('shared_member');
-      if (!(await service.io(() => service.store.getFactor(params.userId)))) throw MfaError.of('not_enrolled');
+      if (!(await service.io(() => service.store.getFactor(params.userId))))
+        throw MfaError.of('not_enrolled');
       await service.resetUser(params.userId, principal.userId, params.accountId);
       return { reset: true };
     },

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { policyModes } from '../model.ts';
 
 /** Ids the host chooses: any printable text without slashes, up to 200 characters. */
-export const id = z.string().min(1).max(200).regex(/^[^/\s]+$/, 'An id has no spaces or slashes.');
+export const id = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^/\s]+$/, 'An id has no spaces or slashes.');
 
 export const accountParams = z.strictObject({ accountId: id });
 export const memberParams = z.strictObject({ accountId: id, userId: id });
@@ -35,6 +39,9 @@ export const confirmBody = z.strictObject({ code: totpCode });
 export const challengeBody = z.union([z.strictObject({ code: totpCode }), z.strictObject({ recoveryCode })]);
 
 export const auditQuery = z.strictObject({
-  cursor: z.string().regex(/^\d{1,18}$/, 'Not a cursor from this API.').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'Not a cursor from this API.')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -7,7 +7,13 @@ import type {
   SessionRecord,
   TotpFactorRecord,
 } from '../model.ts';
-import { type AttemptGrant, type AuditQuery, type LockSchedule, lockDurationMs, type MfaStore } from './store.ts';
+import {
+  type AttemptGrant,
+  type AuditQuery,
+  type LockSchedule,
+  lockDurationMs,
+  type MfaStore,
+} from './store.ts';
 
 interface RecoveryCode {
   hash: string;
@@ -112,7 +118,8 @@ export function memoryStore(): MfaStore {
 
     async beginAttempt(userId, now, schedule: LockSchedule): Promise<AttemptGrant> {
       const state = attempts.get(userId) ?? { failures: 0, lockedUntil: null };
-      if (state.lockedUntil && state.lockedUntil > now) return { allowed: false, lockedUntil: state.lockedUntil };
+      if (state.lockedUntil && state.lockedUntil > now)
+        return { allowed: false, lockedUntil: state.lockedUntil };
       const failures = state.failures + 1;
       const lockMs = lockDurationMs(failures, schedule);
       attempts.set(userId, { failures, lockedUntil: lockMs ? new Date(now.getTime() + lockMs) : null });

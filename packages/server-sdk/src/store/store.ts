@@ -80,7 +80,11 @@ export interface MfaStore {
    * recovery codes, removes the pending secret. Returns false (and changes
    * nothing) when the pending secret is no longer the one given.
    */
-  activateTotp(factor: TotpFactorRecord, pendingSecret: string, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  activateTotp(
+    factor: TotpFactorRecord,
+    pendingSecret: string,
+    recoveryCodeHashes: readonly string[],
+  ): Promise<boolean>;
   /** Removes factor, pending secret, recovery codes and verified sessions. True when a factor existed. */
   deleteFactor(userId: string): Promise<boolean>;
   /** Records `step` as used when it is after the last used step; true for exactly one concurrent caller. */

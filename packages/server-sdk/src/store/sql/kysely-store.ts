@@ -25,7 +25,11 @@ function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
  * `INSERT … ON CONFLICT`) and transactions, never from a read followed by a write
  * in JavaScript, so it holds across processes that share the database.
  */
-export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () => Promise<void>): MfaStore {
+export function kyselyStore(
+  db: Kysely<Database>,
+  flavour: SqlFlavour,
+  onClose: () => Promise<void>,
+): MfaStore {
   let migrated: Promise<void> | undefined;
   const ready = () => {
     migrated ??= migrateToLatest(db as unknown as Kysely<unknown>, flavour).catch((error: unknown) => {
@@ -105,7 +109,11 @@ export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: 
       return rows.map(factorFromRow);
     },
     async updateFactorSecret(userId, secret) {
-      await (await q()).updateTable('mfa_totp_factors').set({ secret }).where('user_id', '=', userId).execute();
+      await (await q())
+        .updateTable('mfa_totp_factors')
+        .set({ secret })
+        .where('user_id', '=', userId)
+        .execute();
     },
 
     async putPendingTotp(pending) {
@@ -113,7 +121,9 @@ export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: 
       await (await q())
         .insertInto('mfa_pending_totp')
         .values(row)
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret: row.secret, expires_at: row.expires_at }))
+        .onConflict((oc) =>
+          oc.column('user_id').doUpdateSet({ secret: row.secret, expires_at: row.expires_at }),
+        )
         .execute();
     },
     async getPendingTotp(userId) {
@@ -154,7 +164,10 @@ export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: 
     },
     async deleteFactor(userId) {
       return (await q()).transaction().execute(async (trx) => {
-        const removed = await trx.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).executeTakeFirst();
+        const removed = await trx
+          .deleteFrom('mfa_totp_factors')
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
         await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();
@@ -253,11 +266,17 @@ export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: 
     },
 
     async markSessionVerified(session) {
-      const row = { session_id: session.sessionId, user_id: session.userId, verified_at: toMs(session.verifiedAt) };
+      const row = {
+        session_id: session.sessionId,
+        user_id: session.userId,
+        verified_at: toMs(session.verifiedAt),
+      };
       await (await q())
         .insertInto('mfa_sessions')
         .values(row)
-        .onConflict((oc) => oc.column('session_id').doUpdateSet({ user_id: row.user_id, verified_at: row.verified_at }))
+        .onConflict((oc) =>
+          oc.column('session_id').doUpdateSet({ user_id: row.user_id, verified_at: row.verified_at }),
+        )
         .execute();
     },
     async getSession(sessionId) {
@@ -266,7 +285,9 @@ export function kyselyStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: 
         .selectAll()
         .where('session_id', '=', sessionId)
         .executeTakeFirst();
-      return row ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) } : null;
+      return row
+        ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) }
+        : null;
     },
     async endSessions(userId) {
       await (await q()).deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();

@@ -69,7 +69,11 @@ function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .addColumn('after', 'text')
           .addColumn('at', 'bigint', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('mfa_audit_account').on('mfa_audit').columns(['account_id', 'id']).execute();
+        await db.schema
+          .createIndex('mfa_audit_account')
+          .on('mfa_audit')
+          .columns(['account_id', 'id'])
+          .execute();
         await db.schema.createIndex('mfa_audit_user').on('mfa_audit').columns(['user_id', 'id']).execute();
       },
     },
