@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { sqliteStore } from '@mfakit/server-sdk';
+import { createDemo } from './app.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = resolve(process.env.MFA_DEMO_DATA ?? join(here, '..', 'data'));
+const port = Number(process.env.PORT ?? 5173);
+
+mkdirSync(dataDir, { recursive: true });
+
+/** The demo keeps its key in the data folder, made on first start; a real host sets MFA_SECRET. */
+function demoSecret(): string {
+  if (process.env.MFA_SECRET) return process.env.MFA_SECRET;
+  const file = join(dataDir, 'secret.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+const { app, mfa } = createDemo({ store: sqliteStore({ filename: join(dataDir, 'mfa.db') }), secret: demoSecret() });
+await mfa.ready();
+
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) => {
+  console.log(`mfakit demo on http://127.0.0.1:${info.port} (data in ${dataDir})`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    void mfa.close().then(() => process.exit(0));
+  });
+}
