@@ -2,7 +2,7 @@ import { createMfa, type MfaStore, type Principal } from '@mfakit/server-sdk';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import { accounts, findAccount, findUser, membersOf, membership, membershipsOf, users } from './directory.ts';
+import { accounts, findAccount, findUser, membership, membershipsOf, membersOf, users } from './directory.ts';
 
 export interface DemoOptions {
   store: MfaStore;
@@ -79,7 +79,9 @@ export function createDemo({ store, secret, now }: DemoOptions) {
                 userId: user.id,
                 sessionId: getCookie(c, 'demo_session') ?? '',
                 authMethod: auth === 'sso' ? 'sso' : 'password',
-                ...(getCookie(c, 'demo_sso_account') ? { ssoAccountId: getCookie(c, 'demo_sso_account') as string } : {}),
+                ...(getCookie(c, 'demo_sso_account')
+                  ? { ssoAccountId: getCookie(c, 'demo_sso_account') as string }
+                  : {}),
               },
               accountId: m.accountId,
             });
@@ -112,11 +114,13 @@ export function createDemo({ store, secret, now }: DemoOptions) {
             </select></label>
             <button type="submit">Switch user</button>
           </form>
-          ${user
-            ? html`<p>Signed in as <strong>${user.displayName}</strong> (${auth === 'sso' ? 'Single Sign-On' : 'password'}).
+          ${
+            user
+              ? html`<p>Signed in as <strong>${user.displayName}</strong> (${auth === 'sso' ? 'Single Sign-On' : 'password'}).
                   Your MFA: <a href="/mfa/me">/mfa/me</a>.</p>
                 <ul>${rows}</ul>`
-            : html`<p>Pick a user to sign in.</p>`}
+              : html`<p>Pick a user to sign in.</p>`
+          }
         </body>
       </html>`);
   });

@@ -20,7 +20,10 @@ function demoSecret(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-const { app, mfa } = createDemo({ store: sqliteStore({ filename: join(dataDir, 'mfa.db') }), secret: demoSecret() });
+const { app, mfa } = createDemo({
+  store: sqliteStore({ filename: join(dataDir, 'mfa.db') }),
+  secret: demoSecret(),
+});
 await mfa.ready();
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) => {
