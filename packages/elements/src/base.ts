@@ -1,0 +1,87 @@
+import { ContextConsumer } from '@lit/context';
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { MfaApiError, MfaClient } from './client.ts';
+import { mfaClientContext } from './context.ts';
+import { MfaErrorEvent } from './events.ts';
+import { en, type MfaStrings } from './strings.ts';
+
+const ownClients = new Map<string, MfaClient>();
+
+/** Async work as one piece of state: what the element renders follows from it. */
+export type Load<T> =
+  | { status: 'loading' }
+  | { status: 'error'; error: MfaApiError }
+  | { status: 'ready'; data: T };
+
+export function toApiError(error: unknown): MfaApiError {
+  return error instanceof MfaApiError
+    ? error
+    : new MfaApiError(0, 'network_error', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * What every mfakit element shares: the `api-base` attribute, the `MfaClient`
+ * from a context provider (or its own), the `strings` to localise, and dates
+ * formatted with `Intl` in the page's language.
+ */
+export class MfaElement extends LitElement {
+  /** Where the mfakit HTTP API is mounted. */
+  @property({ attribute: 'api-base' }) apiBase = '/mfa';
+
+  /** Replacements for any of the user-visible strings (see `MfaStrings`). */
+  @property({ attribute: false }) strings: Partial<MfaStrings> = {};
+
+  private readonly clientConsumer = new ContextConsumer(this, { context: mfaClientContext, subscribe: true });
+
+  /** The shared client from a provider above, else one for `api-base`. */
+  protected get client(): MfaClient {
+    const provided = this.clientConsumer.value;
+    if (provided) return provided;
+    let own = ownClients.get(this.apiBase);
+    if (!own) {
+      own = new MfaClient(this.apiBase);
+      ownClients.set(this.apiBase, own);
+    }
+    return own;
+  }
+
+  protected get t(): MfaStrings {
+    const s = this.strings;
+    return {
+      ...en,
+      ...s,
+      modeLabels: { ...en.modeLabels, ...s.modeLabels },
+      modeDescriptions: { ...en.modeDescriptions, ...s.modeDescriptions },
+      errors: { ...en.errors, ...s.errors },
+    };
+  }
+
+  protected get locale(): string | undefined {
+    return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || undefined;
+  }
+
+  protected formatDate(iso: string | null | undefined, withTime = false): string {
+    if (!iso) return '';
+    const options: Intl.DateTimeFormatOptions = withTime
+      ? { dateStyle: 'medium', timeStyle: 'short' }
+      : { dateStyle: 'medium' };
+    return new Intl.DateTimeFormat(this.locale, options).format(new Date(iso));
+  }
+
+  /** The message to show for a failed request. */
+  protected message(error: MfaApiError): string {
+    if (error.code === 'too_many_attempts' && error.retryAfterSeconds !== undefined) {
+      return this.t.waitSeconds(error.retryAfterSeconds);
+    }
+    const errors = this.t.errors;
+    return (
+      errors[error.code] ?? (error.status >= 500 || error.status === 0 ? errors.fallback : error.message)
+    );
+  }
+
+  /** Reports a failure to the host page. */
+  protected reportError(error: MfaApiError): void {
+    this.dispatchEvent(new MfaErrorEvent(error));
+  }
+}

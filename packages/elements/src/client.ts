@@ -1,0 +1,124 @@
+import type {
+  AccessResponse,
+  ChallengeResponse,
+  ErrorCode,
+  MembersResponse,
+  MeResponse,
+  PolicyMode,
+  PolicyResponse,
+  RecoveryCodesResponse,
+  TotpSetupResponse,
+} from '@mfakit/server-sdk';
+
+/** The codes a request can fail with: the API's own, or `network_error` when no answer came. */
+export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
+
+/** A failed API call: the server's stable `code`, its message and extra fields. */
+export class MfaApiError extends Error {
+  readonly status: number;
+  readonly code: ClientErrorCode;
+  readonly attemptsLeft: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly recoveryCodeRequired: boolean;
+  readonly accounts: { accountId: string; accountName: string }[];
+
+  constructor(status: number, code: ClientErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'MfaApiError';
+    this.status = status;
+    this.code = code;
+    this.attemptsLeft = typeof extra.attemptsLeft === 'number' ? extra.attemptsLeft : undefined;
+    this.retryAfterSeconds =
+      typeof extra.retryAfterSeconds === 'number' ? extra.retryAfterSeconds : undefined;
+    this.recoveryCodeRequired = extra.recoveryCodeRequired === true;
+    this.accounts = Array.isArray(extra.accounts) ? (extra.accounts as MfaApiError['accounts']) : [];
+  }
+}
+
+export interface PolicyUpdate {
+  mode: PolicyMode;
+  gracePeriodDays: number;
+  enforceAfterSso: boolean;
+  version?: number;
+}
+
+/**
+ * A typed `fetch` wrapper for the mfakit HTTP API. Cookies go along
+ * (`credentials: 'same-origin'`); every failure is an `MfaApiError`.
+ *
+ * @example
+ * const client = new MfaClient('/mfa');
+ * const policy = await client.getPolicy('acme');
+ */
+export class MfaClient {
+  readonly base: string;
+
+  constructor(
+    base = '/mfa',
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {
+    this.base = base.replace(/\/+$/, '');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}${path}`, {
+        method,
+        credentials: 'same-origin',
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new MfaApiError(0, 'network_error', 'The server could not be reached.');
+    }
+    const data = (await res.json().catch(() => undefined)) as
+      | { error?: { code?: ClientErrorCode; message?: string } & Record<string, unknown> }
+      | undefined;
+    if (res.ok && data !== undefined) return data as T;
+    const error = data?.error;
+    if (error?.code) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      const extra = {
+        ...error,
+        ...(error.retryAfterSeconds === undefined && retryAfter ? { retryAfterSeconds: retryAfter } : {}),
+      };
+      throw new MfaApiError(res.status, error.code, error.message ?? error.code, extra);
+    }
+    throw new MfaApiError(res.status, 'unexpected_response', `Unexpected answer (${res.status}).`);
+  }
+
+  getPolicy(accountId: string): Promise<PolicyResponse> {
+    return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/policy`);
+  }
+  putPolicy(accountId: string, update: PolicyUpdate): Promise<PolicyResponse> {
+    return this.call('PUT', `/accounts/${encodeURIComponent(accountId)}/policy`, update);
+  }
+  getMembers(accountId: string): Promise<MembersResponse> {
+    return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/members`);
+  }
+  getAccess(accountId: string): Promise<AccessResponse> {
+    return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/access`);
+  }
+  me(): Promise<MeResponse> {
+    return this.call('GET', '/me');
+  }
+  setupTotp(): Promise<TotpSetupResponse> {
+    return this.call('POST', '/me/totp/setup', {});
+  }
+  confirmTotp(code: string): Promise<RecoveryCodesResponse> {
+    return this.call('POST', '/me/totp/confirm', { code });
+  }
+  removeTotp(): Promise<{ enrolled: false }> {
+    return this.call('DELETE', '/me/totp');
+  }
+  regenerateRecoveryCodes(): Promise<RecoveryCodesResponse> {
+    return this.call('POST', '/me/recovery-codes', {});
+  }
+  challenge(input: { code: string } | { recoveryCode: string }): Promise<ChallengeResponse> {
+    return this.call('POST', '/challenge', input);
+  }
+}

@@ -1,0 +1,16 @@
+export { type ClientErrorCode, MfaApiError, MfaClient, type PolicyUpdate } from './client.ts';
+export { mfaClientContext } from './context.ts';
+export {
+  MfaCancelEvent,
+  MfaEnrolledEvent,
+  MfaErrorEvent,
+  MfaPolicyChangeEvent,
+  MfaRecoveryCodesEvent,
+  MfaUnenrolledEvent,
+  MfaVerifiedEvent,
+} from './events.ts';
+export { MfaChallenge } from './mfa-challenge/mfa-challenge.ts';
+export { MfaPolicyManager } from './mfa-policy-manager/mfa-policy-manager.ts';
+export { MfaSettings } from './mfa-settings/mfa-settings.ts';
+export { MfaUserEnroll } from './mfa-user-enroll/mfa-user-enroll.ts';
+export { en, type MfaStrings } from './strings.ts';

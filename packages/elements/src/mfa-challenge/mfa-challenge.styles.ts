@@ -1,0 +1,18 @@
+import { css } from 'lit';
+
+export const styles = css`
+  input {
+    margin-top: 0.25rem;
+    width: 10ch;
+    font-size: 1.25rem;
+    letter-spacing: 0.2em;
+    font-variant-numeric: tabular-nums;
+  }
+  input[name='recoveryCode'] {
+    width: 16ch;
+    letter-spacing: 0.05em;
+  }
+  #message:empty {
+    margin: 0;
+  }
+`;

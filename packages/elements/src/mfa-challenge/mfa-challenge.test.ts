@@ -1,0 +1,107 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import {
+  $,
+  advance,
+  button,
+  enrollByApi,
+  login,
+  reset,
+  text,
+  totp,
+  type,
+  until,
+} from '../../test/helpers.ts';
+import type { MfaVerifiedEvent } from '../events.ts';
+import './mfa-challenge.ts';
+import type { MfaChallenge } from './mfa-challenge.ts';
+
+describe('<mfa-challenge>', () => {
+  let secret: string;
+  let recoveryCodes: string[];
+
+  beforeEach(async () => {
+    await reset();
+    await login('ada');
+    ({ secret, recoveryCodes } = await enrollByApi());
+    await login('ada'); // a new session, not yet verified
+  });
+
+  it('is accessible', async () => {
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    await expect(el).to.be.accessible();
+    const input = $(el, 'input');
+    expect(input.getAttribute('autocomplete')).to.equal('one-time-code');
+    expect(input.getAttribute('inputmode')).to.equal('numeric');
+    expect($(el, 'label').textContent).to.match(/code$/);
+  });
+
+  it('verifies a code computed from the key and fires mfa-verified', async () => {
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    type($(el, 'input'), await totp(secret, 1));
+    const verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+    button(el, 'Verify').click();
+    const event = await verified;
+    expect(event.result.verified).to.equal(true);
+    expect(event.result.recoveryCodesRemaining).to.equal(10);
+    expect(event.bubbles && event.composed).to.equal(true);
+    await until(() => text(el).includes('Verified'));
+  });
+
+  it('takes a pasted code with spaces', async () => {
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    const code = await totp(secret, 1);
+    type($(el, 'input'), `${code.slice(0, 3)} ${code.slice(3)}`);
+    expect(($(el, 'input') as HTMLInputElement).value).to.equal(code);
+  });
+
+  it('shows attempts left after a wrong code, and the wait after too many', async () => {
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    const good = await totp(secret, 1);
+    const wrong = good === '000000' ? '111111' : '000000';
+    type($(el, 'input'), wrong);
+    button(el, 'Verify').click();
+    await until(() => text(el).includes('4 attempts left'));
+    expect($(el, '#message').getAttribute('aria-live')).to.equal('assertive');
+    for (let i = 0; i < 4; i++) {
+      await until(() => !button(el, 'Verify').disabled);
+      type($(el, 'input'), wrong);
+      button(el, 'Verify').click();
+      await until(() => ($(el, 'input') as HTMLInputElement).value === '');
+    }
+    await until(() => /Try again in \d+ seconds/.test(text(el)));
+    expect(button(el, 'Verify').disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('accepts a recovery code instead, once', async () => {
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    button(el, 'Use a recovery code instead').click();
+    await until(() => $(el, 'label').textContent === 'Recovery code');
+    type($(el, 'input'), recoveryCodes[0] as string);
+    button(el, 'Verify').click();
+    await until(() => text(el).includes('Verified'));
+
+    await login('ada');
+    const again = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    button(again, 'Use a recovery code instead').click();
+    await again.updateComplete;
+    type($(again, 'input'), recoveryCodes[0] as string);
+    button(again, 'Verify').click();
+    await until(() => text(again).includes('not valid'));
+  });
+
+  it('says when the server cannot be reached or fails', async () => {
+    const down = await fixture<MfaChallenge>(
+      html`<mfa-challenge api-base="http://127.0.0.1:9/mfa"></mfa-challenge>`,
+    );
+    type($(down, 'input'), '123456');
+    button(down, 'Verify').click();
+    await until(() => text(down).includes('could not be reached'));
+
+    const broken = await fixture<MfaChallenge>(html`<mfa-challenge api-base="/mfa-broken"></mfa-challenge>`);
+    type($(broken, 'input'), '123456');
+    button(broken, 'Verify').click();
+    await until(() => text(broken).includes('temporarily unavailable'));
+    void advance;
+  });
+});

@@ -1,0 +1,280 @@
+import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-sdk';
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { type Load, MfaElement, toApiError } from '../base.ts';
+import type { MfaApiError } from '../client.ts';
+import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
+import '../mfa-challenge/mfa-challenge.ts';
+import { policyModes, requires } from '../modes.ts';
+import { tokens } from '../styles/shared.ts';
+import { styles } from './mfa-policy-manager.styles.ts';
+
+interface Draft {
+  mode: PolicyMode;
+  gracePeriodDays: number;
+  enforceAfterSso: boolean;
+}
+
+/**
+ * Edits an account's MFA policy: the three policies as radio cards, the grace
+ * period, "Also require MFA after Single Sign-On" on SSO accounts, and a preview
+ * of who a requiring policy affects before it is saved. A save that needs a
+ * fresh verification shows the challenge inline and retries once verified.
+ *
+ * @summary Choose an account's MFA policy.
+ * @fires mfa-policy-change - The policy was saved; `event.policy` is the new policy.
+ * @fires mfa-cancel - The user pressed Cancel.
+ * @fires mfa-error - A request failed; the element shows the error too.
+ * @csspart base - The form.
+ * @csspart card - Each policy's radio card.
+ * @csspart impact - The preview of affected members.
+ * @csspart message - The live region for errors.
+ * @cssprop --mfa-accent - The colour of the selected card and the Save button.
+ * @cssprop --mfa-caution-bg - The background of the SSO caution.
+ * @cssprop --mfa-font - The font shorthand.
+ * @cssprop --mfa-radius - The corner radius.
+ */
+@customElement('mfa-policy-manager')
+export class MfaPolicyManager extends MfaElement {
+  static override styles = [tokens, styles];
+
+  /** The account whose policy is edited. */
+  @property({ attribute: 'account-id' }) accountId = '';
+
+  @state() private load: Load<{ policy: PolicyResponse; members: MemberResponse[] }> = { status: 'loading' };
+  @state() private draft: Draft | null = null;
+  @state() private busy = false;
+  @state() private error: MfaApiError | null = null;
+  @state() private notice = '';
+  @state() private stepUp = false;
+  private focusedOnce = false;
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('accountId') && this.accountId) void this.refresh();
+  }
+
+  /** Reloads the policy and the members, and resets the form to the stored policy. */
+  async refresh(): Promise<void> {
+    const accountId = this.accountId;
+    try {
+      const [policy, members] = await Promise.all([
+        this.client.getPolicy(accountId),
+        this.client.getMembers(accountId),
+      ]);
+      if (accountId !== this.accountId) return;
+      this.load = { status: 'ready', data: { policy, members: members.members } };
+      this.draft = {
+        mode: policy.mode,
+        gracePeriodDays: policy.gracePeriodDays,
+        enforceAfterSso: policy.enforceAfterSso,
+      };
+      if (this.hasAttribute('autofocus') && !this.focusedOnce) {
+        this.focusedOnce = true;
+        await this.updateComplete;
+        this.focus();
+      }
+    } catch (err) {
+      const error = toApiError(err);
+      this.load = { status: 'error', error };
+      this.reportError(error);
+    }
+  }
+
+  /** Focuses the selected policy's radio. */
+  override focus(): void {
+    (this.renderRoot.querySelector('input[type=radio]:checked') as HTMLElement | null)?.focus();
+  }
+
+  private setDraft(patch: Partial<Draft>) {
+    if (this.draft) this.draft = { ...this.draft, ...patch };
+  }
+
+  private async save(e?: Event) {
+    e?.preventDefault();
+    if (this.busy || !this.draft || this.load.status !== 'ready') return;
+    const { policy } = this.load.data;
+    this.busy = true;
+    this.error = null;
+    this.notice = '';
+    try {
+      const saved = await this.client.putPolicy(this.accountId, { ...this.draft, version: policy.version });
+      this.stepUp = false;
+      this.load = { status: 'ready', data: { ...this.load.data, policy: saved } };
+      this.notice = this.t.saved;
+      this.dispatchEvent(new MfaPolicyChangeEvent(saved));
+    } catch (err) {
+      const error = toApiError(err);
+      if (error.code === 'step_up_required') {
+        const me = await this.client.me().catch(() => null);
+        if (me?.enrolled) {
+          this.stepUp = true;
+          await this.updateComplete;
+          this.renderRoot.querySelector('mfa-challenge')?.focus();
+        } else {
+          this.error = error;
+          this.notice = '';
+        }
+      } else if (error.code === 'version_conflict') {
+        // Show the policy as it now is; the admin reviews it and saves again.
+        await this.refresh();
+        this.error = error;
+      } else {
+        this.error = error;
+        this.reportError(error);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private cancel() {
+    this.stepUp = false;
+    this.error = null;
+    this.notice = '';
+    if (this.load.status === 'ready') {
+      const { policy } = this.load.data;
+      this.draft = {
+        mode: policy.mode,
+        gracePeriodDays: policy.gracePeriodDays,
+        enforceAfterSso: policy.enforceAfterSso,
+      };
+    }
+    this.dispatchEvent(new MfaCancelEvent());
+  }
+
+  private messageText(): string {
+    const error = this.error;
+    if (!error) return this.notice;
+    if (error.code === 'version_conflict') return this.t.conflict;
+    if (error.code === 'step_up_required') return this.t.setUpMfaFirst;
+    return this.message(error);
+  }
+
+  private renderImpact(draft: Draft, members: MemberResponse[]) {
+    if (draft.mode === 'optional') return nothing;
+    const t = this.t;
+    const affected = members.filter((m) => requires(draft.mode, m.role) && !m.enrolled);
+    return html`<div part="impact" class="impact" role="status">
+      ${
+        affected.length === 0
+          ? html`<p>${t.impactNone}</p>`
+          : html`<p><strong>${t.impact(affected.length, draft.gracePeriodDays)}</strong></p>
+            <ul>
+              ${affected.map(
+                (m) =>
+                  html`<li>${t.impactDeadline(m.displayName, m.deadline ? this.formatDate(m.deadline) : null, draft.gracePeriodDays)}</li>`,
+              )}
+            </ul>`
+      }
+    </div>`;
+  }
+
+  override render() {
+    const t = this.t;
+    const load = this.load;
+    if (load.status === 'loading' || !this.draft) {
+      if (load.status === 'error') {
+        return html`<p class="error" role="alert">${this.message(load.error)}</p>
+          <button type="button" @click=${() => this.refresh()}>${t.retry}</button>`;
+      }
+      return html`<p role="status" class="muted">${t.loading}</p>`;
+    }
+    if (load.status === 'error') {
+      return html`<p class="error" role="alert">${this.message(load.error)}</p>`;
+    }
+    const { policy, members } = load.data;
+    const draft = this.draft;
+    return html`
+      <form part="base" @submit=${this.save} novalidate>
+        ${
+          policy.sso.enabled
+            ? html`<p class="caution" role="note">${t.ssoCaution(policy.sso.provider ?? '')}</p>`
+            : nothing
+        }
+        <fieldset>
+          <legend>${t.policyLegend}</legend>
+          ${policyModes.map(
+            (mode) => html`<label part="card" class="card ${draft.mode === mode ? 'selected' : ''}">
+              <input
+                type="radio"
+                name="mode"
+                .value=${mode}
+                .checked=${draft.mode === mode}
+                aria-labelledby="label-${mode}"
+                aria-describedby="desc-${mode}"
+                @change=${() => this.setDraft({ mode })}
+              />
+              <span>
+                <span class="card-label" id="label-${mode}">${t.modeLabels[mode]}</span>
+                <span class="card-desc" id="desc-${mode}">${t.modeDescriptions[mode]}</span>
+              </span>
+            </label>`,
+          )}
+        </fieldset>
+        <div class="field">
+          <label for="grace">${t.gracePeriod}</label>
+          <input
+            id="grace"
+            type="number"
+            min="0"
+            max="90"
+            step="1"
+            .value=${String(draft.gracePeriodDays)}
+            aria-describedby="grace-hint"
+            @input=${(e: Event) => {
+              const value = Number((e.target as HTMLInputElement).value);
+              if (Number.isInteger(value) && value >= 0 && value <= 90)
+                this.setDraft({ gracePeriodDays: value });
+            }}
+          />
+          <p id="grace-hint" class="muted">${t.gracePeriodHint}</p>
+        </div>
+        ${
+          policy.sso.enabled
+            ? html`<div class="field switch">
+              <input
+                id="sso"
+                type="checkbox"
+                role="switch"
+                .checked=${draft.enforceAfterSso}
+                aria-describedby="sso-hint"
+                @change=${(e: Event) => this.setDraft({ enforceAfterSso: (e.target as HTMLInputElement).checked })}
+              />
+              <label for="sso">${t.enforceAfterSso}</label>
+              <p id="sso-hint" class="muted">${t.enforceAfterSsoHint}</p>
+            </div>`
+            : nothing
+        }
+        ${this.renderImpact(draft, members)}
+        ${
+          this.stepUp
+            ? html`<div class="step-up">
+              <p>${t.stepUp}</p>
+              <mfa-challenge
+                no-heading
+                api-base=${this.apiBase}
+                .strings=${this.strings}
+                @mfa-verified=${(e: Event) => {
+                  e.stopPropagation();
+                  this.stepUp = false;
+                  void this.save();
+                }}
+              ></mfa-challenge>
+            </div>`
+            : nothing
+        }
+        <p id="message" part="message" class=${this.error ? 'error' : 'success'} aria-live="polite">${this.messageText()}</p>
+        <div class="actions">
+          <button class="primary" type="submit" ?disabled=${this.busy || this.stepUp}>${this.busy ? t.saving : t.save}</button>
+          <button type="button" @click=${this.cancel} ?disabled=${this.busy}>${t.cancel}</button>
+        </div>
+      </form>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mfa-policy-manager': MfaPolicyManager;
+  }
+}

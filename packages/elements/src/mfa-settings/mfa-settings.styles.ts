@@ -1,0 +1,30 @@
+import { css } from 'lit';
+
+export const styles = css`
+  .head {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    gap: 1rem;
+  }
+  .policy {
+    display: grid;
+    gap: 0.1rem;
+    margin: 0.5rem 0;
+  }
+  .policy .label {
+    font-size: 1.05rem;
+  }
+  dialog {
+    width: min(40rem, calc(100vw - 2rem));
+    max-height: calc(100vh - 2rem);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+    padding: 1.25rem;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.45);
+  }
+`;

@@ -1,0 +1,141 @@
+import type { PolicyResponse } from '@mfakit/server-sdk';
+import { html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { type Load, MfaElement, toApiError } from '../base.ts';
+import type { MfaPolicyChangeEvent } from '../events.ts';
+import '../mfa-policy-manager/mfa-policy-manager.ts';
+import { tokens } from '../styles/shared.ts';
+import { styles } from './mfa-settings.styles.ts';
+
+/**
+ * The account's Multi-Factor Authentication section: the current policy, who
+ * changed it and when, how many members have MFA, the SSO caution, and for
+ * administrators a Manage button that opens the policy manager in a modal dialog.
+ *
+ * @summary Show an account's MFA policy; administrators manage it.
+ * @fires mfa-policy-change - Re-dispatched from the dialog when the policy was saved.
+ * @fires mfa-error - A request failed; the element shows the error too.
+ * @csspart base - The section.
+ * @csspart policy - The current policy's label and description.
+ * @csspart manage - The Manage button.
+ * @csspart dialog - The modal dialog.
+ * @cssprop --mfa-accent - The colour of buttons and the selected policy.
+ * @cssprop --mfa-caution-bg - The background of the SSO caution.
+ * @cssprop --mfa-bg - The background of the dialog.
+ * @cssprop --mfa-font - The font shorthand.
+ * @cssprop --mfa-radius - The corner radius.
+ */
+@customElement('mfa-settings')
+export class MfaSettings extends MfaElement {
+  static override styles = [tokens, styles];
+
+  /** The account whose MFA settings are shown. */
+  @property({ attribute: 'account-id' }) accountId = '';
+
+  @state() private load: Load<PolicyResponse> = { status: 'loading' };
+  @state() private open = false;
+
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('button.manage') private manageButton?: HTMLButtonElement;
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('accountId') && this.accountId) void this.refresh();
+  }
+
+  /** Reloads the policy. */
+  async refresh(): Promise<void> {
+    const accountId = this.accountId;
+    try {
+      const policy = await this.client.getPolicy(accountId);
+      if (accountId === this.accountId) this.load = { status: 'ready', data: policy };
+    } catch (err) {
+      const error = toApiError(err);
+      this.load = { status: 'error', error };
+      this.reportError(error);
+    }
+  }
+
+  private async openManager() {
+    this.open = true;
+    await this.updateComplete;
+    // The manager loads the policy and then moves focus to the selected policy (`autofocus`).
+    this.dialog.showModal();
+  }
+
+  private closeManager() {
+    if (this.dialog?.open) this.dialog.close();
+  }
+
+  private onDialogClose() {
+    this.open = false;
+    this.manageButton?.focus();
+  }
+
+  private onPolicyChange(e: MfaPolicyChangeEvent) {
+    this.load = { status: 'ready', data: e.policy };
+    this.closeManager();
+  }
+
+  override render() {
+    const t = this.t;
+    const load = this.load;
+    if (load.status === 'loading') return html`<p role="status" class="muted">${t.loading}</p>`;
+    if (load.status === 'error') {
+      return html`<div part="base">
+        <p class="error" role="alert">${this.message(load.error)}</p>
+        <button type="button" @click=${() => this.refresh()}>${t.retry}</button>
+      </div>`;
+    }
+    const policy = load.data;
+    const changed = policy.updatedAt
+      ? t.changedBy(policy.updatedByName ?? policy.updatedBy ?? '', this.formatDate(policy.updatedAt, true))
+      : t.neverChanged;
+    return html`
+      <section part="base" aria-labelledby="title">
+        <div class="head">
+          <h2 id="title">${t.settingsTitle}</h2>
+          ${
+            policy.canManage
+              ? html`<button class="manage primary" part="manage" type="button" aria-haspopup="dialog" @click=${this.openManager}>
+                ${t.manage}
+              </button>`
+              : nothing
+          }
+        </div>
+        ${policy.sso.enabled ? html`<p class="caution" role="note">${t.ssoCaution(policy.sso.provider ?? '')}</p>` : nothing}
+        <div part="policy" class="policy">
+          <span class="muted">${t.currentPolicy}</span>
+          <strong class="label">${t.modeLabels[policy.mode]}</strong>
+          <span>${t.modeDescriptions[policy.mode]}</span>
+        </div>
+        <p class="muted">${changed}</p>
+        <p>${t.compliance(policy.compliance.enrolled, policy.compliance.members)}</p>
+      </section>
+      ${
+        policy.canManage
+          ? html`<dialog part="dialog" aria-labelledby="dialog-title" @close=${this.onDialogClose}>
+            <h2 id="dialog-title">${t.managerTitle}</h2>
+            ${
+              this.open
+                ? html`<mfa-policy-manager
+                  autofocus
+                  account-id=${this.accountId}
+                  api-base=${this.apiBase}
+                  .strings=${this.strings}
+                  @mfa-policy-change=${this.onPolicyChange}
+                  @mfa-cancel=${this.closeManager}
+                ></mfa-policy-manager>`
+                : nothing
+            }
+          </dialog>`
+          : nothing
+      }
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mfa-settings': MfaSettings;
+  }
+}

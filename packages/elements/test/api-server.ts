@@ -1,0 +1,96 @@
+/**
+ * The real SDK app that element tests talk to, served by the test runner's own
+ * dev server: `/mfa/*` is `mfa.app` on a memory store, `/mfa-broken/*` the same
+ * app on a store that always throws (503s), and `/__test/*` stands in for the
+ * host's sign-in and clock.
+ */
+
+import { createMfa, type MfaStore, memoryStore, type Role } from '@mfakit/server-sdk';
+import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+
+const users: Record<string, { email: string; displayName: string }> = {
+  ada: { email: 'ada@acme.test', displayName: 'Ada Admin' },
+  max: { email: 'max@acme.test', displayName: 'Max Member' },
+  sam: { email: 'sam@both.test', displayName: 'Sam Shared' },
+  cleo: { email: 'cleo@contoso.test', displayName: 'Cleo Contoso' },
+};
+const memberships: Record<string, Record<string, Role>> = {
+  acme: { ada: 'admin', max: 'member', sam: 'member' },
+  contoso: { cleo: 'admin', sam: 'member' },
+};
+const names: Record<string, string> = { acme: 'Acme', contoso: 'Contoso' };
+const sso: Record<string, string> = { contoso: 'Active Directory' };
+
+let offsetMs = 0;
+
+function build(store: MfaStore) {
+  return createMfa({
+    store,
+    secret: 'element-tests-secret-of-32-bytes-or-more',
+    issuer: 'Element Tests',
+    policyCacheTtl: 0,
+    now: () => new Date(Date.now() + offsetMs),
+    authenticate: (c) => {
+      const user = getCookie(c, 'test_user');
+      const session = getCookie(c, 'test_session');
+      if (!user || !session || !users[user]) return null;
+      const viaSso = getCookie(c, 'test_sso');
+      return {
+        userId: user,
+        sessionId: session,
+        email: users[user].email,
+        authMethod: viaSso ? 'sso' : 'password',
+        ...(viaSso ? { ssoAccountId: viaSso } : {}),
+      };
+    },
+    getMembership: (userId, accountId) => {
+      const role = memberships[accountId]?.[userId];
+      return role ? { role, accountName: names[accountId] ?? accountId } : null;
+    },
+    listMemberships: (userId) =>
+      Object.entries(memberships).flatMap(([accountId, m]) =>
+        m[userId] ? [{ accountId, accountName: names[accountId] ?? accountId, role: m[userId] }] : [],
+      ),
+    listMembers: (accountId) =>
+      Object.entries(memberships[accountId] ?? {}).map(([userId, role]) => ({
+        userId,
+        role,
+        displayName: users[userId]?.displayName ?? userId,
+        email: users[userId]?.email ?? '',
+      })),
+    getSso: (accountId) => (sso[accountId] ? { provider: sso[accountId] } : null),
+  });
+}
+
+const broken = new Proxy(memoryStore(), {
+  get: () => async () => {
+    throw new Error('store down');
+  },
+});
+
+let mfa = build(memoryStore());
+const brokenMfa = build(broken);
+
+export const app = new Hono();
+app.all('/mfa/*', (c) => mfa.app.fetch(new Request(c.req.url.replace('/mfa/', '/'), c.req.raw)));
+app.all('/mfa-broken/*', (c) =>
+  brokenMfa.app.fetch(new Request(c.req.url.replace('/mfa-broken/', '/'), c.req.raw)),
+);
+app.post('/__test/reset', (c) => {
+  mfa = build(memoryStore());
+  offsetMs = 0;
+  return c.json({ ok: true });
+});
+app.post('/__test/login', (c) => {
+  const user = c.req.query('user') ?? '';
+  const options = { path: '/', sameSite: 'Strict' as const };
+  setCookie(c, 'test_user', user, options);
+  setCookie(c, 'test_session', crypto.randomUUID(), options);
+  setCookie(c, 'test_sso', c.req.query('sso') ?? '', options);
+  return c.json({ ok: true });
+});
+app.post('/__test/advance', (c) => {
+  offsetMs += Number(c.req.query('seconds') ?? 0) * 1000;
+  return c.json({ now: new Date(Date.now() + offsetMs).toISOString() });
+});
