@@ -16,7 +16,27 @@ function run(title, command, args, cwd = root) {
   return status === 0;
 }
 
-let ok = true;
+/** The element tests need Debian's Chromium; as root it is installed here, once. */
+function ensureChromium() {
+  const path = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return true;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `No Chromium at ${path}: install Debian's chromium (apt-get install chromium) or set CHROME_PATH.`,
+    );
+    return false;
+  }
+  console.log("\n── installing Debian's chromium for the element tests");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  });
+  return update.status === 0 && install.status === 0 && existsSync(path);
+}
+
+let ok = ensureChromium();
 ok = run('type-check', pnpm[0], [pnpm[1], '-r', '--workspace-concurrency=1', 'typecheck']) && ok;
 ok = run('lint', join(root, 'node_modules/.bin/biome'), ['check', '.']) && ok;
 
@@ -28,12 +48,13 @@ for (const name of readdirSync(join(root, 'packages')).sort()) {
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
   if (!pkg.scripts?.test) continue;
   const out = join(results, `${name}.json`);
-  const passed = run(
-    `tests of ${pkg.name}`,
-    pnpm[0],
-    [pnpm[1], 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
-    dir,
-  );
+  // Vitest writes its JSON report; the browser tests' config writes the same counts to WTR_RESULTS.
+  const browser = pkg.scripts.test.startsWith('web-test-runner');
+  const args = browser
+    ? [pnpm[1], 'exec', 'web-test-runner']
+    : [pnpm[1], 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`];
+  process.env.WTR_RESULTS = out;
+  const passed = run(`tests of ${pkg.name}`, pnpm[0], args, dir);
   ok = passed && ok;
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, 'utf8'));

@@ -1,9 +1,12 @@
 // Element tests in Debian's Chromium, against the real SDK app served by the
 // test runner's own dev server (see test/api-server.ts).
+
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 
@@ -23,7 +26,33 @@ const args = [
   '--no-first-run',
 ];
 
+/** Writes the counts where the repository's test script reads them (`WTR_RESULTS`). */
+function countsReporter(file) {
+  return {
+    onTestRunFinished({ sessions }) {
+      const counts = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0 };
+      const walk = (suite) => {
+        for (const test of suite?.tests ?? []) {
+          if (test.skipped) counts.numPendingTests++;
+          else if (test.passed) counts.numPassedTests++;
+          else counts.numFailedTests++;
+        }
+        for (const child of suite?.suites ?? []) walk(child);
+      };
+      for (const session of sessions) {
+        walk(session.testResults);
+        // A file that failed to load has no results: count it as a failure.
+        if (!session.passed && !session.testResults?.tests?.length && !session.testResults?.suites?.length) {
+          counts.numFailedTests++;
+        }
+      }
+      if (file) writeFileSync(file, JSON.stringify(counts));
+    },
+  };
+}
+
 export default {
+  reporters: [defaultReporter(), countsReporter(process.env.WTR_RESULTS)],
   files: 'src/**/*.test.ts',
   nodeResolve: { exportConditions: ['browser', 'production'] },
   concurrency: 1,
