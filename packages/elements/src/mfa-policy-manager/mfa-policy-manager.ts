@@ -1,6 +1,7 @@
 import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { type Load, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
@@ -199,7 +200,7 @@ export class MfaPolicyManager extends MfaElement {
                 type="radio"
                 name="mode"
                 .value=${mode}
-                .checked=${draft.mode === mode}
+                .checked=${live(draft.mode === mode)}
                 aria-labelledby="label-${mode}"
                 aria-describedby="desc-${mode}"
                 @change=${() => this.setDraft({ mode })}
@@ -219,7 +220,7 @@ export class MfaPolicyManager extends MfaElement {
             min="0"
             max="90"
             step="1"
-            .value=${String(draft.gracePeriodDays)}
+            .value=${live(String(draft.gracePeriodDays))}
             aria-describedby="grace-hint"
             @input=${(e: Event) => {
               const value = Number((e.target as HTMLInputElement).value);
@@ -236,7 +237,7 @@ export class MfaPolicyManager extends MfaElement {
                 id="sso"
                 type="checkbox"
                 role="switch"
-                .checked=${draft.enforceAfterSso}
+                .checked=${live(draft.enforceAfterSso)}
                 aria-describedby="sso-hint"
                 @change=${(e: Event) => this.setDraft({ enforceAfterSso: (e.target as HTMLInputElement).checked })}
               />

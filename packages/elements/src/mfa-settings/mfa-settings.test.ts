@@ -1,0 +1,111 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { $, button, enrollByApi, login, reset, setPolicyByApi, text, until } from '../../test/helpers.ts';
+import type { MfaPolicyChangeEvent } from '../events.ts';
+import type { MfaPolicyManager } from '../mfa-policy-manager/mfa-policy-manager.ts';
+import './mfa-settings.ts';
+import type { MfaSettings } from './mfa-settings.ts';
+
+async function ready(el: MfaSettings) {
+  await until(() => el.shadowRoot?.querySelector('section'));
+  return el;
+}
+
+function deepActive(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+async function openManager(el: MfaSettings): Promise<MfaPolicyManager> {
+  button(el, 'Manage').click();
+  const manager = await until(() => el.shadowRoot?.querySelector('mfa-policy-manager'));
+  await until(() => manager.shadowRoot?.querySelector('form'));
+  return manager;
+}
+
+describe('<mfa-settings>', () => {
+  beforeEach(async () => {
+    await reset();
+  });
+
+  it('shows the policy read-only to a member, without Manage', async () => {
+    await login('max');
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    await expect(el).to.be.accessible();
+    expect(text(el)).to.contain('Optional');
+    expect(text(el)).to.contain('Nobody is forced');
+    expect(text(el)).to.contain('0 of 3 members have MFA set up');
+    expect(text(el)).to.contain('nobody has changed it');
+    expect(el.shadowRoot?.querySelector('button.manage')).to.equal(null);
+  });
+
+  it('shows the SSO caution naming the identity provider', async () => {
+    await login('cleo');
+    const el = await ready(
+      await fixture<MfaSettings>(html`<mfa-settings account-id="contoso"></mfa-settings>`),
+    );
+    const caution = $(el, '.caution');
+    expect(caution.textContent).to.contain('Active Directory');
+    expect(caution.textContent).to.contain('take precedence');
+    await expect(el).to.be.accessible();
+  });
+
+  it('opens the manager in a modal dialog, moves focus in, and Escape returns it to Manage', async () => {
+    await login('ada');
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    const manage = button(el, 'Manage');
+    manage.focus();
+    const manager = await openManager(el);
+    const dialog = $(el, 'dialog') as HTMLDialogElement;
+    expect(dialog.open).to.equal(true);
+    expect(dialog.matches(':modal')).to.equal(true);
+    await until(() => deepActive()?.matches('input[type=radio]'));
+    expect((deepActive() as HTMLInputElement).value).to.equal('optional');
+    await expect(el).to.be.accessible();
+
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialog.open);
+    await until(() => deepActive() === manage);
+    await el.updateComplete;
+    expect(manager.isConnected).to.equal(false);
+  });
+
+  it('saves a requiring policy in one click and shows it at once', async () => {
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    const manager = await openManager(el);
+    const all = $(manager, 'input[value=required_all]') as HTMLInputElement;
+    all.click();
+    await manager.updateComplete;
+    expect(text(manager)).to.contain('2 members have not set up MFA; they have 7 days');
+    const changed = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;
+    button(manager, 'Save').click();
+    expect((await changed).policy.mode).to.equal('required_all');
+    const dialog = $(el, 'dialog') as HTMLDialogElement;
+    await until(() => !dialog.open);
+    await until(() => text(el).includes('Required for all users'));
+    expect(text(el)).to.contain('Changed by Ada Admin');
+    expect(text(el)).to.contain('1 of 3 members have MFA set up');
+  });
+
+  it('shows errors for an unknown account and for a signed-out user', async () => {
+    await login('ada');
+    const unknown = await fixture<MfaSettings>(html`<mfa-settings account-id="nope"></mfa-settings>`);
+    await until(() => text(unknown).includes('not a member'));
+    await expect(unknown).to.be.accessible();
+    await fetch('/__test/login?user=nobody', { method: 'POST' });
+    const anonymous = await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`);
+    await until(() => text(anonymous).includes('Your session has ended'));
+    expect(button(anonymous, 'Try again')).to.exist;
+  });
+
+  it('follows a policy changed elsewhere after refresh()', async () => {
+    await login('ada');
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    await setPolicyByApi('acme', { mode: 'optional', gracePeriodDays: 3 });
+    await el.refresh();
+    await until(() => text(el).includes('Changed by Ada Admin'));
+  });
+});

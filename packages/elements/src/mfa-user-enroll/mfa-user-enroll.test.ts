@@ -1,0 +1,151 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import {
+  $,
+  $$,
+  advance,
+  api,
+  button,
+  enrollByApi,
+  login,
+  reset,
+  setPolicyByApi,
+  text,
+  totp,
+  type,
+  until,
+} from '../../test/helpers.ts';
+import type { MfaRecoveryCodesEvent } from '../events.ts';
+import './mfa-user-enroll.ts';
+import type { MfaUserEnroll } from './mfa-user-enroll.ts';
+
+async function ready(el: MfaUserEnroll) {
+  await until(() => el.shadowRoot?.querySelector('section'));
+  return el;
+}
+
+describe('<mfa-user-enroll>', () => {
+  beforeEach(async () => {
+    await reset();
+    await login('max');
+  });
+
+  it('is accessible before and during setup', async () => {
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    await expect(el).to.be.accessible();
+    expect(text(el)).to.contain('not set up');
+    button(el, 'Set up').click();
+    await until(() => el.shadowRoot?.querySelector('img'));
+    await expect(el).to.be.accessible();
+  });
+
+  it('sets up an authenticator app from the manual key and shows ten recovery codes once', async () => {
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    button(el, 'Set up').click();
+    const img = (await until(() => el.shadowRoot?.querySelector('img'))) as HTMLImageElement;
+    expect(img.alt).to.equal('QR code');
+    await until(() => img.complete && img.naturalWidth > 0);
+    const box = img.getBoundingClientRect();
+    expect(box.width).to.be.at.least(160);
+    expect(box.height).to.be.at.least(160);
+    expect(getComputedStyle(img).backgroundColor).to.equal('rgb(255, 255, 255)');
+
+    const key = $(el, '.key').textContent?.trim() ?? '';
+    expect(key).to.match(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
+    const input = $(el, '#code');
+    expect(input.getAttribute('autocomplete')).to.equal('one-time-code');
+    expect(input.getAttribute('inputmode')).to.equal('numeric');
+    expect($(el, 'label[for=code]').textContent).to.match(/code$/);
+
+    // A wrong code first: the error is announced and nothing is enabled yet.
+    const code = await totp(key);
+    type(input, code === '000000' ? '111111' : '000000');
+    button(el, 'Confirm').click();
+    await until(() => text(el).includes('attempts left'));
+    expect($(el, '#message').getAttribute('aria-live')).to.equal('polite');
+
+    const enrolled = oneEvent(el, 'mfa-enrolled');
+    const codesEvent = oneEvent(el, 'mfa-recovery-codes') as Promise<MfaRecoveryCodesEvent>;
+    type($(el, '#code'), code);
+    button(el, 'Confirm').click();
+    await enrolled;
+    expect((await codesEvent).count).to.equal(10);
+    await until(() => $$(el, '.codes li').length === 10);
+    const codes = $$(el, '.codes code').map((c) => c.textContent ?? '');
+    expect(new Set(codes).size).to.equal(10);
+    for (const c of codes) expect(c).to.match(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
+    await expect(el).to.be.accessible();
+
+    // Done waits for the acknowledgement; afterwards the codes are gone from the page.
+    expect(button(el, 'Done').disabled).to.equal(true);
+    const check = $(el, '.check input') as HTMLInputElement;
+    check.click();
+    await el.updateComplete;
+    expect(button(el, 'Done').disabled).to.equal(false);
+    button(el, 'Done').click();
+    await until(() => text(el).includes('on since'));
+    expect(text(el)).to.contain('10 recovery codes left');
+    expect(el.shadowRoot?.innerHTML).not.to.contain(codes[0]);
+    expect(el.shadowRoot?.innerHTML).not.to.contain(key.replace(/ /g, '').slice(0, 8));
+    await expect(el).to.be.accessible();
+  });
+
+  it('regenerates recovery codes after a step-up when the verification is old', async () => {
+    const { secret } = await enrollByApi();
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    await advance(16 * 60);
+    button(el, 'Regenerate recovery codes').click();
+    const challenge = await until(() => el.shadowRoot?.querySelector('mfa-challenge'));
+    await until(() => challenge.shadowRoot?.querySelector('input'));
+    type($(challenge, 'input'), await totp(secret, 32 + 1));
+    const codes = oneEvent(el, 'mfa-recovery-codes') as Promise<MfaRecoveryCodesEvent>;
+    button(challenge, 'Verify').click();
+    expect((await codes).count).to.equal(10);
+    await until(() => $$(el, '.codes li').length === 10);
+  });
+
+  it('names the accounts that require MFA, with deadlines, and refuses removal while they do', async () => {
+    await login('ada');
+    await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+    await login('max');
+    await api('GET', '/accounts/acme/access'); // the first evaluation starts max's grace period
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    expect(text(el)).to.match(/Required by.*Acme: set up by/);
+
+    await enrollByApi();
+    await el.refresh();
+    await el.updateComplete;
+    button(el, 'Remove MFA').click();
+    await el.updateComplete;
+    button(el, 'Yes, remove MFA').click();
+    await until(() => text(el).includes('You cannot remove MFA: Acme requires it.'));
+  });
+
+  it('removes MFA when no account requires it', async () => {
+    await enrollByApi();
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    button(el, 'Remove MFA').click();
+    await el.updateComplete;
+    const removed = oneEvent(el, 'mfa-unenrolled');
+    button(el, 'Yes, remove MFA').click();
+    await removed;
+    await until(() => text(el).includes('not set up'));
+  });
+
+  it('shows 401, 5xx and network errors with a retry', async () => {
+    await fetch('/__test/login?user=nobody', { method: 'POST' });
+    const anonymous = await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`);
+    await until(() => text(anonymous).includes('Your session has ended'));
+    await login('max');
+    const broken = await fixture<MfaUserEnroll>(
+      html`<mfa-user-enroll api-base="/mfa-broken"></mfa-user-enroll>`,
+    );
+    await until(() => text(broken).includes('temporarily unavailable'));
+    const down = await fixture<MfaUserEnroll>(
+      html`<mfa-user-enroll api-base="http://127.0.0.1:9/mfa"></mfa-user-enroll>`,
+    );
+    await until(() => text(down).includes('could not be reached'));
+    expect(button(down, 'Try again')).to.exist;
+    await expect(down).to.be.accessible();
+  });
+});
