@@ -38,6 +38,7 @@ function ensureChromium() {
 
 let ok = ensureChromium();
 ok = run('type-check', pnpm[0], [pnpm[1], '-r', '--workspace-concurrency=1', 'typecheck']) && ok;
+ok = run('size of the elements bundle', pnpm[0], [pnpm[1], '--filter', '@mfakit/elements', 'size']) && ok;
 ok = run('lint', join(root, 'node_modules/.bin/biome'), ['check', '.']) && ok;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
