@@ -1,0 +1,511 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createHarness } from '../../test/harness.ts';
+import type { AccessDecision, AccessReason, Principal } from '../model.ts';
+import { memoryStore } from '../store/memory.ts';
+import type { MfaStore } from '../store/store.ts';
+import { type AccessFacts, decideAccess } from './decide.ts';
+
+const NOW = new Date('2026-03-02T10:00:00Z');
+const MAX_AGE = 12 * 3600;
+const DAY = 86_400_000;
+const at = (ms: number) => new Date(NOW.getTime() + ms);
+
+/** A member with a password session in an account without SSO, under the default policy. */
+function facts(overrides: Partial<AccessFacts> = {}): AccessFacts {
+  return {
+    accountId: 'acme',
+    principal: { authMethod: 'password' },
+    membership: { role: 'member', accountName: 'Acme' },
+    sso: null,
+    policy: { mode: 'optional', gracePeriodDays: 7, enforceAfterSso: false },
+    enrolled: false,
+    verifiedAt: null,
+    graceStartedAt: null,
+    now: NOW,
+    sessionMaxAge: MAX_AGE,
+    ...overrides,
+  };
+}
+
+const admin = { role: 'admin', accountName: 'Acme' } as const;
+const sso = { provider: 'Active Directory' };
+const ssoSession = { authMethod: 'sso' } as const;
+const requiredAll = { mode: 'required_all', gracePeriodDays: 7, enforceAfterSso: false } as const;
+const requiredAdmins = { mode: 'required_admins', gracePeriodDays: 7, enforceAfterSso: false } as const;
+const enforcedAfterSso = { mode: 'required_all', gracePeriodDays: 7, enforceAfterSso: true } as const;
+const optional = { mode: 'optional', gracePeriodDays: 7, enforceAfterSso: false } as const;
+
+const notMember: AccessDecision = { allow: false, reason: 'not_member' };
+const delegated: AccessDecision = { allow: true, reason: 'sso_delegated' };
+const verified: AccessDecision = { allow: true, reason: 'verified' };
+const challenge: AccessDecision = { allow: false, reason: 'challenge_required' };
+const notRequired: AccessDecision = { allow: true, reason: 'not_required' };
+const grace = (deadline: Date): AccessDecision => ({ allow: true, reason: 'grace_period', deadline });
+const enroll = (deadline: Date): AccessDecision => ({
+  allow: false,
+  reason: 'enrollment_required',
+  deadline,
+});
+
+const cases: [name: string, overrides: Partial<AccessFacts>, expected: AccessDecision][] = [
+  // 1. membership
+  ['not a member', { membership: null }, notMember],
+  [
+    'not a member, even signed in through SSO to an SSO account',
+    { membership: null, sso, principal: ssoSession },
+    notMember,
+  ],
+  [
+    'not a member, even enrolled and verified just now',
+    { membership: null, enrolled: true, verifiedAt: NOW },
+    notMember,
+  ],
+  ['not a member, under a requiring policy', { membership: null, policy: requiredAll }, notMember],
+
+  // 2. SSO delegation
+  ['SSO account + SSO session + enforceAfterSso off → delegated', { sso, principal: ssoSession }, delegated],
+  [
+    'SSO delegation under required_all, not enrolled, grace long over',
+    { sso, principal: ssoSession, policy: requiredAll, graceStartedAt: at(-30 * DAY) },
+    delegated,
+  ],
+  [
+    'SSO delegation comes before the challenge of an enrolled, unverified user',
+    { sso, principal: ssoSession, enrolled: true, policy: requiredAll },
+    delegated,
+  ],
+  [
+    'SSO account + password session → not delegated (challenged)',
+    { sso, principal: { authMethod: 'password' }, enrolled: true },
+    challenge,
+  ],
+  [
+    'SSO account + password session, not enrolled under required_all → grace, not delegated',
+    { sso, principal: { authMethod: 'password' }, policy: requiredAll },
+    grace(at(7 * DAY)),
+  ],
+  [
+    'SSO session on an account without SSO → not delegated',
+    { sso: null, principal: ssoSession, enrolled: true },
+    challenge,
+  ],
+  [
+    'SSO session on an account without SSO under required_all → grace, not delegated',
+    { sso: null, principal: ssoSession, policy: requiredAll },
+    grace(at(7 * DAY)),
+  ],
+  [
+    'ssoAccountId naming another account → not delegated',
+    { sso, principal: { authMethod: 'sso', ssoAccountId: 'contoso' }, enrolled: true },
+    challenge,
+  ],
+  [
+    'ssoAccountId naming this account → delegated',
+    { sso, principal: { authMethod: 'sso', ssoAccountId: 'acme' }, enrolled: true, policy: requiredAll },
+    delegated,
+  ],
+  [
+    'enforceAfterSso on, enrolled and unverified → challenged',
+    { sso, principal: ssoSession, policy: enforcedAfterSso, enrolled: true },
+    challenge,
+  ],
+  [
+    'enforceAfterSso on, enrolled and verified → verified',
+    { sso, principal: ssoSession, policy: enforcedAfterSso, enrolled: true, verifiedAt: at(-60_000) },
+    verified,
+  ],
+  [
+    'enforceAfterSso on, not enrolled → grace period',
+    { sso, principal: ssoSession, policy: enforcedAfterSso },
+    grace(at(7 * DAY)),
+  ],
+  [
+    'enforceAfterSso on, not enrolled, grace over → enrollment required',
+    { sso, principal: ssoSession, policy: enforcedAfterSso, graceStartedAt: at(-8 * DAY) },
+    enroll(at(-DAY)),
+  ],
+  [
+    'enforceAfterSso on under optional, not enrolled → not required',
+    { sso, principal: ssoSession, policy: { ...optional, enforceAfterSso: true } },
+    notRequired,
+  ],
+
+  // 3. an enrolled user's verification
+  ['enrolled, verified just now', { enrolled: true, verifiedAt: NOW }, verified],
+  ['enrolled, verified an hour ago', { enrolled: true, verifiedAt: at(-3_600_000) }, verified],
+  [
+    'enrolled, verified exactly sessionMaxAge ago → still verified',
+    { enrolled: true, verifiedAt: at(-MAX_AGE * 1000) },
+    verified,
+  ],
+  [
+    'enrolled, verified sessionMaxAge + 1 ms ago → challenged',
+    { enrolled: true, verifiedAt: at(-MAX_AGE * 1000 - 1) },
+    challenge,
+  ],
+  [
+    'enrolled, a short sessionMaxAge is honoured',
+    { enrolled: true, verifiedAt: at(-61_000), sessionMaxAge: 60 },
+    challenge,
+  ],
+  ['enrolled, never verified, optional → challenged', { enrolled: true, policy: optional }, challenge],
+  [
+    'enrolled, never verified, required_admins, member → challenged',
+    { enrolled: true, policy: requiredAdmins },
+    challenge,
+  ],
+  [
+    'enrolled, never verified, required_admins, admin → challenged',
+    { enrolled: true, policy: requiredAdmins, membership: admin },
+    challenge,
+  ],
+  ['enrolled, never verified, required_all → challenged', { enrolled: true, policy: requiredAll }, challenge],
+  [
+    'enrolled, verifiedAt 1 ms in the future (clock skew) → not verified',
+    { enrolled: true, verifiedAt: at(1) },
+    challenge,
+  ],
+  [
+    'enrolled, verifiedAt an hour in the future → not verified',
+    { enrolled: true, verifiedAt: at(3_600_000), policy: requiredAll },
+    challenge,
+  ],
+  [
+    'enrolled and verified, grace long over → verified (grace is only for the unenrolled)',
+    { enrolled: true, verifiedAt: NOW, policy: requiredAll, graceStartedAt: at(-100 * DAY) },
+    verified,
+  ],
+  [
+    'not enrolled but a verified session (factor removed) → no verification credit',
+    { enrolled: false, verifiedAt: NOW, policy: requiredAll, graceStartedAt: at(-8 * DAY) },
+    enroll(at(-DAY)),
+  ],
+
+  // 4. the policy's requirement and its grace period
+  [
+    'required_admins, admin, not enrolled → grace period',
+    { policy: requiredAdmins, membership: admin },
+    grace(at(7 * DAY)),
+  ],
+  ['required_admins, member, not enrolled → not required', { policy: requiredAdmins }, notRequired],
+  [
+    'required_admins, member, grace start on record → still not required',
+    { policy: requiredAdmins, graceStartedAt: at(-30 * DAY) },
+    notRequired,
+  ],
+  ['required_all, member, not enrolled → grace period', { policy: requiredAll }, grace(at(7 * DAY))],
+  [
+    'required_all, admin, not enrolled → grace period',
+    { policy: requiredAll, membership: admin },
+    grace(at(7 * DAY)),
+  ],
+  [
+    'inside the grace period: deadline = start + days',
+    { policy: requiredAll, graceStartedAt: at(-3 * DAY) },
+    grace(at(4 * DAY)),
+  ],
+  [
+    'one ms before the deadline → grace period',
+    { policy: requiredAll, graceStartedAt: at(-7 * DAY + 1) },
+    grace(at(1)),
+  ],
+  [
+    'exactly at the deadline → enrollment required',
+    { policy: requiredAll, graceStartedAt: at(-7 * DAY) },
+    enroll(NOW),
+  ],
+  [
+    'after the grace period → enrollment required with the deadline',
+    { policy: requiredAll, graceStartedAt: at(-10 * DAY) },
+    enroll(at(-3 * DAY)),
+  ],
+  [
+    'required_admins, admin, after the grace period → enrollment required',
+    { policy: requiredAdmins, membership: admin, graceStartedAt: at(-8 * DAY) },
+    enroll(at(-DAY)),
+  ],
+  [
+    'gracePeriodDays 0 → enrollment required at once',
+    { policy: { ...requiredAll, gracePeriodDays: 0 } },
+    enroll(NOW),
+  ],
+  [
+    'gracePeriodDays 90 → a 90-day deadline',
+    { policy: { ...requiredAll, gracePeriodDays: 90 }, graceStartedAt: at(-89 * DAY) },
+    grace(at(DAY)),
+  ],
+  [
+    'graceStartedAt null, evaluated a year after the policy changed → the full period from now',
+    { policy: requiredAll, now: at(365 * DAY) },
+    grace(at(372 * DAY)),
+  ],
+  [
+    'a longer grace period set later extends a running one',
+    { policy: { ...requiredAll, gracePeriodDays: 30 }, graceStartedAt: at(-10 * DAY) },
+    grace(at(20 * DAY)),
+  ],
+
+  // 5. otherwise
+  ['optional, member, not enrolled → not required', { policy: optional }, notRequired],
+  ['optional, admin, not enrolled → not required', { policy: optional, membership: admin }, notRequired],
+  [
+    'optional, not enrolled, a verified session does not matter',
+    { policy: optional, verifiedAt: at(-MAX_AGE * 2000) },
+    notRequired,
+  ],
+];
+
+describe('decideAccess', () => {
+  it.each(cases)('%s', (_name, overrides, expected) => {
+    expect(decideAccess(facts(overrides))).toStrictEqual(expected);
+  });
+
+  it('does not read its clock from anywhere but `now`', () => {
+    // A fact set evaluated "in the past" must not depend on the real time.
+    const decision = decideAccess(
+      facts({ now: new Date('2001-01-01T00:00:00Z'), policy: requiredAll, graceStartedAt: null }),
+    );
+    expect(decision).toStrictEqual(grace(new Date('2001-01-08T00:00:00Z')));
+  });
+});
+
+// ── properties over random facts ────────────────────────────────────────────
+
+const ALLOWING: ReadonlySet<AccessReason> = new Set([
+  'sso_delegated',
+  'verified',
+  'grace_period',
+  'not_required',
+]);
+const BASE = NOW.getTime();
+const nearDate = fc.integer({ min: -200 * DAY, max: 200 * DAY }).map((ms) => new Date(BASE + ms));
+
+const principalArb = fc
+  .record({
+    authMethod: fc.constantFrom('password' as const, 'sso' as const),
+    ssoAccountId: fc.option(fc.constantFrom('acme', 'contoso'), { nil: undefined }),
+  })
+  .map(({ authMethod, ssoAccountId }): AccessFacts['principal'] =>
+    ssoAccountId === undefined ? { authMethod } : { authMethod, ssoAccountId },
+  );
+
+const factsArb: fc.Arbitrary<AccessFacts> = fc.record({
+  accountId: fc.constantFrom('acme', 'contoso'),
+  principal: principalArb,
+  membership: fc.option(
+    fc.record({
+      role: fc.constantFrom('admin' as const, 'member' as const),
+      accountName: fc.constant('Acme'),
+    }),
+    { nil: null },
+  ),
+  sso: fc.option(fc.constant(sso), { nil: null }),
+  policy: fc.record({
+    mode: fc.constantFrom('optional' as const, 'required_admins' as const, 'required_all' as const),
+    gracePeriodDays: fc.integer({ min: 0, max: 90 }),
+    enforceAfterSso: fc.boolean(),
+  }),
+  enrolled: fc.boolean(),
+  verifiedAt: fc.option(nearDate, { nil: null }),
+  graceStartedAt: fc.option(nearDate, { nil: null }),
+  now: nearDate,
+  sessionMaxAge: fc.integer({ min: 60, max: 366 * 86_400 }),
+});
+
+/** The design's step 2, restated independently of the code under test. */
+function delegatedBySso(f: AccessFacts): boolean {
+  return (
+    f.sso !== null &&
+    f.principal.authMethod === 'sso' &&
+    !f.policy.enforceAfterSso &&
+    (f.principal.ssoAccountId === undefined || f.principal.ssoAccountId === f.accountId)
+  );
+}
+
+describe('decideAccess properties', () => {
+  it('a non-member is never allowed and always gets not_member', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const decision = decideAccess({ ...f, membership: null });
+        expect(decision).toStrictEqual(notMember);
+      }),
+    );
+  });
+
+  it('allow is true exactly for sso_delegated, verified, grace_period and not_required', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const decision = decideAccess(f);
+        expect(decision.allow).toBe(ALLOWING.has(decision.reason));
+        expect(decision.reason).not.toBe('unavailable');
+        if (f.membership === null) expect(decision.allow).toBe(false);
+      }),
+    );
+  });
+
+  it('a member not delegated by SSO and enrolled is verified or challenged, as verifiedAt says', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        fc.pre(f.membership !== null && f.enrolled && !delegatedBySso(f));
+        const decision = decideAccess(f);
+        expect(['verified', 'challenge_required']).toContain(decision.reason);
+        const age = f.verifiedAt ? f.now.getTime() - f.verifiedAt.getTime() : -1;
+        expect(decision.reason === 'verified').toBe(age >= 0 && age <= f.sessionMaxAge * 1000);
+      }),
+    );
+  });
+
+  it('a member delegated by SSO is always let in', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        fc.pre(f.membership !== null && delegatedBySso(f));
+        expect(decideAccess(f)).toStrictEqual(delegated);
+      }),
+    );
+  });
+
+  it('a deadline comes exactly with grace_period (in the future) and enrollment_required (not)', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const decision = decideAccess(f);
+        const graceReasons: AccessReason[] = ['grace_period', 'enrollment_required'];
+        expect(decision.deadline !== undefined).toBe(graceReasons.includes(decision.reason));
+        if (decision.reason === 'grace_period')
+          expect(decision.deadline!.getTime()).toBeGreaterThan(f.now.getTime());
+        if (decision.reason === 'enrollment_required')
+          expect(decision.deadline!.getTime()).toBeLessThanOrEqual(f.now.getTime());
+        if (decision.deadline) {
+          const start = (f.graceStartedAt ?? f.now).getTime();
+          expect(decision.deadline.getTime()).toBe(start + f.policy.gracePeriodDays * DAY);
+        }
+      }),
+    );
+  });
+
+  it('an unenrolled, undelegated member is held to the policy only when it applies to their role', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        fc.pre(f.membership !== null && !f.enrolled && !delegatedBySso(f));
+        const applies =
+          f.policy.mode === 'required_all' ||
+          (f.policy.mode === 'required_admins' && f.membership?.role === 'admin');
+        const reason = decideAccess(f).reason;
+        if (applies) expect(['grace_period', 'enrollment_required']).toContain(reason);
+        else expect(reason).toBe('not_required');
+      }),
+    );
+  });
+});
+
+// ── the service fails closed ────────────────────────────────────────────────
+
+const principal: Principal = { userId: 'max', sessionId: 'max-s1', authMethod: 'password' };
+
+/** A memory store whose every method fails the way `fail` says. */
+function failingStore(fail: () => unknown): MfaStore {
+  return new Proxy(memoryStore(), {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? () => fail() : value;
+    },
+  });
+}
+
+describe('the access decision when the store or a hook fails', () => {
+  const failures: [name: string, overrides: () => Parameters<typeof createHarness>[0]][] = [
+    [
+      'a store whose methods throw',
+      () => ({
+        store: failingStore(() => {
+          throw new Error('store down');
+        }),
+      }),
+    ],
+    [
+      'a store whose methods reject',
+      () => ({ store: failingStore(() => Promise.reject(new Error('store down'))) }),
+    ],
+    [
+      'a getMembership hook that throws',
+      () => ({
+        getMembership: () => {
+          throw new Error('directory down');
+        },
+      }),
+    ],
+    [
+      'a getMembership hook that rejects',
+      () => ({ getMembership: () => Promise.reject(new Error('directory down')) }),
+    ],
+    [
+      'a getSso hook that throws',
+      () => ({
+        getSso: () => {
+          throw new Error('directory down');
+        },
+      }),
+    ],
+  ];
+
+  describe.each(failures)('%s', (_name, overrides) => {
+    it('evaluate resolves to unavailable, deny', async () => {
+      const h = createHarness(overrides());
+      await expect(h.mfa.evaluate({ principal, accountId: 'acme' })).resolves.toStrictEqual({
+        allow: false,
+        reason: 'unavailable',
+      });
+    });
+
+    it('the guard answers 503 unavailable and does not reach the route', async () => {
+      const h = createHarness(overrides());
+      const res = await h.json('GET', '/accounts/acme/area', { as: 'max' });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('unavailable');
+      expect(res.body.ok).toBeUndefined();
+    });
+  });
+
+  it('an authenticate hook that throws makes the guard answer 503 unavailable', async () => {
+    const h = createHarness({
+      authenticate: () => {
+        throw new Error('sessions down');
+      },
+    });
+    const res = await h.json('GET', '/accounts/acme/area', { as: 'max' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('unavailable');
+  });
+
+  it('a store that hangs is answered 503 within timeoutMs', async () => {
+    const h = createHarness({ store: failingStore(() => new Promise(() => {})), timeoutMs: 200 });
+    const started = performance.now();
+    await expect(h.mfa.evaluate({ principal, accountId: 'acme' })).resolves.toStrictEqual({
+      allow: false,
+      reason: 'unavailable',
+    });
+    const res = await h.json('GET', '/accounts/acme/area', { as: 'max' });
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('unavailable');
+    // Two calls, each answered after ~200 ms; with the 5 s default one call alone would take longer.
+    expect(elapsed).toBeGreaterThanOrEqual(2 * 190);
+    expect(elapsed).toBeLessThan(4_000);
+  });
+
+  it('a hook that hangs is answered 503 within timeoutMs', async () => {
+    const h = createHarness({ getMembership: () => new Promise(() => {}), timeoutMs: 200 });
+    const started = performance.now();
+    const res = await h.json('GET', '/accounts/acme/area', { as: 'max' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('unavailable');
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('with a working store and hooks the same member is let in (the failure is what denies)', async () => {
+    const h = createHarness();
+    await expect(h.mfa.evaluate({ principal, accountId: 'acme' })).resolves.toStrictEqual(notRequired);
+    const res = await h.json('GET', '/accounts/acme/area', { as: 'max' });
+    expect(res.status).toBe(200);
+  });
+});
