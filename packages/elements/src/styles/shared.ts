@@ -21,6 +21,8 @@ export const tokens = css`
     --_radius: var(--mfa-radius, 8px);
     --_focus: var(--mfa-focus, #0b5cd5);
     display: block;
+    /* The element paints its own background so its colours keep their contrast on any page. */
+    background: var(--_bg);
     color: var(--_fg);
     font: var(--mfa-font, 400 0.95rem/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif);
   }

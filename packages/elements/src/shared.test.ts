@@ -1,0 +1,78 @@
+import { ContextProvider } from '@lit/context';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { $, button, enrollByApi, login, reset, text, totp, until } from '../test/helpers.ts';
+import { MfaClient } from './client.ts';
+import { mfaClientContext } from './context.ts';
+import type { MfaChallenge, MfaSettings } from './index.ts';
+import './index.ts';
+
+describe('what all elements share', () => {
+  beforeEach(async () => {
+    await reset();
+    await login('ada');
+  });
+
+  it('uses the client of a context provider above it instead of its own', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    new ContextProvider(host, { context: mfaClientContext, initialValue: new MfaClient('/mfa-broken') });
+    const el = document.createElement('mfa-settings') as MfaSettings;
+    el.accountId = 'acme';
+    host.append(el);
+    // Its own api-base (/mfa) would work; the provided client answers 503.
+    await until(() => text(el).includes('temporarily unavailable'));
+  });
+
+  it('lets every string be replaced', async () => {
+    const el = await fixture<MfaSettings>(
+      html`<mfa-settings
+        account-id="acme"
+        .strings=${{ manage: 'Verwalten', modeLabels: { optional: 'Freiwillig' } }}
+      ></mfa-settings>`,
+    );
+    await until(() => text(el).includes('Freiwillig'));
+    expect(button(el, 'Verwalten')).to.exist;
+    expect(text(el)).to.contain('Nobody is forced'); // strings not replaced keep their default
+  });
+
+  it('takes the host theme through --mfa-* custom properties and ::part', async () => {
+    const el = await fixture<MfaSettings>(
+      html`<mfa-settings account-id="acme" style="--mfa-accent: rgb(200, 0, 100)"></mfa-settings>`,
+    );
+    await until(() => el.shadowRoot?.querySelector('button.manage'));
+    expect(getComputedStyle($(el, 'button.manage')).backgroundColor).to.equal('rgb(200, 0, 100)');
+    expect($(el, 'button.manage').getAttribute('part')).to.equal('manage');
+  });
+
+  it('follows prefers-color-scheme, and theme="light" overrides it', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      const auto = await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`);
+      await until(() => auto.shadowRoot?.querySelector('section'));
+      expect(getComputedStyle(auto).color).to.equal('rgb(230, 237, 243)');
+      const light = await fixture<MfaSettings>(
+        html`<mfa-settings theme="light" account-id="acme"></mfa-settings>`,
+      );
+      expect(getComputedStyle(light).color).to.equal('rgb(27, 31, 36)');
+      await until(() => light.shadowRoot?.querySelector('section'));
+      await expect(auto).to.be.accessible();
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
+    const dark = await fixture<MfaSettings>(
+      html`<mfa-settings theme="dark" account-id="acme"></mfa-settings>`,
+    );
+    expect(getComputedStyle(dark).color).to.equal('rgb(230, 237, 243)');
+  });
+
+  it('verifies with the keyboard alone', async () => {
+    const { secret } = await enrollByApi();
+    await login('ada');
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    el.focus();
+    const verified = oneEvent(el, 'mfa-verified');
+    await sendKeys({ type: await totp(secret, 1) });
+    await sendKeys({ press: 'Enter' });
+    await verified;
+  });
+});
