@@ -293,7 +293,7 @@ export class MfaService {
     });
     const before = await this.io(() => this.store.getFactor(userId));
     const codes = generateRecoveryCodes();
-    const hashes = await Promise.all(codes.map((c) => this.box.hash(c)));
+    const hashes = await this.hashRecoveryCodes(codes);
     const factor = { userId, secret: pending.secret, lastUsedStep: step, createdAt: this.now() };
     const activated = await this.io(() => this.store.activateTotp(factor, pending.secret, hashes));
     if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
@@ -341,7 +341,7 @@ export class MfaService {
     if (!(await this.io(() => this.store.getFactor(userId)))) throw MfaError.of('not_enrolled');
     const before = await this.io(() => this.store.countRecoveryCodes(userId));
     const codes = generateRecoveryCodes();
-    const hashes = await Promise.all(codes.map((c) => this.box.hash(c)));
+    const hashes = await this.hashRecoveryCodes(codes);
     await this.io(() => this.store.replaceRecoveryCodes(userId, hashes));
     await this.record({
       type: 'recovery_codes.regenerated',
@@ -362,7 +362,12 @@ export class MfaService {
   async resetUser(userId: string, actorId: string | null, accountId: string | null): Promise<boolean> {
     const existed = await this.io(() => this.store.deleteFactor(userId));
     await this.io(() => this.store.clearAttempts(userId));
-    const accounts = (await this.memberships(userId)).map((m) => m.accountId);
+    // Where a policy requires MFA of the user now, the reset starts no new grace period;
+    // accounts that require it only later give the user their days like everyone else.
+    const accounts: string[] = [];
+    for (const m of await this.memberships(userId)) {
+      if (policyRequires((await this.policy(m.accountId)).mode, m.role)) accounts.push(m.accountId);
+    }
     const forfeitAt = new Date(this.now().getTime() - FORFEIT_MS);
     await this.io(() => this.store.forfeitGrace(userId, accounts, forfeitAt));
     await this.record({
@@ -374,6 +379,11 @@ export class MfaService {
       after: { enrolled: false },
     });
     return existed;
+  }
+
+  /** Keyed hashes of fresh codes, in the canonical form `challenge` hashes what the user types. */
+  private hashRecoveryCodes(codes: readonly string[]): Promise<string[]> {
+    return Promise.all(codes.map((c) => this.box.hash(normalizeRecoveryCode(c))));
   }
 
   // ── verification ─────────────────────────────────────────────────────────

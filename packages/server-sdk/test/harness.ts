@@ -5,7 +5,15 @@
  */
 import { Hono } from 'hono';
 import { generate } from 'otplib';
-import { createMfa, type Mfa, type MfaOptions, type MfaStore, memoryStore, type Role } from '../src/index.ts';
+import {
+  createMfa,
+  type Mfa,
+  type MfaOptions,
+  type MfaStore,
+  memoryStore,
+  type Role,
+  sqliteStore,
+} from '../src/index.ts';
 
 export const SECRET = 'test-secret-of-at-least-32-bytes-long!!';
 export const T0 = new Date('2026-03-02T10:00:00Z');
@@ -166,4 +174,25 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
     },
   };
   return harness;
+}
+
+/**
+ * The stores a storage-dependent rule is proved on (for `describe.each`): the
+ * atomic guarantees live in the store, so each rule is tested on each store.
+ */
+export const storeFactories: [name: string, makeStore: () => MfaStore][] = [
+  ['memory', () => memoryStore()],
+  ['sqlite', () => sqliteStore({ filename: ':memory:' })],
+];
+
+/** A 6-digit code that is valid for `secret` in none of the steps accepted now (previous, current, next). */
+export async function wrongCode(h: Harness, secret: string): Promise<string> {
+  const at = h.clock.now.getTime();
+  const valid = new Set(
+    await Promise.all([-30_000, 0, 30_000].map((offset) => h.code(secret, new Date(at + offset)))),
+  );
+  for (let n = 0; ; n++) {
+    const candidate = String(n).padStart(6, '0');
+    if (!valid.has(candidate)) return candidate;
+  }
 }

@@ -43,14 +43,18 @@ export class MfaConfigError extends Error {
 }
 
 export function checkSecrets(secret: string | readonly string[] | undefined): string[] {
-  const secrets = typeof secret === 'string' ? [secret] : [...(secret ?? [])];
-  if (secrets.length === 0) throw new MfaConfigError('createMfa: `secret` is required (at least 32 bytes).');
+  // Hosts without TypeScript may pass anything (a Buffer, a number): that is a config error too.
+  const secrets: unknown[] =
+    typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...(secret as unknown[])] : [];
+  if (secrets.length === 0) {
+    throw new MfaConfigError('createMfa: `secret` is required: a string of at least 32 bytes, or a list.');
+  }
   for (const s of secrets) {
     if (typeof s !== 'string' || utf8.encode(s).length < MIN_SECRET_BYTES) {
       throw new MfaConfigError(`createMfa: every \`secret\` must be at least ${MIN_SECRET_BYTES} bytes.`);
     }
   }
-  return secrets;
+  return secrets as string[];
 }
 
 /**

@@ -13,6 +13,8 @@ import { routes } from './routes.ts';
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  // zod's messages may end in a full stop already; the sentence gets exactly one.
+  const first = (result.error.issues[0]?.message ?? 'unexpected value').replace(/\.$/, '');
   throw MfaError.of(
     'invalid_request',
     {
@@ -23,7 +25,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
         message: i.message,
       })),
     },
-    `The request ${where} is not valid: ${result.error.issues[0]?.message ?? 'unexpected value'}.`,
+    `The request ${where} is not valid: ${first}.`,
   );
 }
 
@@ -60,6 +62,9 @@ export function createApp(service: MfaService, allowedOrigins: ReadonlySet<strin
   for (const route of routes) app.on(route.method, route.path, handle(route));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
+  // A sub-app's notFound handler is not used once the host mounts it (`host.route('/mfa', mfa.app)`),
+  // so unknown paths under the mount point are answered by a last catch-all route instead.
+  app.all('*', () => errorResponse(MfaError.of('not_found')));
   app.notFound(() => errorResponse(MfaError.of('not_found')));
   app.onError((error) => errorResponse(error));
   return app;

@@ -18,13 +18,26 @@ export function checkOrigin(c: Context, allowed: ReadonlySet<string>): void {
   throw MfaError.of('forbidden_origin');
 }
 
-async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+/**
+ * Reads at most `limit` bytes (else 413). When `refuseAny` is given, the first
+ * byte read is refused with it instead: a body that must not be there is a 415
+ * before its size counts (DESIGN: Content-Type is checked before size).
+ */
+async function readLimited(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  refuseAny?: () => MfaError,
+): Promise<Uint8Array> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (refuseAny && value.byteLength > 0) {
+      await reader.cancel();
+      throw refuseAny();
+    }
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
@@ -53,9 +66,13 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   const isJson = type === 'application/json';
   if (declared !== undefined && !isJson) throw MfaError.of('unsupported_media_type');
   if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw MfaError.of('payload_too_large');
-  const bytes = await readLimited(raw.body, MAX_BODY_BYTES);
+  // Without a declared length, an empty body of any type is no body; any byte of a non-JSON one is a 415.
+  const bytes = await readLimited(
+    raw.body,
+    MAX_BODY_BYTES,
+    isJson ? undefined : () => MfaError.of('unsupported_media_type'),
+  );
   if (bytes.byteLength === 0) return undefined;
-  if (!isJson) throw MfaError.of('unsupported_media_type');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -197,14 +197,23 @@ export function kyselyStore(
     },
     async consumeRecoveryCode(userId, hashes, at) {
       if (hashes.length === 0) return false;
+      // One code only, though several candidates might match: the subquery picks it.
       const result = await (await q())
         .updateTable('mfa_recovery_codes')
         .set({ used_at: toMs(at) })
         .where('user_id', '=', userId)
-        .where('code_hash', 'in', [...hashes])
         .where('used_at', 'is', null)
+        .where('code_hash', '=', (eb) =>
+          eb
+            .selectFrom('mfa_recovery_codes')
+            .select('code_hash')
+            .where('user_id', '=', userId)
+            .where('code_hash', 'in', [...hashes])
+            .where('used_at', 'is', null)
+            .limit(1),
+        )
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) >= 1;
+      return Number(result.numUpdatedRows) === 1;
     },
     async countRecoveryCodes(userId) {
       const row = await (await q())

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
@@ -82,6 +82,22 @@ function migrations(flavour: SqlFlavour): Record<string, Migration> {
 
 /** Applies the pending migrations; safe to call from several processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>, flavour: SqlFlavour): Promise<void> {
+  if (flavour === 'postgres') return runMigrator(db, flavour);
+  // Kysely migrates SQLite outside any transaction and without a lock, so two processes
+  // opening a new file would both create the tables; a write lock taken first serialises them.
+  await db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      await runMigrator(connection, flavour);
+      await sql`commit`.execute(connection);
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+  });
+}
+
+async function runMigrator(db: Kysely<unknown>, flavour: SqlFlavour): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(flavour) };
   const migrator = new Migrator({
     db,

@@ -27,9 +27,27 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
     mkdirSync(dirname(filename), { recursive: true });
   }
   const database = options.database ?? new Database(filename);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+  // First, so that the other pragmas wait for a process that holds the file too.
   database.pragma('busy_timeout = 5000');
+  enableWal(database);
+  database.pragma('synchronous = NORMAL');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
   return kyselyStore(db, 'sqlite', () => db.destroy());
+}
+
+/**
+ * Two processes switching a new file to WAL at once can deadlock in rollback mode;
+ * SQLite then answers SQLITE_BUSY to one of them without waiting for busy_timeout,
+ * so that one waits a moment and tries again (sqliteStore is synchronous, hence Atomics.wait).
+ */
+function enableWal(database: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (attempt >= 50 || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }

@@ -1,0 +1,772 @@
+/**
+ * TEST SUPPORT, not part of the package: the conformance suite every `MfaStore`
+ * runs (memory, SQLite, and PostgreSQL through the same Kysely store). It imports
+ * vitest, which is a dev dependency only, so nothing under src/ imports this file
+ * and src/index.ts does not export it.
+ *
+ * Each `it` gets a fresh store from `makeStore`, and every id it writes carries a
+ * prefix unique to the test, so a store whose data outlives a test (a shared
+ * PostgreSQL database) still answers each test only with that test's rows.
+ *
+ * @example
+ * runStoreConformance('sqlite', () => sqliteStore({ filename: ':memory:' }));
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEvent, AuditEventInput, PolicyRecord, TotpFactorRecord } from '../model.ts';
+import type { AttemptGrant, LockSchedule, MfaStore } from './store.ts';
+
+export interface StoreConformanceOptions {
+  /** Runs after each test, once its store is closed (remove files, truncate tables). */
+  cleanup?: () => Promise<void>;
+}
+
+const T0 = new Date('2026-03-02T10:00:00.123Z');
+/** A realistic TOTP time step (epoch seconds / 30 around T0). */
+const STEP = Math.floor(T0.getTime() / 30_000);
+const SCHEDULE: LockSchedule = { threshold: 5, baseMs: 30_000, capMs: 3_600_000 };
+
+const later = (ms: number, from: Date = T0) => new Date(from.getTime() + ms);
+const times = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> =>
+  Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+const countTrue = (results: readonly boolean[]) => results.filter(Boolean).length;
+
+export function runStoreConformance(
+  name: string,
+  makeStore: () => Promise<MfaStore> | MfaStore,
+  options: StoreConformanceOptions = {},
+): void {
+  describe(`MfaStore conformance: ${name}`, () => {
+    let store: MfaStore;
+    let closed = false;
+    let prefix = '';
+    /** An id that belongs to this test only. */
+    const id = (label: string) => `${prefix}-${label}`;
+
+    beforeEach(async () => {
+      prefix = `t${crypto.randomUUID().slice(0, 8)}`;
+      closed = false;
+      store = await makeStore();
+      await store.migrate();
+    });
+
+    afterEach(async () => {
+      if (!closed) await store.close();
+      await options.cleanup?.();
+    });
+
+    const policy = (
+      accountId: string,
+      version: number,
+      overrides: Partial<PolicyRecord> = {},
+    ): PolicyRecord => ({
+      accountId,
+      mode: 'required_all',
+      gracePeriodDays: 7,
+      enforceAfterSso: false,
+      version,
+      updatedAt: later(version * 1000),
+      updatedBy: id('admin'),
+      ...overrides,
+    });
+
+    const factor = (userId: string, overrides: Partial<TotpFactorRecord> = {}): TotpFactorRecord => ({
+      userId,
+      secret: `sealed-${userId}`,
+      lastUsedStep: null,
+      createdAt: T0,
+      ...overrides,
+    });
+
+    /** Gives the user an active factor the only way a store allows: pending, then activated. */
+    const enroll = async (
+      userId: string,
+      overrides: Partial<TotpFactorRecord> = {},
+      codes: string[] = [],
+    ) => {
+      const active = factor(userId, overrides);
+      await store.putPendingTotp({ userId, secret: active.secret, expiresAt: later(600_000) });
+      expect(await store.activateTotp(active, active.secret, codes)).toBe(true);
+      return active;
+    };
+
+    const codes = (userId: string, n = 10) => Array.from({ length: n }, (_, i) => `hash-${userId}-${i}`);
+
+    it('migrate is idempotent and keeps what is stored', async () => {
+      await store.putPendingTotp({ userId: id('u'), secret: 's', expiresAt: T0 });
+      await store.migrate();
+      await Promise.all([store.migrate(), store.migrate()]);
+      expect(await store.getPendingTotp(id('u'))).toEqual({ userId: id('u'), secret: 's', expiresAt: T0 });
+    });
+
+    it('close resolves', async () => {
+      closed = true;
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+
+    describe('policy', () => {
+      it('has none before the first write', async () => {
+        expect(await store.getPolicy(id('acme'))).toBeNull();
+      });
+
+      it('inserts with expectedVersion 0 exactly once, and round-trips every field', async () => {
+        const first = policy(id('acme'), 1, { gracePeriodDays: 0, enforceAfterSso: true });
+        expect(await store.putPolicy(first, 0)).toBe(true);
+        expect(await store.getPolicy(id('acme'))).toEqual(first);
+
+        const again = policy(id('acme'), 1, { mode: 'optional' });
+        expect(await store.putPolicy(again, 0)).toBe(false);
+        expect(await store.getPolicy(id('acme'))).toEqual(first);
+      });
+
+      it('round-trips a policy nobody is named on', async () => {
+        const anonymous = policy(id('acme'), 1, { updatedAt: null, updatedBy: null, mode: 'optional' });
+        expect(await store.putPolicy(anonymous, 0)).toBe(true);
+        expect(await store.getPolicy(id('acme'))).toEqual(anonymous);
+      });
+
+      it('updates only from the stored version', async () => {
+        expect(await store.putPolicy(policy(id('acme'), 1), 0)).toBe(true);
+        const second = policy(id('acme'), 2, { mode: 'required_admins', gracePeriodDays: 90 });
+        expect(await store.putPolicy(second, 1)).toBe(true);
+        expect(await store.getPolicy(id('acme'))).toEqual(second);
+
+        // A writer that read version 1 is now stale; one that guessed ahead is wrong too.
+        expect(await store.putPolicy(policy(id('acme'), 2, { mode: 'optional' }), 1)).toBe(false);
+        expect(await store.putPolicy(policy(id('acme'), 6, { mode: 'optional' }), 5)).toBe(false);
+        expect(await store.getPolicy(id('acme'))).toEqual(second);
+
+        const third = policy(id('acme'), 3, { mode: 'optional' });
+        expect(await store.putPolicy(third, 2)).toBe(true);
+        expect(await store.getPolicy(id('acme'))).toEqual(third);
+      });
+
+      it('keeps accounts apart', async () => {
+        const acme = policy(id('acme'), 1);
+        expect(await store.putPolicy(acme, 0)).toBe(true);
+        expect(await store.getPolicy(id('contoso'))).toBeNull();
+        expect(await store.putPolicy(policy(id('contoso'), 2), 1)).toBe(false);
+        const contoso = policy(id('contoso'), 1, { mode: 'optional' });
+        expect(await store.putPolicy(contoso, 0)).toBe(true);
+        expect(await store.getPolicy(id('acme'))).toEqual(acme);
+        expect(await store.getPolicy(id('contoso'))).toEqual(contoso);
+      });
+
+      it('lets exactly one of concurrent writers with the same expectation win', async () => {
+        const modes = ['optional', 'required_admins', 'required_all'] as const;
+        const writers = (version: number) =>
+          Array.from({ length: 12 }, (_, i) =>
+            policy(id('acme'), version, { mode: modes[i % 3] ?? 'optional', gracePeriodDays: i }),
+          );
+
+        for (const version of [1, 2]) {
+          const candidates = writers(version);
+          const results = await Promise.all(candidates.map((p) => store.putPolicy(p, version - 1)));
+          expect(countTrue(results)).toBe(1);
+          const winner = candidates[results.indexOf(true)];
+          expect(await store.getPolicy(id('acme'))).toEqual(winner);
+        }
+      });
+
+      it('hands out copies: changing a record changes nothing stored', async () => {
+        const written = policy(id('acme'), 1);
+        await store.putPolicy(written, 0);
+        written.mode = 'optional';
+        const read = await store.getPolicy(id('acme'));
+        expect(read?.mode).toBe('required_all');
+        if (read) read.gracePeriodDays = 99;
+        expect((await store.getPolicy(id('acme')))?.gracePeriodDays).toBe(7);
+      });
+    });
+
+    describe('factors', () => {
+      it('getFactor and getFactors return active factors only', async () => {
+        expect(await store.getFactor(id('ada'))).toBeNull();
+        expect(await store.getFactors([])).toEqual([]);
+
+        const ada = await enroll(id('ada'), { lastUsedStep: STEP, createdAt: later(5) });
+        const cleo = await enroll(id('cleo'));
+        await store.putPendingTotp({ userId: id('max'), secret: 'pending', expiresAt: T0 });
+
+        expect(await store.getFactor(id('ada'))).toEqual(ada);
+        expect(await store.getFactor(id('max'))).toBeNull();
+        const found = await store.getFactors([id('ada'), id('max'), id('cleo'), id('nobody')]);
+        expect(found.sort((a, b) => a.userId.localeCompare(b.userId))).toEqual([ada, cleo]);
+        expect(await store.getFactors([id('max')])).toEqual([]);
+      });
+
+      it('updateFactorSecret replaces the secret only, and creates no factor', async () => {
+        const ada = await enroll(id('ada'), { lastUsedStep: STEP });
+        await store.updateFactorSecret(id('ada'), 'resealed');
+        expect(await store.getFactor(id('ada'))).toEqual({ ...ada, secret: 'resealed' });
+
+        await store.updateFactorSecret(id('max'), 'resealed');
+        expect(await store.getFactor(id('max'))).toBeNull();
+      });
+
+      it('hands out copies of factors', async () => {
+        await enroll(id('ada'));
+        const read = await store.getFactor(id('ada'));
+        if (read) read.secret = 'changed';
+        expect((await store.getFactor(id('ada')))?.secret).toBe(`sealed-${id('ada')}`);
+      });
+    });
+
+    describe('pending TOTP and activateTotp', () => {
+      it('stores one pending secret per user, the latest', async () => {
+        expect(await store.getPendingTotp(id('ada'))).toBeNull();
+        await store.putPendingTotp({ userId: id('ada'), secret: 'first', expiresAt: later(1000) });
+        await store.putPendingTotp({ userId: id('ada'), secret: 'second', expiresAt: later(2000) });
+        await store.putPendingTotp({ userId: id('max'), secret: 'other', expiresAt: later(3000) });
+        expect(await store.getPendingTotp(id('ada'))).toEqual({
+          userId: id('ada'),
+          secret: 'second',
+          expiresAt: later(2000),
+        });
+        expect(await store.getPendingTotp(id('max'))).toEqual({
+          userId: id('max'),
+          secret: 'other',
+          expiresAt: later(3000),
+        });
+      });
+
+      it('activates: sets the factor and recovery codes, removes the pending secret', async () => {
+        await store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+        const active = factor(id('ada'), { secret: 'new', lastUsedStep: STEP, createdAt: later(7) });
+        expect(await store.activateTotp(active, 'new', codes(id('ada')))).toBe(true);
+
+        expect(await store.getFactor(id('ada'))).toEqual(active);
+        expect(await store.getPendingTotp(id('ada'))).toBeNull();
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(10);
+        // The pending secret is spent: the same activation cannot run twice.
+        expect(await store.activateTotp(active, 'new', codes(id('ada')))).toBe(false);
+      });
+
+      it('replaces an existing factor and all of its recovery codes', async () => {
+        await enroll(id('ada'), { secret: 'old', lastUsedStep: STEP + 100 }, ['old-1', 'old-2', 'old-3']);
+        await store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+        const replacement = factor(id('ada'), { secret: 'new', createdAt: later(60_000) });
+        expect(await store.activateTotp(replacement, 'new', ['new-1', 'new-2'])).toBe(true);
+
+        expect(await store.getFactor(id('ada'))).toEqual(replacement);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+        expect(await store.consumeRecoveryCode(id('ada'), ['old-1'], T0)).toBe(false);
+        expect(await store.consumeRecoveryCode(id('ada'), ['new-1'], T0)).toBe(true);
+        // The new factor starts from its own last step, not the old one's.
+        expect(await store.consumeTimeStep(id('ada'), STEP + 1)).toBe(true);
+      });
+
+      it('returns false and changes nothing when the pending secret is not the one given', async () => {
+        const old = await enroll(id('ada'), { secret: 'old', lastUsedStep: STEP }, ['old-1', 'old-2']);
+        const pending = { userId: id('ada'), secret: 'current', expiresAt: later(1000) };
+        await store.putPendingTotp(pending);
+
+        const stale = factor(id('ada'), { secret: 'superseded' });
+        expect(await store.activateTotp(stale, 'superseded', ['x-1', 'x-2', 'x-3'])).toBe(false);
+
+        expect(await store.getFactor(id('ada'))).toEqual(old);
+        expect(await store.getPendingTotp(id('ada'))).toEqual(pending);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+        expect(await store.consumeRecoveryCode(id('ada'), ['x-1'], T0)).toBe(false);
+      });
+
+      it('returns false without a pending secret, and for another user’s pending secret', async () => {
+        expect(await store.activateTotp(factor(id('ada'), { secret: 's' }), 's', ['c'])).toBe(false);
+        await store.putPendingTotp({ userId: id('max'), secret: 's', expiresAt: later(1000) });
+        expect(await store.activateTotp(factor(id('ada'), { secret: 's' }), 's', ['c'])).toBe(false);
+        expect(await store.getFactor(id('ada'))).toBeNull();
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
+        expect(await store.getPendingTotp(id('max'))).not.toBeNull();
+      });
+
+      it('activates with no recovery codes', async () => {
+        await enroll(id('ada'), {}, ['old']);
+        await store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+        expect(await store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', [])).toBe(true);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
+      });
+
+      it('lets exactly one of concurrent activations of the same pending secret succeed', async () => {
+        await store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+        const results = await times(10, (i) =>
+          store.activateTotp(factor(id('ada'), { secret: 'new', lastUsedStep: i }), 'new', codes(`${i}`, 3)),
+        );
+        expect(countTrue(results)).toBe(1);
+        const winner = results.indexOf(true);
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(winner);
+        expect(await store.consumeRecoveryCode(id('ada'), [`hash-${winner}-0`], T0)).toBe(true);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+      });
+    });
+
+    describe('deleteFactor', () => {
+      it("removes the user's factor, pending secret, recovery codes and sessions, and nobody else's", async () => {
+        for (const user of [id('ada'), id('max')]) {
+          await enroll(user, {}, codes(user));
+          await store.putPendingTotp({ userId: user, secret: 'next', expiresAt: later(1000) });
+          await store.markSessionVerified({ sessionId: `${user}-s1`, userId: user, verifiedAt: T0 });
+          await store.markSessionVerified({ sessionId: `${user}-s2`, userId: user, verifiedAt: T0 });
+        }
+
+        expect(await store.deleteFactor(id('ada'))).toBe(true);
+
+        expect(await store.getFactor(id('ada'))).toBeNull();
+        expect(await store.getPendingTotp(id('ada'))).toBeNull();
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
+        expect(await store.getSession(`${id('ada')}-s1`)).toBeNull();
+        expect(await store.getSession(`${id('ada')}-s2`)).toBeNull();
+
+        expect(await store.getFactor(id('max'))).not.toBeNull();
+        expect(await store.getPendingTotp(id('max'))).not.toBeNull();
+        expect(await store.countRecoveryCodes(id('max'))).toBe(10);
+        expect(await store.getSession(`${id('max')}-s1`)).not.toBeNull();
+        expect(await store.getSession(`${id('max')}-s2`)).not.toBeNull();
+
+        expect(await store.deleteFactor(id('ada'))).toBe(false);
+      });
+
+      it('returns false without a factor, and still removes a pending secret', async () => {
+        await store.putPendingTotp({ userId: id('ada'), secret: 'p', expiresAt: later(1000) });
+        expect(await store.deleteFactor(id('ada'))).toBe(false);
+        expect(await store.getPendingTotp(id('ada'))).toBeNull();
+      });
+
+      it('lets a deleted user enroll again', async () => {
+        await enroll(id('ada'), { lastUsedStep: STEP + 10 }, codes(id('ada')));
+        await store.deleteFactor(id('ada'));
+        const again = await enroll(id('ada'), { secret: 'again' }, ['a']);
+        expect(await store.getFactor(id('ada'))).toEqual(again);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
+      });
+    });
+
+    describe('consumeTimeStep', () => {
+      it('accepts only steps after the last one consumed', async () => {
+        await enroll(id('ada'));
+        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(true);
+        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(false);
+        expect(await store.consumeTimeStep(id('ada'), STEP + 2)).toBe(true);
+        // A lower step after a higher one is refused, though it was never used itself.
+        expect(await store.consumeTimeStep(id('ada'), STEP + 1)).toBe(false);
+        expect(await store.consumeTimeStep(id('ada'), STEP - 1)).toBe(false);
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 2);
+        expect(await store.consumeTimeStep(id('ada'), STEP + 3)).toBe(true);
+      });
+
+      it("starts from the factor's stored last step", async () => {
+        await enroll(id('ada'), { lastUsedStep: STEP });
+        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(false);
+        expect(await store.consumeTimeStep(id('ada'), STEP + 1)).toBe(true);
+      });
+
+      it('refuses a user without a factor, and keeps users apart', async () => {
+        expect(await store.consumeTimeStep(id('nobody'), STEP)).toBe(false);
+        await enroll(id('ada'));
+        await enroll(id('max'));
+        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(true);
+        expect(await store.consumeTimeStep(id('max'), STEP)).toBe(true);
+        expect(await store.getFactor(id('nobody'))).toBeNull();
+      });
+
+      it('returns true for exactly one of 50 concurrent callers with the same step', async () => {
+        await enroll(id('ada'));
+        for (const step of [STEP, STEP + 1, STEP + 5]) {
+          const results = await times(50, () => store.consumeTimeStep(id('ada'), step));
+          expect(countTrue(results)).toBe(1);
+        }
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 5);
+      });
+
+      it('never goes back under concurrent callers with different steps', async () => {
+        await enroll(id('ada'));
+        const steps = Array.from({ length: 30 }, (_, i) => STEP + ((i * 7) % 30));
+        const results = await Promise.all(steps.map((step) => store.consumeTimeStep(id('ada'), step)));
+        expect(results[steps.indexOf(STEP + 29)]).toBe(true);
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 29);
+      });
+    });
+
+    describe('recovery codes', () => {
+      it('replaces all codes, consumes each once, and counts the unused', async () => {
+        await store.replaceRecoveryCodes(id('ada'), ['a', 'b', 'c']);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(3);
+        expect(await store.consumeRecoveryCode(id('ada'), ['b'], T0)).toBe(true);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+        expect(await store.consumeRecoveryCode(id('ada'), ['b'], later(1000))).toBe(false);
+        expect(await store.consumeRecoveryCode(id('ada'), ['nope'], T0)).toBe(false);
+        expect(await store.consumeRecoveryCode(id('ada'), [], T0)).toBe(false);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+
+        await store.replaceRecoveryCodes(id('ada'), ['d', 'e']);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+        expect(await store.consumeRecoveryCode(id('ada'), ['a'], T0)).toBe(false);
+        expect(await store.consumeRecoveryCode(id('ada'), ['e'], T0)).toBe(true);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
+
+        await store.replaceRecoveryCodes(id('ada'), []);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
+        expect(await store.consumeRecoveryCode(id('ada'), ['d'], T0)).toBe(false);
+      });
+
+      it('a replacement makes used codes usable again only if they are in the new set', async () => {
+        await store.replaceRecoveryCodes(id('ada'), ['a', 'b']);
+        await store.consumeRecoveryCode(id('ada'), ['a'], T0);
+        await store.replaceRecoveryCodes(id('ada'), ['a', 'c']);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+        expect(await store.consumeRecoveryCode(id('ada'), ['a'], T0)).toBe(true);
+      });
+
+      it("never consumes another user's code", async () => {
+        await store.replaceRecoveryCodes(id('ada'), ['shared', 'a']);
+        await store.replaceRecoveryCodes(id('max'), ['shared', 'm']);
+        expect(await store.countRecoveryCodes(id('nobody'))).toBe(0);
+        expect(await store.consumeRecoveryCode(id('ada'), ['m'], T0)).toBe(false);
+        expect(await store.consumeRecoveryCode(id('ada'), ['shared'], T0)).toBe(true);
+        expect(await store.countRecoveryCodes(id('max'))).toBe(2);
+        expect(await store.consumeRecoveryCode(id('max'), ['shared'], T0)).toBe(true);
+        await store.replaceRecoveryCodes(id('max'), ['new']);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
+      });
+
+      it('marks one code among the candidate hashes, skipping used ones', async () => {
+        // Candidates are the hashes of one typed code under each key in use (rotation).
+        await store.replaceRecoveryCodes(id('ada'), ['k1', 'k2', 'other']);
+        expect(await store.consumeRecoveryCode(id('ada'), ['k2'], T0)).toBe(true);
+        expect(await store.consumeRecoveryCode(id('ada'), ['k2', 'k1'], T0)).toBe(true);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
+
+        await store.replaceRecoveryCodes(id('ada'), ['x', 'y', 'z']);
+        expect(await store.consumeRecoveryCode(id('ada'), ['x', 'y'], T0)).toBe(true);
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+      });
+
+      it('returns true for exactly one of 20 concurrent consumers of one code', async () => {
+        await store.replaceRecoveryCodes(id('ada'), codes(id('ada')));
+        const [first, second] = codes(id('ada'));
+        for (const code of [first, second]) {
+          const results = await times(20, (i) =>
+            store.consumeRecoveryCode(id('ada'), [code ?? ''], later(i)),
+          );
+          expect(countTrue(results)).toBe(1);
+        }
+        expect(await store.countRecoveryCodes(id('ada'))).toBe(8);
+      });
+    });
+
+    describe('beginAttempt', () => {
+      it('counts every attempt before it is judged, and locks from the threshold on', async () => {
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
+        for (let n = 1; n <= 4; n++) {
+          expect(await store.beginAttempt(id('ada'), T0, SCHEDULE)).toEqual({ allowed: true, failures: n });
+          expect(await store.getAttempts(id('ada'))).toEqual({ failures: n, lockedUntil: null });
+        }
+        expect(await store.beginAttempt(id('ada'), T0, SCHEDULE)).toEqual({ allowed: true, failures: 5 });
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+      });
+
+      it('refuses while locked, says until when, and does not count the refusal', async () => {
+        for (let n = 1; n <= 5; n++) await store.beginAttempt(id('ada'), T0, SCHEDULE);
+        for (const at of [T0, later(10_000), later(28_999)]) {
+          expect(await store.beginAttempt(id('ada'), at, SCHEDULE)).toEqual({
+            allowed: false,
+            lockedUntil: later(30_000),
+          });
+        }
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+        // The lock ends at lockedUntil itself.
+        expect(await store.beginAttempt(id('ada'), later(30_000), SCHEDULE)).toEqual({
+          allowed: true,
+          failures: 6,
+        });
+        expect(await store.getAttempts(id('ada'))).toEqual({
+          failures: 6,
+          lockedUntil: later(30_000 + 60_000),
+        });
+      });
+
+      it('doubles the lock from 30 s with each further failure, capped at the schedule cap', async () => {
+        const expectedLocks = [
+          30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
+        ];
+        let now = T0;
+        for (let n = 1; n <= 4; n++) await store.beginAttempt(id('ada'), now, SCHEDULE);
+        for (const [i, lockMs] of expectedLocks.entries()) {
+          const grant = await store.beginAttempt(id('ada'), now, SCHEDULE);
+          expect(grant).toEqual({ allowed: true, failures: 5 + i });
+          const state = await store.getAttempts(id('ada'));
+          expect(state.lockedUntil).toEqual(later(lockMs, now));
+          // Just before the lock ends the user is refused; at its end they may try again.
+          expect(await store.beginAttempt(id('ada'), later(lockMs - 1, now), SCHEDULE)).toMatchObject({
+            allowed: false,
+          });
+          now = later(lockMs, now);
+        }
+        // Far past any doubling the lock stays at the cap (no overflow).
+        for (let i = 0; i < 40; i++) {
+          const grant = await store.beginAttempt(id('ada'), now, SCHEDULE);
+          expect(grant.allowed).toBe(true);
+          expect((await store.getAttempts(id('ada'))).lockedUntil).toEqual(later(3_600_000, now));
+          now = later(3_600_000, now);
+        }
+        expect((await store.getAttempts(id('ada'))).failures).toBe(4 + expectedLocks.length + 40);
+      });
+
+      it('applies the schedule it is given', async () => {
+        const powerOfTwoCap: LockSchedule = { threshold: 3, baseMs: 1000, capMs: 8000 };
+        const ragged: LockSchedule = { threshold: 2, baseMs: 1000, capMs: 5000 };
+        for (const [schedule, locks] of [
+          [powerOfTwoCap, [0, 0, 1000, 2000, 4000, 8000, 8000]],
+          [ragged, [0, 1000, 2000, 4000, 5000, 5000]],
+        ] as const) {
+          const user = id(`u${schedule.threshold}`);
+          let now = T0;
+          for (const lockMs of locks) {
+            expect((await store.beginAttempt(user, now, schedule)).allowed).toBe(true);
+            const { lockedUntil } = await store.getAttempts(user);
+            expect(lockedUntil).toEqual(lockMs === 0 ? null : later(lockMs, now));
+            now = later(lockMs, now);
+          }
+        }
+      });
+
+      it('lets exactly threshold (5) of 30 concurrent callers from 0 failures be judged', async () => {
+        const grants = await times(30, () => store.beginAttempt(id('ada'), T0, SCHEDULE));
+        const allowed = grants.filter((g): g is Extract<AttemptGrant, { allowed: true }> => g.allowed);
+        expect(allowed).toHaveLength(5);
+        expect(allowed.map((g) => g.failures).sort()).toEqual([1, 2, 3, 4, 5]);
+        for (const grant of grants) {
+          if (!grant.allowed) expect(grant.lockedUntil).toEqual(later(30_000));
+        }
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+      });
+
+      it('clearAttempts resets the count and the lock, for that user only', async () => {
+        for (let n = 1; n <= 6; n++) {
+          await store.beginAttempt(id('ada'), T0, SCHEDULE);
+          await store.beginAttempt(id('max'), T0, SCHEDULE);
+        }
+        await store.clearAttempts(id('ada'));
+        await store.clearAttempts(id('nobody'));
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
+        expect(await store.beginAttempt(id('ada'), T0, SCHEDULE)).toEqual({ allowed: true, failures: 1 });
+        expect(await store.getAttempts(id('max'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+        expect((await store.beginAttempt(id('max'), T0, SCHEDULE)).allowed).toBe(false);
+      });
+    });
+
+    describe('sessions', () => {
+      it('marks, reads and re-marks a verified session', async () => {
+        expect(await store.getSession(id('s1'))).toBeNull();
+        await store.markSessionVerified({ sessionId: id('s1'), userId: id('ada'), verifiedAt: T0 });
+        expect(await store.getSession(id('s1'))).toEqual({
+          sessionId: id('s1'),
+          userId: id('ada'),
+          verifiedAt: T0,
+        });
+        await store.markSessionVerified({ sessionId: id('s1'), userId: id('ada'), verifiedAt: later(5000) });
+        expect((await store.getSession(id('s1')))?.verifiedAt).toEqual(later(5000));
+      });
+
+      it("endSessions ends every session of that user and nobody else's", async () => {
+        await store.markSessionVerified({ sessionId: id('ada-1'), userId: id('ada'), verifiedAt: T0 });
+        await store.markSessionVerified({ sessionId: id('ada-2'), userId: id('ada'), verifiedAt: T0 });
+        await store.markSessionVerified({ sessionId: id('max-1'), userId: id('max'), verifiedAt: T0 });
+        await store.endSessions(id('ada'));
+        await store.endSessions(id('nobody'));
+        expect(await store.getSession(id('ada-1'))).toBeNull();
+        expect(await store.getSession(id('ada-2'))).toBeNull();
+        expect(await store.getSession(id('max-1'))).toEqual({
+          sessionId: id('max-1'),
+          userId: id('max'),
+          verifiedAt: T0,
+        });
+      });
+    });
+
+    describe('grace', () => {
+      it('startGrace keeps the first start, per account and user', async () => {
+        expect(await store.startGrace(id('acme'), id('max'), later(1000))).toEqual(later(1000));
+        expect(await store.startGrace(id('acme'), id('max'), later(9000))).toEqual(later(1000));
+        // The first start stays even against an earlier one (that is what forfeitGrace is for).
+        expect(await store.startGrace(id('acme'), id('max'), T0)).toEqual(later(1000));
+        expect(await store.startGrace(id('contoso'), id('max'), later(5000))).toEqual(later(5000));
+        expect(await store.startGrace(id('acme'), id('sam'), later(7000))).toEqual(later(7000));
+      });
+
+      it('getGraceStarts answers for the listed users of that account only', async () => {
+        await store.startGrace(id('acme'), id('max'), later(1000));
+        await store.startGrace(id('acme'), id('sam'), later(2000));
+        await store.startGrace(id('acme'), id('ada'), later(3000));
+        await store.startGrace(id('contoso'), id('cleo'), later(4000));
+
+        const starts = await store.getGraceStarts(id('acme'), [
+          id('max'),
+          id('sam'),
+          id('cleo'),
+          id('nobody'),
+        ]);
+        expect(starts).toEqual(
+          new Map([
+            [id('max'), later(1000)],
+            [id('sam'), later(2000)],
+          ]),
+        );
+        expect(await store.getGraceStarts(id('acme'), [])).toEqual(new Map());
+        expect(await store.getGraceStarts(id('contoso'), [id('max')])).toEqual(new Map());
+      });
+
+      it('startGrace keeps the first start of 20 concurrent callers', async () => {
+        const offered = Array.from({ length: 20 }, (_, i) => later(i * 1000));
+        const starts = await Promise.all(offered.map((at) => store.startGrace(id('acme'), id('max'), at)));
+        const first = starts[0];
+        expect(first).toBeInstanceOf(Date);
+        for (const start of starts) expect(start).toEqual(first);
+        expect(offered.map((at) => at.getTime())).toContain(first?.getTime());
+        expect((await store.getGraceStarts(id('acme'), [id('max')])).get(id('max'))).toEqual(first);
+      });
+
+      it('forfeitGrace moves a start earlier, never later, and creates one where none was', async () => {
+        await store.startGrace(id('acme'), id('max'), later(10_000));
+        await store.startGrace(id('contoso'), id('max'), later(1000));
+        await store.startGrace(id('acme'), id('sam'), later(10_000));
+
+        await store.forfeitGrace(id('max'), [id('acme'), id('contoso'), id('solo')], later(5000));
+
+        expect(await store.getGraceStarts(id('acme'), [id('max'), id('sam')])).toEqual(
+          new Map([
+            [id('max'), later(5000)],
+            [id('sam'), later(10_000)],
+          ]),
+        );
+        expect((await store.getGraceStarts(id('contoso'), [id('max')])).get(id('max'))).toEqual(later(1000));
+        expect((await store.getGraceStarts(id('solo'), [id('max')])).get(id('max'))).toEqual(later(5000));
+        expect(await store.getGraceStarts(id('other'), [id('max')])).toEqual(new Map());
+
+        await store.forfeitGrace(id('max'), [id('acme')], later(60_000));
+        expect((await store.getGraceStarts(id('acme'), [id('max')])).get(id('max'))).toEqual(later(5000));
+        await store.forfeitGrace(id('max'), [], T0);
+        // A later startGrace does not undo a forfeit.
+        expect(await store.startGrace(id('acme'), id('max'), later(90_000))).toEqual(later(5000));
+      });
+    });
+
+    describe('audit', () => {
+      const event = (overrides: Partial<AuditEventInput>): AuditEventInput => ({
+        type: 'policy.updated',
+        actorId: id('ada'),
+        userId: null,
+        accountId: null,
+        before: null,
+        after: null,
+        at: T0,
+        ...overrides,
+      });
+
+      it('appendAudit returns the event with a new id, and listAudit gives it back unchanged', async () => {
+        const input = event({
+          type: 'mfa.reset',
+          actorId: null,
+          userId: id('max'),
+          accountId: id('acme'),
+          before: { enrolled: true, accounts: ['a', 'b'] },
+          after: { enrolled: false },
+          at: later(42),
+        });
+        const stored = await store.appendAudit(input);
+        expect(typeof stored.id).toBe('string');
+        expect(stored.id).not.toBe('');
+        expect(stored).toEqual({ ...input, id: stored.id });
+        expect(await store.listAudit({ accountId: id('acme'), userIds: [], limit: 10 })).toEqual([stored]);
+      });
+
+      it('gives concurrent appends distinct ids', async () => {
+        const stored = await times(20, (i) =>
+          store.appendAudit(event({ accountId: id('acme'), after: { i } })),
+        );
+        expect(new Set(stored.map((e) => e.id)).size).toBe(20);
+        const listed = await store.listAudit({ accountId: id('acme'), userIds: [], limit: 100 });
+        expect(listed).toHaveLength(20);
+      });
+
+      it("lists newest first the account's events and the listed users' own events only", async () => {
+        const [acme, contoso] = [id('acme'), id('contoso')];
+        const [ada, max, outsider] = [id('ada'), id('max'), id('outsider')];
+        const append = (e: Partial<AuditEventInput>) => store.appendAudit(event(e));
+
+        const e1 = await append({ accountId: acme, userId: null });
+        const e2 = await append({ type: 'mfa.enrolled', userId: ada });
+        const e3 = await append({ accountId: contoso, userId: ada });
+        await append({ type: 'mfa.enrolled', userId: outsider });
+        const e5 = await append({ type: 'mfa.reset', accountId: acme, userId: outsider });
+        await append({ type: 'mfa.reset', actorId: null });
+        const e7 = await append({ type: 'recovery_code.used', userId: max });
+        const e8 = await append({ accountId: contoso, userId: null });
+        const e9 = await append({ type: 'challenge.failed', accountId: acme, userId: max });
+
+        const listed = await store.listAudit({ accountId: acme, userIds: [ada, max], limit: 100 });
+        expect(listed).toEqual([e9, e7, e5, e2, e1]);
+
+        const accountOnly = await store.listAudit({ accountId: acme, userIds: [], limit: 100 });
+        expect(accountOnly.map((e) => e.id)).toEqual([e9.id, e5.id, e1.id]);
+
+        const other = await store.listAudit({ accountId: contoso, userIds: [max], limit: 100 });
+        expect(other).toEqual([e8, e7, e3]);
+
+        expect(
+          await store.listAudit({ accountId: id('empty'), userIds: [id('nobody')], limit: 100 }),
+        ).toEqual([]);
+      });
+
+      it('pages with beforeId and limit through every event exactly once', async () => {
+        const acme = id('acme');
+        const users = [id('ada'), id('max')];
+        const mine: AuditEvent[] = [];
+        for (let i = 0; i < 23; i++) {
+          const kind = i % 3;
+          mine.push(
+            await store.appendAudit(
+              kind === 0
+                ? event({ accountId: acme, after: { i } })
+                : event({ type: 'mfa.enrolled', userId: users[kind - 1] ?? null, after: { i } }),
+            ),
+          );
+          // Noise the listing must skip.
+          await store.appendAudit(event({ accountId: id('contoso'), after: { i } }));
+          await store.appendAudit(event({ type: 'mfa.enrolled', userId: id('outsider'), after: { i } }));
+        }
+        const everything = await store.listAudit({ accountId: acme, userIds: users, limit: 1000 });
+        expect(everything.map((e) => e.id)).toEqual(mine.map((e) => e.id).reverse());
+        expect(await store.listAudit({ accountId: acme, userIds: users, limit: 4 })).toEqual(
+          everything.slice(0, 4),
+        );
+
+        const walked: AuditEvent[] = [];
+        const pageSizes: number[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await store.listAudit({
+            accountId: acme,
+            userIds: users,
+            limit: 5,
+            ...(cursor === undefined ? {} : { beforeId: cursor }),
+          });
+          pageSizes.push(page.length);
+          walked.push(...page);
+          const last = page.at(-1);
+          if (!last || page.length < 5) break;
+          cursor = last.id;
+        }
+        expect(pageSizes).toEqual([5, 5, 5, 5, 3]);
+        expect(walked).toEqual(everything);
+        expect(new Set(walked.map((e) => e.id)).size).toBe(23);
+
+        const lastId = everything.at(-1)?.id;
+        expect(lastId).toBeDefined();
+        if (lastId !== undefined) {
+          expect(
+            await store.listAudit({ accountId: acme, userIds: users, beforeId: lastId, limit: 5 }),
+          ).toEqual([]);
+        }
+      });
+    });
+  });
+}

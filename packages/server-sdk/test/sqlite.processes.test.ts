@@ -1,0 +1,257 @@
+/**
+ * Two hosts on one SQLite file: each instance of a host runs in its own process
+ * with its own connection, and the store's atomic guarantees (store.ts) must
+ * hold between them, not just between the promises of one process. A store that
+ * reads in JavaScript and then writes would let two processes accept the same
+ * TOTP code, or get more guesses judged than the back-off allows.
+ *
+ * Each child (test/fixtures/store-process.mjs) runs the real `sqliteStore`.
+ * Calls are lined up on the wall clock, so both processes reach the database
+ * within about a millisecond of each other, round after round.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AttemptGrant, type LockSchedule, type MfaStore, sqliteStore } from '../src/index.ts';
+
+const CHILD = fileURLToPath(new URL('./fixtures/store-process.mjs', import.meta.url));
+const PROCESSES = 2;
+const T0 = new Date('2026-03-02T10:00:00Z');
+const STEP = Math.floor(T0.getTime() / 30_000);
+const SCHEDULE: LockSchedule = { threshold: 5, baseMs: 30_000, capMs: 3_600_000 };
+/** Time between two rounds of calls, and before the first one (children must get the message). */
+const ROUND_MS = 5;
+const LEAD_MS = 250;
+
+interface Call {
+  method: keyof MfaStore;
+  args: unknown[];
+}
+interface Batch {
+  at: number;
+  calls: Call[];
+}
+type Settled = { ok: true; value: unknown } | { ok: false; error: string };
+type Reply = { type: 'started' | 'opened' } | { type: 'results'; results: Settled[][] };
+
+function exchange(child: ChildProcess, message?: unknown): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: Reply | { type: 'failed'; error: string }) => {
+      stop();
+      if (reply.type === 'failed') reject(new Error(`store process failed: ${reply.error}`));
+      else resolve(reply);
+    };
+    const onExit = (code: number | null) => {
+      stop();
+      reject(new Error(`store process exited (${code})`));
+    };
+    const stop = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    if (message !== undefined) child.send(message as object);
+  });
+}
+
+async function startChild(): Promise<ChildProcess> {
+  const child = fork(CHILD, [], {
+    serialization: 'advanced',
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await exchange(child);
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.send({ type: 'close' });
+  const timer = setTimeout(() => child.kill(), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+describe('sqliteStore shared by several processes', () => {
+  let root: string;
+  let folder: string;
+  let filename: string;
+  let local: MfaStore;
+  let children: ChildProcess[] = [];
+
+  /** Opens `file` in every child at the same moment. */
+  const openAll = (file: string) => {
+    const at = Date.now() + LEAD_MS;
+    return Promise.all(children.map((child) => exchange(child, { type: 'open', filename: file, at })));
+  };
+
+  /** Runs each child's batches (`batchesOf(index, start)`); per child, per batch, the results. */
+  const runAll = async (batchesOf: (child: number, start: number) => Batch[]): Promise<Settled[][][]> => {
+    const start = Date.now() + LEAD_MS;
+    const replies = await Promise.all(
+      children.map((child, index) => exchange(child, { type: 'run', batches: batchesOf(index, start) })),
+    );
+    return replies.map((reply) => (reply.type === 'results' ? reply.results : []));
+  };
+
+  /** Every child makes its calls of a round at the same moment; per round, all children's answers. */
+  const rounds = async (count: number, callsOf: (round: number, child: number) => Call[]) => {
+    const results = await runAll((child, start) =>
+      Array.from({ length: count }, (_, round) => ({
+        at: start + round * ROUND_MS,
+        calls: callsOf(round, child),
+      })),
+    );
+    const perRound = Array.from({ length: count }, (_, round) =>
+      results.flatMap((batches) => batches[round] ?? []),
+    );
+    expect(perRound.flat().filter((settled) => !settled.ok)).toEqual([]);
+    return perRound.map((settled) => settled.map((s) => (s.ok ? s.value : undefined)));
+  };
+
+  const enroll = async (userId: string, codes: string[] = []) => {
+    await local.putPendingTotp({ userId, secret: `sealed-${userId}`, expiresAt: T0 });
+    const factor = { userId, secret: `sealed-${userId}`, lastUsedStep: null, createdAt: T0 };
+    expect(await local.activateTotp(factor, factor.secret, codes)).toBe(true);
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'mfakit-processes-'));
+    children = await Promise.all(Array.from({ length: PROCESSES }, startChild));
+  });
+
+  afterAll(async () => {
+    await Promise.all(children.map(stopChild));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    folder = mkdtempSync(join(root, 'test-'));
+    filename = join(folder, 'mfa.db');
+    local = sqliteStore({ filename });
+    await local.migrate();
+    await openAll(filename);
+    // Migrate (a no-op now) before the timed rounds, so that they time the calls alone.
+    await rounds(1, () => [{ method: 'migrate', args: [] }]);
+  });
+
+  afterEach(async () => {
+    await local.close();
+  });
+
+  it('consumeTimeStep: for each of 50 steps exactly one caller of all processes wins', async () => {
+    await enroll('ada');
+    const wins = await rounds(50, (round) =>
+      Array.from({ length: 3 }, () => ({ method: 'consumeTimeStep', args: ['ada', STEP + round] })),
+    );
+    expect(wins).toHaveLength(50);
+    for (const round of wins) {
+      expect(round).toHaveLength(3 * PROCESSES);
+      expect(round.filter((won) => won === true)).toHaveLength(1);
+    }
+    expect((await local.getFactor('ada'))?.lastUsedStep).toBe(STEP + 49);
+  });
+
+  it('beginAttempt: from 0 failures exactly 5 attempts are allowed over all processes', async () => {
+    const users = Array.from({ length: 10 }, (_, i) => `user-${i}`);
+    const grants = (await rounds(users.length, (round) =>
+      Array.from({ length: 10 }, () => ({ method: 'beginAttempt', args: [users[round], T0, SCHEDULE] })),
+    )) as AttemptGrant[][];
+    for (const [round, userId] of users.entries()) {
+      const allowed = grants[round]?.flatMap((grant) => (grant.allowed ? [grant.failures] : [])) ?? [];
+      expect(allowed.sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(grants[round]).toHaveLength(10 * PROCESSES);
+      expect(await local.getAttempts(userId)).toEqual({
+        failures: 5,
+        lockedUntil: new Date(T0.getTime() + 30_000),
+      });
+    }
+  });
+
+  it('putPolicy: of writers with the same expected version exactly one wins, round after round', async () => {
+    const results = await rounds(20, (round, child) =>
+      Array.from({ length: 2 }, (_, k) => ({
+        method: 'putPolicy',
+        args: [
+          {
+            accountId: 'acme',
+            mode: 'required_all',
+            gracePeriodDays: child * 10 + k,
+            enforceAfterSso: false,
+            version: round + 1,
+            updatedAt: T0,
+            updatedBy: `writer-${child}-${k}`,
+          },
+          round,
+        ],
+      })),
+    );
+    for (const round of results) expect(round.filter((won) => won === true)).toHaveLength(1);
+    expect((await local.getPolicy('acme'))?.version).toBe(20);
+  });
+
+  it('consumeRecoveryCode: each code is accepted once over all processes', async () => {
+    const codes = Array.from({ length: 10 }, (_, i) => `hash-${i}`);
+    await enroll('ada', codes);
+    const results = await rounds(codes.length, (round) =>
+      Array.from({ length: 3 }, () => ({ method: 'consumeRecoveryCode', args: ['ada', [codes[round]], T0] })),
+    );
+    for (const round of results) expect(round.filter((won) => won === true)).toHaveLength(1);
+    expect(await local.countRecoveryCodes('ada')).toBe(0);
+  });
+
+  it('activateTotp: one pending secret is activated once over all processes', async () => {
+    const users = Array.from({ length: 10 }, (_, i) => `user-${i}`);
+    for (const userId of users)
+      await local.putPendingTotp({ userId, secret: `pending-${userId}`, expiresAt: T0 });
+    const results = await rounds(users.length, (round, child) =>
+      Array.from({ length: 2 }, (_, k) => {
+        const userId = users[round] ?? '';
+        const factor = { userId, secret: `pending-${userId}`, lastUsedStep: child * 10 + k, createdAt: T0 };
+        return { method: 'activateTotp', args: [factor, factor.secret, [`code-${child}-${k}`]] };
+      }),
+    );
+    for (const [round, userId] of users.entries()) {
+      expect(results[round]?.filter((won) => won === true)).toHaveLength(1);
+      const winner = (await local.getFactor(userId))?.lastUsedStep ?? -1;
+      expect(await local.getPendingTotp(userId)).toBeNull();
+      expect(await local.countRecoveryCodes(userId)).toBe(1);
+      // The winner's recovery code came with the winner's factor.
+      const code = `code-${Math.floor(winner / 10)}-${winner % 10}`;
+      expect(await local.consumeRecoveryCode(userId, [code], T0)).toBe(true);
+    }
+  });
+
+  it('startGrace: every process gets the same, first start', async () => {
+    const users = Array.from({ length: 10 }, (_, i) => `user-${i}`);
+    const starts = (await rounds(users.length, (round, child) =>
+      Array.from({ length: 2 }, (_, k) => ({
+        method: 'startGrace',
+        args: ['acme', users[round], new Date(T0.getTime() + child * 1000 + k)],
+      })),
+    )) as Date[][];
+    for (const [round, userId] of users.entries()) {
+      const stored = (await local.getGraceStarts('acme', [userId])).get(userId);
+      expect(stored).toBeInstanceOf(Date);
+      expect(starts[round]).toEqual(Array.from({ length: 2 * PROCESSES }, () => stored));
+    }
+  });
+
+  it('opening and migrating a new file from all processes at once succeeds in each', async () => {
+    for (let i = 0; i < 5; i++) {
+      const fresh = join(folder, `fresh-${i}.db`);
+      await openAll(fresh);
+      const [results] = await rounds(1, () => [{ method: 'migrate', args: [] }]);
+      expect(results).toHaveLength(PROCESSES);
+      const store = sqliteStore({ filename: fresh });
+      await store.putPendingTotp({ userId: 'ada', secret: 's', expiresAt: T0 });
+      expect(await store.getPendingTotp('ada')).not.toBeNull();
+      await store.close();
+    }
+  });
+});
