@@ -23,25 +23,28 @@ async function signIn(app: ReturnType<typeof createDemo>['app'], user: string, s
 describe('demo host', () => {
   it('signs users in through the switcher and guards the account areas', async () => {
     const { app } = createDemo({ store: memoryStore(), secret: SECRET });
-    expect((await app.request('/accounts/acme/area')).status).toBe(401);
+    expect((await app.request('/api/accounts/acme/orders')).status).toBe(401);
 
     const max = await signIn(app, 'max');
-    const area = await app.request('/accounts/acme/area', { headers: { cookie: max } });
+    const area = await app.request('/api/accounts/acme/orders', { headers: { cookie: max } });
     expect(area.status).toBe(200);
-    expect(await area.json()).toMatchObject({ account: 'Acme', decision: { reason: 'not_required' } });
-    expect((await app.request('/accounts/contoso/area', { headers: { cookie: max } })).status).toBe(404);
+    expect(await area.json()).toMatchObject({ decision: { reason: 'not_required' } });
+    expect((await app.request('/api/accounts/contoso/orders', { headers: { cookie: max } })).status).toBe(
+      404,
+    );
 
     const home = await (await app.request('/', { headers: { cookie: max } })).text();
     expect(home).toContain('Max Mustermann');
-    expect(home).toContain('not_required');
+    expect(home).toContain('Open Acme');
+    expect(home).not.toContain('Open Contoso');
   });
 
   it('delegates an SSO sign-in to the Contoso directory and not to Acme', async () => {
     const { app } = createDemo({ store: memoryStore(), secret: SECRET });
     const sam = await signIn(app, 'sam', 'contoso');
-    const contoso = await app.request('/accounts/contoso/area', { headers: { cookie: sam } });
+    const contoso = await app.request('/api/accounts/contoso/orders', { headers: { cookie: sam } });
     expect(await contoso.json()).toMatchObject({ decision: { reason: 'sso_delegated' } });
-    const acme = await app.request('/accounts/acme/area', { headers: { cookie: sam } });
+    const acme = await app.request('/api/accounts/acme/orders', { headers: { cookie: sam } });
     expect(await acme.json()).toMatchObject({ decision: { reason: 'not_required' } });
     const policy = await app.request('/mfa/accounts/contoso/policy', { headers: { cookie: sam } });
     expect(await policy.json()).toMatchObject({ sso: { enabled: true, provider: 'Active Directory' } });
