@@ -54,6 +54,11 @@ export const styles = css`
   #message:empty {
     margin: 0;
   }
+  .required {
+    margin-top: 1.25rem;
+    padding-top: 1rem;
+    border-top: 1px solid var(--_border);
+  }
   .required ul {
     margin: 0;
     padding-left: 1.25rem;
