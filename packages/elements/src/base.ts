@@ -1,5 +1,5 @@
 import { ContextConsumer } from '@lit/context';
-import { LitElement } from 'lit';
+import { html, LitElement, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
@@ -78,6 +78,18 @@ export class MfaElement extends LitElement {
     return (
       errors[error.code] ?? (error.status >= 500 || error.status === 0 ? errors.fallback : error.message)
     );
+  }
+
+  /** What to show while `load` is not ready: the loading line, or the error with a retry button. */
+  protected renderPending(load: Load<unknown>, retry: () => void): TemplateResult | null {
+    if (load.status === 'loading') return html`<p role="status" class="muted">${this.t.loading}</p>`;
+    if (load.status === 'error') {
+      return html`<div part="base">
+        <p class="error" role="alert">${this.message(load.error)}</p>
+        <button type="button" @click=${retry}>${this.t.retry}</button>
+      </div>`;
+    }
+    return null;
   }
 
   /** Reports a failure to the host page. */

@@ -3,6 +3,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
+import { codeInput } from '../code-input.ts';
 import { MfaVerifiedEvent } from '../events.ts';
 import { tokens } from '../styles/shared.ts';
 import { styles } from './mfa-challenge.styles.ts';
@@ -61,14 +62,6 @@ export class MfaChallenge extends MfaElement {
         this.error = null;
       }
     }, 1000);
-  }
-
-  private onInput(e: Event) {
-    if (this.mode !== 'code') return;
-    const input = e.target as HTMLInputElement;
-    // A pasted "123 456" or "123-456" becomes the six digits.
-    const digits = input.value.replace(/\D/g, '').slice(0, 6);
-    if (digits !== input.value) input.value = digits;
   }
 
   private async submit(e: Event) {
@@ -134,19 +127,7 @@ export class MfaChallenge extends MfaElement {
         <label for="code">${code ? t.codeLabel : t.recoveryCodeLabel}</label>
         ${
           code
-            ? html`<input
-              id="code"
-              part="input"
-              type="text"
-              name="code"
-              autocomplete="one-time-code"
-              inputmode="numeric"
-              pattern="[0-9]*"
-              maxlength="7"
-              spellcheck="false"
-              aria-describedby="message"
-              @input=${this.onInput}
-            />`
+            ? codeInput()
             : html`<input
               id="code"
               part="input"

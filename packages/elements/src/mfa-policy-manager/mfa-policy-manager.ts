@@ -173,16 +173,7 @@ export class MfaPolicyManager extends MfaElement {
   override render() {
     const t = this.t;
     const load = this.load;
-    if (load.status === 'loading' || !this.draft) {
-      if (load.status === 'error') {
-        return html`<p class="error" role="alert">${this.message(load.error)}</p>
-          <button type="button" @click=${() => this.refresh()}>${t.retry}</button>`;
-      }
-      return html`<p role="status" class="muted">${t.loading}</p>`;
-    }
-    if (load.status === 'error') {
-      return html`<p class="error" role="alert">${this.message(load.error)}</p>`;
-    }
+    if (load.status !== 'ready' || !this.draft) return this.renderPending(load, () => this.refresh());
     const { policy, members } = load.data;
     const draft = this.draft;
     return html`

@@ -79,13 +79,7 @@ export class MfaSettings extends MfaElement {
   override render() {
     const t = this.t;
     const load = this.load;
-    if (load.status === 'loading') return html`<p role="status" class="muted">${t.loading}</p>`;
-    if (load.status === 'error') {
-      return html`<div part="base">
-        <p class="error" role="alert">${this.message(load.error)}</p>
-        <button type="button" @click=${() => this.refresh()}>${t.retry}</button>
-      </div>`;
-    }
+    if (load.status !== 'ready') return this.renderPending(load, () => this.refresh());
     const policy = load.data;
     const changed = policy.updatedAt
       ? t.changedBy(policy.updatedByName ?? policy.updatedBy ?? '', this.formatDate(policy.updatedAt, true))

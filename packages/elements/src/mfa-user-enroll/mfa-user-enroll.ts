@@ -3,6 +3,7 @@ import { html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { type Load, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
+import { codeInput } from '../code-input.ts';
 import { MfaEnrolledEvent, MfaRecoveryCodesEvent, MfaUnenrolledEvent } from '../events.ts';
 import '../mfa-challenge/mfa-challenge.ts';
 import { groupKey, safeQrDataUrl } from '../qr.ts';
@@ -50,7 +51,7 @@ export class MfaUserEnroll extends MfaElement {
   @state() private error: MfaApiError | null = null;
   @state() private notice = '';
 
-  @query('#code') private codeInput?: HTMLInputElement;
+  @query('#code') private codeField?: HTMLInputElement;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -114,11 +115,11 @@ export class MfaUserEnroll extends MfaElement {
   private async confirm(e: Event) {
     e.preventDefault();
     if (this.busy || this.phase.name !== 'setup') return;
-    const code = (this.codeInput?.value ?? '').replace(/\D/g, '');
+    const code = (this.codeField?.value ?? '').replace(/\D/g, '');
     if (code.length !== 6) {
       this.error = null;
       this.notice = '';
-      this.codeInput?.focus();
+      this.codeField?.focus();
       return;
     }
     this.busy = true;
@@ -132,7 +133,7 @@ export class MfaUserEnroll extends MfaElement {
     } catch (err) {
       const error = toApiError(err);
       this.error = error;
-      if (this.codeInput) this.codeInput.value = '';
+      if (this.codeField) this.codeField.value = '';
       this.reportError(error);
       if (error.code === 'not_enrolled') this.phase = { name: 'idle' };
     } finally {
@@ -167,12 +168,6 @@ export class MfaUserEnroll extends MfaElement {
     a.download = 'recovery-codes.txt';
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
-
-  private onInput(e: Event) {
-    const input = e.target as HTMLInputElement;
-    const digits = input.value.replace(/\D/g, '').slice(0, 6);
-    if (digits !== input.value) input.value = digits;
   }
 
   private messageText(): string {
@@ -223,18 +218,7 @@ export class MfaUserEnroll extends MfaElement {
         </div>
         <form @submit=${this.confirm} novalidate>
           <label for="code">${t.codeLabel}</label>
-          <input
-            id="code"
-            part="input"
-            type="text"
-            autocomplete="one-time-code"
-            inputmode="numeric"
-            pattern="[0-9]*"
-            maxlength="7"
-            spellcheck="false"
-            aria-describedby="message"
-            @input=${this.onInput}
-          />
+          ${codeInput()}
           <div class="actions">
             <button class="primary" type="submit" ?disabled=${this.busy}>${t.confirm}</button>
             <button type="button" @click=${() => this.cancelPhase()} ?disabled=${this.busy}>${t.cancel}</button>
@@ -333,13 +317,7 @@ export class MfaUserEnroll extends MfaElement {
   override render() {
     const t = this.t;
     const load = this.load;
-    if (load.status === 'loading') return html`<p role="status" class="muted">${t.loading}</p>`;
-    if (load.status === 'error') {
-      return html`<div part="base">
-        <p class="error" role="alert">${this.message(load.error)}</p>
-        <button type="button" @click=${() => this.refresh()}>${t.retry}</button>
-      </div>`;
-    }
+    if (load.status !== 'ready') return this.renderPending(load, () => this.refresh());
     const me = load.data;
     const factor = me.factors[0];
     return html`

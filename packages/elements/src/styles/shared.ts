@@ -5,6 +5,21 @@ import { css } from 'lit';
  * property with a light default, a dark one under `prefers-color-scheme: dark`,
  * and `theme="light" | "dark"` on the element to force either.
  */
+const dark = css`
+  --_bg: var(--mfa-bg, #0d1117);
+  --_fg: var(--mfa-fg, #e6edf3);
+  --_muted: var(--mfa-muted, #9da7b3);
+  --_border: var(--mfa-border, #3d444d);
+  --_accent: var(--mfa-accent, #4493f8);
+  --_accent-fg: var(--mfa-accent-fg, #0d1117);
+  --_danger: var(--mfa-danger, #ff7b72);
+  --_success: var(--mfa-success, #3fb950);
+  --_caution-bg: var(--mfa-caution-bg, #3b2e00);
+  --_caution-fg: var(--mfa-caution-fg, #f2cc60);
+  --_surface: var(--mfa-surface, #161b22);
+  --_focus: var(--mfa-focus, #4493f8);
+`;
+
 export const tokens = css`
   :host {
     --_bg: var(--mfa-bg, #ffffff);
@@ -28,33 +43,11 @@ export const tokens = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--mfa-bg, #0d1117);
-      --_fg: var(--mfa-fg, #e6edf3);
-      --_muted: var(--mfa-muted, #9da7b3);
-      --_border: var(--mfa-border, #3d444d);
-      --_accent: var(--mfa-accent, #4493f8);
-      --_accent-fg: var(--mfa-accent-fg, #0d1117);
-      --_danger: var(--mfa-danger, #ff7b72);
-      --_success: var(--mfa-success, #3fb950);
-      --_caution-bg: var(--mfa-caution-bg, #3b2e00);
-      --_caution-fg: var(--mfa-caution-fg, #f2cc60);
-      --_surface: var(--mfa-surface, #161b22);
-      --_focus: var(--mfa-focus, #4493f8);
+      ${dark}
     }
   }
   :host([theme='dark']) {
-    --_bg: var(--mfa-bg, #0d1117);
-    --_fg: var(--mfa-fg, #e6edf3);
-    --_muted: var(--mfa-muted, #9da7b3);
-    --_border: var(--mfa-border, #3d444d);
-    --_accent: var(--mfa-accent, #4493f8);
-    --_accent-fg: var(--mfa-accent-fg, #0d1117);
-    --_danger: var(--mfa-danger, #ff7b72);
-    --_success: var(--mfa-success, #3fb950);
-    --_caution-bg: var(--mfa-caution-bg, #3b2e00);
-    --_caution-fg: var(--mfa-caution-fg, #f2cc60);
-    --_surface: var(--mfa-surface, #161b22);
-    --_focus: var(--mfa-focus, #4493f8);
+    ${dark}
   }
   :host([hidden]) {
     display: none;
