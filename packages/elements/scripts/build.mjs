@@ -1,0 +1,61 @@
+// Builds the published form of the package into dist/: ESM JavaScript and
+// declarations (tsc, tsconfig.build.json), then custom-elements.json. Runs
+// before every pack (`prepack`); in the workspace the package is used from its
+// TypeScript source.
+//
+// The elements take the API's types from the server SDK (type-only imports), but
+// a page that installs only the elements must not need the SDK, its native
+// SQLite driver included. So the declarations of the API's bodies (the SDK's
+// model.ts, http/types.ts, http/errors.ts: types with no imports beyond each
+// other) are emitted into dist/api/, and the declarations import them from there.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const sdkSource = join(root, 'node_modules/@mfakit/server-sdk/src');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+rmSync(dist, { recursive: true, force: true });
+
+// 1. The API's types, as declarations only.
+// biome-ignore format: one option a line is easier to read than the formatter's packing
+run(bin('tsc'), [
+  '--ignoreConfig', '--declaration', '--emitDeclarationOnly',
+  '--rootDir', sdkSource, '--outDir', join(dist, 'api'),
+  '--target', 'ES2022', '--module', 'ESNext', '--moduleResolution', 'bundler',
+  '--strict', '--skipLibCheck', '--verbatimModuleSyntax', '--allowImportingTsExtensions',
+  join(sdkSource, 'model.ts'), join(sdkSource, 'http/types.ts'), join(sdkSource, 'http/errors.ts'),
+]);
+writeFileSync(
+  join(dist, 'api/index.d.ts'),
+  `// The HTTP API's types, from @mfakit/server-sdk.
+export type * from './model.js';
+export type * from './http/types.js';
+export type * from './http/errors.js';
+`,
+);
+
+// 2. The elements: JavaScript and declarations (`@mfakit/server-sdk` resolves to dist/api, see tsconfig.build.json).
+run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+
+// 3. Declarations name built files: `./x.ts` → `./x.js`, `@mfakit/server-sdk` → dist/api.
+for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+  if (!entry.endsWith('.d.ts')) continue;
+  const file = join(dist, entry);
+  let api = relative(dirname(file), join(dist, 'api/index.js'));
+  if (!api.startsWith('.')) api = `./${api}`;
+  const text = readFileSync(file, 'utf8')
+    .replace(/((?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1.js$2')
+    .replace(/(['"])@mfakit\/server-sdk\1/g, `'${api}'`);
+  writeFileSync(file, text);
+}
+
+// 4. The custom-elements manifest, from the same source.
+run(bin('cem'), ['analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet']);

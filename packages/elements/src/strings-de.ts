@@ -1,0 +1,140 @@
+import type { ClientErrorCode } from './client.ts';
+import type { MfaStrings } from './strings.ts';
+
+const plurals = new Intl.PluralRules('de');
+const numbers = new Intl.NumberFormat('de');
+
+/** A count with its noun in the right number: `count(1, 'Tag', 'Tage')` → "1 Tag", 1800 → "1.800 Tage". */
+function count(n: number, one: string, other: string): string {
+  return `${numbers.format(n)} ${plurals.select(n) === 'one' ? one : other}`;
+}
+
+/** Every error a request can end in, so no English server message reaches a German page. */
+const errors: Record<ClientErrorCode, string> & { fallback: string } = {
+  network_error: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+  unexpected_response: 'Der Server hat unerwartet geantwortet. Versuchen Sie es erneut.',
+  invalid_request: 'Die Anfrage ist ungültig.',
+  invalid_code: 'Dieser Code ist ungültig.',
+  unauthenticated: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
+  step_up_required: 'Bestätigen Sie zuerst mit Ihrer Authenticator-App.',
+  not_admin: 'Nur ein Administrator dieses Kontos kann das tun.',
+  forbidden_origin: 'Anfragen von dieser Herkunft sind nicht erlaubt.',
+  enrollment_required: 'Richten Sie die Multi-Faktor-Authentifizierung ein, um auf dieses Konto zuzugreifen.',
+  challenge_required: 'Bestätigen Sie mit Ihrer Authenticator-App, um auf dieses Konto zuzugreifen.',
+  not_member: 'Sie sind kein Mitglied dieses Kontos.',
+  not_found: 'Diese Adresse gibt es nicht.',
+  version_conflict:
+    'Jemand anderes hat diese Richtlinie inzwischen geändert. Prüfen Sie sie und versuchen Sie es erneut.',
+  mfa_required_by_policy: 'Ein Konto, dem Sie angehören, verlangt die Multi-Faktor-Authentifizierung.',
+  not_enrolled: 'Die Multi-Faktor-Authentifizierung ist nicht eingerichtet.',
+  shared_member:
+    'Dieser Benutzer gehört auch anderen Konten an; seine MFA kann nur der Support des Portals zurücksetzen.',
+  payload_too_large: 'Die Anfrage ist zu groß.',
+  unsupported_media_type: 'Die Anfrage muss als JSON gesendet werden.',
+  too_many_attempts: 'Zu viele Fehlversuche. Warten Sie, bevor Sie es erneut versuchen.',
+  unavailable:
+    'Die Multi-Faktor-Authentifizierung ist vorübergehend nicht verfügbar. Versuchen Sie es gleich noch einmal.',
+  fallback: 'Etwas ist schiefgelaufen. Versuchen Sie es erneut.',
+};
+
+/**
+ * German. Pass it as an element's `strings` and set `lang="de"` on the element
+ * (or an ancestor) so that dates are formatted the German way too. It has its own
+ * entry point, so pages in other languages do not ship it.
+ *
+ * @example
+ * import { de } from '@mfakit/elements/strings/de';
+ * settings.lang = 'de';
+ * settings.strings = de;
+ */
+export const de: MfaStrings = {
+  modeLabels: {
+    optional: 'Optional',
+    required_admins: 'Pflicht für Administratoren',
+    required_all: 'Pflicht für alle Benutzer',
+  },
+  modeDescriptions: {
+    optional:
+      'Niemand wird verpflichtet. Benutzer können MFA in ihrem Profil einrichten; wer sie eingerichtet hat, wird bei der Anmeldung danach gefragt.',
+    required_admins:
+      'Administratoren dieses Kontos müssen MFA einrichten, um darauf zuzugreifen; andere Mitglieder können es.',
+    required_all: 'Jedes Mitglied muss MFA einrichten, um auf dieses Konto zuzugreifen.',
+  },
+  loading: 'Wird geladen …',
+  retry: 'Erneut versuchen',
+  settingsTitle: 'Multi-Faktor-Authentifizierung',
+  currentPolicy: 'Aktuelle Richtlinie',
+  manage: 'Verwalten',
+  changedBy: (name, date) => `Geändert von ${name} am ${date}.`,
+  neverChanged: 'Die Standardrichtlinie; niemand hat sie geändert.',
+  compliance: (enrolled, members) =>
+    `${numbers.format(enrolled)} von ${count(members, 'Mitglied hat', 'Mitgliedern haben')} MFA eingerichtet.`,
+  ssoCaution: (provider) =>
+    `Dieses Konto meldet sich über ${provider} an. Die Einstellungen und Verfahren des Identitätsanbieters haben Vorrang und setzen diese MFA-Einstellungen außer Kraft.`,
+  managerTitle: 'Richtlinie für die Multi-Faktor-Authentifizierung',
+  policyLegend: 'Richtlinie',
+  gracePeriod: 'Übergangsfrist (Tage)',
+  gracePeriodHint:
+    'Mitglieder ohne MFA behalten so viele Tage lang Zugriff, nachdem die Richtlinie zum ersten Mal für sie gilt.',
+  enforceAfterSso: 'MFA auch nach Single Sign-On verlangen',
+  enforceAfterSsoHint:
+    'Aus: Der Identitätsanbieter entscheidet. Ein: Mitglieder werden auch hier nach dem zweiten Faktor gefragt.',
+  impact: (members, days) =>
+    `${count(members, 'Mitglied hat', 'Mitglieder haben')} MFA noch nicht eingerichtet; ${
+      plurals.select(members) === 'one' ? 'ihm' : 'ihnen'
+    } ${plurals.select(days) === 'one' ? 'bleibt' : 'bleiben'} ${count(days, 'Tag', 'Tage')}.`,
+  impactNone: 'Alle, für die diese Richtlinie gilt, haben MFA eingerichtet.',
+  impactDeadline: (name, deadline, days) =>
+    deadline
+      ? `${name}: bis ${deadline}`
+      : `${name}: ${count(days, 'Tag', 'Tage')} ab der nächsten Anmeldung`,
+  save: 'Speichern',
+  saving: 'Wird gespeichert …',
+  cancel: 'Abbrechen',
+  saved: 'Richtlinie gespeichert.',
+  conflict:
+    'Jemand anderes hat diese Richtlinie inzwischen geändert. Die aktuellen Einstellungen werden angezeigt; prüfen Sie sie und speichern Sie erneut.',
+  stepUp: 'Bestätigen Sie diese Änderung mit Ihrer Authenticator-App.',
+  setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie sie von anderen verlangen.',
+  enrollTitle: 'Multi-Faktor-Authentifizierung',
+  statusOn: (since) => `Authenticator-App: aktiv seit ${since}.`,
+  statusOff: 'Authenticator-App: nicht eingerichtet.',
+  recoveryCodesLeft: (n) => `${count(n, 'Wiederherstellungscode', 'Wiederherstellungscodes')} übrig.`,
+  setUp: 'Einrichten',
+  replace: 'Authenticator-App ersetzen',
+  scanQr:
+    'Scannen Sie diesen QR-Code mit Google Authenticator, Microsoft Authenticator oder einer anderen Authenticator-App, oder geben Sie den Schlüssel ein.',
+  qrAlt: 'QR-Code',
+  manualKey: 'Einrichtungsschlüssel',
+  copy: 'Kopieren',
+  copied: 'Kopiert.',
+  confirm: 'Bestätigen',
+  recoveryCodesTitle: 'Wiederherstellungscodes',
+  recoveryCodesHint:
+    'Mit jedem Code können Sie sich einmal anmelden, falls Sie Ihr Telefon verlieren. Sie werden nur jetzt angezeigt: Kopieren Sie sie oder laden Sie sie herunter und bewahren Sie sie sicher auf.',
+  download: 'Herunterladen',
+  savedCodes: 'Ich habe diese Wiederherstellungscodes gespeichert',
+  done: 'Fertig',
+  regenerate: 'Neue Wiederherstellungscodes erzeugen',
+  remove: 'MFA entfernen',
+  removeConfirm: 'Ja, MFA entfernen',
+  removed: 'MFA entfernt.',
+  requiredByTitle: 'Verlangt von',
+  requiredByNone: 'Kein Konto verlangt MFA von Ihnen.',
+  requiredByEntry: (account, deadline) => (deadline ? `${account}: einrichten bis ${deadline}` : account),
+  requiredByPolicy: (accounts) =>
+    `Sie können MFA nicht entfernen, solange diese Konten sie verlangen: ${accounts}.`,
+  challengeTitle: 'Bestätigen Sie, dass Sie es sind',
+  codeLabel: 'Authentifizierungscode',
+  recoveryCodeLabel: 'Wiederherstellungscode',
+  verify: 'Überprüfen',
+  verified: 'Bestätigt.',
+  useRecoveryCode: 'Stattdessen einen Wiederherstellungscode verwenden',
+  useApp: 'Stattdessen die Authenticator-App verwenden',
+  attemptsLeft: (n) =>
+    `Dieser Code ist ungültig. Noch ${count(n, 'Versuch', 'Versuche')}, dann müssen Sie warten.`,
+  waitSeconds: (seconds) =>
+    `Zu viele Versuche. Versuchen Sie es in ${count(seconds, 'Sekunde', 'Sekunden')} erneut.`,
+  recoveryCodeRequired: 'Zu viele Fehlversuche: Bestätigen Sie mit einem Wiederherstellungscode.',
+  errors,
+};

@@ -1,0 +1,257 @@
+/**
+ * The packages as npm users get them. In the workspace they export TypeScript
+ * source; `pnpm pack` builds them (`prepack`) and applies `publishConfig`, so
+ * the tarballs hold ESM JavaScript with declarations. Here both are packed,
+ * linted with publint, installed with npm into an empty project (better-sqlite3
+ * compiles there: the slow part) and used: the server SDK answers requests on
+ * the memory and SQLite stores; the elements entry loads in Node (lit's DOM
+ * shim defines the tags); a TypeScript file using both type-checks under
+ * `nodenext` with no type degraded to `any`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = join(import.meta.dirname, '../../..');
+const work = mkdtempSync(join(tmpdir(), 'mfakit-pack-'));
+const project = join(work, 'consumer');
+const tarballs: Record<'server-sdk' | 'elements', string> = { 'server-sdk': '', elements: '' };
+
+function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+const filesOf = (tarball: string) =>
+  execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ''));
+
+const packedJson = (tarball: string) =>
+  JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+
+beforeAll(() => {
+  for (const name of Object.keys(tarballs) as (keyof typeof tarballs)[]) {
+    const dest = join(work, name);
+    sh(
+      'node',
+      [join(repo, 'scripts/pnpm.mjs'), 'pack', '--pack-destination', dest],
+      join(repo, 'packages', name),
+    );
+    const [file] = readdirSync(dest).filter((f) => f.endsWith('.tgz'));
+    if (!file) throw new Error(`no tarball from ${name}`);
+    tarballs[name] = join(dest, file);
+  }
+  sh('mkdir', ['-p', project], work);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: {
+        '@mfakit/server-sdk': `file:${tarballs['server-sdk']}`,
+        '@mfakit/elements': `file:${tarballs.elements}`,
+      },
+    }),
+  );
+  // better-sqlite3 compiles from source here: its prebuilt download is not reachable.
+  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project, {
+    npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr',
+    npm_config_build_from_source: 'true',
+  });
+}, 600_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (name) => {
+  it('holds built JavaScript, declarations and the manifest, and no source, tests or fixtures', () => {
+    const files = filesOf(tarballs[name]);
+    const unexpected = files.filter(
+      (f) =>
+        !(f === 'package.json' || f === 'custom-elements.json' || /^dist\/.+\.(js|d\.ts)$/.test(f)) ||
+        /test|fixture|spec/i.test(f),
+    );
+    expect(unexpected).toEqual([]);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    if (name === 'elements') expect(files).toContain('custom-elements.json');
+  });
+
+  it('has a package.json that points at the built files: ESM, exports with types, sideEffects', () => {
+    const pkg = packedJson(tarballs[name]);
+    expect(pkg.type).toBe('module');
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(pkg.types).toBe('./dist/index.d.ts');
+    expect(pkg.sideEffects).toBeDefined();
+    expect(JSON.stringify(pkg)).not.toMatch(/workspace:|src\/[\w/-]+\.ts/);
+    const files = filesOf(tarballs[name]);
+    for (const target of Object.values(pkg.exports).flatMap((e) =>
+      typeof e === 'string' ? [e] : Object.values(e as object),
+    )) {
+      expect(files, String(target)).toContain(String(target).replace(/^\.\//, ''));
+    }
+  });
+
+  it('is publint-clean', async () => {
+    const tarball = readFileSync(tarballs[name]);
+    const { messages, pkg } = await publint({
+      pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
+      level: 'suggestion',
+      strict: true,
+    });
+    expect(messages.map((m) => formatMessage(m, pkg) ?? m.code)).toEqual([]);
+  });
+});
+
+describe('installed with npm into an empty project', () => {
+  it('runs the server SDK on the memory and the SQLite store', () => {
+    writeFileSync(
+      join(project, 'server.mjs'),
+      `import { createMfa, memoryStore, sqliteStore } from '@mfakit/server-sdk';
+const principal = { userId: 'ada', sessionId: 's1', authMethod: 'password' };
+const results = {};
+for (const [name, store] of [['memory', memoryStore()], ['sqlite', sqliteStore({ filename: ':memory:' })]]) {
+  const mfa = createMfa({
+    store,
+    secret: 'a-packed-secret-of-at-least-32-bytes!',
+    issuer: 'Packed',
+    authenticate: () => principal,
+    getMembership: () => ({ role: 'admin', accountName: 'Acme' }),
+    listMemberships: () => [{ accountId: 'acme', accountName: 'Acme', role: 'admin' }],
+    listMembers: () => [{ userId: 'ada', displayName: 'Ada', email: 'ada@acme.test', role: 'admin' }],
+  });
+  const policy = await mfa.app.request('/accounts/acme/policy');
+  const setup = await mfa.app.request('/me/totp/setup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const put = await mfa.app.request('/accounts/acme/policy', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'optional', gracePeriodDays: 5 }),
+  });
+  results[name] = {
+    policy: [policy.status, (await policy.json()).mode],
+    setup: [setup.status, /^[A-Z2-7]+$/.test((await setup.json()).secret)],
+    put: [put.status, (await put.json()).gracePeriodDays],
+  };
+  await mfa.close();
+}
+console.log(JSON.stringify(results));
+`,
+    );
+    const results = JSON.parse(sh('node', ['server.mjs'], project));
+    const expected = { policy: [200, 'optional'], setup: [200, true], put: [200, 5] };
+    expect(results).toEqual({ memory: expected, sqlite: expected });
+  });
+
+  it('loads the elements entry in Node, defining the four tags, and the German strings', () => {
+    writeFileSync(
+      join(project, 'elements.mjs'),
+      `const elements = await import('@mfakit/elements');
+const { de } = await import('@mfakit/elements/strings/de');
+const manifest = (await import('@mfakit/elements/custom-elements.json', { with: { type: 'json' } })).default;
+const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge'];
+console.log(JSON.stringify({
+  defined: tags.filter((tag) => customElements.get(tag)),
+  classes: tags.map((tag) => customElements.get(tag) === elements[tag.replace(/(^|-)(\\w)/g, (_, __, c) => c.toUpperCase())]),
+  manage: de.manage,
+  manifestTags: manifest.modules.flatMap((m) => m.declarations ?? []).map((d) => d.tagName).filter(Boolean).sort(),
+}));
+`,
+    );
+    const result = JSON.parse(sh('node', ['elements.mjs'], project));
+    const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge'];
+    expect(result).toEqual({
+      defined: tags,
+      classes: [true, true, true, true],
+      manage: 'Verwalten',
+      manifestTags: [...tags].sort(),
+    });
+  });
+
+  it('type-checks a TypeScript consumer of both, with real types (none degraded to any)', () => {
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    // Each @ts-expect-error must meet an error: were a type `any`, tsc would report the directive unused.
+    writeFileSync(
+      join(project, 'consumer.ts'),
+      `import { createMfa, memoryStore, type PolicyResponse, type SqliteStoreOptions } from '@mfakit/server-sdk';
+import { type MfaStrings, MfaSettings } from '@mfakit/elements';
+import { de } from '@mfakit/elements/strings/de';
+
+const mfa = createMfa({
+  store: memoryStore(),
+  secret: 'x'.repeat(40),
+  issuer: 'Typed',
+  authenticate: () => null,
+  getMembership: () => null,
+  listMemberships: () => [],
+  listMembers: () => [],
+});
+// @ts-expect-error: the app is a Hono app, not a function
+mfa.app();
+// @ts-expect-error: better-sqlite3's own types, not any
+const options: SqliteStoreOptions = { database: 42 };
+
+const settings = document.createElement('mfa-settings');
+const typed: MfaSettings = settings;
+typed.accountId = 'acme';
+// @ts-expect-error: account-id is a string
+typed.accountId = 7;
+const strings: Partial<MfaStrings> = de;
+settings.strings = strings;
+settings.addEventListener('mfa-policy-change', (event) => {
+  const mode: PolicyResponse['mode'] = event.policy.mode;
+  // @ts-expect-error: the policy's mode is a union of strings (the API's types ship with the elements)
+  const wrong: number = event.policy.mode;
+  console.log(mode, wrong);
+});
+console.log(options);
+`,
+    );
+    const tsc = join(import.meta.dirname, '../node_modules/.bin/tsc');
+    const result = spawnSync(tsc, ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('ships element declarations that need nothing from the server SDK', () => {
+    const declarations = filesOf(tarballs.elements).filter((f) => f.endsWith('.d.ts'));
+    const mentions = declarations.filter((f) =>
+      /(from|import\()\s*['"]@mfakit\/server-sdk['"]/.test(
+        execFileSync('tar', ['-xzOf', tarballs.elements, `package/${f}`], { encoding: 'utf8' }),
+      ),
+    );
+    expect(mentions).toEqual([]);
+    expect(declarations).toContain('dist/api/index.d.ts');
+  });
+});

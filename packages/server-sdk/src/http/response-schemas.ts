@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { accessReasons, auditEventTypes, policyModes } from '../model.ts';
+import type {
+  AccessResponse,
+  AuditResponse,
+  ChallengeResponse,
+  MembersResponse,
+  MeResponse,
+  PolicyResponse,
+  RecoveryCodesResponse,
+  TotpSetupResponse,
+} from './types.ts';
+
+/**
+ * The success bodies of the HTTP API as zod schemas, for the OpenAPI document
+ * only (the handlers' return types are the interfaces in types.ts; the checks
+ * at the end keep both in step). Objects are strict: a field the schema does not
+ * name is a field the API should not send.
+ */
+
+const isoDate = z.iso.datetime({ offset: true });
+const role = z.enum(['admin', 'member']);
+
+export const policyResponse = z.strictObject({
+  accountId: z.string(),
+  mode: z.enum(policyModes),
+  gracePeriodDays: z.int().min(0).max(90),
+  enforceAfterSso: z.boolean(),
+  version: z.int().min(0),
+  updatedAt: isoDate.nullable(),
+  updatedBy: z.string().nullable(),
+  updatedByName: z.string().nullable(),
+  sso: z.strictObject({ enabled: z.boolean(), provider: z.string().nullable() }),
+  canManage: z.boolean(),
+  compliance: z.strictObject({ members: z.int().min(0), enrolled: z.int().min(0) }),
+});
+
+export const membersResponse = z.strictObject({
+  members: z.array(
+    z.strictObject({
+      userId: z.string(),
+      displayName: z.string(),
+      email: z.string(),
+      role,
+      enrolled: z.boolean(),
+      enrolledAt: isoDate.nullable(),
+      deadline: isoDate.nullable(),
+    }),
+  ),
+});
+
+export const resetResponse = z.strictObject({ reset: z.literal(true) });
+
+export const auditResponse = z.strictObject({
+  events: z.array(
+    z.strictObject({
+      id: z.string(),
+      type: z.enum(auditEventTypes),
+      actorId: z.string().nullable(),
+      userId: z.string().nullable(),
+      accountId: z.string().nullable(),
+      before: z.unknown(),
+      after: z.unknown(),
+      at: isoDate,
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const accessResponse = z.strictObject({
+  allow: z.boolean(),
+  reason: z.enum(accessReasons).exclude(['not_member', 'unavailable']),
+  deadline: isoDate.exactOptional(),
+});
+
+export const meResponse = z.strictObject({
+  userId: z.string(),
+  enrolled: z.boolean(),
+  factors: z.array(z.strictObject({ type: z.literal('totp'), createdAt: isoDate })),
+  recoveryCodesRemaining: z.int().min(0),
+  requiredBy: z.array(
+    z.strictObject({ accountId: z.string(), accountName: z.string(), deadline: isoDate.nullable() }),
+  ),
+  session: z.strictObject({ verified: z.boolean(), verifiedAt: isoDate.nullable() }),
+});
+
+export const totpSetupResponse = z.strictObject({
+  otpauthUri: z.string().regex(/^otpauth:\/\/totp\//),
+  qrSvg: z.string(),
+  secret: z.string().regex(/^[A-Z2-7]+$/),
+  expiresAt: isoDate,
+});
+
+export const recoveryCodesResponse = z.strictObject({ recoveryCodes: z.array(z.string()).length(10) });
+
+export const unenrolledResponse = z.strictObject({ enrolled: z.literal(false) });
+
+export const challengeResponse = z.strictObject({
+  verified: z.literal(true),
+  verifiedAt: isoDate,
+  recoveryCodesRemaining: z.int().min(0),
+});
+
+/** True when A and B are the same type (each assignable to the other). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: [
+  Same<z.output<typeof policyResponse>, PolicyResponse>,
+  Same<z.output<typeof membersResponse>, MembersResponse>,
+  Same<z.output<typeof auditResponse>, AuditResponse>,
+  Same<z.output<typeof meResponse>, MeResponse>,
+  Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,
+  Same<z.output<typeof recoveryCodesResponse>, RecoveryCodesResponse>,
+  Same<z.output<typeof challengeResponse>, ChallengeResponse>,
+  // The schema is narrower (the API answers not_member and unavailable as errors).
+  z.output<typeof accessResponse> extends AccessResponse ? true : false,
+] = [true, true, true, true, true, true, true, true];
+void inStep;
