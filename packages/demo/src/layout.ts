@@ -49,6 +49,10 @@ export function layout(page: PageContext, body: Html) {
             <a href="/" aria-current="${current === 'home' ? 'page' : 'false'}">Home</a>
             ${user ? html`<a href="/profile" aria-current="${current === 'profile' ? 'page' : 'false'}">Profile</a>` : ''}
           </nav>
+          <div class="language" role="group" aria-label="Language of the MFA settings">
+            <button type="button" data-lang="en" lang="en" title="English" aria-pressed="true">EN</button>
+            <button type="button" data-lang="de" lang="de" title="Deutsch" aria-pressed="false">DE</button>
+          </div>
           <form class="switcher" method="post" action="/session" aria-label="Sign in as">
             <label
               >Signed in as

@@ -254,4 +254,28 @@ describe('the demo portal, end to end', () => {
     expect(res).toMatchObject({ allow: true, reason: 'sso_delegated' });
     await context.close();
   });
+
+  it('the top bar switches the elements to German and back, dates included, and keeps the choice', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await signIn(context, 'ada');
+    await page.goto(`${base}/profile`);
+    const enroll = page.locator('mfa-user-enroll');
+    await enroll.getByText(/Authenticator app: on since [A-Z][a-z]{2} \d{1,2}, \d{4}\./).waitFor();
+    const language = page.getByRole('group', { name: 'Language of the MFA settings' });
+    await language.getByRole('button', { name: 'DE' }).click();
+    await enroll.getByText(/Authenticator-App: aktiv seit \d{2}\.\d{2}\.\d{4}\./).waitFor();
+    expect(await enroll.getAttribute('lang')).toBe('de');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en'); // the portal itself stays English
+    expect(await language.getByRole('button', { name: 'DE' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Neue Wiederherstellungscodes erzeugen' }).waitFor();
+    await shot(page, '09-profile-german');
+    await expectNoAxeViolations(page);
+
+    await page.reload();
+    await enroll.getByText(/aktiv seit/).waitFor();
+    await language.getByRole('button', { name: 'EN' }).click();
+    await enroll.getByText(/Authenticator app: on since/).waitFor();
+    await page.getByRole('button', { name: 'Regenerate recovery codes' }).waitFor();
+    await context.close();
+  });
 });

@@ -1,6 +1,7 @@
 // Builds the four elements with lit (and @lit/context) into one minified ES
 // module, as a page would ship them, and prints its gzipped size against the budget.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -8,12 +9,14 @@ import { build } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGET = 20 * 1024;
+// Not dist/: that is the published build (scripts/build.mjs).
+const outDir = mkdtempSync(join(tmpdir(), 'mfakit-size-'));
 
 const result = await build({
   root,
   logLevel: 'warn',
   build: {
-    outDir: 'dist',
+    outDir,
     emptyOutDir: true,
     minify: true,
     target: 'es2022',
@@ -21,7 +24,8 @@ const result = await build({
   },
 });
 
-const code = readFileSync(join(root, 'dist/mfakit-elements.js'));
+const code = readFileSync(join(outDir, 'mfakit-elements.js'));
+rmSync(outDir, { recursive: true, force: true });
 const gzip = gzipSync(code, { level: 9 }).length;
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 // Types come from the server SDK as type-only imports: none of its runtime may reach the browser.

@@ -57,8 +57,18 @@ export class MfaElement extends LitElement {
     };
   }
 
+  /**
+   * The language of the nearest `lang` on the element or an ancestor, also
+   * across shadow roots (a manager inside `<mfa-settings lang="de">` formats in German).
+   */
   protected get locale(): string | undefined {
-    return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || undefined;
+    for (let node: Element | null = this; node; ) {
+      const lang = node.closest('[lang]')?.getAttribute('lang');
+      if (lang) return lang;
+      const root = node.getRootNode();
+      node = root instanceof ShadowRoot ? root.host : null;
+    }
+    return document.documentElement.lang || undefined;
   }
 
   protected formatDate(iso: string | null | undefined, withTime = false): string {

@@ -15,7 +15,11 @@ export interface Mfa {
   evaluate: (input: { principal: Principal; accountId: string }) => Promise<AccessDecision>;
   /** Removes a user's MFA for the host's support staff; the user gets no new grace period. */
   resetUser: (userId: string) => Promise<void>;
-  /** Resolves once the store is ready (migrations applied); requests wait for it anyway. */
+  /**
+   * Resolves once the store is ready: migrations applied, and the configured `secret`
+   * proved to be the one the store was written with (else `MfaConfigError`). Requests
+   * wait for it anyway, and answer 503 `unavailable` while it fails.
+   */
   ready: () => Promise<void>;
   /** Closes the store. */
   close: () => Promise<void>;
@@ -80,11 +84,19 @@ export function createMfa(options: MfaOptions): Mfa {
   return {
     app,
     guard: (guardOptions) => createGuard(service, guardOptions),
-    evaluate: ({ principal, accountId }) => service.evaluate(principal, accountId),
+    evaluate: async ({ principal, accountId }) => {
+      try {
+        await service.readyForRequest();
+      } catch {
+        return { allow: false, reason: 'unavailable' };
+      }
+      return service.evaluate(principal, accountId);
+    },
     resetUser: async (userId) => {
+      await service.ready();
       await service.resetUser(userId, null, null);
     },
-    ready: () => service.store.migrate(),
+    ready: () => service.ready(),
     close: () => service.store.close(),
   };
 }

@@ -1,8 +1,9 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { MfaError } from './http/errors.ts';
 import { errorResponse } from './http/errors-response.ts';
-import type { AccessDecision } from './model.ts';
-import type { MfaService } from './service.ts';
+import { ID_MAX_LENGTH, ID_PATTERN } from './http/schemas.ts';
+import type { AccessDecision, Principal } from './model.ts';
+import { isThenable, type MfaService } from './service.ts';
 
 export interface GuardOptions {
   /** Which account the request enters; default the `:accountId` path parameter. */
@@ -15,6 +16,9 @@ declare module 'hono' {
     mfaDecision: AccessDecision;
   }
 }
+
+/** What the guard makes of a request: the decision, or the response that refuses it at once. */
+type Outcome = AccessDecision | Response;
 
 const denial = {
   not_member: 'not_member',
@@ -29,24 +33,52 @@ export function createGuard(service: MfaService, options: GuardOptions = {}): Mi
   }
   const accountIdOf = options.accountId ?? ((c: Context) => c.req.param('accountId'));
 
-  return async function guard(c, next) {
-    let decision: AccessDecision;
-    try {
-      const principal = await service.io(() => service.options.authenticate(c));
-      if (!principal) return errorResponse(MfaError.of('unauthenticated'));
-      const accountId = accountIdOf(c);
-      if (!accountId) return errorResponse(MfaError.of('not_member'));
-      decision = await service.evaluate(principal, accountId);
-    } catch (error) {
-      return errorResponse(error);
-    }
-    if (!decision.allow) {
-      const code = denial[decision.reason as keyof typeof denial] ?? 'unavailable';
-      return errorResponse(
-        MfaError.of(code, decision.deadline ? { deadline: decision.deadline.toISOString() } : {}),
+  /** The decision, or the response refusing the request; a promise only when one must be waited for. */
+  const decide = (c: Context): Outcome | Promise<Outcome> => {
+    const starting = service.readyForRequest();
+    if (starting) return starting.then(() => authenticate(c));
+    return authenticate(c);
+  };
+  const authenticate = (c: Context): Outcome | Promise<Outcome> => {
+    const principal = service.hook(() => service.options.authenticate(c));
+    return isThenable(principal) ? principal.then((p) => decideFor(c, p)) : decideFor(c, principal);
+  };
+  const decideFor = (c: Context, principal: Principal | null): Outcome | Promise<Outcome> => {
+    if (!principal) return errorResponse(MfaError.of('unauthenticated'));
+    const accountId = accountIdOf(c);
+    // An id no account can have (empty, control characters) is nobody's account (the `id` schema,
+    // without zod's cost on every guarded request).
+    if (!accountId || accountId.length > ID_MAX_LENGTH || !ID_PATTERN.test(accountId))
+      return errorResponse(MfaError.of('not_member'));
+    return service.evaluateNow(principal, accountId);
+  };
+  const admit = (c: Context, next: Next, outcome: Outcome): ReturnType<MiddlewareHandler> => {
+    if (outcome instanceof Response) return Promise.resolve(outcome);
+    if (!outcome.allow) {
+      const code = denial[outcome.reason as keyof typeof denial] ?? 'unavailable';
+      return Promise.resolve(
+        errorResponse(
+          MfaError.of(code, outcome.deadline ? { deadline: outcome.deadline.toISOString() } : {}),
+        ),
       );
     }
-    c.set('mfaDecision', decision);
-    await next();
+    c.set('mfaDecision', outcome);
+    return next();
+  };
+
+  // Not an async function: ready, with synchronous hooks and a remembered decision (a guarded
+  // request of a verified user), the guard makes no promise of its own before `next()`.
+  return function guard(c, next) {
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      outcome = decide(c);
+    } catch (error) {
+      return Promise.resolve(errorResponse(error));
+    }
+    if (!isThenable(outcome)) return admit(c, next, outcome);
+    return Promise.resolve(outcome).then(
+      (settled) => admit(c, next, settled),
+      (error: unknown) => errorResponse(error),
+    );
   };
 }

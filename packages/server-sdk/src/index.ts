@@ -34,5 +34,6 @@ export {
 } from './model.ts';
 export type { MfaOptions } from './options.ts';
 export { memoryStore } from './store/memory.ts';
+export { type PostgresStoreOptions, postgresStore } from './store/sql/postgres.ts';
 export { type SqliteStoreOptions, sqliteStore } from './store/sql/sqlite.ts';
 export type { AttemptGrant, AuditQuery, LockSchedule, MfaStore } from './store/store.ts';

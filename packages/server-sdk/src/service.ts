@@ -1,5 +1,6 @@
-import { decideAccess, isVerified } from './access/decide.ts';
-import { checkSecrets, SecretBox } from './crypto/secret-box.ts';
+import { type AccessFacts, decideAccess, isVerified } from './access/decide.ts';
+import { checkKeys } from './crypto/key-check.ts';
+import { checkSecrets, MfaConfigError, SecretBox } from './crypto/secret-box.ts';
 import {
   generateRecoveryCodes,
   looksLikeRecoveryCode,
@@ -18,9 +19,12 @@ import {
   type PolicyRecord,
   type Principal,
   policyRequires,
+  type SessionRecord,
+  type SsoIntegration,
 } from './model.ts';
 import type { MfaOptions } from './options.ts';
 import { type LockSchedule, lockDurationMs, type MfaStore } from './store/store.ts';
+import { TtlCache } from './ttl-cache.ts';
 
 /** Consecutive failures before the back-off starts, its first lock, its cap (DESIGN: security rules). */
 export const LOCK_SCHEDULE: LockSchedule = { threshold: 5, baseMs: 30_000, capMs: 3_600_000 };
@@ -43,29 +47,101 @@ export interface PolicyChange {
 /** Runs a store call or host hook, turning a throw or a hang into `unavailable`. */
 export type Guarded = <T>(work: () => T | Promise<T>) => Promise<T>;
 
-function guarded(timeoutMs: number): Guarded {
-  return async (work) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await Promise.race([
-        Promise.resolve().then(work),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      if (error instanceof MfaError) throw error;
-      throw MfaError.of('unavailable', { details: undefined });
-    } finally {
-      clearTimeout(timer);
+/** Like `Guarded`, but a hook that answers synchronously gets its value back as is, without a promise. */
+export type GuardedCall = <T>(work: () => T | Promise<T>) => T | Promise<T>;
+
+export const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+type Settled<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
+
+/** A failed decision: `unavailable` (deny) for a store or hook failure, anything else thrown on. */
+function failClosed(error: unknown): AccessDecision {
+  if (error instanceof MfaError && error.code === 'unavailable')
+    return { allow: false, reason: 'unavailable' };
+  throw error;
+}
+
+const unavailable = (error: unknown) =>
+  error instanceof MfaError ? error : MfaError.of('unavailable', { details: undefined });
+
+/**
+ * Time limits for store calls and hooks. One timer serves every call in flight
+ * (they end in the order they started, as all get the same `timeoutMs`), and a
+ * hook that answers synchronously needs none: where a timer each (set, then
+ * cleared) cost a few µs a call, a busy instance now sets one per `timeoutMs`.
+ * The timer is unref'd where the runtime can (Node, Bun): it never keeps a
+ * process alive by itself.
+ */
+function guarded(timeoutMs: number): { io: Guarded; call: GuardedCall } {
+  const pending = new Set<{ deadline: number; reject: (error: unknown) => void }>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (ms: number) => {
+    timer = setTimeout(expire, ms);
+    (timer as { unref?: () => void }).unref?.();
+  };
+  const expire = () => {
+    timer = undefined;
+    const now = performance.now();
+    for (const entry of pending) {
+      if (entry.deadline > now) {
+        arm(entry.deadline - now);
+        return;
+      }
+      pending.delete(entry);
+      entry.reject(unavailable(new Error(`timed out after ${timeoutMs} ms`)));
     }
   };
+  const call: GuardedCall = (work) => {
+    let value: ReturnType<typeof work>;
+    try {
+      value = work();
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (!isThenable(value)) return value;
+    return new Promise((resolve, reject) => {
+      const entry = { deadline: performance.now() + timeoutMs, reject };
+      pending.add(entry);
+      if (timer === undefined) arm(timeoutMs);
+      value.then(
+        (result) => {
+          pending.delete(entry);
+          resolve(result);
+        },
+        (error: unknown) => {
+          pending.delete(entry);
+          reject(unavailable(error));
+        },
+      );
+    });
+  };
+  const io: Guarded = (work) => {
+    try {
+      return Promise.resolve(call(work));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  return { io, call };
 }
 
 /**
  * The rules of mfakit, independent of HTTP: policy, access, factors, throttle
  * and audit. Routes and the guard call it; it calls the store and the host's
  * hooks, each through `io` so that a failure or a hang becomes `unavailable`.
+ *
+ * What the access decision reads of the store (policies, whether a user has a
+ * factor, verified sessions, grace starts) this instance remembers for at most
+ * `policyCacheTtl`, so that a guarded request of a verified user costs no store
+ * call. The rules that keep this correct:
+ * - this instance's own writes update or forget what it remembers at once
+ *   (enrolling, removing or resetting MFA, a verification, a policy change),
+ *   and a read begun before such a write is not remembered after it;
+ * - another instance's writes are seen within `policyCacheTtl`, never later;
+ * - a denial (`challenge_required`, `enrollment_required`) is never made on
+ *   remembered user state: it is decided again on fresh reads, so a user who
+ *   verified or enrolled on another instance is let in at once.
  */
 export class MfaService {
   readonly store: MfaStore;
@@ -73,16 +149,60 @@ export class MfaService {
   readonly now: () => Date;
   readonly sessionMaxAge: number;
   readonly io: Guarded;
-  private readonly policyCacheMs: number;
-  private readonly policyCache = new Map<string, { policy: PolicyRecord; expires: number }>();
+  /** `io` for the hot path: a hook that answers synchronously costs no promise. */
+  private readonly call: GuardedCall;
+  private readonly policies: TtlCache<string, PolicyRecord>;
+  /** Whether a user has an active factor. */
+  private readonly enrolled: TtlCache<string, boolean>;
+  /** Sessions the store knows as verified, by id (an unknown session is not remembered). */
+  private readonly sessions: TtlCache<string, SessionRecord>;
+  /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
+  private readonly graceStarts: TtlCache<string, Date>;
+  /** Counts this instance's writes to users' MFA: a read begun before one is not remembered. */
+  private generation = 0;
 
   constructor(readonly options: MfaOptions) {
     this.store = options.store;
     this.box = new SecretBox(checkSecrets(options.secret));
     this.now = options.now ?? (() => new Date());
     this.sessionMaxAge = options.sessionMaxAge ?? 12 * 3600;
-    this.policyCacheMs = (options.policyCacheTtl ?? 5) * 1000;
-    this.io = guarded(options.timeoutMs ?? 5000);
+    const ttlMs = (options.policyCacheTtl ?? 5) * 1000;
+    this.policies = new TtlCache(ttlMs, 10_000);
+    this.enrolled = new TtlCache(ttlMs);
+    this.sessions = new TtlCache(ttlMs);
+    this.graceStarts = new TtlCache(ttlMs);
+    const { io, call } = guarded(options.timeoutMs ?? 5000);
+    this.io = io;
+    this.call = call;
+  }
+
+  // ── readiness ────────────────────────────────────────────────────────────
+
+  private readiness: Promise<void> | undefined;
+  private isReady = false;
+
+  /**
+   * Migrations applied and the key check passed (`checkKeys`). A wrong key rejects
+   * with `MfaConfigError`, for good; a store failure is tried again on the next call.
+   */
+  ready(): Promise<void> {
+    this.readiness ??= checkKeys(this.store, this.box).then(
+      () => {
+        this.isReady = true;
+      },
+      (error: unknown) => {
+        if (error instanceof MfaConfigError) console.error(`mfakit: ${error.message}`);
+        else this.readiness = undefined;
+        throw error;
+      },
+    );
+    return this.readiness;
+  }
+
+  /** `ready()` for a request: at once when ready, else within `timeoutMs` or `unavailable`. */
+  readyForRequest(): Promise<void> | undefined {
+    // Nothing to wait for once ready: no promise on every request.
+    return this.isReady ? undefined : this.io(() => this.ready());
   }
 
   // ── hooks ────────────────────────────────────────────────────────────────
@@ -118,19 +238,23 @@ export class MfaService {
   // ── policy ───────────────────────────────────────────────────────────────
 
   /** The account's policy, from this instance's cache when it is fresh enough. */
-  async policy(accountId: string): Promise<PolicyRecord> {
-    const cached = this.policyCache.get(accountId);
-    const nowMs = Date.now();
-    if (cached && cached.expires > nowMs) return cached.policy;
+  policy(accountId: string): Promise<PolicyRecord> {
+    const cached = this.policies.get(accountId, Date.now());
+    return cached ? Promise.resolve(cached) : this.loadPolicy(accountId);
+  }
+
+  private async loadPolicy(accountId: string): Promise<PolicyRecord> {
     const policy = (await this.io(() => this.store.getPolicy(accountId))) ?? defaultPolicy(accountId);
-    this.cachePolicy(policy, nowMs);
+    this.cachePolicy(policy);
     return policy;
   }
 
-  private cachePolicy(policy: PolicyRecord, nowMs = Date.now()) {
-    if (this.policyCacheMs <= 0) return;
-    if (this.policyCache.size > 10_000) this.policyCache.clear();
-    this.policyCache.set(policy.accountId, { policy, expires: nowMs + this.policyCacheMs });
+  private cachePolicy(policy: PolicyRecord) {
+    const nowMs = Date.now();
+    // A read begun before this instance's own write may end after it: it must not undo it.
+    const cached = this.policies.get(policy.accountId, nowMs);
+    if (cached && cached.version > policy.version) return;
+    this.policies.set(policy.accountId, policy, nowMs);
   }
 
   async updatePolicy(accountId: string, actorId: string, change: PolicyChange): Promise<PolicyRecord> {
@@ -177,45 +301,180 @@ export class MfaService {
     accountId: string,
     known?: Membership | null,
   ): Promise<AccessDecision> {
-    try {
-      return await this.decide(principal, accountId, known);
-    } catch (error) {
-      if (error instanceof MfaError && error.code === 'unavailable')
-        return { allow: false, reason: 'unavailable' };
-      throw error;
-    }
+    return this.evaluateNow(principal, accountId, known);
   }
 
-  private async decide(
+  /**
+   * `evaluate` for the guard: the decision itself, without a promise, when all it
+   * needs is remembered and the hooks answer synchronously (the common case of a
+   * guarded request), else a promise of it.
+   */
+  evaluateNow(
     principal: Principal,
     accountId: string,
     known?: Membership | null,
-  ): Promise<AccessDecision> {
-    const now = this.now();
-    const [membership, sso, policy, factor, session] = await Promise.all([
-      known === undefined ? this.membership(principal.userId, accountId) : known,
-      this.sso(accountId),
-      this.policy(accountId),
-      this.io(() => this.store.getFactor(principal.userId)),
-      this.io(() => this.store.getSession(principal.sessionId)),
-    ]);
-    const facts = {
+  ): AccessDecision | Promise<AccessDecision> {
+    let decision: AccessDecision | Promise<AccessDecision>;
+    try {
+      decision = this.decide(principal, accountId, known, false);
+    } catch (error) {
+      return failClosed(error);
+    }
+    return isThenable(decision) ? decision.then(undefined, failClosed) : decision;
+  }
+
+  private decide(
+    principal: Principal,
+    accountId: string,
+    known: Membership | null | undefined,
+    fresh: boolean,
+  ): AccessDecision | Promise<AccessDecision> {
+    const clock = Date.now();
+    const generation = this.generation;
+    const { userId, sessionId } = principal;
+    const rememberedEnrolled = fresh ? undefined : this.enrolled.get(userId, clock);
+    const rememberedSession = fresh ? undefined : this.sessions.get(sessionId, clock);
+    const gathering = [
+      known === undefined ? this.hook(() => this.options.getMembership(userId, accountId)) : known,
+      this.options.getSso ? this.hook(() => this.options.getSso?.(accountId) ?? null) : null,
+      this.policies.get(accountId, clock) ?? this.loadPolicy(accountId),
+      rememberedEnrolled ?? this.loadEnrolled(userId, generation),
+      // The session matters only to a user with a factor.
+      rememberedEnrolled === false ? null : (rememberedSession ?? this.loadSession(sessionId, generation)),
+    ] as const;
+    const remembered = rememberedEnrolled !== undefined || rememberedSession !== undefined;
+    for (const fact of gathering) {
+      if (isThenable(fact)) {
+        return Promise.all(gathering).then((facts) =>
+          this.conclude(principal, accountId, facts, generation, remembered),
+        );
+      }
+    }
+    // Everything remembered and the hooks synchronous: no promise to wait for.
+    return this.conclude(
+      principal,
+      accountId,
+      gathering as Settled<typeof gathering>,
+      generation,
+      remembered,
+    );
+  }
+
+  private conclude(
+    principal: Principal,
+    accountId: string,
+    [membership, sso, policy, enrolled, session]: [
+      Membership | null,
+      SsoIntegration | null,
+      PolicyRecord,
+      boolean,
+      SessionRecord | null,
+    ],
+    generation: number,
+    remembered: boolean,
+  ): AccessDecision | Promise<AccessDecision> {
+    const { userId } = principal;
+    const facts: AccessFacts = {
       accountId,
       principal,
       membership,
       sso,
       policy,
-      enrolled: factor !== null,
-      verifiedAt: session && session.userId === principal.userId ? session.verifiedAt : null,
-      graceStartedAt: null as Date | null,
-      now,
+      enrolled,
+      verifiedAt: session && session.userId === userId ? session.verifiedAt : null,
+      graceStartedAt: null,
+      now: this.now(),
       sessionMaxAge: this.sessionMaxAge,
     };
-    const first = decideAccess(facts);
-    if (first.reason !== 'grace_period' && first.reason !== 'enrollment_required') return first;
+    const decision = decideAccess(facts);
+    if (decision.reason !== 'grace_period' && decision.reason !== 'enrollment_required') {
+      return this.recheck(decision, remembered, principal, accountId, membership);
+    }
     // The grace period starts the first time the user is evaluated under a requiring policy.
-    facts.graceStartedAt = await this.io(() => this.store.startGrace(accountId, principal.userId, now));
-    return decideAccess(facts);
+    return this.graceStart(accountId, userId, facts.now, generation).then((start) =>
+      this.recheck(
+        decideAccess({ ...facts, graceStartedAt: start }),
+        remembered,
+        principal,
+        accountId,
+        membership,
+      ),
+    );
+  }
+
+  /** Never a denial on remembered state: the user may have verified or enrolled on another instance. */
+  private recheck(
+    decision: AccessDecision,
+    remembered: boolean,
+    principal: Principal,
+    accountId: string,
+    membership: Membership | null,
+  ): AccessDecision | Promise<AccessDecision> {
+    const denied = decision.reason === 'challenge_required' || decision.reason === 'enrollment_required';
+    return remembered && denied ? this.decide(principal, accountId, membership, true) : decision;
+  }
+
+  /**
+   * A host hook under the time limit, for the hot path: a synchronous answer comes
+   * back as is (no promise, no timer); a throw, a rejection or a hang becomes a
+   * rejected promise of `unavailable`.
+   */
+  hook<T>(work: () => T | Promise<T>): T | Promise<T> {
+    try {
+      return this.call(work);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async loadEnrolled(userId: string, generation: number): Promise<boolean> {
+    const enrolled = (await this.io(() => this.store.getFactor(userId))) !== null;
+    if (generation === this.generation) this.enrolled.set(userId, enrolled, Date.now());
+    return enrolled;
+  }
+
+  private async loadSession(sessionId: string, generation: number): Promise<SessionRecord | null> {
+    const session = await this.io(() => this.store.getSession(sessionId));
+    if (session && generation === this.generation) this.sessions.set(sessionId, session, Date.now());
+    return session;
+  }
+
+  /** When the user's grace period in the account began, starting it now if it has not. */
+  private async graceStart(accountId: string, userId: string, now: Date, generation: number): Promise<Date> {
+    const key = `${accountId}\u0000${userId}`;
+    const remembered = this.graceStarts.get(key, Date.now());
+    if (remembered) return remembered;
+    // Read before writing: once the grace period has started, evaluating writes nothing.
+    const known = (await this.io(() => this.store.getGraceStarts(accountId, [userId]))).get(userId);
+    const start = known ?? (await this.io(() => this.store.startGrace(accountId, userId, now)));
+    if (generation === this.generation) this.graceStarts.set(key, start, Date.now());
+    return start;
+  }
+
+  /**
+   * A write to the user's MFA through `io`, after which (done, failed or timed
+   * out: the store may have changed all the same) this instance forgets what it
+   * remembered of the user, and remembers no read begun before.
+   */
+  private async changeUser<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.io(work);
+    } finally {
+      this.forgetUser(userId);
+    }
+  }
+
+  private forgetUser(userId: string): void {
+    this.generation++;
+    this.enrolled.delete(userId);
+    this.sessions.deleteWhere((_, session) => session.userId === userId);
+    this.graceStarts.deleteWhere((key) => key.endsWith(`\u0000${userId}`));
+  }
+
+  /** This instance marked a session verified: it counts here at once. */
+  private async markVerified(session: SessionRecord): Promise<void> {
+    await this.io(() => this.store.markSessionVerified(session));
+    this.sessions.set(session.sessionId, session, Date.now());
   }
 
   /** Accounts whose policy requires MFA of this user, with the grace deadline where one runs. */
@@ -283,7 +542,7 @@ export class MfaService {
     if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
     if (pending.expiresAt <= this.now())
       throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
-    const secret = (await this.box.open(pending.secret)).plaintext;
+    const { plaintext: secret, stale } = await this.box.open(pending.secret);
     let step = 0;
     await this.attempt(userId, 'totp', async () => {
       const check = await checkTotp(secret, code, this.now(), null);
@@ -294,12 +553,14 @@ export class MfaService {
     const before = await this.io(() => this.store.getFactor(userId));
     const codes = generateRecoveryCodes();
     const hashes = await this.hashRecoveryCodes(codes);
-    const factor = { userId, secret: pending.secret, lastUsedStep: step, createdAt: this.now() };
-    const activated = await this.io(() => this.store.activateTotp(factor, pending.secret, hashes));
-    if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
-    await this.io(() =>
-      this.store.markSessionVerified({ sessionId: principal.sessionId, userId, verifiedAt: this.now() }),
+    // A setup sealed before a key rotation becomes a factor sealed under the newest key.
+    const sealed = stale ? await this.box.seal(secret) : pending.secret;
+    const factor = { userId, secret: sealed, lastUsedStep: step, createdAt: this.now() };
+    const activated = await this.changeUser(userId, () =>
+      this.store.activateTotp(factor, pending.secret, hashes),
     );
+    if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
+    await this.markVerified({ sessionId: principal.sessionId, userId, verifiedAt: this.now() });
     await this.record({
       type: 'mfa.enrolled',
       actorId: userId,
@@ -324,8 +585,8 @@ export class MfaService {
         `Multi-factor authentication is required by ${names}.`,
       );
     }
-    await this.io(() => this.store.deleteFactor(userId));
-    await this.io(() => this.store.clearAttempts(userId));
+    // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
+    await this.changeUser(userId, () => this.store.deleteFactor(userId));
     await this.record({
       type: 'mfa.removed',
       actorId: userId,
@@ -360,16 +621,18 @@ export class MfaService {
    * gets no new grace period in any of their accounts.
    */
   async resetUser(userId: string, actorId: string | null, accountId: string | null): Promise<boolean> {
-    const existed = await this.io(() => this.store.deleteFactor(userId));
-    await this.io(() => this.store.clearAttempts(userId));
     // Where a policy requires MFA of the user now, the reset starts no new grace period;
     // accounts that require it only later give the user their days like everyone else.
+    // Forfeited before the factor goes: a reset cut short there leaves the MFA whole,
+    // never a user without MFA who gets a fresh grace period.
     const accounts: string[] = [];
     for (const m of await this.memberships(userId)) {
       if (policyRequires((await this.policy(m.accountId)).mode, m.role)) accounts.push(m.accountId);
     }
     const forfeitAt = new Date(this.now().getTime() - FORFEIT_MS);
-    await this.io(() => this.store.forfeitGrace(userId, accounts, forfeitAt));
+    await this.changeUser(userId, () => this.store.forfeitGrace(userId, accounts, forfeitAt));
+    // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
+    const existed = await this.changeUser(userId, () => this.store.deleteFactor(userId));
     await this.record({
       type: 'mfa.reset',
       actorId,
@@ -415,10 +678,10 @@ export class MfaService {
       });
     }
     const verifiedAt = this.now();
-    await this.io(() =>
-      this.store.markSessionVerified({ sessionId: principal.sessionId, userId, verifiedAt }),
-    );
-    const recoveryCodesRemaining = await this.io(() => this.store.countRecoveryCodes(userId));
+    const [, recoveryCodesRemaining] = await Promise.all([
+      this.markVerified({ sessionId: principal.sessionId, userId, verifiedAt }),
+      this.io(() => this.store.countRecoveryCodes(userId)),
+    ]);
     if ('recoveryCode' in input) {
       await this.record({
         type: 'recovery_code.used',

@@ -40,7 +40,8 @@ export function createApp(service: MfaService, allowedOrigins: ReadonlySet<strin
   const handle = (route: RouteDef) => async (c: import('hono').Context) => {
     if (isStateChanging(c.req.method)) checkOrigin(c, allowedOrigins);
     const rawBody = isStateChanging(c.req.method) ? await readJsonBody(c) : undefined;
-    const principal = await service.io(() => service.options.authenticate(c));
+    await service.readyForRequest();
+    const principal = await service.hook(() => service.options.authenticate(c));
     if (!principal) throw MfaError.of('unauthenticated');
     const params = parse(route.params, c.req.param(), 'path');
     const query = parse(route.query, c.req.query(), 'query');

@@ -11,8 +11,28 @@ const common: Record<RouteDef['access'], ErrorCode[]> = {
 };
 const stateChanging: ErrorCode[] = ['forbidden_origin', 'unsupported_media_type', 'payload_too_large'];
 
+/** A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, the document's dialect). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input') {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+}
+
+/** An error answer: the Error schema, and one example per code this operation can answer with. */
+function errorResponse(codes: ErrorCode[]) {
+  return {
+    description: codes.join(', '),
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        examples: Object.fromEntries(
+          codes.map((code) => [
+            code,
+            { summary: code, value: { error: { code, message: errorCodes[code].message } } },
+          ]),
+        ),
+      },
+    },
+  };
 }
 
 let cached: object | undefined;
@@ -33,12 +53,14 @@ export function openApiDocument(): object {
       const { status } = errorCodes[code];
       byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
-    const responses: Record<string, unknown> = { [String(route.status ?? 200)]: { description: 'Success' } };
+    const responses: Record<string, unknown> = {
+      [String(route.status ?? 200)]: {
+        description: 'Success',
+        content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+      },
+    };
     for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
-      responses[String(status)] = {
-        description: list.join(', '),
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      };
+      responses[String(status)] = errorResponse(list);
     }
     const params = jsonSchema(route.params) as { properties?: Record<string, unknown> };
     const query = jsonSchema(route.query) as { properties?: Record<string, unknown> };
@@ -65,7 +87,7 @@ export function openApiDocument(): object {
       ...(route.body
         ? {
             requestBody: {
-              required: false,
+              required: !route.body.safeParse(undefined).success,
               content: { 'application/json': { schema: jsonSchema(route.body) } },
             },
           }
@@ -91,18 +113,29 @@ export function openApiDocument(): object {
         Error: {
           type: 'object',
           required: ['error'],
+          additionalProperties: false,
           properties: {
             error: {
               type: 'object',
               required: ['code', 'message'],
+              additionalProperties: false,
               properties: {
                 code: { type: 'string', enum: Object.keys(errorCodes) },
-                message: { type: 'string' },
-                attemptsLeft: { type: 'integer' },
-                retryAfterSeconds: { type: 'integer' },
+                message: { type: 'string', minLength: 1 },
+                attemptsLeft: { type: 'integer', minimum: 0 },
+                retryAfterSeconds: { type: 'integer', minimum: 1 },
                 recoveryCodeRequired: { type: 'boolean' },
-                accounts: { type: 'array', items: { type: 'object' } },
-                details: {},
+                deadline: { type: 'string', format: 'date-time' },
+                accounts: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['accountId', 'accountName'],
+                    additionalProperties: false,
+                    properties: { accountId: { type: 'string' }, accountName: { type: 'string' } },
+                  },
+                },
+                details: { description: 'For invalid_request: the schema issues, where they are known.' },
               },
             },
           },

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import { MfaError } from './errors.ts';
 
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
 /** The largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -61,21 +63,39 @@ async function readLimited(
 export async function readJsonBody(c: Context): Promise<unknown> {
   const raw = c.req.raw;
   const declared = c.req.header('content-length');
-  if (!raw.body || declared === '0') return undefined;
+  if (declared === '0') return undefined;
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   const isJson = type === 'application/json';
-  if (declared !== undefined && !isJson) throw MfaError.of('unsupported_media_type');
-  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw MfaError.of('payload_too_large');
-  // Without a declared length, an empty body of any type is no body; any byte of a non-JSON one is a 415.
-  const bytes = await readLimited(
-    raw.body,
-    MAX_BODY_BYTES,
-    isJson ? undefined : () => MfaError.of('unsupported_media_type'),
-  );
+  let bytes: Uint8Array;
+  if (isJson && declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= MAX_BODY_BYTES) {
+    // A JSON body of a declared, allowed length is read whole: @hono/node-server then reads it
+    // from the socket without making a web stream and a full Request.
+    try {
+      bytes = new Uint8Array(await raw.arrayBuffer());
+    } catch {
+      // The host's own body parser read it first: nothing the SDK could judge.
+      throw MfaError.of(
+        'invalid_request',
+        {},
+        'The request body was already read: mount mfa.app before body parsers.',
+      );
+    }
+    if (bytes.byteLength > MAX_BODY_BYTES) throw MfaError.of('payload_too_large');
+  } else {
+    if (!raw.body) return undefined;
+    if (declared !== undefined && !isJson) throw MfaError.of('unsupported_media_type');
+    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw MfaError.of('payload_too_large');
+    // Without a declared length, an empty body of any type is no body; any byte of a non-JSON one is a 415.
+    bytes = await readLimited(
+      raw.body,
+      MAX_BODY_BYTES,
+      isJson ? undefined : () => MfaError.of('unsupported_media_type'),
+    );
+  }
   if (bytes.byteLength === 0) return undefined;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8Strict.decode(bytes);
   } catch {
     throw MfaError.of('invalid_request', {}, 'The body is not UTF-8.');
   }

@@ -35,6 +35,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   /** `undefined`: the route takes no body. */
   body?: z.ZodType<B>;
   stepUp?: (body: B) => StepUp;
+  /** The success body, for the OpenAPI document (http/response-schemas.ts). */
+  response: z.ZodType;
   /** Error codes beyond the ones every route of its access level can answer. */
   errors: readonly ErrorCode[];
   status?: 200 | 201;

@@ -1,6 +1,7 @@
 import { graceDeadline, type PolicyRecord, policyRequires } from '../model.ts';
 import type { MfaService } from '../service.ts';
 import { MfaError } from './errors.ts';
+import * as responses from './response-schemas.ts';
 import { defineRoute, type RouteDef } from './route.ts';
 import {
   accountParams,
@@ -61,6 +62,7 @@ export const routes: readonly RouteDef[] = [
     access: 'member',
     params: accountParams,
     query: noQuery,
+    response: responses.policyResponse,
     errors: [],
     run: async ({ service, params, membership }): Promise<PolicyResponse> =>
       policyResponse(service, await service.policy(params.accountId), membership?.role === 'admin'),
@@ -74,6 +76,7 @@ export const routes: readonly RouteDef[] = [
     query: noQuery,
     body: policyUpdateBody,
     stepUp: (body) => (body.mode === 'optional' ? 'if_enrolled' : 'require_factor'),
+    response: responses.policyResponse,
     errors: ['step_up_required', 'version_conflict'],
     run: async ({ service, params, body, principal }): Promise<PolicyResponse> => {
       const policy = await service.updatePolicy(params.accountId, principal.userId, body);
@@ -87,6 +90,7 @@ export const routes: readonly RouteDef[] = [
     access: 'admin',
     params: accountParams,
     query: noQuery,
+    response: responses.membersResponse,
     errors: [],
     run: async ({ service, params }): Promise<MembersResponse> => {
       const [members, policy] = await Promise.all([
@@ -129,6 +133,7 @@ export const routes: readonly RouteDef[] = [
     query: noQuery,
     body: emptyBody,
     stepUp: () => 'if_enrolled',
+    response: responses.resetResponse,
     errors: ['step_up_required', 'shared_member', 'not_enrolled'],
     run: async ({ service, params, principal }) => {
       const target = await service.membership(params.userId, params.accountId);
@@ -150,6 +155,7 @@ export const routes: readonly RouteDef[] = [
     access: 'admin',
     params: accountParams,
     query: auditQuery,
+    response: responses.auditResponse,
     errors: [],
     run: async ({ service, params, query }): Promise<AuditResponse> => {
       const members = await service.members(params.accountId);
@@ -175,6 +181,7 @@ export const routes: readonly RouteDef[] = [
     access: 'member',
     params: accountParams,
     query: noQuery,
+    response: responses.accessResponse,
     errors: [],
     run: async ({ service, params, principal, membership }): Promise<AccessResponse> => {
       const decision = await service.evaluate(principal, params.accountId, membership);
@@ -193,6 +200,7 @@ export const routes: readonly RouteDef[] = [
     access: 'user',
     params: noParams,
     query: noQuery,
+    response: responses.meResponse,
     errors: [],
     run: async ({ service, principal }): Promise<MeResponse> => {
       const { userId } = principal;
@@ -221,6 +229,7 @@ export const routes: readonly RouteDef[] = [
     query: noQuery,
     body: emptyBody,
     stepUp: () => 'if_enrolled',
+    response: responses.totpSetupResponse,
     errors: ['step_up_required'],
     run: async ({ service, principal }): Promise<TotpSetupResponse> => {
       const setup = await service.setupTotp(principal);
@@ -235,6 +244,7 @@ export const routes: readonly RouteDef[] = [
     params: noParams,
     query: noQuery,
     body: confirmBody,
+    response: responses.recoveryCodesResponse,
     errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
     run: async ({ service, principal, body }): Promise<RecoveryCodesResponse> => ({
       recoveryCodes: await service.confirmTotp(principal, body.code),
@@ -249,6 +259,7 @@ export const routes: readonly RouteDef[] = [
     query: noQuery,
     body: emptyBody,
     stepUp: () => 'if_enrolled',
+    response: responses.unenrolledResponse,
     errors: ['step_up_required', 'not_enrolled', 'mfa_required_by_policy'],
     run: async ({ service, principal }) => {
       await service.removeTotp(principal);
@@ -264,6 +275,7 @@ export const routes: readonly RouteDef[] = [
     query: noQuery,
     body: emptyBody,
     stepUp: () => 'if_enrolled',
+    response: responses.recoveryCodesResponse,
     errors: ['step_up_required', 'not_enrolled'],
     run: async ({ service, principal }): Promise<RecoveryCodesResponse> => ({
       recoveryCodes: await service.regenerateRecoveryCodes(principal),
@@ -277,6 +289,7 @@ export const routes: readonly RouteDef[] = [
     params: noParams,
     query: noQuery,
     body: challengeBody,
+    response: responses.challengeResponse,
     errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
     run: async ({ service, principal, body }): Promise<ChallengeResponse> => {
       const result = await service.challenge(principal, body);

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { policyModes } from '../model.ts';
 
-/** Ids the host chooses: any printable text without slashes, up to 200 characters. */
+/** Ids the host chooses: any printable text without slashes, up to 200 characters (no control characters: PostgreSQL cannot store NUL). */
+export const ID_PATTERN = /^[^/\s\p{Cc}]+$/u;
+export const ID_MAX_LENGTH = 200;
 export const id = z
   .string()
   .min(1)
-  .max(200)
-  .regex(/^[^/\s]+$/, 'An id has no spaces or slashes.');
+  .max(ID_MAX_LENGTH)
+  .regex(ID_PATTERN, 'An id has no spaces, slashes or control characters.');
 
 export const accountParams = z.strictObject({ accountId: id });
 export const memberParams = z.strictObject({ accountId: id, userId: id });

@@ -299,10 +299,11 @@ export function runStoreConformance(
     });
 
     describe('deleteFactor', () => {
-      it("removes the user's factor, pending secret, recovery codes and sessions, and nobody else's", async () => {
+      it("removes the user's factor, pending secret, recovery codes, attempts and sessions, and nobody else's", async () => {
         for (const user of [id('ada'), id('max')]) {
           await enroll(user, {}, codes(user));
           await store.putPendingTotp({ userId: user, secret: 'next', expiresAt: later(1000) });
+          for (let i = 0; i < 6; i++) await store.beginAttempt(user, later(i * 60_000), SCHEDULE);
           await store.markSessionVerified({ sessionId: `${user}-s1`, userId: user, verifiedAt: T0 });
           await store.markSessionVerified({ sessionId: `${user}-s2`, userId: user, verifiedAt: T0 });
         }
@@ -314,8 +315,10 @@ export function runStoreConformance(
         expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
         expect(await store.getSession(`${id('ada')}-s1`)).toBeNull();
         expect(await store.getSession(`${id('ada')}-s2`)).toBeNull();
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
 
         expect(await store.getFactor(id('max'))).not.toBeNull();
+        expect((await store.getAttempts(id('max'))).failures).toBe(6);
         expect(await store.getPendingTotp(id('max'))).not.toBeNull();
         expect(await store.countRecoveryCodes(id('max'))).toBe(10);
         expect(await store.getSession(`${id('max')}-s1`)).not.toBeNull();
@@ -328,6 +331,23 @@ export function runStoreConformance(
         await store.putPendingTotp({ userId: id('ada'), secret: 'p', expiresAt: later(1000) });
         expect(await store.deleteFactor(id('ada'))).toBe(false);
         expect(await store.getPendingTotp(id('ada'))).toBeNull();
+      });
+
+      it('racing activateTotp (a reset during a re-enrollment) ends with nothing left, never an error', async () => {
+        for (let i = 0; i < 20; i++) {
+          const user = id(`ada${i}`);
+          await enroll(user, { secret: 'old' }, ['old-1']);
+          await store.putPendingTotp({ userId: user, secret: 'new', expiresAt: later(1000) });
+          const [, deleted] = await Promise.all([
+            store.activateTotp(factor(user, { secret: 'new' }), 'new', ['new-1']),
+            store.deleteFactor(user),
+          ]);
+          // Either order removes everything: the old factor or the new one it replaced.
+          expect(deleted).toBe(true);
+          expect(await store.getFactor(user)).toBeNull();
+          expect(await store.getPendingTotp(user)).toBeNull();
+          expect(await store.countRecoveryCodes(user)).toBe(0);
+        }
       });
 
       it('lets a deleted user enroll again', async () => {
@@ -539,6 +559,23 @@ export function runStoreConformance(
         expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
       });
 
+      it('never refuses an unlocked user whose count a success clears at the same moment', async () => {
+        // One instance's success (clearAttempts) meets another's attempt on the same user.
+        for (let i = 0; i < 30; i++) {
+          const user = id(`ada${i}`);
+          await store.beginAttempt(user, T0, SCHEDULE);
+          const [, grant] = await Promise.all([
+            store.clearAttempts(user),
+            store.beginAttempt(user, T0, SCHEDULE),
+          ]);
+          // Counted after the clear (1), or before it (2, then cleared to 0).
+          expect(grant).toMatchObject({ allowed: true });
+          const failures = grant.allowed ? grant.failures : -1;
+          expect([1, 2]).toContain(failures);
+          expect((await store.getAttempts(user)).failures).toBe(failures === 1 ? 1 : 0);
+        }
+      });
+
       it('clearAttempts resets the count and the lock, for that user only', async () => {
         for (let n = 1; n <= 6; n++) {
           await store.beginAttempt(id('ada'), T0, SCHEDULE);
@@ -646,6 +683,48 @@ export function runStoreConformance(
         await store.forfeitGrace(id('max'), [], T0);
         // A later startGrace does not undo a forfeit.
         expect(await store.startGrace(id('acme'), id('max'), later(90_000))).toEqual(later(5000));
+      });
+    });
+
+    describe('meta', () => {
+      it('has no value before the first write, and inserts with expected null exactly once', async () => {
+        expect(await store.getMeta(id('key'))).toBeNull();
+        expect(await store.putMeta(id('key'), 'first', null)).toBe(true);
+        expect(await store.getMeta(id('key'))).toBe('first');
+        expect(await store.putMeta(id('key'), 'second', null)).toBe(false);
+        expect(await store.getMeta(id('key'))).toBe('first');
+      });
+
+      it('replaces a value only from the expected one, and keeps keys apart', async () => {
+        await store.putMeta(id('key'), 'v1', null);
+        await store.putMeta(id('other'), 'o1', null);
+        expect(await store.putMeta(id('key'), 'v2', 'stale')).toBe(false);
+        expect(await store.getMeta(id('key'))).toBe('v1');
+        expect(await store.putMeta(id('key'), 'v2', 'v1')).toBe(true);
+        expect(await store.getMeta(id('key'))).toBe('v2');
+        expect(await store.putMeta(id('missing'), 'x', 'v1')).toBe(false);
+        expect(await store.getMeta(id('missing'))).toBeNull();
+        expect(await store.getMeta(id('other'))).toBe('o1');
+      });
+
+      it('keeps a long value exactly, and keeps it through migrate', async () => {
+        const value = `v1.${'a'.repeat(12)}.${'b'.repeat(16)}.${'c-_'.repeat(40)}`;
+        await store.putMeta(id('key'), value, null);
+        await store.migrate();
+        expect(await store.getMeta(id('key'))).toBe(value);
+      });
+
+      it('lets exactly one of 20 concurrent first writers win, and keeps its value', async () => {
+        const won = await times(20, (i) => store.putMeta(id('key'), `value-${i}`, null));
+        expect(countTrue(won)).toBe(1);
+        expect(await store.getMeta(id('key'))).toBe(`value-${won.indexOf(true)}`);
+      });
+
+      it('lets exactly one of 20 concurrent writers with the same expectation win', async () => {
+        await store.putMeta(id('key'), 'old', null);
+        const won = await times(20, (i) => store.putMeta(id('key'), `new-${i}`, 'old'));
+        expect(countTrue(won)).toBe(1);
+        expect(await store.getMeta(id('key'))).toBe(`new-${won.indexOf(true)}`);
       });
     });
 

@@ -36,6 +36,7 @@ export function memoryStore(): MfaStore {
   const attempts = new Map<string, AttemptState>();
   const sessions = new Map<string, SessionRecord>();
   const grace = new Map<string, Date>();
+  const meta = new Map<string, string>();
   const audit: AuditEvent[] = [];
   const graceKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
 
@@ -90,6 +91,7 @@ export function memoryStore(): MfaStore {
       const existed = factors.delete(userId);
       pending.delete(userId);
       recoveryCodes.delete(userId);
+      attempts.delete(userId);
       for (const [id, session] of sessions) if (session.userId === userId) sessions.delete(id);
       return existed;
     },
@@ -165,6 +167,15 @@ export function memoryStore(): MfaStore {
         const existing = grace.get(key);
         if (!existing || existing > at) grace.set(key, at);
       }
+    },
+
+    async getMeta(key) {
+      return meta.get(key) ?? null;
+    },
+    async putMeta(key, value, expected) {
+      if ((meta.get(key) ?? null) !== expected) return false;
+      meta.set(key, value);
+      return true;
     },
 
     async appendAudit(input: AuditEventInput) {

@@ -57,6 +57,8 @@ export interface AuditQuery {
  * - `activateTotp`, `replaceRecoveryCodes` and `deleteFactor` change all they
  *   touch or nothing.
  * - `startGrace` keeps the first start of concurrent callers.
+ * - `putMeta` writes only when the stored value equals `expected`; of concurrent
+ *   writers with the same expectation exactly one succeeds.
  */
 export interface MfaStore {
   /** Creates tables or whatever the store needs; idempotent, called before first use. */
@@ -85,7 +87,10 @@ export interface MfaStore {
     pendingSecret: string,
     recoveryCodeHashes: readonly string[],
   ): Promise<boolean>;
-  /** Removes factor, pending secret, recovery codes and verified sessions. True when a factor existed. */
+  /**
+   * Removes factor, pending secret, recovery codes, failed attempts and verified
+   * sessions, all or nothing. True when a factor existed.
+   */
   deleteFactor(userId: string): Promise<boolean>;
   /** Records `step` as used when it is after the last used step; true for exactly one concurrent caller. */
   consumeTimeStep(userId: string, step: number): Promise<boolean>;
@@ -115,6 +120,11 @@ export interface MfaStore {
   getGraceStarts(accountId: string, userIds: readonly string[]): Promise<Map<string, Date>>;
   /** Sets the grace start to `at` in each account unless it started earlier (a reset forfeits the grace period). */
   forfeitGrace(userId: string, accountIds: readonly string[], at: Date): Promise<void>;
+
+  /** A value of mfakit's own bookkeeping (such as the key check), or `null`. */
+  getMeta(key: string): Promise<string | null>;
+  /** Writes `value` if the stored value is `expected` (`null`: none stored); true when it wrote. */
+  putMeta(key: string, value: string, expected: string | null): Promise<boolean>;
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
   /** Newest first: the account's events and the listed users' own (account-less) events. */

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
-import type { AttemptGrant, MfaStore } from '../store.ts';
+import { type AttemptGrant, lockDurationMs, type MfaStore } from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
+import { prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 const toMs = (date: Date) => date.getTime();
@@ -42,17 +43,92 @@ export function kyselyStore(
     await ready();
     return db;
   };
+  // The statements of every guarded request and every challenge, built and compiled once.
+  const hot = {
+    policy: prepared(db, (accountId: string) =>
+      db.selectFrom('mfa_policies').selectAll().where('account_id', '=', accountId),
+    ),
+    factor: prepared(db, (userId: string) =>
+      db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId),
+    ),
+    session: prepared(db, (sessionId: string) =>
+      db.selectFrom('mfa_sessions').selectAll().where('session_id', '=', sessionId),
+    ),
+    consumeTimeStep: prepared(db, (userId: string, step: number) =>
+      db
+        .updateTable('mfa_totp_factors')
+        .set({ last_used_step: step })
+        .where('user_id', '=', userId)
+        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
+    ),
+    countRecoveryCodes: prepared(db, (userId: string) =>
+      db
+        .selectFrom('mfa_recovery_codes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null),
+    ),
+    // One statement counts the failure and sets the lock it earns, or (while locked) changes
+    // nothing: a separate insert and update would let a concurrent clearAttempts delete the row
+    // between them, and an unlocked user would be refused.
+    beginAttempt: prepared(
+      db,
+      (
+        userId: string,
+        nowMs: number,
+        firstLockedUntil: number | null,
+        cappedUntil: number,
+        threshold: number,
+        capStep: number,
+        baseMs: number,
+      ) => {
+        // The stored row; PostgreSQL finds a bare `failures` ambiguous beside `excluded.failures`.
+        const failures = sql.ref('mfa_attempts.failures');
+        const k = sql<number>`(${failures} + 1 - cast(${threshold} as integer))`;
+        return db
+          .insertInto('mfa_attempts')
+          .values({ user_id: userId, failures: 1, locked_until: firstLockedUntil })
+          .onConflict((oc) =>
+            oc
+              .column('user_id')
+              .doUpdateSet({
+                failures: sql<number>`${failures} + 1`,
+                locked_until: sql<number | null>`case
+                  when ${k} < 0 then null
+                  when ${k} >= cast(${capStep} as integer) then cast(${cappedUntil} as bigint)
+                  else cast(${nowMs} as bigint) + cast(${baseMs} as bigint) * (1 << ${k})
+                end`,
+              })
+              .where((eb) =>
+                eb.or([
+                  eb('mfa_attempts.locked_until', 'is', null),
+                  eb('mfa_attempts.locked_until', '<=', nowMs),
+                ]),
+              ),
+          )
+          .returning('failures');
+      },
+    ),
+    clearAttempts: prepared(db, (userId: string) =>
+      db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
+    ),
+    markSessionVerified: prepared(db, (sessionId: string, userId: string, verifiedAt: number) =>
+      db
+        .insertInto('mfa_sessions')
+        .values({ session_id: sessionId, user_id: userId, verified_at: verifiedAt })
+        .onConflict((oc) =>
+          oc.column('session_id').doUpdateSet({ user_id: userId, verified_at: verifiedAt }),
+        ),
+    ),
+  };
 
   return {
     migrate: ready,
     close: onClose,
 
     async getPolicy(accountId) {
-      const row = await (await q())
-        .selectFrom('mfa_policies')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
+      await ready();
+      const [row] = (await hot.policy(accountId)).rows;
       if (!row) return null;
       return {
         accountId: row.account_id,
@@ -92,11 +168,8 @@ export function kyselyStore(
     },
 
     async getFactor(userId) {
-      const row = await (await q())
-        .selectFrom('mfa_totp_factors')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      await ready();
+      const [row] = (await hot.factor(userId)).rows;
       return row ? factorFromRow(row) : null;
     },
     async getFactors(userIds) {
@@ -164,24 +237,21 @@ export function kyselyStore(
     },
     async deleteFactor(userId) {
       return (await q()).transaction().execute(async (trx) => {
+        // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
+        await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
         const removed = await trx
           .deleteFrom('mfa_totp_factors')
           .where('user_id', '=', userId)
           .executeTakeFirst();
-        await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();
         return Number(removed.numDeletedRows) === 1;
       });
     },
     async consumeTimeStep(userId, step) {
-      const result = await (await q())
-        .updateTable('mfa_totp_factors')
-        .set({ last_used_step: step })
-        .where('user_id', '=', userId)
-        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      await ready();
+      return Number((await hot.consumeTimeStep(userId, step)).numAffectedRows) === 1;
     },
 
     async replaceRecoveryCodes(userId, hashes) {
@@ -216,13 +286,9 @@ export function kyselyStore(
       return Number(result.numUpdatedRows) === 1;
     },
     async countRecoveryCodes(userId) {
-      const row = await (await q())
-        .selectFrom('mfa_recovery_codes')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      await ready();
+      const [row] = (await hot.countRecoveryCodes(userId)).rows;
+      return Number(row?.n ?? 0);
     },
 
     async beginAttempt(userId, now, schedule): Promise<AttemptGrant> {
@@ -230,27 +296,18 @@ export function kyselyStore(
       const nowMs = toMs(now);
       // The doubling reaches the cap after `capStep` locks; below it base·2^k < cap.
       const capStep = Math.max(0, Math.ceil(Math.log2(schedule.capMs / schedule.baseMs)));
-      await db
-        .insertInto('mfa_attempts')
-        .values({ user_id: userId, failures: 0, locked_until: null })
-        .onConflict((oc) => oc.column('user_id').doNothing())
-        .execute();
-      const next = sql<number>`failures + 1`;
-      const k = sql<number>`(failures + 1 - ${schedule.threshold})`;
-      const row = await db
-        .updateTable('mfa_attempts')
-        .set({
-          failures: next,
-          locked_until: sql<number | null>`case
-            when ${k} < 0 then null
-            when ${k} >= ${capStep} then cast(${nowMs + schedule.capMs} as bigint)
-            else cast(${nowMs} as bigint) + cast(${schedule.baseMs} as bigint) * (1 << ${k})
-          end`,
-        })
-        .where('user_id', '=', userId)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowMs)]))
-        .returning('failures')
-        .executeTakeFirst();
+      const first = lockDurationMs(1, schedule);
+      const [row] = (
+        await hot.beginAttempt(
+          userId,
+          nowMs,
+          first > 0 ? nowMs + first : null,
+          nowMs + schedule.capMs,
+          schedule.threshold,
+          capStep,
+          schedule.baseMs,
+        )
+      ).rows;
       if (row) return { allowed: true, failures: Number(row.failures) };
       const locked = await db
         .selectFrom('mfa_attempts')
@@ -271,29 +328,17 @@ export function kyselyStore(
         : { failures: 0, lockedUntil: null };
     },
     async clearAttempts(userId) {
-      await (await q()).deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
+      await ready();
+      await hot.clearAttempts(userId);
     },
 
     async markSessionVerified(session) {
-      const row = {
-        session_id: session.sessionId,
-        user_id: session.userId,
-        verified_at: toMs(session.verifiedAt),
-      };
-      await (await q())
-        .insertInto('mfa_sessions')
-        .values(row)
-        .onConflict((oc) =>
-          oc.column('session_id').doUpdateSet({ user_id: row.user_id, verified_at: row.verified_at }),
-        )
-        .execute();
+      await ready();
+      await hot.markSessionVerified(session.sessionId, session.userId, toMs(session.verifiedAt));
     },
     async getSession(sessionId) {
-      const row = await (await q())
-        .selectFrom('mfa_sessions')
-        .selectAll()
-        .where('session_id', '=', sessionId)
-        .executeTakeFirst();
+      await ready();
+      const [row] = (await hot.session(sessionId)).rows;
       return row
         ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) }
         : null;
@@ -343,6 +388,33 @@ export function kyselyStore(
           )
           .execute();
       }
+    },
+
+    async getMeta(key) {
+      const row = await (await q())
+        .selectFrom('mfa_meta')
+        .select('value')
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return row ? row.value : null;
+    },
+    async putMeta(key, value, expected) {
+      const db = await q();
+      if (expected === null) {
+        const result = await db
+          .insertInto('mfa_meta')
+          .values({ key, value })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+      }
+      const result = await db
+        .updateTable('mfa_meta')
+        .set({ value })
+        .where('key', '=', key)
+        .where('value', '=', expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async appendAudit(event) {

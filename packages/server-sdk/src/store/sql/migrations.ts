@@ -77,12 +77,27 @@ function migrations(flavour: SqlFlavour): Record<string, Migration> {
         await db.schema.createIndex('mfa_audit_user').on('mfa_audit').columns(['user_id', 'id']).execute();
       },
     },
+    '0003_meta': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('mfa_meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 
 /** Applies the pending migrations; safe to call from several processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>, flavour: SqlFlavour): Promise<void> {
-  if (flavour === 'postgres') return runMigrator(db, flavour);
+  if (flavour === 'postgres') {
+    // Kysely's Migrator takes an advisory lock for the migrations themselves and tolerates a
+    // racing CREATE of its own tables. Unless told the schema, though, it takes a migration
+    // table in any schema for its own: name the connection's current one.
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    return runMigrator(db, flavour, rows[0]?.schema ?? undefined);
+  }
   // Kysely migrates SQLite outside any transaction and without a lock, so two processes
   // opening a new file would both create the tables; a write lock taken first serialises them.
   await db.connection().execute(async (connection) => {
@@ -97,13 +112,17 @@ export async function migrateToLatest(db: Kysely<unknown>, flavour: SqlFlavour):
   });
 }
 
-async function runMigrator(db: Kysely<unknown>, flavour: SqlFlavour): Promise<void> {
+async function runMigrator(db: Kysely<unknown>, flavour: SqlFlavour, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(flavour) };
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: 'mfa_migration',
     migrationLockTableName: 'mfa_migration_lock',
+    // Migrations are append-only but may land out of name order (a 0002 after a 0003 that
+    // some database already ran); each stands alone, so whichever is missing runs.
+    allowUnorderedMigrations: true,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -22,6 +22,8 @@ export interface Database {
   mfa_attempts: { user_id: string; failures: number; locked_until: number | string | null };
   mfa_sessions: { session_id: string; user_id: string; verified_at: number | string };
   mfa_grace: { account_id: string; user_id: string; started_at: number | string };
+  /** mfakit's own bookkeeping, e.g. the key check (migration 0003_meta). */
+  mfa_meta: { key: string; value: string };
   mfa_audit: {
     id: Generated<number | string>;
     type: string;

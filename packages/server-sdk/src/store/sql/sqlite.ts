@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { MfaStore } from '../store.ts';
 import { kyselyStore } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
@@ -31,7 +31,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
   database.pragma('busy_timeout = 5000');
   enableWal(database);
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return kyselyStore(db, 'sqlite', () => db.destroy());
 }
 
@@ -50,4 +50,27 @@ function enableWal(database: Database.Database): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement it runs; preparing costs about
+ * as much as running one. The store runs the same few statements over and over,
+ * so each is prepared once here and reused (a better-sqlite3 statement runs to
+ * completion synchronously, so reusing one between calls is safe). Statements
+ * whose text varies (lists of ids of every length) are bounded by `size`.
+ */
+function withStatementCache(database: Database.Database, size = 256): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= size) statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
