@@ -122,6 +122,8 @@ export const de: MfaStrings = {
   requiredByTitle: 'Verlangt von',
   requiredByNone: 'Kein Konto verlangt MFA von Ihnen.',
   requiredByEntry: (account, deadline) => (deadline ? `${account}: einrichten bis ${deadline}` : account),
+  requiredByOverdue: (account, deadline) =>
+    `${account}: jetzt erforderlich (die Übergangsfrist endete am ${deadline})`,
   requiredByPolicy: (accounts) =>
     `Sie können MFA nicht entfernen, solange diese Konten sie verlangen: ${accounts}.`,
   challengeTitle: 'Bestätigen Sie, dass Sie es sind',

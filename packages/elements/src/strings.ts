@@ -58,6 +58,8 @@ export interface MfaStrings {
   requiredByTitle: string;
   requiredByNone: string;
   requiredByEntry: (account: string, deadline: string | null) => string;
+  /** The grace period has ended: MFA is needed before the account can be entered again. */
+  requiredByOverdue: (account: string, deadline: string) => string;
   requiredByPolicy: (accounts: string) => string;
   challengeTitle: string;
   codeLabel: string;
@@ -142,6 +144,7 @@ export const en: MfaStrings = {
   requiredByTitle: 'Required by',
   requiredByNone: 'No account requires MFA of you.',
   requiredByEntry: (account, deadline) => (deadline ? `${account}: set up by ${deadline}` : account),
+  requiredByOverdue: (account, deadline) => `${account}: required now (the grace period ended ${deadline})`,
   requiredByPolicy: (accounts) => `You cannot remove MFA: ${accounts} requires it.`,
   challengeTitle: 'Verify it is you',
   codeLabel: 'Authentication code',

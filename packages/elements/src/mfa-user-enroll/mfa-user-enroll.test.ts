@@ -121,6 +121,16 @@ describe('<mfa-user-enroll>', () => {
     await until(() => text(el).includes('You cannot remove MFA: Acme requires it.'));
   });
 
+  it('says when the grace period has already ended', async () => {
+    await login('ada');
+    await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all', gracePeriodDays: 0 })).status).to.equal(200);
+    await login('max');
+    expect((await api('GET', '/accounts/acme/access')).body.reason).to.equal('enrollment_required');
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    expect(text(el)).to.match(/Acme: required now \(the grace period ended .+\)/);
+  });
+
   it('removes MFA when no account requires it', async () => {
     await enrollByApi();
     const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));

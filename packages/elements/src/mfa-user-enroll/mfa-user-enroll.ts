@@ -182,6 +182,15 @@ export class MfaUserEnroll extends MfaElement {
     return this.message(error);
   }
 
+  /** An account that requires MFA, with its deadline, or that it has passed. */
+  private requiredByText(account: string, deadline: string | null): string {
+    if (!deadline) return this.t.requiredByEntry(account, null);
+    const date = this.formatDate(deadline);
+    return Date.parse(deadline) <= Date.now()
+      ? this.t.requiredByOverdue(account, date)
+      : this.t.requiredByEntry(account, date);
+  }
+
   private renderRequiredBy(me: MeResponse) {
     const t = this.t;
     return html`
@@ -192,8 +201,7 @@ export class MfaUserEnroll extends MfaElement {
             ? html`<p class="muted">${t.requiredByNone}</p>`
             : html`<ul>
               ${me.requiredBy.map(
-                (r) =>
-                  html`<li>${t.requiredByEntry(r.accountName, me.enrolled ? null : this.formatDate(r.deadline) || null)}</li>`,
+                (r) => html`<li>${this.requiredByText(r.accountName, me.enrolled ? null : r.deadline)}</li>`,
               )}
             </ul>`
         }
