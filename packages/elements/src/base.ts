@@ -102,6 +102,23 @@ export class MfaElement extends LitElement {
     return null;
   }
 
+  /**
+   * The inline step-up: why, and an `<mfa-challenge>` (defined by the element that
+   * uses this) whose `mfa-verified` stays inside and calls `onVerified`.
+   */
+  protected renderStepUp(onVerified: () => void): TemplateResult {
+    return html`<p>${this.t.stepUp}</p>
+      <mfa-challenge
+        no-heading
+        api-base=${this.apiBase}
+        .strings=${this.strings}
+        @mfa-verified=${(e: Event) => {
+          e.stopPropagation();
+          onVerified();
+        }}
+      ></mfa-challenge>`;
+  }
+
   /** Reports a failure to the host page. */
   protected reportError(error: MfaApiError): void {
     this.dispatchEvent(new MfaErrorEvent(error));

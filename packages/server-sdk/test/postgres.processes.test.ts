@@ -14,13 +14,17 @@
  * Each test starts both SDKs on a fresh schema at the same moment, so that
  * they migrate it at once.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exchange as exchangeWith, startChild as startScript, stopChild } from './child-process.ts';
 import { type TestSchemas, testSchemas, urlWithSchema } from './postgres.helpers.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/mfa-host-process.mjs', import.meta.url));
+
+const exchange = (child: ChildProcess, message?: unknown) => exchangeWith<Reply>(child, message);
+const startChild = () => startScript(CHILD);
 const SECRET = 'processes-test-secret-of-32-bytes-or-more';
 const T0 = new Date('2026-03-02T10:00:00Z');
 /** Seconds another instance may serve an old policy. */
@@ -29,46 +33,6 @@ const POLICY_CACHE_TTL = 1;
 const LEAD_MS = 250;
 
 type Reply = { type: 'started' | 'clock' } | { type: 'opened'; port: number };
-
-function exchange(child: ChildProcess, message?: object): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: Reply | { type: 'failed'; error: string }) => {
-      stop();
-      if (reply.type === 'failed') reject(new Error(`host process failed: ${reply.error}`));
-      else resolve(reply);
-    };
-    const onExit = (code: number | null) => {
-      stop();
-      reject(new Error(`host process exited (${code})`));
-    };
-    const stop = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-    if (message !== undefined) child.send(message);
-  });
-}
-
-async function startChild(): Promise<ChildProcess> {
-  const child = fork(CHILD, [], {
-    serialization: 'advanced',
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await exchange(child);
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.connected) child.send({ type: 'close' });
-  const timer = setTimeout(() => child.kill(), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 interface Answer {
   status: number;

@@ -9,15 +9,19 @@
  * Calls are lined up on the wall clock, so both processes reach the database
  * within about a millisecond of each other, round after round.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AttemptGrant, type LockSchedule, type MfaStore, sqliteStore } from '../src/index.ts';
+import { exchange as exchangeWith, startChild as startScript, stopChild } from './child-process.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/store-process.mjs', import.meta.url));
+
+const exchange = (child: ChildProcess, message?: unknown) => exchangeWith<Reply>(child, message);
+const startChild = () => startScript(CHILD);
 const PROCESSES = 2;
 const T0 = new Date('2026-03-02T10:00:00Z');
 const STEP = Math.floor(T0.getTime() / 30_000);
@@ -36,46 +40,6 @@ interface Batch {
 }
 type Settled = { ok: true; value: unknown } | { ok: false; error: string };
 type Reply = { type: 'started' | 'opened' } | { type: 'results'; results: Settled[][] };
-
-function exchange(child: ChildProcess, message?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: Reply | { type: 'failed'; error: string }) => {
-      stop();
-      if (reply.type === 'failed') reject(new Error(`store process failed: ${reply.error}`));
-      else resolve(reply);
-    };
-    const onExit = (code: number | null) => {
-      stop();
-      reject(new Error(`store process exited (${code})`));
-    };
-    const stop = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-    if (message !== undefined) child.send(message as object);
-  });
-}
-
-async function startChild(): Promise<ChildProcess> {
-  const child = fork(CHILD, [], {
-    serialization: 'advanced',
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await exchange(child);
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.connected) child.send({ type: 'close' });
-  const timer = setTimeout(() => child.kill(), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 describe('sqliteStore shared by several processes', () => {
   let root: string;

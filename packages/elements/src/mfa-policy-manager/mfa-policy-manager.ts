@@ -241,17 +241,10 @@ export class MfaPolicyManager extends MfaElement {
         ${
           this.stepUp
             ? html`<div class="step-up">
-              <p>${t.stepUp}</p>
-              <mfa-challenge
-                no-heading
-                api-base=${this.apiBase}
-                .strings=${this.strings}
-                @mfa-verified=${(e: Event) => {
-                  e.stopPropagation();
-                  this.stepUp = false;
-                  void this.save();
-                }}
-              ></mfa-challenge>
+              ${this.renderStepUp(() => {
+                this.stepUp = false;
+                void this.save();
+              })}
             </div>`
             : nothing
         }

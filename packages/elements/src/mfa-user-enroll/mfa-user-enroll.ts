@@ -282,16 +282,7 @@ export class MfaUserEnroll extends MfaElement {
         return this.renderCodes(phase);
       case 'step-up':
         return html`<div class="panel">
-          <p>${t.stepUp}</p>
-          <mfa-challenge
-            no-heading
-            api-base=${this.apiBase}
-            .strings=${this.strings}
-            @mfa-verified=${(e: Event) => {
-              e.stopPropagation();
-              void this.run(phase.action);
-            }}
-          ></mfa-challenge>
+          ${this.renderStepUp(() => void this.run(phase.action))}
           <div class="actions"><button type="button" @click=${() => this.cancelPhase()}>${t.cancel}</button></div>
         </div>`;
       case 'confirm-remove':
