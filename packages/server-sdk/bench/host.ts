@@ -4,6 +4,8 @@
  * - `GET /bare/:accountId/data`: a JSON route with nothing in front of it;
  * - `GET /noop/:accountId/data`: the same handler behind a middleware that only calls `next()`;
  * - `GET /accounts/:accountId/data`: the same handler behind `mfa.guard()`;
+ * - `POST /reference` (SQLite only): the challenge's ceiling, one otplib verify of the body's
+ *   code and one write to a table of its own in the same WAL file, no SDK;
  * - the SDK's HTTP API under `/mfa`.
  * `authenticate` reads the `x-user` and `x-session` headers. The store is named
  * by the `BENCH_STORE` environment variable: `sqlite:<file>` or `postgres:<url>`.
@@ -16,9 +18,18 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { serve } from '@hono/node-server';
+import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { verify } from 'otplib';
 import { createMfa, type MfaStore, sqliteStore } from '../src/index.ts';
-import { BENCH_SECRET, directoryHooks, type Population, principalOf } from './population.ts';
+import {
+  BENCH_SECRET,
+  directoryHooks,
+  type Population,
+  principalOf,
+  totpSecretOf,
+  userId,
+} from './population.ts';
 
 const spec = process.env.BENCH_STORE ?? '';
 const population: Population = JSON.parse(process.env.BENCH_POPULATION ?? '{}');
@@ -52,6 +63,27 @@ app.get('/noop/:accountId/data', data);
 app.use('/accounts/:accountId/*', mfa.guard());
 app.get('/accounts/:accountId/data', data);
 app.route('/mfa', mfa.app);
+if (spec.startsWith('sqlite:')) {
+  const reference = new Database(spec.slice('sqlite:'.length));
+  reference.pragma('busy_timeout = 5000');
+  reference.pragma('synchronous = NORMAL');
+  reference.exec(
+    'create table if not exists bench_reference (user_id text primary key, step integer not null)',
+  );
+  const write = reference.prepare(
+    'insert into bench_reference (user_id, step) values (?, ?) on conflict (user_id) do update set step = excluded.step',
+  );
+  const secrets = new Map<string, string>();
+  for (let i = 0; i < (population.users ?? 0); i++) secrets.set(userId(i), totpSecretOf(i));
+  app.post('/reference', async (c) => {
+    const user = c.req.header('x-user') ?? '';
+    const { code } = await c.req.json<{ code: string }>();
+    const result = await verify({ secret: secrets.get(user) ?? '', token: code, epochTolerance: 30 });
+    if (!result.valid || !('timeStep' in result)) return c.json({ error: 'invalid' }, 400);
+    write.run(user, Number(result.timeStep));
+    return c.json({ verified: true });
+  });
+}
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
   process.send?.({ type: 'listening', port: info.port });

@@ -15,6 +15,8 @@
  *              session is verified (1,000 such users in turn)
  * - challenge: POST /mfa/challenge with a fresh valid code, each request as
  *              another enrolled user (so the replay rule never refuses one)
+ * - reference: POST /reference (SQLite only): one otplib verify and one SQLite write
+ *              behind Hono, without the SDK: the ceiling the challenge approaches
  * - policy:    GET /mfa/accounts/:accountId/policy as the account's administrator
  *
  * Options: --duration=3 --warmup=1 --rounds=3 --connections=10 --cases=bare,guard,…
@@ -46,7 +48,9 @@ const DURATION = Number(args.get('duration') ?? 3);
 const WARMUP = Number(args.get('warmup') ?? 1);
 const ROUNDS = Number(args.get('rounds') ?? 3);
 const CONNECTIONS = Number(args.get('connections') ?? 10);
-const CASES = (args.get('cases') ?? 'bare,noop,guard,challenge,policy').split(',');
+const CASES = (args.get('cases') ?? 'bare,noop,guard,challenge,reference,policy').split(',');
+/** Cases that only the SQLite host serves. */
+const SQLITE_ONLY = new Set(['reference']);
 const PROFILE = args.has('profile');
 const STEPS = !args.has('no-steps');
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -223,6 +227,17 @@ function shapes(): Record<string, Shape> {
         };
       },
     },
+    reference: {
+      next: () => {
+        const i = GUARD_USERS + (challengeTurn++ % CHALLENGE_USERS);
+        return {
+          method: 'POST',
+          path: '/reference',
+          headers: { 'x-user': userId(i), 'content-type': 'application/json' },
+          body: JSON.stringify({ code: totpCodeOf(i, Date.now()) }),
+        };
+      },
+    },
     policy: {
       list: Array.from({ length: population.accounts }, (_, j) => ({
         method: 'GET',
@@ -278,6 +293,7 @@ async function runStore(label: string, store: string, writer: BulkWriter, pin: b
     for (let round = 1; round <= ROUNDS; round++) {
       if (ROUNDS > 1) console.log(`  round ${round} of ${ROUNDS}`);
       for (const name of CASES) {
+        if (SQLITE_ONLY.has(name) && label !== 'SQLite') continue;
         const shape = shapeOf[name];
         if (!shape) throw new Error(`unknown case ${name}`);
         if (WARMUP > 0) await load(server.port, shape, WARMUP);
@@ -307,8 +323,11 @@ async function runStore(label: string, store: string, writer: BulkWriter, pin: b
     await server.stop();
   }
   // Other work on the machine only ever slows a round down: each case's best round is its figure.
-  return CASES.map(
-    (name) => results.filter((r) => r.name === name).sort((x, y) => y.rps - x.rps)[0] as CaseResult,
+  return CASES.flatMap((name) =>
+    results
+      .filter((r) => r.name === name)
+      .sort((x, y) => y.rps - x.rps)
+      .slice(0, 1),
   );
 }
 

@@ -6,7 +6,7 @@ import {
   looksLikeRecoveryCode,
   normalizeRecoveryCode,
 } from './factors/recovery-codes.ts';
-import { checkTotp, generateTotpSecret, qrSvg, totpUri } from './factors/totp.ts';
+import { checkTotp, generateTotpSecret, matchTotp, qrSvg, totpUri } from './factors/totp.ts';
 import { MfaError } from './http/errors.ts';
 import {
   type AccessDecision,
@@ -23,7 +23,7 @@ import {
   type SsoIntegration,
 } from './model.ts';
 import type { MfaOptions } from './options.ts';
-import { type LockSchedule, lockDurationMs, type MfaStore } from './store/store.ts';
+import { type AttemptProof, type LockSchedule, lockDurationMs, type MfaStore } from './store/store.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 /** Consecutive failures before the back-off starts, its first lock, its cap (DESIGN: security rules). */
@@ -544,11 +544,10 @@ export class MfaService {
       throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
     const { plaintext: secret, stale } = await this.box.open(pending.secret);
     let step = 0;
-    await this.attempt(userId, 'totp', async () => {
+    await this.attempt(userId, async () => {
       const check = await checkTotp(secret, code, this.now(), null);
-      if (!check.valid) return 'invalid';
-      step = check.timeStep;
-      return 'ok';
+      if (check.valid) step = check.timeStep;
+      return check.valid;
     });
     const before = await this.io(() => this.store.getFactor(userId));
     const codes = generateRecoveryCodes();
@@ -652,37 +651,42 @@ export class MfaService {
   // ── verification ─────────────────────────────────────────────────────────
 
   async challenge(principal: Principal, input: { code: string } | { recoveryCode: string }) {
-    const { userId } = principal;
+    const { userId, sessionId } = principal;
     const factor = await this.io(() => this.store.getFactor(userId));
     if (!factor) throw MfaError.of('not_enrolled');
+    const now = this.now();
+    let proof: AttemptProof;
+    let resealed: Promise<string> | undefined;
     if ('code' in input) {
       const opened = await this.box.open(factor.secret);
-      await this.attempt(userId, 'totp', async () => {
-        const check = await checkTotp(opened.plaintext, input.code, this.now(), factor.lastUsedStep);
-        if (!check.valid) return check.replayed ? 'replayed' : 'invalid';
-        // Two requests with the same code may both pass the check; the store lets one consume the step.
-        return (await this.io(() => this.store.consumeTimeStep(userId, check.timeStep))) ? 'ok' : 'replayed';
-      });
-      if (opened.stale) {
-        const resealed = await this.box.seal(opened.plaintext);
-        await this.io(() => this.store.updateFactorSecret(userId, resealed));
-      }
+      // Judged against every step the code may be for; the store decides on the replay and the
+      // back-off in the same transaction that consumes the step.
+      const step = await matchTotp(opened.plaintext, input.code, now);
+      proof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT };
+      if (opened.stale) resealed = this.box.seal(opened.plaintext);
     } else {
       const normalized = normalizeRecoveryCode(input.recoveryCode);
-      await this.attempt(userId, 'recovery', async () => {
-        if (!looksLikeRecoveryCode(normalized)) return 'invalid';
-        const hashes = await this.box.hashes(normalized);
-        return (await this.io(() => this.store.consumeRecoveryCode(userId, hashes, this.now())))
-          ? 'ok'
-          : 'invalid';
-      });
+      proof = {
+        kind: 'recovery',
+        hashes: looksLikeRecoveryCode(normalized) ? await this.box.hashes(normalized) : [],
+      };
     }
-    const verifiedAt = this.now();
-    const [, recoveryCodesRemaining] = await Promise.all([
-      this.markVerified({ sessionId: principal.sessionId, userId, verifiedAt }),
-      this.io(() => this.store.countRecoveryCodes(userId)),
-    ]);
-    if ('recoveryCode' in input) {
+    const result = await this.io(() =>
+      this.store.settleAttempt({ userId, sessionId, now, schedule: LOCK_SCHEDULE, proof }),
+    );
+    if (result.outcome === 'locked') {
+      const retryAfterSeconds = Math.max(1, Math.ceil((result.lockedUntil.getTime() - now.getTime()) / 1000));
+      throw MfaError.of('too_many_attempts', { retryAfterSeconds });
+    }
+    if (result.outcome !== 'verified')
+      return this.refuse(userId, proof.kind, result.outcome, result.failures);
+    this.sessions.set(sessionId, { sessionId, userId, verifiedAt: now }, Date.now());
+    if (resealed) {
+      const secret = await resealed;
+      await this.io(() => this.store.updateFactorSecret(userId, secret));
+    }
+    const { recoveryCodesRemaining } = result;
+    if (proof.kind === 'recovery') {
       await this.record({
         type: 'recovery_code.used',
         actorId: userId,
@@ -692,40 +696,43 @@ export class MfaService {
         after: { remaining: recoveryCodesRemaining },
       });
     }
-    return { verified: true as const, verifiedAt, recoveryCodesRemaining };
+    return { verified: true as const, verifiedAt: now, recoveryCodesRemaining };
   }
 
   /**
-   * One judged attempt under the back-off: the failure is counted before `judge`
-   * runs, and cleared when it succeeds. Throws `too_many_attempts` while locked and
-   * `invalid_code` when the judge says no.
+   * One judged attempt under the back-off (the enrollment's confirmation): the
+   * failure is counted before `judge` runs, and cleared when it succeeds.
    */
-  private async attempt(
-    userId: string,
-    kind: 'totp' | 'recovery',
-    judge: () => Promise<'ok' | 'invalid' | 'replayed'>,
-  ): Promise<void> {
+  private async attempt(userId: string, judge: () => Promise<boolean>): Promise<void> {
     const now = this.now();
     const grant = await this.io(() => this.store.beginAttempt(userId, now, LOCK_SCHEDULE));
     if (!grant.allowed) {
       const retryAfterSeconds = Math.max(1, Math.ceil((grant.lockedUntil.getTime() - now.getTime()) / 1000));
       throw MfaError.of('too_many_attempts', { retryAfterSeconds });
     }
-    const priorFailures = grant.failures - 1;
-    const refused = kind === 'totp' && priorFailures >= TOTP_FAILURE_LIMIT;
-    const verdict = refused ? 'invalid' : await judge();
-    if (verdict === 'ok') {
+    const refused = grant.failures - 1 >= TOTP_FAILURE_LIMIT;
+    if (!refused && (await judge())) {
       await this.io(() => this.store.clearAttempts(userId));
       return;
     }
-    const lockMs = lockDurationMs(grant.failures, LOCK_SCHEDULE);
+    return this.refuse(userId, 'totp', refused ? 'refused' : 'invalid', grant.failures);
+  }
+
+  /** Records a failed attempt and throws `invalid_code` with what the user may do next. */
+  private async refuse(
+    userId: string,
+    kind: 'totp' | 'recovery',
+    outcome: 'invalid' | 'replayed' | 'refused',
+    failures: number,
+  ): Promise<never> {
+    const lockMs = lockDurationMs(failures, LOCK_SCHEDULE);
     await this.record({
-      type: verdict === 'replayed' ? 'challenge.replayed' : 'challenge.failed',
+      type: outcome === 'replayed' ? 'challenge.replayed' : 'challenge.failed',
       actorId: userId,
       userId,
       accountId: null,
       before: null,
-      after: { failures: grant.failures, kind },
+      after: { failures, kind },
     });
     if (lockMs > 0) {
       await this.record({
@@ -734,14 +741,14 @@ export class MfaService {
         userId,
         accountId: null,
         before: null,
-        after: { failures: grant.failures, lockedForSeconds: lockMs / 1000 },
+        after: { failures, lockedForSeconds: lockMs / 1000 },
       });
     }
-    const attemptsLeft = Math.max(0, LOCK_SCHEDULE.threshold - grant.failures);
+    const refused = outcome === 'refused';
     const extra = {
-      attemptsLeft,
+      attemptsLeft: Math.max(0, LOCK_SCHEDULE.threshold - failures),
       ...(lockMs > 0 ? { retryAfterSeconds: lockMs / 1000 } : {}),
-      ...(refused || (kind === 'totp' && grant.failures >= TOTP_FAILURE_LIMIT)
+      ...(refused || (kind === 'totp' && failures >= TOTP_FAILURE_LIMIT)
         ? { recoveryCodeRequired: true }
         : {}),
     };

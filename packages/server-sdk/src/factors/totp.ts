@@ -44,10 +44,28 @@ export function timeStepAt(date: Date): number {
 export type TotpCheck = { valid: true; timeStep: number } | { valid: false; replayed: boolean };
 
 /**
- * Checks a 6-digit code against a secret at `now`, accepting the previous, the
- * current and the next step. A code whose step is at or before `lastUsedStep` is
- * refused and reported as replayed. The caller must still consume the step
- * atomically in the store: this check alone does not stop two concurrent uses.
+ * The time step a 6-digit code is for, trying the previous, the current and the
+ * next step at `now`; `null` when it is for none of them.
+ */
+export async function matchTotp(secret: string, code: string, now: Date): Promise<number | null> {
+  if (!/^\d{6}$/.test(code)) return null;
+  const result = await verify({
+    secret,
+    token: code,
+    epoch: Math.floor(now.getTime() / 1000),
+    epochTolerance: TOTP_PERIOD_SECONDS,
+    algorithm: 'sha1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+  });
+  return result.valid && 'timeStep' in result ? Number(result.timeStep) : null;
+}
+
+/**
+ * Checks a 6-digit code against a secret at `now` (see `matchTotp`). A code whose
+ * step is at or before `lastUsedStep` is refused and reported as replayed. The
+ * caller must still consume the step atomically in the store: this check alone
+ * does not stop two concurrent uses.
  */
 export async function checkTotp(
   secret: string,
@@ -55,19 +73,8 @@ export async function checkTotp(
   now: Date,
   lastUsedStep: number | null,
 ): Promise<TotpCheck> {
-  if (!/^\d{6}$/.test(code)) return { valid: false, replayed: false };
-  const options = {
-    secret,
-    token: code,
-    epoch: Math.floor(now.getTime() / 1000),
-    epochTolerance: TOTP_PERIOD_SECONDS,
-    algorithm: 'sha1' as const,
-    digits: TOTP_DIGITS,
-    period: TOTP_PERIOD_SECONDS,
-  };
-  const result = await verify(options);
-  if (!result.valid || !('timeStep' in result)) return { valid: false, replayed: false };
-  const timeStep = Number(result.timeStep);
+  const timeStep = await matchTotp(secret, code, now);
+  if (timeStep === null) return { valid: false, replayed: false };
   if (lastUsedStep !== null && timeStep <= lastUsedStep) return { valid: false, replayed: true };
   return { valid: true, timeStep };
 }

@@ -13,7 +13,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditEventInput, PolicyRecord, TotpFactorRecord } from '../model.ts';
-import type { AttemptGrant, LockSchedule, MfaStore } from './store.ts';
+import type { AttemptGrant, AttemptInput, AttemptProof, LockSchedule, MfaStore } from './store.ts';
 
 export interface StoreConformanceOptions {
   /** Runs after each test, once its store is closed (remove files, truncate tables). */
@@ -29,6 +29,11 @@ const later = (ms: number, from: Date = T0) => new Date(from.getTime() + ms);
 const times = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> =>
   Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 const countTrue = (results: readonly boolean[]) => results.filter(Boolean).length;
+/** The lock SCHEDULE sets after `failures` consecutive failures. */
+const lockDurationOf = (failures: number) =>
+  failures < SCHEDULE.threshold
+    ? 0
+    : Math.min(SCHEDULE.capMs, SCHEDULE.baseMs * 2 ** (failures - SCHEDULE.threshold));
 
 export function runStoreConformance(
   name: string,
@@ -587,6 +592,148 @@ export function runStoreConformance(
         expect(await store.beginAttempt(id('ada'), T0, SCHEDULE)).toEqual({ allowed: true, failures: 1 });
         expect(await store.getAttempts(id('max'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
         expect((await store.beginAttempt(id('max'), T0, SCHEDULE)).allowed).toBe(false);
+      });
+    });
+
+    describe('settleAttempt', () => {
+      const totp = (step: number | null, failureLimit = 100): AttemptProof => ({
+        kind: 'totp',
+        step,
+        failureLimit,
+      });
+      const recovery = (...hashes: string[]): AttemptProof => ({ kind: 'recovery', hashes });
+      const attempt = (
+        user: string,
+        proof: AttemptProof,
+        at: Date = T0,
+        session = id('s'),
+      ): Promise<Awaited<ReturnType<MfaStore['settleAttempt']>>> =>
+        store.settleAttempt({
+          userId: user,
+          sessionId: session,
+          now: at,
+          schedule: SCHEDULE,
+          proof,
+        } satisfies AttemptInput);
+
+      it('a step after the last one used verifies: consumed, failures cleared, session marked', async () => {
+        await enroll(id('ada'), {}, codes(id('ada'), 3));
+        expect(await attempt(id('ada'), totp(null))).toEqual({ outcome: 'invalid', failures: 1 });
+        expect(await attempt(id('ada'), totp(STEP), later(1000))).toEqual({
+          outcome: 'verified',
+          recoveryCodesRemaining: 3,
+        });
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP);
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
+        expect(await store.getSession(id('s'))).toEqual({
+          sessionId: id('s'),
+          userId: id('ada'),
+          verifiedAt: later(1000),
+        });
+      });
+
+      it('a step at or before the last one used is a replay, and counts as a failure', async () => {
+        await enroll(id('ada'), { lastUsedStep: STEP });
+        expect(await attempt(id('ada'), totp(STEP), T0, id('s2'))).toEqual({
+          outcome: 'replayed',
+          failures: 1,
+        });
+        expect(await attempt(id('ada'), totp(STEP - 1), T0, id('s2'))).toEqual({
+          outcome: 'replayed',
+          failures: 2,
+        });
+        expect(await store.getSession(id('s2'))).toBeNull();
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP);
+        // Without a factor there is no step to consume.
+        expect(await attempt(id('nobody'), totp(STEP))).toEqual({ outcome: 'replayed', failures: 1 });
+        expect(await store.getSession(id('s'))).toBeNull();
+      });
+
+      it('locks from the threshold on; while locked nothing is judged or changed, not even a good code', async () => {
+        await enroll(id('ada'));
+        for (let n = 1; n <= 4; n++) {
+          expect(await attempt(id('ada'), totp(null))).toEqual({ outcome: 'invalid', failures: n });
+        }
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 4, lockedUntil: null });
+        expect(await attempt(id('ada'), totp(null))).toEqual({ outcome: 'invalid', failures: 5 });
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+        for (const at of [T0, later(29_999)]) {
+          expect(await attempt(id('ada'), totp(STEP), at)).toEqual({
+            outcome: 'locked',
+            lockedUntil: later(30_000),
+          });
+        }
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
+        expect(await store.getSession(id('s'))).toBeNull();
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+        // The lock ends at lockedUntil itself; the next failure doubles it.
+        expect(await attempt(id('ada'), totp(null), later(30_000))).toEqual({
+          outcome: 'invalid',
+          failures: 6,
+        });
+        expect(await store.getAttempts(id('ada'))).toEqual({
+          failures: 6,
+          lockedUntil: later(30_000 + 60_000),
+        });
+        expect(await attempt(id('ada'), totp(STEP), later(90_000))).toMatchObject({ outcome: 'verified' });
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
+      });
+
+      it('refuses a TOTP code after failureLimit failures, however good; a recovery code still verifies', async () => {
+        await enroll(id('ada'), {}, codes(id('ada'), 2));
+        let now = T0;
+        for (let n = 1; n <= 3; n++) {
+          expect(await attempt(id('ada'), totp(null, 3), now)).toMatchObject({ failures: n });
+          now = later(lockDurationOf(n), now);
+        }
+        expect(await attempt(id('ada'), totp(STEP, 3), now)).toEqual({ outcome: 'refused', failures: 4 });
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
+        now = later(SCHEDULE.capMs, now);
+        const [code] = codes(id('ada'), 2);
+        expect(await attempt(id('ada'), recovery('not-a-code', code as string), now)).toEqual({
+          outcome: 'verified',
+          recoveryCodesRemaining: 1,
+        });
+        expect(await attempt(id('ada'), totp(STEP, 3), now)).toMatchObject({ outcome: 'verified' });
+      });
+
+      it('a recovery code verifies once; an unknown one, or none, is invalid', async () => {
+        await enroll(id('ada'), {}, codes(id('ada'), 3));
+        await enroll(id('max'), {}, codes(id('max'), 3));
+        const [first] = codes(id('ada'), 3);
+        expect(await attempt(id('ada'), recovery(first as string))).toEqual({
+          outcome: 'verified',
+          recoveryCodesRemaining: 2,
+        });
+        expect(await attempt(id('ada'), recovery(first as string))).toEqual({
+          outcome: 'invalid',
+          failures: 1,
+        });
+        expect(await attempt(id('ada'), recovery())).toEqual({ outcome: 'invalid', failures: 2 });
+        expect(await attempt(id('ada'), recovery(codes(id('max'), 1)[0] as string))).toEqual({
+          outcome: 'invalid',
+          failures: 3,
+        });
+        expect(await store.countRecoveryCodes(id('max'))).toBe(3);
+      });
+
+      it('judges exactly threshold (5) of 30 concurrent wrong codes; the rest find the user locked', async () => {
+        await enroll(id('ada'));
+        const results = await times(30, () => attempt(id('ada'), totp(null)));
+        const judged = results.filter((r) => r.outcome !== 'locked');
+        expect(judged).toHaveLength(5);
+        expect(judged.map((r) => ('failures' in r ? r.failures : 0)).sort()).toEqual([1, 2, 3, 4, 5]);
+        expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
+      });
+
+      it('verifies exactly one of 30 concurrent attempts with the same good step', async () => {
+        await enroll(id('ada'));
+        const results = await times(30, (i) => attempt(id('ada'), totp(STEP), T0, id(`s${i}`)));
+        expect(results.filter((r) => r.outcome === 'verified')).toHaveLength(1);
+        // The others are replays until the replays themselves lock the user.
+        expect(results.filter((r) => r.outcome === 'replayed').length).toBeLessThanOrEqual(5);
+        const sessions = await times(30, (i) => store.getSession(id(`s${i}`)));
+        expect(sessions.filter((session) => session !== null)).toHaveLength(1);
       });
     });
 

@@ -13,6 +13,7 @@ import {
   type LockSchedule,
   lockDurationMs,
   type MfaStore,
+  settle,
 } from './store.ts';
 
 interface RecoveryCode {
@@ -133,6 +134,35 @@ export function memoryStore(): MfaStore {
     },
     async clearAttempts(userId) {
       attempts.delete(userId);
+    },
+
+    async settleAttempt(input) {
+      const { userId, proof, now } = input;
+      const state = attempts.get(userId) ?? { failures: 0, lockedUntil: null };
+      const settled = settle(input, state, () => {
+        if (proof.kind === 'totp') {
+          const factor = factors.get(userId);
+          const step = proof.step as number;
+          if (!factor || (factor.lastUsedStep !== null && factor.lastUsedStep >= step)) return false;
+          factor.lastUsedStep = step;
+          return true;
+        }
+        const code = recoveryCodes
+          .get(userId)
+          ?.find((c) => c.usedAt === null && proof.hashes.includes(c.hash));
+        if (!code) return false;
+        code.usedAt = now;
+        return true;
+      });
+      if (settled.outcome === 'locked') return settled;
+      if (settled.outcome !== 'verified') {
+        attempts.set(userId, { failures: settled.failures, lockedUntil: settled.lockedUntil });
+        return { outcome: settled.outcome, failures: settled.failures };
+      }
+      attempts.delete(userId);
+      sessions.set(input.sessionId, { sessionId: input.sessionId, userId, verifiedAt: now });
+      const recoveryCodesRemaining = recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
+      return { outcome: 'verified', recoveryCodesRemaining };
     },
 
     async markSessionVerified(session) {

@@ -28,6 +28,74 @@ export function lockDurationMs(failures: number, schedule: LockSchedule): number
 
 export type AttemptGrant = { allowed: true; failures: number } | { allowed: false; lockedUntil: Date };
 
+/** What a challenge offers, already checked against what the caller could check alone. */
+export type AttemptProof =
+  /** A TOTP code and the time step it matched (`null`: it matched none of the steps tried). */
+  | { kind: 'totp'; step: number | null; failureLimit: number }
+  /** A recovery code as its keyed hashes under every configured key (none: not shaped like a code). */
+  | { kind: 'recovery'; hashes: readonly string[] };
+
+export interface AttemptInput {
+  userId: string;
+  /** The session marked verified, at `now`, when the proof holds. */
+  sessionId: string;
+  now: Date;
+  schedule: LockSchedule;
+  proof: AttemptProof;
+}
+
+/**
+ * How an attempt was settled:
+ * - `locked`: the user was locked at `now`; nothing was judged or changed;
+ * - `verified`: the proof held and was consumed, the failures cleared, the session marked;
+ * - `invalid`: wrong code; `replayed`: a TOTP step at or before the last one used;
+ *   `refused`: a TOTP code after `failureLimit` consecutive failures, judged as wrong whatever
+ *   it was. Each counts a failure (`failures`, the new count) and sets the lock it earns.
+ */
+export type AttemptResult =
+  | { outcome: 'locked'; lockedUntil: Date }
+  | { outcome: 'verified'; recoveryCodesRemaining: number }
+  | { outcome: 'invalid' | 'replayed' | 'refused'; failures: number };
+
+/** `settle`'s verdict; a failure carries the failures and lock to store. */
+export type Settlement =
+  | { outcome: 'locked'; lockedUntil: Date }
+  | { outcome: 'verified' }
+  | { outcome: 'invalid' | 'replayed' | 'refused'; failures: number; lockedUntil: Date | null };
+
+/**
+ * The rules of `settleAttempt`, for a store to run inside its transaction: given the
+ * user's failures and lock as they stand, and `consume`, which consumes the proof
+ * and says whether it held. Shared by the stores so that they judge alike.
+ */
+export function settle(input: AttemptInput, state: AttemptState, consume: () => boolean): Settlement;
+export function settle(
+  input: AttemptInput,
+  state: AttemptState,
+  consume: () => Promise<boolean>,
+): Promise<Settlement>;
+export function settle(
+  input: AttemptInput,
+  state: AttemptState,
+  consume: () => boolean | Promise<boolean>,
+): Settlement | Promise<Settlement> {
+  const { now, schedule, proof } = input;
+  if (state.lockedUntil && state.lockedUntil.getTime() > now.getTime()) {
+    return { outcome: 'locked', lockedUntil: state.lockedUntil };
+  }
+  const fail = (outcome: 'invalid' | 'replayed' | 'refused'): Settlement => {
+    const failures = state.failures + 1;
+    const lockMs = lockDurationMs(failures, schedule);
+    return { outcome, failures, lockedUntil: lockMs > 0 ? new Date(now.getTime() + lockMs) : null };
+  };
+  if (proof.kind === 'totp' && state.failures >= proof.failureLimit) return fail('refused');
+  if (proof.kind === 'totp' ? proof.step === null : proof.hashes.length === 0) return fail('invalid');
+  const judge = (held: boolean): Settlement =>
+    held ? { outcome: 'verified' } : fail(proof.kind === 'totp' ? 'replayed' : 'invalid');
+  const held = consume();
+  return typeof held === 'boolean' ? judge(held) : held.then(judge);
+}
+
 export interface AuditQuery {
   accountId: string;
   /** Users whose own MFA events (those with no account) belong to the answer. */
@@ -54,6 +122,9 @@ export interface AuditQuery {
  * - `beginAttempt` counts a failure before the code is judged and refuses while
  *   the user is locked: concurrent callers cannot get more attempts judged than
  *   the schedule allows.
+ * - `settleAttempt` judges concurrent attempts of one user one after another, each
+ *   on the count the previous ones left: no more are judged than the schedule
+ *   allows, and a proof is consumed by exactly one of them.
  * - `activateTotp`, `replaceRecoveryCodes` and `deleteFactor` change all they
  *   touch or nothing.
  * - `startGrace` keeps the first start of concurrent callers.
@@ -108,6 +179,15 @@ export interface MfaStore {
   beginAttempt(userId: string, now: Date, schedule: LockSchedule): Promise<AttemptGrant>;
   getAttempts(userId: string): Promise<AttemptState>;
   clearAttempts(userId: string): Promise<void>;
+
+  /**
+   * Judges one challenge attempt under the back-off, all or nothing: while the user
+   * is locked, changes nothing; otherwise a proof that holds is consumed (the TOTP
+   * step after the last one used, or one unused recovery code), the failures
+   * cleared and the session marked verified, and one that does not counts a
+   * failure and sets the lock it earns (`settle` gives the rules).
+   */
+  settleAttempt(input: AttemptInput): Promise<AttemptResult>;
 
   markSessionVerified(session: SessionRecord): Promise<void>;
   getSession(sessionId: string): Promise<SessionRecord | null>;

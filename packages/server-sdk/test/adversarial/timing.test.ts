@@ -17,10 +17,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { normalizeRecoveryCode } from '../../src/factors/recovery-codes.ts';
 import { memoryStore, sqliteStore } from '../../src/index.ts';
+import type { AttemptInput } from '../../src/store/store.ts';
 import { createHarness, type Harness, SECRET, wrongCode } from '../harness.ts';
 import { type FaultyStore, faultyStore } from './support.ts';
 
 const OTHER_SECRET = 'another-secret-of-at-least-32-bytes!!';
+
+/** What a logged `settleAttempt` call gave the store: the user, and the proof's hashes or step. */
+function attemptOf(entry: { args: unknown[] } | undefined) {
+  const input = entry?.args[0] as AttemptInput | undefined;
+  const proof = input?.proof;
+  return {
+    userId: input?.userId,
+    hashes: proof?.kind === 'recovery' ? [...proof.hashes] : [],
+    step: proof?.kind === 'totp' ? proof.step : undefined,
+  };
+}
 
 describe('TOTP codes', () => {
   let h: Harness;
@@ -97,9 +109,9 @@ describe.each([
       });
       expect(answer.status).toBe(200);
 
-      const lookups = spy.log.filter((entry) => entry.method === 'consumeRecoveryCode');
+      const lookups = spy.log.filter((entry) => entry.method === 'settleAttempt');
       expect(lookups).toHaveLength(1);
-      const [userId, hashes] = (lookups[0]?.args ?? []) as [string, string[]];
+      const { userId, hashes } = attemptOf(lookups[0]);
       expect(userId).toBe('max');
       expect(hashes).toEqual(await new SecretBox([SECRET]).hashes(normalizeRecoveryCode(code)));
       for (const hash of hashes) expect(hash).toMatch(/^[0-9a-f]{12}\.[A-Za-z0-9_-]{43}$/);
@@ -122,8 +134,7 @@ describe.each([
       body: { recoveryCode: code },
     });
     expect(answer.status).toBe(200);
-    const lookup = spy.log.find((entry) => entry.method === 'consumeRecoveryCode');
-    const hashes = (lookup?.args[1] ?? []) as string[];
+    const { hashes } = attemptOf(spy.log.find((entry) => entry.method === 'settleAttempt'));
     expect(hashes).toEqual(await new SecretBox([OTHER_SECRET, SECRET]).hashes(normalizeRecoveryCode(code)));
     expect(hashes).toHaveLength(2);
     expect(storeArguments()).not.toContain(normalizeRecoveryCode(code));
@@ -140,8 +151,8 @@ describe.each([
       body: { recoveryCode: guess },
     });
     expect(answer.body.error.code).toBe('invalid_code');
-    const lookup = spy.log.find((entry) => entry.method === 'consumeRecoveryCode');
-    expect(lookup?.args[1]).toEqual(await new SecretBox([SECRET]).hashes('abcdefghij'));
+    const { hashes } = attemptOf(spy.log.find((entry) => entry.method === 'settleAttempt'));
+    expect(hashes).toEqual(await new SecretBox([SECRET]).hashes('abcdefghij'));
     expect(storeArguments()).not.toContain('abcdefghij');
   });
 
@@ -153,8 +164,8 @@ describe.each([
     expect(
       (await h.json('POST', '/mfa/challenge', { as: 'max', session: 'max-s2', body: { code } })).status,
     ).toBe(200);
-    const consumed = spy.log.find((entry) => entry.method === 'consumeTimeStep');
-    expect(consumed?.args).toEqual(['max', Math.floor(h.clock.now.getTime() / 30_000)]);
+    const { userId, step } = attemptOf(spy.log.find((entry) => entry.method === 'settleAttempt'));
+    expect([userId, step]).toEqual(['max', Math.floor(h.clock.now.getTime() / 30_000)]);
     expect(storeArguments()).not.toContain(`"${code}"`);
   });
 });

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
-import { type AttemptGrant, lockDurationMs, type MfaStore } from '../store.ts';
+import { type AttemptGrant, lockDurationMs, type MfaStore, settle } from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -18,6 +18,33 @@ function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
     lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
     createdAt: toDate(row.created_at),
   };
+}
+
+/** Marks the first unused code among `hashes` used; true when there was one. */
+async function consumeRecoveryCode(
+  db: Kysely<Database>,
+  userId: string,
+  hashes: readonly string[],
+  at: Date,
+): Promise<boolean> {
+  if (hashes.length === 0) return false;
+  // One code only, though several candidates might match: the subquery picks it.
+  const result = await db
+    .updateTable('mfa_recovery_codes')
+    .set({ used_at: toMs(at) })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('code_hash', '=', (eb) =>
+      eb
+        .selectFrom('mfa_recovery_codes')
+        .select('code_hash')
+        .where('user_id', '=', userId)
+        .where('code_hash', 'in', [...hashes])
+        .where('used_at', 'is', null)
+        .limit(1),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /**
@@ -108,6 +135,21 @@ export function kyselyStore(
           )
           .returning('failures');
       },
+    ),
+    // Takes the user's attempts row for the transaction (creating it at 0 failures) and reads it:
+    // concurrent attempts of one user wait here for each other, on PostgreSQL as on SQLite.
+    holdAttempts: prepared(db, (userId: string) =>
+      db
+        .insertInto('mfa_attempts')
+        .values({ user_id: userId, failures: 0, locked_until: null })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql.ref('mfa_attempts.failures') }))
+        .returning(['failures', 'locked_until']),
+    ),
+    setAttempts: prepared(db, (userId: string, failures: number, lockedUntil: number | null) =>
+      db
+        .updateTable('mfa_attempts')
+        .set({ failures, locked_until: lockedUntil })
+        .where('user_id', '=', userId),
     ),
     clearAttempts: prepared(db, (userId: string) =>
       db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
@@ -266,24 +308,7 @@ export function kyselyStore(
       });
     },
     async consumeRecoveryCode(userId, hashes, at) {
-      if (hashes.length === 0) return false;
-      // One code only, though several candidates might match: the subquery picks it.
-      const result = await (await q())
-        .updateTable('mfa_recovery_codes')
-        .set({ used_at: toMs(at) })
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null)
-        .where('code_hash', '=', (eb) =>
-          eb
-            .selectFrom('mfa_recovery_codes')
-            .select('code_hash')
-            .where('user_id', '=', userId)
-            .where('code_hash', 'in', [...hashes])
-            .where('used_at', 'is', null)
-            .limit(1),
-        )
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return consumeRecoveryCode(await q(), userId, hashes, at);
     },
     async countRecoveryCodes(userId) {
       await ready();
@@ -316,6 +341,34 @@ export function kyselyStore(
         .executeTakeFirst();
       const until = locked?.locked_until == null ? nowMs + 1000 : Number(locked.locked_until);
       return { allowed: false, lockedUntil: new Date(Math.max(until, nowMs + 1000)) };
+    },
+    async settleAttempt(input) {
+      await ready();
+      const { userId, proof, now } = input;
+      return db.transaction().execute(async (trx) => {
+        const [held] = (await hot.holdAttempts.on(trx)(userId)).rows;
+        const state = {
+          failures: Number(held?.failures ?? 0),
+          lockedUntil: toDateOrNull(held?.locked_until ?? null),
+        };
+        const settled = await settle(input, state, async () => {
+          if (proof.kind === 'totp') {
+            const result = await hot.consumeTimeStep.on(trx)(userId, proof.step as number);
+            return Number(result.numAffectedRows) === 1;
+          }
+          return consumeRecoveryCode(trx, userId, proof.hashes, now);
+        });
+        if (settled.outcome === 'locked') return settled;
+        if (settled.outcome !== 'verified') {
+          const until = settled.lockedUntil ? toMs(settled.lockedUntil) : null;
+          await hot.setAttempts.on(trx)(userId, settled.failures, until);
+          return { outcome: settled.outcome, failures: settled.failures };
+        }
+        await hot.clearAttempts.on(trx)(userId);
+        await hot.markSessionVerified.on(trx)(input.sessionId, userId, toMs(now));
+        const [count] = (await hot.countRecoveryCodes.on(trx)(userId)).rows;
+        return { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
+      });
     },
     async getAttempts(userId) {
       const row = await (await q())

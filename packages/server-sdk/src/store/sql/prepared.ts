@@ -21,10 +21,18 @@ type Slot = { arg: number } | { value: unknown };
  *   db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId));
  * const { rows } = await getFactor('u1');
  */
+type Executor = Pick<Kysely<Database>, 'executeQuery'>;
+
+export interface Prepared<A extends unknown[], R> {
+  (...args: A): Promise<QueryResult<R>>;
+  /** The statement run by another executor: a transaction. */
+  on(executor: Executor): (...args: A) => Promise<QueryResult<R>>;
+}
+
 export function prepared<A extends unknown[], R>(
-  db: Pick<Kysely<Database>, 'executeQuery'>,
+  db: Executor,
   build: (...args: A) => Compilable<R>,
-): (...args: A) => Promise<QueryResult<R>> {
+): Prepared<A, R> {
   let template: { sql: string; slots: Slot[] } | undefined;
   const compile = () => {
     const holes = Array.from({ length: build.length }, (_, index) => ({ [HOLE]: index }));
@@ -42,9 +50,12 @@ export function prepared<A extends unknown[], R>(
     }
     return { sql: compiled.sql, slots };
   };
-  return (...args) => {
-    template ??= compile();
-    const parameters = template.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
-    return db.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>);
-  };
+  const on =
+    (executor: Executor) =>
+    (...args: A) => {
+      template ??= compile();
+      const parameters = template.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+      return executor.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>);
+    };
+  return Object.assign(on(db), { on });
 }

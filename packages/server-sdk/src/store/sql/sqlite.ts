@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
-import type { MfaStore } from '../store.ts';
+import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
 import { kyselyStore } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -31,8 +31,91 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
   database.pragma('busy_timeout = 5000');
   enableWal(database);
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return kyselyStore(db, 'sqlite', () => db.destroy());
+  const statements = withStatementCache(database);
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
+  const store = kyselyStore(db, 'sqlite', () => db.destroy());
+  const settleNow = settleInTransaction(database, statements);
+  return {
+    ...store,
+    // The challenge's hot path as one synchronous transaction, on the connection Kysely
+    // shares out (so never inside one of its transactions).
+    async settleAttempt(input) {
+      await store.migrate();
+      return db.connection().execute(async () => settleNow(input));
+    },
+  };
+}
+
+/**
+ * `settleAttempt` on SQLite: the same rules and statements as the Kysely store's,
+ * run as one `BEGIN IMMEDIATE` transaction without a promise between them. The
+ * write lock taken at its start is what makes concurrent attempts (of this
+ * process or another) wait for each other.
+ */
+function settleInTransaction(
+  database: Database.Database,
+  statements: SqliteDatabase,
+): (input: AttemptInput) => AttemptResult {
+  const run = (sql: string, ...parameters: unknown[]) =>
+    (statements.prepare(sql) as unknown as Database.Statement).run(...parameters).changes;
+  const get = <T>(sql: string, ...parameters: unknown[]) =>
+    (statements.prepare(sql) as unknown as Database.Statement).get(...parameters) as T | undefined;
+  const transaction = database.transaction((input: AttemptInput): AttemptResult => {
+    const { userId, proof, now } = input;
+    const row = get<{ failures: number; locked_until: number | null }>(
+      'select failures, locked_until from mfa_attempts where user_id = ?',
+      userId,
+    );
+    const state = {
+      failures: row?.failures ?? 0,
+      lockedUntil: row?.locked_until == null ? null : new Date(Number(row.locked_until)),
+    };
+    const settled = settle(input, state, () => {
+      if (proof.kind === 'totp') {
+        return (
+          run(
+            'update mfa_totp_factors set last_used_step = ? where user_id = ? and (last_used_step is null or last_used_step < ?)',
+            proof.step,
+            userId,
+            proof.step,
+          ) === 1
+        );
+      }
+      const holes = proof.hashes.map(() => '?').join(', ');
+      return (
+        run(
+          `update mfa_recovery_codes set used_at = ? where user_id = ? and used_at is null and code_hash = (select code_hash from mfa_recovery_codes where user_id = ? and used_at is null and code_hash in (${holes}) limit 1)`,
+          now.getTime(),
+          userId,
+          userId,
+          ...proof.hashes,
+        ) === 1
+      );
+    });
+    if (settled.outcome === 'locked') return settled;
+    if (settled.outcome !== 'verified') {
+      run(
+        'insert into mfa_attempts (user_id, failures, locked_until) values (?, ?, ?) on conflict (user_id) do update set failures = excluded.failures, locked_until = excluded.locked_until',
+        userId,
+        settled.failures,
+        settled.lockedUntil?.getTime() ?? null,
+      );
+      return { outcome: settled.outcome, failures: settled.failures };
+    }
+    if (row) run('delete from mfa_attempts where user_id = ?', userId);
+    run(
+      'insert into mfa_sessions (session_id, user_id, verified_at) values (?, ?, ?) on conflict (session_id) do update set user_id = excluded.user_id, verified_at = excluded.verified_at',
+      input.sessionId,
+      userId,
+      now.getTime(),
+    );
+    const count = get<{ n: number }>(
+      'select count(*) as n from mfa_recovery_codes where user_id = ? and used_at is null',
+      userId,
+    );
+    return { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
+  });
+  return (input) => transaction.immediate(input);
 }
 
 /**
