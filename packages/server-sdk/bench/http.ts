@@ -109,9 +109,9 @@ async function seed(writer: BulkWriter, nowMs: number): Promise<void> {
     })(),
   );
   await writer.insert(
-    'mfa_sessions',
+    'mfa_verified_sessions',
     (function* () {
-      for (let i = 0; i < GUARD_USERS; i++) yield [`s${i}`, userId(i), nowMs];
+      for (let i = 0; i < GUARD_USERS; i++) yield [userId(i), `s${i}`, nowMs];
     })(),
   );
   await writer.insert(
@@ -226,6 +226,26 @@ function shapes(): Record<string, Shape> {
           body: JSON.stringify({ code: totpCodeOf(i, Date.now()) }),
         };
       },
+    },
+    unauth: {
+      list: [
+        {
+          method: 'POST',
+          path: '/mfa/challenge',
+          headers: { 'content-type': 'application/json' },
+          body: '{"code":"123456"}',
+        },
+      ],
+    },
+    badcode: {
+      list: [
+        {
+          method: 'POST',
+          path: '/mfa/challenge',
+          headers: { 'x-user': 'u5', 'content-type': 'application/json' },
+          body: '{"code":"12345x"}',
+        },
+      ],
     },
     reference: {
       next: () => {

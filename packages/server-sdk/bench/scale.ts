@@ -87,10 +87,10 @@ async function seed(writer: BulkWriter, nowMs: number): Promise<void> {
     })(),
   );
   await insert(
-    'mfa_sessions',
+    'mfa_verified_sessions',
     (function* () {
       for (let i = 0; i < population.users; i += 2) {
-        yield [`s${i}`, userId(i), nowMs - Math.floor(next() * DAY)];
+        yield [userId(i), `s${i}`, nowMs - Math.floor(next() * DAY)];
       }
     })(),
   );
@@ -194,7 +194,7 @@ function explainSqlite(filename: string): void {
   const statements = {
     getPolicy: 'select * from mfa_policies where account_id = ?',
     getFactor: 'select * from mfa_totp_factors where user_id = ?',
-    getSession: 'select * from mfa_sessions where session_id = ?',
+    getSession: 'select * from mfa_verified_sessions where user_id = ? and session_id = ?',
     getGraceStarts: 'select user_id, started_at from mfa_grace where account_id = ? and user_id in (?)',
   };
   for (const [name, text] of Object.entries(statements)) {

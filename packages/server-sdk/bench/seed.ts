@@ -21,7 +21,7 @@ export const tables = {
   },
   mfa_totp_factors: { user_id: 'text', secret: 'text', last_used_step: 'bigint', created_at: 'bigint' },
   mfa_recovery_codes: { user_id: 'text', code_hash: 'text', used_at: 'bigint' },
-  mfa_sessions: { session_id: 'text', user_id: 'text', verified_at: 'bigint' },
+  mfa_verified_sessions: { user_id: 'text', session_id: 'text', verified_at: 'bigint' },
   mfa_grace: { account_id: 'text', user_id: 'text', started_at: 'bigint' },
   mfa_audit: {
     type: 'text',

@@ -143,6 +143,9 @@ function guarded(timeoutMs: number): { io: Guarded; call: GuardedCall } {
  *   remembered user state: it is decided again on fresh reads, so a user who
  *   verified or enrolled on another instance is let in at once.
  */
+/** The key of a user's session in this instance's memory: sessions are per user. */
+const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
+
 export class MfaService {
   readonly store: MfaStore;
   readonly box: SecretBox;
@@ -333,14 +336,16 @@ export class MfaService {
     const generation = this.generation;
     const { userId, sessionId } = principal;
     const rememberedEnrolled = fresh ? undefined : this.enrolled.get(userId, clock);
-    const rememberedSession = fresh ? undefined : this.sessions.get(sessionId, clock);
+    const rememberedSession = fresh ? undefined : this.sessions.get(sessionKey(userId, sessionId), clock);
     const gathering = [
       known === undefined ? this.hook(() => this.options.getMembership(userId, accountId)) : known,
       this.options.getSso ? this.hook(() => this.options.getSso?.(accountId) ?? null) : null,
       this.policies.get(accountId, clock) ?? this.loadPolicy(accountId),
       rememberedEnrolled ?? this.loadEnrolled(userId, generation),
       // The session matters only to a user with a factor.
-      rememberedEnrolled === false ? null : (rememberedSession ?? this.loadSession(sessionId, generation)),
+      rememberedEnrolled === false
+        ? null
+        : (rememberedSession ?? this.loadSession(userId, sessionId, generation)),
     ] as const;
     const remembered = rememberedEnrolled !== undefined || rememberedSession !== undefined;
     for (const fact of gathering) {
@@ -433,9 +438,15 @@ export class MfaService {
     return enrolled;
   }
 
-  private async loadSession(sessionId: string, generation: number): Promise<SessionRecord | null> {
-    const session = await this.io(() => this.store.getSession(sessionId));
-    if (session && generation === this.generation) this.sessions.set(sessionId, session, Date.now());
+  private async loadSession(
+    userId: string,
+    sessionId: string,
+    generation: number,
+  ): Promise<SessionRecord | null> {
+    const session = await this.io(() => this.store.getSession(userId, sessionId));
+    if (session && generation === this.generation) {
+      this.sessions.set(sessionKey(userId, sessionId), session, Date.now());
+    }
     return session;
   }
 
@@ -474,7 +485,7 @@ export class MfaService {
   /** This instance marked a session verified: it counts here at once. */
   private async markVerified(session: SessionRecord): Promise<void> {
     await this.io(() => this.store.markSessionVerified(session));
-    this.sessions.set(session.sessionId, session, Date.now());
+    this.sessions.set(sessionKey(session.userId, session.sessionId), session, Date.now());
   }
 
   /** Accounts whose policy requires MFA of this user, with the grace deadline where one runs. */
@@ -513,14 +524,14 @@ export class MfaService {
       }
       return;
     }
-    const session = await this.io(() => this.store.getSession(principal.sessionId));
+    const session = await this.io(() => this.store.getSession(principal.userId, principal.sessionId));
     const maxAge = Math.min(STEP_UP_MAX_AGE, this.sessionMaxAge);
     const verifiedAt = session && session.userId === principal.userId ? session.verifiedAt : null;
     if (!isVerified(verifiedAt, this.now(), maxAge)) throw MfaError.of('step_up_required');
   }
 
   async sessionState(principal: Principal) {
-    const session = await this.io(() => this.store.getSession(principal.sessionId));
+    const session = await this.io(() => this.store.getSession(principal.userId, principal.sessionId));
     const verifiedAt = session && session.userId === principal.userId ? session.verifiedAt : null;
     return { verified: isVerified(verifiedAt, this.now(), this.sessionMaxAge), verifiedAt };
   }
@@ -680,7 +691,7 @@ export class MfaService {
     }
     if (result.outcome !== 'verified')
       return this.refuse(userId, proof.kind, result.outcome, result.failures);
-    this.sessions.set(sessionId, { sessionId, userId, verifiedAt: now }, Date.now());
+    this.sessions.set(sessionKey(userId, sessionId), { sessionId, userId, verifiedAt: now }, Date.now());
     if (resealed) {
       const secret = await resealed;
       await this.io(() => this.store.updateFactorSecret(userId, secret));

@@ -801,7 +801,10 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect(await h.store.getFactor('max')).toMatchObject({ userId: 'max', createdAt: h.clock.now });
       expect(await h.store.getPendingTotp('max')).toBeNull();
       expect(await h.store.countRecoveryCodes('max')).toBe(10);
-      expect(await h.store.getSession('max-s1')).toMatchObject({ userId: 'max', verifiedAt: h.clock.now });
+      expect(await h.store.getSession('max', 'max-s1')).toMatchObject({
+        userId: 'max',
+        verifiedAt: h.clock.now,
+      });
       expect((await h.json('GET', '/mfa/me', { as: 'max' })).body.session.verified).toBe(true);
       expect(h.events.map((e) => e.type)).toEqual(['mfa.enrolled']);
       // The pending secret is used up.
@@ -922,7 +925,10 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ verified: true, verifiedAt: iso(h.clock.now), recoveryCodesRemaining: 10 });
-      expect(await h.store.getSession('max-s2')).toMatchObject({ userId: 'max', verifiedAt: h.clock.now });
+      expect(await h.store.getSession('max', 'max-s2')).toMatchObject({
+        userId: 'max',
+        verifiedAt: h.clock.now,
+      });
       expect((await access(h, 'max', 'acme', { session: 'max-s2' })).body.reason).toBe('verified');
     });
 
@@ -938,7 +944,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         'invalid_code',
       );
       expect(error.attemptsLeft).toBe(4);
-      expect(await h.store.getSession('max-s2')).toBeNull();
+      expect(await h.store.getSession('max', 'max-s2')).toBeNull();
     });
 
     it('accepts each recovery code exactly once', async () => {

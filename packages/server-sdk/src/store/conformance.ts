@@ -318,16 +318,16 @@ export function runStoreConformance(
         expect(await store.getFactor(id('ada'))).toBeNull();
         expect(await store.getPendingTotp(id('ada'))).toBeNull();
         expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
-        expect(await store.getSession(`${id('ada')}-s1`)).toBeNull();
-        expect(await store.getSession(`${id('ada')}-s2`)).toBeNull();
+        expect(await store.getSession(id('ada'), `${id('ada')}-s1`)).toBeNull();
+        expect(await store.getSession(id('ada'), `${id('ada')}-s2`)).toBeNull();
         expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
 
         expect(await store.getFactor(id('max'))).not.toBeNull();
         expect((await store.getAttempts(id('max'))).failures).toBe(6);
         expect(await store.getPendingTotp(id('max'))).not.toBeNull();
         expect(await store.countRecoveryCodes(id('max'))).toBe(10);
-        expect(await store.getSession(`${id('max')}-s1`)).not.toBeNull();
-        expect(await store.getSession(`${id('max')}-s2`)).not.toBeNull();
+        expect(await store.getSession(id('max'), `${id('max')}-s1`)).not.toBeNull();
+        expect(await store.getSession(id('max'), `${id('max')}-s2`)).not.toBeNull();
 
         expect(await store.deleteFactor(id('ada'))).toBe(false);
       });
@@ -625,7 +625,7 @@ export function runStoreConformance(
         });
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP);
         expect(await store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
-        expect(await store.getSession(id('s'))).toEqual({
+        expect(await store.getSession(id('ada'), id('s'))).toEqual({
           sessionId: id('s'),
           userId: id('ada'),
           verifiedAt: later(1000),
@@ -642,11 +642,11 @@ export function runStoreConformance(
           outcome: 'replayed',
           failures: 2,
         });
-        expect(await store.getSession(id('s2'))).toBeNull();
+        expect(await store.getSession(id('ada'), id('s2'))).toBeNull();
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP);
         // Without a factor there is no step to consume.
         expect(await attempt(id('nobody'), totp(STEP))).toEqual({ outcome: 'replayed', failures: 1 });
-        expect(await store.getSession(id('s'))).toBeNull();
+        expect(await store.getSession(id('nobody'), id('s'))).toBeNull();
       });
 
       it('locks from the threshold on; while locked nothing is judged or changed, not even a good code', async () => {
@@ -664,7 +664,7 @@ export function runStoreConformance(
           });
         }
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
-        expect(await store.getSession(id('s'))).toBeNull();
+        expect(await store.getSession(id('ada'), id('s'))).toBeNull();
         expect(await store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
         // The lock ends at lockedUntil itself; the next failure doubles it.
         expect(await attempt(id('ada'), totp(null), later(30_000))).toEqual({
@@ -732,22 +732,41 @@ export function runStoreConformance(
         expect(results.filter((r) => r.outcome === 'verified')).toHaveLength(1);
         // The others are replays until the replays themselves lock the user.
         expect(results.filter((r) => r.outcome === 'replayed').length).toBeLessThanOrEqual(5);
-        const sessions = await times(30, (i) => store.getSession(id(`s${i}`)));
+        const sessions = await times(30, (i) => store.getSession(id('ada'), id(`s${i}`)));
         expect(sessions.filter((session) => session !== null)).toHaveLength(1);
       });
     });
 
     describe('sessions', () => {
       it('marks, reads and re-marks a verified session', async () => {
-        expect(await store.getSession(id('s1'))).toBeNull();
+        expect(await store.getSession(id('ada'), id('s1'))).toBeNull();
         await store.markSessionVerified({ sessionId: id('s1'), userId: id('ada'), verifiedAt: T0 });
-        expect(await store.getSession(id('s1'))).toEqual({
+        expect(await store.getSession(id('ada'), id('s1'))).toEqual({
           sessionId: id('s1'),
           userId: id('ada'),
           verifiedAt: T0,
         });
         await store.markSessionVerified({ sessionId: id('s1'), userId: id('ada'), verifiedAt: later(5000) });
-        expect((await store.getSession(id('s1')))?.verifiedAt).toEqual(later(5000));
+        expect((await store.getSession(id('ada'), id('s1')))?.verifiedAt).toEqual(later(5000));
+      });
+
+      it('keeps the same session id of two users apart', async () => {
+        await store.markSessionVerified({ sessionId: id('shared'), userId: id('ada'), verifiedAt: T0 });
+        expect(await store.getSession(id('max'), id('shared'))).toBeNull();
+        await store.markSessionVerified({
+          sessionId: id('shared'),
+          userId: id('max'),
+          verifiedAt: later(1000),
+        });
+        expect(await store.getSession(id('ada'), id('shared'))).toEqual({
+          sessionId: id('shared'),
+          userId: id('ada'),
+          verifiedAt: T0,
+        });
+        expect((await store.getSession(id('max'), id('shared')))?.verifiedAt).toEqual(later(1000));
+        await store.endSessions(id('max'));
+        expect(await store.getSession(id('ada'), id('shared'))).not.toBeNull();
+        expect(await store.getSession(id('max'), id('shared'))).toBeNull();
       });
 
       it("endSessions ends every session of that user and nobody else's", async () => {
@@ -756,9 +775,9 @@ export function runStoreConformance(
         await store.markSessionVerified({ sessionId: id('max-1'), userId: id('max'), verifiedAt: T0 });
         await store.endSessions(id('ada'));
         await store.endSessions(id('nobody'));
-        expect(await store.getSession(id('ada-1'))).toBeNull();
-        expect(await store.getSession(id('ada-2'))).toBeNull();
-        expect(await store.getSession(id('max-1'))).toEqual({
+        expect(await store.getSession(id('ada'), id('ada-1'))).toBeNull();
+        expect(await store.getSession(id('ada'), id('ada-2'))).toBeNull();
+        expect(await store.getSession(id('max'), id('max-1'))).toEqual({
           sessionId: id('max-1'),
           userId: id('max'),
           verifiedAt: T0,

@@ -40,6 +40,7 @@ export function memoryStore(): MfaStore {
   const meta = new Map<string, string>();
   const audit: AuditEvent[] = [];
   const graceKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
+  const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
 
   return {
     async migrate() {},
@@ -160,16 +161,20 @@ export function memoryStore(): MfaStore {
         return { outcome: settled.outcome, failures: settled.failures };
       }
       attempts.delete(userId);
-      sessions.set(input.sessionId, { sessionId: input.sessionId, userId, verifiedAt: now });
+      sessions.set(sessionKey(userId, input.sessionId), {
+        sessionId: input.sessionId,
+        userId,
+        verifiedAt: now,
+      });
       const recoveryCodesRemaining = recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
       return { outcome: 'verified', recoveryCodesRemaining };
     },
 
     async markSessionVerified(session) {
-      sessions.set(session.sessionId, { ...session });
+      sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
     },
-    async getSession(sessionId) {
-      const session = sessions.get(sessionId);
+    async getSession(userId, sessionId) {
+      const session = sessions.get(sessionKey(userId, sessionId));
       return session ? { ...session } : null;
     },
     async endSessions(userId) {

@@ -190,7 +190,8 @@ export interface MfaStore {
   settleAttempt(input: AttemptInput): Promise<AttemptResult>;
 
   markSessionVerified(session: SessionRecord): Promise<void>;
-  getSession(sessionId: string): Promise<SessionRecord | null>;
+  /** The user's session, if verified; the same session id of another user is another session. */
+  getSession(userId: string, sessionId: string): Promise<SessionRecord | null>;
   /** Ends the verified state of every session of the user. */
   endSessions(userId: string): Promise<void>;
 

@@ -104,7 +104,8 @@ async function recoveryWorks(h: Harness, code: string): Promise<boolean> {
  */
 async function expectUntouched({ h, old }: World, { attempts = true } = {}) {
   if (attempts) expect(await h.store.getAttempts('tina')).toMatchObject({ failures: 3 });
-  for (const session of ['tina-s1', 'tina-s2']) expect(await h.store.getSession(session)).not.toBeNull();
+  for (const session of ['tina-s1', 'tina-s2'])
+    expect(await h.store.getSession('tina', session)).not.toBeNull();
   const grace = (await h.store.getGraceStarts('acme', ['tina'])).get('tina');
   if (grace) expect(grace.getTime()).toBeLessThanOrEqual(h.clock.now.getTime() - 90 * 86_400_000);
   expect(await accessOf(h, 'tina', 'tina-s1')).toMatchObject({ allow: true, reason: 'verified' });
@@ -120,7 +121,7 @@ async function expectReset({ h, old }: World) {
   expect(await h.store.getPendingTotp('tina')).toBeNull();
   expect(await h.store.countRecoveryCodes('tina')).toBe(0);
   expect(await h.store.getAttempts('tina')).toEqual({ failures: 0, lockedUntil: null });
-  for (const session of ['tina-s1', 'tina-s2']) expect(await h.store.getSession(session)).toBeNull();
+  for (const session of ['tina-s1', 'tina-s2']) expect(await h.store.getSession('tina', session)).toBeNull();
   expect(await accessOf(h, 'tina', 'tina-s1')).toMatchObject({ allow: false, reason: 'enrollment_required' });
   const refused = await h.json('POST', '/mfa/challenge', {
     as: 'tina',
@@ -176,7 +177,8 @@ const flows: Record<string, Flow> = {
       if (await h.store.getFactor('tina')) return expectUntouched(w);
       expect(await h.store.countRecoveryCodes('tina')).toBe(0);
       expect(await h.store.getAttempts('tina')).toEqual({ failures: 0, lockedUntil: null });
-      for (const session of ['tina-s1', 'tina-s2']) expect(await h.store.getSession(session)).toBeNull();
+      for (const session of ['tina-s1', 'tina-s2'])
+        expect(await h.store.getSession('tina', session)).toBeNull();
       expect(await recoveryWorks(h, old.recoveryCodes[0] as string)).toBe(false);
     },
   },
@@ -327,7 +329,7 @@ describe('inside the SQLite store’s transactions', () => {
   });
 
   it('rolls back a reset whose sessions cannot be ended', async () => {
-    trigger('keep_sessions', 'before delete on mfa_sessions');
+    trigger('keep_sessions', 'before delete on mfa_verified_sessions');
     expect((await w.h.json('DELETE', '/mfa/accounts/acme/members/tina/mfa', { as: 'ada' })).status).toBe(503);
     database.exec('drop trigger keep_sessions');
     await expectUntouched(w);

@@ -183,7 +183,7 @@ async function snapshot({ h }: Portal) {
       pending: await h.store.getPendingTotp(user),
       codes: await h.store.countRecoveryCodes(user),
       attempts: await h.store.getAttempts(user),
-      session: await h.store.getSession(`${user}-s1`),
+      session: await h.store.getSession(user, `${user}-s1`),
     };
   }
   return state;

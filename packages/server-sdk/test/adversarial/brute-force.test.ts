@@ -79,7 +79,7 @@ describe.each(stores)('guessing on the %s store', (_name, makeStore) => {
     const answers = await Promise.all(bodies.map((body, i) => guess(body, sessions[i] as string)));
 
     expect(tally(answers)).toEqual({ verified: 0, judged: 5, locked: 1995, other: 0 });
-    for (const session of sessions) expect(await h.store.getSession(session)).toBeNull();
+    for (const session of sessions) expect(await h.store.getSession('max', session)).toBeNull();
     expect((await h.store.getAttempts('max')).failures).toBe(LOCK_SCHEDULE.threshold);
     expect(h.events.filter((e) => e.type === 'challenge.failed')).toHaveLength(5);
     // Every 429 names the same lock, in whole seconds, in the body and the header.
@@ -130,7 +130,7 @@ describe.each(stores)('guessing on the %s store', (_name, makeStore) => {
     expect(t.judged).toBe(1);
     const judged = answers.find((a) => a.status === 400);
     expect(judged?.body.error.recoveryCodeRequired).toBe(true);
-    for (let i = 0; i < burst; i++) expect(await h.store.getSession(`max-right-${i}`)).toBeNull();
+    for (let i = 0; i < burst; i++) expect(await h.store.getSession('max', `max-right-${i}`)).toBeNull();
 
     // A recovery code (after the lock) lets the user back in and ends the refusal.
     h.advance(lockDurationMs(TOTP_FAILURE_LIMIT + 1, LOCK_SCHEDULE) / 1000);
@@ -195,7 +195,7 @@ describe('guessing through two instances that share one SQLite file', () => {
         body: { code: right },
       });
       expect([400, 429]).toContain(refused.status);
-      expect(await h.store.getSession('max-z')).toBeNull();
+      expect(await h.store.getSession('max', 'max-z')).toBeNull();
     }
     // The recovery code still works, on either instance, once the lock is over.
     a.advance(3600);

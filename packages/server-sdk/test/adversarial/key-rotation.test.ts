@@ -133,7 +133,7 @@ describe('key rotation on an SQLite file', () => {
       raw<{ n: number }>(
         `select (select count(*) from mfa_totp_factors) + (select count(*) from mfa_pending_totp)
           + (select count(*) from mfa_recovery_codes) + (select count(*) from mfa_policies)
-          + (select count(*) from mfa_audit) + (select count(*) from mfa_sessions)
+          + (select count(*) from mfa_audit) + (select count(*) from mfa_verified_sessions)
           + (select count(*) from mfa_attempts) as n`,
       )[0]?.n;
     const rowsBefore = rows();

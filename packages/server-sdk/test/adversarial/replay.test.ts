@@ -95,9 +95,9 @@ describe.each(stores)('replay on the %s store', (_name, makeStore) => {
           },
         ]);
       }
-      for (const session of sessions) expect(await h.store.getSession(session)).toBeNull();
+      for (const session of sessions) expect(await h.store.getSession('max', session)).toBeNull();
       // The session the code did verify is the only one.
-      expect(await h.store.getSession('max-victim')).not.toBeNull();
+      expect(await h.store.getSession('max', 'max-victim')).not.toBeNull();
 
       // Past its window the code is merely wrong: a failure, not a replay.
       h.clock.now = stepStart(step + 2);
@@ -127,7 +127,7 @@ describe.each(stores)('replay on the %s store', (_name, makeStore) => {
     const counts = replayed.map((e) => (e.after as { failures: number }).failures).sort((x, y) => x - y);
     expect(counts).toEqual([1, 2, 3, 4, 5]);
     for (const e of replayed) expect(e).toMatchObject({ actorId: 'max', userId: 'max', accountId: null });
-    for (const session of sessions) expect(await h.store.getSession(session)).toBeNull();
+    for (const session of sessions) expect(await h.store.getSession('max', session)).toBeNull();
   });
 
   it('lets exactly one of 200 concurrent uses of a fresh code win; every loser judged is a replay event', async () => {
@@ -143,7 +143,7 @@ describe.each(stores)('replay on the %s store', (_name, makeStore) => {
       expect(a.body.error.code).toBe('too_many_attempts');
     expect(judged.length + 1 + answers.filter((a) => a.status === 429).length).toBe(200);
     expect(h.events.filter((e) => e.type === 'challenge.replayed')).toHaveLength(judged.length);
-    const verified = await Promise.all(sessions.map((session) => h.store.getSession(session)));
+    const verified = await Promise.all(sessions.map((session) => h.store.getSession('max', session)));
     expect(verified.filter(Boolean)).toHaveLength(1);
   });
 });
@@ -179,7 +179,7 @@ describe('replay across two instances on one SQLite file, their clocks a step ap
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     for (const a of answers.filter((x) => x.status !== 200))
       expect(['invalid_code', 'too_many_attempts']).toContain(a.body.error.code);
-    const stored = await Promise.all(sessions.map((session) => fast.store.getSession(session)));
+    const stored = await Promise.all(sessions.map((session) => fast.store.getSession('max', session)));
     expect(stored.filter(Boolean)).toHaveLength(1);
 
     for (const h of [fast, slow]) {
@@ -192,6 +192,6 @@ describe('replay across two instances on one SQLite file, their clocks a step ap
       expect(again.body.error.code).toBe('invalid_code');
       expect(h.events.at(-1)?.type).toBe('challenge.replayed');
     }
-    expect(await fast.store.getSession('max-late')).toBeNull();
+    expect(await fast.store.getSession('max', 'max-late')).toBeNull();
   });
 });

@@ -60,7 +60,7 @@ describe('a restart on the same SQLite file', () => {
         pending: await h.store.getPendingTotp(user),
         codes: await h.store.countRecoveryCodes(user),
         attempts: await h.store.getAttempts(user),
-        sessions: await Promise.all([1, 2].map((n) => h.store.getSession(`${user}-s${n}`))),
+        sessions: await Promise.all([1, 2].map((n) => h.store.getSession(user, `${user}-s${n}`))),
       };
     }
     store.grace = [...(await h.store.getGraceStarts('acme', USERS))];

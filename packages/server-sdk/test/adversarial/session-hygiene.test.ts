@@ -93,7 +93,7 @@ describe.each(stores)('on the %s store', (_name, makeStore) => {
       await end(h);
 
       for (const session of MAX_SESSIONS) {
-        expect(await h.store.getSession(session)).toBeNull();
+        expect(await h.store.getSession('max', session)).toBeNull();
         expect(await sessionVerified(h, 'max', session)).toBe(false);
         const access = await accessOf(h, 'max', session);
         expect(access.reason).not.toBe('verified');

@@ -78,8 +78,12 @@ export function kyselyStore(
     factor: prepared(db, (userId: string) =>
       db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId),
     ),
-    session: prepared(db, (sessionId: string) =>
-      db.selectFrom('mfa_sessions').selectAll().where('session_id', '=', sessionId),
+    session: prepared(db, (userId: string, sessionId: string) =>
+      db
+        .selectFrom('mfa_verified_sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('session_id', '=', sessionId),
     ),
     consumeTimeStep: prepared(db, (userId: string, step: number) =>
       db
@@ -156,11 +160,9 @@ export function kyselyStore(
     ),
     markSessionVerified: prepared(db, (sessionId: string, userId: string, verifiedAt: number) =>
       db
-        .insertInto('mfa_sessions')
-        .values({ session_id: sessionId, user_id: userId, verified_at: verifiedAt })
-        .onConflict((oc) =>
-          oc.column('session_id').doUpdateSet({ user_id: userId, verified_at: verifiedAt }),
-        ),
+        .insertInto('mfa_verified_sessions')
+        .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt })
+        .onConflict((oc) => oc.columns(['user_id', 'session_id']).doUpdateSet({ verified_at: verifiedAt })),
     ),
   };
 
@@ -287,7 +289,7 @@ export function kyselyStore(
           .executeTakeFirst();
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
-        await trx.deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
         return Number(removed.numDeletedRows) === 1;
       });
     },
@@ -389,15 +391,15 @@ export function kyselyStore(
       await ready();
       await hot.markSessionVerified(session.sessionId, session.userId, toMs(session.verifiedAt));
     },
-    async getSession(sessionId) {
+    async getSession(userId, sessionId) {
       await ready();
-      const [row] = (await hot.session(sessionId)).rows;
+      const [row] = (await hot.session(userId, sessionId)).rows;
       return row
         ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) }
         : null;
     },
     async endSessions(userId) {
-      await (await q()).deleteFrom('mfa_sessions').where('user_id', '=', userId).execute();
+      await (await q()).deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
     },
 
     async startGrace(accountId, userId, at) {

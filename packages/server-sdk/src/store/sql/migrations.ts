@@ -2,7 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
-function migrations(flavour: SqlFlavour): Record<string, Migration> {
+export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   return {
     '0001_initial': {
       async up(db: Kysely<unknown>) {
@@ -75,6 +75,24 @@ function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .columns(['account_id', 'id'])
           .execute();
         await db.schema.createIndex('mfa_audit_user').on('mfa_audit').columns(['user_id', 'id']).execute();
+      },
+    },
+    // Sessions keyed by user and session id: the same session id of two users is two sessions,
+    // and one b-tree serves both the lookup and ending all of a user's sessions. On SQLite the
+    // table is WITHOUT ROWID, so that marking a session writes one b-tree instead of three.
+    '0004_sessions_by_user': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('mfa_verified_sessions')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('verified_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('mfa_verified_sessions_pk', ['user_id', 'session_id'])
+          .$call((table) => (flavour === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
+          .execute();
+        await sql`insert into mfa_verified_sessions (user_id, session_id, verified_at)
+          select user_id, session_id, verified_at from mfa_sessions`.execute(db);
+        await db.schema.dropTable('mfa_sessions').execute();
       },
     },
     '0003_meta': {

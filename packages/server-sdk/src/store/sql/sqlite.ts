@@ -104,9 +104,9 @@ function settleInTransaction(
     }
     if (row) run('delete from mfa_attempts where user_id = ?', userId);
     run(
-      'insert into mfa_sessions (session_id, user_id, verified_at) values (?, ?, ?) on conflict (session_id) do update set user_id = excluded.user_id, verified_at = excluded.verified_at',
-      input.sessionId,
+      'insert into mfa_verified_sessions (user_id, session_id, verified_at) values (?, ?, ?) on conflict (user_id, session_id) do update set verified_at = excluded.verified_at',
       userId,
+      input.sessionId,
       now.getTime(),
     );
     const count = get<{ n: number }>(
