@@ -227,26 +227,6 @@ function shapes(): Record<string, Shape> {
         };
       },
     },
-    unauth: {
-      list: [
-        {
-          method: 'POST',
-          path: '/mfa/challenge',
-          headers: { 'content-type': 'application/json' },
-          body: '{"code":"123456"}',
-        },
-      ],
-    },
-    badcode: {
-      list: [
-        {
-          method: 'POST',
-          path: '/mfa/challenge',
-          headers: { 'x-user': 'u5', 'content-type': 'application/json' },
-          body: '{"code":"12345x"}',
-        },
-      ],
-    },
     reference: {
       next: () => {
         const i = GUARD_USERS + (challengeTurn++ % CHALLENGE_USERS);
