@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
 import { type AttemptGrant, lockDurationMs, type MfaStore, settle } from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
@@ -18,6 +18,19 @@ function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
     lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
     createdAt: toDate(row.created_at),
   };
+}
+
+/**
+ * Lists of ids go into `in (…)` at most this many at a time: SQLite allows 32,766
+ * bound values in a statement and PostgreSQL 65,535, and an account may have more
+ * members than that.
+ */
+const IN_LIST_CHUNK = 1000;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_LIST_CHUNK) out.push(items.slice(i, i + IN_LIST_CHUNK));
+  return out;
 }
 
 /** Marks the first unused code among `hashes` used; true when there was one. */
@@ -217,13 +230,17 @@ export function kyselyStore(
       return row ? factorFromRow(row) : null;
     },
     async getFactors(userIds) {
-      if (userIds.length === 0) return [];
-      const rows = await (await q())
-        .selectFrom('mfa_totp_factors')
-        .selectAll()
-        .where('user_id', 'in', [...userIds])
-        .execute();
-      return rows.map(factorFromRow);
+      const db = await q();
+      const found: TotpFactorRecord[] = [];
+      for (const ids of chunks(userIds)) {
+        const rows = await db
+          .selectFrom('mfa_totp_factors')
+          .selectAll()
+          .where('user_id', 'in', ids)
+          .execute();
+        found.push(...rows.map(factorFromRow));
+      }
+      return found;
     },
     async updateFactorSecret(userId, secret) {
       await (await q())
@@ -419,14 +436,16 @@ export function kyselyStore(
     },
     async getGraceStarts(accountId, userIds) {
       const starts = new Map<string, Date>();
-      if (userIds.length === 0) return starts;
-      const rows = await (await q())
-        .selectFrom('mfa_grace')
-        .select(['user_id', 'started_at'])
-        .where('account_id', '=', accountId)
-        .where('user_id', 'in', [...userIds])
-        .execute();
-      for (const row of rows) starts.set(row.user_id, toDate(row.started_at));
+      const db = await q();
+      for (const ids of chunks(userIds)) {
+        const rows = await db
+          .selectFrom('mfa_grace')
+          .select(['user_id', 'started_at'])
+          .where('account_id', '=', accountId)
+          .where('user_id', 'in', ids)
+          .execute();
+        for (const row of rows) starts.set(row.user_id, toDate(row.started_at));
+      }
       return starts;
     },
     async forfeitGrace(userId, accountIds, at) {
@@ -489,19 +508,28 @@ export function kyselyStore(
       return { ...event, id: String(row.id) };
     },
     async listAudit({ accountId, userIds, beforeId, limit }) {
-      let query = (await q())
-        .selectFrom('mfa_audit')
-        .selectAll()
-        .where((eb) =>
-          userIds.length === 0
-            ? eb('account_id', '=', accountId)
-            : eb.or([
-                eb('account_id', '=', accountId),
-                eb.and([eb('account_id', 'is', null), eb('user_id', 'in', [...userIds])]),
-              ]),
-        );
-      if (beforeId !== undefined) query = query.where('id', '<', Number(beforeId));
-      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+      const db = await q();
+      // The newest `limit` of each list of users, then the newest `limit` of them all: the
+      // account's own events come with every list, once each.
+      const lists = userIds.length === 0 ? [[]] : chunks(userIds);
+      const byId = new Map<string, Selectable<Database['mfa_audit']>>();
+      for (const ids of lists) {
+        let query = db
+          .selectFrom('mfa_audit')
+          .selectAll()
+          .where((eb) =>
+            ids.length === 0
+              ? eb('account_id', '=', accountId)
+              : eb.or([
+                  eb('account_id', '=', accountId),
+                  eb.and([eb('account_id', 'is', null), eb('user_id', 'in', ids)]),
+                ]),
+          );
+        if (beforeId !== undefined) query = query.where('id', '<', Number(beforeId));
+        for (const row of await query.orderBy('id', 'desc').limit(limit).execute())
+          byId.set(String(row.id), row);
+      }
+      const rows = [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, limit);
       return rows.map((row) => ({
         id: String(row.id),
         type: row.type as never,
