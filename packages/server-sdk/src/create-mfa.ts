@@ -4,7 +4,7 @@ import { createGuard, type GuardOptions } from './guard.ts';
 import { createApp } from './http/app.ts';
 import type { AccessDecision, Principal } from './model.ts';
 import type { MfaOptions } from './options.ts';
-import { MfaService } from './service.ts';
+import { type KeyRotationReport, MfaService } from './service.ts';
 
 export interface Mfa {
   /** The HTTP API as a Hono app: `hostApp.route('/mfa', mfa.app)`. */
@@ -21,6 +21,12 @@ export interface Mfa {
    * wait for it anyway, and answer 503 `unavailable` while it fails.
    */
   ready: () => Promise<void>;
+  /**
+   * After a new key was put first in `secret`: re-seals every factor secret still
+   * sealed under an older key, and reports whether anything still needs one (recovery
+   * codes hashed under it). Safe to run while serving, from any instance, and again.
+   */
+  rotateKeys: () => Promise<KeyRotationReport>;
   /** Closes the store. */
   close: () => Promise<void>;
 }
@@ -97,6 +103,10 @@ export function createMfa(options: MfaOptions): Mfa {
       await service.resetUser(userId, null, null);
     },
     ready: () => service.ready(),
+    rotateKeys: async () => {
+      await service.ready();
+      return service.rotateKeys();
+    },
     close: () => service.store.close(),
   };
 }

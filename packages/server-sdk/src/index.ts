@@ -33,7 +33,18 @@ export {
   type SsoIntegration,
 } from './model.ts';
 export type { MfaOptions } from './options.ts';
+export type { KeyRotationReport } from './service.ts';
 export { memoryStore } from './store/memory.ts';
 export { type PostgresStoreOptions, postgresStore } from './store/sql/postgres.ts';
 export { type SqliteStoreOptions, sqliteStore } from './store/sql/sqlite.ts';
-export type { AttemptGrant, AuditQuery, LockSchedule, MfaStore } from './store/store.ts';
+export {
+  type AttemptGrant,
+  type AttemptInput,
+  type AttemptProof,
+  type AttemptResult,
+  type AuditQuery,
+  type LockSchedule,
+  type MfaStore,
+  type Settlement,
+  settle,
+} from './store/store.ts';

@@ -143,6 +143,24 @@ function guarded(timeoutMs: number): { io: Guarded; call: GuardedCall } {
  *   remembered user state: it is decided again on fresh reads, so a user who
  *   verified or enrolled on another instance is let in at once.
  */
+/** What `rotateKeys` did, and what still needs an older key. */
+export interface KeyRotationReport {
+  /** The id of the newest key (the first `secret`), which now seals every readable factor. */
+  keyId: string;
+  /** Factors sealed under an older key, now sealed under the newest. */
+  factorsResealed: number;
+  /** Factors no configured key opens: their users cannot verify until an administrator resets them. */
+  factorsUnreadable: number;
+  /**
+   * Users whose unused recovery codes were hashed under an older key. Codes cannot be
+   * re-hashed (only their hashes are stored): they work while that key stays listed,
+   * and the users get new ones by regenerating them in their profile.
+   */
+  recoveryCodesUnderOlderKeys: number;
+  /** False once nothing needs an older key: it may then be removed from `secret`. */
+  olderKeysInUse: boolean;
+}
+
 /** The key of a user's session in this instance's memory: sessions are per user. */
 const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
 
@@ -694,7 +712,8 @@ export class MfaService {
     this.sessions.set(sessionKey(userId, sessionId), { sessionId, userId, verifiedAt: now }, Date.now());
     if (resealed) {
       const secret = await resealed;
-      await this.io(() => this.store.updateFactorSecret(userId, secret));
+      // Unless the factor changed meanwhile (a new enrollment): that one stays.
+      await this.io(() => this.store.updateFactorSecret(userId, secret, factor.secret));
     }
     const { recoveryCodesRemaining } = result;
     if (proof.kind === 'recovery') {
@@ -727,6 +746,45 @@ export class MfaService {
       return;
     }
     return this.refuse(userId, 'totp', refused ? 'refused' : 'invalid', grant.failures);
+  }
+
+  /**
+   * Re-seals every factor secret that an older key sealed under the newest key,
+   * and says what still depends on older keys (see `Mfa.rotateKeys`).
+   */
+  async rotateKeys(): Promise<KeyRotationReport> {
+    const keyId = await this.box.currentKeyId();
+    const keyOf = (sealed: string) => sealed.split('.')[1];
+    let factorsResealed = 0;
+    let factorsUnreadable = 0;
+    const page = 500;
+    for (let after: string | null = null; ; ) {
+      const factors = await this.io(() => this.store.listFactorSecrets(after, page));
+      for (const { userId, secret } of factors) {
+        if (keyOf(secret) === keyId) continue;
+        let plaintext: string;
+        try {
+          plaintext = (await this.box.open(secret)).plaintext;
+        } catch {
+          factorsUnreadable++;
+          continue;
+        }
+        const sealed = await this.box.seal(plaintext);
+        if (await this.io(() => this.store.updateFactorSecret(userId, sealed, secret))) factorsResealed++;
+      }
+      if (factors.length < page) break;
+      after = factors[factors.length - 1]?.userId ?? null;
+    }
+    const codes = await this.io(() => this.store.countRecoveryCodeUsersByKey());
+    let recoveryCodesUnderOlderKeys = 0;
+    for (const [key, users] of codes) if (key !== keyId) recoveryCodesUnderOlderKeys += users;
+    return {
+      keyId,
+      factorsResealed,
+      factorsUnreadable,
+      recoveryCodesUnderOlderKeys,
+      olderKeysInUse: recoveryCodesUnderOlderKeys > 0,
+    };
   }
 
   /** Records a failed attempt and throws `invalid_code` with what the user may do next. */

@@ -296,7 +296,7 @@ describe.each(storeFactories)('secrets through the API on the %s store', (_name,
     const { secret } = await h.enroll('ada');
     const sealed = (await store.getFactor('ada'))?.secret ?? '';
     const last = sealed.at(-2) === 'A' ? 'B' : 'A';
-    await store.updateFactorSecret('ada', `${sealed.slice(0, -2)}${last}${sealed.at(-1)}`);
+    await store.updateFactorSecret('ada', `${sealed.slice(0, -2)}${last}${sealed.at(-1)}`, sealed);
     const answer = await h.json('POST', '/mfa/challenge', {
       as: 'ada',
       session: 'ada-s2',

@@ -201,11 +201,39 @@ export function runStoreConformance(
 
       it('updateFactorSecret replaces the secret only, and creates no factor', async () => {
         const ada = await enroll(id('ada'), { lastUsedStep: STEP });
-        await store.updateFactorSecret(id('ada'), 'resealed');
+        expect(await store.updateFactorSecret(id('ada'), 'resealed', ada.secret)).toBe(true);
         expect(await store.getFactor(id('ada'))).toEqual({ ...ada, secret: 'resealed' });
 
-        await store.updateFactorSecret(id('max'), 'resealed');
+        expect(await store.updateFactorSecret(id('max'), 'resealed', 'anything')).toBe(false);
         expect(await store.getFactor(id('max'))).toBeNull();
+      });
+
+      it('updateFactorSecret keeps a factor whose secret changed meanwhile (a new enrollment)', async () => {
+        const old = await enroll(id('ada'));
+        await enroll(id('ada'), { secret: 'new-enrollment' });
+        expect(await store.updateFactorSecret(id('ada'), 'resealed-old', old.secret)).toBe(false);
+        expect((await store.getFactor(id('ada')))?.secret).toBe('new-enrollment');
+      });
+
+      it('listFactorSecrets pages through every active factor in order, once each', async () => {
+        const users = Array.from({ length: 23 }, (_, i) => id(`p${String(i).padStart(2, '0')}`));
+        for (const user of [...users].reverse()) await enroll(user, { secret: `sealed-${user}` });
+        await store.putPendingTotp({ userId: id('pending'), secret: 'p', expiresAt: later(1000) });
+        // Other tests' factors may share the store: this test's ids all begin with `prefix`.
+        const seen: { userId: string; secret: string }[] = [];
+        let after: string | null = prefix;
+        for (let page = 0; page < 10 && after !== null; page++) {
+          const found = await store.listFactorSecrets(after, 5);
+          seen.push(...found.filter((f) => f.userId.startsWith(prefix)));
+          after =
+            found.length === 5 && found.every((f) => f.userId.startsWith(prefix))
+              ? (found.at(-1)?.userId ?? null)
+              : null;
+        }
+        expect(seen).toEqual(users.map((userId) => ({ userId, secret: `sealed-${userId}` })));
+        expect(
+          (await store.listFactorSecrets(null, 1_000_000)).filter((f) => f.userId.startsWith(prefix)),
+        ).toHaveLength(23);
       });
 
       it('hands out copies of factors', async () => {
@@ -462,6 +490,20 @@ export function runStoreConformance(
         await store.replaceRecoveryCodes(id('ada'), ['x', 'y', 'z']);
         expect(await store.consumeRecoveryCode(id('ada'), ['x', 'y'], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
+      });
+
+      it('countRecoveryCodeUsersByKey counts users with unused codes per key id', async () => {
+        const before = await store.countRecoveryCodeUsersByKey();
+        const k1 = `${prefix}k1`;
+        const k2 = `${prefix}k2`;
+        await store.replaceRecoveryCodes(id('ada'), [`${k1}.a`, `${k1}.b`]);
+        await store.replaceRecoveryCodes(id('max'), [`${k1}.c`, `${k2}.d`]);
+        await store.replaceRecoveryCodes(id('sam'), [`${k2}.e`]);
+        await store.consumeRecoveryCode(id('sam'), [`${k2}.e`], T0);
+        const counts = await store.countRecoveryCodeUsersByKey();
+        expect(counts.get(k1)).toBe(2);
+        expect(counts.get(k2)).toBe(1);
+        expect(before.has(k1)).toBe(false);
       });
 
       it('returns true for exactly one of 20 concurrent consumers of one code', async () => {

@@ -67,9 +67,18 @@ export function memoryStore(): MfaStore {
         return factor ? [{ ...factor }] : [];
       });
     },
-    async updateFactorSecret(userId, secret) {
+    async updateFactorSecret(userId, secret, expected) {
       const factor = factors.get(userId);
-      if (factor) factor.secret = secret;
+      if (!factor || factor.secret !== expected) return false;
+      factor.secret = secret;
+      return true;
+    },
+    async listFactorSecrets(after, limit) {
+      return [...factors.values()]
+        .filter((factor) => after === null || factor.userId > after)
+        .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+        .slice(0, limit)
+        .map(({ userId, secret }) => ({ userId, secret }));
     },
 
     async putPendingTotp(record) {
@@ -115,6 +124,16 @@ export function memoryStore(): MfaStore {
       if (!code) return false;
       code.usedAt = at;
       return true;
+    },
+    async countRecoveryCodeUsersByKey() {
+      const counts = new Map<string, number>();
+      for (const codes of recoveryCodes.values()) {
+        const keys = new Set(
+          codes.filter((c) => c.usedAt === null).map((c) => c.hash.split('.')[0] as string),
+        );
+        for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
     },
     async countRecoveryCodes(userId) {
       return recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;

@@ -143,8 +143,14 @@ export interface MfaStore {
   getFactor(userId: string): Promise<TotpFactorRecord | null>;
   /** Active factors of these users (absent users have none). */
   getFactors(userIds: readonly string[]): Promise<TotpFactorRecord[]>;
-  /** Replaces the secret of an active factor (re-encryption under a newer key). */
-  updateFactorSecret(userId: string, secret: string): Promise<void>;
+  /**
+   * Replaces the secret of an active factor (re-encryption under a newer key) if
+   * it is still `expected`: a factor replaced meanwhile (a new enrollment) stays.
+   * True when it wrote.
+   */
+  updateFactorSecret(userId: string, secret: string, expected: string): Promise<boolean>;
+  /** Active factors' sealed secrets, by user id, the first `limit` after `after` (`null`: from the start). */
+  listFactorSecrets(after: string | null, limit: number): Promise<{ userId: string; secret: string }[]>;
 
   putPendingTotp(pending: PendingTotpRecord): Promise<void>;
   getPendingTotp(userId: string): Promise<PendingTotpRecord | null>;
@@ -171,6 +177,11 @@ export interface MfaStore {
   /** Marks the first unused code among `hashes` used; true for exactly one concurrent caller. */
   consumeRecoveryCode(userId: string, hashes: readonly string[], at: Date): Promise<boolean>;
   countRecoveryCodes(userId: string): Promise<number>;
+  /**
+   * Users with unused recovery codes, counted by the key id their hashes begin
+   * with (`<key id>.<hash>`): codes hashed under a key no longer configured stop working.
+   */
+  countRecoveryCodeUsersByKey(): Promise<Map<string, number>>;
 
   /**
    * Counts a failure in advance unless the user is locked at `now`; sets the lock

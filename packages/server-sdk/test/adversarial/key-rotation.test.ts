@@ -124,6 +124,83 @@ describe('key rotation on an SQLite file', () => {
     expect(samAgain.status).toBe(200);
   });
 
+  it('rotateKeys re-seals every factor under the newest key, so the old key can go once codes are renewed', async () => {
+    const before = start(A);
+    const users = ['ada', 'max', 'sam'];
+    const enrolled = new Map<string, Awaited<ReturnType<Harness['enroll']>>>();
+    for (const user of users) enrolled.set(user, await before.enroll(user));
+    const now = before.clock.now;
+    await before.mfa.close();
+
+    const rotating = start([B, A], now);
+    const report = await rotating.mfa.rotateKeys();
+    expect(report).toEqual({
+      keyId: await keyId(B),
+      factorsResealed: 3,
+      factorsUnreadable: 0,
+      recoveryCodesUnderOlderKeys: 3,
+      olderKeysInUse: true,
+    });
+    for (const user of users) expect(keyIdOf(factorSecret(user))).toBe(await keyId(B));
+    // Run again: nothing left to re-seal.
+    expect((await rotating.mfa.rotateKeys()).factorsResealed).toBe(0);
+    // Users renew their codes in their profile (after a verification); max has not yet.
+    for (const user of ['ada', 'sam']) {
+      rotating.advance(30);
+      const verified = await rotating.json('POST', '/mfa/challenge', {
+        as: user,
+        session: `${user}-s2`,
+        body: { code: await rotating.code(enrolled.get(user)?.secret as string) },
+      });
+      expect(verified.status).toBe(200);
+      const renewed = await rotating.json('POST', '/mfa/me/recovery-codes', {
+        as: user,
+        session: `${user}-s2`,
+      });
+      expect(renewed.status).toBe(200);
+    }
+    expect(await rotating.mfa.rotateKeys()).toMatchObject({
+      recoveryCodesUnderOlderKeys: 1,
+      olderKeysInUse: true,
+    });
+    const max = await rotating.json('POST', '/mfa/me/recovery-codes', { as: 'max', session: 'max-s1' });
+    expect(max.status).toBe(200);
+    expect(await rotating.mfa.rotateKeys()).toMatchObject({
+      recoveryCodesUnderOlderKeys: 0,
+      olderKeysInUse: false,
+    });
+    const later = rotating.clock.now;
+    await rotating.mfa.close();
+
+    // A is gone: every factor still verifies with the same authenticator app.
+    const after = start(B, later);
+    await expect(after.mfa.ready()).resolves.toBeUndefined();
+    for (const user of users) {
+      after.advance(30);
+      const answer = await after.json('POST', '/mfa/challenge', {
+        as: user,
+        session: `${user}-s3`,
+        body: { code: await after.code(enrolled.get(user)?.secret as string) },
+      });
+      expect(answer.status, user).toBe(200);
+    }
+  });
+
+  it('rotateKeys counts, and leaves alone, factors that no configured key opens', async () => {
+    const h = start(A);
+    await h.enroll('ada');
+    await h.enroll('max');
+    // max's secret as a store restored from another deployment would hold it: under key C.
+    const foreign = await new SecretBox([C]).seal('JBSWY3DPEHPK3PXP');
+    const db = new Database(folder.file());
+    db.prepare('update mfa_totp_factors set secret = ? where user_id = ?').run(foreign, 'max');
+    db.close();
+    const rotated = start([B, A], h.clock.now);
+    expect(await rotated.mfa.rotateKeys()).toMatchObject({ factorsResealed: 1, factorsUnreadable: 1 });
+    expect(factorSecret('max')).toBe(foreign);
+    expect(keyIdOf(factorSecret('ada'))).toBe(await keyId(B));
+  });
+
   it('refuses at start-up a key that did not write the store: MfaConfigError, and 503 for every request', async () => {
     const before = start(A);
     const { secret } = await before.enroll('ada');

@@ -242,12 +242,21 @@ export function kyselyStore(
       }
       return found;
     },
-    async updateFactorSecret(userId, secret) {
-      await (await q())
+    async updateFactorSecret(userId, secret, expected) {
+      const result = await (await q())
         .updateTable('mfa_totp_factors')
         .set({ secret })
         .where('user_id', '=', userId)
-        .execute();
+        .where('secret', '=', expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async listFactorSecrets(after, limit) {
+      let query = (await q()).selectFrom('mfa_totp_factors').select(['user_id', 'secret']);
+      if (after !== null) query = query.where('user_id', '>', after);
+      // The database's own order of user ids, the same one `>` pages by.
+      const rows = await query.orderBy('user_id').limit(limit).execute();
+      return rows.map((row) => ({ userId: row.user_id, secret: row.secret }));
     },
 
     async putPendingTotp(pending) {
@@ -328,6 +337,20 @@ export function kyselyStore(
     },
     async consumeRecoveryCode(userId, hashes, at) {
       return consumeRecoveryCode(await q(), userId, hashes, at);
+    },
+    async countRecoveryCodeUsersByKey() {
+      // The key id is what comes before the first dot of a hash.
+      const keyId =
+        flavour === 'postgres'
+          ? sql<string>`split_part(code_hash, '.', 1)`
+          : sql<string>`substr(code_hash, 1, instr(code_hash, '.') - 1)`;
+      const rows = await (await q())
+        .selectFrom('mfa_recovery_codes')
+        .select([keyId.as('key_id'), sql<number | string>`count(distinct user_id)`.as('users')])
+        .where('used_at', 'is', null)
+        .groupBy(keyId)
+        .execute();
+      return new Map(rows.map((row) => [row.key_id, Number(row.users)]));
     },
     async countRecoveryCodes(userId) {
       await ready();
