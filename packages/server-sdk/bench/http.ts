@@ -211,6 +211,8 @@ function shapes(): Record<string, Shape> {
     })),
   });
   let challengeTurn = 0;
+  // Its own turn: the reference's pace must not bring the challenge round to users it verified this step.
+  let referenceTurn = 0;
   return {
     bare: asGuardUsers('/bare'),
     noop: asGuardUsers('/noop'),
@@ -229,7 +231,7 @@ function shapes(): Record<string, Shape> {
     },
     reference: {
       next: () => {
-        const i = GUARD_USERS + (challengeTurn++ % CHALLENGE_USERS);
+        const i = GUARD_USERS + (referenceTurn++ % CHALLENGE_USERS);
         return {
           method: 'POST',
           path: '/reference',

@@ -181,6 +181,8 @@ export class MfaService {
   private readonly graceStarts: TtlCache<string, Date>;
   /** Counts this instance's writes to users' MFA: a read begun before one is not remembered. */
   private generation = 0;
+  /** Store reads in flight, by what they read (see `shared`). */
+  private readonly inflight = new Map<string, { generation: number; promise: Promise<unknown> }>();
 
   constructor(readonly options: MfaOptions) {
     this.store = options.store;
@@ -264,10 +266,31 @@ export class MfaService {
     return cached ? Promise.resolve(cached) : this.loadPolicy(accountId);
   }
 
-  private async loadPolicy(accountId: string): Promise<PolicyRecord> {
-    const policy = (await this.io(() => this.store.getPolicy(accountId))) ?? defaultPolicy(accountId);
-    this.cachePolicy(policy);
-    return policy;
+  private loadPolicy(accountId: string): Promise<PolicyRecord> {
+    return this.shared(`policy\u0000${accountId}`, async () => {
+      const policy = (await this.io(() => this.store.getPolicy(accountId))) ?? defaultPolicy(accountId);
+      this.cachePolicy(policy);
+      return policy;
+    });
+  }
+
+  /**
+   * One store read for concurrent misses of the same key: a page that sends ten
+   * guarded requests at once, or a cache entry expiring under load, reads once.
+   * A read begun before this instance changed what it reads (another generation)
+   * is not shared with requests made after the change.
+   */
+  private shared<T>(key: string, load: () => Promise<T>, share = true): Promise<T> {
+    const generation = this.generation;
+    const current = this.inflight.get(key);
+    if (share && current?.generation === generation) return current.promise as Promise<T>;
+    const promise = load();
+    this.inflight.set(key, { generation, promise });
+    const done = () => {
+      if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
+    };
+    promise.then(done, done);
+    return promise;
   }
 
   private cachePolicy(policy: PolicyRecord) {
@@ -359,11 +382,12 @@ export class MfaService {
       known === undefined ? this.hook(() => this.options.getMembership(userId, accountId)) : known,
       this.options.getSso ? this.hook(() => this.options.getSso?.(accountId) ?? null) : null,
       this.policies.get(accountId, clock) ?? this.loadPolicy(accountId),
-      rememberedEnrolled ?? this.loadEnrolled(userId, generation),
+      // A decision made again on fresh reads (`fresh`) shares no read begun before it.
+      rememberedEnrolled ?? this.loadEnrolled(userId, generation, !fresh),
       // The session matters only to a user with a factor.
       rememberedEnrolled === false
         ? null
-        : (rememberedSession ?? this.loadSession(userId, sessionId, generation)),
+        : (rememberedSession ?? this.loadSession(userId, sessionId, generation, !fresh)),
     ] as const;
     const remembered = rememberedEnrolled !== undefined || rememberedSession !== undefined;
     for (const fact of gathering) {
@@ -450,22 +474,34 @@ export class MfaService {
     }
   }
 
-  private async loadEnrolled(userId: string, generation: number): Promise<boolean> {
-    const enrolled = (await this.io(() => this.store.getFactor(userId))) !== null;
-    if (generation === this.generation) this.enrolled.set(userId, enrolled, Date.now());
-    return enrolled;
+  private loadEnrolled(userId: string, generation: number, share: boolean): Promise<boolean> {
+    return this.shared(
+      `factor\u0000${userId}`,
+      async () => {
+        const enrolled = (await this.io(() => this.store.getFactor(userId))) !== null;
+        if (generation === this.generation) this.enrolled.set(userId, enrolled, Date.now());
+        return enrolled;
+      },
+      share,
+    );
   }
 
-  private async loadSession(
+  private loadSession(
     userId: string,
     sessionId: string,
     generation: number,
+    share: boolean,
   ): Promise<SessionRecord | null> {
-    const session = await this.io(() => this.store.getSession(userId, sessionId));
-    if (session && generation === this.generation) {
-      this.sessions.set(sessionKey(userId, sessionId), session, Date.now());
-    }
-    return session;
+    const key = sessionKey(userId, sessionId);
+    return this.shared(
+      `session\u0000${key}`,
+      async () => {
+        const session = await this.io(() => this.store.getSession(userId, sessionId));
+        if (session && generation === this.generation) this.sessions.set(key, session, Date.now());
+        return session;
+      },
+      share,
+    );
   }
 
   /** When the user's grace period in the account began, starting it now if it has not. */

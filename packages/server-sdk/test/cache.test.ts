@@ -178,6 +178,33 @@ describe.each(stores)('what an instance remembers, on the %s store', (_name, ope
     expect(await reason(b, 'max')).toBe('not_required');
   });
 
+  it('concurrent requests of one user on a cold cache read each fact from the store once', async () => {
+    await a.enroll('max');
+    b.clock.now = new Date(a.clock.now);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => b.json('GET', '/accounts/acme/area', { as: 'max' })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(counted.calls.filter((m) => m === 'getPolicy')).toHaveLength(1);
+    expect(counted.calls.filter((m) => m === 'getFactor')).toHaveLength(1);
+    expect(counted.calls.filter((m) => m === 'getSession')).toHaveLength(1);
+  });
+
+  it('a read begun before this instance resets a user is not shared with requests after the reset', async () => {
+    await a.enroll('max');
+    b.clock.now = new Date(a.clock.now);
+    const release = counted.holdBack('getFactor', 'getSession');
+    const before = b.mfa.evaluate({ principal: principal('max'), accountId: 'acme' });
+    await vi.waitFor(() => expect(counted.calls.filter((m) => m === 'getFactor')).toHaveLength(1));
+    await b.mfa.resetUser('max');
+    const after = b.mfa.evaluate({ principal: principal('max'), accountId: 'acme' });
+    // Its own read, not the one held back from before the reset.
+    await vi.waitFor(() => expect(counted.calls.filter((m) => m === 'getFactor')).toHaveLength(2));
+    release();
+    await before;
+    expect((await after).reason).toBe('not_required');
+  });
+
   it('a session verified on another instance is let in at once', async () => {
     const { secret } = await a.enroll('max');
     b.clock.now = new Date(a.clock.now);
