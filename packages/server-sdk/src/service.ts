@@ -161,9 +161,6 @@ export interface KeyRotationReport {
   olderKeysInUse: boolean;
 }
 
-/** The key of a user's session in this instance's memory: sessions are per user. */
-const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
-
 export class MfaService {
   readonly store: MfaStore;
   readonly box: SecretBox;
@@ -377,7 +374,10 @@ export class MfaService {
     const generation = this.generation;
     const { userId, sessionId } = principal;
     const rememberedEnrolled = fresh ? undefined : this.enrolled.get(userId, clock);
-    const rememberedSession = fresh ? undefined : this.sessions.get(sessionKey(userId, sessionId), clock);
+    // Remembered by session id (no key to build on the hot path); another user's session of
+    // the same id is not this one.
+    const cachedSession = fresh ? undefined : this.sessions.get(sessionId, clock);
+    const rememberedSession = cachedSession?.userId === userId ? cachedSession : undefined;
     const gathering = [
       known === undefined ? this.hook(() => this.options.getMembership(userId, accountId)) : known,
       this.options.getSso ? this.hook(() => this.options.getSso?.(accountId) ?? null) : null,
@@ -492,12 +492,11 @@ export class MfaService {
     generation: number,
     share: boolean,
   ): Promise<SessionRecord | null> {
-    const key = sessionKey(userId, sessionId);
     return this.shared(
-      `session\u0000${key}`,
+      `session\u0000${userId}\u0000${sessionId}`,
       async () => {
         const session = await this.io(() => this.store.getSession(userId, sessionId));
-        if (session && generation === this.generation) this.sessions.set(key, session, Date.now());
+        if (session && generation === this.generation) this.sessions.set(sessionId, session, Date.now());
         return session;
       },
       share,
@@ -539,7 +538,7 @@ export class MfaService {
   /** This instance marked a session verified: it counts here at once. */
   private async markVerified(session: SessionRecord): Promise<void> {
     await this.io(() => this.store.markSessionVerified(session));
-    this.sessions.set(sessionKey(session.userId, session.sessionId), session, Date.now());
+    this.sessions.set(session.sessionId, session, Date.now());
   }
 
   /** Accounts whose policy requires MFA of this user, with the grace deadline where one runs. */
@@ -745,7 +744,7 @@ export class MfaService {
     }
     if (result.outcome !== 'verified')
       return this.refuse(userId, proof.kind, result.outcome, result.failures);
-    this.sessions.set(sessionKey(userId, sessionId), { sessionId, userId, verifiedAt: now }, Date.now());
+    this.sessions.set(sessionId, { sessionId, userId, verifiedAt: now }, Date.now());
     if (resealed) {
       const secret = await resealed;
       // Unless the factor changed meanwhile (a new enrollment): that one stays.

@@ -205,6 +205,16 @@ describe.each(stores)('what an instance remembers, on the %s store', (_name, ope
     expect((await after).reason).toBe('not_required');
   });
 
+  it('a session id that one user verified does not verify another user who presents it', async () => {
+    await a.enroll('max');
+    await a.enroll('ada');
+    b.clock.now = new Date(a.clock.now);
+    // max's verified session, remembered by b; ada (enrolled, this session never verified) reuses its id.
+    expect(await reason(b, 'max', 'max-s1')).toBe('verified');
+    expect(await reason(b, 'ada', 'max-s1')).toBe('challenge_required');
+    expect(await reason(b, 'max', 'max-s1')).toBe('verified');
+  });
+
   it('a session verified on another instance is let in at once', async () => {
     const { secret } = await a.enroll('max');
     b.clock.now = new Date(a.clock.now);
