@@ -10,6 +10,7 @@ import { checkTotp, generateTotpSecret, matchTotp, qrSvg, totpUri } from './fact
 import { MfaError } from './http/errors.ts';
 import {
   type AccessDecision,
+  type AuditEvent,
   type AuditEventInput,
   defaultPolicy,
   graceDeadline,
@@ -23,7 +24,13 @@ import {
   type SsoIntegration,
 } from './model.ts';
 import type { MfaOptions } from './options.ts';
-import { type AttemptProof, type LockSchedule, lockDurationMs, type MfaStore } from './store/store.ts';
+import {
+  type AttemptProof,
+  type AttemptResult,
+  type LockSchedule,
+  lockDurationMs,
+  type MfaStore,
+} from './store/store.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 /** Consecutive failures before the back-off starts, its first lock, its cap (DESIGN: security rules). */
@@ -248,10 +255,17 @@ export class MfaService {
 
   async record(event: Omit<AuditEventInput, 'at'>): Promise<void> {
     const stored = await this.io(() => this.store.appendAudit({ ...event, at: this.now() }));
-    try {
-      await this.options.onEvent?.(stored);
-    } catch (error) {
-      console.error('mfakit: onEvent threw', error);
+    await this.notify([stored]);
+  }
+
+  /** Hands stored events to the host's `onEvent`; its failures are logged, never the caller's. */
+  private async notify(events: readonly AuditEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.options.onEvent?.(event);
+      } catch (error) {
+        console.error('mfakit: onEvent threw', error);
+      }
     }
   }
 
@@ -736,32 +750,32 @@ export class MfaService {
       };
     }
     const result = await this.io(() =>
-      this.store.settleAttempt({ userId, sessionId, now, schedule: LOCK_SCHEDULE, proof }),
+      this.store.settleAttempt({
+        userId,
+        sessionId,
+        now,
+        schedule: LOCK_SCHEDULE,
+        proof,
+        audit: (settled) => this.attemptEvents(userId, proof.kind, settled, now),
+      }),
     );
+    await this.notify(result.events);
     if (result.outcome === 'locked') {
       const retryAfterSeconds = Math.max(1, Math.ceil((result.lockedUntil.getTime() - now.getTime()) / 1000));
       throw MfaError.of('too_many_attempts', { retryAfterSeconds });
     }
-    if (result.outcome !== 'verified')
-      return this.refuse(userId, proof.kind, result.outcome, result.failures);
+    if (result.outcome !== 'verified') throw this.refusal(proof.kind, result.outcome, result.failures);
     this.sessions.set(sessionId, { sessionId, userId, verifiedAt: now }, Date.now());
     if (resealed) {
       const secret = await resealed;
       // Unless the factor changed meanwhile (a new enrollment): that one stays.
       await this.io(() => this.store.updateFactorSecret(userId, secret, factor.secret));
     }
-    const { recoveryCodesRemaining } = result;
-    if (proof.kind === 'recovery') {
-      await this.record({
-        type: 'recovery_code.used',
-        actorId: userId,
-        userId,
-        accountId: null,
-        before: { remaining: recoveryCodesRemaining + 1 },
-        after: { remaining: recoveryCodesRemaining },
-      });
-    }
-    return { verified: true as const, verifiedAt: now, recoveryCodesRemaining };
+    return {
+      verified: true as const,
+      verifiedAt: now,
+      recoveryCodesRemaining: result.recoveryCodesRemaining,
+    };
   }
 
   /**
@@ -780,7 +794,14 @@ export class MfaService {
       await this.io(() => this.store.clearAttempts(userId));
       return;
     }
-    return this.refuse(userId, 'totp', refused ? 'refused' : 'invalid', grant.failures);
+    const result = {
+      outcome: refused ? ('refused' as const) : ('invalid' as const),
+      failures: grant.failures,
+    };
+    for (const event of this.attemptEvents(userId, 'totp', result, now)) {
+      await this.record({ ...event });
+    }
+    throw this.refusal('totp', result.outcome, result.failures);
   }
 
   /**
@@ -823,31 +844,41 @@ export class MfaService {
   }
 
   /** Records a failed attempt and throws `invalid_code` with what the user may do next. */
-  private async refuse(
+  /** The audit events an attempt's result calls for (none for a lock or a TOTP success). */
+  private attemptEvents(
     userId: string,
     kind: 'totp' | 'recovery',
-    outcome: 'invalid' | 'replayed' | 'refused',
-    failures: number,
-  ): Promise<never> {
-    const lockMs = lockDurationMs(failures, LOCK_SCHEDULE);
-    await this.record({
-      type: outcome === 'replayed' ? 'challenge.replayed' : 'challenge.failed',
+    result: AttemptResult,
+    at: Date,
+  ): AuditEventInput[] {
+    const event = (type: AuditEventInput['type'], before: unknown, after: unknown): AuditEventInput => ({
+      type,
       actorId: userId,
       userId,
       accountId: null,
-      before: null,
-      after: { failures, kind },
+      before,
+      after,
+      at,
     });
-    if (lockMs > 0) {
-      await this.record({
-        type: 'challenge.locked',
-        actorId: userId,
-        userId,
-        accountId: null,
-        before: null,
-        after: { failures, lockedForSeconds: lockMs / 1000 },
-      });
+    if (result.outcome === 'locked') return [];
+    if (result.outcome === 'verified') {
+      const remaining = result.recoveryCodesRemaining;
+      return kind === 'recovery'
+        ? [event('recovery_code.used', { remaining: remaining + 1 }, { remaining })]
+        : [];
     }
+    const { failures } = result;
+    const lockMs = lockDurationMs(failures, LOCK_SCHEDULE);
+    const type = result.outcome === 'replayed' ? 'challenge.replayed' : 'challenge.failed';
+    return [
+      event(type, null, { failures, kind }),
+      ...(lockMs > 0 ? [event('challenge.locked', null, { failures, lockedForSeconds: lockMs / 1000 })] : []),
+    ];
+  }
+
+  /** `invalid_code`, with what the user may do next. */
+  private refusal(kind: 'totp' | 'recovery', outcome: 'invalid' | 'replayed' | 'refused', failures: number) {
+    const lockMs = lockDurationMs(failures, LOCK_SCHEDULE);
     const refused = outcome === 'refused';
     const extra = {
       attemptsLeft: Math.max(0, LOCK_SCHEDULE.threshold - failures),
@@ -856,7 +887,7 @@ export class MfaService {
         ? { recoveryCodeRequired: true }
         : {}),
     };
-    throw MfaError.of(
+    return MfaError.of(
       'invalid_code',
       extra,
       refused ? 'Too many failed attempts: verify with a recovery code.' : undefined,

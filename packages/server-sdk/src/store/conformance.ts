@@ -13,7 +13,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditEventInput, PolicyRecord, TotpFactorRecord } from '../model.ts';
-import type { AttemptGrant, AttemptInput, AttemptProof, LockSchedule, MfaStore } from './store.ts';
+import type {
+  AttemptGrant,
+  AttemptInput,
+  AttemptProof,
+  AttemptResult,
+  LockSchedule,
+  MfaStore,
+} from './store.ts';
 
 export interface StoreConformanceOptions {
   /** Runs after each test, once its store is closed (remove files, truncate tables). */
@@ -644,19 +651,58 @@ export function runStoreConformance(
         failureLimit,
       });
       const recovery = (...hashes: string[]): AttemptProof => ({ kind: 'recovery', hashes });
-      const attempt = (
+      /** The result without its audit events (none are asked for here). */
+      const attempt = async (
         user: string,
         proof: AttemptProof,
         at: Date = T0,
         session = id('s'),
-      ): Promise<Awaited<ReturnType<MfaStore['settleAttempt']>>> =>
-        store.settleAttempt({
+      ): Promise<AttemptResult> => {
+        const { events, ...result } = await store.settleAttempt({
           userId: user,
           sessionId: session,
           now: at,
           schedule: SCHEDULE,
           proof,
         } satisfies AttemptInput);
+        expect(events).toEqual([]);
+        return result as AttemptResult;
+      };
+
+      it('appends the audit events the result calls for, in the same transaction, and answers them', async () => {
+        await enroll(id('ada'), {}, codes(id('ada'), 2));
+        const audit = (result: AttemptResult): AuditEventInput[] => [
+          {
+            type: result.outcome === 'verified' ? 'recovery_code.used' : 'challenge.failed',
+            actorId: id('ada'),
+            userId: id('ada'),
+            accountId: id('acme'),
+            before: null,
+            after: { result },
+            at: T0,
+          },
+        ];
+        const input = { userId: id('ada'), sessionId: id('s'), now: T0, schedule: SCHEDULE, audit };
+        const failed = await store.settleAttempt({ ...input, proof: totp(null) });
+        const used = await store.settleAttempt({
+          ...input,
+          proof: recovery(codes(id('ada'), 1)[0] as string),
+        });
+        expect(failed.events).toEqual([
+          expect.objectContaining({
+            type: 'challenge.failed',
+            after: { result: { outcome: 'invalid', failures: 1 } },
+          }),
+        ]);
+        expect(used.events).toEqual([
+          expect.objectContaining({
+            type: 'recovery_code.used',
+            after: { result: { outcome: 'verified', recoveryCodesRemaining: 1 } },
+          }),
+        ]);
+        const listed = await store.listAudit({ accountId: id('acme'), userIds: [], limit: 10 });
+        expect(listed).toEqual([...used.events, ...failed.events]);
+      });
 
       it('a step after the last one used verifies: consumed, failures cleared, session marked', async () => {
         await enroll(id('ada'), {}, codes(id('ada'), 3));

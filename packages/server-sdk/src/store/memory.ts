@@ -9,6 +9,7 @@ import type {
 } from '../model.ts';
 import {
   type AttemptGrant,
+  type AttemptResult,
   type AuditQuery,
   type LockSchedule,
   lockDurationMs,
@@ -174,19 +175,29 @@ export function memoryStore(): MfaStore {
         code.usedAt = now;
         return true;
       });
-      if (settled.outcome === 'locked') return settled;
-      if (settled.outcome !== 'verified') {
+      let result: AttemptResult;
+      if (settled.outcome === 'locked') {
+        result = settled;
+      } else if (settled.outcome !== 'verified') {
         attempts.set(userId, { failures: settled.failures, lockedUntil: settled.lockedUntil });
-        return { outcome: settled.outcome, failures: settled.failures };
+        result = { outcome: settled.outcome, failures: settled.failures };
+      } else {
+        attempts.delete(userId);
+        sessions.set(sessionKey(userId, input.sessionId), {
+          sessionId: input.sessionId,
+          userId,
+          verifiedAt: now,
+        });
+        const recoveryCodesRemaining =
+          recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
+        result = { outcome: 'verified', recoveryCodesRemaining };
       }
-      attempts.delete(userId);
-      sessions.set(sessionKey(userId, input.sessionId), {
-        sessionId: input.sessionId,
-        userId,
-        verifiedAt: now,
+      const events = (input.audit?.(result) ?? []).map((event) => {
+        const stored: AuditEvent = { ...event, id: String(audit.length + 1) };
+        audit.push(stored);
+        return { ...stored };
       });
-      const recoveryCodesRemaining = recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
-      return { outcome: 'verified', recoveryCodesRemaining };
+      return { ...result, events };
     },
 
     async markSessionVerified(session) {

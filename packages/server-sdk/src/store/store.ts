@@ -42,6 +42,11 @@ export interface AttemptInput {
   now: Date;
   schedule: LockSchedule;
   proof: AttemptProof;
+  /**
+   * The audit events the result calls for, appended in the same transaction as the
+   * change they record (so a failure between them cannot keep one without the other).
+   */
+  audit?: (result: AttemptResult) => AuditEventInput[];
 }
 
 /**
@@ -198,7 +203,7 @@ export interface MfaStore {
    * cleared and the session marked verified, and one that does not counts a
    * failure and sets the lock it earns (`settle` gives the rules).
    */
-  settleAttempt(input: AttemptInput): Promise<AttemptResult>;
+  settleAttempt(input: AttemptInput): Promise<AttemptResult & { events: AuditEvent[] }>;
 
   markSessionVerified(session: SessionRecord): Promise<void>;
   /** The user's session, if verified; the same session id of another user is another session. */

@@ -328,6 +328,31 @@ describe('inside the SQLite store’s transactions', () => {
     await expectUntouched(w);
   });
 
+  it('rolls back a failed attempt whose audit event cannot be written: not counted, not unrecorded', async () => {
+    trigger('no_audit', 'before insert on mfa_audit');
+    const wrong = await w.h.json('POST', '/mfa/challenge', {
+      as: 'tina',
+      session: 'tina-s3',
+      body: { code: await wrongCode(w.h, w.old.secret) },
+    });
+    expect(wrong.status).toBe(503);
+    database.exec('drop trigger no_audit');
+    await expectUntouched(w);
+  });
+
+  it('rolls back a recovery code whose audit event cannot be written: still unused, session not verified', async () => {
+    trigger('no_audit', 'before insert on mfa_audit');
+    const used = await w.h.json('POST', '/mfa/challenge', {
+      as: 'tina',
+      session: 'tina-s3',
+      body: { recoveryCode: w.old.recoveryCodes[0] },
+    });
+    expect(used.status).toBe(503);
+    database.exec('drop trigger no_audit');
+    expect(await w.h.store.getSession('tina', 'tina-s3')).toBeNull();
+    await expectUntouched(w);
+  });
+
   it('rolls back a reset whose sessions cannot be ended', async () => {
     trigger('keep_sessions', 'before delete on mfa_verified_sessions');
     expect((await w.h.json('DELETE', '/mfa/accounts/acme/members/tina/mfa', { as: 'ada' })).status).toBe(503);

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
-import { type AttemptGrant, lockDurationMs, type MfaStore, settle } from '../store.ts';
+import type { AuditEvent, AuditEventInput, PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
+import { type AttemptGrant, type AttemptResult, lockDurationMs, type MfaStore, settle } from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -31,6 +31,23 @@ function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += IN_LIST_CHUNK) out.push(items.slice(i, i + IN_LIST_CHUNK));
   return out;
+}
+
+async function appendAudit(db: Kysely<Database>, event: AuditEventInput): Promise<AuditEvent> {
+  const row = await db
+    .insertInto('mfa_audit')
+    .values({
+      type: event.type,
+      actor_id: event.actorId,
+      user_id: event.userId,
+      account_id: event.accountId,
+      before: json(event.before),
+      after: json(event.after),
+      at: toMs(event.at),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...event, id: String(row.id) };
 }
 
 /** Marks the first unused code among `hashes` used; true when there was one. */
@@ -400,16 +417,22 @@ export function kyselyStore(
           }
           return consumeRecoveryCode(trx, userId, proof.hashes, now);
         });
-        if (settled.outcome === 'locked') return settled;
-        if (settled.outcome !== 'verified') {
+        let result: AttemptResult;
+        if (settled.outcome === 'locked') {
+          result = settled;
+        } else if (settled.outcome !== 'verified') {
           const until = settled.lockedUntil ? toMs(settled.lockedUntil) : null;
           await hot.setAttempts.on(trx)(userId, settled.failures, until);
-          return { outcome: settled.outcome, failures: settled.failures };
+          result = { outcome: settled.outcome, failures: settled.failures };
+        } else {
+          await hot.clearAttempts.on(trx)(userId);
+          await hot.markSessionVerified.on(trx)(input.sessionId, userId, toMs(now));
+          const [count] = (await hot.countRecoveryCodes.on(trx)(userId)).rows;
+          result = { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
         }
-        await hot.clearAttempts.on(trx)(userId);
-        await hot.markSessionVerified.on(trx)(input.sessionId, userId, toMs(now));
-        const [count] = (await hot.countRecoveryCodes.on(trx)(userId)).rows;
-        return { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
+        const events: AuditEvent[] = [];
+        for (const event of input.audit?.(result) ?? []) events.push(await appendAudit(trx, event));
+        return { ...result, events };
       });
     },
     async getAttempts(userId) {
@@ -515,20 +538,7 @@ export function kyselyStore(
     },
 
     async appendAudit(event) {
-      const row = await (await q())
-        .insertInto('mfa_audit')
-        .values({
-          type: event.type,
-          actor_id: event.actorId,
-          user_id: event.userId,
-          account_id: event.accountId,
-          before: json(event.before),
-          after: json(event.after),
-          at: toMs(event.at),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return { ...event, id: String(row.id) };
+      return appendAudit(await q(), event);
     },
     async listAudit({ accountId, userIds, beforeId, limit }) {
       const db = await q();

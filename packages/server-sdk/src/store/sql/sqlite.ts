@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { AuditEvent, AuditEventInput } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
 import { kyselyStore } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
@@ -55,12 +56,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
 function settleInTransaction(
   database: Database.Database,
   statements: SqliteDatabase,
-): (input: AttemptInput) => AttemptResult {
+): (input: AttemptInput) => AttemptResult & { events: AuditEvent[] } {
   const run = (sql: string, ...parameters: unknown[]) =>
     (statements.prepare(sql) as unknown as Database.Statement).run(...parameters).changes;
   const get = <T>(sql: string, ...parameters: unknown[]) =>
     (statements.prepare(sql) as unknown as Database.Statement).get(...parameters) as T | undefined;
-  const transaction = database.transaction((input: AttemptInput): AttemptResult => {
+  const judge = (input: AttemptInput): AttemptResult => {
     const { userId, proof, now } = input;
     const row = get<{ failures: number; locked_until: number | null }>(
       'select failures, locked_until from mfa_attempts where user_id = ?',
@@ -114,6 +115,29 @@ function settleInTransaction(
       userId,
     );
     return { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
+  };
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  const append = (event: AuditEventInput): AuditEvent => {
+    const { lastInsertRowid } = (
+      statements.prepare(
+        'insert into mfa_audit (type, actor_id, user_id, account_id, before, after, at) values (?, ?, ?, ?, ?, ?, ?)',
+      ) as unknown as Database.Statement
+    ).run(
+      event.type,
+      event.actorId,
+      event.userId,
+      event.accountId,
+      json(event.before),
+      json(event.after),
+      event.at.getTime(),
+    );
+    return { ...event, id: String(lastInsertRowid) };
+  };
+  const transaction = database.transaction((input: AttemptInput) => {
+    const result = judge(input);
+    // The events the outcome calls for, in the same transaction as the change they record.
+    const events = (input.audit?.(result) ?? []).map(append);
+    return { ...result, events };
   });
   return (input) => transaction.immediate(input);
 }
