@@ -620,7 +620,15 @@ export class MfaService {
     if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
     if (pending.expiresAt <= this.now())
       throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
-    const { plaintext: secret, stale } = await this.box.open(pending.secret);
+    let opened: { plaintext: string; stale: boolean };
+    try {
+      opened = await this.box.open(pending.secret);
+    } catch {
+      // Sealed under a key no longer configured (begun before a rotation finished): a new
+      // setup is all the user needs.
+      throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
+    }
+    const { plaintext: secret, stale } = opened;
     let step = 0;
     await this.attempt(userId, async () => {
       const check = await checkTotp(secret, code, this.now(), null);

@@ -186,6 +186,34 @@ describe('key rotation on an SQLite file', () => {
     }
   });
 
+  it('a setup begun under a key since removed asks the user to start again, and the next one works', async () => {
+    const before = start(A);
+    const setup = await before.json('POST', '/mfa/me/totp/setup', { as: 'sam' });
+    expect(setup.status).toBe(200);
+    const now = before.clock.now;
+    await before.mfa.close();
+    const rotating = start([B, A], now);
+    await rotating.mfa.ready();
+    await rotating.mfa.close();
+
+    const after = start(B, now);
+    const stale = await after.json('POST', '/mfa/me/totp/confirm', {
+      as: 'sam',
+      body: { code: await after.code(setup.body.secret) },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({
+      code: 'not_enrolled',
+      message: 'The setup expired. Start again.',
+    });
+    const again = await after.json('POST', '/mfa/me/totp/setup', { as: 'sam' });
+    const confirmed = await after.json('POST', '/mfa/me/totp/confirm', {
+      as: 'sam',
+      body: { code: await after.code(again.body.secret) },
+    });
+    expect(confirmed.status).toBe(200);
+  });
+
   it('rotateKeys counts, and leaves alone, factors that no configured key opens', async () => {
     const h = start(A);
     await h.enroll('ada');
