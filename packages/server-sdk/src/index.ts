@@ -43,6 +43,8 @@ export {
   type AttemptProof,
   type AttemptResult,
   type AuditQuery,
+  type AuditWrite,
+  auditEvents,
   type LockSchedule,
   type MfaStore,
   type Settlement,

@@ -27,6 +27,7 @@ import type { MfaOptions } from './options.ts';
 import {
   type AttemptProof,
   type AttemptResult,
+  type AuditWrite,
   type LockSchedule,
   lockDurationMs,
   type MfaStore,
@@ -258,6 +259,24 @@ export class MfaService {
     await this.notify([stored]);
   }
 
+  /**
+   * Audit events for a store call to append with its change (`AuditWrite`), and
+   * `publish`, which hands the stored ones to `onEvent` once the call returned.
+   */
+  private auditWrite(
+    event: Omit<AuditEventInput, 'at'> | ((result: unknown) => Omit<AuditEventInput, 'at'>),
+  ): AuditWrite & { publish(): Promise<void> } {
+    const at = this.now();
+    let stored: AuditEvent[] = [];
+    return {
+      events: (result: unknown) => [{ ...(typeof event === 'function' ? event(result) : event), at }],
+      stored: (appended) => {
+        stored = appended;
+      },
+      publish: () => this.notify(stored),
+    };
+  }
+
   /** Hands stored events to the host's `onEvent`; its failures are logged, never the caller's. */
   private async notify(events: readonly AuditEvent[]): Promise<void> {
     for (const event of events) {
@@ -326,21 +345,22 @@ export class MfaService {
         updatedAt: this.now(),
         updatedBy: actorId,
       };
-      if (await this.io(() => this.store.putPolicy(next, current.version))) {
+      const summary = ({ mode, gracePeriodDays, enforceAfterSso }: PolicyRecord) => ({
+        mode,
+        gracePeriodDays,
+        enforceAfterSso,
+      });
+      const audit = this.auditWrite({
+        type: 'policy.updated',
+        actorId,
+        userId: null,
+        accountId,
+        before: summary(current),
+        after: summary(next),
+      });
+      if (await this.io(() => this.store.putPolicy(next, current.version, audit))) {
         this.cachePolicy(next);
-        const summary = ({ mode, gracePeriodDays, enforceAfterSso }: PolicyRecord) => ({
-          mode,
-          gracePeriodDays,
-          enforceAfterSso,
-        });
-        await this.record({
-          type: 'policy.updated',
-          actorId,
-          userId: null,
-          accountId,
-          before: summary(current),
-          after: summary(next),
-        });
+        await audit.publish();
         return next;
       }
       if (change.version !== undefined) throw MfaError.of('version_conflict');
@@ -641,12 +661,7 @@ export class MfaService {
     // A setup sealed before a key rotation becomes a factor sealed under the newest key.
     const sealed = stale ? await this.box.seal(secret) : pending.secret;
     const factor = { userId, secret: sealed, lastUsedStep: step, createdAt: this.now() };
-    const activated = await this.changeUser(userId, () =>
-      this.store.activateTotp(factor, pending.secret, hashes),
-    );
-    if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
-    await this.markVerified({ sessionId: principal.sessionId, userId, verifiedAt: this.now() });
-    await this.record({
+    const audit = this.auditWrite({
       type: 'mfa.enrolled',
       actorId: userId,
       userId,
@@ -654,6 +669,12 @@ export class MfaService {
       before: { enrolled: before !== null },
       after: { enrolled: true, factor: 'totp' },
     });
+    const activated = await this.changeUser(userId, () =>
+      this.store.activateTotp(factor, pending.secret, hashes, audit),
+    );
+    if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
+    await this.markVerified({ sessionId: principal.sessionId, userId, verifiedAt: this.now() });
+    await audit.publish();
     return codes;
   }
 
@@ -670,9 +691,7 @@ export class MfaService {
         `Multi-factor authentication is required by ${names}.`,
       );
     }
-    // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
-    await this.changeUser(userId, () => this.store.deleteFactor(userId));
-    await this.record({
+    const audit = this.auditWrite({
       type: 'mfa.removed',
       actorId: userId,
       userId,
@@ -680,6 +699,9 @@ export class MfaService {
       before: { enrolled: true },
       after: { enrolled: false },
     });
+    // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
+    await this.changeUser(userId, () => this.store.deleteFactor(userId, audit));
+    await audit.publish();
   }
 
   async regenerateRecoveryCodes(principal: Principal): Promise<string[]> {
@@ -688,8 +710,7 @@ export class MfaService {
     const before = await this.io(() => this.store.countRecoveryCodes(userId));
     const codes = generateRecoveryCodes();
     const hashes = await this.hashRecoveryCodes(codes);
-    await this.io(() => this.store.replaceRecoveryCodes(userId, hashes));
-    await this.record({
+    const audit = this.auditWrite({
       type: 'recovery_codes.regenerated',
       actorId: userId,
       userId,
@@ -697,6 +718,8 @@ export class MfaService {
       before: { remaining: before },
       after: { remaining: codes.length },
     });
+    await this.io(() => this.store.replaceRecoveryCodes(userId, hashes, audit));
+    await audit.publish();
     return codes;
   }
 
@@ -716,16 +739,18 @@ export class MfaService {
     }
     const forfeitAt = new Date(this.now().getTime() - FORFEIT_MS);
     await this.changeUser(userId, () => this.store.forfeitGrace(userId, accounts, forfeitAt));
-    // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
-    const existed = await this.changeUser(userId, () => this.store.deleteFactor(userId));
-    await this.record({
+    // Written with the reset itself, saying whether there was MFA to reset.
+    const audit = this.auditWrite((existed) => ({
       type: 'mfa.reset',
       actorId,
       userId,
       accountId,
-      before: { enrolled: existed },
+      before: { enrolled: existed === true },
       after: { enrolled: false },
-    });
+    }));
+    // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
+    const existed = await this.changeUser(userId, () => this.store.deleteFactor(userId, audit));
+    await audit.publish();
     return existed;
   }
 

@@ -18,6 +18,7 @@ import type {
   AttemptInput,
   AttemptProof,
   AttemptResult,
+  AuditWrite,
   LockSchedule,
   MfaStore,
 } from './store.ts';
@@ -1099,6 +1100,70 @@ export function runStoreConformance(
             await store.listAudit({ accountId: acme, userIds: users, beforeId: lastId, limit: 5 }),
           ).toEqual([]);
         }
+      });
+    });
+
+    describe('audit written with a change', () => {
+      const event = (type: AuditEventInput['type'], after: unknown = null): AuditEventInput => ({
+        type,
+        actorId: id('ada'),
+        userId: id('ada'),
+        accountId: id('acme'),
+        before: null,
+        after,
+        at: T0,
+      });
+      /** An AuditWrite that keeps what the store reports stored. */
+      const write = (events: AuditWrite['events']) => {
+        const reported: AuditEvent[][] = [];
+        return { write: { events, stored: (stored: AuditEvent[]) => reported.push(stored) }, reported };
+      };
+      const listed = () => store.listAudit({ accountId: id('acme'), userIds: [], limit: 50 });
+
+      it('putPolicy appends its events when it writes, and none when the version is stale', async () => {
+        const first = write([event('policy.updated', { v: 1 })]);
+        expect(await store.putPolicy(policy(id('acme'), 1), 0, first.write)).toBe(true);
+        expect(first.reported).toEqual([
+          [expect.objectContaining({ type: 'policy.updated', after: { v: 1 } })],
+        ]);
+        const stale = write([event('policy.updated', { v: 'stale' })]);
+        expect(await store.putPolicy(policy(id('acme'), 2), 0, stale.write)).toBe(false);
+        expect(stale.reported).toEqual([]);
+        expect(await listed()).toEqual(first.reported[0]);
+      });
+
+      it('activateTotp appends its events when it activates, and none for a replaced setup', async () => {
+        const active = factor(id('ada'));
+        await store.putPendingTotp({ userId: id('ada'), secret: active.secret, expiresAt: later(1000) });
+        const replaced = write([event('mfa.enrolled', 'replaced')]);
+        expect(await store.activateTotp(active, 'another-secret', [], replaced.write)).toBe(false);
+        const enrolled = write([event('mfa.enrolled')]);
+        expect(await store.activateTotp(active, active.secret, codes(id('ada')), enrolled.write)).toBe(true);
+        expect(replaced.reported).toEqual([]);
+        expect(await listed()).toEqual(enrolled.reported[0]);
+        expect(enrolled.reported[0]).toHaveLength(1);
+      });
+
+      it('deleteFactor and replaceRecoveryCodes append theirs; a function of the result gives them', async () => {
+        await enroll(id('ada'));
+        const regenerated = write([event('recovery_codes.regenerated')]);
+        await store.replaceRecoveryCodes(id('ada'), codes(id('ada')), regenerated.write);
+        const results: unknown[] = [];
+        const removal = (result: unknown) => {
+          results.push(result);
+          return [event('mfa.reset', { existed: result })];
+        };
+        const removed = write(removal);
+        expect(await store.deleteFactor(id('ada'), removed.write)).toBe(true);
+        const again = write(removal);
+        expect(await store.deleteFactor(id('ada'), again.write)).toBe(false);
+        expect(results).toEqual([true, false]);
+        expect((await listed()).map((e) => [e.type, e.after])).toEqual([
+          ['mfa.reset', { existed: false }],
+          ['mfa.reset', { existed: true }],
+          ['recovery_codes.regenerated', null],
+        ]);
+        expect(again.reported[0]?.[0]?.id).toBeDefined();
       });
     });
 

@@ -11,6 +11,8 @@ import {
   type AttemptGrant,
   type AttemptResult,
   type AuditQuery,
+  type AuditWrite,
+  auditEvents,
   type LockSchedule,
   lockDurationMs,
   type MfaStore,
@@ -41,6 +43,15 @@ export function memoryStore(): MfaStore {
   const meta = new Map<string, string>();
   const audit: AuditEvent[] = [];
   const graceKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
+  const append = (events: readonly AuditEventInput[]): AuditEvent[] =>
+    events.map((event) => {
+      const stored: AuditEvent = { ...event, id: String(audit.length + 1) };
+      audit.push(stored);
+      return { ...stored };
+    });
+  const recordWith = (write: AuditWrite | undefined, result: unknown = undefined) => {
+    if (write) write.stored(append(auditEvents(write, result)));
+  };
   const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
 
   return {
@@ -51,10 +62,11 @@ export function memoryStore(): MfaStore {
       const policy = policies.get(accountId);
       return policy ? { ...policy } : null;
     },
-    async putPolicy(policy, expectedVersion) {
+    async putPolicy(policy, expectedVersion, write) {
       const current = policies.get(policy.accountId)?.version ?? 0;
       if (current !== expectedVersion) return false;
       policies.set(policy.accountId, { ...policy });
+      recordWith(write, true);
       return true;
     },
 
@@ -89,7 +101,7 @@ export function memoryStore(): MfaStore {
       const record = pending.get(userId);
       return record ? { ...record } : null;
     },
-    async activateTotp(factor, pendingSecret, hashes) {
+    async activateTotp(factor, pendingSecret, hashes, write) {
       if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
       pending.delete(factor.userId);
       factors.set(factor.userId, { ...factor });
@@ -97,14 +109,16 @@ export function memoryStore(): MfaStore {
         factor.userId,
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
+      recordWith(write, true);
       return true;
     },
-    async deleteFactor(userId) {
+    async deleteFactor(userId, write) {
       const existed = factors.delete(userId);
       pending.delete(userId);
       recoveryCodes.delete(userId);
       attempts.delete(userId);
       for (const [id, session] of sessions) if (session.userId === userId) sessions.delete(id);
+      recordWith(write, existed);
       return existed;
     },
     async consumeTimeStep(userId, step) {
@@ -114,11 +128,12 @@ export function memoryStore(): MfaStore {
       return true;
     },
 
-    async replaceRecoveryCodes(userId, hashes) {
+    async replaceRecoveryCodes(userId, hashes, write) {
       recoveryCodes.set(
         userId,
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
+      recordWith(write);
     },
     async consumeRecoveryCode(userId, hashes, at) {
       const code = recoveryCodes.get(userId)?.find((c) => c.usedAt === null && hashes.includes(c.hash));
@@ -192,12 +207,7 @@ export function memoryStore(): MfaStore {
           recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
         result = { outcome: 'verified', recoveryCodesRemaining };
       }
-      const events = (input.audit?.(result) ?? []).map((event) => {
-        const stored: AuditEvent = { ...event, id: String(audit.length + 1) };
-        audit.push(stored);
-        return { ...stored };
-      });
-      return { ...result, events };
+      return { ...result, events: append(input.audit?.(result) ?? []) };
     },
 
     async markSessionVerified(session) {
@@ -244,9 +254,7 @@ export function memoryStore(): MfaStore {
     },
 
     async appendAudit(input: AuditEventInput) {
-      const event: AuditEvent = { ...input, id: String(audit.length + 1) };
-      audit.push(event);
-      return { ...event };
+      return append([input])[0] as AuditEvent;
     },
     async listAudit({ accountId, userIds, beforeId, limit }: AuditQuery) {
       const users = new Set(userIds);

@@ -101,6 +101,24 @@ export function settle(
   return typeof held === 'boolean' ? judge(held) : held.then(judge);
 }
 
+/**
+ * Audit events to append in the same transaction as the change they record, so
+ * that a failure cannot keep one without the other. They are appended only when
+ * the change is made (a `putPolicy` or `activateTotp` that returns false appends
+ * nothing); `stored` then receives them with their ids.
+ */
+export interface AuditWrite {
+  /** The events, or a function of the method's result that gives them (a reset says whether MFA existed). */
+  events: readonly AuditEventInput[] | ((result: unknown) => readonly AuditEventInput[]);
+  stored(events: AuditEvent[]): void;
+}
+
+/** The events of an `AuditWrite` for the result of its change. */
+export function auditEvents(write: AuditWrite | undefined, result: unknown): readonly AuditEventInput[] {
+  if (!write) return [];
+  return typeof write.events === 'function' ? write.events(result) : write.events;
+}
+
 export interface AuditQuery {
   accountId: string;
   /** Users whose own MFA events (those with no account) belong to the answer. */
@@ -130,6 +148,9 @@ export interface AuditQuery {
  * - `settleAttempt` judges concurrent attempts of one user one after another, each
  *   on the count the previous ones left: no more are judged than the schedule
  *   allows, and a proof is consumed by exactly one of them.
+ * - `putPolicy`, `activateTotp`, `replaceRecoveryCodes`, `deleteFactor` and
+ *   `settleAttempt` append the audit events they are given together with their
+ *   change, or neither.
  * - `activateTotp`, `replaceRecoveryCodes` and `deleteFactor` change all they
  *   touch or nothing.
  * - `startGrace` keeps the first start of concurrent callers.
@@ -143,7 +164,7 @@ export interface MfaStore {
 
   getPolicy(accountId: string): Promise<PolicyRecord | null>;
   /** Writes `policy` (whose `version` is `expectedVersion + 1`) if the stored version is `expectedVersion` (0: none stored). */
-  putPolicy(policy: PolicyRecord, expectedVersion: number): Promise<boolean>;
+  putPolicy(policy: PolicyRecord, expectedVersion: number, audit?: AuditWrite): Promise<boolean>;
 
   getFactor(userId: string): Promise<TotpFactorRecord | null>;
   /** Active factors of these users (absent users have none). */
@@ -168,17 +189,18 @@ export interface MfaStore {
     factor: TotpFactorRecord,
     pendingSecret: string,
     recoveryCodeHashes: readonly string[],
+    audit?: AuditWrite,
   ): Promise<boolean>;
   /**
    * Removes factor, pending secret, recovery codes, failed attempts and verified
    * sessions, all or nothing. True when a factor existed.
    */
-  deleteFactor(userId: string): Promise<boolean>;
+  deleteFactor(userId: string, audit?: AuditWrite): Promise<boolean>;
   /** Records `step` as used when it is after the last used step; true for exactly one concurrent caller. */
   consumeTimeStep(userId: string, step: number): Promise<boolean>;
 
   /** Replaces all of the user's recovery codes. */
-  replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<void>;
+  replaceRecoveryCodes(userId: string, hashes: readonly string[], audit?: AuditWrite): Promise<void>;
   /** Marks the first unused code among `hashes` used; true for exactly one concurrent caller. */
   consumeRecoveryCode(userId: string, hashes: readonly string[], at: Date): Promise<boolean>;
   countRecoveryCodes(userId: string): Promise<number>;

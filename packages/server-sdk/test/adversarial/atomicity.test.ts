@@ -353,6 +353,56 @@ describe('inside the SQLite store’s transactions', () => {
     await expectUntouched(w);
   });
 
+  it('rolls back each change whose audit event cannot be written: policy, codes, removal, reset, enrollment', async () => {
+    const policyBefore = await w.h.store.getPolicy('acme');
+    const eventsBefore = await w.h.store.listAudit({
+      accountId: 'acme',
+      userIds: ['ada', 'tina'],
+      limit: 100,
+    });
+    trigger('no_audit', 'before insert on mfa_audit');
+    const changes = {
+      policy: await w.h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'optional' } }),
+      codes: await w.h.json('POST', '/mfa/me/recovery-codes', { as: 'tina' }),
+      reset: await w.h.json('DELETE', '/mfa/accounts/acme/members/tina/mfa', { as: 'ada' }),
+    };
+    for (const [what, answer] of Object.entries(changes)) expect(answer.status, what).toBe(503);
+    database.exec('drop trigger no_audit');
+    expect(await w.h.store.getPolicy('acme')).toEqual(policyBefore);
+    await expectUntouched(w);
+
+    // Removal, once no policy requires MFA; and an enrollment: each rolled back, then made.
+    expect(
+      (await w.h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'optional' } })).status,
+    ).toBe(200);
+    trigger('no_audit', 'before insert on mfa_audit');
+    expect((await w.h.json('DELETE', '/mfa/me/totp', { as: 'tina' })).status).toBe(503);
+    expect(await w.h.store.getFactor('tina')).not.toBeNull();
+    const setup = await w.h.json('POST', '/mfa/me/totp/setup', { as: 'tina' });
+    const confirm = await w.h.json('POST', '/mfa/me/totp/confirm', {
+      as: 'tina',
+      body: { code: await w.h.code(setup.body.secret) },
+    });
+    expect(confirm.status).toBe(503);
+    expect(await w.h.store.getPendingTotp('tina')).not.toBeNull();
+    database.exec('drop trigger no_audit');
+    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '')).plaintext).toBe(w.old.secret);
+    const after = await w.h.store.listAudit({ accountId: 'acme', userIds: ['ada', 'tina'], limit: 100 });
+    // Of the changes tried, only the one made after the trigger went is recorded (expectUntouched's
+    // own recovery codes add theirs).
+    const changeTypes = [
+      'policy.updated',
+      'recovery_codes.regenerated',
+      'mfa.reset',
+      'mfa.removed',
+      'mfa.enrolled',
+    ];
+    const recorded = after.filter(
+      (e) => !eventsBefore.some((b) => b.id === e.id) && changeTypes.includes(e.type),
+    );
+    expect(recorded.map((e) => e.type)).toEqual(['policy.updated']);
+  });
+
   it('rolls back a reset whose sessions cannot be ended', async () => {
     trigger('keep_sessions', 'before delete on mfa_verified_sessions');
     expect((await w.h.json('DELETE', '/mfa/accounts/acme/members/tina/mfa', { as: 'ada' })).status).toBe(503);

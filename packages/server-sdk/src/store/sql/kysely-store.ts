@@ -1,6 +1,14 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditEvent, AuditEventInput, PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
-import { type AttemptGrant, type AttemptResult, lockDurationMs, type MfaStore, settle } from '../store.ts';
+import {
+  type AttemptGrant,
+  type AttemptResult,
+  type AuditWrite,
+  auditEvents,
+  lockDurationMs,
+  type MfaStore,
+  settle,
+} from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -48,6 +56,26 @@ async function appendAudit(db: Kysely<Database>, event: AuditEventInput): Promis
     .returning('id')
     .executeTakeFirstOrThrow();
   return { ...event, id: String(row.id) };
+}
+
+/**
+ * Runs `change` in a transaction and, when it says the change was made, appends
+ * `write`'s audit events in the same transaction; hands them, stored, to
+ * `write.stored` once committed. `change` answers `[its result, whether it changed]`.
+ */
+async function withAudit<T>(
+  db: Kysely<Database>,
+  write: AuditWrite | undefined,
+  change: (trx: Kysely<Database>) => Promise<readonly [T, boolean]>,
+): Promise<T> {
+  const [result, stored] = await db.transaction().execute(async (trx) => {
+    const [value, changed] = await change(trx);
+    const events: AuditEvent[] = [];
+    if (changed) for (const event of auditEvents(write, value)) events.push(await appendAudit(trx, event));
+    return [value, events] as const;
+  });
+  if (write && stored.length > 0) write.stored(stored);
+  return result;
 }
 
 /** Marks the first unused code among `hashes` used; true when there was one. */
@@ -214,7 +242,7 @@ export function kyselyStore(
         updatedBy: row.updated_by,
       } satisfies PolicyRecord;
     },
-    async putPolicy(policy, expectedVersion) {
+    async putPolicy(policy, expectedVersion, write) {
       const values = {
         mode: policy.mode,
         grace_period_days: policy.gracePeriodDays,
@@ -223,22 +251,29 @@ export function kyselyStore(
         updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
         updated_by: policy.updatedBy,
       };
-      const db = await q();
-      if (expectedVersion === 0) {
+      const put = async (db: Kysely<Database>) => {
+        if (expectedVersion === 0) {
+          const result = await db
+            .insertInto('mfa_policies')
+            .values({ account_id: policy.accountId, ...values })
+            .onConflict((oc) => oc.column('account_id').doNothing())
+            .executeTakeFirst();
+          return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+        }
         const result = await db
-          .insertInto('mfa_policies')
-          .values({ account_id: policy.accountId, ...values })
-          .onConflict((oc) => oc.column('account_id').doNothing())
+          .updateTable('mfa_policies')
+          .set(values)
+          .where('account_id', '=', policy.accountId)
+          .where('version', '=', expectedVersion)
           .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-      }
-      const result = await db
-        .updateTable('mfa_policies')
-        .set(values)
-        .where('account_id', '=', policy.accountId)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+        return Number(result.numUpdatedRows) === 1;
+      };
+      const db = await q();
+      if (!write) return put(db);
+      return withAudit(db, write, async (trx) => {
+        const written = await put(trx);
+        return [written, written];
+      });
     },
 
     async getFactor(userId) {
@@ -294,14 +329,14 @@ export function kyselyStore(
         .executeTakeFirst();
       return row ? { userId: row.user_id, secret: row.secret, expiresAt: toDate(row.expires_at) } : null;
     },
-    async activateTotp(factor, pendingSecret, hashes) {
-      return (await q()).transaction().execute(async (trx) => {
+    async activateTotp(factor, pendingSecret, hashes, write) {
+      return withAudit(await q(), write, async (trx) => {
         const taken = await trx
           .deleteFrom('mfa_pending_totp')
           .where('user_id', '=', factor.userId)
           .where('secret', '=', pendingSecret)
           .executeTakeFirst();
-        if (Number(taken.numDeletedRows) !== 1) return false;
+        if (Number(taken.numDeletedRows) !== 1) return [false, false];
         await trx.deleteFrom('mfa_totp_factors').where('user_id', '=', factor.userId).execute();
         await trx
           .insertInto('mfa_totp_factors')
@@ -319,11 +354,11 @@ export function kyselyStore(
             .values(hashes.map((code_hash) => ({ user_id: factor.userId, code_hash, used_at: null })))
             .execute();
         }
-        return true;
+        return [true, true];
       });
     },
-    async deleteFactor(userId) {
-      return (await q()).transaction().execute(async (trx) => {
+    async deleteFactor(userId, write) {
+      return withAudit(await q(), write, async (trx) => {
         // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
         await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
         const removed = await trx
@@ -333,7 +368,7 @@ export function kyselyStore(
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
-        return Number(removed.numDeletedRows) === 1;
+        return [Number(removed.numDeletedRows) === 1, true];
       });
     },
     async consumeTimeStep(userId, step) {
@@ -341,8 +376,8 @@ export function kyselyStore(
       return Number((await hot.consumeTimeStep(userId, step)).numAffectedRows) === 1;
     },
 
-    async replaceRecoveryCodes(userId, hashes) {
-      await (await q()).transaction().execute(async (trx) => {
+    async replaceRecoveryCodes(userId, hashes, write) {
+      await withAudit(await q(), write, async (trx) => {
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         if (hashes.length > 0) {
           await trx
@@ -350,6 +385,7 @@ export function kyselyStore(
             .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
             .execute();
         }
+        return [undefined, true];
       });
     },
     async consumeRecoveryCode(userId, hashes, at) {
