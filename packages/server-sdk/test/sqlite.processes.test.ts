@@ -15,7 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AttemptGrant, type LockSchedule, type MfaStore, sqliteStore } from '../src/index.ts';
+import {
+  type AttemptGrant,
+  type AttemptProof,
+  type AttemptResult,
+  type LockSchedule,
+  type MfaStore,
+  sqliteStore,
+} from '../src/index.ts';
 import { exchange as exchangeWith, startChild as startScript, stopChild } from './child-process.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/store-process.mjs', import.meta.url));
@@ -130,6 +137,50 @@ describe('sqliteStore shared by several processes', () => {
       const allowed = grants[round]?.flatMap((grant) => (grant.allowed ? [grant.failures] : [])) ?? [];
       expect(allowed.sort()).toEqual([1, 2, 3, 4, 5]);
       expect(grants[round]).toHaveLength(10 * PROCESSES);
+      expect(await local.getAttempts(userId)).toEqual({
+        failures: 5,
+        lockedUntil: new Date(T0.getTime() + 30_000),
+      });
+    }
+  });
+
+  const settleCall = (userId: string, sessionId: string, proof: AttemptProof): Call => ({
+    method: 'settleAttempt',
+    args: [{ userId, sessionId, now: T0, schedule: SCHEDULE, proof }],
+  });
+
+  it('settleAttempt: one good step sent by all processes at once verifies exactly one session', async () => {
+    const users = Array.from({ length: 20 }, (_, i) => `ada-${i}`);
+    for (const userId of users) await enroll(userId);
+    const results = (await rounds(users.length, (round, child) =>
+      Array.from({ length: 3 }, (_, k) =>
+        settleCall(users[round] as string, `s-${child}-${k}`, {
+          kind: 'totp',
+          step: STEP,
+          failureLimit: 100,
+        }),
+      ),
+    )) as AttemptResult[][];
+    for (const [round, userId] of users.entries()) {
+      const outcomes = results[round]?.map((r) => r.outcome) ?? [];
+      expect(outcomes).toHaveLength(3 * PROCESSES);
+      expect(outcomes.filter((o) => o === 'verified')).toHaveLength(1);
+      expect(outcomes.filter((o) => o !== 'verified' && o !== 'replayed' && o !== 'locked')).toEqual([]);
+      expect((await local.getFactor(userId))?.lastUsedStep).toBe(STEP);
+    }
+  });
+
+  it('settleAttempt: from 0 failures exactly 5 wrong codes are judged over all processes', async () => {
+    const users = Array.from({ length: 10 }, (_, i) => `max-${i}`);
+    for (const userId of users) await enroll(userId);
+    const results = (await rounds(users.length, (round) =>
+      Array.from({ length: 10 }, (_, k) =>
+        settleCall(users[round] as string, `s-${k}`, { kind: 'totp', step: null, failureLimit: 100 }),
+      ),
+    )) as AttemptResult[][];
+    for (const [round, userId] of users.entries()) {
+      const judged = results[round]?.filter((r) => r.outcome !== 'locked') ?? [];
+      expect(judged.map((r) => ('failures' in r ? r.failures : 0)).sort()).toEqual([1, 2, 3, 4, 5]);
       expect(await local.getAttempts(userId)).toEqual({
         failures: 5,
         lockedUntil: new Date(T0.getTime() + 30_000),
