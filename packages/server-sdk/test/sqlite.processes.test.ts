@@ -115,19 +115,6 @@ describe('sqliteStore shared by several processes', () => {
     await local.close();
   });
 
-  it('consumeTimeStep: for each of 50 steps exactly one caller of all processes wins', async () => {
-    await enroll('ada');
-    const wins = await rounds(50, (round) =>
-      Array.from({ length: 3 }, () => ({ method: 'consumeTimeStep', args: ['ada', STEP + round] })),
-    );
-    expect(wins).toHaveLength(50);
-    for (const round of wins) {
-      expect(round).toHaveLength(3 * PROCESSES);
-      expect(round.filter((won) => won === true)).toHaveLength(1);
-    }
-    expect((await local.getFactor('ada'))?.lastUsedStep).toBe(STEP + 49);
-  });
-
   it('beginAttempt: from 0 failures exactly 5 attempts are allowed over all processes', async () => {
     const users = Array.from({ length: 10 }, (_, i) => `user-${i}`);
     const grants = (await rounds(users.length, (round) =>
@@ -144,10 +131,17 @@ describe('sqliteStore shared by several processes', () => {
     }
   });
 
-  const settleCall = (userId: string, sessionId: string, proof: AttemptProof): Call => ({
+  const settleCall = (
+    userId: string,
+    sessionId: string,
+    proof: AttemptProof,
+    schedule: LockSchedule = SCHEDULE,
+  ): Call => ({
     method: 'settleAttempt',
-    args: [{ userId, sessionId, now: T0, schedule: SCHEDULE, proof }],
+    args: [{ userId, sessionId, now: T0, schedule, proof }],
   });
+  /** A schedule that never locks, for tests of consumption rather than of the back-off. */
+  const NO_LOCK: LockSchedule = { threshold: Number.MAX_SAFE_INTEGER, baseMs: 1, capMs: 1 };
 
   it('settleAttempt: one good step sent by all processes at once verifies exactly one session', async () => {
     const users = Array.from({ length: 20 }, (_, i) => `ada-${i}`);
@@ -210,13 +204,15 @@ describe('sqliteStore shared by several processes', () => {
     expect((await local.getPolicy('acme'))?.version).toBe(20);
   });
 
-  it('consumeRecoveryCode: each code is accepted once over all processes', async () => {
+  it('settleAttempt: each recovery code is accepted once over all processes', async () => {
     const codes = Array.from({ length: 10 }, (_, i) => `hash-${i}`);
     await enroll('ada', codes);
-    const results = await rounds(codes.length, (round) =>
-      Array.from({ length: 3 }, () => ({ method: 'consumeRecoveryCode', args: ['ada', [codes[round]], T0] })),
-    );
-    for (const round of results) expect(round.filter((won) => won === true)).toHaveLength(1);
+    const results = (await rounds(codes.length, (round, child) =>
+      Array.from({ length: 3 }, (_, k) =>
+        settleCall('ada', `s-${child}-${k}`, { kind: 'recovery', hashes: [codes[round] as string] }, NO_LOCK),
+      ),
+    )) as AttemptResult[][];
+    for (const round of results) expect(round.filter((r) => r.outcome === 'verified')).toHaveLength(1);
     expect(await local.countRecoveryCodes('ada')).toBe(0);
   });
 
@@ -238,7 +234,14 @@ describe('sqliteStore shared by several processes', () => {
       expect(await local.countRecoveryCodes(userId)).toBe(1);
       // The winner's recovery code came with the winner's factor.
       const code = `code-${Math.floor(winner / 10)}-${winner % 10}`;
-      expect(await local.consumeRecoveryCode(userId, [code], T0)).toBe(true);
+      const used = await local.settleAttempt({
+        userId,
+        sessionId: `${userId}-s`,
+        now: T0,
+        schedule: SCHEDULE,
+        proof: { kind: 'recovery', hashes: [code] },
+      });
+      expect(used.outcome).toBe('verified');
     }
   });
 

@@ -102,6 +102,31 @@ export function runStoreConformance(
       return active;
     };
 
+    /** A schedule that never locks: the consumption tests below judge proofs, not the back-off. */
+    const NO_LOCK: LockSchedule = { threshold: Number.MAX_SAFE_INTEGER, baseMs: 1, capMs: 1 };
+    /** Consumes a TOTP step through `settleAttempt`; true when it verified. */
+    const consumeStep = async (userId: string, step: number) => {
+      const { outcome } = await store.settleAttempt({
+        userId,
+        sessionId: `${userId}-step`,
+        now: T0,
+        schedule: NO_LOCK,
+        proof: { kind: 'totp', step, failureLimit: Number.MAX_SAFE_INTEGER },
+      });
+      return outcome === 'verified';
+    };
+    /** Consumes one of the candidate hashes of a recovery code through `settleAttempt`; true when it verified. */
+    const consumeCode = async (userId: string, hashes: readonly string[], at: Date) => {
+      const { outcome } = await store.settleAttempt({
+        userId,
+        sessionId: `${userId}-code`,
+        now: at,
+        schedule: NO_LOCK,
+        proof: { kind: 'recovery', hashes },
+      });
+      return outcome === 'verified';
+    };
+
     const codes = (userId: string, n = 10) => Array.from({ length: n }, (_, i) => `hash-${userId}-${i}`);
 
     it('migrate is idempotent and keeps what is stored', async () => {
@@ -290,10 +315,10 @@ export function runStoreConformance(
 
         expect(await store.getFactor(id('ada'))).toEqual(replacement);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
-        expect(await store.consumeRecoveryCode(id('ada'), ['old-1'], T0)).toBe(false);
-        expect(await store.consumeRecoveryCode(id('ada'), ['new-1'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['old-1'], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), ['new-1'], T0)).toBe(true);
         // The new factor starts from its own last step, not the old one's.
-        expect(await store.consumeTimeStep(id('ada'), STEP + 1)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP + 1)).toBe(true);
       });
 
       it('returns false and changes nothing when the pending secret is not the one given', async () => {
@@ -307,7 +332,7 @@ export function runStoreConformance(
         expect(await store.getFactor(id('ada'))).toEqual(old);
         expect(await store.getPendingTotp(id('ada'))).toEqual(pending);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
-        expect(await store.consumeRecoveryCode(id('ada'), ['x-1'], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), ['x-1'], T0)).toBe(false);
       });
 
       it('returns false without a pending secret, and for another user’s pending secret', async () => {
@@ -334,7 +359,7 @@ export function runStoreConformance(
         expect(countTrue(results)).toBe(1);
         const winner = results.indexOf(true);
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(winner);
-        expect(await store.consumeRecoveryCode(id('ada'), [`hash-${winner}-0`], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), [`hash-${winner}-0`], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
       });
     });
@@ -400,38 +425,38 @@ export function runStoreConformance(
       });
     });
 
-    describe('consumeTimeStep', () => {
+    describe('settleAttempt: consuming TOTP steps', () => {
       it('accepts only steps after the last one consumed', async () => {
         await enroll(id('ada'));
-        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(true);
-        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(false);
-        expect(await store.consumeTimeStep(id('ada'), STEP + 2)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP)).toBe(false);
+        expect(await consumeStep(id('ada'), STEP + 2)).toBe(true);
         // A lower step after a higher one is refused, though it was never used itself.
-        expect(await store.consumeTimeStep(id('ada'), STEP + 1)).toBe(false);
-        expect(await store.consumeTimeStep(id('ada'), STEP - 1)).toBe(false);
+        expect(await consumeStep(id('ada'), STEP + 1)).toBe(false);
+        expect(await consumeStep(id('ada'), STEP - 1)).toBe(false);
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 2);
-        expect(await store.consumeTimeStep(id('ada'), STEP + 3)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP + 3)).toBe(true);
       });
 
       it("starts from the factor's stored last step", async () => {
         await enroll(id('ada'), { lastUsedStep: STEP });
-        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(false);
-        expect(await store.consumeTimeStep(id('ada'), STEP + 1)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP)).toBe(false);
+        expect(await consumeStep(id('ada'), STEP + 1)).toBe(true);
       });
 
       it('refuses a user without a factor, and keeps users apart', async () => {
-        expect(await store.consumeTimeStep(id('nobody'), STEP)).toBe(false);
+        expect(await consumeStep(id('nobody'), STEP)).toBe(false);
         await enroll(id('ada'));
         await enroll(id('max'));
-        expect(await store.consumeTimeStep(id('ada'), STEP)).toBe(true);
-        expect(await store.consumeTimeStep(id('max'), STEP)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP)).toBe(true);
+        expect(await consumeStep(id('max'), STEP)).toBe(true);
         expect(await store.getFactor(id('nobody'))).toBeNull();
       });
 
       it('returns true for exactly one of 50 concurrent callers with the same step', async () => {
         await enroll(id('ada'));
         for (const step of [STEP, STEP + 1, STEP + 5]) {
-          const results = await times(50, () => store.consumeTimeStep(id('ada'), step));
+          const results = await times(50, () => consumeStep(id('ada'), step));
           expect(countTrue(results)).toBe(1);
         }
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 5);
@@ -440,7 +465,7 @@ export function runStoreConformance(
       it('never goes back under concurrent callers with different steps', async () => {
         await enroll(id('ada'));
         const steps = Array.from({ length: 30 }, (_, i) => STEP + ((i * 7) % 30));
-        const results = await Promise.all(steps.map((step) => store.consumeTimeStep(id('ada'), step)));
+        const results = await Promise.all(steps.map((step) => consumeStep(id('ada'), step)));
         expect(results[steps.indexOf(STEP + 29)]).toBe(true);
         expect((await store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 29);
       });
@@ -450,40 +475,40 @@ export function runStoreConformance(
       it('replaces all codes, consumes each once, and counts the unused', async () => {
         await store.replaceRecoveryCodes(id('ada'), ['a', 'b', 'c']);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(3);
-        expect(await store.consumeRecoveryCode(id('ada'), ['b'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['b'], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
-        expect(await store.consumeRecoveryCode(id('ada'), ['b'], later(1000))).toBe(false);
-        expect(await store.consumeRecoveryCode(id('ada'), ['nope'], T0)).toBe(false);
-        expect(await store.consumeRecoveryCode(id('ada'), [], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), ['b'], later(1000))).toBe(false);
+        expect(await consumeCode(id('ada'), ['nope'], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), [], T0)).toBe(false);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
 
         await store.replaceRecoveryCodes(id('ada'), ['d', 'e']);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
-        expect(await store.consumeRecoveryCode(id('ada'), ['a'], T0)).toBe(false);
-        expect(await store.consumeRecoveryCode(id('ada'), ['e'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['a'], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), ['e'], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
 
         await store.replaceRecoveryCodes(id('ada'), []);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(0);
-        expect(await store.consumeRecoveryCode(id('ada'), ['d'], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), ['d'], T0)).toBe(false);
       });
 
       it('a replacement makes used codes usable again only if they are in the new set', async () => {
         await store.replaceRecoveryCodes(id('ada'), ['a', 'b']);
-        await store.consumeRecoveryCode(id('ada'), ['a'], T0);
+        await consumeCode(id('ada'), ['a'], T0);
         await store.replaceRecoveryCodes(id('ada'), ['a', 'c']);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
-        expect(await store.consumeRecoveryCode(id('ada'), ['a'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['a'], T0)).toBe(true);
       });
 
       it("never consumes another user's code", async () => {
         await store.replaceRecoveryCodes(id('ada'), ['shared', 'a']);
         await store.replaceRecoveryCodes(id('max'), ['shared', 'm']);
         expect(await store.countRecoveryCodes(id('nobody'))).toBe(0);
-        expect(await store.consumeRecoveryCode(id('ada'), ['m'], T0)).toBe(false);
-        expect(await store.consumeRecoveryCode(id('ada'), ['shared'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['m'], T0)).toBe(false);
+        expect(await consumeCode(id('ada'), ['shared'], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('max'))).toBe(2);
-        expect(await store.consumeRecoveryCode(id('max'), ['shared'], T0)).toBe(true);
+        expect(await consumeCode(id('max'), ['shared'], T0)).toBe(true);
         await store.replaceRecoveryCodes(id('max'), ['new']);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
       });
@@ -491,12 +516,12 @@ export function runStoreConformance(
       it('marks one code among the candidate hashes, skipping used ones', async () => {
         // Candidates are the hashes of one typed code under each key in use (rotation).
         await store.replaceRecoveryCodes(id('ada'), ['k1', 'k2', 'other']);
-        expect(await store.consumeRecoveryCode(id('ada'), ['k2'], T0)).toBe(true);
-        expect(await store.consumeRecoveryCode(id('ada'), ['k2', 'k1'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['k2'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['k2', 'k1'], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(1);
 
         await store.replaceRecoveryCodes(id('ada'), ['x', 'y', 'z']);
-        expect(await store.consumeRecoveryCode(id('ada'), ['x', 'y'], T0)).toBe(true);
+        expect(await consumeCode(id('ada'), ['x', 'y'], T0)).toBe(true);
         expect(await store.countRecoveryCodes(id('ada'))).toBe(2);
       });
 
@@ -507,7 +532,7 @@ export function runStoreConformance(
         await store.replaceRecoveryCodes(id('ada'), [`${k1}.a`, `${k1}.b`]);
         await store.replaceRecoveryCodes(id('max'), [`${k1}.c`, `${k2}.d`]);
         await store.replaceRecoveryCodes(id('sam'), [`${k2}.e`]);
-        await store.consumeRecoveryCode(id('sam'), [`${k2}.e`], T0);
+        await consumeCode(id('sam'), [`${k2}.e`], T0);
         const counts = await store.countRecoveryCodeUsersByKey();
         expect(counts.get(k1)).toBe(2);
         expect(counts.get(k2)).toBe(1);
@@ -518,9 +543,7 @@ export function runStoreConformance(
         await store.replaceRecoveryCodes(id('ada'), codes(id('ada')));
         const [first, second] = codes(id('ada'));
         for (const code of [first, second]) {
-          const results = await times(20, (i) =>
-            store.consumeRecoveryCode(id('ada'), [code ?? ''], later(i)),
-          );
+          const results = await times(20, (i) => consumeCode(id('ada'), [code ?? ''], later(i)));
           expect(countTrue(results)).toBe(1);
         }
         expect(await store.countRecoveryCodes(id('ada'))).toBe(8);

@@ -121,25 +121,12 @@ export function memoryStore(): MfaStore {
       recordWith(write, existed);
       return existed;
     },
-    async consumeTimeStep(userId, step) {
-      const factor = factors.get(userId);
-      if (!factor || (factor.lastUsedStep !== null && factor.lastUsedStep >= step)) return false;
-      factor.lastUsedStep = step;
-      return true;
-    },
-
     async replaceRecoveryCodes(userId, hashes, write) {
       recoveryCodes.set(
         userId,
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
       recordWith(write);
-    },
-    async consumeRecoveryCode(userId, hashes, at) {
-      const code = recoveryCodes.get(userId)?.find((c) => c.usedAt === null && hashes.includes(c.hash));
-      if (!code) return false;
-      code.usedAt = at;
-      return true;
     },
     async countRecoveryCodeUsersByKey() {
       const counts = new Map<string, number>();

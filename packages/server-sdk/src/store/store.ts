@@ -137,17 +137,13 @@ export interface AuditQuery {
  * `runStoreConformance`, and across processes where the store is shared):
  * - `putPolicy` writes only when the stored version equals `expectedVersion`;
  *   of concurrent writers with the same expectation exactly one succeeds.
- * - `consumeTimeStep` returns true for exactly one of any number of concurrent
- *   callers with the same user and step, and never for a step at or before the
- *   last one consumed.
- * - `consumeRecoveryCode` returns true for exactly one of concurrent callers with
- *   the same code.
  * - `beginAttempt` counts a failure before the code is judged and refuses while
  *   the user is locked: concurrent callers cannot get more attempts judged than
  *   the schedule allows.
  * - `settleAttempt` judges concurrent attempts of one user one after another, each
  *   on the count the previous ones left: no more are judged than the schedule
- *   allows, and a proof is consumed by exactly one of them.
+ *   allows, and a proof is consumed by exactly one of them (a TOTP step never at
+ *   or before the last one consumed, a recovery code once).
  * - `putPolicy`, `activateTotp`, `replaceRecoveryCodes`, `deleteFactor` and
  *   `settleAttempt` append the audit events they are given together with their
  *   change, or neither.
@@ -196,13 +192,9 @@ export interface MfaStore {
    * sessions, all or nothing. True when a factor existed.
    */
   deleteFactor(userId: string, audit?: AuditWrite): Promise<boolean>;
-  /** Records `step` as used when it is after the last used step; true for exactly one concurrent caller. */
-  consumeTimeStep(userId: string, step: number): Promise<boolean>;
 
   /** Replaces all of the user's recovery codes. */
   replaceRecoveryCodes(userId: string, hashes: readonly string[], audit?: AuditWrite): Promise<void>;
-  /** Marks the first unused code among `hashes` used; true for exactly one concurrent caller. */
-  consumeRecoveryCode(userId: string, hashes: readonly string[], at: Date): Promise<boolean>;
   countRecoveryCodes(userId: string): Promise<number>;
   /**
    * Users with unused recovery codes, counted by the key id their hashes begin

@@ -371,10 +371,6 @@ export function kyselyStore(
         return [Number(removed.numDeletedRows) === 1, true];
       });
     },
-    async consumeTimeStep(userId, step) {
-      await ready();
-      return Number((await hot.consumeTimeStep(userId, step)).numAffectedRows) === 1;
-    },
 
     async replaceRecoveryCodes(userId, hashes, write) {
       await withAudit(await q(), write, async (trx) => {
@@ -387,9 +383,6 @@ export function kyselyStore(
         }
         return [undefined, true];
       });
-    },
-    async consumeRecoveryCode(userId, hashes, at) {
-      return consumeRecoveryCode(await q(), userId, hashes, at);
     },
     async countRecoveryCodeUsersByKey() {
       // The key id is what comes before the first dot of a hash.
