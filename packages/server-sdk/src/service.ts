@@ -767,14 +767,15 @@ export class MfaService {
     if (!factor) throw MfaError.of('not_enrolled');
     const now = this.now();
     let proof: AttemptProof;
-    let resealed: Promise<string> | undefined;
+    /** The plaintext of a secret an older key sealed, to re-seal under the newest once verified. */
+    let stale: string | undefined;
     if ('code' in input) {
       const opened = await this.box.open(factor.secret);
       // Judged against every step the code may be for; the store decides on the replay and the
       // back-off in the same transaction that consumes the step.
       const step = await matchTotp(opened.plaintext, input.code, now);
       proof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT };
-      if (opened.stale) resealed = this.box.seal(opened.plaintext);
+      if (opened.stale) stale = opened.plaintext;
     } else {
       const normalized = normalizeRecoveryCode(input.recoveryCode);
       proof = {
@@ -799,8 +800,8 @@ export class MfaService {
     }
     if (result.outcome !== 'verified') throw this.refusal(proof.kind, result.outcome, result.failures);
     this.sessions.set(sessionId, { sessionId, userId, verifiedAt: now }, Date.now());
-    if (resealed) {
-      const secret = await resealed;
+    if (stale !== undefined) {
+      const secret = await this.box.seal(stale);
       // Unless the factor changed meanwhile (a new enrollment): that one stays.
       await this.io(() => this.store.updateFactorSecret(userId, secret, factor.secret));
     }
