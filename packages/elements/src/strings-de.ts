@@ -100,6 +100,8 @@ export const de: MfaStrings = {
   statusOn: (since) => `Authenticator-App: aktiv seit ${since}.`,
   statusOff: 'Authenticator-App: nicht eingerichtet.',
   recoveryCodesLeft: (n) => `${count(n, 'Wiederherstellungscode', 'Wiederherstellungscodes')} übrig.`,
+  recoveryCodesOutdated:
+    'Ihre Wiederherstellungscodes wurden mit einem Sicherheitsschlüssel erstellt, der ausgemustert wird. Erzeugen Sie neue, damit sie gültig bleiben.',
   setUp: 'Einrichten',
   replace: 'Authenticator-App ersetzen',
   scanQr:

@@ -38,6 +38,7 @@ export interface MfaStrings {
   statusOn: (since: string) => string;
   statusOff: string;
   recoveryCodesLeft: (count: number) => string;
+  recoveryCodesOutdated: string;
   setUp: string;
   replace: string;
   scanQr: string;
@@ -122,6 +123,8 @@ export const en: MfaStrings = {
   statusOn: (since) => `Authenticator app: on since ${since}.`,
   statusOff: 'Authenticator app: not set up.',
   recoveryCodesLeft: (count) => `${count} recovery ${count === 1 ? 'code' : 'codes'} left.`,
+  recoveryCodesOutdated:
+    'Your recovery codes were made under a security key that is being retired. Regenerate them to keep them working.',
   setUp: 'Set up',
   replace: 'Replace authenticator app',
   scanQr:

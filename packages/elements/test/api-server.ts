@@ -24,10 +24,14 @@ const sso: Record<string, string> = { contoso: 'Active Directory' };
 
 let offsetMs = 0;
 
-function build(store: MfaStore) {
+const SECRET = 'element-tests-secret-of-32-bytes-or-more';
+/** The key `/__test/rotate` puts first, keeping SECRET after it. */
+const NEW_SECRET = 'element-tests-newer-secret-of-32-bytes!';
+
+function build(store: MfaStore, secret: string[] = [SECRET]) {
   return createMfa({
     store,
-    secret: 'element-tests-secret-of-32-bytes-or-more',
+    secret,
     issuer: 'Element Tests',
     policyCacheTtl: 0,
     now: () => new Date(Date.now() + offsetMs),
@@ -69,7 +73,8 @@ const broken = new Proxy(memoryStore(), {
   },
 });
 
-let mfa = build(memoryStore());
+let store = memoryStore();
+let mfa = build(store);
 const brokenMfa = build(broken);
 
 export const app = new Hono();
@@ -78,7 +83,8 @@ app.all('/mfa-broken/*', (c) =>
   brokenMfa.app.fetch(new Request(c.req.url.replace('/mfa-broken/', '/'), c.req.raw)),
 );
 app.post('/__test/reset', (c) => {
-  mfa = build(memoryStore());
+  store = memoryStore();
+  mfa = build(store);
   offsetMs = 0;
   return c.json({ ok: true });
 });
@@ -88,6 +94,11 @@ app.post('/__test/login', (c) => {
   setCookie(c, 'test_user', user, options);
   setCookie(c, 'test_session', crypto.randomUUID(), options);
   setCookie(c, 'test_sso', c.req.query('sso') ?? '', options);
+  return c.json({ ok: true });
+});
+// A key rotation: the same store, a newer key first (what was made under the old one is outdated).
+app.post('/__test/rotate', (c) => {
+  mfa = build(store, [NEW_SECRET, SECRET]);
   return c.json({ ok: true });
 });
 app.post('/__test/advance', (c) => {

@@ -13,6 +13,8 @@ export const reset = () => post('/__test/reset');
 export const login = (user: string, sso = '') => post(`/__test/login?user=${user}&sso=${sso}`);
 /** Moves the server's clock forward. */
 export const advance = (seconds: number) => post(`/__test/advance?seconds=${seconds}`);
+/** Rotates the test server's key: the same store, a newer key first. */
+export const rotateKey = () => post('/__test/rotate');
 
 let serverOffsetSteps = 0;
 /** The TOTP code for `secret`, `steps` time steps from now (the server accepts ±1). */

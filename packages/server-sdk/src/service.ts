@@ -838,6 +838,15 @@ export class MfaService {
     throw this.refusal('totp', result.outcome, result.failures);
   }
 
+  /** Whether any of the user's unused recovery codes was hashed under a key older than the newest. */
+  async recoveryCodesOutdated(userId: string): Promise<boolean> {
+    const [keyId, keys] = await Promise.all([
+      this.box.currentKeyId(),
+      this.io(() => this.store.recoveryCodeKeys(userId)),
+    ]);
+    return keys.some((key) => key !== keyId);
+  }
+
   /**
    * Re-seals every factor secret that an older key sealed under the newest key,
    * and says what still depends on older keys (see `Mfa.rotateKeys`).

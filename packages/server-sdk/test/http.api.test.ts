@@ -632,6 +632,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         enrolled: false,
         factors: [],
         recoveryCodesRemaining: 0,
+        recoveryCodesOutdated: false,
         requiredBy: [],
         session: { verified: false, verifiedAt: null },
       });
@@ -647,6 +648,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         enrolled: true,
         factors: [{ type: 'totp', createdAt: iso(enrolledAt) }],
         recoveryCodesRemaining: 10,
+        recoveryCodesOutdated: false,
         requiredBy: [],
         session: { verified: true, verifiedAt: iso(enrolledAt) },
       });

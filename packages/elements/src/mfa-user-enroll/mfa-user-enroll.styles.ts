@@ -51,6 +51,10 @@ export const styles = css`
     border-color: var(--_danger);
     color: var(--_danger);
   }
+  .outdated {
+    border-left: 3px solid var(--_danger);
+    padding-left: 0.75rem;
+  }
   #message:empty {
     margin: 0;
   }

@@ -8,6 +8,7 @@ import {
   enrollByApi,
   login,
   reset,
+  rotateKey,
   setPolicyByApi,
   text,
   totp,
@@ -101,6 +102,18 @@ describe('<mfa-user-enroll>', () => {
     button(challenge, 'Verify').click();
     expect((await codes).count).to.equal(10);
     await until(() => $$(el, '.codes li').length === 10);
+  });
+
+  it('asks for new recovery codes once the key they were made under is being retired', async () => {
+    await enrollByApi();
+    await rotateKey();
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    expect(text(el)).to.contain('Regenerate them to keep them working.');
+    await expect(el).to.be.accessible();
+    button(el, 'Regenerate recovery codes').click();
+    await until(() => $$(el, '.codes li').length === 10);
+    await el.refresh();
+    await until(() => !text(el).includes('being retired') && text(el).includes('recovery codes left'));
   });
 
   it('names the accounts that require MFA, with deadlines, and refuses removal while they do', async () => {

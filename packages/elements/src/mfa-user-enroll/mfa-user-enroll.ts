@@ -326,6 +326,7 @@ export class MfaUserEnroll extends MfaElement {
           ${me.enrolled && factor ? t.statusOn(this.formatDate(factor.createdAt)) : t.statusOff}
           ${me.enrolled ? html`<span class="muted">${t.recoveryCodesLeft(me.recoveryCodesRemaining)}</span>` : nothing}
         </p>
+        ${me.enrolled && me.recoveryCodesOutdated ? html`<p class="outdated">${t.recoveryCodesOutdated}</p>` : nothing}
         ${this.renderBody(me)}
         <p id="message" part="message" class=${this.error ? 'error' : 'success'} aria-live="polite">${this.messageText()}</p>
         ${this.renderRequiredBy(me)}

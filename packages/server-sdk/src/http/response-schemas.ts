@@ -78,6 +78,7 @@ export const meResponse = z.strictObject({
   enrolled: z.boolean(),
   factors: z.array(z.strictObject({ type: z.literal('totp'), createdAt: isoDate })),
   recoveryCodesRemaining: z.int().min(0),
+  recoveryCodesOutdated: z.boolean(),
   requiredBy: z.array(
     z.strictObject({ accountId: z.string(), accountName: z.string(), deadline: isoDate.nullable() }),
   ),

@@ -205,8 +205,9 @@ export const routes: readonly RouteDef[] = [
     run: async ({ service, principal }): Promise<MeResponse> => {
       const { userId } = principal;
       const factor = await service.io(() => service.store.getFactor(userId));
-      const [remaining, requiredBy, session] = await Promise.all([
+      const [remaining, outdated, requiredBy, session] = await Promise.all([
         factor ? service.io(() => service.store.countRecoveryCodes(userId)) : 0,
+        factor ? service.recoveryCodesOutdated(userId) : false,
         service.requiredBy(userId, factor !== null),
         service.sessionState(principal),
       ]);
@@ -215,6 +216,7 @@ export const routes: readonly RouteDef[] = [
         enrolled: factor !== null,
         factors: factor ? [{ type: 'totp', createdAt: factor.createdAt.toISOString() }] : [],
         recoveryCodesRemaining: remaining,
+        recoveryCodesOutdated: outdated,
         requiredBy: requiredBy.map((r) => ({ ...r, deadline: iso(r.deadline) })),
         session: { verified: session.verified, verifiedAt: iso(session.verifiedAt) },
       };

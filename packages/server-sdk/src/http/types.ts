@@ -66,6 +66,11 @@ export interface MeResponse {
   enrolled: boolean;
   factors: { type: 'totp'; createdAt: string }[];
   recoveryCodesRemaining: number;
+  /**
+   * The unused recovery codes were made under a key the host is retiring (see
+   * `mfa.rotateKeys`): new ones keep them working once the old key is removed.
+   */
+  recoveryCodesOutdated: boolean;
   requiredBy: RequiredByEntry[];
   session: { verified: boolean; verifiedAt: string | null };
 }

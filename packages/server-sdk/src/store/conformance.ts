@@ -537,6 +537,9 @@ export function runStoreConformance(
         expect(counts.get(k1)).toBe(2);
         expect(counts.get(k2)).toBe(1);
         expect(before.has(k1)).toBe(false);
+        expect((await store.recoveryCodeKeys(id('max'))).sort()).toEqual([k1, k2]);
+        expect(await store.recoveryCodeKeys(id('sam'))).toEqual([]);
+        expect(await store.recoveryCodeKeys(id('nobody'))).toEqual([]);
       });
 
       it('returns true for exactly one of 20 concurrent consumers of one code', async () => {

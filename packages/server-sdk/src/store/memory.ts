@@ -128,6 +128,10 @@ export function memoryStore(): MfaStore {
       );
       recordWith(write);
     },
+    async recoveryCodeKeys(userId) {
+      const unused = recoveryCodes.get(userId)?.filter((c) => c.usedAt === null) ?? [];
+      return [...new Set(unused.map((c) => c.hash.split('.')[0] as string))];
+    },
     async countRecoveryCodeUsersByKey() {
       const counts = new Map<string, number>();
       for (const codes of recoveryCodes.values()) {

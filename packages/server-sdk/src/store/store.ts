@@ -201,6 +201,8 @@ export interface MfaStore {
    * with (`<key id>.<hash>`): codes hashed under a key no longer configured stop working.
    */
   countRecoveryCodeUsersByKey(): Promise<Map<string, number>>;
+  /** The key ids of the user's unused recovery codes (see `countRecoveryCodeUsersByKey`). */
+  recoveryCodeKeys(userId: string): Promise<string[]>;
 
   /**
    * Counts a failure in advance unless the user is locked at `now`; sets the lock

@@ -163,12 +163,18 @@ describe('key rotation on an SQLite file', () => {
       recoveryCodesUnderOlderKeys: 1,
       olderKeysInUse: true,
     });
+    // /me tells max (and only him) that his codes are outdated.
+    const outdated = async (user: string) =>
+      (await rotating.json('GET', '/mfa/me', { as: user })).body.recoveryCodesOutdated;
+    expect(await outdated('max')).toBe(true);
+    expect(await outdated('ada')).toBe(false);
     const max = await rotating.json('POST', '/mfa/me/recovery-codes', { as: 'max', session: 'max-s1' });
     expect(max.status).toBe(200);
     expect(await rotating.mfa.rotateKeys()).toMatchObject({
       recoveryCodesUnderOlderKeys: 0,
       olderKeysInUse: false,
     });
+    expect(await outdated('max')).toBe(false);
     const later = rotating.clock.now;
     await rotating.mfa.close();
 

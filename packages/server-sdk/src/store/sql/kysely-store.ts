@@ -78,6 +78,13 @@ async function withAudit<T>(
   return result;
 }
 
+/** A recovery code hash's key id: what comes before its first dot. */
+function keyIdOf(flavour: SqlFlavour) {
+  return flavour === 'postgres'
+    ? sql<string>`split_part(code_hash, '.', 1)`
+    : sql<string>`substr(code_hash, 1, instr(code_hash, '.') - 1)`;
+}
+
 /** Marks the first unused code among `hashes` used; true when there was one. */
 async function consumeRecoveryCode(
   db: Kysely<Database>,
@@ -385,11 +392,7 @@ export function kyselyStore(
       });
     },
     async countRecoveryCodeUsersByKey() {
-      // The key id is what comes before the first dot of a hash.
-      const keyId =
-        flavour === 'postgres'
-          ? sql<string>`split_part(code_hash, '.', 1)`
-          : sql<string>`substr(code_hash, 1, instr(code_hash, '.') - 1)`;
+      const keyId = keyIdOf(flavour);
       const rows = await (await q())
         .selectFrom('mfa_recovery_codes')
         .select([keyId.as('key_id'), sql<number | string>`count(distinct user_id)`.as('users')])
@@ -397,6 +400,16 @@ export function kyselyStore(
         .groupBy(keyId)
         .execute();
       return new Map(rows.map((row) => [row.key_id, Number(row.users)]));
+    },
+    async recoveryCodeKeys(userId) {
+      const rows = await (await q())
+        .selectFrom('mfa_recovery_codes')
+        .select(keyIdOf(flavour).as('key_id'))
+        .distinct()
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .execute();
+      return rows.map((row) => row.key_id);
     },
     async countRecoveryCodes(userId) {
       await ready();
