@@ -41,18 +41,23 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** An audit event as its `mfa_audit` row (without the id the database gives it). */
+export function auditRow(event: AuditEventInput) {
+  return {
+    type: event.type,
+    actor_id: event.actorId,
+    user_id: event.userId,
+    account_id: event.accountId,
+    before: json(event.before),
+    after: json(event.after),
+    at: toMs(event.at),
+  };
+}
+
 async function appendAudit(db: Kysely<Database>, event: AuditEventInput): Promise<AuditEvent> {
   const row = await db
     .insertInto('mfa_audit')
-    .values({
-      type: event.type,
-      actor_id: event.actorId,
-      user_id: event.userId,
-      account_id: event.accountId,
-      before: json(event.before),
-      after: json(event.after),
-      at: toMs(event.at),
-    })
+    .values(auditRow(event))
     .returning('id')
     .executeTakeFirstOrThrow();
   return { ...event, id: String(row.id) };

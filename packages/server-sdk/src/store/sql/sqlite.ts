@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { AuditEvent, AuditEventInput } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
-import { kyselyStore } from './kysely-store.ts';
+import { auditRow, kyselyStore } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
 
 export interface SqliteStoreOptions {
@@ -116,21 +116,12 @@ function settleInTransaction(
     );
     return { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
   };
-  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   const append = (event: AuditEventInput): AuditEvent => {
     const { lastInsertRowid } = (
       statements.prepare(
-        'insert into mfa_audit (type, actor_id, user_id, account_id, before, after, at) values (?, ?, ?, ?, ?, ?, ?)',
+        'insert into mfa_audit (type, actor_id, user_id, account_id, before, after, at) values (@type, @actor_id, @user_id, @account_id, @before, @after, @at)',
       ) as unknown as Database.Statement
-    ).run(
-      event.type,
-      event.actorId,
-      event.userId,
-      event.accountId,
-      json(event.before),
-      json(event.after),
-      event.at.getTime(),
-    );
+    ).run(auditRow(event));
     return { ...event, id: String(lastInsertRowid) };
   };
   const transaction = database.transaction((input: AttemptInput) => {
