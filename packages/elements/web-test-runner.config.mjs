@@ -61,7 +61,7 @@ export default {
   testsFinishTimeout: 300000,
   middleware: [
     (ctx, next) => {
-      if (!/^\/(mfa|mfa-broken|__test)\//.test(ctx.path)) return next();
+      if (!/^\/(mfa|mfa-broken|mfa-slow|__test)\//.test(ctx.path)) return next();
       ctx.respond = false;
       return new Promise((resolve) => {
         ctx.res.on('finish', resolve);

@@ -1,8 +1,8 @@
 /**
  * The real SDK app that element tests talk to, served by the test runner's own
  * dev server: `/mfa/*` is `mfa.app` on a memory store, `/mfa-broken/*` the same
- * app on a store that always throws (503s), and `/__test/*` stands in for the
- * host's sign-in and clock.
+ * app on a store that always throws (503s), `/mfa-slow/*` the first app
+ * answering 5 s late, and `/__test/*` stands in for the host's sign-in and clock.
  */
 
 import { createMfa, type MfaStore, memoryStore, type Role } from '@mfakit/server-sdk';
@@ -82,6 +82,11 @@ app.all('/mfa/*', (c) => mfa.app.fetch(new Request(c.req.url.replace('/mfa/', '/
 app.all('/mfa-broken/*', (c) =>
   brokenMfa.app.fetch(new Request(c.req.url.replace('/mfa-broken/', '/'), c.req.raw)),
 );
+// The same app, answering after 5 s: the elements' loading state.
+app.all('/mfa-slow/*', async (c) => {
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  return mfa.app.fetch(new Request(c.req.url.replace('/mfa-slow/', '/'), c.req.raw));
+});
 app.post('/__test/reset', (c) => {
   store = memoryStore();
   mfa = build(store);
