@@ -9,10 +9,11 @@ export function keepDigits(e: Event): void {
 
 /**
  * The 6-digit code input of enrollment and the challenge: labelled by the
- * caller's `<label for="code">`, described by the live message, and marked for
+ * caller's `<label for="code">`, described by the live message (and whatever
+ * else `describedBy` names, space-separated ids), and marked for
  * one-time-code autofill and the numeric keyboard.
  */
-export function codeInput(name = 'code') {
+export function codeInput(name = 'code', describedBy = 'message') {
   return html`<input
     id="code"
     part="input"
@@ -23,7 +24,7 @@ export function codeInput(name = 'code') {
     pattern="[0-9]*"
     maxlength="7"
     spellcheck="false"
-    aria-describedby="message"
+    aria-describedby=${describedBy}
     @input=${keepDigits}
   />`;
 }

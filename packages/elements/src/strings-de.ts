@@ -130,7 +130,11 @@ export const de: MfaStrings = {
     `Sie können MFA nicht entfernen, solange diese Konten sie verlangen: ${accounts}.`,
   challengeTitle: 'Bestätigen Sie, dass Sie es sind',
   codeLabel: 'Authentifizierungscode',
+  challengeHint:
+    'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein (etwa Google Authenticator oder Microsoft Authenticator).',
   recoveryCodeLabel: 'Wiederherstellungscode',
+  recoveryCodeHint:
+    'Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten der MFA gespeichert haben.',
   verify: 'Überprüfen',
   verified: 'Bestätigt.',
   useRecoveryCode: 'Stattdessen einen Wiederherstellungscode verwenden',

@@ -64,7 +64,11 @@ export interface MfaStrings {
   requiredByPolicy: (accounts: string) => string;
   challengeTitle: string;
   codeLabel: string;
+  /** Under the code label: where the code comes from. */
+  challengeHint: string;
   recoveryCodeLabel: string;
+  /** Under the recovery code label: which codes these are. */
+  recoveryCodeHint: string;
   verify: string;
   verified: string;
   useRecoveryCode: string;
@@ -151,7 +155,10 @@ export const en: MfaStrings = {
   requiredByPolicy: (accounts) => `You cannot remove MFA: ${accounts} requires it.`,
   challengeTitle: 'Verify it is you',
   codeLabel: 'Authentication code',
+  challengeHint:
+    'Enter the 6-digit code from your authenticator app (such as Google Authenticator or Microsoft Authenticator).',
   recoveryCodeLabel: 'Recovery code',
+  recoveryCodeHint: 'Enter one of the recovery codes you saved when you set up MFA.',
   verify: 'Verify',
   verified: 'Verified.',
   useRecoveryCode: 'Use a recovery code instead',

@@ -1,8 +1,11 @@
 import { css } from 'lit';
 
 export const styles = css`
+  #hint {
+    margin: 0 0 0.25rem;
+  }
   input {
-    margin-top: 0.25rem;
+    max-width: 100%;
     width: 10ch;
     font-size: 1.25rem;
     letter-spacing: 0.2em;

@@ -11,7 +11,10 @@ import {
   type,
   until,
 } from '../../test/helpers.ts';
+import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaVerifiedEvent } from '../events.ts';
+import { en } from '../strings.ts';
+import { de } from '../strings-de.ts';
 import './mfa-challenge.ts';
 import type { MfaChallenge } from './mfa-challenge.ts';
 
@@ -103,5 +106,62 @@ describe('<mfa-challenge>', () => {
     button(broken, 'Verify').click();
     await until(() => text(broken).includes('temporarily unavailable'));
     void advance;
+  });
+
+  it('says where the code comes from, and what a recovery code is', async () => {
+    const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+    expect(text(el)).to.contain('Enter the 6-digit code from your authenticator app');
+    expect($(el, 'input').getAttribute('aria-describedby')).to.equal('hint message');
+    button(el, 'Use a recovery code instead').click();
+    await el.updateComplete;
+    expect($(el, '#hint').textContent).to.contain('recovery codes you saved');
+  });
+
+  describe('at 320 px wide', () => {
+    before(phone);
+    after(desktop);
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`reflows in every state (${lang})`, async () => {
+        const render = (noHeading = false) =>
+          fixture<MfaChallenge>(
+            html`<mfa-challenge lang=${lang} .strings=${t} ?no-heading=${noHeading}></mfa-challenge>`,
+          );
+        const el = await render();
+        await expectReflow(el, 'the code prompt');
+        await expectReflow(await render(true), 'the code prompt without heading');
+
+        const recovery = await render();
+        button(recovery, t.useRecoveryCode).click();
+        await until(() => $(recovery, 'label').textContent === t.recoveryCodeLabel);
+        await expectReflow(recovery, 'the recovery code prompt');
+        type($(recovery, 'input'), recoveryCodes[0] as string);
+        button(recovery, t.verify).click();
+        await until(() => text(recovery).includes(t.verified));
+        await expectReflow(recovery, 'verified');
+        await login('ada'); // a new session: the lock after too many attempts comes last
+        const wrongs = await render();
+        const valid = await Promise.all([-1, 0, 1, 2].map((step) => totp(secret, step)));
+        const wrong =
+          ['000000', '111111', '222222', '333333', '444444'].find((c) => !valid.includes(c)) ?? '';
+        type($(wrongs, 'input'), wrong);
+        button(wrongs, t.verify).click();
+        await until(() => text(wrongs).includes(t.attemptsLeft(4)));
+        await expectReflow(wrongs, 'a wrong code');
+        for (let i = 0; i < 4; i++) {
+          await until(() => !button(wrongs, t.verify).disabled);
+          type($(wrongs, 'input'), wrong);
+          button(wrongs, t.verify).click();
+          await until(() => ($(wrongs, 'input') as HTMLInputElement).value === '');
+        }
+        await until(
+          () => button(wrongs, t.verify).disabled && text(wrongs).includes(t.waitSeconds(30).slice(0, 10)),
+        );
+        await expectReflow(wrongs, 'the wait after too many attempts');
+      });
+    }
   });
 });

@@ -125,9 +125,10 @@ export class MfaChallenge extends MfaElement {
       <form part="base" @submit=${this.submit} novalidate>
         ${this.noHeading ? nothing : html`<h2>${t.challengeTitle}</h2>`}
         <label for="code">${code ? t.codeLabel : t.recoveryCodeLabel}</label>
+        <p id="hint" class="muted">${code ? t.challengeHint : t.recoveryCodeHint}</p>
         ${
           code
-            ? codeInput()
+            ? codeInput('code', 'hint message')
             : html`<input
               id="code"
               part="input"
@@ -137,7 +138,7 @@ export class MfaChallenge extends MfaElement {
               autocapitalize="none"
               maxlength="20"
               spellcheck="false"
-              aria-describedby="message"
+              aria-describedby="hint message"
             />`
         }
         <p id="message" class="error" part="message" aria-live="assertive">${this.errorText()}</p>
