@@ -15,13 +15,19 @@ export const styles = css`
     align-items: flex-start;
     margin-bottom: 1rem;
   }
+  /* 200 px of code on a white quiet zone, narrower only when its column is (never under 160 px). */
   .qr {
-    width: 200px;
-    height: 200px;
+    width: 216px;
+    max-width: 100%;
+    min-width: 160px;
+    height: auto;
+    aspect-ratio: 1;
     background: #ffffff;
     padding: 8px;
     border-radius: var(--_radius);
-    box-sizing: content-box;
+  }
+  .qr-row > div {
+    min-width: 0;
   }
   .key-label {
     display: block;
@@ -35,10 +41,27 @@ export const styles = css`
     word-break: break-word;
     max-width: 22ch;
   }
+  /* As many columns as fit, each number in its own cell beside its code, so neighbours never run together. */
   .codes {
-    columns: 2;
-    padding-left: 1.5rem;
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(15ch, 1fr));
+    gap: 0.25rem 1.5rem;
+    margin: 0 0 0.75rem;
+    padding: 0;
+    list-style: none;
+    counter-reset: code;
     font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+  }
+  .codes li {
+    display: grid;
+    grid-template-columns: 3ch auto;
+    gap: 0.5ch;
+    counter-increment: code;
+  }
+  .codes li::before {
+    content: counter(code) '.';
+    text-align: end;
+    color: var(--_muted);
   }
   .check {
     display: flex;

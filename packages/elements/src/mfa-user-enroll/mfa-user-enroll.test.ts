@@ -15,7 +15,10 @@ import {
   type,
   until,
 } from '../../test/helpers.ts';
+import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaRecoveryCodesEvent } from '../events.ts';
+import { en } from '../strings.ts';
+import { de } from '../strings-de.ts';
 import './mfa-user-enroll.ts';
 import type { MfaUserEnroll } from './mfa-user-enroll.ts';
 
@@ -71,6 +74,10 @@ describe('<mfa-user-enroll>', () => {
     await enrolled;
     expect((await codesEvent).count).to.equal(10);
     await until(() => $$(el, '.codes li').length === 10);
+    // While the codes are shown, the status above them already says the app is set up.
+    await until(() => text(el).includes('on since'));
+    expect(text(el)).not.to.contain('not set up');
+    expect(text(el)).to.contain('10 recovery codes left');
     const codes = $$(el, '.codes code').map((c) => c.textContent ?? '');
     expect(new Set(codes).size).to.equal(10);
     for (const c of codes) expect(c).to.match(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
@@ -170,5 +177,108 @@ describe('<mfa-user-enroll>', () => {
     await until(() => text(down).includes('could not be reached'));
     expect(button(down, 'Try again')).to.exist;
     await expect(down).to.be.accessible();
+  });
+
+  it('lays the ten recovery codes out apart from each other, in one column on a phone', async () => {
+    await enrollByApi();
+    const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+    button(el, 'Regenerate recovery codes').click();
+    await until(() => $$(el, '.codes li').length === 10);
+    for (const size of [phone, desktop]) {
+      await size();
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const boxes = $$(el, '.codes li').map((li) => li.getBoundingClientRect());
+      boxes.forEach((a, i) => {
+        for (const b of boxes.slice(i + 1)) {
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          expect(apart, `codes ${i + 1} and ${boxes.indexOf(b) + 1} overlap`).to.equal(true);
+        }
+      });
+      // Each number stands before its own code, and the code fits its cell.
+      for (const code of $$(el, '.codes code')) {
+        const cell = (code.parentElement as HTMLElement).getBoundingClientRect();
+        const box = code.getBoundingClientRect();
+        expect(box.right).to.be.at.most(cell.right + 0.5);
+        expect(box.left).to.be.greaterThan(cell.left);
+      }
+      if (size === phone) expect(new Set(boxes.map((b) => Math.round(b.left))).size).to.equal(1);
+      else expect(new Set(boxes.map((b) => Math.round(b.left))).size).to.be.greaterThan(1);
+    }
+  });
+
+  describe('at 320 px wide', () => {
+    before(phone);
+    after(desktop);
+
+    it('reflows while loading and after an error', async () => {
+      const slow = await fixture<MfaUserEnroll>(
+        html`<mfa-user-enroll api-base="/mfa-slow"></mfa-user-enroll>`,
+      );
+      expect(text(slow)).to.contain('Loading');
+      await expectReflow(slow, 'loading');
+      const broken = await fixture<MfaUserEnroll>(
+        html`<mfa-user-enroll api-base="/mfa-broken"></mfa-user-enroll>`,
+      );
+      await until(() => text(broken).includes('temporarily unavailable'));
+      await expectReflow(broken, 'the error with a retry');
+    });
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`reflows in every state of setting up, codes, removal and step-up (${lang})`, async () => {
+        await login('ada');
+        await enrollByApi();
+        expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+        await login('max');
+        await api('GET', '/accounts/acme/access'); // max's grace period begins
+        const render = () =>
+          fixture<MfaUserEnroll>(html`<mfa-user-enroll lang=${lang} .strings=${t}></mfa-user-enroll>`);
+        const el = await ready(await render());
+        expect(text(el)).to.contain(t.statusOff);
+        await expectReflow(el, 'not set up, required by an account with a deadline');
+
+        button(el, t.setUp).click();
+        const img = (await until(() => el.shadowRoot?.querySelector('img'))) as HTMLImageElement;
+        await until(() => img.complete && img.naturalWidth > 0);
+        expect(img.getBoundingClientRect().width).to.be.at.least(160);
+        await expectReflow(el, 'setup with the QR code and key');
+        const key = $(el, '.key').textContent?.trim() ?? '';
+        const valid = await Promise.all([-1, 0, 1].map((step) => totp(key, step)));
+        type($(el, '#code'), ['000000', '111111', '222222', '333333'].find((c) => !valid.includes(c)) ?? '');
+        button(el, t.confirm).click();
+        await until(() => $(el, '#message').textContent?.trim());
+        await expectReflow(el, 'setup after a wrong code');
+
+        type($(el, '#code'), await totp(key));
+        button(el, t.confirm).click();
+        await until(() => $$(el, '.codes li').length === 10 && text(el).includes(t.recoveryCodesLeft(10)));
+        await expectReflow(el, 'the recovery codes');
+        ($(el, '.check input') as HTMLInputElement).click();
+        await el.updateComplete;
+        button(el, t.done).click();
+        await until(() => !el.shadowRoot?.querySelector('.codes'));
+        await expectReflow(el, 'set up');
+
+        button(el, t.remove).click();
+        await el.updateComplete;
+        await expectReflow(el, 'asking to confirm the removal');
+        button(el, t.removeConfirm).click();
+        await until(() => $(el, '#message').textContent?.trim());
+        await expectReflow(el, 'removal refused by a policy');
+
+        await advance(16 * 60);
+        button(el, t.regenerate).click();
+        const challenge = await until(() => el.shadowRoot?.querySelector('mfa-challenge'));
+        await until(() => challenge.shadowRoot?.querySelector('input'));
+        await expectReflow(el, 'the step-up before new codes');
+
+        await rotateKey();
+        const outdated = await ready(await render());
+        await until(() => text(outdated).includes(t.recoveryCodesOutdated));
+        await expectReflow(outdated, 'codes made under a retiring key');
+      });
+    }
   });
 });

@@ -70,6 +70,15 @@ export class MfaUserEnroll extends MfaElement {
     }
   }
 
+  /** Updates the status line beside new codes; a failure keeps the codes and the last status. */
+  private async refreshStatus(): Promise<void> {
+    try {
+      this.load = { status: 'ready', data: await this.client.me() };
+    } catch {
+      // The codes matter more now; the status follows after Done.
+    }
+  }
+
   private async focusSoon(selector: string) {
     await this.updateComplete;
     (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
@@ -90,6 +99,7 @@ export class MfaUserEnroll extends MfaElement {
         this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: false };
         this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
         await this.focusSoon('#codes-title');
+        await this.refreshStatus();
       } else {
         await this.client.removeTotp();
         this.phase = { name: 'idle' };
@@ -130,6 +140,8 @@ export class MfaUserEnroll extends MfaElement {
       this.dispatchEvent(new MfaEnrolledEvent());
       this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
       await this.focusSoon('#codes-title');
+      // The status above the codes says at once that the app is set up.
+      await this.refreshStatus();
     } catch (err) {
       const error = toApiError(err);
       this.error = error;
