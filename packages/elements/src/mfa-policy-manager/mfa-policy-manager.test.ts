@@ -13,7 +13,10 @@ import {
   type,
   until,
 } from '../../test/helpers.ts';
+import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
+import { en } from '../strings.ts';
+import { de } from '../strings-de.ts';
 import './mfa-policy-manager.ts';
 import type { MfaPolicyManager } from './mfa-policy-manager.ts';
 
@@ -165,5 +168,65 @@ describe('<mfa-policy-manager>', () => {
     await until(() => changes === 1);
     await new Promise((r) => setTimeout(r, 200));
     expect(changes).to.equal(1);
+  });
+
+  describe('at 320 px wide', () => {
+    before(phone);
+    after(desktop);
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`reflows in every state (${lang})`, async () => {
+        const render = (accountId: string, apiBase = '/mfa') =>
+          fixture<MfaPolicyManager>(
+            html`<mfa-policy-manager lang=${lang} .strings=${t} api-base=${apiBase} account-id=${accountId}></mfa-policy-manager>`,
+          );
+        const loading = await render('acme', '/mfa-slow');
+        await expectReflow(loading, 'loading');
+        await login('max');
+        const refused = await render('acme');
+        await until(() => text(refused).includes(t.errors.not_admin as string));
+        await expectReflow(refused, 'refused to a member');
+
+        await login('ada');
+        const el = await ready(await render('acme'));
+        for (const mode of ['optional', 'required_admins', 'required_all']) {
+          radio(el, mode).click();
+          await el.updateComplete;
+          await expectReflow(el, `${mode} with its impact`);
+        }
+        button(el, t.save).click();
+        await until(() => text(el).includes(t.setUpMfaFirst));
+        await expectReflow(el, 'asked to set up MFA first');
+
+        const { secret } = await enrollByApi();
+        await advance(20 * 60);
+        button(el, t.save).click();
+        const challenge = await until(() => el.shadowRoot?.querySelector('mfa-challenge'));
+        await until(() => challenge.shadowRoot?.querySelector('input'));
+        await expectReflow(el, 'the step-up before saving');
+        type($(challenge, 'input'), await totp(secret, 40 + 1));
+        button(challenge, t.verify).click();
+        await until(() => text(el).includes(t.saved));
+        await expectReflow(el, 'saved');
+
+        expect(
+          (await setPolicyByApi('acme', { mode: 'required_admins', gracePeriodDays: 3 })).status,
+        ).to.equal(200);
+        radio(el, 'optional').click();
+        button(el, t.save).click();
+        await until(() => text(el).includes(t.conflict));
+        await expectReflow(el, 'a conflicting change');
+
+        await login('cleo');
+        const sso = await ready(await render('contoso'));
+        radio(sso, 'required_all').click();
+        ($(sso, '[role=switch]') as HTMLInputElement).click();
+        await sso.updateComplete;
+        await expectReflow(sso, 'an SSO account with the switch on');
+      });
+    }
   });
 });

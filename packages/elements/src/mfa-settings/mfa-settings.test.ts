@@ -1,9 +1,12 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { $, button, enrollByApi, login, reset, setPolicyByApi, text, until } from '../../test/helpers.ts';
+import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import type { MfaPolicyManager } from '../mfa-policy-manager/mfa-policy-manager.ts';
 import './mfa-settings.ts';
+import { en } from '../strings.ts';
+import { de } from '../strings-de.ts';
 import type { MfaSettings } from './mfa-settings.ts';
 
 async function ready(el: MfaSettings) {
@@ -17,8 +20,8 @@ function deepActive(): Element | null {
   return active;
 }
 
-async function openManager(el: MfaSettings): Promise<MfaPolicyManager> {
-  button(el, 'Manage').click();
+async function openManager(el: MfaSettings, manage = 'Manage'): Promise<MfaPolicyManager> {
+  button(el, manage).click();
   const manager = await until(() => el.shadowRoot?.querySelector('mfa-policy-manager'));
   await until(() => manager.shadowRoot?.querySelector('form'));
   return manager;
@@ -107,5 +110,56 @@ describe('<mfa-settings>', () => {
     await setPolicyByApi('acme', { mode: 'optional', gracePeriodDays: 3 });
     await el.refresh();
     await until(() => text(el).includes('Changed by Ada Admin'));
+  });
+
+  describe('at 320 px wide', () => {
+    before(phone);
+    after(desktop);
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`reflows in every state, the dialog open (${lang})`, async () => {
+        const render = (accountId: string, apiBase = '/mfa') =>
+          fixture<MfaSettings>(
+            html`<mfa-settings lang=${lang} .strings=${t} api-base=${apiBase} account-id=${accountId}></mfa-settings>`,
+          );
+        await login('max');
+        await expectReflow(await render('acme', '/mfa-slow'), 'loading');
+        const unknown = await render('nope');
+        await until(() => text(unknown).includes(t.errors.not_member as string));
+        await expectReflow(unknown, 'an error with a retry');
+        await expectReflow(await ready(await render('acme')), 'read-only to a member');
+
+        await login('ada');
+        await enrollByApi();
+        for (const mode of ['required_admins', 'required_all', 'optional'] as const) {
+          expect((await setPolicyByApi('acme', { mode })).status).to.equal(200);
+          const el = await ready(await render('acme'));
+          await until(() => text(el).includes(t.modeLabels[mode]));
+          await expectReflow(el, `${mode}, to an administrator`);
+        }
+
+        const el = await ready(await render('acme'));
+        const manager = await openManager(el, t.manage);
+        for (const mode of ['required_admins', 'required_all']) {
+          ($(manager, `input[value=${mode}]`) as HTMLInputElement).click();
+          await manager.updateComplete;
+          await expectReflow(el, `the dialog, ${mode} with its impact`);
+        }
+
+        await login('cleo');
+        const sso = await ready(await render('contoso'));
+        await expectReflow(sso, 'the SSO caution');
+        const ssoManager = await openManager(sso, t.manage);
+        ($(ssoManager, 'input[value=required_all]') as HTMLInputElement).click();
+        await ssoManager.updateComplete;
+        await expectReflow(sso, 'the dialog of an SSO account');
+        button(ssoManager, t.save).click();
+        await until(() => text(ssoManager).includes(t.setUpMfaFirst));
+        await expectReflow(sso, 'the dialog asking to set up MFA first');
+      });
+    }
   });
 });
