@@ -3,9 +3,14 @@ import { css } from 'lit';
 export const styles = css`
   .head {
     display: flex;
+    flex-wrap: wrap;
     justify-content: space-between;
     align-items: center;
-    gap: 1rem;
+    gap: 0.5rem 1rem;
+  }
+  .head h2 {
+    min-width: 0;
+    overflow-wrap: break-word;
   }
   .policy {
     display: grid;
