@@ -67,3 +67,11 @@ export function safeQrDataUrl(svg: string): string | null {
 export function groupKey(secret: string): string {
   return (secret.match(/.{1,4}/g) ?? []).join(' ');
 }
+
+/**
+ * The setup link an authenticator app on the same device opens (`otpauth://totp/…`),
+ * for a phone that cannot scan its own screen; any other scheme is refused with `null`.
+ */
+export function safeOtpauthUri(uri: string): string | null {
+  return /^otpauth:\/\/totp\/[^\s"'<>\\]+$/i.test(uri) ? uri : null;
+}

@@ -17,7 +17,7 @@ import { MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import type { MfaChallenge, MfaPolicyManager, MfaSettings, MfaUserEnroll } from './index.ts';
 import './index.ts';
-import { safeQrDataUrl } from './qr.ts';
+import { safeOtpauthUri, safeQrDataUrl } from './qr.ts';
 
 /** Every node under `root`, into every shadow root, open ones included at any depth. */
 function deepNodes(root: Node): Node[] {
@@ -147,6 +147,25 @@ describe('safeQrDataUrl', () => {
       expect(safeQrDataUrl(markup)).to.equal(null);
     });
   }
+});
+
+describe('safeOtpauthUri', () => {
+  it("accepts the server's otpauth://totp link and refuses every other scheme", async () => {
+    await reset();
+    await login('max');
+    const setup = await api('POST', '/me/totp/setup', {});
+    expect(safeOtpauthUri(setup.body.otpauthUri)).to.equal(setup.body.otpauthUri);
+    for (const uri of [
+      'javascript:alert(1)',
+      'https://example.com/otpauth://totp/x',
+      'otpauth://hotp/x?secret=A',
+      'otpauth://totp/x"onclick="alert(1)',
+      ' otpauth://totp/x',
+      '',
+    ]) {
+      expect(safeOtpauthUri(uri), uri).to.equal(null);
+    }
+  });
 });
 
 describe('<mfa-user-enroll> leaves no secret behind', () => {

@@ -108,6 +108,7 @@ export const de: MfaStrings = {
     'Scannen Sie diesen QR-Code mit Google Authenticator, Microsoft Authenticator oder einer anderen Authenticator-App, oder geben Sie den Schlüssel ein.',
   qrAlt: 'QR-Code',
   manualKey: 'Einrichtungsschlüssel',
+  openInApp: 'In der Authenticator-App öffnen',
   copy: 'Kopieren',
   copied: 'Kopiert.',
   confirm: 'Bestätigen',

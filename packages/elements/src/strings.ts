@@ -44,6 +44,8 @@ export interface MfaStrings {
   scanQr: string;
   qrAlt: string;
   manualKey: string;
+  /** The button that opens the authenticator app on the device showing the page (a phone cannot scan itself). */
+  openInApp: string;
   copy: string;
   copied: string;
   confirm: string;
@@ -135,6 +137,7 @@ export const en: MfaStrings = {
     'Scan this QR code with Google Authenticator, Microsoft Authenticator or another authenticator app, or type the key.',
   qrAlt: 'QR code',
   manualKey: 'Setup key',
+  openInApp: 'Open in your authenticator app',
   copy: 'Copy',
   copied: 'Copied.',
   confirm: 'Confirm',

@@ -29,6 +29,11 @@ export const styles = css`
   .qr-row > div {
     min-width: 0;
   }
+  button[part='open-app'] {
+    display: block;
+    margin-top: 0.5rem;
+    text-align: start;
+  }
   .key-label {
     display: block;
     font-weight: 600;

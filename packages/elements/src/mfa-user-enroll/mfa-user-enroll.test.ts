@@ -55,6 +55,20 @@ describe('<mfa-user-enroll>', () => {
 
     const key = $(el, '.key').textContent?.trim() ?? '';
     expect(key).to.match(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
+    // A phone cannot scan its own screen: a button opens the same key in its authenticator app.
+    const followed: string[] = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      followed.push(this.href);
+    };
+    try {
+      button(el, 'Open in your authenticator app').click();
+    } finally {
+      HTMLAnchorElement.prototype.click = click;
+    }
+    expect(followed).to.have.length(1);
+    expect(followed[0]).to.match(/^otpauth:\/\/totp\//);
+    expect(new URL(followed[0] as string).searchParams.get('secret')).to.equal(key.replace(/ /g, ''));
     const input = $(el, '#code');
     expect(input.getAttribute('autocomplete')).to.equal('one-time-code');
     expect(input.getAttribute('inputmode')).to.equal('numeric');

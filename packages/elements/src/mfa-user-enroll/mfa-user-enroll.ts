@@ -6,11 +6,21 @@ import type { MfaApiError } from '../client.ts';
 import { codeInput } from '../code-input.ts';
 import { MfaEnrolledEvent, MfaRecoveryCodesEvent, MfaUnenrolledEvent } from '../events.ts';
 import '../mfa-challenge/mfa-challenge.ts';
-import { groupKey, safeQrDataUrl } from '../qr.ts';
+import { groupKey, safeOtpauthUri, safeQrDataUrl } from '../qr.ts';
 import { tokens } from '../styles/shared.ts';
 import { styles } from './mfa-user-enroll.styles.ts';
 
 type Action = 'setup' | 'regenerate' | 'remove';
+
+/**
+ * Follows the `otpauth:` link through an anchor that is never part of the page,
+ * so the setup key stays out of the page's attributes.
+ */
+function openLink(href: string): void {
+  const anchor = document.createElement('a');
+  anchor.href = href;
+  anchor.click();
+}
 
 type Phase =
   | { name: 'idle' }
@@ -33,6 +43,7 @@ type Phase =
  * @csspart base - The section.
  * @csspart qr - The QR code image.
  * @csspart key - The manual setup key.
+ * @csspart open-app - The button that opens an authenticator app on the same device.
  * @csspart input - The code input.
  * @csspart codes - The list of recovery codes.
  * @csspart message - The live region for errors and confirmations.
@@ -223,6 +234,7 @@ export class MfaUserEnroll extends MfaElement {
 
   private renderSetup(setup: TotpSetupResponse, qr: string | null) {
     const t = this.t;
+    const link = safeOtpauthUri(setup.otpauthUri);
     return html`
       <div class="panel">
         <p>${t.scanQr}</p>
@@ -234,6 +246,13 @@ export class MfaUserEnroll extends MfaElement {
             <div class="actions">
               <button type="button" @click=${() => this.copy(setup.secret)}>${t.copy}</button>
             </div>
+            ${
+              link
+                ? html`<button class="link" part="open-app" type="button" @click=${() => openLink(link)}>
+                  ${t.openInApp}
+                </button>`
+                : nothing
+            }
           </div>
         </div>
         <form @submit=${this.confirm} novalidate>
