@@ -41,9 +41,12 @@ async function signIn(context: BrowserContext, user: string, sso = ''): Promise<
   return page;
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+async function shot(page: Page, name: string, fullPage = true) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }
+
+/** A small phone: the narrowest window WCAG's reflow criterion asks for (320 CSS px). */
+const PHONE = { width: 320, height: 640 };
 
 async function expectNoAxeViolations(page: Page) {
   await page.addScriptTag({ content: axeSource });
@@ -57,6 +60,103 @@ async function expectNoAxeViolations(page: Page) {
     return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
   expect(violations).toEqual([]);
+}
+
+/**
+ * What does not fit the page's window, measured in the page as laid out (WCAG
+ * 2.1 SC 1.4.10 at 320 CSS px, 2.2 SC 2.5.8): the page scrolling sideways; any
+ * box or line of text, inside the elements' shadow roots too, past either edge;
+ * a container that clips or scrolls its content sideways; a click target under
+ * 24 × 24 px with another target within the 24 px circle around its centre.
+ * Links inside a sentence are exempt from the target size, as the SC says.
+ */
+function reflowProblems(): string[] {
+  const width = window.innerWidth;
+  const problems: string[] = [];
+  const page = document.documentElement.scrollWidth;
+  if (page > width) problems.push(`the page is ${page} px wide`);
+  const all: Element[] = [];
+  const walk = (el: Element) => {
+    all.push(el);
+    for (const child of el.shadowRoot ? [...el.shadowRoot.children, ...el.children] : [...el.children])
+      walk(child);
+  };
+  walk(document.body);
+  const name = (el: Element) =>
+    `<${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}> "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
+  const targets: { el: Element; box: DOMRect }[] = [];
+  const targetSelector =
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  for (const el of all) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    if (style.position === 'absolute' && style.clip === 'rect(0px, 0px, 0px, 0px)') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.left < -0.5 || box.right > width + 0.5)
+      problems.push(`${name(el)} spans ${Math.round(box.left)}–${Math.round(box.right)} px`);
+    const control = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+    if (!control && style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1)
+      problems.push(`${name(el)} cuts off or scrolls its content (${el.scrollWidth} > ${el.clientWidth} px)`);
+    for (const node of el.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || !node.textContent?.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const line of range.getClientRects())
+        if (line.left < -0.5 || line.right > width + 0.5)
+          problems.push(
+            `text "${node.textContent.trim().slice(0, 30)}" in ${name(el)} reaches ${Math.round(line.right)} px`,
+          );
+    }
+    const inSentence =
+      el.tagName === 'A' &&
+      [...(el.parentElement?.childNodes ?? [])].some(
+        (n) => n.nodeType === Node.TEXT_NODE && /\w/.test(n.textContent ?? ''),
+      );
+    if (el.matches(targetSelector) && !inSentence) targets.push({ el, box });
+  }
+  // Behind an open modal dialog the page is inert: only the dialog's targets count.
+  const modal = all.find((el) => el instanceof HTMLDialogElement && el.matches(':modal'));
+  const inModal = new Set<Element>();
+  if (modal) {
+    const mark = (el: Element) => {
+      inModal.add(el);
+      for (const child of el.shadowRoot ? [...el.shadowRoot.children, ...el.children] : [...el.children])
+        mark(child);
+    };
+    mark(modal);
+  }
+  const centre = (b: DOMRect) => ({ x: b.left + b.width / 2, y: b.top + b.height / 2 });
+  for (const target of modal ? targets.filter(({ el }) => inModal.has(el)) : targets) {
+    if (target.box.width >= 24 && target.box.height >= 24) continue;
+    const c = centre(target.box);
+    const crowded = (modal ? targets.filter(({ el }) => inModal.has(el)) : targets).some(({ el, box }) => {
+      if (el === target.el) return false;
+      const nx = Math.max(box.left, Math.min(c.x, box.right));
+      const ny = Math.max(box.top, Math.min(c.y, box.bottom));
+      if (Math.hypot(c.x - nx, c.y - ny) < 12) return true;
+      if (box.width >= 24 && box.height >= 24) return false;
+      const o = centre(box);
+      return Math.hypot(c.x - o.x, c.y - o.y) < 24;
+    });
+    if (crowded)
+      problems.push(
+        `${name(target.el)} is ${Math.round(target.box.width)} × ${Math.round(target.box.height)} px, too close to another target`,
+      );
+  }
+  return problems;
+}
+
+/** Waits until every mfakit element on the page has rendered past "Loading…". */
+async function settled(page: Page) {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('mfa-settings, mfa-user-enroll, mfa-challenge, mfa-policy-manager')].every(
+      (el) =>
+        el.shadowRoot &&
+        el.shadowRoot.childElementCount > 0 &&
+        !el.shadowRoot.querySelector('p.muted[role=status]'),
+    ),
+  );
 }
 
 /** Sets up an authenticator app on the profile page by reading the manual key; returns the key and codes. */
@@ -278,4 +378,120 @@ describe('the demo portal, end to end', () => {
     await page.getByRole('button', { name: 'Regenerate recovery codes' }).waitFor();
     await context.close();
   });
+
+  it('every page and every state of its elements fits a 320 px window, as every seeded user, in English and German', async () => {
+    const problems: string[] = [];
+    const checked: string[] = [];
+    const check = async (page: Page, what: string) => {
+      await settled(page);
+      await page.evaluate(() =>
+        Promise.all([...document.querySelectorAll('img')].map((img) => img.decode().catch(() => undefined))),
+      );
+      for (const found of await page.evaluate(reflowProblems)) problems.push(`${what}: ${found}`);
+      checked.push(what);
+    };
+    const visitors = [
+      { user: '', sso: '' },
+      { user: 'ada', sso: '' },
+      { user: 'max', sso: '' },
+      { user: 'sam', sso: '' },
+      { user: 'sam', sso: 'contoso' },
+      { user: 'cleo', sso: '' },
+      { user: 'cleo', sso: 'contoso' },
+    ];
+    const paths = [
+      '/',
+      '/accounts/acme',
+      '/accounts/acme/settings',
+      '/accounts/contoso',
+      '/accounts/contoso/settings',
+      '/profile',
+    ];
+    const secrets: Record<string, string> = { ada: admin.secret };
+
+    for (const lang of ['en', 'de']) {
+      for (const { user, sso } of visitors) {
+        const context = await browser.newContext({ viewport: PHONE });
+        await context.addInitScript((l) => localStorage.setItem('mfakit-demo-lang', l), lang);
+        const page = user ? await signIn(context, user, sso) : await context.newPage();
+        const who = `${user || 'nobody'}${sso ? ' via SSO' : ''} (${lang})`;
+        for (const path of user ? paths : ['/']) {
+          await page.goto(`${base}${path}`);
+          const at = `${who} ${path} → ${new URL(page.url()).pathname}`;
+          await check(page, at);
+          const challenge = page.locator('mfa-challenge');
+          if (await challenge.count()) {
+            if (lang === 'en' && user === 'ada' && path === '/accounts/acme') {
+              await challenge.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+              await shot(page, 'phone-01-challenge', false);
+            }
+            await challenge.locator('button.link').click();
+            await check(page, `${at}, recovery code`);
+            await challenge.locator('button.link').click();
+            const secret = secrets[user];
+            if (secret) {
+              advance(30);
+              await challenge.locator('input').fill(await codeFor(secret));
+              await Promise.all([page.waitForNavigation(), challenge.locator('button.primary').click()]);
+              await check(page, `${at}, verified`);
+            }
+          }
+          const manage = page.locator('mfa-settings button.manage');
+          if (await manage.count()) {
+            await manage.click();
+            const dialog = page.getByRole('dialog');
+            for (const mode of ['required_admins', 'required_all', 'optional']) {
+              await dialog.locator(`input[value=${mode}]`).check();
+              await check(page, `${at}, dialog with ${mode}`);
+            }
+            if (lang === 'en' && user === 'cleo' && !sso) await shot(page, 'phone-04-policy-manager', false);
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({ state: 'hidden' });
+          }
+          const enroll = page.locator('mfa-user-enroll');
+          const setUp = enroll.locator('button.primary');
+          if ((await enroll.count()) && (await setUp.count())) {
+            await setUp.click();
+            await enroll.getByRole('img').waitFor();
+            await check(page, `${at}, setup with the QR code`);
+            if (path === '/profile' && user === 'sam' && !sso && lang === 'en') {
+              // A member sets up the app on the phone that will hold it.
+              await enroll.locator('.panel').evaluate((el) => el.scrollIntoView());
+              await shot(page, 'phone-02-setup', false);
+              const secret = ((await enroll.locator('.key').textContent()) ?? '').replace(/\s/g, '');
+              await enroll.locator('input#code').fill(await codeFor(secret));
+              await enroll.locator('button.primary').click();
+              await expect.poll(() => enroll.locator('.codes li').count()).toBe(10);
+              await enroll.getByText(/on since/).waitFor();
+              await check(page, `${at}, the recovery codes`);
+              await enroll.locator('.codes').scrollIntoViewIfNeeded();
+              await shot(page, 'phone-03-recovery-codes', false);
+              await enroll.locator('.check input').check();
+              await enroll.locator('button.primary').click();
+              await enroll.locator('.codes').waitFor({ state: 'detached' });
+              await check(page, `${at}, set up`);
+              secrets.sam = secret;
+              advance(30);
+            } else {
+              await enroll.locator('button.primary + button').click();
+            }
+          }
+        }
+        await context.close();
+      }
+    }
+    expect(problems).toEqual([]);
+    // The walk reached every kind of page and state it is meant to check.
+    for (const state of [
+      'nobody (en) / → /',
+      'ada (en) /accounts/acme → /accounts/acme, recovery code',
+      'ada (en) /accounts/acme → /accounts/acme, verified',
+      'ada (de) /accounts/acme/settings → /accounts/acme/settings, dialog with required_all',
+      'max (en) /accounts/acme → /accounts/acme, setup with the QR code',
+      'max (de) /accounts/contoso → /accounts/contoso',
+      'sam (en) /profile → /profile, the recovery codes',
+      'cleo via SSO (de) /accounts/contoso/settings → /accounts/contoso/settings, dialog with optional',
+    ])
+      expect(checked).toContain(state);
+  }, 300_000);
 });
