@@ -86,7 +86,7 @@ async function seed(writer: BulkWriter, nowMs: number): Promise<void> {
   const sealed: string[] = [];
   for (let i = 0; i < population.users; i += 2_000) {
     const end = Math.min(population.users, i + 2_000);
-    const chunk = Array.from({ length: end - i }, (_, k) => box.seal(totpSecretOf(i + k)));
+    const chunk = Array.from({ length: end - i }, (_, k) => box.seal(totpSecretOf(i + k), userId(i + k)));
     sealed.push(...(await Promise.all(chunk)));
   }
   await writer.insert(

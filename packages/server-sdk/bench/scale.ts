@@ -66,7 +66,7 @@ async function seed(writer: BulkWriter, nowMs: number): Promise<void> {
   const started = performance.now();
   const box = new SecretBox(checkSecrets(BENCH_SECRET));
   // evaluate() never opens a secret: every factor carries the same sealed one.
-  const sealed = await box.seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
+  const sealed = await box.seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'bench');
   const next = random(42);
   const counts: Record<string, number> = {};
   const insert = async (table: Parameters<BulkWriter['insert']>[0], rows: Iterable<Row>) => {

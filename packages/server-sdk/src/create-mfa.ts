@@ -2,6 +2,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { MfaConfigError } from './crypto/secret-box.ts';
 import { createGuard, type GuardOptions } from './guard.ts';
 import { createApp } from './http/app.ts';
+import { MfaError } from './http/errors.ts';
 import type { AccessDecision, Principal } from './model.ts';
 import type { MfaOptions } from './options.ts';
 import { type KeyRotationReport, MfaService } from './service.ts';
@@ -11,8 +12,19 @@ export interface Mfa {
   app: Hono;
   /** Middleware that lets a request into an account only when the access decision allows it. */
   guard: (options?: GuardOptions) => MiddlewareHandler;
-  /** The access decision, for hosts that are not Hono apps. Never throws: a failure is `unavailable`. */
-  evaluate: (input: { principal: Principal; accountId: string }) => Promise<AccessDecision>;
+  /**
+   * The access decision, for hosts that are not Hono apps. Never throws: no principal
+   * (nobody signed in) is `unauthenticated`, a store or hook failure `unavailable`.
+   */
+  evaluate: (input: {
+    principal: Principal | null | undefined;
+    accountId: string;
+  }) => Promise<AccessDecision>;
+  /**
+   * The host's sign-out: the session is no longer verified, on this instance at once
+   * and on others within `policyCacheTtl`.
+   */
+  endSession: (userId: string, sessionId: string) => Promise<void>;
   /** Removes a user's MFA for the host's support staff; the user gets no new grace period. */
   resetUser: (userId: string) => Promise<void>;
   /**
@@ -31,6 +43,19 @@ export interface Mfa {
   close: () => Promise<void>;
 }
 
+/** What lies under an `unavailable`: the store's or hook's own error. */
+function causeOf(error: unknown): unknown {
+  return error instanceof MfaError && error.code === 'unavailable' && error.cause !== undefined
+    ? error.cause
+    : error;
+}
+
+/** A principal as `authenticate` answers it; anything else (null, a bare object) is nobody. */
+function isPrincipal(value: unknown): value is Principal {
+  const p = value as Partial<Principal> | null | undefined;
+  return typeof p?.userId === 'string' && p.userId !== '' && typeof p.sessionId === 'string';
+}
+
 const requiredHooks = ['authenticate', 'getMembership', 'listMemberships', 'listMembers'] as const;
 
 function validate(options: MfaOptions): void {
@@ -43,13 +68,15 @@ function validate(options: MfaOptions): void {
   if (typeof options.issuer !== 'string' || options.issuer.trim() === '') {
     throw new MfaConfigError('createMfa: `issuer` is required: the name authenticator apps show.');
   }
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw new MfaConfigError('createMfa: `onError` must be a function.');
   for (const hook of requiredHooks) {
     if (typeof options[hook] !== 'function')
       throw new MfaConfigError(`createMfa: \`${hook}\` must be a function.`);
   }
   for (const [name, value, min, max] of [
     ['sessionMaxAge', options.sessionMaxAge, 60, 366 * 86_400],
-    ['policyCacheTtl', options.policyCacheTtl, 0, 3600],
+    ['policyCacheTtl', options.policyCacheTtl, 0, 60],
     ['timeoutMs', options.timeoutMs, 1, 600_000],
   ] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= min && value <= max)) {
@@ -91,6 +118,7 @@ export function createMfa(options: MfaOptions): Mfa {
     app,
     guard: (guardOptions) => createGuard(service, guardOptions),
     evaluate: async ({ principal, accountId }) => {
+      if (!isPrincipal(principal)) return { allow: false, reason: 'unauthenticated' };
       try {
         await service.readyForRequest();
       } catch {
@@ -102,7 +130,12 @@ export function createMfa(options: MfaOptions): Mfa {
       await service.ready();
       await service.resetUser(userId, null, null);
     },
-    ready: () => service.ready(),
+    endSession: async (userId, sessionId) => {
+      await service.ready();
+      await service.endSession(userId, sessionId);
+    },
+    // The store's own error, not the 503 a request would get.
+    ready: () => service.ready().catch((error: unknown) => Promise.reject(causeOf(error))),
     rotateKeys: async () => {
       await service.ready();
       return service.rotateKeys();

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
+import { denialError } from './http/denial.ts';
 import { MfaError } from './http/errors.ts';
 import { errorResponse } from './http/errors-response.ts';
 import { ID_MAX_LENGTH, ID_PATTERN } from './http/schemas.ts';
@@ -20,13 +21,6 @@ declare module 'hono' {
 /** What the guard makes of a request: the decision, or the response that refuses it at once. */
 type Outcome = AccessDecision | Response;
 
-const denial = {
-  not_member: 'not_member',
-  challenge_required: 'challenge_required',
-  enrollment_required: 'enrollment_required',
-  unavailable: 'unavailable',
-} as const;
-
 export function createGuard(service: MfaService, options: GuardOptions = {}): MiddlewareHandler {
   if (options.accountId !== undefined && typeof options.accountId !== 'function') {
     throw new TypeError('mfa.guard: `accountId` must be a function of the request context.');
@@ -40,7 +34,7 @@ export function createGuard(service: MfaService, options: GuardOptions = {}): Mi
     return authenticate(c);
   };
   const authenticate = (c: Context): Outcome | Promise<Outcome> => {
-    const principal = service.hook(() => service.options.authenticate(c));
+    const principal = service.hook(() => service.options.authenticate(c), 'authenticate');
     return isThenable(principal) ? principal.then((p) => decideFor(c, p)) : decideFor(c, principal);
   };
   const decideFor = (c: Context, principal: Principal | null): Outcome | Promise<Outcome> => {
@@ -54,14 +48,7 @@ export function createGuard(service: MfaService, options: GuardOptions = {}): Mi
   };
   const admit = (c: Context, next: Next, outcome: Outcome): ReturnType<MiddlewareHandler> => {
     if (outcome instanceof Response) return Promise.resolve(outcome);
-    if (!outcome.allow) {
-      const code = denial[outcome.reason as keyof typeof denial] ?? 'unavailable';
-      return Promise.resolve(
-        errorResponse(
-          MfaError.of(code, outcome.deadline ? { deadline: outcome.deadline.toISOString() } : {}),
-        ),
-      );
-    }
+    if (!outcome.allow) return Promise.resolve(errorResponse(denialError(outcome)));
     c.set('mfaDecision', outcome);
     return next();
   };

@@ -93,7 +93,10 @@ export interface Principal {
   sessionId: string;
   email?: string;
   authMethod: 'password' | 'sso';
-  /** When set, an SSO sign-in counts as SSO only for this account. */
+  /**
+   * The account whose identity provider this SSO sign-in went through. An SSO sign-in
+   * counts as SSO for this account only; one that names no account counts nowhere.
+   */
   ssoAccountId?: string;
 }
 
@@ -120,6 +123,7 @@ export interface SsoIntegration {
 }
 
 export const accessReasons = [
+  'unauthenticated',
   'not_member',
   'sso_delegated',
   'verified',

@@ -7,6 +7,7 @@ import type {
   Principal,
   SsoIntegration,
 } from './model.ts';
+import type { MfaErrorContext } from './service.ts';
 import type { MfaStore } from './store/store.ts';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -29,13 +30,24 @@ export interface MfaOptions {
   listMembers: (accountId: string) => MaybePromise<MemberListing[]>;
   /** The account's Single Sign-On integration, or `null` (the default). */
   getSso?: (accountId: string) => MaybePromise<SsoIntegration | null>;
+  /**
+   * Called when a store call or hook fails or times out (the request is then answered
+   * 503 `unavailable`), with the error and which operation it was. Without it, each
+   * failure is logged once with `console.error`. Neither names the call's arguments.
+   */
+  onError?: (error: unknown, context: MfaErrorContext) => void;
   /** Called with each audit event after it is stored; a throw here is reported, not propagated. */
   onEvent?: (event: AuditEvent) => MaybePromise<void>;
   /** The clock (tests inject one). */
   now?: () => Date;
   /** Seconds a verification lasts, default 12 hours. */
   sessionMaxAge?: number;
-  /** Seconds another instance may serve an old policy, default 5. */
+  /**
+   * Seconds this instance may act on what another instance changed before it sees
+   * the change, default 5, at most 60: a policy change, a reset, a factor removed or
+   * replaced, recovery codes regenerated, a session ended. This instance's own
+   * changes count here at once.
+   */
   policyCacheTtl?: number;
   /** Origins allowed to call state-changing endpoints besides the request's own. */
   allowedOrigins?: readonly string[];

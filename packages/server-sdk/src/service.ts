@@ -42,6 +42,18 @@ export const TOTP_FAILURE_LIMIT = 100;
 export const STEP_UP_MAX_AGE = 15 * 60;
 /** How long a pending TOTP secret waits for its confirmation. */
 export const PENDING_SETUP_TTL_MS = 10 * 60_000;
+/** Expired rows are pruned every this many writes of an instance, at most `PRUNE_LIMIT` of each kind. */
+const PRUNE_EVERY = 32;
+const PRUNE_LIMIT = 100;
+/** A failure count with no new failure for this long is forgotten (unless it reached `TOTP_FAILURE_LIMIT`). */
+const ATTEMPTS_IDLE_MS = 30 * 86_400_000;
+
+/** `too_many_attempts`, with the seconds until `lockedUntil` (at least 1). */
+function tooManyAttempts(lockedUntil: Date, now: Date): MfaError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+  return MfaError.of('too_many_attempts', { retryAfterSeconds });
+}
+
 /** A forfeited grace period starts this far back, so it has ended under any policy (max 90 days). */
 const FORFEIT_MS = 91 * 86_400_000;
 
@@ -52,11 +64,11 @@ export interface PolicyChange {
   version?: number | undefined;
 }
 
-/** Runs a store call or host hook, turning a throw or a hang into `unavailable`. */
-export type Guarded = <T>(work: () => T | Promise<T>) => Promise<T>;
+/** Runs a store call or host hook, turning a throw or a hang into `unavailable`; `operation` names it in logs. */
+export type Guarded = <T>(work: () => T | Promise<T>, operation?: string) => Promise<T>;
 
 /** Like `Guarded`, but a hook that answers synchronously gets its value back as is, without a promise. */
-export type GuardedCall = <T>(work: () => T | Promise<T>) => T | Promise<T>;
+export type GuardedCall = <T>(work: () => T | Promise<T>, operation?: string) => T | Promise<T>;
 
 export const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -70,8 +82,34 @@ function failClosed(error: unknown): AccessDecision {
   throw error;
 }
 
-const unavailable = (error: unknown) =>
-  error instanceof MfaError ? error : MfaError.of('unavailable', { details: undefined });
+/** What a store call or hook that failed was, for the host's `onError`. */
+export interface MfaErrorContext {
+  /** `store.<method>` for a store call, else the hook's name (`getMembership`, `authenticate`…). */
+  operation: string;
+}
+
+/**
+ * Turns the failure of a store call or hook into `unavailable`, keeping it as the
+ * `cause` and reporting it once: to the host's `onError`, else to the console. An
+ * `MfaError` passes through unreported (it was reported where it was made, or is
+ * no failure at all). Only the operation's name and the error are reported, never
+ * the call's arguments, so no secret or code reaches a log.
+ */
+function failureReporter(onError: MfaOptions['onError']) {
+  return (cause: unknown, operation: string): MfaError => {
+    if (cause instanceof MfaError) return cause;
+    const error = MfaError.of('unavailable', {}, undefined, cause);
+    // A wrong key is reported once, by `ready()`, not again on each request it fails.
+    if (cause instanceof MfaConfigError) return error;
+    try {
+      if (onError) onError(cause, { operation });
+      else console.error(`mfakit: ${operation} failed, answering 503 unavailable:`, cause);
+    } catch (hookError) {
+      console.error(`mfakit: ${operation} failed, and onError threw:`, cause, hookError);
+    }
+    return error;
+  };
+}
 
 /**
  * Time limits for store calls and hooks. One timer serves every call in flight
@@ -81,8 +119,11 @@ const unavailable = (error: unknown) =>
  * The timer is unref'd where the runtime can (Node, Bun): it never keeps a
  * process alive by itself.
  */
-function guarded(timeoutMs: number): { io: Guarded; call: GuardedCall } {
-  const pending = new Set<{ deadline: number; reject: (error: unknown) => void }>();
+function guarded(
+  timeoutMs: number,
+  fail: (cause: unknown, operation: string) => MfaError,
+): { io: Guarded; call: GuardedCall } {
+  const pending = new Set<{ deadline: number; operation: string; reject: (error: unknown) => void }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (ms: number) => {
     timer = setTimeout(expire, ms);
@@ -97,19 +138,21 @@ function guarded(timeoutMs: number): { io: Guarded; call: GuardedCall } {
         return;
       }
       pending.delete(entry);
-      entry.reject(unavailable(new Error(`timed out after ${timeoutMs} ms`)));
+      entry.reject(fail(new Error(`timed out after ${timeoutMs} ms`), entry.operation));
     }
   };
-  const call: GuardedCall = (work) => {
+  /** Promises `call` made: already under the time limit, and reported, when they fail. */
+  const limited = new WeakSet<PromiseLike<unknown>>();
+  const call: GuardedCall = (work, operation = 'a store call or hook') => {
     let value: ReturnType<typeof work>;
     try {
       value = work();
     } catch (error) {
-      throw unavailable(error);
+      throw fail(error, operation);
     }
-    if (!isThenable(value)) return value;
-    return new Promise((resolve, reject) => {
-      const entry = { deadline: performance.now() + timeoutMs, reject };
+    if (!isThenable(value) || limited.has(value)) return value;
+    const promise = new Promise<unknown>((resolve, reject) => {
+      const entry = { deadline: performance.now() + timeoutMs, operation, reject };
       pending.add(entry);
       if (timer === undefined) arm(timeoutMs);
       value.then(
@@ -119,19 +162,40 @@ function guarded(timeoutMs: number): { io: Guarded; call: GuardedCall } {
         },
         (error: unknown) => {
           pending.delete(entry);
-          reject(unavailable(error));
+          reject(fail(error, operation));
         },
       );
     });
+    limited.add(promise);
+    return promise as ReturnType<typeof work>;
   };
-  const io: Guarded = (work) => {
+  const io: Guarded = (work, operation) => {
     try {
-      return Promise.resolve(call(work));
+      return Promise.resolve(call(work, operation));
     } catch (error) {
       return Promise.reject(error);
     }
   };
   return { io, call };
+}
+
+/**
+ * The store with each method run under `call`: a failure or a hang of any store
+ * call becomes `unavailable`, reported once with the method's name.
+ */
+function reportingStore(store: MfaStore, call: GuardedCall): MfaStore {
+  const wrapped: Record<string, unknown> = {};
+  const names = new Set<string>();
+  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
+  }
+  for (const name of names) {
+    const member = (store as unknown as Record<string, unknown>)[name];
+    if (name === 'constructor' || typeof member !== 'function') continue;
+    const operation = `store.${name}`;
+    wrapped[name] = (...args: unknown[]) => call(() => member.apply(store, args), operation);
+  }
+  return wrapped as unknown as MfaStore;
 }
 
 /**
@@ -175,6 +239,8 @@ export class MfaService {
   readonly now: () => Date;
   readonly sessionMaxAge: number;
   readonly io: Guarded;
+  /** `unavailable` for a failure underneath, reported once (to `onError`, else the console). */
+  private readonly fail: (cause: unknown, operation: string) => MfaError;
   /** `io` for the hot path: a hook that answers synchronously costs no promise. */
   private readonly call: GuardedCall;
   private readonly policies: TtlCache<string, PolicyRecord>;
@@ -190,7 +256,6 @@ export class MfaService {
   private readonly inflight = new Map<string, { generation: number; promise: Promise<unknown> }>();
 
   constructor(readonly options: MfaOptions) {
-    this.store = options.store;
     this.box = new SecretBox(checkSecrets(options.secret));
     this.now = options.now ?? (() => new Date());
     this.sessionMaxAge = options.sessionMaxAge ?? 12 * 3600;
@@ -199,9 +264,11 @@ export class MfaService {
     this.enrolled = new TtlCache(ttlMs);
     this.sessions = new TtlCache(ttlMs);
     this.graceStarts = new TtlCache(ttlMs);
-    const { io, call } = guarded(options.timeoutMs ?? 5000);
+    this.fail = failureReporter(options.onError);
+    const { io, call } = guarded(options.timeoutMs ?? 5000, this.fail);
     this.io = io;
     this.call = call;
+    this.store = reportingStore(options.store, call);
   }
 
   // ── readiness ────────────────────────────────────────────────────────────
@@ -230,26 +297,26 @@ export class MfaService {
   /** `ready()` for a request: at once when ready, else within `timeoutMs` or `unavailable`. */
   readyForRequest(): Promise<void> | undefined {
     // Nothing to wait for once ready: no promise on every request.
-    return this.isReady ? undefined : this.io(() => this.ready());
+    return this.isReady ? undefined : this.io(() => this.ready(), 'ready (migrations and the key check)');
   }
 
   // ── hooks ────────────────────────────────────────────────────────────────
 
   membership(userId: string, accountId: string): Promise<Membership | null> {
-    return this.io(() => this.options.getMembership(userId, accountId));
+    return this.io(() => this.options.getMembership(userId, accountId), 'getMembership');
   }
 
   memberships(userId: string): Promise<MembershipListing[]> {
-    return this.io(() => this.options.listMemberships(userId));
+    return this.io(() => this.options.listMemberships(userId), 'listMemberships');
   }
 
   members(accountId: string) {
-    return this.io(() => this.options.listMembers(accountId));
+    return this.io(() => this.options.listMembers(accountId), 'listMembers');
   }
 
   sso(accountId: string) {
     const getSso = this.options.getSso;
-    return getSso ? this.io(() => getSso(accountId)) : Promise.resolve(null);
+    return getSso ? this.io(() => getSso(accountId), 'getSso') : Promise.resolve(null);
   }
 
   // ── audit ────────────────────────────────────────────────────────────────
@@ -413,8 +480,10 @@ export class MfaService {
     const cachedSession = fresh ? undefined : this.sessions.get(sessionId, clock);
     const rememberedSession = cachedSession?.userId === userId ? cachedSession : undefined;
     const gathering = [
-      known === undefined ? this.hook(() => this.options.getMembership(userId, accountId)) : known,
-      this.options.getSso ? this.hook(() => this.options.getSso?.(accountId) ?? null) : null,
+      known === undefined
+        ? this.hook(() => this.options.getMembership(userId, accountId), 'getMembership')
+        : known,
+      this.options.getSso ? this.hook(() => this.options.getSso?.(accountId) ?? null, 'getSso') : null,
       this.policies.get(accountId, clock) ?? this.loadPolicy(accountId),
       // A decision made again on fresh reads (`fresh`) shares no read begun before it.
       rememberedEnrolled ?? this.loadEnrolled(userId, generation, !fresh),
@@ -500,9 +569,9 @@ export class MfaService {
    * back as is (no promise, no timer); a throw, a rejection or a hang becomes a
    * rejected promise of `unavailable`.
    */
-  hook<T>(work: () => T | Promise<T>): T | Promise<T> {
+  hook<T>(work: () => T | Promise<T>, operation: string): T | Promise<T> {
     try {
-      return this.call(work);
+      return this.call(work, operation);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -569,12 +638,6 @@ export class MfaService {
     this.graceStarts.deleteWhere((key) => key.endsWith(`\u0000${userId}`));
   }
 
-  /** This instance marked a session verified: it counts here at once. */
-  private async markVerified(session: SessionRecord): Promise<void> {
-    await this.io(() => this.store.markSessionVerified(session));
-    this.sessions.set(session.sessionId, session, Date.now());
-  }
-
   /** Accounts whose policy requires MFA of this user, with the grace deadline where one runs. */
   async requiredBy(userId: string, enrolled: boolean) {
     const memberships = await this.memberships(userId);
@@ -628,8 +691,9 @@ export class MfaService {
   async setupTotp(principal: Principal) {
     const secret = generateTotpSecret();
     const expiresAt = new Date(this.now().getTime() + PENDING_SETUP_TTL_MS);
-    const sealed = await this.box.seal(secret);
+    const sealed = await this.box.seal(secret, principal.userId);
     await this.io(() => this.store.putPendingTotp({ userId: principal.userId, secret: sealed, expiresAt }));
+    await this.pruneAsWritesGo();
     const otpauthUri = totpUri(this.options.issuer, principal.email ?? principal.userId, secret);
     return { otpauthUri, qrSvg: await qrSvg(otpauthUri), secret, expiresAt };
   }
@@ -640,9 +704,11 @@ export class MfaService {
     if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
     if (pending.expiresAt <= this.now())
       throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
+    // Locked: refused before any secret is opened or code computed.
+    await this.refuseIfLocked(userId, this.now());
     let opened: { plaintext: string; stale: boolean };
     try {
-      opened = await this.box.open(pending.secret);
+      opened = await this.box.open(pending.secret, userId);
     } catch {
       // Sealed under a key no longer configured (begun before a rotation finished): a new
       // setup is all the user needs.
@@ -659,7 +725,7 @@ export class MfaService {
     const codes = generateRecoveryCodes();
     const hashes = await this.hashRecoveryCodes(codes);
     // A setup sealed before a key rotation becomes a factor sealed under the newest key.
-    const sealed = stale ? await this.box.seal(secret) : pending.secret;
+    const sealed = stale ? await this.box.seal(secret, userId) : pending.secret;
     const factor = { userId, secret: sealed, lastUsedStep: step, createdAt: this.now() };
     const audit = this.auditWrite({
       type: 'mfa.enrolled',
@@ -669,11 +735,14 @@ export class MfaService {
       before: { enrolled: before !== null },
       after: { enrolled: true, factor: 'totp' },
     });
+    // Every other session of the user ends with the factor it was verified with; this one is
+    // verified with the new factor, in the same transaction.
+    const session = { sessionId: principal.sessionId, userId, verifiedAt: this.now() };
     const activated = await this.changeUser(userId, () =>
-      this.store.activateTotp(factor, pending.secret, hashes, audit),
+      this.store.activateTotp(factor, pending.secret, hashes, audit, session),
     );
     if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
-    await this.markVerified({ sessionId: principal.sessionId, userId, verifiedAt: this.now() });
+    this.sessions.set(session.sessionId, session, Date.now());
     await audit.publish();
     return codes;
   }
@@ -718,7 +787,10 @@ export class MfaService {
       before: { remaining: before },
       after: { remaining: codes.length },
     });
-    await this.io(() => this.store.replaceRecoveryCodes(userId, hashes, audit));
+    // Every other verified session of the user ends with the old codes, in the same transaction.
+    await this.changeUser(userId, () =>
+      this.store.replaceRecoveryCodes(userId, hashes, audit, principal.sessionId),
+    );
     await audit.publish();
     return codes;
   }
@@ -766,15 +838,18 @@ export class MfaService {
     const factor = await this.io(() => this.store.getFactor(userId));
     if (!factor) throw MfaError.of('not_enrolled');
     const now = this.now();
+    // Locked: refused before any secret is opened or code computed (the settling transaction
+    // checks again, atomically, for attempts that raced past this).
+    await this.refuseIfLocked(userId, now);
     let proof: AttemptProof;
     /** The plaintext of a secret an older key sealed, to re-seal under the newest once verified. */
     let stale: string | undefined;
     if ('code' in input) {
-      const opened = await this.box.open(factor.secret);
+      const opened = await this.openFactor(userId, factor.secret);
       // Judged against every step the code may be for; the store decides on the replay and the
-      // back-off in the same transaction that consumes the step.
+      // back-off in the same transaction that consumes the step, on this secret only.
       const step = await matchTotp(opened.plaintext, input.code, now);
-      proof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT };
+      proof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT, secret: factor.secret };
       if (opened.stale) stale = opened.plaintext;
     } else {
       const normalized = normalizeRecoveryCode(input.recoveryCode);
@@ -794,14 +869,12 @@ export class MfaService {
       }),
     );
     await this.notify(result.events);
-    if (result.outcome === 'locked') {
-      const retryAfterSeconds = Math.max(1, Math.ceil((result.lockedUntil.getTime() - now.getTime()) / 1000));
-      throw MfaError.of('too_many_attempts', { retryAfterSeconds });
-    }
+    if (result.outcome === 'locked') throw tooManyAttempts(result.lockedUntil, now);
     if (result.outcome !== 'verified') throw this.refusal(proof.kind, result.outcome, result.failures);
     this.sessions.set(sessionId, { sessionId, userId, verifiedAt: now }, Date.now());
+    await this.pruneAsWritesGo();
     if (stale !== undefined) {
-      const secret = await this.box.seal(stale);
+      const secret = await this.box.seal(stale, userId);
       // Unless the factor changed meanwhile (a new enrollment): that one stays.
       await this.io(() => this.store.updateFactorSecret(userId, secret, factor.secret));
     }
@@ -819,10 +892,7 @@ export class MfaService {
   private async attempt(userId: string, judge: () => Promise<boolean>): Promise<void> {
     const now = this.now();
     const grant = await this.io(() => this.store.beginAttempt(userId, now, LOCK_SCHEDULE));
-    if (!grant.allowed) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((grant.lockedUntil.getTime() - now.getTime()) / 1000));
-      throw MfaError.of('too_many_attempts', { retryAfterSeconds });
-    }
+    if (!grant.allowed) throw tooManyAttempts(grant.lockedUntil, now);
     const refused = grant.failures - 1 >= TOTP_FAILURE_LIMIT;
     if (!refused && (await judge())) {
       await this.io(() => this.store.clearAttempts(userId));
@@ -836,6 +906,62 @@ export class MfaService {
       await this.record({ ...event });
     }
     throw this.refusal('totp', result.outcome, result.failures);
+  }
+
+  /** Throws `too_many_attempts` while the user is locked at `now`. */
+  private async refuseIfLocked(userId: string, now: Date): Promise<void> {
+    const { lockedUntil } = await this.io(() => this.store.getAttempts(userId));
+    if (lockedUntil && lockedUntil.getTime() > now.getTime()) throw tooManyAttempts(lockedUntil, now);
+  }
+
+  /**
+   * The factor's secret. When no configured key opens it for this user (sealed under a
+   * key since removed, tampered with, or moved from another user's row), `unavailable`,
+   * reported: nothing is judged or counted. Such a factor shows in `rotateKeys`' report
+   * as unreadable; its user verifies with a recovery code or is reset.
+   */
+  private async openFactor(userId: string, sealed: string) {
+    try {
+      return await this.box.open(sealed, userId);
+    } catch (error) {
+      throw this.fail(error, 'open the sealed factor secret');
+    }
+  }
+
+  /**
+   * Ends one verified session (the host's sign-out): at once on this instance, on others
+   * within `policyCacheTtl`.
+   */
+  async endSession(userId: string, sessionId: string): Promise<void> {
+    await this.changeUser(userId, () => this.store.endSession(userId, sessionId));
+  }
+
+  /** Writes since the last prune. */
+  private writesSincePrune = 0;
+
+  /**
+   * Every `PRUNE_EVERY` writes of this instance, removes at most `PRUNE_LIMIT` expired rows
+   * of each kind (pending setups, verified sessions past `sessionMaxAge`, failure counts idle
+   * for `ATTEMPTS_IDLE_MS`): bounded work, spread over the writes. A failure here fails
+   * nothing: it is reported, and the next round tries again.
+   */
+  private async pruneAsWritesGo(): Promise<void> {
+    if (++this.writesSincePrune < PRUNE_EVERY) return;
+    this.writesSincePrune = 0;
+    const now = this.now();
+    try {
+      await this.io(() =>
+        this.store.pruneExpired({
+          now,
+          sessionsBefore: new Date(now.getTime() - this.sessionMaxAge * 1000),
+          attemptsBefore: new Date(now.getTime() - ATTEMPTS_IDLE_MS),
+          keepFailures: TOTP_FAILURE_LIMIT,
+          limit: PRUNE_LIMIT,
+        }),
+      );
+    } catch {
+      // Reported by `io`; the rows wait for the next round.
+    }
   }
 
   /** Whether any of the user's unused recovery codes was hashed under a key older than the newest. */
@@ -853,22 +979,21 @@ export class MfaService {
    */
   async rotateKeys(): Promise<KeyRotationReport> {
     const keyId = await this.box.currentKeyId();
-    const keyOf = (sealed: string) => sealed.split('.')[1];
     let factorsResealed = 0;
     let factorsUnreadable = 0;
     const page = 500;
     for (let after: string | null = null; ; ) {
       const factors = await this.io(() => this.store.listFactorSecrets(after, page));
       for (const { userId, secret } of factors) {
-        if (keyOf(secret) === keyId) continue;
+        if (SecretBox.isCurrent(secret, keyId)) continue;
         let plaintext: string;
         try {
-          plaintext = (await this.box.open(secret)).plaintext;
+          plaintext = (await this.box.open(secret, userId)).plaintext;
         } catch {
           factorsUnreadable++;
           continue;
         }
-        const sealed = await this.box.seal(plaintext);
+        const sealed = await this.box.seal(plaintext, userId);
         if (await this.io(() => this.store.updateFactorSecret(userId, sealed, secret))) factorsResealed++;
       }
       if (factors.length < page) break;

@@ -70,6 +70,10 @@ export interface Harness {
   ): Promise<{ status: number; body: T; res: Response }>;
   code(secret: string, at?: Date): Promise<string>;
   enroll(user: string, session?: string): Promise<{ secret: string; recoveryCodes: string[] }>;
+  /** The app secrets of the users `enroll` enrolled, by user. */
+  secrets: Record<string, string>;
+  /** Verifies the user's session (default `<user>-s1`) with a code of the app `enroll` set up. */
+  verify(user: string, session?: string): Promise<void>;
 }
 
 export function createHarness(overrides: Partial<MfaOptions> = {}, dir = defaultDirectory()): Harness {
@@ -170,7 +174,21 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
       if (confirm.status !== 200) throw new Error(`confirm failed: ${JSON.stringify(confirm.body)}`);
       // The confirming code's step is used: later challenges in tests need the next step.
       harness.advance(30);
+      harness.secrets[user] = setup.body.secret;
       return { secret: setup.body.secret, recoveryCodes: confirm.body.recoveryCodes };
+    },
+    secrets: {},
+    async verify(user, session) {
+      const secret = harness.secrets[user];
+      if (!secret) throw new Error(`${user} was not enrolled through the harness`);
+      const res = await harness.json('POST', '/mfa/challenge', {
+        as: user,
+        ...(session ? { session } : {}),
+        body: { code: await harness.code(secret) },
+      });
+      if (res.status !== 200) throw new Error(`verify failed: ${JSON.stringify(res.body)}`);
+      // That code's step is used now.
+      harness.advance(30);
     },
   };
   return harness;

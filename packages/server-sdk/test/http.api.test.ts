@@ -94,6 +94,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
     it('names who changed the policy and when', async () => {
       const h = harness();
       h.advance(3600);
+      await h.enroll('ada'); // changing a policy needs an administrator with MFA
       const changedAt = new Date(h.clock.now);
       await h.json('PUT', '/mfa/accounts/acme/policy', {
         as: 'ada',
@@ -116,6 +117,9 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
   describe('PUT /accounts/:accountId/policy', () => {
     it('stores the policy with the defaults (7 days, SSO delegates), answers it as GET does, and audits it', async () => {
       const h = harness();
+      await h.enroll('ada');
+      const at = new Date(h.clock.now);
+      h.events.length = 0;
       const put = await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'optional' } });
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({
@@ -125,7 +129,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         enforceAfterSso: false,
         version: 1,
         updatedBy: 'ada',
-        updatedAt: iso(T0),
+        updatedAt: iso(at),
         canManage: true,
       });
       const get = await h.json('GET', '/mfa/accounts/acme/policy', { as: 'ada' });
@@ -136,7 +140,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         gracePeriodDays: 7,
         enforceAfterSso: false,
         version: 1,
-        updatedAt: T0,
+        updatedAt: at,
         updatedBy: 'ada',
       });
       const [event] = await h.store.listAudit({ accountId: 'acme', userIds: [], limit: 10 });
@@ -146,6 +150,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('replaces the whole policy: omitted fields take their defaults again', async () => {
       const h = harness();
+      await h.enroll('cleo');
       await h.json('PUT', '/mfa/accounts/contoso/policy', {
         as: 'cleo',
         body: { mode: 'optional', gracePeriodDays: 30, enforceAfterSso: true },
@@ -159,6 +164,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('accepts a matching version and answers version + 1', async () => {
       const h = harness();
+      await h.enroll('ada'); // changing a policy needs an administrator with MFA
       const first = await h.json('PUT', '/mfa/accounts/acme/policy', {
         as: 'ada',
         body: { mode: 'optional', version: 0 },
@@ -175,6 +181,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('refuses a stale version with 409 version_conflict and keeps the stored policy', async () => {
       const h = harness();
+      await h.enroll('ada'); // changing a policy needs an administrator with MFA
       await h.json('PUT', '/mfa/accounts/acme/policy', {
         as: 'ada',
         body: { mode: 'optional', gracePeriodDays: 3 },
@@ -193,18 +200,18 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect(h.events.filter((e) => e.type === 'policy.updated')).toHaveLength(1);
     });
 
-    it('lets an administrator without MFA choose optional but not a requiring policy (step_up_required)', async () => {
+    it('refuses every change, switching MFA off included, to an administrator without MFA (step_up_required)', async () => {
+      // A password alone must not switch MFA off for everyone (and so let its holder past the guard).
       const h = harness();
-      const optional = await h.json('PUT', '/mfa/accounts/acme/policy', {
-        as: 'ada',
-        body: { mode: 'optional', gracePeriodDays: 10 },
-      });
-      expect(optional.status).toBe(200);
-      for (const mode of ['required_admins', 'required_all']) {
-        const refused = await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode } });
+      for (const mode of ['optional', 'required_admins', 'required_all']) {
+        const refused = await h.json('PUT', '/mfa/accounts/acme/policy', {
+          as: 'ada',
+          body: { mode, gracePeriodDays: 10 },
+        });
         expectError(refused, 'step_up_required');
       }
-      expect(await h.store.getPolicy('acme')).toMatchObject({ mode: 'optional', version: 1 });
+      expect(await h.store.getPolicy('acme')).toBeNull();
+      expect(h.events).toEqual([]);
     });
 
     it('asks an administrator with MFA to verify again when the last verification is older than 15 minutes', async () => {
@@ -215,14 +222,14 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         const refused = await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode } });
         expectError(refused, 'step_up_required');
       }
-      // Another session of the same user was never verified.
+      // Another session of the same user was never verified: its access decision denies first.
       expectError(
         await h.json('PUT', '/mfa/accounts/acme/policy', {
           as: 'ada',
           session: 'ada-s2',
           body: { mode: 'required_all' },
         }),
-        'step_up_required',
+        'challenge_required',
       );
       expect(await h.store.getPolicy('acme')).toBeNull();
       const challenge = await h.json('POST', '/mfa/challenge', {
@@ -251,6 +258,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('accepts grace periods from 0 to 90 days and refuses others with 400', async () => {
       const h = harness();
+      await h.enroll('ada'); // changing a policy needs an administrator with MFA
       for (const gracePeriodDays of [0, 90]) {
         const ok = await h.json('PUT', '/mfa/accounts/acme/policy', {
           as: 'ada',
@@ -334,6 +342,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       const evaluatedAt = new Date(h.clock.now);
       expect((await access(h, 'max')).body.reason).toBe('grace_period');
       h.advance(DAY);
+      await h.verify('ada'); // a day on, the administrator's session verifies again
       const res = await h.json('GET', '/mfa/accounts/acme/members', { as: 'ada' });
       const byId = Object.fromEntries(res.body.members.map((m: { userId: string }) => [m.userId, m]));
       expect(byId.max).toMatchObject({ enrolled: false, deadline: iso(daysAfter(evaluatedAt, 5)) });
@@ -360,6 +369,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
   describe('DELETE /accounts/:accountId/members/:userId/mfa', () => {
     it("resets a member's MFA: factor, codes and verified sessions go, and it is audited", async () => {
       const h = harness();
+      await h.enroll('ada'); // a reset needs an administrator with MFA
       const { secret } = await h.enroll('max');
       await h.json('POST', '/mfa/challenge', {
         as: 'max',
@@ -387,6 +397,8 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('refuses a member of another account too with 409 shared_member', async () => {
       const h = harness();
+      await h.enroll('ada');
+      await h.enroll('cleo');
       await h.enroll('sam');
       expectError(
         await h.json('DELETE', '/mfa/accounts/acme/members/sam/mfa', { as: 'ada' }),
@@ -402,6 +414,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('answers 404 for a user who is not a member of the account', async () => {
       const h = harness();
+      await h.enroll('ada');
       await h.enroll('cleo');
       expectError(await h.json('DELETE', '/mfa/accounts/acme/members/cleo/mfa', { as: 'ada' }), 'not_member');
       expectError(
@@ -413,6 +426,8 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('answers 409 not_enrolled for a member without MFA', async () => {
       const h = harness();
+      await h.enroll('ada');
+      h.events.length = 0;
       expectError(
         await h.json('DELETE', '/mfa/accounts/acme/members/max/mfa', { as: 'ada' }),
         'not_enrolled',
@@ -454,6 +469,8 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
   describe('GET /accounts/:accountId/audit', () => {
     it('lists the events newest first', async () => {
       const h = harness();
+      await h.enroll('ada');
+      h.advance(60);
       await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'optional' } });
       h.advance(60);
       await h.enroll('max');
@@ -468,6 +485,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         'policy.updated',
         'mfa.enrolled',
         'policy.updated',
+        'mfa.enrolled',
       ]);
       const times = res.body.events.map((e: { at: string }) => Date.parse(e.at));
       expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -487,6 +505,8 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it('pages with cursor and limit through every event exactly once', async () => {
       const h = harness();
+      await h.enroll('ada');
+      const before = (await h.json('GET', '/mfa/accounts/acme/audit', { as: 'ada' })).body.events.length;
       for (let i = 0; i < 7; i++) {
         await h.json('PUT', '/mfa/accounts/acme/policy', {
           as: 'ada',
@@ -495,7 +515,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         h.advance(1);
       }
       const all = (await h.json('GET', '/mfa/accounts/acme/audit', { as: 'ada' })).body.events;
-      expect(all).toHaveLength(7);
+      expect(all).toHaveLength(7 + before);
       const paged: { id: string }[] = [];
       let cursor: string | null = null;
       let pages = 0;
@@ -517,23 +537,28 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
 
     it("has the account's own and its members' events, never another account's", async () => {
       const h = harness();
+      for (const admin of ['ada', 'cleo', 'olga']) await h.enroll(admin);
       await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'optional' } });
       await h.json('PUT', '/mfa/accounts/contoso/policy', { as: 'cleo', body: { mode: 'optional' } });
       await h.json('PUT', '/mfa/accounts/solo/policy', { as: 'olga', body: { mode: 'optional' } });
       await h.enroll('max');
       await h.enroll('sam');
-      await h.enroll('cleo');
-      await h.enroll('olga');
       const acme = (await h.json('GET', '/mfa/accounts/acme/audit', { as: 'ada' })).body.events;
       const summary = (events: { type: string; userId: string | null; accountId: string | null }[]) =>
         events.map((e) => `${e.type}:${e.accountId ?? e.userId}`).sort();
-      expect(summary(acme)).toEqual(['mfa.enrolled:max', 'mfa.enrolled:sam', 'policy.updated:acme']);
+      expect(summary(acme)).toEqual([
+        'mfa.enrolled:ada',
+        'mfa.enrolled:max',
+        'mfa.enrolled:sam',
+        'policy.updated:acme',
+      ]);
       const contoso = (await h.json('GET', '/mfa/accounts/contoso/audit', { as: 'cleo' })).body.events;
       expect(summary(contoso)).toEqual(['mfa.enrolled:cleo', 'mfa.enrolled:sam', 'policy.updated:contoso']);
     });
 
     it("does not show a new member's events from their other accounts", async () => {
       const h = harness();
+      await h.enroll('cleo');
       h.dir.users.dan = { email: 'dan@contoso.test', displayName: 'Dan' };
       h.dir.memberships.contoso!.dan = 'member';
       await h.enroll('dan');
@@ -584,41 +609,68 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect((await access(h, 'ada')).body.reason).toBe('challenge_required');
     });
 
-    it('sso_delegated for an SSO sign-in to an SSO account, unless it signed in to another account', async () => {
+    it('sso_delegated for an SSO sign-in through this account, never for one naming another or none', async () => {
       const h = harness();
       await h.enroll('cleo');
       h.advance(13 * 3600);
-      expect((await access(h, 'cleo', 'contoso', { sso: true })).body).toEqual({
+      expect((await access(h, 'cleo', 'contoso', { sso: true, ssoAccountId: 'contoso' })).body).toEqual({
         allow: true,
         reason: 'sso_delegated',
       });
-      expect((await access(h, 'cleo', 'contoso', { sso: true, ssoAccountId: 'contoso' })).body.reason).toBe(
-        'sso_delegated',
-      );
       expect((await access(h, 'cleo', 'contoso', { sso: true, ssoAccountId: 'elsewhere' })).body.reason).toBe(
         'challenge_required',
       );
+      // An SSO sign-in that names no account is delegated nowhere (fail closed).
+      expect((await access(h, 'cleo', 'contoso', { sso: true })).body.reason).toBe('challenge_required');
       expect((await access(h, 'cleo', 'contoso')).body.reason).toBe('challenge_required');
       // acme has no SSO: an SSO sign-in changes nothing there.
-      expect((await access(h, 'sam', 'acme', { sso: true })).body.reason).toBe('not_required');
+      expect((await access(h, 'sam', 'acme', { sso: true, ssoAccountId: 'acme' })).body.reason).toBe(
+        'not_required',
+      );
+    });
+
+    it("does not delegate one account's SSO sign-in to another SSO account of the same user", async () => {
+      // sam signs in through Contoso's directory; Fabrikam (Okta) must not take that for its own.
+      const h = harness();
+      h.dir.memberships.fabrikam = { sam: 'member', cleo: 'admin' };
+      h.dir.accountNames.fabrikam = 'Fabrikam';
+      h.dir.sso.fabrikam = 'Okta';
+      await setPolicy(h, 'fabrikam', 'cleo', { mode: 'required_all', gracePeriodDays: 0 });
+      for (const sso of [{ sso: true, ssoAccountId: 'contoso' }, { sso: true }]) {
+        expect((await access(h, 'sam', 'fabrikam', sso)).body.reason).toBe('enrollment_required');
+        expectError(
+          await h.json('GET', '/accounts/fabrikam/area', { as: 'sam', ...sso }),
+          'enrollment_required',
+        );
+      }
+      expect((await access(h, 'sam', 'contoso', { sso: true, ssoAccountId: 'contoso' })).body.reason).toBe(
+        'sso_delegated',
+      );
+      expect((await access(h, 'sam', 'fabrikam', { sso: true, ssoAccountId: 'fabrikam' })).body.reason).toBe(
+        'sso_delegated',
+      );
     });
 
     it('with enforceAfterSso an SSO sign-in is not delegated', async () => {
       const h = harness();
+      await h.enroll('cleo');
       const put = await h.json('PUT', '/mfa/accounts/contoso/policy', {
         as: 'cleo',
         body: { mode: 'optional', enforceAfterSso: true },
       });
       expect(put.body.enforceAfterSso).toBe(true);
-      expect((await access(h, 'cleo', 'contoso', { sso: true })).body).toEqual({
+      expect((await access(h, 'sam', 'contoso', { sso: true, ssoAccountId: 'contoso' })).body).toEqual({
         allow: true,
         reason: 'not_required',
       });
       await setPolicy(h, 'contoso', 'cleo', { mode: 'required_all', enforceAfterSso: true, version: 1 });
-      expect((await access(h, 'cleo', 'contoso', { sso: true, session: 'cleo-sso' })).body.reason).toBe(
-        'challenge_required',
+      expect(
+        (await access(h, 'cleo', 'contoso', { sso: true, ssoAccountId: 'contoso', session: 'cleo-sso' })).body
+          .reason,
+      ).toBe('challenge_required');
+      expect((await access(h, 'sam', 'contoso', { sso: true, ssoAccountId: 'contoso' })).body.reason).toBe(
+        'grace_period',
       );
-      expect((await access(h, 'sam', 'contoso', { sso: true })).body.reason).toBe('grace_period');
     });
   });
 
@@ -1077,7 +1129,11 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       });
       const verified = await h.json('GET', '/accounts/acme/area', { as: 'ada' });
       expect(verified.body.decision).toEqual({ allow: true, reason: 'verified' });
-      const sso = await h.json('GET', '/accounts/contoso/area', { as: 'cleo', sso: true });
+      const sso = await h.json('GET', '/accounts/contoso/area', {
+        as: 'cleo',
+        sso: true,
+        ssoAccountId: 'contoso',
+      });
       expect(sso.body.decision).toEqual({ allow: true, reason: 'sso_delegated' });
     });
   });

@@ -147,8 +147,6 @@ async function provokeEverything() {
   }
   await call(h, 'POST', '/challenge', '/challenge', { as: 'max', body: { recoveryCode: 'abcde-fghij' } });
   const members = '/accounts/{accountId}/members/{userId}/mfa';
-  await call(h, 'DELETE', members, concrete(members, 'max'), { as: 'ada' }); // max has no MFA
-  await call(h, 'DELETE', members, concrete(members, 'sam'), { as: 'ada' }); // sam is also in contoso
 
   // Ada sets up MFA, then requires it of everyone.
   const setup = await call(h, 'POST', '/me/totp/setup', '/me/totp/setup', { as: 'ada' });
@@ -168,6 +166,8 @@ async function provokeEverything() {
     body: { mode: 'optional', version: 0 },
   });
   await call(h, 'DELETE', '/me/totp', '/me/totp', { as: 'ada' }); // acme requires it
+  await call(h, 'DELETE', members, concrete(members, 'max'), { as: 'ada' }); // max has no MFA
+  await call(h, 'DELETE', members, concrete(members, 'sam'), { as: 'ada' }); // sam is also in contoso
   await call(h, 'GET', '/accounts/{accountId}/members', '/accounts/acme/members', { as: 'ada' });
   await call(h, 'GET', '/accounts/{accountId}/audit', '/accounts/acme/audit?limit=2', { as: 'ada' });
   await call(h, 'GET', '/accounts/{accountId}/access', '/accounts/acme/access', { as: 'max' }); // grace
@@ -223,6 +223,25 @@ async function provokeEverything() {
     body: { code: await h.code(olga.body.secret) },
   });
   await call(h, 'DELETE', '/me/totp', '/me/totp', { as: 'olga' });
+
+  // Account routes under a denying access decision answer as the guard would: an unverified
+  // session of an administrator with MFA, and an administrator without MFA past the grace period.
+  const denied = createHarness();
+  denied.dir.users.adam = { email: 'adam@acme.test', displayName: 'Adam Admin' };
+  (denied.dir.memberships.acme as Record<string, 'admin' | 'member'>).adam = 'admin';
+  await denied.enroll('ada');
+  await denied.json('PUT', '/mfa/accounts/acme/policy', {
+    as: 'ada',
+    body: { mode: 'required_admins', gracePeriodDays: 0 },
+  });
+  for (const [method, template] of OPERATIONS) {
+    if (!template.startsWith('/accounts/')) continue;
+    const body = validBody(method, template);
+    const withBody = body === undefined ? {} : { body };
+    const path = concrete(template);
+    await call(denied, method, template, path, { as: 'ada', session: 'ada-s2', ...withBody });
+    await call(denied, method, template, path, { as: 'adam', ...withBody });
+  }
 }
 
 /** "status code" pairs per operation, as the document states them. */

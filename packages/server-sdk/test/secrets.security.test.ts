@@ -135,23 +135,23 @@ describe('secrets at rest in an SQLite file', () => {
     expectAbsent(databaseBytes(), needles);
   });
 
-  it('seals factor secrets as v1.<key id>. AES-256-GCM under the HKDF key of `secret`', async () => {
+  it('seals factor secrets as v2.<key id>. AES-256-GCM under the HKDF key of `secret`, bound to the user', async () => {
     const h = harness();
     const { secret } = await h.enroll('ada');
     const keys = await derivedKeys(SECRET);
     const sealed = (await h.store.getFactor('ada'))?.secret ?? '';
-    expect(sealed.startsWith(`v1.${keys.id}.`)).toBe(true);
+    expect(sealed.startsWith(`v2.${keys.id}.`)).toBe(true);
     const [, keyId, iv, ciphertext] = sealed.split('.') as [string, string, string, string];
     expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
     const plaintext = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: Buffer.from(iv, 'base64url'), additionalData: utf8.encode(keyId) },
+      { name: 'AES-GCM', iv: Buffer.from(iv, 'base64url'), additionalData: utf8.encode(`${keyId}\u0000ada`) },
       keys.aes,
       Buffer.from(ciphertext, 'base64url'),
     );
     expect(new TextDecoder().decode(plaintext)).toBe(secret);
     // A fresh IV each time: the same secret never seals to the same text.
     const box = new SecretBox([SECRET]);
-    expect(await box.seal(secret)).not.toBe(await box.seal(secret));
+    expect(await box.seal(secret, 'ada')).not.toBe(await box.seal(secret, 'ada'));
   });
 
   it('stores recovery codes only as HMAC-SHA-256 hashes keyed by `secret`', async () => {
@@ -257,7 +257,7 @@ describe('secrets at rest in an SQLite file', () => {
     });
     expect(answer.status).toBe(200);
     const { id: newKeyId } = await derivedKeys(OTHER_SECRET);
-    expect((await rotated.store.getFactor('ada'))?.secret.startsWith(`v1.${newKeyId}.`)).toBe(true);
+    expect((await rotated.store.getFactor('ada'))?.secret.startsWith(`v2.${newKeyId}.`)).toBe(true);
     const recovery = await rotated.json('POST', '/mfa/challenge', {
       as: 'ada',
       session: 'ada-s3',

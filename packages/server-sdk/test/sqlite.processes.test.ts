@@ -152,6 +152,7 @@ describe('sqliteStore shared by several processes', () => {
           kind: 'totp',
           step: STEP,
           failureLimit: 100,
+          secret: `sealed-${users[round]}`,
         }),
       ),
     )) as AttemptResult[][];
@@ -169,7 +170,12 @@ describe('sqliteStore shared by several processes', () => {
     for (const userId of users) await enroll(userId);
     const results = (await rounds(users.length, (round) =>
       Array.from({ length: 10 }, (_, k) =>
-        settleCall(users[round] as string, `s-${k}`, { kind: 'totp', step: null, failureLimit: 100 }),
+        settleCall(users[round] as string, `s-${k}`, {
+          kind: 'totp',
+          step: null,
+          failureLimit: 100,
+          secret: `sealed-${users[round]}`,
+        }),
       ),
     )) as AttemptResult[][];
     for (const [round, userId] of users.entries()) {

@@ -30,7 +30,7 @@ function facts(overrides: Partial<AccessFacts> = {}): AccessFacts {
 
 const admin = { role: 'admin', accountName: 'Acme' } as const;
 const sso = { provider: 'Active Directory' };
-const ssoSession = { authMethod: 'sso' } as const;
+const ssoSession = { authMethod: 'sso', ssoAccountId: 'acme' } as const;
 const requiredAll = { mode: 'required_all', gracePeriodDays: 7, enforceAfterSso: false } as const;
 const requiredAdmins = { mode: 'required_admins', gracePeriodDays: 7, enforceAfterSso: false } as const;
 const enforcedAfterSso = { mode: 'required_all', gracePeriodDays: 7, enforceAfterSso: true } as const;
@@ -99,6 +99,16 @@ const cases: [name: string, overrides: Partial<AccessFacts>, expected: AccessDec
     'ssoAccountId naming another account → not delegated',
     { sso, principal: { authMethod: 'sso', ssoAccountId: 'contoso' }, enrolled: true },
     challenge,
+  ],
+  [
+    'an SSO sign-in that names no account → not delegated anywhere (fail closed)',
+    { sso, principal: { authMethod: 'sso' }, enrolled: true },
+    challenge,
+  ],
+  [
+    'an SSO sign-in that names no account, not enrolled under required_all → grace, not delegated',
+    { sso, principal: { authMethod: 'sso' }, policy: requiredAll },
+    grace(at(7 * DAY)),
   ],
   [
     'ssoAccountId naming this account → delegated',
@@ -319,7 +329,7 @@ function delegatedBySso(f: AccessFacts): boolean {
     f.sso !== null &&
     f.principal.authMethod === 'sso' &&
     !f.policy.enforceAfterSso &&
-    (f.principal.ssoAccountId === undefined || f.principal.ssoAccountId === f.accountId)
+    f.principal.ssoAccountId === f.accountId
   );
 }
 

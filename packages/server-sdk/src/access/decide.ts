@@ -26,13 +26,18 @@ export interface AccessFacts {
   sessionMaxAge: number;
 }
 
-/** Whether the SSO sign-in of this session counts for this account. */
+/**
+ * Whether the SSO sign-in of this session counts for this account: only a sign-in
+ * through this account's own identity provider, as `ssoAccountId` names it. An SSO
+ * sign-in that names no account is delegated nowhere (fail closed): one account's
+ * directory does not vouch for another's members.
+ */
 export function isSsoDelegated(
   facts: Pick<AccessFacts, 'accountId' | 'principal' | 'sso' | 'policy'>,
 ): boolean {
   const { principal, sso, policy, accountId } = facts;
   if (!sso || principal.authMethod !== 'sso' || policy.enforceAfterSso) return false;
-  return principal.ssoAccountId === undefined || principal.ssoAccountId === accountId;
+  return principal.ssoAccountId === accountId;
 }
 
 export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {

@@ -4,6 +4,8 @@ import { MfaConfigError, type SecretBox } from './secret-box.ts';
 /** The store's meta key of the key check. */
 export const KEY_CHECK_META = 'key_check';
 const KEY_CHECK_PLAINTEXT = 'mfakit key check v1';
+/** What the key check is sealed for: no user id looks like it. */
+const KEY_CHECK_CONTEXT = 'mfakit:key-check';
 
 /**
  * Proves at start-up that the configured `secret` is the one the store was
@@ -19,14 +21,15 @@ export async function checkKeys(store: MfaStore, box: SecretBox): Promise<void> 
   await store.migrate();
   let stored = await store.getMeta(KEY_CHECK_META);
   if (stored === null) {
-    if (await store.putMeta(KEY_CHECK_META, await box.seal(KEY_CHECK_PLAINTEXT), null)) return;
+    if (await store.putMeta(KEY_CHECK_META, await box.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT), null))
+      return;
     // Another instance wrote it first (possibly under another key): check theirs.
     stored = await store.getMeta(KEY_CHECK_META);
     if (stored === null) throw new Error('mfakit: the key check vanished from the store.');
   }
   let opened: { plaintext: string; stale: boolean } | null = null;
   try {
-    opened = await box.open(stored);
+    opened = await box.open(stored, KEY_CHECK_CONTEXT);
   } catch {
     // A key that is not configured, or a value that does not authenticate: reported below.
   }
@@ -39,6 +42,6 @@ export async function checkKeys(store: MfaStore, box: SecretBox): Promise<void> 
   }
   if (opened.stale) {
     // Losing this race to another instance is fine: whoever won sealed it under a key of theirs.
-    await store.putMeta(KEY_CHECK_META, await box.seal(KEY_CHECK_PLAINTEXT), stored);
+    await store.putMeta(KEY_CHECK_META, await box.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT), stored);
   }
 }

@@ -5,6 +5,8 @@ import { checkSecrets, MfaConfigError, MIN_SECRET_BYTES, SecretBox } from './sec
 const OLD = 'the-old-secret-of-at-least-32-bytes!!';
 const NEW = 'the-new-secret-of-at-least-32-bytes!!';
 const PLAINTEXT = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+/** The user a secret is sealed for (bound as associated data). */
+const USER = 'ada';
 
 /** Flips one bit of a base64url field of a sealed value. */
 function flipBit(sealed: string, field: 2 | 3, byte = 0): string {
@@ -15,6 +17,54 @@ function flipBit(sealed: string, field: 2 | 3, byte = 0): string {
   return parts.join('.');
 }
 
+/** A value in the first format (`v1`): only the key id bound as associated data, as it was sealed before. */
+async function sealV1(secret: string, plaintext: string): Promise<string> {
+  const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveKey']);
+  const hkdf = (info: string) => ({
+    name: 'HKDF',
+    hash: 'SHA-256',
+    salt: utf8.encode('mfakit/v1'),
+    info: utf8.encode(info),
+  });
+  const aes = await crypto.subtle.deriveKey(
+    hkdf('mfakit/aes-256-gcm'),
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt'],
+  );
+  const keyId = await new SecretBox([secret]).currentKeyId();
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: utf8.encode(keyId) },
+    aes,
+    utf8.encode(plaintext),
+  );
+  return `v1.${keyId}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
+}
+
+describe('SecretBox binds the user a secret belongs to', () => {
+  const box = new SecretBox([NEW]);
+
+  it('opens a sealed secret only for the user it was sealed for', async () => {
+    const sealed = await box.seal(PLAINTEXT, 'ada');
+    expect((await box.open(sealed, 'ada')).plaintext).toBe(PLAINTEXT);
+    // A database writer who copies ada's sealed secret onto max's row gets nothing that opens.
+    await expect(box.open(sealed, 'max')).rejects.toThrow();
+    await expect(box.open(sealed, '')).rejects.toThrow();
+    await expect(box.open(sealed, 'ada\u0000')).rejects.toThrow();
+  });
+
+  it('still opens a value of the first format (key id only), as stale so that it is sealed again', async () => {
+    const old = await sealV1(NEW, PLAINTEXT);
+    expect(await box.open(old, 'ada')).toStrictEqual({ plaintext: PLAINTEXT, stale: true });
+    expect(SecretBox.isCurrent(old, await box.currentKeyId())).toBe(false);
+    const resealed = await box.seal(PLAINTEXT, 'ada');
+    expect(SecretBox.isCurrent(resealed, await box.currentKeyId())).toBe(true);
+    expect(await box.open(resealed, 'ada')).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
+  });
+});
+
 describe('SecretBox seal and open', () => {
   const box = new SecretBox([NEW]);
 
@@ -24,13 +74,13 @@ describe('SecretBox seal and open', () => {
     ['non-ASCII text', 'Grüße, 世界 🔐'],
     ['a long value', 'x'.repeat(10_000)],
   ])('round-trips %s', async (_name, plaintext) => {
-    const sealed = await box.seal(plaintext);
-    expect(await box.open(sealed)).toStrictEqual({ plaintext, stale: false });
+    const sealed = await box.seal(plaintext, USER);
+    expect(await box.open(sealed, USER)).toStrictEqual({ plaintext, stale: false });
   });
 
-  it('seals as v1.<key id>.<iv>.<ciphertext> with a 96-bit IV', async () => {
-    const sealed = await box.seal(PLAINTEXT);
-    expect(sealed).toMatch(/^v1\.[0-9a-f]{12}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+  it('seals as v2.<key id>.<iv>.<ciphertext> with a 96-bit IV', async () => {
+    const sealed = await box.seal(PLAINTEXT, USER);
+    expect(sealed).toMatch(/^v2\.[0-9a-f]{12}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
     const [, keyId, iv, ciphertext] = sealed.split('.') as [string, string, string, string];
     expect(keyId).toBe(await box.currentKeyId());
     expect(fromBase64Url(iv)).toHaveLength(12);
@@ -39,24 +89,24 @@ describe('SecretBox seal and open', () => {
   });
 
   it('does not contain the plaintext, in clear or in base64', async () => {
-    const sealed = await box.seal(PLAINTEXT);
+    const sealed = await box.seal(PLAINTEXT, USER);
     expect(sealed).not.toContain(PLAINTEXT);
     expect(sealed).not.toContain(toBase64Url(utf8.encode(PLAINTEXT)));
     expect(sealed.toLowerCase()).not.toContain(PLAINTEXT.toLowerCase());
   });
 
   it('seals the same plaintext differently each time (random IV)', async () => {
-    const sealed = await Promise.all(Array.from({ length: 20 }, () => box.seal(PLAINTEXT)));
+    const sealed = await Promise.all(Array.from({ length: 20 }, () => box.seal(PLAINTEXT, USER)));
     expect(new Set(sealed).size).toBe(20);
     expect(new Set(sealed.map((s) => s.split('.')[2])).size).toBe(20);
-    for (const s of sealed) expect((await box.open(s)).plaintext).toBe(PLAINTEXT);
+    for (const s of sealed) expect((await box.open(s, USER)).plaintext).toBe(PLAINTEXT);
   });
 
   it('derives the same key from the same secret (values survive a restart)', async () => {
-    const sealed = await box.seal(PLAINTEXT);
+    const sealed = await box.seal(PLAINTEXT, USER);
     const restarted = new SecretBox([NEW]);
     expect(await restarted.currentKeyId()).toBe(await box.currentKeyId());
-    expect(await restarted.open(sealed)).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
+    expect(await restarted.open(sealed, USER)).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
   });
 
   it('does not expose the secret through the key id', async () => {
@@ -70,46 +120,46 @@ describe('SecretBox refuses what it should not open', () => {
   const box = new SecretBox([NEW]);
 
   it('fails on a tampered ciphertext', async () => {
-    const sealed = await box.seal(PLAINTEXT);
-    await expect(box.open(flipBit(sealed, 3))).rejects.toThrow();
-    await expect(box.open(flipBit(sealed, 3, utf8.encode(PLAINTEXT).length + 15))).rejects.toThrow();
+    const sealed = await box.seal(PLAINTEXT, USER);
+    await expect(box.open(flipBit(sealed, 3), USER)).rejects.toThrow();
+    await expect(box.open(flipBit(sealed, 3, utf8.encode(PLAINTEXT).length + 15), USER)).rejects.toThrow();
   });
 
   it('fails on a tampered IV', async () => {
-    await expect(box.open(flipBit(await box.seal(PLAINTEXT), 2))).rejects.toThrow();
+    await expect(box.open(flipBit(await box.seal(PLAINTEXT, USER), 2), USER)).rejects.toThrow();
   });
 
   it('fails on a truncated ciphertext', async () => {
-    const sealed = await box.seal(PLAINTEXT);
-    await expect(box.open(sealed.slice(0, -4))).rejects.toThrow();
+    const sealed = await box.seal(PLAINTEXT, USER);
+    await expect(box.open(sealed.slice(0, -4), USER)).rejects.toThrow();
   });
 
   it('fails on a tampered key id', async () => {
-    const sealed = await box.seal(PLAINTEXT);
+    const sealed = await box.seal(PLAINTEXT, USER);
     const [version, keyId, iv, ciphertext] = sealed.split('.') as [string, string, string, string];
     const otherId = `${keyId.slice(0, -1)}${keyId.endsWith('0') ? '1' : '0'}`;
-    await expect(box.open([version, otherId, iv, ciphertext].join('.'))).rejects.toThrow();
+    await expect(box.open([version, otherId, iv, ciphertext].join('.'), USER)).rejects.toThrow();
   });
 
   it('fails when the key id is swapped for another configured key', async () => {
     const rotated = new SecretBox([NEW, OLD]);
-    const sealed = await rotated.seal(PLAINTEXT);
+    const sealed = await rotated.seal(PLAINTEXT, USER);
     const oldId = await new SecretBox([OLD]).currentKeyId();
     const [version, , iv, ciphertext] = sealed.split('.') as [string, string, string, string];
-    await expect(rotated.open([version, oldId, iv, ciphertext].join('.'))).rejects.toThrow();
+    await expect(rotated.open([version, oldId, iv, ciphertext].join('.'), USER)).rejects.toThrow();
   });
 
   it('fails on another version or a malformed value', async () => {
-    const sealed = await box.seal(PLAINTEXT);
-    await expect(box.open(sealed.replace(/^v1\./, 'v2.'))).rejects.toThrow();
-    await expect(box.open('')).rejects.toThrow();
-    await expect(box.open(PLAINTEXT)).rejects.toThrow();
-    await expect(box.open(sealed.split('.').slice(0, 3).join('.'))).rejects.toThrow();
+    const sealed = await box.seal(PLAINTEXT, USER);
+    await expect(box.open(sealed.replace(/^v2\./, 'v3.'), USER)).rejects.toThrow();
+    await expect(box.open('', USER)).rejects.toThrow();
+    await expect(box.open(PLAINTEXT, USER)).rejects.toThrow();
+    await expect(box.open(sealed.split('.').slice(0, 3).join('.'), USER)).rejects.toThrow();
   });
 
   it('cannot open with a different secret', async () => {
-    const sealed = await new SecretBox([OLD]).seal(PLAINTEXT);
-    await expect(box.open(sealed)).rejects.toThrow();
+    const sealed = await new SecretBox([OLD]).seal(PLAINTEXT, USER);
+    await expect(box.open(sealed, USER)).rejects.toThrow();
   });
 });
 
@@ -118,27 +168,27 @@ describe('SecretBox key rotation', () => {
     const oldBox = new SecretBox([OLD]);
     const newOnly = new SecretBox([NEW]);
     const rotated = new SecretBox([NEW, OLD]);
-    const oldSealed = await oldBox.seal(PLAINTEXT);
+    const oldSealed = await oldBox.seal(PLAINTEXT, USER);
 
-    expect(await rotated.open(oldSealed)).toStrictEqual({ plaintext: PLAINTEXT, stale: true });
+    expect(await rotated.open(oldSealed, USER)).toStrictEqual({ plaintext: PLAINTEXT, stale: true });
 
     const newId = await newOnly.currentKeyId();
     expect(newId).not.toBe(await oldBox.currentKeyId());
     expect(await rotated.currentKeyId()).toBe(newId);
-    const resealed = await rotated.seal(PLAINTEXT);
+    const resealed = await rotated.seal(PLAINTEXT, USER);
     expect(resealed.split('.')[1]).toBe(newId);
-    expect(await rotated.open(resealed)).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
-    expect(await newOnly.open(resealed)).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
+    expect(await rotated.open(resealed, USER)).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
+    expect(await newOnly.open(resealed, USER)).toStrictEqual({ plaintext: PLAINTEXT, stale: false });
   });
 
   it('needs the old key listed to open old values', async () => {
-    const oldSealed = await new SecretBox([OLD]).seal(PLAINTEXT);
-    await expect(new SecretBox([NEW]).open(oldSealed)).rejects.toThrow();
+    const oldSealed = await new SecretBox([OLD]).seal(PLAINTEXT, USER);
+    await expect(new SecretBox([NEW]).open(oldSealed, USER)).rejects.toThrow();
   });
 
   it('an instance still on the old key cannot open values sealed under the new one', async () => {
-    const newSealed = await new SecretBox([NEW, OLD]).seal(PLAINTEXT);
-    await expect(new SecretBox([OLD]).open(newSealed)).rejects.toThrow();
+    const newSealed = await new SecretBox([NEW, OLD]).seal(PLAINTEXT, USER);
+    await expect(new SecretBox([OLD]).open(newSealed, USER)).rejects.toThrow();
   });
 });
 

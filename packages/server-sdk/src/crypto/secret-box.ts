@@ -11,6 +11,12 @@ interface KeySet {
 
 const SALT = utf8.encode('mfakit/v1');
 
+/** The format `seal` writes: the key id and the context bound as associated data. */
+const SEALED_VERSION = 'v2';
+
+/** `<key id> NUL <context>`: a NUL cannot occur in a key id, so no two pairs give the same bytes. */
+const associatedData = (keyId: string, context: string) => utf8.encode(`${keyId}\u0000${context}`);
+
 async function deriveKeySet(secret: string): Promise<KeySet> {
   const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, [
     'deriveKey',
@@ -60,8 +66,14 @@ export function checkSecrets(secret: string | readonly string[] | undefined): st
 /**
  * Seals and opens factor secrets (AES-256-GCM, key from HKDF-SHA-256 of the
  * configured secret) and hashes recovery codes (HMAC-SHA-256). Sealed values are
- * `v1.<key id>.<iv>.<ciphertext>`: the key id beside the ciphertext lets keys
+ * `v2.<key id>.<iv>.<ciphertext>`: the key id beside the ciphertext lets keys
  * rotate, the newest key seals, every listed key opens.
+ *
+ * The key id and a `context` (the user id the secret belongs to) are bound as
+ * associated data, so a sealed secret opens only for the user it was sealed for:
+ * a database writer who copies one user's sealed secret onto another user's row
+ * gets a secret that does not open. Values of the first format (`v1`, key id only)
+ * still open, as `stale`, so that they are re-sealed under this format.
  */
 export class SecretBox {
   private readonly keys: Promise<KeySet[]>;
@@ -75,33 +87,44 @@ export class SecretBox {
     return (await this.keys)[0]?.id as string;
   }
 
-  async seal(plaintext: string): Promise<string> {
+  /** Whether a sealed value is sealed in the current format under the key `keyId`. */
+  static isCurrent(sealed: string, keyId: string): boolean {
+    return sealed.startsWith(`${SEALED_VERSION}.${keyId}.`);
+  }
+
+  /** Seals `plaintext` for `context` (the user it belongs to) under the newest key. */
+  async seal(plaintext: string, context: string): Promise<string> {
     const key = (await this.keys)[0] as KeySet;
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const aad = utf8.encode(key.id);
     const ciphertext = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: aad },
+      { name: 'AES-GCM', iv, additionalData: associatedData(key.id, context) },
       key.aes,
       utf8.encode(plaintext),
     );
-    return `v1.${key.id}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
+    return `${SEALED_VERSION}.${key.id}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
   }
 
-  /** Opens a sealed value; `stale` is true when a newer key should re-seal it. */
-  async open(sealed: string): Promise<{ plaintext: string; stale: boolean }> {
+  /**
+   * Opens a value sealed for `context`; `stale` is true when it should be sealed
+   * again (under a newer key, or in the current format). Throws when no configured
+   * key opens it, or it was sealed for another context.
+   */
+  async open(sealed: string, context: string): Promise<{ plaintext: string; stale: boolean }> {
     const [version, keyId, iv, ciphertext] = sealed.split('.');
     const keys = await this.keys;
     const index = keys.findIndex((k) => k.id === keyId);
     const key = keys[index];
-    if (version !== 'v1' || !key || iv === undefined || ciphertext === undefined) {
+    const known = version === SEALED_VERSION || version === 'v1';
+    if (!known || !key || iv === undefined || ciphertext === undefined) {
       throw new Error('A stored secret was sealed under a key that is not configured.');
     }
+    const aad = version === 'v1' ? utf8.encode(key.id) : associatedData(key.id, context);
     const plaintext = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: utf8.encode(key.id) },
+      { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad },
       key.aes,
       fromBase64Url(ciphertext),
     );
-    return { plaintext: new TextDecoder().decode(plaintext), stale: index > 0 };
+    return { plaintext: new TextDecoder().decode(plaintext), stale: index > 0 || version === 'v1' };
   }
 
   /** The keyed hash of a value under the newest key. */

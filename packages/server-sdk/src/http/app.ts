@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { Membership } from '../model.ts';
 import type { MfaService } from '../service.ts';
+import { denialError } from './denial.ts';
 import { MfaError } from './errors.ts';
 import { errorResponse } from './errors-response.ts';
 import { openApiDocument } from './openapi.ts';
@@ -32,7 +33,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 /**
  * The HTTP API as a plain Hono app. Every route goes through the same checks,
  * answered by the first that fails: Origin → Content-Type → size and JSON →
- * authentication → schema → membership → role → step-up → the route's own.
+ * authentication → schema → membership → role → access decision → step-up →
+ * the route's own.
  */
 export function createApp(service: MfaService, allowedOrigins: ReadonlySet<string>): Hono {
   const app = new Hono();
@@ -41,7 +43,7 @@ export function createApp(service: MfaService, allowedOrigins: ReadonlySet<strin
     if (isStateChanging(c.req.method)) checkOrigin(c, allowedOrigins);
     const rawBody = isStateChanging(c.req.method) ? await readJsonBody(c) : undefined;
     await service.readyForRequest();
-    const principal = await service.hook(() => service.options.authenticate(c));
+    const principal = await service.hook(() => service.options.authenticate(c), 'authenticate');
     if (!principal) throw MfaError.of('unauthenticated');
     const params = parse(route.params, c.req.param(), 'path');
     const query = parse(route.query, c.req.query(), 'query');
@@ -52,6 +54,13 @@ export function createApp(service: MfaService, allowedOrigins: ReadonlySet<strin
       membership = await service.membership(principal.userId, accountId);
       if (!membership) throw MfaError.of('not_member');
       if (route.access === 'admin' && membership.role !== 'admin') throw MfaError.of('not_admin');
+      // Every account route obeys the access decision, as the guard would (a password alone
+      // must not switch MFA off, nor read or reset members); only what tells the user what is
+      // asked stays reachable.
+      if (!route.reachableWhenDenied) {
+        const decision = await service.evaluate(principal, accountId, membership);
+        if (!decision.allow) throw denialError(decision);
+      }
     }
     const stepUp = route.stepUp?.(body) ?? 'none';
     if (stepUp !== 'none') await service.requireStepUp(principal, stepUp === 'require_factor');

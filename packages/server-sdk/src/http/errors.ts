@@ -58,16 +58,17 @@ export class MfaError extends Error {
   readonly status: (typeof errorCodes)[ErrorCode]['status'];
   readonly extra: ErrorExtra;
 
-  constructor(code: ErrorCode, message?: string, extra: ErrorExtra = {}) {
-    super(message ?? errorCodes[code].message);
+  /** @param cause what went wrong underneath (a store's or hook's error), kept for logs, never rendered */
+  constructor(code: ErrorCode, message?: string, extra: ErrorExtra = {}, cause?: unknown) {
+    super(message ?? errorCodes[code].message, cause === undefined ? undefined : { cause });
     this.name = 'MfaError';
     this.code = code;
     this.status = errorCodes[code].status;
     this.extra = extra;
   }
 
-  static of(code: ErrorCode, extra: ErrorExtra = {}, message?: string): MfaError {
-    return new MfaError(code, message, extra);
+  static of(code: ErrorCode, extra: ErrorExtra = {}, message?: string, cause?: unknown): MfaError {
+    return new MfaError(code, message, extra, cause);
   }
 
   toBody(): ErrorBody {

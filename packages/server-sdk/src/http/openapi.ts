@@ -10,6 +10,8 @@ const common: Record<RouteDef['access'], ErrorCode[]> = {
   admin: ['unauthenticated', 'invalid_request', 'not_member', 'not_admin', 'unavailable'],
 };
 const stateChanging: ErrorCode[] = ['forbidden_origin', 'unsupported_media_type', 'payload_too_large'];
+/** What an account route answers when the caller's access decision denies (unless reachable then). */
+const denied: ErrorCode[] = ['challenge_required', 'enrollment_required'];
 
 /** A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, the document's dialect). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input') {
@@ -46,6 +48,11 @@ export function openApiDocument(): object {
     const codes = new Set<ErrorCode>([
       ...common[route.access],
       ...(route.method === 'GET' ? [] : stateChanging),
+      ...(route.access === 'member' || route.access === 'admin'
+        ? route.reachableWhenDenied
+          ? []
+          : denied
+        : []),
       ...route.errors,
     ]);
     const byStatus = new Map<number, ErrorCode[]>();

@@ -69,7 +69,7 @@ export const auditResponse = z.strictObject({
 
 export const accessResponse = z.strictObject({
   allow: z.boolean(),
-  reason: z.enum(accessReasons).exclude(['not_member', 'unavailable']),
+  reason: z.enum(accessReasons).exclude(['unauthenticated', 'not_member', 'unavailable']),
   deadline: isoDate.exactOptional(),
 });
 

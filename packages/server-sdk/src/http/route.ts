@@ -35,6 +35,13 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   /** `undefined`: the route takes no body. */
   body?: z.ZodType<B>;
   stepUp?: (body: B) => StepUp;
+  /**
+   * For a member or admin route: whether it answers while the caller's access decision
+   * for the account denies (`GET …/access` and `GET …/policy`, so that a user can always
+   * learn what is asked). Every other account route answers 403 `challenge_required` /
+   * `enrollment_required` then, as the guard would.
+   */
+  reachableWhenDenied?: true;
   /** The success body, for the OpenAPI document (http/response-schemas.ts). */
   response: z.ZodType;
   /** Error codes beyond the ones every route of its access level can answer. */

@@ -60,6 +60,7 @@ export const routes: readonly RouteDef[] = [
     path: '/accounts/:accountId/policy',
     summary: "The account's MFA policy, its SSO state and how many members have MFA",
     access: 'member',
+    reachableWhenDenied: true,
     params: accountParams,
     query: noQuery,
     response: responses.policyResponse,
@@ -75,7 +76,8 @@ export const routes: readonly RouteDef[] = [
     params: accountParams,
     query: noQuery,
     body: policyUpdateBody,
-    stepUp: (body) => (body.mode === 'optional' ? 'if_enrolled' : 'require_factor'),
+    // Any change, switching MFA off included, needs an administrator who has MFA and just verified.
+    stepUp: () => 'require_factor',
     response: responses.policyResponse,
     errors: ['step_up_required', 'version_conflict'],
     run: async ({ service, params, body, principal }): Promise<PolicyResponse> => {
@@ -132,7 +134,7 @@ export const routes: readonly RouteDef[] = [
     params: memberParams,
     query: noQuery,
     body: emptyBody,
-    stepUp: () => 'if_enrolled',
+    stepUp: () => 'require_factor',
     response: responses.resetResponse,
     errors: ['step_up_required', 'shared_member', 'not_enrolled'],
     run: async ({ service, params, principal }) => {
@@ -179,6 +181,7 @@ export const routes: readonly RouteDef[] = [
     path: '/accounts/:accountId/access',
     summary: "The caller's access decision for the account",
     access: 'member',
+    reachableWhenDenied: true,
     params: accountParams,
     query: noQuery,
     response: responses.accessResponse,

@@ -105,13 +105,13 @@ export function runStoreConformance(
     /** A schedule that never locks: the consumption tests below judge proofs, not the back-off. */
     const NO_LOCK: LockSchedule = { threshold: Number.MAX_SAFE_INTEGER, baseMs: 1, capMs: 1 };
     /** Consumes a TOTP step through `settleAttempt`; true when it verified. */
-    const consumeStep = async (userId: string, step: number) => {
+    const consumeStep = async (userId: string, step: number, secret = `sealed-${userId}`) => {
       const { outcome } = await store.settleAttempt({
         userId,
         sessionId: `${userId}-step`,
         now: T0,
         schedule: NO_LOCK,
-        proof: { kind: 'totp', step, failureLimit: Number.MAX_SAFE_INTEGER },
+        proof: { kind: 'totp', step, failureLimit: Number.MAX_SAFE_INTEGER, secret },
       });
       return outcome === 'verified';
     };
@@ -318,7 +318,7 @@ export function runStoreConformance(
         expect(await consumeCode(id('ada'), ['old-1'], T0)).toBe(false);
         expect(await consumeCode(id('ada'), ['new-1'], T0)).toBe(true);
         // The new factor starts from its own last step, not the old one's.
-        expect(await consumeStep(id('ada'), STEP + 1)).toBe(true);
+        expect(await consumeStep(id('ada'), STEP + 1, 'new')).toBe(true);
       });
 
       it('returns false and changes nothing when the pending secret is not the one given', async () => {
@@ -672,10 +672,11 @@ export function runStoreConformance(
     });
 
     describe('settleAttempt', () => {
-      const totp = (step: number | null, failureLimit = 100): AttemptProof => ({
+      const totp = (step: number | null, failureLimit = 100, user = id('ada')): AttemptProof => ({
         kind: 'totp',
         step,
         failureLimit,
+        secret: `sealed-${user}`,
       });
       const recovery = (...hashes: string[]): AttemptProof => ({ kind: 'recovery', hashes });
       /** The result without its audit events (none are asked for here). */
@@ -897,6 +898,150 @@ export function runStoreConformance(
           userId: id('max'),
           verifiedAt: T0,
         });
+      });
+    });
+
+    describe('sessions end when trust changes', () => {
+      const mark = (user: string, session: string, at = T0) =>
+        store.markSessionVerified({ sessionId: id(session), userId: id(user), verifiedAt: at });
+      const verified = async (user: string, session: string) =>
+        (await store.getSession(id(user), id(session))) !== null;
+
+      it("activateTotp ends every verified session of the user, marks the given one, and no one else's", async () => {
+        await enroll(id('ada'), { secret: 'old' });
+        await mark('ada', 'thief');
+        await mark('ada', 'laptop');
+        await mark('max', 'max-1');
+        await store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+        const session = { sessionId: id('phone'), userId: id('ada'), verifiedAt: later(500) };
+        const replacement = factor(id('ada'), { secret: 'new' });
+        expect(await store.activateTotp(replacement, 'new', ['c-1'], undefined, session)).toBe(true);
+        expect(await verified('ada', 'thief')).toBe(false);
+        expect(await verified('ada', 'laptop')).toBe(false);
+        expect(await store.getSession(id('ada'), id('phone'))).toEqual(session);
+        expect(await verified('max', 'max-1')).toBe(true);
+      });
+
+      it('activateTotp that finds its setup replaced ends no session', async () => {
+        await enroll(id('ada'), { secret: 'old' });
+        await mark('ada', 'laptop');
+        await store.putPendingTotp({ userId: id('ada'), secret: 'other', expiresAt: later(1000) });
+        const session = { sessionId: id('phone'), userId: id('ada'), verifiedAt: T0 };
+        expect(
+          await store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', [], undefined, session),
+        ).toBe(false);
+        expect(await verified('ada', 'laptop')).toBe(true);
+        expect(await verified('ada', 'phone')).toBe(false);
+      });
+
+      it("replaceRecoveryCodes ends every verified session of the user but the one kept, and no one else's", async () => {
+        await enroll(id('ada'));
+        await mark('ada', 'here');
+        await mark('ada', 'thief');
+        await mark('max', 'max-1');
+        await store.replaceRecoveryCodes(id('ada'), ['a', 'b'], undefined, id('here'));
+        expect(await verified('ada', 'here')).toBe(true);
+        expect(await verified('ada', 'thief')).toBe(false);
+        expect(await verified('max', 'max-1')).toBe(true);
+        // Without a session to keep, all of them end.
+        await store.replaceRecoveryCodes(id('ada'), ['c'], undefined);
+        expect(await verified('ada', 'here')).toBe(false);
+      });
+
+      it('endSession ends that one session of that user only', async () => {
+        await mark('ada', 's1');
+        await mark('ada', 's2');
+        await mark('max', 's1');
+        await store.endSession(id('ada'), id('s1'));
+        await store.endSession(id('nobody'), id('s1'));
+        expect(await verified('ada', 's1')).toBe(false);
+        expect(await verified('ada', 's2')).toBe(true);
+        expect(await verified('max', 's1')).toBe(true);
+      });
+
+      it('settleAttempt consumes a TOTP step only on the secret it was judged against', async () => {
+        // The code was judged against the old secret; the factor was replaced meanwhile.
+        await enroll(id('ada'), { secret: 'old' });
+        await store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+        expect(await store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', [])).toBe(true);
+        expect(await consumeStep(id('ada'), STEP, 'old')).toBe(false);
+        expect((await store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
+        expect(await store.getSession(id('ada'), id('ada-step'))).toBeNull();
+        expect(await consumeStep(id('ada'), STEP, 'new')).toBe(true);
+      });
+    });
+
+    describe('pruneExpired', () => {
+      // Long before anything the other tests write, so that a store shared with them (one
+      // PostgreSQL database) loses none of their rows here.
+      const OLD = new Date('2001-01-01T00:00:00Z');
+      const old = (ms: number) => new Date(OLD.getTime() + ms);
+      const prune = (limit = 100) =>
+        store.pruneExpired({
+          now: old(10_000),
+          sessionsBefore: old(10_000),
+          attemptsBefore: old(10_000),
+          keepFailures: 100,
+          limit,
+        });
+
+      it('removes expired setups, sessions and idle failure counts, and keeps the rest', async () => {
+        await store.putPendingTotp({ userId: id('gone'), secret: 's', expiresAt: old(1000) });
+        await store.putPendingTotp({ userId: id('kept'), secret: 's', expiresAt: later(600_000) });
+        await store.markSessionVerified({ sessionId: id('gone'), userId: id('ada'), verifiedAt: old(1000) });
+        await store.markSessionVerified({ sessionId: id('kept'), userId: id('ada'), verifiedAt: T0 });
+        // Failure counts, through the only ways a store counts them.
+        await store.beginAttempt(id('idle'), old(1000), SCHEDULE);
+        for (let i = 0; i < 100; i++)
+          await store.beginAttempt(id('refused'), old(i), { ...SCHEDULE, threshold: 1000 });
+        await store.beginAttempt(id('recent'), T0, SCHEDULE);
+
+        expect(await prune()).toBeGreaterThanOrEqual(3);
+        expect(await store.getPendingTotp(id('gone'))).toBeNull();
+        expect(await store.getPendingTotp(id('kept'))).not.toBeNull();
+        expect(await store.getSession(id('ada'), id('gone'))).toBeNull();
+        expect(await store.getSession(id('ada'), id('kept'))).not.toBeNull();
+        expect((await store.getAttempts(id('idle'))).failures).toBe(0);
+        // A user refused app codes after 100 failures stays so until a recovery code.
+        expect((await store.getAttempts(id('refused'))).failures).toBe(100);
+        expect((await store.getAttempts(id('recent'))).failures).toBe(1);
+      });
+
+      it('removes at most `limit` rows of each kind a call', async () => {
+        for (let i = 0; i < 5; i++) {
+          await store.markSessionVerified({ sessionId: id(`s${i}`), userId: id('ada'), verifiedAt: old(i) });
+        }
+        await prune(2);
+        const left = async () => {
+          let n = 0;
+          for (let i = 0; i < 5; i++) if (await store.getSession(id('ada'), id(`s${i}`))) n++;
+          return n;
+        };
+        expect(await left()).toBe(3);
+        await prune(2);
+        await prune(2);
+        expect(await left()).toBe(0);
+      });
+
+      it('counts the failures of settleAttempt as recent', async () => {
+        await enroll(id('ada'));
+        await store.settleAttempt({
+          userId: id('ada'),
+          sessionId: id('s'),
+          now: old(1000),
+          schedule: SCHEDULE,
+          proof: { kind: 'recovery', hashes: [] },
+        });
+        await store.settleAttempt({
+          userId: id('max'),
+          sessionId: id('s'),
+          now: T0,
+          schedule: SCHEDULE,
+          proof: { kind: 'recovery', hashes: [] },
+        });
+        await prune();
+        expect((await store.getAttempts(id('ada'))).failures).toBe(0);
+        expect((await store.getAttempts(id('max'))).failures).toBe(1);
       });
     });
 

@@ -38,6 +38,8 @@ export function memoryStore(): MfaStore {
   const pending = new Map<string, PendingTotpRecord>();
   const recoveryCodes = new Map<string, RecoveryCode[]>();
   const attempts = new Map<string, AttemptState>();
+  /** When each user's last counted failure was (for `pruneExpired`). */
+  const lastFailure = new Map<string, Date>();
   const sessions = new Map<string, SessionRecord>();
   const grace = new Map<string, Date>();
   const meta = new Map<string, string>();
@@ -53,6 +55,10 @@ export function memoryStore(): MfaStore {
     if (write) write.stored(append(auditEvents(write, result)));
   };
   const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
+  const endSessionsBut = (userId: string, keep?: string) => {
+    for (const [key, session] of sessions)
+      if (session.userId === userId && session.sessionId !== keep) sessions.delete(key);
+  };
 
   return {
     async migrate() {},
@@ -101,7 +107,7 @@ export function memoryStore(): MfaStore {
       const record = pending.get(userId);
       return record ? { ...record } : null;
     },
-    async activateTotp(factor, pendingSecret, hashes, write) {
+    async activateTotp(factor, pendingSecret, hashes, write, session) {
       if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
       pending.delete(factor.userId);
       factors.set(factor.userId, { ...factor });
@@ -109,6 +115,8 @@ export function memoryStore(): MfaStore {
         factor.userId,
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
+      endSessionsBut(factor.userId);
+      if (session) sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
       recordWith(write, true);
       return true;
     },
@@ -117,15 +125,17 @@ export function memoryStore(): MfaStore {
       pending.delete(userId);
       recoveryCodes.delete(userId);
       attempts.delete(userId);
-      for (const [id, session] of sessions) if (session.userId === userId) sessions.delete(id);
+      lastFailure.delete(userId);
+      endSessionsBut(userId);
       recordWith(write, existed);
       return existed;
     },
-    async replaceRecoveryCodes(userId, hashes, write) {
+    async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
       recoveryCodes.set(
         userId,
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
+      endSessionsBut(userId, keepSessionId);
       recordWith(write);
     },
     async recoveryCodeKeys(userId) {
@@ -153,6 +163,7 @@ export function memoryStore(): MfaStore {
       const failures = state.failures + 1;
       const lockMs = lockDurationMs(failures, schedule);
       attempts.set(userId, { failures, lockedUntil: lockMs ? new Date(now.getTime() + lockMs) : null });
+      lastFailure.set(userId, now);
       return { allowed: true, failures };
     },
     async getAttempts(userId) {
@@ -170,7 +181,9 @@ export function memoryStore(): MfaStore {
         if (proof.kind === 'totp') {
           const factor = factors.get(userId);
           const step = proof.step as number;
-          if (!factor || (factor.lastUsedStep !== null && factor.lastUsedStep >= step)) return false;
+          // Only on the secret the code was judged against: a factor replaced meanwhile is another.
+          if (!factor || factor.secret !== proof.secret) return false;
+          if (factor.lastUsedStep !== null && factor.lastUsedStep >= step) return false;
           factor.lastUsedStep = step;
           return true;
         }
@@ -186,6 +199,7 @@ export function memoryStore(): MfaStore {
         result = settled;
       } else if (settled.outcome !== 'verified') {
         attempts.set(userId, { failures: settled.failures, lockedUntil: settled.lockedUntil });
+        lastFailure.set(userId, now);
         result = { outcome: settled.outcome, failures: settled.failures };
       } else {
         attempts.delete(userId);
@@ -209,7 +223,37 @@ export function memoryStore(): MfaStore {
       return session ? { ...session } : null;
     },
     async endSessions(userId) {
-      for (const [id, session] of sessions) if (session.userId === userId) sessions.delete(id);
+      endSessionsBut(userId);
+    },
+    async endSession(userId, sessionId) {
+      sessions.delete(sessionKey(userId, sessionId));
+    },
+    async pruneExpired({ now, sessionsBefore, attemptsBefore, keepFailures, limit }) {
+      let removed = 0;
+      const prune = <K, V>(
+        map: Map<K, V>,
+        expired: (key: K, value: V) => boolean,
+        also?: (key: K) => void,
+      ) => {
+        let n = 0;
+        for (const [key, value] of map) {
+          if (n >= limit) break;
+          if (!expired(key, value)) continue;
+          map.delete(key);
+          also?.(key);
+          n++;
+        }
+        removed += n;
+      };
+      prune(pending, (_, p) => p.expiresAt < now);
+      prune(sessions, (_, s) => s.verifiedAt < sessionsBefore);
+      prune(
+        attempts,
+        (userId, state) =>
+          state.failures < keepFailures && (lastFailure.get(userId) ?? new Date(0)) < attemptsBefore,
+        (userId) => lastFailure.delete(userId),
+      );
+      return removed;
     },
 
     async startGrace(accountId, userId, at) {

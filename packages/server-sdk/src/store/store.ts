@@ -30,8 +30,12 @@ export type AttemptGrant = { allowed: true; failures: number } | { allowed: fals
 
 /** What a challenge offers, already checked against what the caller could check alone. */
 export type AttemptProof =
-  /** A TOTP code and the time step it matched (`null`: it matched none of the steps tried). */
-  | { kind: 'totp'; step: number | null; failureLimit: number }
+  /**
+   * A TOTP code and the time step it matched (`null`: it matched none of the steps tried),
+   * judged against `secret`, the factor's sealed secret as read: the step is consumed only
+   * while the factor still holds that secret (a factor replaced meanwhile is another factor).
+   */
+  | { kind: 'totp'; step: number | null; failureLimit: number; secret: string }
   /** A recovery code as its keyed hashes under every configured key (none: not shaped like a code). */
   | { kind: 'recovery'; hashes: readonly string[] };
 
@@ -119,6 +123,14 @@ export function auditEvents(write: AuditWrite | undefined, result: unknown): rea
   return typeof write.events === 'function' ? write.events(result) : write.events;
 }
 
+export interface PruneInput {
+  now: Date;
+  sessionsBefore: Date;
+  attemptsBefore: Date;
+  keepFailures: number;
+  limit: number;
+}
+
 export interface AuditQuery {
   accountId: string;
   /** Users whose own MFA events (those with no account) belong to the answer. */
@@ -178,14 +190,17 @@ export interface MfaStore {
   getPendingTotp(userId: string): Promise<PendingTotpRecord | null>;
   /**
    * Makes the user's pending secret their factor: replaces any factor, sets the
-   * recovery codes, removes the pending secret. Returns false (and changes
-   * nothing) when the pending secret is no longer the one given.
+   * recovery codes, removes the pending secret, ends every verified session of the
+   * user (a session verified with a replaced factor is not verified with this one)
+   * and marks `session` verified, if given. Returns false (and changes nothing)
+   * when the pending secret is no longer the one given.
    */
   activateTotp(
     factor: TotpFactorRecord,
     pendingSecret: string,
     recoveryCodeHashes: readonly string[],
     audit?: AuditWrite,
+    session?: SessionRecord,
   ): Promise<boolean>;
   /**
    * Removes factor, pending secret, recovery codes, failed attempts and verified
@@ -193,8 +208,16 @@ export interface MfaStore {
    */
   deleteFactor(userId: string, audit?: AuditWrite): Promise<boolean>;
 
-  /** Replaces all of the user's recovery codes. */
-  replaceRecoveryCodes(userId: string, hashes: readonly string[], audit?: AuditWrite): Promise<void>;
+  /**
+   * Replaces all of the user's recovery codes and ends every verified session of the
+   * user but `keepSessionId` (the one that asked), all or nothing.
+   */
+  replaceRecoveryCodes(
+    userId: string,
+    hashes: readonly string[],
+    audit?: AuditWrite,
+    keepSessionId?: string,
+  ): Promise<void>;
   countRecoveryCodes(userId: string): Promise<number>;
   /**
    * Users with unused recovery codes, counted by the key id their hashes begin
@@ -226,6 +249,17 @@ export interface MfaStore {
   getSession(userId: string, sessionId: string): Promise<SessionRecord | null>;
   /** Ends the verified state of every session of the user. */
   endSessions(userId: string): Promise<void>;
+  /** Ends the verified state of one session of the user (the host's sign-out). */
+  endSession(userId: string, sessionId: string): Promise<void>;
+
+  /**
+   * Removes what has expired, at most `limit` rows of each kind (bounded work, called
+   * as writes go): pending setups that expired before `now`, verified sessions verified
+   * before `sessionsBefore`, and failure counts whose last failure was before
+   * `attemptsBefore` and that are under `keepFailures` (a user refused app codes until a
+   * recovery code stays so). Answers how many rows went.
+   */
+  pruneExpired(input: PruneInput): Promise<number>;
 
   /** Starts the user's grace period for the account at `at` unless it started already; returns the start. */
   startGrace(accountId: string, userId: string, at: Date): Promise<Date>;

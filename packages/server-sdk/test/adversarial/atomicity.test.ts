@@ -214,7 +214,7 @@ const flows: Record<string, Flow> = {
     whole: async ({ h, old }, outcome, { newSecret }) => {
       const factor = await h.store.getFactor('tina');
       expect(factor).not.toBeNull();
-      const current = (await box.open(factor?.secret ?? '')).plaintext;
+      const current = (await box.open(factor?.secret ?? '', 'tina')).plaintext;
       expect([old.secret, newSecret]).toContain(current);
       expect(await h.store.countRecoveryCodes('tina')).toBe(10);
       const oldCodesWork = await recoveryWorks(h, old.recoveryCodes[0] as string);
@@ -315,7 +315,9 @@ describe('inside the SQLite store’s transactions', () => {
     });
     expect(res.status).toBe(503);
     database.exec('drop trigger no_codes');
-    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '')).plaintext).toBe(w.old.secret);
+    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '', 'tina')).plaintext).toBe(
+      w.old.secret,
+    );
     expect(await w.h.store.getPendingTotp('tina')).not.toBeNull();
     // The right code was judged (which clears the failures) before the activation failed.
     await expectUntouched(w, { attempts: false });
@@ -386,7 +388,9 @@ describe('inside the SQLite store’s transactions', () => {
     expect(confirm.status).toBe(503);
     expect(await w.h.store.getPendingTotp('tina')).not.toBeNull();
     database.exec('drop trigger no_audit');
-    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '')).plaintext).toBe(w.old.secret);
+    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '', 'tina')).plaintext).toBe(
+      w.old.secret,
+    );
     const after = await w.h.store.listAudit({ accountId: 'acme', userIds: ['ada', 'tina'], limit: 100 });
     // Of the changes tried, only the one made after the trigger went is recorded (expectUntouched's
     // own recovery codes add theirs).

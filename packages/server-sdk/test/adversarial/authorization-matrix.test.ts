@@ -1,9 +1,14 @@
 /**
  * Privilege escalation across the whole API at once. Whoever calls an endpoint is
- * one of six kinds of principal: nobody, a member or an administrator of another
+ * one of eight kinds of principal: nobody, a member or an administrator of another
  * account (a tenant reaching into someone else's), a member (reaching for an
- * administrator's powers), an administrator, and an administrator whose last
- * verification is older than the 15-minute step-up (a stolen but stale session).
+ * administrator's powers), an administrator, an administrator whose last
+ * verification is older than the 15-minute step-up (a stolen but stale session),
+ * an administrator who never set up MFA though the account requires it of
+ * administrators and his grace period is over (a password alone), and an
+ * administrator with MFA in a new session he has not verified (a stolen password
+ * of an enrolled administrator). The last two are refused by the guard, and every
+ * account route but the policy and the caller's own decision refuses them alike.
  * One table says, for every endpoint of the route table and each of the six, the
  * exact answer; every cell is called on its own fresh portal, and a refused call
  * must leave every factor, code, attempt count, session, policy and audit event as
@@ -18,7 +23,16 @@ import { STEP_UP_MAX_AGE } from '../../src/service.ts';
 import { createHarness, type Directory, type Harness, SECRET } from '../harness.ts';
 import { expectError, routeKey } from '../http.helpers.ts';
 
-const PRINCIPALS = ['anonymous', 'otherMember', 'member', 'otherAdmin', 'admin', 'staleAdmin'] as const;
+const PRINCIPALS = [
+  'anonymous',
+  'otherMember',
+  'member',
+  'otherAdmin',
+  'admin',
+  'staleAdmin',
+  'lateAdmin',
+  'unverifiedAdmin',
+] as const;
 type PrincipalKind = (typeof PRINCIPALS)[number];
 
 /** Who plays each kind (null: no one is signed in). */
@@ -29,15 +43,19 @@ const CALLER: Record<PrincipalKind, string | null> = {
   otherAdmin: 'cleo', // admin of contoso only
   admin: 'ada', // admin of acme, verified a minute ago
   staleAdmin: 'adam', // admin of acme, verified 16 minutes ago
+  lateAdmin: 'lars', // admin of acme without MFA, his grace period over
+  unverifiedAdmin: 'una', // admin of acme with MFA, in a session never verified
 };
 
 /** acme is the account every call names; tina is the member whose MFA the reset targets. */
 function directory(): Directory {
   const user = (name: string) => ({ email: `${name}@example.test`, displayName: name });
   return {
-    users: Object.fromEntries(['ada', 'adam', 'max', 'tina', 'cleo', 'mona'].map((n) => [n, user(n)])),
+    users: Object.fromEntries(
+      ['ada', 'adam', 'lars', 'una', 'max', 'tina', 'cleo', 'mona'].map((n) => [n, user(n)]),
+    ),
     memberships: {
-      acme: { ada: 'admin', adam: 'admin', max: 'member', tina: 'member' },
+      acme: { ada: 'admin', adam: 'admin', lars: 'admin', una: 'admin', max: 'member', tina: 'member' },
       contoso: { cleo: 'admin', mona: 'member' },
     },
     accountNames: { acme: 'Acme', contoso: 'Contoso' },
@@ -53,13 +71,26 @@ interface Portal {
   secrets: Record<string, string>;
 }
 
-/** Everyone enrolled; adam verified 16 minutes ago, the others within the last 3 minutes. */
+/**
+ * Everyone enrolled but lars; adam verified 16 minutes ago, una in another session than
+ * the one she calls from, the others within the last 3 minutes. acme requires MFA of
+ * administrators with no grace period, and lars has been told so (his grace period began
+ * and ended): the calls below change no grace period.
+ */
 async function portal(): Promise<Portal> {
   const h = createHarness({}, directory());
   const secrets: Record<string, string> = {};
   secrets.adam = (await h.enroll('adam')).secret;
   h.advance(STEP_UP_MAX_AGE + 60);
+  secrets.una = (await h.enroll('una', 'una-enrolling')).secret;
   for (const user of ['mona', 'max', 'cleo', 'tina', 'ada']) secrets[user] = (await h.enroll(user)).secret;
+  const policy = await h.json('PUT', '/mfa/accounts/acme/policy', {
+    as: 'ada',
+    body: { mode: 'required_admins', gracePeriodDays: 0 },
+  });
+  if (policy.status !== 200) throw new Error(`policy: ${JSON.stringify(policy.body)}`);
+  const told = await h.json('GET', '/mfa/accounts/acme/access', { as: 'lars' });
+  if (told.body.reason !== 'enrollment_required') throw new Error(`lars: ${JSON.stringify(told.body)}`);
   return { h, secrets };
 }
 
@@ -85,85 +116,94 @@ const U = 'unauthenticated';
 const NM = 'not_member';
 const NA = 'not_admin';
 const SU = 'step_up_required';
+const EN = 'enrollment_required';
+const CH = 'challenge_required';
+const NE = 'not_enrolled';
 
 /**
  * THE MATRIX. Rows: the route table (and two endpoints outside it); columns:
  * anonymous, member of another account, member, admin of another account,
- * admin, admin without recent verification.
+ * admin, admin without recent verification, admin without MFA past his grace
+ * period, admin with MFA in an unverified session.
  */
 const MATRIX: Record<string, Row> = {
   'GET /accounts/:accountId/policy': {
     method: 'GET',
     path: '/mfa/accounts/acme/policy',
-    expect: cells(U, NM, 200, NM, 200, 200),
+    expect: cells(U, NM, 200, NM, 200, 200, 200, 200),
   },
   'PUT /accounts/:accountId/policy': {
     method: 'PUT',
     path: '/mfa/accounts/acme/policy',
     body: async () => ({ mode: 'required_all' }),
-    expect: cells(U, NM, NA, NM, 200, SU),
+    expect: cells(U, NM, NA, NM, 200, SU, EN, CH),
   },
   'GET /accounts/:accountId/members': {
     method: 'GET',
     path: '/mfa/accounts/acme/members',
-    expect: cells(U, NM, NA, NM, 200, 200),
+    expect: cells(U, NM, NA, NM, 200, 200, EN, CH),
   },
   'DELETE /accounts/:accountId/members/:userId/mfa': {
     method: 'DELETE',
     path: '/mfa/accounts/acme/members/tina/mfa',
-    expect: cells(U, NM, NA, NM, 200, SU),
+    expect: cells(U, NM, NA, NM, 200, SU, EN, CH),
   },
   'GET /accounts/:accountId/audit': {
     method: 'GET',
     path: '/mfa/accounts/acme/audit',
-    expect: cells(U, NM, NA, NM, 200, 200),
+    expect: cells(U, NM, NA, NM, 200, 200, EN, CH),
   },
   'GET /accounts/:accountId/access': {
     method: 'GET',
     path: '/mfa/accounts/acme/access',
-    expect: cells(U, NM, 200, NM, 200, 200),
+    expect: cells(U, NM, 200, NM, 200, 200, 200, 200),
   },
-  'GET /me': { method: 'GET', path: '/mfa/me', expect: cells(U, 200, 200, 200, 200, 200) },
+  'GET /me': { method: 'GET', path: '/mfa/me', expect: cells(U, 200, 200, 200, 200, 200, 200, 200) },
   'POST /me/totp/setup': {
     method: 'POST',
     path: '/mfa/me/totp/setup',
     body: async () => ({}),
-    expect: cells(U, 200, 200, 200, 200, SU),
+    expect: cells(U, 200, 200, 200, 200, SU, 200, SU),
   },
   'POST /me/totp/confirm': {
     method: 'POST',
     path: '/mfa/me/totp/confirm',
     body: async ({ h }, user) => {
-      const secret = await new SecretBox([SECRET]).seal(PENDING_SECRET);
+      const secret = await new SecretBox([SECRET]).seal(PENDING_SECRET, user);
       const expiresAt = new Date(h.clock.now.getTime() + 60_000);
       await h.store.putPendingTotp({ userId: user, secret, expiresAt });
       return { code: await h.code(PENDING_SECRET) };
     },
-    expect: cells(U, 200, 200, 200, 200, 200),
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
   },
-  'DELETE /me/totp': { method: 'DELETE', path: '/mfa/me/totp', expect: cells(U, 200, 200, 200, 200, SU) },
+  'DELETE /me/totp': {
+    method: 'DELETE',
+    path: '/mfa/me/totp',
+    // acme requires MFA of its administrators: they may not remove theirs.
+    expect: cells(U, 200, 200, 200, 'mfa_required_by_policy', SU, NE, SU),
+  },
   'POST /me/recovery-codes': {
     method: 'POST',
     path: '/mfa/me/recovery-codes',
     body: async () => ({}),
-    expect: cells(U, 200, 200, 200, 200, SU),
+    expect: cells(U, 200, 200, 200, 200, SU, NE, SU),
   },
   'POST /challenge': {
     method: 'POST',
     path: '/mfa/challenge',
     body: async ({ h, secrets }, user) => ({ code: await h.code(secrets[user] ?? PENDING_SECRET) }),
-    expect: cells(U, 200, 200, 200, 200, 200),
+    expect: cells(U, 200, 200, 200, 200, 200, NE, 200),
   },
   // Outside the route table: the OpenAPI document, and the host's area behind mfa.guard().
   'GET /openapi.json': {
     method: 'GET',
     path: '/mfa/openapi.json',
-    expect: cells(200, 200, 200, 200, 200, 200),
+    expect: cells(200, 200, 200, 200, 200, 200, 200, 200),
   },
   'GET /accounts/:accountId/area (guard)': {
     method: 'GET',
     path: '/accounts/acme/area',
-    expect: cells(U, NM, 200, NM, 200, 200),
+    expect: cells(U, NM, 200, NM, 200, 200, EN, CH),
   },
 };
 
@@ -195,7 +235,7 @@ it('has a row for every endpoint of the route table, and no row for an endpoint 
   for (const route of routes) expect(MATRIX[routeKey(route)]?.method).toBe(route.method);
 });
 
-it('is (routes + 2) × 6 cells', () => {
+it('is (routes + 2) × 8 cells', () => {
   const size = Object.values(MATRIX).reduce((n, row) => n + Object.keys(row.expect).length, 0);
   expect(size).toBe((routes.length + OUTSIDE_ROUTE_TABLE.length) * PRINCIPALS.length);
 });

@@ -67,7 +67,7 @@ describe('key rotation on an SQLite file', () => {
     await h.mfa.ready();
     expect(keyIdOf(keyCheck())).toBe(await keyId(A));
     // Sealed, not a plain marker: it authenticates only under A.
-    expect(keyCheck()).toMatch(/^v1\.[0-9a-f]{12}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(keyCheck()).toMatch(/^v2\.[0-9a-f]{12}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
   });
 
   it('keeps working after a restart with [B, A], and re-seals under B what it uses', async () => {
@@ -225,7 +225,7 @@ describe('key rotation on an SQLite file', () => {
     await h.enroll('ada');
     await h.enroll('max');
     // max's secret as a store restored from another deployment would hold it: under key C.
-    const foreign = await new SecretBox([C]).seal('JBSWY3DPEHPK3PXP');
+    const foreign = await new SecretBox([C]).seal('JBSWY3DPEHPK3PXP', 'max');
     const db = new Database(folder.file());
     db.prepare('update mfa_totp_factors set secret = ? where user_id = ?').run(foreign, 'max');
     db.close();

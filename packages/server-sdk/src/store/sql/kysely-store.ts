@@ -155,11 +155,13 @@ export function kyselyStore(
         .where('user_id', '=', userId)
         .where('session_id', '=', sessionId),
     ),
-    consumeTimeStep: prepared(db, (userId: string, step: number) =>
+    // Only on the secret the code was judged against: a factor replaced meanwhile is another.
+    consumeTimeStep: prepared(db, (userId: string, step: number, secret: string) =>
       db
         .updateTable('mfa_totp_factors')
         .set({ last_used_step: step })
         .where('user_id', '=', userId)
+        .where('secret', '=', secret)
         .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
     ),
     countRecoveryCodes: prepared(db, (userId: string) =>
@@ -188,12 +190,13 @@ export function kyselyStore(
         const k = sql<number>`(${failures} + 1 - cast(${threshold} as integer))`;
         return db
           .insertInto('mfa_attempts')
-          .values({ user_id: userId, failures: 1, locked_until: firstLockedUntil })
+          .values({ user_id: userId, failures: 1, locked_until: firstLockedUntil, last_failed_at: nowMs })
           .onConflict((oc) =>
             oc
               .column('user_id')
               .doUpdateSet({
                 failures: sql<number>`${failures} + 1`,
+                last_failed_at: nowMs,
                 locked_until: sql<number | null>`case
                   when ${k} < 0 then null
                   when ${k} >= cast(${capStep} as integer) then cast(${cappedUntil} as bigint)
@@ -219,11 +222,13 @@ export function kyselyStore(
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql.ref('mfa_attempts.failures') }))
         .returning(['failures', 'locked_until']),
     ),
-    setAttempts: prepared(db, (userId: string, failures: number, lockedUntil: number | null) =>
-      db
-        .updateTable('mfa_attempts')
-        .set({ failures, locked_until: lockedUntil })
-        .where('user_id', '=', userId),
+    setAttempts: prepared(
+      db,
+      (userId: string, failures: number, lockedUntil: number | null, lastFailedAt: number) =>
+        db
+          .updateTable('mfa_attempts')
+          .set({ failures, locked_until: lockedUntil, last_failed_at: lastFailedAt })
+          .where('user_id', '=', userId),
     ),
     clearAttempts: prepared(db, (userId: string) =>
       db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
@@ -341,7 +346,7 @@ export function kyselyStore(
         .executeTakeFirst();
       return row ? { userId: row.user_id, secret: row.secret, expiresAt: toDate(row.expires_at) } : null;
     },
-    async activateTotp(factor, pendingSecret, hashes, write) {
+    async activateTotp(factor, pendingSecret, hashes, write, session) {
       return withAudit(await q(), write, async (trx) => {
         const taken = await trx
           .deleteFrom('mfa_pending_totp')
@@ -366,6 +371,11 @@ export function kyselyStore(
             .values(hashes.map((code_hash) => ({ user_id: factor.userId, code_hash, used_at: null })))
             .execute();
         }
+        // Sessions verified with the factor replaced are not verified with this one.
+        await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', factor.userId).execute();
+        if (session) {
+          await hot.markSessionVerified.on(trx)(session.sessionId, session.userId, toMs(session.verifiedAt));
+        }
         return [true, true];
       });
     },
@@ -384,7 +394,7 @@ export function kyselyStore(
       });
     },
 
-    async replaceRecoveryCodes(userId, hashes, write) {
+    async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
       await withAudit(await q(), write, async (trx) => {
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         if (hashes.length > 0) {
@@ -393,6 +403,9 @@ export function kyselyStore(
             .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
             .execute();
         }
+        let ending = trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
+        if (keepSessionId !== undefined) ending = ending.where('session_id', '<>', keepSessionId);
+        await ending.execute();
         return [undefined, true];
       });
     },
@@ -459,7 +472,7 @@ export function kyselyStore(
         };
         const settled = await settle(input, state, async () => {
           if (proof.kind === 'totp') {
-            const result = await hot.consumeTimeStep.on(trx)(userId, proof.step as number);
+            const result = await hot.consumeTimeStep.on(trx)(userId, proof.step as number, proof.secret);
             return Number(result.numAffectedRows) === 1;
           }
           return consumeRecoveryCode(trx, userId, proof.hashes, now);
@@ -469,7 +482,7 @@ export function kyselyStore(
           result = settled;
         } else if (settled.outcome !== 'verified') {
           const until = settled.lockedUntil ? toMs(settled.lockedUntil) : null;
-          await hot.setAttempts.on(trx)(userId, settled.failures, until);
+          await hot.setAttempts.on(trx)(userId, settled.failures, until, toMs(now));
           result = { outcome: settled.outcome, failures: settled.failures };
         } else {
           await hot.clearAttempts.on(trx)(userId);
@@ -510,6 +523,49 @@ export function kyselyStore(
     },
     async endSessions(userId) {
       await (await q()).deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
+    },
+    async endSession(userId, sessionId) {
+      await (await q())
+        .deleteFrom('mfa_verified_sessions')
+        .where('user_id', '=', userId)
+        .where('session_id', '=', sessionId)
+        .execute();
+    },
+    async pruneExpired({ now, sessionsBefore, attemptsBefore, keepFailures, limit }) {
+      const db = await q();
+      // Each a bounded delete through its expiry index: at most `limit` rows a table.
+      const pending = await db
+        .deleteFrom('mfa_pending_totp')
+        .where('user_id', 'in', (eb) =>
+          eb
+            .selectFrom('mfa_pending_totp')
+            .select('user_id')
+            .where('expires_at', '<', toMs(now))
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      const sessions = await db
+        .deleteFrom('mfa_verified_sessions')
+        .where(
+          sql<boolean>`(user_id, session_id) in (${db
+            .selectFrom('mfa_verified_sessions')
+            .select(['user_id', 'session_id'])
+            .where('verified_at', '<', toMs(sessionsBefore))
+            .limit(limit)})`,
+        )
+        .executeTakeFirst();
+      const attempts = await db
+        .deleteFrom('mfa_attempts')
+        .where('user_id', 'in', (eb) =>
+          eb
+            .selectFrom('mfa_attempts')
+            .select('user_id')
+            .where('last_failed_at', '<', toMs(attemptsBefore))
+            .where('failures', '<', keepFailures)
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return [pending, sessions, attempts].reduce((n, r) => n + Number(r.numDeletedRows), 0);
     },
 
     async startGrace(accountId, userId, at) {

@@ -95,6 +95,29 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
         await db.schema.dropTable('mfa_sessions').execute();
       },
     },
+    // Expired rows are pruned as writes go (`pruneExpired`): an index on each expiry, and when
+    // a user's last failure was. Counts kept from before this migration start their age now.
+    '0005_pruning': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('mfa_attempts').addColumn('last_failed_at', 'bigint').execute();
+        await sql`update mfa_attempts set last_failed_at = ${Date.now()}`.execute(db);
+        await db.schema
+          .createIndex('mfa_attempts_last_failed')
+          .on('mfa_attempts')
+          .column('last_failed_at')
+          .execute();
+        await db.schema
+          .createIndex('mfa_pending_totp_expires')
+          .on('mfa_pending_totp')
+          .column('expires_at')
+          .execute();
+        await db.schema
+          .createIndex('mfa_verified_sessions_verified')
+          .on('mfa_verified_sessions')
+          .column('verified_at')
+          .execute();
+      },
+    },
     '0003_meta': {
       async up(db: Kysely<unknown>) {
         await db.schema

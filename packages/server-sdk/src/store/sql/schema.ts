@@ -19,7 +19,13 @@ export interface Database {
   };
   mfa_pending_totp: { user_id: string; secret: string; expires_at: number | string };
   mfa_recovery_codes: { user_id: string; code_hash: string; used_at: number | string | null };
-  mfa_attempts: { user_id: string; failures: number; locked_until: number | string | null };
+  /** `last_failed_at` since migration 0005_pruning (null: counted before it). */
+  mfa_attempts: {
+    user_id: string;
+    failures: number;
+    locked_until: number | string | null;
+    last_failed_at?: number | string | null;
+  };
   /** A user's verified sessions, keyed by user and session (migration 0004_sessions_by_user). */
   mfa_verified_sessions: { user_id: string; session_id: string; verified_at: number | string };
   mfa_grace: { account_id: string; user_id: string; started_at: number | string };

@@ -75,9 +75,10 @@ function settleInTransaction(
       if (proof.kind === 'totp') {
         return (
           run(
-            'update mfa_totp_factors set last_used_step = ? where user_id = ? and (last_used_step is null or last_used_step < ?)',
+            'update mfa_totp_factors set last_used_step = ? where user_id = ? and secret = ? and (last_used_step is null or last_used_step < ?)',
             proof.step,
             userId,
+            proof.secret,
             proof.step,
           ) === 1
         );
@@ -96,10 +97,11 @@ function settleInTransaction(
     if (settled.outcome === 'locked') return settled;
     if (settled.outcome !== 'verified') {
       run(
-        'insert into mfa_attempts (user_id, failures, locked_until) values (?, ?, ?) on conflict (user_id) do update set failures = excluded.failures, locked_until = excluded.locked_until',
+        'insert into mfa_attempts (user_id, failures, locked_until, last_failed_at) values (?, ?, ?, ?) on conflict (user_id) do update set failures = excluded.failures, locked_until = excluded.locked_until, last_failed_at = excluded.last_failed_at',
         userId,
         settled.failures,
         settled.lockedUntil?.getTime() ?? null,
+        now.getTime(),
       );
       return { outcome: settled.outcome, failures: settled.failures };
     }
