@@ -33,7 +33,7 @@ export {
   type SsoIntegration,
 } from './model.ts';
 export type { MfaOptions } from './options.ts';
-export type { KeyRotationReport } from './service.ts';
+export type { KeyRotationReport, MfaErrorContext } from './service.ts';
 export { memoryStore } from './store/memory.ts';
 export { type PostgresStoreOptions, postgresStore } from './store/sql/postgres.ts';
 export { type SqliteStoreOptions, sqliteStore } from './store/sql/sqlite.ts';
@@ -47,6 +47,7 @@ export {
   auditEvents,
   type LockSchedule,
   type MfaStore,
+  type PruneInput,
   type Settlement,
   settle,
 } from './store/store.ts';

@@ -4,6 +4,7 @@
  * did, then open today's store on it.
  */
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { SecretBox } from '../src/crypto/secret-box.ts';
 import { migrations, type SqlFlavour } from '../src/store/sql/migrations.ts';
 
 export async function migrateOnly(
@@ -35,3 +36,36 @@ export async function migrateOnly(
 
 /** The migrations of the release before sessions were keyed by user (0004_sessions_by_user). */
 export const BEFORE_SESSIONS_BY_USER = ['0001_initial', '0003_meta'];
+
+/** The migrations of the release before secrets were bound to their user and rows were pruned. */
+export const BEFORE_PRUNING = ['0001_initial', '0003_meta', '0004_sessions_by_user'];
+
+/**
+ * A secret sealed as that release sealed it (`v1`): AES-256-GCM with only the key id
+ * as associated data, under the key HKDF derives from `secret`.
+ */
+export async function sealV1(secret: string, plaintext: string): Promise<string> {
+  const utf8 = new TextEncoder();
+  const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveKey']);
+  const aes = await crypto.subtle.deriveKey(
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: utf8.encode('mfakit/v1'),
+      info: utf8.encode('mfakit/aes-256-gcm'),
+    },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt'],
+  );
+  const keyId = await new SecretBox([secret]).currentKeyId();
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: utf8.encode(keyId) },
+    aes,
+    utf8.encode(plaintext),
+  );
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+  return `v1.${keyId}.${b64(iv)}.${b64(new Uint8Array(ciphertext))}`;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sealV1 } from '../../test/upgrade.ts';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts';
 import { checkSecrets, MfaConfigError, MIN_SECRET_BYTES, SecretBox } from './secret-box.ts';
 
@@ -15,32 +16,6 @@ function flipBit(sealed: string, field: 2 | 3, byte = 0): string {
   bytes[byte] = (bytes[byte] as number) ^ 1;
   parts[field] = toBase64Url(bytes);
   return parts.join('.');
-}
-
-/** A value in the first format (`v1`): only the key id bound as associated data, as it was sealed before. */
-async function sealV1(secret: string, plaintext: string): Promise<string> {
-  const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveKey']);
-  const hkdf = (info: string) => ({
-    name: 'HKDF',
-    hash: 'SHA-256',
-    salt: utf8.encode('mfakit/v1'),
-    info: utf8.encode(info),
-  });
-  const aes = await crypto.subtle.deriveKey(
-    hkdf('mfakit/aes-256-gcm'),
-    material,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt'],
-  );
-  const keyId = await new SecretBox([secret]).currentKeyId();
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: utf8.encode(keyId) },
-    aes,
-    utf8.encode(plaintext),
-  );
-  return `v1.${keyId}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
 }
 
 describe('SecretBox binds the user a secret belongs to', () => {
