@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type AccessDecision, createMfa, type MfaStore, type Principal } from '@mfakit/server-sdk';
@@ -17,19 +18,54 @@ export interface DemoOptions {
 
 const packageDir = join(import.meta.dirname, '..');
 
-/** The host's sign-in, reduced to cookies the user switcher sets. */
-function principalOf(c: Context): Principal | null {
-  const user = findUser(getCookie(c, 'demo_user'));
-  const sessionId = getCookie(c, 'demo_session');
-  if (!user || !sessionId) return null;
-  const ssoAccountId = getCookie(c, 'demo_sso_account');
+/** The demo's sign-in cookie: who is signed in, in which session, and through which account's SSO. */
+const SESSION_COOKIE = 'demo_session';
+
+interface DemoSession {
+  user: string;
+  session: string;
+  /** The account whose directory (SSO) the user signed in through, if any. */
+  sso?: string;
+}
+
+/**
+ * The host's sign-in, reduced to one signed cookie that the user switcher sets:
+ * `<base64url JSON>.<HMAC-SHA-256>`, keyed from the demo's secret. A cookie edited
+ * by hand (another user, an SSO account) fails the signature and signs nobody in.
+ * Hosts copy demos: never take a user or an SSO claim from an unsigned cookie.
+ */
+function sessionCookies(secret: string) {
+  const key = createHmac('sha256', secret).update('mfakit demo: sign-in cookie').digest();
+  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
   return {
-    userId: user.id,
-    sessionId,
-    email: user.email,
-    authMethod: ssoAccountId ? 'sso' : 'password',
-    ...(ssoAccountId ? { ssoAccountId } : {}),
+    seal(session: DemoSession): string {
+      const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
+      return `${payload}.${mac(payload)}`;
+    },
+    open(value: string | undefined): DemoSession | null {
+      const [payload, signature, extra] = (value ?? '').split('.');
+      if (!payload || !signature || extra !== undefined) return null;
+      const expected = Buffer.from(mac(payload));
+      const given = Buffer.from(signature);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      try {
+        const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as DemoSession;
+        return typeof session.user === 'string' && typeof session.session === 'string' ? session : null;
+      } catch {
+        return null;
+      }
+    },
   };
+}
+
+/** The origin a request came from, as its browser says (Origin, else Referer), or null. */
+function originOf(header: string | undefined): string | null {
+  if (!header) return null;
+  try {
+    return new URL(header).origin;
+  } catch {
+    return null;
+  }
 }
 
 const orders = [
@@ -43,6 +79,21 @@ const orders = [
  * `mfa.guard()`, and renders its account pages as the access decision says.
  */
 export function createDemo({ store, secret, now, distDir = join(packageDir, 'dist') }: DemoOptions) {
+  const cookies = sessionCookies(secret);
+  /** Who is signed in: the principal of the signed cookie, or null. */
+  const principalOf = (c: Context): Principal | null => {
+    const signedIn = cookies.open(getCookie(c, SESSION_COOKIE));
+    const user = findUser(signedIn?.user);
+    if (!signedIn || !user) return null;
+    return {
+      userId: user.id,
+      sessionId: signedIn.session,
+      email: user.email,
+      // The SSO sign-in names the account whose directory it went through.
+      authMethod: signedIn.sso ? 'sso' : 'password',
+      ...(signedIn.sso ? { ssoAccountId: signedIn.sso } : {}),
+    };
+  };
   const mfa = createMfa({
     store,
     secret,
@@ -65,23 +116,29 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
 
   // The user switcher: what a real portal's sign-in page does, reduced to a form.
   app.post('/session', async (c) => {
+    // A form another site posts here would sign the visitor in as someone else: same origin only.
+    const from = originOf(c.req.header('origin')) ?? originOf(c.req.header('referer'));
+    const own = new URL(c.req.url).origin;
+    if (from !== own) return c.text('Sign-in is accepted from this portal only.', 403);
     const form = await c.req.parseBody();
     const user = findUser(String(form.user ?? ''));
-    const options = { path: '/', httpOnly: true, sameSite: 'Lax' as const };
+    const before = principalOf(c);
+    // Signing out (or switching user) ends the old session's verification, as a host's sign-out should.
+    if (before) await mfa.endSession(before.userId, before.sessionId);
     if (!user) {
-      for (const name of ['demo_user', 'demo_session', 'demo_sso_account'])
-        deleteCookie(c, name, { path: '/' });
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.redirect('/', 303);
     }
     const ssoAccount = accounts.find((a) => a.sso && a.id === form.sso && a.members[user.id]);
-    setCookie(c, 'demo_user', user.id, options);
-    setCookie(c, 'demo_session', crypto.randomUUID(), options);
-    if (ssoAccount) setCookie(c, 'demo_sso_account', ssoAccount.id, options);
-    else deleteCookie(c, 'demo_sso_account', { path: '/' });
+    const session: DemoSession = {
+      user: user.id,
+      session: crypto.randomUUID(),
+      ...(ssoAccount ? { sso: ssoAccount.id } : {}),
+    };
+    setCookie(c, SESSION_COOKIE, cookies.seal(session), { path: '/', httpOnly: true, sameSite: 'Lax' });
     // Stay on the page the switch was made from, so one page can be seen as each user.
     const referer = c.req.header('referer');
-    const back =
-      referer && new URL(referer).host === new URL(c.req.url).host ? new URL(referer).pathname : '/';
+    const back = originOf(referer) === own ? new URL(referer as string).pathname : '/';
     return c.redirect(back, 303);
   });
 

@@ -8,9 +8,12 @@ import { createDemo } from '../src/app.ts';
 
 const SECRET = 'demo-test-secret-with-32-bytes-or-more';
 
+const ORIGIN = 'http://127.0.0.1';
+
 async function signIn(app: ReturnType<typeof createDemo>['app'], user: string, sso = '') {
-  const res = await app.request('http://127.0.0.1/session', {
+  const res = await app.request(`${ORIGIN}/session`, {
     method: 'POST',
+    headers: { origin: ORIGIN },
     body: new URLSearchParams({ user, sso }),
   });
   expect(res.status).toBe(303);
@@ -48,6 +51,99 @@ describe('demo host', () => {
     expect(await acme.json()).toMatchObject({ decision: { reason: 'not_required' } });
     const policy = await app.request('/mfa/accounts/contoso/policy', { headers: { cookie: sam } });
     expect(await policy.json()).toMatchObject({ sso: { enabled: true, provider: 'Active Directory' } });
+  });
+
+  it('takes nobody and no SSO claim from a cookie edited by hand', async () => {
+    // Hosts copy demos: an unsigned cookie naming a user or an SSO account would sign anyone in as
+    // anyone, and `sso_delegated` would let them past MFA.
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    const forged = (session: object) =>
+      `demo_session=${Buffer.from(JSON.stringify(session)).toString('base64url')}.${'A'.repeat(43)}`;
+    for (const cookie of [
+      forged({ user: 'ada', session: 's1' }),
+      forged({ user: 'sam', session: 's1', sso: 'contoso' }),
+      'demo_user=ada; demo_session=s1; demo_sso_account=contoso',
+      'demo_session=garbage',
+      'demo_session=..',
+    ]) {
+      expect((await app.request('/api/accounts/contoso/orders', { headers: { cookie } })).status).toBe(401);
+    }
+    // Nor does editing a signed cookie's claims keep its signature valid.
+    const max = await signIn(app, 'max');
+    const [payload, signature] = (max.split('=')[1] ?? '').split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+    const edited = Buffer.from(JSON.stringify({ ...claims, user: 'ada' })).toString('base64url');
+    const res = await app.request('/api/accounts/acme/orders', {
+      headers: { cookie: `demo_session=${edited}.${signature}` },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('accepts a sign-in only from its own origin', async () => {
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    const post = (headers: Record<string, string>) =>
+      app.request(`${ORIGIN}/session`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams({ user: 'ada' }),
+      });
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { referer: 'https://evil.example/page' },
+      {},
+    ]) {
+      const res = await post(headers);
+      expect(res.status).toBe(403);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await post({ referer: `${ORIGIN}/accounts/acme` })).status).toBe(303);
+  });
+
+  it('answers a malformed Referer with a redirect home, never a 500', async () => {
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    for (const referer of ['http://[::1', 'not a url', '://', 'http://127.0.0.1:99999/x']) {
+      const res = await app.request(`${ORIGIN}/session`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, referer },
+        body: new URLSearchParams({ user: 'ada' }),
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/');
+    }
+  });
+
+  it("signing out ends the session's verification", async () => {
+    const { app, mfa } = createDemo({ store: memoryStore(), secret: SECRET });
+    const max = await signIn(app, 'max');
+    const setup = await app.request(`${ORIGIN}/mfa/me/totp/setup`, {
+      method: 'POST',
+      headers: { cookie: max, origin: ORIGIN },
+    });
+    const { secret } = (await setup.json()) as { secret: string };
+    const { generate } = await import('otplib');
+    const confirm = await app.request(`${ORIGIN}/mfa/me/totp/confirm`, {
+      method: 'POST',
+      headers: { cookie: max, origin: ORIGIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: await generate({ secret }) }),
+    });
+    expect(confirm.status).toBe(200);
+    const me = async () =>
+      (
+        (await (await app.request(`${ORIGIN}/mfa/me`, { headers: { cookie: max } })).json()) as {
+          session: { verified: boolean };
+        }
+      ).session.verified;
+    expect(await me()).toBe(true);
+    const out = await app.request(`${ORIGIN}/session`, {
+      method: 'POST',
+      headers: { cookie: max, origin: ORIGIN },
+      body: new URLSearchParams({ user: '' }),
+    });
+    expect(out.status).toBe(303);
+    // The old cookie, kept by someone, no longer counts as verified.
+    expect(await me()).toBe(false);
+    await mfa.close();
   });
 
   it('starts as a process on the embedded store, creating its data folder', async () => {
