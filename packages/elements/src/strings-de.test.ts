@@ -28,7 +28,9 @@ async function requiringAcme() {
   expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
   await login('max');
   await api('GET', '/accounts/acme/access');
+  // A new session of Ada's, verified: the account's routes now follow its policy.
   await login('ada');
+  expect((await api('POST', '/challenge', { code: await totp(secret, 1) })).status).to.equal(200);
   return secret;
 }
 
