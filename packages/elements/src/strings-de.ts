@@ -95,7 +95,7 @@ export const de: MfaStrings = {
   conflict:
     'Jemand anderes hat diese Richtlinie inzwischen geändert. Die aktuellen Einstellungen werden angezeigt; prüfen Sie sie und speichern Sie erneut.',
   stepUp: 'Bestätigen Sie diese Änderung mit Ihrer Authenticator-App.',
-  setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie sie von anderen verlangen.',
+  setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie die Richtlinie des Kontos ändern.',
   enrollTitle: 'Multi-Faktor-Authentifizierung',
   statusOn: (since) => `Authenticator-App: aktiv seit ${since}.`,
   statusOff: 'Authenticator-App: nicht eingerichtet.',

@@ -124,7 +124,7 @@ export const en: MfaStrings = {
   conflict:
     'Someone else changed this policy meanwhile. The current settings are shown; review them and save again.',
   stepUp: 'Verify with your authenticator app to save this change.',
-  setUpMfaFirst: 'Set up MFA in your profile before requiring it of others.',
+  setUpMfaFirst: "Set up MFA in your profile before changing the account's policy.",
   enrollTitle: 'Multi-factor authentication',
   statusOn: (since) => `Authenticator app: on since ${since}.`,
   statusOff: 'Authenticator app: not set up.',

@@ -669,7 +669,7 @@ export class MfaService {
         throw MfaError.of(
           'step_up_required',
           {},
-          'Set up multi-factor authentication and verify before requiring it of others.',
+          'Set up multi-factor authentication and verify first: only an administrator who has it can do this.',
         );
       }
       return;

@@ -67,13 +67,13 @@ describe('<mfa-policy-manager>', () => {
     expect(el.shadowRoot?.querySelector('.impact')).to.equal(null);
   });
 
-  it('tells an administrator without MFA to set it up before requiring it', async () => {
+  it('tells an administrator without MFA to set it up before changing the policy', async () => {
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
     );
     radio(el, 'required_all').click();
     button(el, 'Save').click();
-    await until(() => text(el).includes('Set up MFA in your profile before requiring it of others.'));
+    await until(() => text(el).includes("Set up MFA in your profile before changing the account's policy."));
     await expect(el).to.be.accessible();
   });
 
