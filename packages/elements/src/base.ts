@@ -1,5 +1,5 @@
 import { ContextConsumer } from '@lit/context';
-import { html, LitElement, type TemplateResult } from 'lit';
+import { html, LitElement, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
@@ -18,6 +18,60 @@ export function toApiError(error: unknown): MfaApiError {
   return error instanceof MfaApiError
     ? error
     : new MfaApiError(0, 'network_error', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The one way the elements load what they show, as `@lit/task` would: `value` is
+ * loading, an error or ready, and the host renders from it. `reload()` runs the
+ * load again; only the newest run (or `set`) decides `value`; a failure is shown
+ * and reported to the page as `mfa-error`. A reload keeps showing the data it
+ * replaces until it finishes.
+ */
+export class Loader<T> {
+  value: Load<T> = { status: 'loading' };
+  private latest = 0;
+
+  /**
+   * @param load Fetches the data.
+   * @param loaded Called with the data of each successful `reload()`, before the host renders it.
+   */
+  constructor(
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly load: () => Promise<T>,
+    private readonly loaded?: (data: T) => void,
+  ) {}
+
+  /**
+   * Loads again. With `quiet`, a failure leaves `value` as it was and is not
+   * reported. Resolves to whether this run's data is now shown.
+   */
+  async reload({ quiet = false } = {}): Promise<boolean> {
+    const run = ++this.latest;
+    try {
+      const data = await this.load();
+      if (run !== this.latest) return false;
+      this.set(data);
+      this.loaded?.(data);
+      return true;
+    } catch (err) {
+      if (run !== this.latest || quiet) return false;
+      const error = toApiError(err);
+      this.update({ status: 'error', error });
+      this.host.dispatchEvent(new MfaErrorEvent(error));
+      return false;
+    }
+  }
+
+  /** Shows `data`, as if loaded now: a load still under way is dropped. */
+  set(data: T): void {
+    this.latest++;
+    this.update({ status: 'ready', data });
+  }
+
+  private update(value: Load<T>) {
+    this.value = value;
+    this.host.requestUpdate();
+  }
 }
 
 /**
@@ -90,13 +144,14 @@ export class MfaElement extends LitElement {
     );
   }
 
-  /** What to show while `load` is not ready: the loading line, or the error with a retry button. */
-  protected renderPending(load: Load<unknown>, retry: () => void): TemplateResult | null {
+  /** What to show while `loader` is not ready: the loading line, or the error with a retry button. */
+  protected renderPending<T>(loader: Loader<T>): TemplateResult | null {
+    const load = loader.value;
     if (load.status === 'loading') return html`<p role="status" class="muted">${this.t.loading}</p>`;
     if (load.status === 'error') {
       return html`<div part="base">
         <p class="error" role="alert">${this.message(load.error)}</p>
-        <button type="button" @click=${retry}>${this.t.retry}</button>
+        <button type="button" @click=${() => loader.reload()}>${this.t.retry}</button>
       </div>`;
     }
     return null;

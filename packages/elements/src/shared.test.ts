@@ -1,8 +1,9 @@
 import { ContextProvider } from '@lit/context';
+import type { PolicyResponse } from '@mfakit/server-sdk';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { $, button, enrollByApi, login, reset, text, totp, until } from '../test/helpers.ts';
-import { MfaClient } from './client.ts';
+import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import type { MfaChallenge, MfaSettings } from './index.ts';
 import './index.ts';
@@ -21,6 +22,32 @@ describe('what all elements share', () => {
     host.append(el);
     // Its own api-base (/mfa) would work; the provided client answers 503.
     await until(() => text(el).includes('temporarily unavailable'));
+  });
+
+  it('shows only the newest load: an answer for an account it has left is dropped, error and all', async () => {
+    const held = new Map<string, { resolve: (p: PolicyResponse) => void; reject: (e: unknown) => void }>();
+    class HeldClient extends MfaClient {
+      override getPolicy(accountId: string) {
+        return new Promise<PolicyResponse>((resolve, reject) => held.set(accountId, { resolve, reject }));
+      }
+    }
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    new ContextProvider(host, { context: mfaClientContext, initialValue: new HeldClient('/mfa') });
+    const el = document.createElement('mfa-settings') as MfaSettings;
+    let errors = 0;
+    el.addEventListener('mfa-error', () => errors++);
+    el.accountId = 'nope';
+    host.append(el);
+    await until(() => held.has('nope'));
+    el.accountId = 'acme';
+    await until(() => held.has('acme'));
+    held.get('acme')?.resolve(await new MfaClient('/mfa').getPolicy('acme'));
+    await until(() => text(el).includes('Manage'));
+    held.get('nope')?.reject(new MfaApiError(403, 'not_member', 'not a member'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await el.updateComplete;
+    expect(text(el)).to.contain('Manage');
+    expect(errors).to.equal(0);
   });
 
   it('lets every string be replaced', async () => {

@@ -2,7 +2,7 @@ import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { type Load, MfaElement, toApiError } from '../base.ts';
+import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
 import '../mfa-challenge/mfa-challenge.ts';
@@ -42,7 +42,27 @@ export class MfaPolicyManager extends MfaElement {
   /** The account whose policy is edited. */
   @property({ attribute: 'account-id' }) accountId = '';
 
-  @state() private load: Load<{ policy: PolicyResponse; members: MemberResponse[] }> = { status: 'loading' };
+  private readonly account = new Loader<{ policy: PolicyResponse; members: MemberResponse[] }>(
+    this,
+    async () => {
+      const [policy, members] = await Promise.all([
+        this.client.getPolicy(this.accountId),
+        this.client.getMembers(this.accountId),
+      ]);
+      return { policy, members: members.members };
+    },
+    ({ policy }) => {
+      this.draft = {
+        mode: policy.mode,
+        gracePeriodDays: policy.gracePeriodDays,
+        enforceAfterSso: policy.enforceAfterSso,
+      };
+      if (this.hasAttribute('autofocus') && !this.focusedOnce) {
+        this.focusedOnce = true;
+        void this.updateComplete.then(() => this.focus());
+      }
+    },
+  );
   @state() private draft: Draft | null = null;
   @state() private busy = false;
   @state() private error: MfaApiError | null = null;
@@ -56,29 +76,7 @@ export class MfaPolicyManager extends MfaElement {
 
   /** Reloads the policy and the members, and resets the form to the stored policy. */
   async refresh(): Promise<void> {
-    const accountId = this.accountId;
-    try {
-      const [policy, members] = await Promise.all([
-        this.client.getPolicy(accountId),
-        this.client.getMembers(accountId),
-      ]);
-      if (accountId !== this.accountId) return;
-      this.load = { status: 'ready', data: { policy, members: members.members } };
-      this.draft = {
-        mode: policy.mode,
-        gracePeriodDays: policy.gracePeriodDays,
-        enforceAfterSso: policy.enforceAfterSso,
-      };
-      if (this.hasAttribute('autofocus') && !this.focusedOnce) {
-        this.focusedOnce = true;
-        await this.updateComplete;
-        this.focus();
-      }
-    } catch (err) {
-      const error = toApiError(err);
-      this.load = { status: 'error', error };
-      this.reportError(error);
-    }
+    await this.account.reload();
   }
 
   /** Focuses the selected policy's radio. */
@@ -92,15 +90,16 @@ export class MfaPolicyManager extends MfaElement {
 
   private async save(e?: Event) {
     e?.preventDefault();
-    if (this.busy || !this.draft || this.load.status !== 'ready') return;
-    const { policy } = this.load.data;
+    const load = this.account.value;
+    if (this.busy || !this.draft || load.status !== 'ready') return;
+    const { policy } = load.data;
     this.busy = true;
     this.error = null;
     this.notice = '';
     try {
       const saved = await this.client.putPolicy(this.accountId, { ...this.draft, version: policy.version });
       this.stepUp = false;
-      this.load = { status: 'ready', data: { ...this.load.data, policy: saved } };
+      this.account.set({ ...load.data, policy: saved });
       this.notice = this.t.saved;
       this.dispatchEvent(new MfaPolicyChangeEvent(saved));
     } catch (err) {
@@ -132,8 +131,9 @@ export class MfaPolicyManager extends MfaElement {
     this.stepUp = false;
     this.error = null;
     this.notice = '';
-    if (this.load.status === 'ready') {
-      const { policy } = this.load.data;
+    const load = this.account.value;
+    if (load.status === 'ready') {
+      const { policy } = load.data;
       this.draft = {
         mode: policy.mode,
         gracePeriodDays: policy.gracePeriodDays,
@@ -172,8 +172,8 @@ export class MfaPolicyManager extends MfaElement {
 
   override render() {
     const t = this.t;
-    const load = this.load;
-    if (load.status !== 'ready' || !this.draft) return this.renderPending(load, () => this.refresh());
+    const load = this.account.value;
+    if (load.status !== 'ready' || !this.draft) return this.renderPending(this.account);
     const { policy, members } = load.data;
     const draft = this.draft;
     return html`

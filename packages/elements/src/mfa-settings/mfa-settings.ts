@@ -1,7 +1,7 @@
 import type { PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { type Load, MfaElement, toApiError } from '../base.ts';
+import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import '../mfa-policy-manager/mfa-policy-manager.ts';
 import { tokens } from '../styles/shared.ts';
@@ -32,7 +32,7 @@ export class MfaSettings extends MfaElement {
   /** The account whose MFA settings are shown. */
   @property({ attribute: 'account-id' }) accountId = '';
 
-  @state() private load: Load<PolicyResponse> = { status: 'loading' };
+  private readonly policy = new Loader<PolicyResponse>(this, () => this.client.getPolicy(this.accountId));
   @state() private open = false;
 
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -44,15 +44,7 @@ export class MfaSettings extends MfaElement {
 
   /** Reloads the policy. */
   async refresh(): Promise<void> {
-    const accountId = this.accountId;
-    try {
-      const policy = await this.client.getPolicy(accountId);
-      if (accountId === this.accountId) this.load = { status: 'ready', data: policy };
-    } catch (err) {
-      const error = toApiError(err);
-      this.load = { status: 'error', error };
-      this.reportError(error);
-    }
+    await this.policy.reload();
   }
 
   private async openManager() {
@@ -72,14 +64,14 @@ export class MfaSettings extends MfaElement {
   }
 
   private onPolicyChange(e: MfaPolicyChangeEvent) {
-    this.load = { status: 'ready', data: e.policy };
+    this.policy.set(e.policy);
     this.closeManager();
   }
 
   override render() {
     const t = this.t;
-    const load = this.load;
-    if (load.status !== 'ready') return this.renderPending(load, () => this.refresh());
+    const load = this.policy.value;
+    if (load.status !== 'ready') return this.renderPending(this.policy);
     const policy = load.data;
     const changed = policy.updatedAt
       ? t.changedBy(policy.updatedByName ?? policy.updatedBy ?? '', this.formatDate(policy.updatedAt, true))

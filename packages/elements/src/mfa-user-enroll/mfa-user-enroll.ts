@@ -1,7 +1,7 @@
 import type { MeResponse, TotpSetupResponse } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { type Load, MfaElement, toApiError } from '../base.ts';
+import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { codeInput } from '../code-input.ts';
 import { MfaEnrolledEvent, MfaRecoveryCodesEvent, MfaUnenrolledEvent } from '../events.ts';
@@ -56,7 +56,7 @@ type Phase =
 export class MfaUserEnroll extends MfaElement {
   static override styles = [tokens, styles];
 
-  @state() private load: Load<MeResponse> = { status: 'loading' };
+  private readonly me = new Loader<MeResponse>(this, () => this.client.me());
   @state() private phase: Phase = { name: 'idle' };
   @state() private busy = false;
   @state() private error: MfaApiError | null = null;
@@ -71,23 +71,13 @@ export class MfaUserEnroll extends MfaElement {
 
   /** Reloads the user's MFA state. */
   async refresh(): Promise<void> {
-    try {
-      const data = await this.client.me();
-      this.load = { status: 'ready', data };
-    } catch (err) {
-      const error = toApiError(err);
-      this.load = { status: 'error', error };
-      this.reportError(error);
-    }
+    await this.me.reload();
   }
 
   /** Updates the status line beside new codes; a failure keeps the codes and the last status. */
   private async refreshStatus(): Promise<void> {
-    try {
-      this.load = { status: 'ready', data: await this.client.me() };
-    } catch {
-      // The codes matter more now; the status follows after Done.
-    }
+    // The codes matter more now; the status follows after Done.
+    await this.me.reload({ quiet: true });
   }
 
   private async focusSoon(selector: string) {
@@ -346,8 +336,8 @@ export class MfaUserEnroll extends MfaElement {
 
   override render() {
     const t = this.t;
-    const load = this.load;
-    if (load.status !== 'ready') return this.renderPending(load, () => this.refresh());
+    const load = this.me.value;
+    if (load.status !== 'ready') return this.renderPending(this.me);
     const me = load.data;
     const factor = me.factors[0];
     return html`
