@@ -74,6 +74,16 @@ export class Loader<T> {
   }
 }
 
+function mergeStrings(s: Partial<MfaStrings>): MfaStrings {
+  return {
+    ...en,
+    ...s,
+    modeLabels: { ...en.modeLabels, ...s.modeLabels },
+    modeDescriptions: { ...en.modeDescriptions, ...s.modeDescriptions },
+    errors: { ...en.errors, ...s.errors },
+  };
+}
+
 /**
  * What every mfakit element shares: the `api-base` attribute, the `MfaClient`
  * from a context provider (or its own), the `strings` to localise, and dates
@@ -100,15 +110,16 @@ export class MfaElement extends LitElement {
     return own;
   }
 
+  private merged: { from: Partial<MfaStrings>; t: MfaStrings } | undefined;
+
+  /**
+   * The defaults with `strings` over them, merged again only when `strings` is
+   * replaced (as lit sees a change: a new object, not one changed in place).
+   */
   protected get t(): MfaStrings {
     const s = this.strings;
-    return {
-      ...en,
-      ...s,
-      modeLabels: { ...en.modeLabels, ...s.modeLabels },
-      modeDescriptions: { ...en.modeDescriptions, ...s.modeDescriptions },
-      errors: { ...en.errors, ...s.errors },
-    };
+    if (this.merged?.from !== s) this.merged = { from: s, t: mergeStrings(s) };
+    return this.merged.t;
   }
 
   /**

@@ -6,6 +6,7 @@ import { $, button, enrollByApi, login, reset, text, totp, until } from '../test
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import type { MfaChallenge, MfaSettings } from './index.ts';
+import { en, type MfaStrings } from './strings.ts';
 import './index.ts';
 
 describe('what all elements share', () => {
@@ -60,6 +61,26 @@ describe('what all elements share', () => {
     await until(() => text(el).includes('Freiwillig'));
     expect(button(el, 'Verwalten')).to.exist;
     expect(text(el)).to.contain('Nobody is forced'); // strings not replaced keep their default
+  });
+
+  it('merges the strings once for each strings object, not on every read', async () => {
+    const el = await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`);
+    await until(() => text(el).includes('Manage'));
+    const t = () => (el as unknown as { t: MfaStrings }).t;
+    const merged = t();
+    expect(t()).to.equal(merged);
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(t()).to.equal(merged);
+
+    el.strings = { manage: 'Verwalten' };
+    const remerged = t();
+    expect(remerged).not.to.equal(merged);
+    expect(remerged.manage).to.equal('Verwalten');
+    expect(remerged.save).to.equal(en.save);
+    expect(t()).to.equal(remerged);
+    await until(() => text(el).includes('Verwalten'));
+    expect(t()).to.equal(remerged);
   });
 
   it('takes the host theme through --mfa-* custom properties and ::part', async () => {
