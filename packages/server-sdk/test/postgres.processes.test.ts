@@ -109,10 +109,12 @@ describe('postgresStore shared by two host processes', () => {
     return secret;
   };
 
+  // Two Node processes that compile the SDK on start: on a loaded two-core machine that takes
+  // longer than vitest's default 10 s.
   beforeAll(async () => {
     schemas = testSchemas();
     children = await Promise.all([startChild(), startChild()]);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(children.map(stopChild));

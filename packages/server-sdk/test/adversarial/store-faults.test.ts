@@ -18,7 +18,7 @@ import { createHarness, type Harness } from '../harness.ts';
 import { routeKey } from '../http.helpers.ts';
 import { type FaultMode, type FaultyStore, faultyStore } from './support.ts';
 
-const TIMEOUT_MS = 80;
+const TIMEOUT_MS = 200;
 /** Answered within the time limit, plus room for a loaded machine; well under the 5 s default. */
 const BOUND_MS = TIMEOUT_MS + 2500;
 const MODES: FaultMode[] = ['throw', 'hang', 'after'];
