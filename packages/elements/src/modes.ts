@@ -1,7 +1,18 @@
-import type { PolicyMode, Role } from '@mfakit/server-sdk';
+// The policy modes, and whom each requires MFA of, as the SDK's model defines them.
+// They are a copy: the published elements import nothing from the SDK at run time,
+// so a page that installs only the elements installs no SDK (nor its native SQLite
+// driver). The copy cannot drift: `policyModes` must be the SDK's tuple, the same
+// modes in the same order, or the type check fails; test/model.node.test.ts holds
+// `requires` to the SDK's `policyRequires` for every mode and role.
+import type { PolicyMode, Role, policyModes as sdkPolicyModes } from '@mfakit/server-sdk/model';
 
-export const policyModes: readonly PolicyMode[] = ['optional', 'required_admins', 'required_all'];
+export const policyModes = [
+  'optional',
+  'required_admins',
+  'required_all',
+] as const satisfies typeof sdkPolicyModes;
 
+/** Whether a policy requires MFA of a member with this role (the SDK's `policyRequires`). */
 export function requires(mode: PolicyMode, role: Role): boolean {
   return mode === 'required_all' || (mode === 'required_admins' && role === 'admin');
 }
