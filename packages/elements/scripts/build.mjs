@@ -6,7 +6,7 @@
 // The elements take the API's types from the server SDK (type-only imports), but
 // a page that installs only the elements must not need the SDK, its native
 // SQLite driver included. So the declarations of the API's bodies (the SDK's
-// model.ts, http/types.ts, http/errors.ts: types with no imports beyond each
+// model.ts, http/types.ts, errors.ts: types with no imports beyond each
 // other) are emitted into dist/api/, and the declarations import them from there.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,14 +31,14 @@ run(bin('tsc'), [
   '--rootDir', sdkSource, '--outDir', join(dist, 'api'),
   '--target', 'ES2022', '--module', 'ESNext', '--moduleResolution', 'bundler',
   '--strict', '--skipLibCheck', '--verbatimModuleSyntax', '--allowImportingTsExtensions',
-  join(sdkSource, 'model.ts'), join(sdkSource, 'http/types.ts'), join(sdkSource, 'http/errors.ts'),
+  join(sdkSource, 'model.ts'), join(sdkSource, 'http/types.ts'), join(sdkSource, 'errors.ts'),
 ]);
 writeFileSync(
   join(dist, 'api/index.d.ts'),
   `// The HTTP API's types, from @mfakit/server-sdk.
 export type * from './model.js';
 export type * from './http/types.js';
-export type * from './http/errors.js';
+export type * from './errors.js';
 `,
 );
 
@@ -51,8 +51,10 @@ for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   const file = join(dist, entry);
   let api = relative(dirname(file), join(dist, 'api/index.js'));
   if (!api.startsWith('.')) api = `./${api}`;
+  const model = api.replace(/index\.js$/, 'model.js');
   const text = readFileSync(file, 'utf8')
     .replace(/((?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1.js$2')
+    .replace(/(['"])@mfakit\/server-sdk\/model\1/g, `'${model}'`)
     .replace(/(['"])@mfakit\/server-sdk\1/g, `'${api}'`);
   writeFileSync(file, text);
 }

@@ -1,7 +1,7 @@
 /**
  * Where the time of one `POST /challenge` goes: each step the service takes,
  * timed alone in this process against a SQLite file in WAL mode, beside the
- * whole `service.challenge()`. (Not through `app.request()`: it builds a fetch
+ * whole `challenge()`. (Not through `app.request()`: it builds a fetch
  * `Request` and reads its body through undici, which costs more than the whole
  * challenge and which a Node server does not do; the HTTP benchmark has the
  * figure that counts.) Calls run `CONCURRENCY` at a time, as the HTTP benchmark's
@@ -11,9 +11,11 @@
  * another's rows.
  */
 
+import { challenge } from '../src/challenge/challenge.ts';
+import { LOCK_SCHEDULE } from '../src/challenge/throttle.ts';
+import { MfaContext } from '../src/core/context.ts';
 import { matchTotp, timeStepAt } from '../src/factors/totp.ts';
 import { sqliteStore } from '../src/index.ts';
-import { LOCK_SCHEDULE, MfaService } from '../src/service.ts';
 import { fmt } from './machine.ts';
 import {
   BENCH_SECRET,
@@ -79,15 +81,15 @@ export async function challengeStepTimings(filename: string): Promise<StepTiming
       principalOf(c.req.header('x-user'), c.req.header('x-session')),
     ...directoryHooks(population),
   };
-  const service = new MfaService(options);
+  const ctx = new MfaContext(options);
   const nowMs = Date.now();
   const { totpSecretOf } = await import('./population.ts');
   // Every user has user 0's secret, sealed for that user (a sealed secret opens only for its user).
   const sealedFor: string[] = [];
   for (let i = 0; i < population.users; i += 2_000) {
     const end = Math.min(population.users, i + 2_000);
-    const chunk = Array.from({ length: end - i }, (_, k) => service.box.seal(totpSecretOf(0), userId(i + k)));
-    sealedFor.push(...(await Promise.all(chunk)));
+    const chunk = Array.from({ length: end - i }, (_, k) => ctx.box.seal(totpSecretOf(0), userId(i + k)));
+    sealedFor.push(...chunk);
   }
   const sealed = sealedFor[0] as string;
   const writer = sqliteWriter(filename);
@@ -107,15 +109,15 @@ export async function challengeStepTimings(filename: string): Promise<StepTiming
   const now = new Date();
   const code = totpCodeOf(0, now.getTime());
   const step = timeStepAt(now);
-  const secret = (await service.box.open(sealed, userId(0))).plaintext;
+  const secret = ctx.box.open(sealed, userId(0)).plaintext;
 
   const timings: StepTiming[] = [];
   const add = async (label: string, run: (k: number) => Promise<unknown>, calls = N) => {
     timings.push({ step: label, ...(await time(calls, run)) });
   };
   await add('store.getFactor (read)', (k) => store.getFactor(userId(k)));
-  await add('secret box: open the sealed secret (AES-GCM)', () => service.box.open(sealed, userId(0)));
-  await add('matchTotp: otplib verify, ±1 step', () => matchTotp(secret, code, now));
+  await add('secret box: open the sealed secret (AES-GCM)', async () => ctx.box.open(sealed, userId(0)));
+  await add('matchTotp: otplib verifySync, ±1 step', async () => matchTotp(secret, code, now));
   await add('store.settleAttempt (one write transaction)', (k) => {
     const i = first('settle') + (k % N);
     // The warm-up consumes `step`, the timed calls the step after it: each call verifies.
@@ -135,12 +137,12 @@ export async function challengeStepTimings(filename: string): Promise<StepTiming
   });
   // The whole challenge: no warm-up here, each user is used once.
   timings.push({
-    step: 'whole challenge: service.challenge()',
+    step: 'whole challenge: challenge()',
     ...(await time(
       N,
       (k) => {
         const i = first('service') + k;
-        return service.challenge({ userId: userId(i), sessionId: `c${i}`, authMethod: 'password' }, { code });
+        return challenge(ctx, { userId: userId(i), sessionId: `c${i}`, authMethod: 'password' }, { code });
       },
       false,
     )),

@@ -1,11 +1,14 @@
 import type { Hono, MiddlewareHandler } from 'hono';
-import { MfaConfigError } from './crypto/secret-box.ts';
-import { createGuard, type GuardOptions } from './guard.ts';
+import { evaluate } from './access/evaluate.ts';
+import { endSession } from './access/sessions.ts';
+import { resetUser } from './admin/reset-user.ts';
+import { type KeyRotationReport, rotateKeys } from './admin/rotate-keys.ts';
+import { MfaContext } from './core/context.ts';
+import { MfaConfigError, MfaError } from './errors.ts';
 import { createApp } from './http/app.ts';
-import { MfaError } from './http/errors.ts';
+import { createGuard, type GuardOptions } from './http/guard.ts';
 import type { AccessDecision, Principal } from './model.ts';
 import type { MfaOptions } from './options.ts';
-import { type KeyRotationReport, MfaService } from './service.ts';
 
 export interface Mfa {
   /** The HTTP API as a Hono app: `hostApp.route('/mfa', mfa.app)`. */
@@ -112,34 +115,34 @@ function validate(options: MfaOptions): void {
  */
 export function createMfa(options: MfaOptions): Mfa {
   validate(options);
-  const service = new MfaService(options);
-  const app = createApp(service, new Set(options.allowedOrigins ?? []));
+  const ctx = new MfaContext(options);
+  const app = createApp(ctx, new Set(options.allowedOrigins ?? []));
   return {
     app,
-    guard: (guardOptions) => createGuard(service, guardOptions),
+    guard: (guardOptions) => createGuard(ctx, guardOptions),
     evaluate: async ({ principal, accountId }) => {
       if (!isPrincipal(principal)) return { allow: false, reason: 'unauthenticated' };
       try {
-        await service.readyForRequest();
+        await ctx.readyForRequest();
       } catch {
         return { allow: false, reason: 'unavailable' };
       }
-      return service.evaluate(principal, accountId);
+      return evaluate(ctx, principal, accountId);
     },
     resetUser: async (userId) => {
-      await service.ready();
-      await service.resetUser(userId, null, null);
+      await ctx.ready();
+      await resetUser(ctx, userId, null, null);
     },
     endSession: async (userId, sessionId) => {
-      await service.ready();
-      await service.endSession(userId, sessionId);
+      await ctx.ready();
+      await endSession(ctx, userId, sessionId);
     },
     // The store's own error, not the 503 a request would get.
-    ready: () => service.ready().catch((error: unknown) => Promise.reject(causeOf(error))),
+    ready: () => ctx.ready().catch((error: unknown) => Promise.reject(causeOf(error))),
     rotateKeys: async () => {
-      await service.ready();
-      return service.rotateKeys();
+      await ctx.ready();
+      return rotateKeys(ctx);
     },
-    close: () => service.store.close(),
+    close: () => ctx.store.close(),
   };
 }

@@ -1,8 +1,9 @@
 export { type AccessFacts, decideAccess } from './access/decide.ts';
+export type { KeyRotationReport } from './admin/rotate-keys.ts';
+export type { MfaErrorContext } from './core/deadline.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
-export { MfaConfigError } from './crypto/secret-box.ts';
-export type { GuardOptions } from './guard.ts';
-export { type ErrorBody, type ErrorCode, errorCodes, MfaError } from './http/errors.ts';
+export { type ErrorBody, type ErrorCode, errorCodes, MfaConfigError, MfaError } from './errors.ts';
+export type { GuardOptions } from './http/guard.ts';
 export type {
   AccessResponse,
   AuditEventResponse,
@@ -33,12 +34,10 @@ export {
   type SsoIntegration,
 } from './model.ts';
 export type { MfaOptions } from './options.ts';
-export type { KeyRotationReport, MfaErrorContext } from './service.ts';
 export { memoryStore } from './store/memory.ts';
 export { type PostgresStoreOptions, postgresStore } from './store/sql/postgres.ts';
 export { type SqliteStoreOptions, sqliteStore } from './store/sql/sqlite.ts';
 export {
-  type AttemptGrant,
   type AttemptInput,
   type AttemptProof,
   type AttemptResult,

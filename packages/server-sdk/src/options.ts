@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { MfaErrorContext } from './core/deadline.ts';
 import type {
   AuditEvent,
   MemberListing,
@@ -7,7 +8,6 @@ import type {
   Principal,
   SsoIntegration,
 } from './model.ts';
-import type { MfaErrorContext } from './service.ts';
 import type { MfaStore } from './store/store.ts';
 
 type MaybePromise<T> = T | Promise<T>;

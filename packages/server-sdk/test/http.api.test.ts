@@ -5,9 +5,9 @@
  * `http.bad-input.test.ts`; random input in `http.property.test.ts`.
  */
 import { describe, expect, it } from 'vitest';
-import { errorCodes } from '../src/http/errors.ts';
-import { routes } from '../src/http/routes.ts';
-import { STEP_UP_MAX_AGE } from '../src/service.ts';
+import { STEP_UP_MAX_AGE } from '../src/access/step-up.ts';
+import { errorCodes } from '../src/errors.ts';
+import { routes } from '../src/http/routes/index.ts';
 import { createHarness, type Harness, storeFactories, T0, wrongCode } from './harness.ts';
 import { expectError } from './http.helpers.ts';
 

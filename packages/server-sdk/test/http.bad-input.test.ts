@@ -8,10 +8,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { STEP_UP_MAX_AGE } from '../src/access/step-up.ts';
 import { MAX_BODY_BYTES } from '../src/http/request.ts';
 import type { RouteDef } from '../src/http/route.ts';
-import { routes } from '../src/http/routes.ts';
-import { STEP_UP_MAX_AGE } from '../src/service.ts';
+import { routes } from '../src/http/routes/index.ts';
 import { createHarness, type Harness, type RequestOptions } from './harness.ts';
 import { expectError, isStateChanging, paramNames, pathOf, routeKey } from './http.helpers.ts';
 

@@ -3,7 +3,7 @@
  * error body and concrete paths for the route table.
  */
 import { expect } from 'vitest';
-import { type ErrorCode, errorCodes } from '../src/http/errors.ts';
+import { type ErrorCode, errorCodes } from '../src/errors.ts';
 import type { RouteDef } from '../src/http/route.ts';
 
 /** The extra fields DESIGN.md allows inside `error`, besides `code` and `message`. */

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDef } from '../src/http/route.ts';
-import { routes } from '../src/http/routes.ts';
+import { routes } from '../src/http/routes/index.ts';
 import { policyModes } from '../src/model.ts';
 import { createHarness, type Harness } from './harness.ts';
 import { errorShapeProblems, paramNames, routeKey } from './http.helpers.ts';

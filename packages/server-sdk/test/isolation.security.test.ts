@@ -9,7 +9,7 @@
  * sensitive change, and ends a user's verified sessions when their factor goes.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { routes } from '../src/http/routes.ts';
+import { routes } from '../src/http/routes/index.ts';
 import { createHarness, type Harness, storeFactories } from './harness.ts';
 
 const STEP_UP_SECONDS = 15 * 60;

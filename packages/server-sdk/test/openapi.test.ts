@@ -11,7 +11,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '../src/http/errors.ts';
+import { errorCodes } from '../src/errors.ts';
 import { createHarness, type Harness, type RequestOptions, wrongCode } from './harness.ts';
 
 // ajv-formats is CommonJS: its default export arrives as the module object under some loaders.

@@ -10,7 +10,7 @@
  * nothing and ignore `Origin`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { routes } from '../src/http/routes.ts';
+import { routes } from '../src/http/routes/index.ts';
 import { createHarness, type Harness } from './harness.ts';
 
 const SAME_ORIGIN = 'http://portal.test'; // the harness sends requests to http://portal.test

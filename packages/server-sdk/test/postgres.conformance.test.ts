@@ -7,7 +7,7 @@
 import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../src/index.ts';
-import { runStoreConformance } from '../src/store/conformance.ts';
+import { runStoreConformance } from '../src/testing/index.ts';
 import { testSchemas, urlWithSchema } from './postgres.helpers.ts';
 
 const schemas = testSchemas();

@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type AttemptGrant,
   type AttemptProof,
   type AttemptResult,
   type LockSchedule,
@@ -113,22 +112,6 @@ describe('sqliteStore shared by several processes', () => {
 
   afterEach(async () => {
     await local.close();
-  });
-
-  it('beginAttempt: from 0 failures exactly 5 attempts are allowed over all processes', async () => {
-    const users = Array.from({ length: 10 }, (_, i) => `user-${i}`);
-    const grants = (await rounds(users.length, (round) =>
-      Array.from({ length: 10 }, () => ({ method: 'beginAttempt', args: [users[round], T0, SCHEDULE] })),
-    )) as AttemptGrant[][];
-    for (const [round, userId] of users.entries()) {
-      const allowed = grants[round]?.flatMap((grant) => (grant.allowed ? [grant.failures] : [])) ?? [];
-      expect(allowed.sort()).toEqual([1, 2, 3, 4, 5]);
-      expect(grants[round]).toHaveLength(10 * PROCESSES);
-      expect(await local.getAttempts(userId)).toEqual({
-        failures: 5,
-        lockedUntil: new Date(T0.getTime() + 30_000),
-      });
-    }
   });
 
   const settleCall = (

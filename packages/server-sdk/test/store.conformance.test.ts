@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryStore, sqliteStore } from '../src/index.ts';
-import { runStoreConformance } from '../src/store/conformance.ts';
+import { runStoreConformance } from '../src/testing/index.ts';
 
 runStoreConformance('memory', () => memoryStore());
 

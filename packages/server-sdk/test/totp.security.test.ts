@@ -10,7 +10,7 @@
  * authenticator app produces them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkTotp } from '../src/factors/totp.ts';
+import { matchTotp } from '../src/factors/totp.ts';
 import { createHarness, type Harness, storeFactories } from './harness.ts';
 
 /** The events of one type that concern a user. */
@@ -33,8 +33,7 @@ describe('TOTP per RFC 6238', () => {
     [1234567890, '005924'],
     [2000000000, '279037'],
   ])('accepts the RFC test vector at %i s', async (seconds, code) => {
-    const check = await checkTotp(rfcSecret, code, new Date(seconds * 1000), null);
-    expect(check).toEqual({ valid: true, timeStep: Math.floor(seconds / 30) });
+    expect(matchTotp(rfcSecret, code, new Date(seconds * 1000))).toBe(Math.floor(seconds / 30));
   });
 
   it('issues 160-bit secrets in a key URI of SHA-1, 6 digits, 30 s', async () => {

@@ -36,4 +36,24 @@ export function toBase32(bytes: Uint8Array): string {
   return out;
 }
 
+/** RFC 4648 base32 (upper or lower case, padding ignored); throws on any other character. */
+export function fromBase32(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '').toUpperCase();
+  const bytes = new Uint8Array(Math.floor((clean.length * 5) / 8));
+  let bits = 0;
+  let value = 0;
+  let index = 0;
+  for (const char of clean) {
+    const digit = BASE32.indexOf(char);
+    if (digit < 0) throw new Error('Not base32.');
+    value = ((value << 5) | digit) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes[index++] = (value >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  return bytes;
+}
+
 export const utf8 = new TextEncoder();

@@ -1,5 +1,6 @@
+import { MfaConfigError } from '../errors.ts';
 import type { MfaStore } from '../store/store.ts';
-import { MfaConfigError, type SecretBox } from './secret-box.ts';
+import type { SecretBox } from './secret-box.ts';
 
 /** The store's meta key of the key check. */
 export const KEY_CHECK_META = 'key_check';
@@ -21,15 +22,14 @@ export async function checkKeys(store: MfaStore, box: SecretBox): Promise<void> 
   await store.migrate();
   let stored = await store.getMeta(KEY_CHECK_META);
   if (stored === null) {
-    if (await store.putMeta(KEY_CHECK_META, await box.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT), null))
-      return;
+    if (await store.putMeta(KEY_CHECK_META, box.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT), null)) return;
     // Another instance wrote it first (possibly under another key): check theirs.
     stored = await store.getMeta(KEY_CHECK_META);
     if (stored === null) throw new Error('mfakit: the key check vanished from the store.');
   }
   let opened: { plaintext: string; stale: boolean } | null = null;
   try {
-    opened = await box.open(stored, KEY_CHECK_CONTEXT);
+    opened = box.open(stored, KEY_CHECK_CONTEXT);
   } catch {
     // A key that is not configured, or a value that does not authenticate: reported below.
   }
@@ -42,6 +42,6 @@ export async function checkKeys(store: MfaStore, box: SecretBox): Promise<void> 
   }
   if (opened.stale) {
     // Losing this race to another instance is fine: whoever won sealed it under a key of theirs.
-    await store.putMeta(KEY_CHECK_META, await box.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT), stored);
+    await store.putMeta(KEY_CHECK_META, box.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT), stored);
   }
 }

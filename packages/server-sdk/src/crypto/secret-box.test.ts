@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sealV1 } from '../../test/upgrade.ts';
+import { MfaConfigError } from '../errors.ts';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts';
-import { checkSecrets, MfaConfigError, MIN_SECRET_BYTES, SecretBox } from './secret-box.ts';
+import { checkSecrets, MIN_SECRET_BYTES, SecretBox } from './secret-box.ts';
 
 const OLD = 'the-old-secret-of-at-least-32-bytes!!';
 const NEW = 'the-new-secret-of-at-least-32-bytes!!';
@@ -25,9 +26,9 @@ describe('SecretBox binds the user a secret belongs to', () => {
     const sealed = await box.seal(PLAINTEXT, 'ada');
     expect((await box.open(sealed, 'ada')).plaintext).toBe(PLAINTEXT);
     // A database writer who copies ada's sealed secret onto max's row gets nothing that opens.
-    await expect(box.open(sealed, 'max')).rejects.toThrow();
-    await expect(box.open(sealed, '')).rejects.toThrow();
-    await expect(box.open(sealed, 'ada\u0000')).rejects.toThrow();
+    expect(() => box.open(sealed, 'max')).toThrow();
+    expect(() => box.open(sealed, '')).toThrow();
+    expect(() => box.open(sealed, 'ada\u0000')).toThrow();
   });
 
   it('still opens a value of the first format (key id only), as stale so that it is sealed again', async () => {
@@ -96,24 +97,24 @@ describe('SecretBox refuses what it should not open', () => {
 
   it('fails on a tampered ciphertext', async () => {
     const sealed = await box.seal(PLAINTEXT, USER);
-    await expect(box.open(flipBit(sealed, 3), USER)).rejects.toThrow();
-    await expect(box.open(flipBit(sealed, 3, utf8.encode(PLAINTEXT).length + 15), USER)).rejects.toThrow();
+    expect(() => box.open(flipBit(sealed, 3), USER)).toThrow();
+    expect(() => box.open(flipBit(sealed, 3, utf8.encode(PLAINTEXT).length + 15), USER)).toThrow();
   });
 
   it('fails on a tampered IV', async () => {
-    await expect(box.open(flipBit(await box.seal(PLAINTEXT, USER), 2), USER)).rejects.toThrow();
+    expect(() => box.open(flipBit(box.seal(PLAINTEXT, USER), 2), USER)).toThrow();
   });
 
   it('fails on a truncated ciphertext', async () => {
     const sealed = await box.seal(PLAINTEXT, USER);
-    await expect(box.open(sealed.slice(0, -4), USER)).rejects.toThrow();
+    expect(() => box.open(sealed.slice(0, -4), USER)).toThrow();
   });
 
   it('fails on a tampered key id', async () => {
     const sealed = await box.seal(PLAINTEXT, USER);
     const [version, keyId, iv, ciphertext] = sealed.split('.') as [string, string, string, string];
     const otherId = `${keyId.slice(0, -1)}${keyId.endsWith('0') ? '1' : '0'}`;
-    await expect(box.open([version, otherId, iv, ciphertext].join('.'), USER)).rejects.toThrow();
+    expect(() => box.open([version, otherId, iv, ciphertext].join('.'), USER)).toThrow();
   });
 
   it('fails when the key id is swapped for another configured key', async () => {
@@ -121,20 +122,20 @@ describe('SecretBox refuses what it should not open', () => {
     const sealed = await rotated.seal(PLAINTEXT, USER);
     const oldId = await new SecretBox([OLD]).currentKeyId();
     const [version, , iv, ciphertext] = sealed.split('.') as [string, string, string, string];
-    await expect(rotated.open([version, oldId, iv, ciphertext].join('.'), USER)).rejects.toThrow();
+    expect(() => rotated.open([version, oldId, iv, ciphertext].join('.'), USER)).toThrow();
   });
 
   it('fails on another version or a malformed value', async () => {
     const sealed = await box.seal(PLAINTEXT, USER);
-    await expect(box.open(sealed.replace(/^v2\./, 'v3.'), USER)).rejects.toThrow();
-    await expect(box.open('', USER)).rejects.toThrow();
-    await expect(box.open(PLAINTEXT, USER)).rejects.toThrow();
-    await expect(box.open(sealed.split('.').slice(0, 3).join('.'), USER)).rejects.toThrow();
+    expect(() => box.open(sealed.replace(/^v2\./, 'v3.'), USER)).toThrow();
+    expect(() => box.open('', USER)).toThrow();
+    expect(() => box.open(PLAINTEXT, USER)).toThrow();
+    expect(() => box.open(sealed.split('.').slice(0, 3).join('.'), USER)).toThrow();
   });
 
   it('cannot open with a different secret', async () => {
     const sealed = await new SecretBox([OLD]).seal(PLAINTEXT, USER);
-    await expect(box.open(sealed, USER)).rejects.toThrow();
+    expect(() => box.open(sealed, USER)).toThrow();
   });
 });
 
@@ -158,12 +159,12 @@ describe('SecretBox key rotation', () => {
 
   it('needs the old key listed to open old values', async () => {
     const oldSealed = await new SecretBox([OLD]).seal(PLAINTEXT, USER);
-    await expect(new SecretBox([NEW]).open(oldSealed, USER)).rejects.toThrow();
+    expect(() => new SecretBox([NEW]).open(oldSealed, USER)).toThrow();
   });
 
   it('an instance still on the old key cannot open values sealed under the new one', async () => {
     const newSealed = await new SecretBox([NEW, OLD]).seal(PLAINTEXT, USER);
-    await expect(new SecretBox([OLD]).open(newSealed, USER)).rejects.toThrow();
+    expect(() => new SecretBox([OLD]).open(newSealed, USER)).toThrow();
   });
 });
 

@@ -1,3 +1,5 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { MfaConfigError } from '../errors.ts';
 import { fromBase64Url, toBase64Url, toHex, utf8 } from './encoding.ts';
 
 /** The smallest `secret` accepted, in bytes of UTF-8. */
@@ -5,11 +7,13 @@ export const MIN_SECRET_BYTES = 32;
 
 interface KeySet {
   id: string;
-  aes: CryptoKey;
-  hmac: CryptoKey;
+  aes: Uint8Array;
+  hmac: Uint8Array;
 }
 
 const SALT = utf8.encode('mfakit/v1');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 /** The format `seal` writes: the key id and the context bound as associated data. */
 const SEALED_VERSION = 'v2';
@@ -17,35 +21,15 @@ const SEALED_VERSION = 'v2';
 /** `<key id> NUL <context>`: a NUL cannot occur in a key id, so no two pairs give the same bytes. */
 const associatedData = (keyId: string, context: string) => utf8.encode(`${keyId}\u0000${context}`);
 
-async function deriveKeySet(secret: string): Promise<KeySet> {
-  const material = await crypto.subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, [
-    'deriveKey',
-    'deriveBits',
-  ]);
-  const hkdf = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info: utf8.encode(info) });
-  const [aes, hmac, idBits] = await Promise.all([
-    crypto.subtle.deriveKey(hkdf('mfakit/aes-256-gcm'), material, { name: 'AES-GCM', length: 256 }, false, [
-      'encrypt',
-      'decrypt',
-    ]),
-    crypto.subtle.deriveKey(
-      hkdf('mfakit/hmac-sha-256'),
-      material,
-      { name: 'HMAC', hash: 'SHA-256', length: 256 },
-      false,
-      ['sign'],
-    ),
-    crypto.subtle.deriveBits(hkdf('mfakit/key-id'), material, 48),
-  ]);
-  return { id: toHex(new Uint8Array(idBits)), aes, hmac };
-}
-
-/** Thrown at start-up when the configured secret cannot be used. */
-export class MfaConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MfaConfigError';
-  }
+/** HKDF-SHA-256 of the configured secret, one key per purpose (the same bytes WebCrypto's HKDF gives). */
+function deriveKeySet(secret: string): KeySet {
+  const hkdf = (info: string, bytes: number) =>
+    new Uint8Array(hkdfSync('sha256', utf8.encode(secret), SALT, utf8.encode(info), bytes));
+  return {
+    id: toHex(hkdf('mfakit/key-id', 6)),
+    aes: hkdf('mfakit/aes-256-gcm', 32),
+    hmac: hkdf('mfakit/hmac-sha-256', 32),
+  };
 }
 
 export function checkSecrets(secret: string | readonly string[] | undefined): string[] {
@@ -66,25 +50,29 @@ export function checkSecrets(secret: string | readonly string[] | undefined): st
 /**
  * Seals and opens factor secrets (AES-256-GCM, key from HKDF-SHA-256 of the
  * configured secret) and hashes recovery codes (HMAC-SHA-256). Sealed values are
- * `v2.<key id>.<iv>.<ciphertext>`: the key id beside the ciphertext lets keys
- * rotate, the newest key seals, every listed key opens.
+ * `v2.<key id>.<iv>.<ciphertext and tag>`: the key id beside the ciphertext lets
+ * keys rotate, the newest key seals, every listed key opens.
  *
  * The key id and a `context` (the user id the secret belongs to) are bound as
  * associated data, so a sealed secret opens only for the user it was sealed for:
  * a database writer who copies one user's sealed secret onto another user's row
  * gets a secret that does not open. Values of the first format (`v1`, key id only)
  * still open, as `stale`, so that they are re-sealed under this format.
+ *
+ * Synchronous, on `node:crypto` (which Node, Bun, Deno and Workers with
+ * `nodejs_compat` provide): a challenge waits on no thread pool for its crypto.
  */
 export class SecretBox {
-  private readonly keys: Promise<KeySet[]>;
+  private readonly keys: KeySet[];
 
   /** @param secrets newest first */
   constructor(secrets: readonly string[]) {
-    this.keys = Promise.all(secrets.map(deriveKeySet));
+    this.keys = secrets.map(deriveKeySet);
   }
 
-  async currentKeyId(): Promise<string> {
-    return (await this.keys)[0]?.id as string;
+  /** The id of the newest key, which seals and hashes. */
+  currentKeyId(): string {
+    return (this.keys[0] as KeySet).id;
   }
 
   /** Whether a sealed value is sealed in the current format under the key `keyId`. */
@@ -93,15 +81,19 @@ export class SecretBox {
   }
 
   /** Seals `plaintext` for `context` (the user it belongs to) under the newest key. */
-  async seal(plaintext: string, context: string): Promise<string> {
-    const key = (await this.keys)[0] as KeySet;
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ciphertext = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: associatedData(key.id, context) },
-      key.aes,
-      utf8.encode(plaintext),
-    );
-    return `${SEALED_VERSION}.${key.id}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
+  seal(plaintext: string, context: string): string {
+    const key = this.keys[0] as KeySet;
+    const iv = new Uint8Array(randomBytes(IV_BYTES));
+    const cipher = createCipheriv('aes-256-gcm', key.aes, iv);
+    cipher.setAAD(associatedData(key.id, context));
+    const body = cipher.update(utf8.encode(plaintext));
+    const final = cipher.final();
+    const tag = cipher.getAuthTag();
+    const sealed = new Uint8Array(body.length + final.length + tag.length);
+    sealed.set(body, 0);
+    sealed.set(final, body.length);
+    sealed.set(tag, body.length + final.length);
+    return `${SEALED_VERSION}.${key.id}.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
   }
 
   /**
@@ -109,37 +101,40 @@ export class SecretBox {
    * again (under a newer key, or in the current format). Throws when no configured
    * key opens it, or it was sealed for another context.
    */
-  async open(sealed: string, context: string): Promise<{ plaintext: string; stale: boolean }> {
-    const [version, keyId, iv, ciphertext] = sealed.split('.');
-    const keys = await this.keys;
-    const index = keys.findIndex((k) => k.id === keyId);
-    const key = keys[index];
+  open(sealed: string, context: string): { plaintext: string; stale: boolean } {
+    const [version, keyId, ivText, ciphertextText] = sealed.split('.');
+    const index = this.keys.findIndex((k) => k.id === keyId);
+    const key = this.keys[index];
     const known = version === SEALED_VERSION || version === 'v1';
-    if (!known || !key || iv === undefined || ciphertext === undefined) {
+    if (!known || !key || ivText === undefined || ciphertextText === undefined) {
       throw new Error('A stored secret was sealed under a key that is not configured.');
     }
-    const aad = version === 'v1' ? utf8.encode(key.id) : associatedData(key.id, context);
-    const plaintext = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad },
-      key.aes,
-      fromBase64Url(ciphertext),
-    );
-    return { plaintext: new TextDecoder().decode(plaintext), stale: index > 0 || version === 'v1' };
+    const iv = fromBase64Url(ivText);
+    const data = fromBase64Url(ciphertextText);
+    if (iv.length !== IV_BYTES || data.length < TAG_BYTES) throw new Error('A stored secret is malformed.');
+    const decipher = createDecipheriv('aes-256-gcm', key.aes, iv);
+    decipher.setAAD(version === 'v1' ? utf8.encode(key.id) : associatedData(key.id, context));
+    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+    const head = decipher.update(data.subarray(0, data.length - TAG_BYTES));
+    const tail = decipher.final(); // throws when the tag does not authenticate
+    const bytes = new Uint8Array(head.length + tail.length);
+    bytes.set(head, 0);
+    bytes.set(tail, head.length);
+    return { plaintext: new TextDecoder().decode(bytes), stale: index > 0 || version === 'v1' };
   }
 
   /** The keyed hash of a value under the newest key. */
-  async hash(value: string): Promise<string> {
-    return (await this.hashes(value))[0] as string;
+  hash(value: string): string {
+    return this.hashUnder(this.keys[0] as KeySet, value);
   }
 
   /** The keyed hashes of a value under every configured key, newest first. */
-  async hashes(value: string): Promise<string[]> {
-    const keys = await this.keys;
-    return Promise.all(
-      keys.map(async (key) => {
-        const mac = await crypto.subtle.sign('HMAC', key.hmac, utf8.encode(value));
-        return `${key.id}.${toBase64Url(new Uint8Array(mac))}`;
-      }),
-    );
+  hashes(value: string): string[] {
+    return this.keys.map((key) => this.hashUnder(key, value));
+  }
+
+  private hashUnder(key: KeySet, value: string): string {
+    const mac = createHmac('sha256', key.hmac).update(value, 'utf8').digest();
+    return `${key.id}.${toBase64Url(new Uint8Array(mac))}`;
   }
 }

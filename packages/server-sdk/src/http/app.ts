@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { evaluate } from '../access/evaluate.ts';
+import { requireStepUp } from '../access/step-up.ts';
+import type { MfaContext } from '../core/context.ts';
+import { MfaError } from '../errors.ts';
 import type { Membership } from '../model.ts';
-import type { MfaService } from '../service.ts';
 import { denialError } from './denial.ts';
-import { MfaError } from './errors.ts';
-import { errorResponse } from './errors-response.ts';
+import { errorResponse } from './error-response.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkOrigin, isStateChanging, readJsonBody } from './request.ts';
 import type { RouteDef } from './route.ts';
-import { routes } from './routes.ts';
+import { routes } from './routes/index.ts';
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value);
@@ -36,14 +38,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
  * authentication → schema → membership → role → access decision → step-up →
  * the route's own.
  */
-export function createApp(service: MfaService, allowedOrigins: ReadonlySet<string>): Hono {
+export function createApp(ctx: MfaContext, allowedOrigins: ReadonlySet<string>): Hono {
   const app = new Hono();
 
   const handle = (route: RouteDef) => async (c: import('hono').Context) => {
     if (isStateChanging(c.req.method)) checkOrigin(c, allowedOrigins);
     const rawBody = isStateChanging(c.req.method) ? await readJsonBody(c) : undefined;
-    await service.readyForRequest();
-    const principal = await service.hook(() => service.options.authenticate(c), 'authenticate');
+    await ctx.readyForRequest();
+    const principal = await ctx.run(() => ctx.options.authenticate(c), 'authenticate');
     if (!principal) throw MfaError.of('unauthenticated');
     const params = parse(route.params, c.req.param(), 'path');
     const query = parse(route.query, c.req.query(), 'query');
@@ -51,20 +53,20 @@ export function createApp(service: MfaService, allowedOrigins: ReadonlySet<strin
     let membership: Membership | null = null;
     if (route.access === 'member' || route.access === 'admin') {
       const accountId = (params as { accountId: string }).accountId;
-      membership = await service.membership(principal.userId, accountId);
+      membership = await ctx.membership(principal.userId, accountId);
       if (!membership) throw MfaError.of('not_member');
       if (route.access === 'admin' && membership.role !== 'admin') throw MfaError.of('not_admin');
       // Every account route obeys the access decision, as the guard would (a password alone
       // must not switch MFA off, nor read or reset members); only what tells the user what is
       // asked stays reachable.
       if (!route.reachableWhenDenied) {
-        const decision = await service.evaluate(principal, accountId, membership);
+        const decision = await evaluate(ctx, principal, accountId, membership);
         if (!decision.allow) throw denialError(decision);
       }
     }
     const stepUp = route.stepUp?.(body) ?? 'none';
-    if (stepUp !== 'none') await service.requireStepUp(principal, stepUp === 'require_factor');
-    const result = await route.run({ c, service, principal, membership, params, query, body });
+    if (stepUp !== 'none') await requireStepUp(ctx, principal, stepUp === 'require_factor');
+    const result = await route.run({ c, ctx, principal, membership, params, query, body });
     c.header('cache-control', 'no-store');
     return c.json(result as object, (route.status ?? 200) as ContentfulStatusCode);
   };

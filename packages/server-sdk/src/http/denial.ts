@@ -1,5 +1,5 @@
+import { MfaError } from '../errors.ts';
 import type { AccessDecision } from '../model.ts';
-import { MfaError } from './errors.ts';
 
 const denials = {
   unauthenticated: 'unauthenticated',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { type ErrorCode, errorCodes } from './errors.ts';
+import { type ErrorCode, errorCodes } from '../errors.ts';
 import type { RouteDef } from './route.ts';
-import { routes } from './routes.ts';
+import { routes } from './routes/index.ts';
 
 const common: Record<RouteDef['access'], ErrorCode[]> = {
   public: [],

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { MfaError } from './errors.ts';
+import { MfaError } from '../errors.ts';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import type { MfaContext } from '../core/context.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { Membership, Principal } from '../model.ts';
-import type { MfaService } from '../service.ts';
-import type { ErrorCode } from './errors.ts';
 
 /** Who may call a route: anyone, any signed-in user, a member or an administrator of `:accountId`. */
 export type RouteAccess = 'public' | 'user' | 'member' | 'admin';
@@ -12,7 +12,7 @@ export type StepUp = 'none' | 'if_enrolled' | 'require_factor';
 
 export interface RouteInput<P, Q, B> {
   c: Context;
-  service: MfaService;
+  ctx: MfaContext;
   principal: Principal;
   membership: Membership | null;
   params: P;
@@ -53,3 +53,6 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
 export function defineRoute<P, Q, B>(route: RouteDef<P, Q, B>): RouteDef {
   return route as unknown as RouteDef;
 }
+
+/** A date as the API writes it: ISO 8601, or `null`. */
+export const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);

@@ -8,13 +8,10 @@ import type {
   TotpFactorRecord,
 } from '../model.ts';
 import {
-  type AttemptGrant,
   type AttemptResult,
   type AuditQuery,
   type AuditWrite,
   auditEvents,
-  type LockSchedule,
-  lockDurationMs,
   type MfaStore,
   settle,
 } from './store.ts';
@@ -80,11 +77,13 @@ export function memoryStore(): MfaStore {
       const factor = factors.get(userId);
       return factor ? { ...factor } : null;
     },
-    async getFactors(userIds) {
-      return userIds.flatMap((id) => {
+    async getEnrollments(userIds) {
+      const enrolled = new Map<string, Date>();
+      for (const id of userIds) {
         const factor = factors.get(id);
-        return factor ? [{ ...factor }] : [];
-      });
+        if (factor) enrolled.set(id, factor.createdAt);
+      }
+      return enrolled;
     },
     async updateFactorSecret(userId, secret, expected) {
       const factor = factors.get(userId);
@@ -156,28 +155,16 @@ export function memoryStore(): MfaStore {
       return recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
     },
 
-    async beginAttempt(userId, now, schedule: LockSchedule): Promise<AttemptGrant> {
-      const state = attempts.get(userId) ?? { failures: 0, lockedUntil: null };
-      if (state.lockedUntil && state.lockedUntil > now)
-        return { allowed: false, lockedUntil: state.lockedUntil };
-      const failures = state.failures + 1;
-      const lockMs = lockDurationMs(failures, schedule);
-      attempts.set(userId, { failures, lockedUntil: lockMs ? new Date(now.getTime() + lockMs) : null });
-      lastFailure.set(userId, now);
-      return { allowed: true, failures };
-    },
     async getAttempts(userId) {
       const state = attempts.get(userId);
       return state ? { ...state } : { failures: 0, lockedUntil: null };
-    },
-    async clearAttempts(userId) {
-      attempts.delete(userId);
     },
 
     async settleAttempt(input) {
       const { userId, proof, now } = input;
       const state = attempts.get(userId) ?? { failures: 0, lockedUntil: null };
       const settled = settle(input, state, () => {
+        if (proof.kind === 'setup') return true;
         if (proof.kind === 'totp') {
           const factor = factors.get(userId);
           const step = proof.step as number;
@@ -203,11 +190,15 @@ export function memoryStore(): MfaStore {
         result = { outcome: settled.outcome, failures: settled.failures };
       } else {
         attempts.delete(userId);
-        sessions.set(sessionKey(userId, input.sessionId), {
-          sessionId: input.sessionId,
-          userId,
-          verifiedAt: now,
-        });
+        lastFailure.delete(userId);
+        // A setup's confirmation is marked by its activation.
+        if (proof.kind !== 'setup') {
+          sessions.set(sessionKey(userId, input.sessionId), {
+            sessionId: input.sessionId,
+            userId,
+            verifiedAt: now,
+          });
+        }
         const recoveryCodesRemaining =
           recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
         result = { outcome: 'verified', recoveryCodesRemaining };
@@ -221,9 +212,6 @@ export function memoryStore(): MfaStore {
     async getSession(userId, sessionId) {
       const session = sessions.get(sessionKey(userId, sessionId));
       return session ? { ...session } : null;
-    },
-    async endSessions(userId) {
-      endSessionsBut(userId);
     },
     async endSession(userId, sessionId) {
       sessions.delete(sessionKey(userId, sessionId));

@@ -26,8 +26,6 @@ export function lockDurationMs(failures: number, schedule: LockSchedule): number
   return exponent > 30 ? schedule.capMs : Math.min(schedule.capMs, schedule.baseMs * 2 ** exponent);
 }
 
-export type AttemptGrant = { allowed: true; failures: number } | { allowed: false; lockedUntil: Date };
-
 /** What a challenge offers, already checked against what the caller could check alone. */
 export type AttemptProof =
   /**
@@ -36,6 +34,11 @@ export type AttemptProof =
    * while the factor still holds that secret (a factor replaced meanwhile is another factor).
    */
   | { kind: 'totp'; step: number | null; failureLimit: number; secret: string }
+  /**
+   * A code confirming a pending setup, judged by the caller (`valid`): nothing is consumed
+   * (the setup's activation is), and no session is marked verified (the activation marks it).
+   */
+  | { kind: 'setup'; valid: boolean; failureLimit: number }
   /** A recovery code as its keyed hashes under every configured key (none: not shaped like a code). */
   | { kind: 'recovery'; hashes: readonly string[] };
 
@@ -97,8 +100,15 @@ export function settle(
     const lockMs = lockDurationMs(failures, schedule);
     return { outcome, failures, lockedUntil: lockMs > 0 ? new Date(now.getTime() + lockMs) : null };
   };
-  if (proof.kind === 'totp' && state.failures >= proof.failureLimit) return fail('refused');
-  if (proof.kind === 'totp' ? proof.step === null : proof.hashes.length === 0) return fail('invalid');
+  if (proof.kind !== 'recovery' && state.failures >= proof.failureLimit) return fail('refused');
+  const judgedWrong =
+    proof.kind === 'totp'
+      ? proof.step === null
+      : proof.kind === 'setup'
+        ? !proof.valid
+        : proof.hashes.length === 0;
+  if (judgedWrong) return fail('invalid');
+  if (proof.kind === 'setup') return { outcome: 'verified' };
   const judge = (held: boolean): Settlement =>
     held ? { outcome: 'verified' } : fail(proof.kind === 'totp' ? 'replayed' : 'invalid');
   const held = consume();
@@ -149,9 +159,6 @@ export interface AuditQuery {
  * `runStoreConformance`, and across processes where the store is shared):
  * - `putPolicy` writes only when the stored version equals `expectedVersion`;
  *   of concurrent writers with the same expectation exactly one succeeds.
- * - `beginAttempt` counts a failure before the code is judged and refuses while
- *   the user is locked: concurrent callers cannot get more attempts judged than
- *   the schedule allows.
  * - `settleAttempt` judges concurrent attempts of one user one after another, each
  *   on the count the previous ones left: no more are judged than the schedule
  *   allows, and a proof is consumed by exactly one of them (a TOTP step never at
@@ -175,8 +182,8 @@ export interface MfaStore {
   putPolicy(policy: PolicyRecord, expectedVersion: number, audit?: AuditWrite): Promise<boolean>;
 
   getFactor(userId: string): Promise<TotpFactorRecord | null>;
-  /** Active factors of these users (absent users have none). */
-  getFactors(userIds: readonly string[]): Promise<TotpFactorRecord[]>;
+  /** When each of these users with an active factor set it up (absent: none); reads no secret. */
+  getEnrollments(userIds: readonly string[]): Promise<Map<string, Date>>;
   /**
    * Replaces the secret of an active factor (re-encryption under a newer key) if
    * it is still `expected`: a factor replaced meanwhile (a new enrollment) stays.
@@ -227,13 +234,8 @@ export interface MfaStore {
   /** The key ids of the user's unused recovery codes (see `countRecoveryCodeUsersByKey`). */
   recoveryCodeKeys(userId: string): Promise<string[]>;
 
-  /**
-   * Counts a failure in advance unless the user is locked at `now`; sets the lock
-   * the new count earns under `schedule`. A success then calls `clearAttempts`.
-   */
-  beginAttempt(userId: string, now: Date, schedule: LockSchedule): Promise<AttemptGrant>;
+  /** The user's consecutive failures and lock. */
   getAttempts(userId: string): Promise<AttemptState>;
-  clearAttempts(userId: string): Promise<void>;
 
   /**
    * Judges one challenge attempt under the back-off, all or nothing: while the user
@@ -247,8 +249,6 @@ export interface MfaStore {
   markSessionVerified(session: SessionRecord): Promise<void>;
   /** The user's session, if verified; the same session id of another user is another session. */
   getSession(userId: string, sessionId: string): Promise<SessionRecord | null>;
-  /** Ends the verified state of every session of the user. */
-  endSessions(userId: string): Promise<void>;
   /** Ends the verified state of one session of the user (the host's sign-out). */
   endSession(userId: string, sessionId: string): Promise<void>;
 

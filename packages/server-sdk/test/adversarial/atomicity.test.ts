@@ -20,6 +20,7 @@ import {
   type FaultMode,
   type FaultyStore,
   faultyStore,
+  forgetFailures,
   freshSession,
   tempFolder,
 } from './support.ts';
@@ -78,7 +79,7 @@ async function world(makeStore: () => MfaStore): Promise<World> {
 /** Whether a TOTP code of `secret` verifies tina now, in a fresh session (moves the clock a step). */
 async function totpWorks(h: Harness, secret: string): Promise<boolean> {
   h.advance(30);
-  await h.store.clearAttempts('tina');
+  await forgetFailures(h.store);
   const res = await h.json('POST', '/mfa/challenge', {
     as: 'tina',
     session: freshSession('tina'),
@@ -88,7 +89,7 @@ async function totpWorks(h: Harness, secret: string): Promise<boolean> {
 }
 
 async function recoveryWorks(h: Harness, code: string): Promise<boolean> {
-  await h.store.clearAttempts('tina');
+  await forgetFailures(h.store);
   const res = await h.json('POST', '/mfa/challenge', {
     as: 'tina',
     session: freshSession('tina'),

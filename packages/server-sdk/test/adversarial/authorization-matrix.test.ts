@@ -16,10 +16,10 @@
  * without its row fails here.
  */
 import { describe, expect, it } from 'vitest';
+import { STEP_UP_MAX_AGE } from '../../src/access/step-up.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
-import { type ErrorCode, errorCodes } from '../../src/http/errors.ts';
-import { routes } from '../../src/http/routes.ts';
-import { STEP_UP_MAX_AGE } from '../../src/service.ts';
+import { type ErrorCode, errorCodes } from '../../src/errors.ts';
+import { routes } from '../../src/http/routes/index.ts';
 import { createHarness, type Directory, type Harness, SECRET } from '../harness.ts';
 import { expectError, routeKey } from '../http.helpers.ts';
 

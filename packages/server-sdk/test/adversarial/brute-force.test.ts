@@ -11,9 +11,9 @@
  * request by request; this file throws volume and concurrency at it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCK_SCHEDULE, TOTP_FAILURE_LIMIT } from '../../src/challenge/throttle.ts';
 import { generateRecoveryCodes } from '../../src/factors/recovery-codes.ts';
 import { type MfaStore, memoryStore, sqliteStore } from '../../src/index.ts';
-import { LOCK_SCHEDULE, TOTP_FAILURE_LIMIT } from '../../src/service.ts';
 import { lockDurationMs } from '../../src/store/store.ts';
 import { createHarness, type Harness } from '../harness.ts';
 import { tempFolder } from './support.ts';

@@ -44,7 +44,14 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     const longAgo = new Date(h.clock.now.getTime() - 40 * 86_400_000);
     await store.putPendingTotp({ userId: 'olga', secret: 'x', expiresAt: longAgo });
     await store.markSessionVerified({ sessionId: 'old', userId: 'olga', verifiedAt: longAgo });
-    await store.beginAttempt('olga', longAgo, { threshold: 5, baseMs: 30_000, capMs: 3_600_000 });
+    // A wrong recovery code counted 40 days ago.
+    await store.settleAttempt({
+      userId: 'olga',
+      sessionId: 'old',
+      now: longAgo,
+      schedule: { threshold: 5, baseMs: 30_000, capMs: 3_600_000 },
+      proof: { kind: 'recovery', hashes: [] },
+    });
     // Writes of the instance (setups started and not finished), until a prune has run.
     for (let i = 0; i < 40; i++)
       expect((await h.json('POST', '/mfa/me/totp/setup', { as: 'max' })).status).toBe(200);

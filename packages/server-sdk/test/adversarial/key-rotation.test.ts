@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KEY_CHECK_META } from '../../src/crypto/key-check.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
-import { routes } from '../../src/http/routes.ts';
+import { routes } from '../../src/http/routes/index.ts';
 import { MfaConfigError, memoryStore, sqliteStore } from '../../src/index.ts';
 import { createHarness, type Harness } from '../harness.ts';
 import { pathOf } from '../http.helpers.ts';

@@ -12,7 +12,7 @@
  * may be served from it for up to policyCacheTtl.)
  */
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../src/http/routes.ts';
+import { routes } from '../../src/http/routes/index.ts';
 import { memoryStore } from '../../src/index.ts';
 import { createHarness, type Harness } from '../harness.ts';
 import { routeKey } from '../http.helpers.ts';

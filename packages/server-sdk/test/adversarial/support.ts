@@ -119,3 +119,18 @@ export async function accessOf(h: Harness, as: string, session: string, accountI
 /** A session id unique to one probe. */
 let probes = 0;
 export const freshSession = (user: string) => `${user}-probe-${++probes}`;
+
+/**
+ * Forgets every user's failure count (the back-off is proved elsewhere): tests that
+ * probe something else clear it so that every probe is judged. Through
+ * `pruneExpired`, the only way a store forgets failures besides a success.
+ */
+export async function forgetFailures(store: MfaStore): Promise<void> {
+  await store.pruneExpired({
+    now: new Date(0),
+    sessionsBefore: new Date(0),
+    attemptsBefore: new Date(8.64e15),
+    keepFailures: Number.MAX_SAFE_INTEGER,
+    limit: 1_000_000,
+  });
+}

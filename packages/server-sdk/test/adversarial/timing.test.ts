@@ -3,16 +3,15 @@
  * answers a wrong guess a little faster the fewer characters it got right, and an
  * attacker who can measure that finds a secret one character at a time instead of
  * guessing it whole. mfakit never compares a secret with what a user typed in its
- * own code. A TOTP code is judged by otplib's `verify`, which generates the code of
- * each accepted step and compares it through its crypto plugin's
- * `constantTimeEqual` (@otplib/core: the lengths, always 6 here, then an XOR of
- * every byte pair folded into one value, with no early exit). A recovery code is
+ * own code. A TOTP code is judged by otplib's `verifySync`, which generates the code
+ * of each accepted step and compares it through its crypto plugin's
+ * `constantTimeEqual` (@otplib/plugin-crypto-node: `node:crypto`'s timingSafeEqual). A recovery code is
  * turned into its HMAC-SHA-256 under each configured key, and the store looks up
  * those keyed hashes: whatever a lookup's timing reveals is about an HMAC the
  * attacker cannot compute without the key, never about the code. The typed code
  * itself never reaches the store.
  */
-import { NobleCryptoPlugin } from 'otplib';
+import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { normalizeRecoveryCode } from '../../src/factors/recovery-codes.ts';
@@ -49,7 +48,7 @@ describe('TOTP codes', () => {
     h.json('POST', '/mfa/challenge', { as: 'max', session, body: { code } });
 
   it("are compared with each accepted step's code through otplib's constantTimeEqual", async () => {
-    const compare = vi.spyOn(NobleCryptoPlugin.prototype, 'constantTimeEqual');
+    const compare = vi.spyOn(NodeCryptoPlugin.prototype, 'constantTimeEqual');
     const wrong = await wrongCode(h, secret);
     expect((await challenge(wrong)).status).toBe(400);
     // Previous, current and next step: each generated code against the typed one.
@@ -59,7 +58,7 @@ describe('TOTP codes', () => {
   });
 
   it('are accepted or refused by that comparison alone: no other path compares them', async () => {
-    const compare = vi.spyOn(NobleCryptoPlugin.prototype, 'constantTimeEqual');
+    const compare = vi.spyOn(NodeCryptoPlugin.prototype, 'constantTimeEqual');
     // Forced false, the right code is refused...
     compare.mockReturnValue(false);
     const right = await challenge(await h.code(secret));

@@ -1,12 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditEvent, AuditEventInput, PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
 import {
-  type AttemptGrant,
+  type AttemptInput,
   type AttemptResult,
   type AuditWrite,
   auditEvents,
-  lockDurationMs,
   type MfaStore,
+  type Settlement,
   settle,
 } from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
@@ -55,11 +55,7 @@ export function auditRow(event: AuditEventInput) {
 }
 
 async function appendAudit(db: Kysely<Database>, event: AuditEventInput): Promise<AuditEvent> {
-  const row = await db
-    .insertInto('mfa_audit')
-    .values(auditRow(event))
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await auditInsert(db, event).executeTakeFirstOrThrow();
   return { ...event, id: String(row.id) };
 }
 
@@ -90,16 +86,9 @@ function keyIdOf(flavour: SqlFlavour) {
     : sql<string>`substr(code_hash, 1, instr(code_hash, '.') - 1)`;
 }
 
-/** Marks the first unused code among `hashes` used; true when there was one. */
-async function consumeRecoveryCode(
-  db: Kysely<Database>,
-  userId: string,
-  hashes: readonly string[],
-  at: Date,
-): Promise<boolean> {
-  if (hashes.length === 0) return false;
-  // One code only, though several candidates might match: the subquery picks it.
-  const result = await db
+/** Marks the first unused code among `hashes` used (one code only, though several might match). */
+function consumeRecoveryCode(db: Kysely<Database>, userId: string, hashes: readonly string[], at: Date) {
+  return db
     .updateTable('mfa_recovery_codes')
     .set({ used_at: toMs(at) })
     .where('user_id', '=', userId)
@@ -112,9 +101,105 @@ async function consumeRecoveryCode(
         .where('code_hash', 'in', [...hashes])
         .where('used_at', 'is', null)
         .limit(1),
-    )
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+    );
+}
+
+/** The insert of one audit event, answering its id. */
+function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
+  return db.insertInto('mfa_audit').values(auditRow(event)).returning('id');
+}
+
+/**
+ * The statements that settle a challenge attempt, built by Kysely and compiled once:
+ * the Kysely store runs them in a transaction, and the SQLite store runs the same
+ * compiled statements synchronously inside its `BEGIN IMMEDIATE` (sqlite.ts).
+ */
+export function settleStatements(db: Kysely<Database>) {
+  return {
+    /** The user's failures and lock, read without taking anything (SQLite's write lock is held). */
+    readAttempts: prepared(db, (userId: string) =>
+      db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
+    ),
+    /** Takes the user's attempts row for the transaction (creating it at 0 failures) and reads it. */
+    holdAttempts: prepared(db, (userId: string) =>
+      db
+        .insertInto('mfa_attempts')
+        .values({ user_id: userId, failures: 0, locked_until: null })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql.ref('mfa_attempts.failures') }))
+        .returning(['failures', 'locked_until']),
+    ),
+    /** Only on the secret the code was judged against: a factor replaced meanwhile is another. */
+    consumeTimeStep: prepared(db, (userId: string, step: number, secret: string) =>
+      db
+        .updateTable('mfa_totp_factors')
+        .set({ last_used_step: step })
+        .where('user_id', '=', userId)
+        .where('secret', '=', secret)
+        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
+    ),
+    storeFailures: prepared(
+      db,
+      (userId: string, failures: number, lockedUntil: number | null, lastFailedAt: number) =>
+        db
+          .insertInto('mfa_attempts')
+          .values({ user_id: userId, failures, locked_until: lockedUntil, last_failed_at: lastFailedAt })
+          .onConflict((oc) =>
+            oc.column('user_id').doUpdateSet({
+              failures: (eb) => eb.ref('excluded.failures'),
+              locked_until: (eb) => eb.ref('excluded.locked_until'),
+              last_failed_at: (eb) => eb.ref('excluded.last_failed_at'),
+            }),
+          ),
+    ),
+    clearAttempts: prepared(db, (userId: string) =>
+      db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
+    ),
+    markSessionVerified: prepared(db, (userId: string, sessionId: string, verifiedAt: number) =>
+      db
+        .insertInto('mfa_verified_sessions')
+        .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt })
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'session_id'])
+            .doUpdateSet({ verified_at: (eb) => eb.ref('excluded.verified_at') }),
+        ),
+    ),
+    countRecoveryCodes: prepared(db, (userId: string) =>
+      db
+        .selectFrom('mfa_recovery_codes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null),
+    ),
+    consumeRecoveryCode: (userId: string, hashes: readonly string[], at: Date) =>
+      consumeRecoveryCode(db, userId, hashes, at).compile(),
+    auditInsert: (event: AuditEventInput) => auditInsert(db, event).compile(),
+  };
+}
+
+/** What settling an attempt writes besides consuming its proof. */
+export type SettleWrite =
+  | { kind: 'none' }
+  | { kind: 'failures'; failures: number; lockedUntil: number | null; at: number }
+  | { kind: 'verified'; markSession: boolean; at: number };
+
+export function settleWrite(input: AttemptInput, settled: Settlement): SettleWrite {
+  const at = toMs(input.now);
+  if (settled.outcome === 'locked') return { kind: 'none' };
+  if (settled.outcome === 'verified')
+    return { kind: 'verified', markSession: input.proof.kind !== 'setup', at };
+  return {
+    kind: 'failures',
+    failures: settled.failures,
+    lockedUntil: settled.lockedUntil ? toMs(settled.lockedUntil) : null,
+    at,
+  };
+}
+
+export function settleResult(settled: Settlement, recoveryCodesRemaining: number): AttemptResult {
+  if (settled.outcome === 'locked') return settled;
+  if (settled.outcome === 'verified') return { outcome: 'verified', recoveryCodesRemaining };
+  return { outcome: settled.outcome, failures: settled.failures };
 }
 
 /**
@@ -140,7 +225,7 @@ export function kyselyStore(
     await ready();
     return db;
   };
-  // The statements of every guarded request and every challenge, built and compiled once.
+  // The statements of every guarded request, built and compiled once.
   const hot = {
     policy: prepared(db, (accountId: string) =>
       db.selectFrom('mfa_policies').selectAll().where('account_id', '=', accountId),
@@ -155,91 +240,8 @@ export function kyselyStore(
         .where('user_id', '=', userId)
         .where('session_id', '=', sessionId),
     ),
-    // Only on the secret the code was judged against: a factor replaced meanwhile is another.
-    consumeTimeStep: prepared(db, (userId: string, step: number, secret: string) =>
-      db
-        .updateTable('mfa_totp_factors')
-        .set({ last_used_step: step })
-        .where('user_id', '=', userId)
-        .where('secret', '=', secret)
-        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
-    ),
-    countRecoveryCodes: prepared(db, (userId: string) =>
-      db
-        .selectFrom('mfa_recovery_codes')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null),
-    ),
-    // One statement counts the failure and sets the lock it earns, or (while locked) changes
-    // nothing: a separate insert and update would let a concurrent clearAttempts delete the row
-    // between them, and an unlocked user would be refused.
-    beginAttempt: prepared(
-      db,
-      (
-        userId: string,
-        nowMs: number,
-        firstLockedUntil: number | null,
-        cappedUntil: number,
-        threshold: number,
-        capStep: number,
-        baseMs: number,
-      ) => {
-        // The stored row; PostgreSQL finds a bare `failures` ambiguous beside `excluded.failures`.
-        const failures = sql.ref('mfa_attempts.failures');
-        const k = sql<number>`(${failures} + 1 - cast(${threshold} as integer))`;
-        return db
-          .insertInto('mfa_attempts')
-          .values({ user_id: userId, failures: 1, locked_until: firstLockedUntil, last_failed_at: nowMs })
-          .onConflict((oc) =>
-            oc
-              .column('user_id')
-              .doUpdateSet({
-                failures: sql<number>`${failures} + 1`,
-                last_failed_at: nowMs,
-                locked_until: sql<number | null>`case
-                  when ${k} < 0 then null
-                  when ${k} >= cast(${capStep} as integer) then cast(${cappedUntil} as bigint)
-                  else cast(${nowMs} as bigint) + cast(${baseMs} as bigint) * (1 << ${k})
-                end`,
-              })
-              .where((eb) =>
-                eb.or([
-                  eb('mfa_attempts.locked_until', 'is', null),
-                  eb('mfa_attempts.locked_until', '<=', nowMs),
-                ]),
-              ),
-          )
-          .returning('failures');
-      },
-    ),
-    // Takes the user's attempts row for the transaction (creating it at 0 failures) and reads it:
-    // concurrent attempts of one user wait here for each other, on PostgreSQL as on SQLite.
-    holdAttempts: prepared(db, (userId: string) =>
-      db
-        .insertInto('mfa_attempts')
-        .values({ user_id: userId, failures: 0, locked_until: null })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql.ref('mfa_attempts.failures') }))
-        .returning(['failures', 'locked_until']),
-    ),
-    setAttempts: prepared(
-      db,
-      (userId: string, failures: number, lockedUntil: number | null, lastFailedAt: number) =>
-        db
-          .updateTable('mfa_attempts')
-          .set({ failures, locked_until: lockedUntil, last_failed_at: lastFailedAt })
-          .where('user_id', '=', userId),
-    ),
-    clearAttempts: prepared(db, (userId: string) =>
-      db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
-    ),
-    markSessionVerified: prepared(db, (sessionId: string, userId: string, verifiedAt: number) =>
-      db
-        .insertInto('mfa_verified_sessions')
-        .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt })
-        .onConflict((oc) => oc.columns(['user_id', 'session_id']).doUpdateSet({ verified_at: verifiedAt })),
-    ),
   };
+  const settling = settleStatements(db);
 
   return {
     migrate: ready,
@@ -298,18 +300,18 @@ export function kyselyStore(
       const [row] = (await hot.factor(userId)).rows;
       return row ? factorFromRow(row) : null;
     },
-    async getFactors(userIds) {
+    async getEnrollments(userIds) {
       const db = await q();
-      const found: TotpFactorRecord[] = [];
+      const enrolled = new Map<string, Date>();
       for (const ids of chunks(userIds)) {
         const rows = await db
           .selectFrom('mfa_totp_factors')
-          .selectAll()
+          .select(['user_id', 'created_at'])
           .where('user_id', 'in', ids)
           .execute();
-        found.push(...rows.map(factorFromRow));
+        for (const row of rows) enrolled.set(row.user_id, toDate(row.created_at));
       }
-      return found;
+      return enrolled;
     },
     async updateFactorSecret(userId, secret, expected) {
       const result = await (await q())
@@ -374,7 +376,11 @@ export function kyselyStore(
         // Sessions verified with the factor replaced are not verified with this one.
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', factor.userId).execute();
         if (session) {
-          await hot.markSessionVerified.on(trx)(session.sessionId, session.userId, toMs(session.verifiedAt));
+          await settling.markSessionVerified.on(trx)(
+            session.userId,
+            session.sessionId,
+            toMs(session.verifiedAt),
+          );
         }
         return [true, true];
       });
@@ -431,67 +437,44 @@ export function kyselyStore(
     },
     async countRecoveryCodes(userId) {
       await ready();
-      const [row] = (await hot.countRecoveryCodes(userId)).rows;
+      const [row] = (await settling.countRecoveryCodes(userId)).rows;
       return Number(row?.n ?? 0);
     },
 
-    async beginAttempt(userId, now, schedule): Promise<AttemptGrant> {
-      const db = await q();
-      const nowMs = toMs(now);
-      // The doubling reaches the cap after `capStep` locks; below it base·2^k < cap.
-      const capStep = Math.max(0, Math.ceil(Math.log2(schedule.capMs / schedule.baseMs)));
-      const first = lockDurationMs(1, schedule);
-      const [row] = (
-        await hot.beginAttempt(
-          userId,
-          nowMs,
-          first > 0 ? nowMs + first : null,
-          nowMs + schedule.capMs,
-          schedule.threshold,
-          capStep,
-          schedule.baseMs,
-        )
-      ).rows;
-      if (row) return { allowed: true, failures: Number(row.failures) };
-      const locked = await db
-        .selectFrom('mfa_attempts')
-        .select('locked_until')
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      const until = locked?.locked_until == null ? nowMs + 1000 : Number(locked.locked_until);
-      return { allowed: false, lockedUntil: new Date(Math.max(until, nowMs + 1000)) };
-    },
     async settleAttempt(input) {
       await ready();
-      const { userId, proof, now } = input;
       return db.transaction().execute(async (trx) => {
-        const [held] = (await hot.holdAttempts.on(trx)(userId)).rows;
+        const { userId, proof } = input;
+        // Takes the user's attempts row: concurrent attempts of one user wait here for each other.
+        const [held] = (await settling.holdAttempts.on(trx)(userId)).rows;
         const state = {
           failures: Number(held?.failures ?? 0),
           lockedUntil: toDateOrNull(held?.locked_until ?? null),
         };
         const settled = await settle(input, state, async () => {
-          if (proof.kind === 'totp') {
-            const result = await hot.consumeTimeStep.on(trx)(userId, proof.step as number, proof.secret);
-            return Number(result.numAffectedRows) === 1;
-          }
-          return consumeRecoveryCode(trx, userId, proof.hashes, now);
+          if (proof.kind === 'setup') return true;
+          const consumed =
+            proof.kind === 'totp'
+              ? await settling.consumeTimeStep.on(trx)(userId, proof.step as number, proof.secret)
+              : await trx.executeQuery(settling.consumeRecoveryCode(userId, proof.hashes, input.now));
+          return Number(consumed.numAffectedRows) === 1;
         });
-        let result: AttemptResult;
-        if (settled.outcome === 'locked') {
-          result = settled;
-        } else if (settled.outcome !== 'verified') {
-          const until = settled.lockedUntil ? toMs(settled.lockedUntil) : null;
-          await hot.setAttempts.on(trx)(userId, settled.failures, until, toMs(now));
-          result = { outcome: settled.outcome, failures: settled.failures };
-        } else {
-          await hot.clearAttempts.on(trx)(userId);
-          await hot.markSessionVerified.on(trx)(input.sessionId, userId, toMs(now));
-          const [count] = (await hot.countRecoveryCodes.on(trx)(userId)).rows;
-          result = { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
+        const write = settleWrite(input, settled);
+        let remaining = 0;
+        if (write.kind === 'failures') {
+          await settling.storeFailures.on(trx)(userId, write.failures, write.lockedUntil, write.at);
+        } else if (write.kind === 'verified') {
+          await settling.clearAttempts.on(trx)(userId);
+          if (write.markSession)
+            await settling.markSessionVerified.on(trx)(userId, input.sessionId, write.at);
+          remaining = Number((await settling.countRecoveryCodes.on(trx)(userId)).rows[0]?.n ?? 0);
         }
+        const result = settleResult(settled, remaining);
         const events: AuditEvent[] = [];
-        for (const event of input.audit?.(result) ?? []) events.push(await appendAudit(trx, event));
+        for (const event of input.audit?.(result) ?? []) {
+          const [row] = (await trx.executeQuery(settling.auditInsert(event))).rows;
+          events.push({ ...event, id: String(row?.id) });
+        }
         return { ...result, events };
       });
     },
@@ -505,14 +488,10 @@ export function kyselyStore(
         ? { failures: Number(row.failures), lockedUntil: toDateOrNull(row.locked_until) }
         : { failures: 0, lockedUntil: null };
     },
-    async clearAttempts(userId) {
-      await ready();
-      await hot.clearAttempts(userId);
-    },
 
     async markSessionVerified(session) {
       await ready();
-      await hot.markSessionVerified(session.sessionId, session.userId, toMs(session.verifiedAt));
+      await settling.markSessionVerified(session.userId, session.sessionId, toMs(session.verifiedAt));
     },
     async getSession(userId, sessionId) {
       await ready();
@@ -520,9 +499,6 @@ export function kyselyStore(
       return row
         ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) }
         : null;
-    },
-    async endSessions(userId) {
-      await (await q()).deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
     },
     async endSession(userId, sessionId) {
       await (await q())

@@ -27,6 +27,8 @@ export interface Prepared<A extends unknown[], R> {
   (...args: A): Promise<QueryResult<R>>;
   /** The statement run by another executor: a transaction. */
   on(executor: Executor): (...args: A) => Promise<QueryResult<R>>;
+  /** The compiled statement with these values, for a driver run synchronously (SQLite's settling). */
+  compiled(...args: A): { sql: string; parameters: unknown[] };
 }
 
 export function prepared<A extends unknown[], R>(
@@ -50,12 +52,16 @@ export function prepared<A extends unknown[], R>(
     }
     return { sql: compiled.sql, slots };
   };
+  const compiled = (...args: A) => {
+    template ??= compile();
+    const parameters = template.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+    return { sql: template.sql, parameters };
+  };
   const on =
     (executor: Executor) =>
     (...args: A) => {
-      template ??= compile();
-      const parameters = template.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
-      return executor.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>);
+      const { sql, parameters } = compiled(...args);
+      return executor.executeQuery(CompiledQuery.raw(sql, parameters) as CompiledQuery<R>);
     };
-  return Object.assign(on(db), { on });
+  return Object.assign(on(db), { on, compiled });
 }

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
-import type { AuditEvent, AuditEventInput } from '../../model.ts';
+import type { AuditEvent } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
-import { auditRow, kyselyStore } from './kysely-store.ts';
+import { kyselyStore, settleResult, settleStatements, settleWrite } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
 
 export interface SqliteStoreOptions {
@@ -35,7 +35,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
   const statements = withStatementCache(database);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
   const store = kyselyStore(db, 'sqlite', () => db.destroy());
-  const settleNow = settleInTransaction(database, statements);
+  const settleNow = settleInTransaction(database, statements, db);
   return {
     ...store,
     // The challenge's hot path as one synchronous transaction, on the connection Kysely
@@ -48,88 +48,57 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
 }
 
 /**
- * `settleAttempt` on SQLite: the same rules and statements as the Kysely store's,
- * run as one `BEGIN IMMEDIATE` transaction without a promise between them. The
- * write lock taken at its start is what makes concurrent attempts (of this
- * process or another) wait for each other.
+ * `settleAttempt` on SQLite: the rules and the statements of the Kysely store
+ * (`settleStatements`, compiled once by Kysely), run as one `BEGIN IMMEDIATE`
+ * transaction without a promise between them. The write lock taken at its start
+ * is what makes concurrent attempts (of this process or another) wait for each other.
  */
 function settleInTransaction(
   database: Database.Database,
   statements: SqliteDatabase,
+  db: Kysely<Schema>,
 ): (input: AttemptInput) => AttemptResult & { events: AuditEvent[] } {
-  const run = (sql: string, ...parameters: unknown[]) =>
-    (statements.prepare(sql) as unknown as Database.Statement).run(...parameters).changes;
-  const get = <T>(sql: string, ...parameters: unknown[]) =>
-    (statements.prepare(sql) as unknown as Database.Statement).get(...parameters) as T | undefined;
+  const settling = settleStatements(db);
+  const statementOf = ({ sql }: { sql: string }) => statements.prepare(sql) as unknown as Database.Statement;
+  const run = (compiled: { sql: string; parameters: readonly unknown[] }) =>
+    statementOf(compiled).run(...compiled.parameters).changes;
+  const get = <T>(compiled: { sql: string; parameters: readonly unknown[] }) =>
+    statementOf(compiled).get(...compiled.parameters) as T | undefined;
   const judge = (input: AttemptInput): AttemptResult => {
     const { userId, proof, now } = input;
     const row = get<{ failures: number; locked_until: number | null }>(
-      'select failures, locked_until from mfa_attempts where user_id = ?',
-      userId,
+      settling.readAttempts.compiled(userId),
     );
     const state = {
       failures: row?.failures ?? 0,
       lockedUntil: row?.locked_until == null ? null : new Date(Number(row.locked_until)),
     };
     const settled = settle(input, state, () => {
-      if (proof.kind === 'totp') {
-        return (
-          run(
-            'update mfa_totp_factors set last_used_step = ? where user_id = ? and secret = ? and (last_used_step is null or last_used_step < ?)',
-            proof.step,
-            userId,
-            proof.secret,
-            proof.step,
-          ) === 1
-        );
-      }
-      const holes = proof.hashes.map(() => '?').join(', ');
-      return (
-        run(
-          `update mfa_recovery_codes set used_at = ? where user_id = ? and used_at is null and code_hash = (select code_hash from mfa_recovery_codes where user_id = ? and used_at is null and code_hash in (${holes}) limit 1)`,
-          now.getTime(),
-          userId,
-          userId,
-          ...proof.hashes,
-        ) === 1
-      );
+      if (proof.kind === 'setup') return true;
+      const consume =
+        proof.kind === 'totp'
+          ? settling.consumeTimeStep.compiled(userId, proof.step as number, proof.secret)
+          : settling.consumeRecoveryCode(userId, proof.hashes, now);
+      return run(consume) === 1;
     });
-    if (settled.outcome === 'locked') return settled;
-    if (settled.outcome !== 'verified') {
-      run(
-        'insert into mfa_attempts (user_id, failures, locked_until, last_failed_at) values (?, ?, ?, ?) on conflict (user_id) do update set failures = excluded.failures, locked_until = excluded.locked_until, last_failed_at = excluded.last_failed_at',
-        userId,
-        settled.failures,
-        settled.lockedUntil?.getTime() ?? null,
-        now.getTime(),
-      );
-      return { outcome: settled.outcome, failures: settled.failures };
+    const write = settleWrite(input, settled);
+    let remaining = 0;
+    if (write.kind === 'failures') {
+      run(settling.storeFailures.compiled(userId, write.failures, write.lockedUntil, write.at));
+    } else if (write.kind === 'verified') {
+      if (row) run(settling.clearAttempts.compiled(userId));
+      if (write.markSession) run(settling.markSessionVerified.compiled(userId, input.sessionId, write.at));
+      remaining = Number(get<{ n: number }>(settling.countRecoveryCodes.compiled(userId))?.n ?? 0);
     }
-    if (row) run('delete from mfa_attempts where user_id = ?', userId);
-    run(
-      'insert into mfa_verified_sessions (user_id, session_id, verified_at) values (?, ?, ?) on conflict (user_id, session_id) do update set verified_at = excluded.verified_at',
-      userId,
-      input.sessionId,
-      now.getTime(),
-    );
-    const count = get<{ n: number }>(
-      'select count(*) as n from mfa_recovery_codes where user_id = ? and used_at is null',
-      userId,
-    );
-    return { outcome: 'verified', recoveryCodesRemaining: Number(count?.n ?? 0) };
-  };
-  const append = (event: AuditEventInput): AuditEvent => {
-    const { lastInsertRowid } = (
-      statements.prepare(
-        'insert into mfa_audit (type, actor_id, user_id, account_id, before, after, at) values (@type, @actor_id, @user_id, @account_id, @before, @after, @at)',
-      ) as unknown as Database.Statement
-    ).run(auditRow(event));
-    return { ...event, id: String(lastInsertRowid) };
+    return settleResult(settled, remaining);
   };
   const transaction = database.transaction((input: AttemptInput) => {
     const result = judge(input);
     // The events the outcome calls for, in the same transaction as the change they record.
-    const events = (input.audit?.(result) ?? []).map(append);
+    const events = (input.audit?.(result) ?? []).map((event): AuditEvent => {
+      const row = get<{ id: number | bigint }>(settling.auditInsert(event));
+      return { ...event, id: String(row?.id) };
+    });
     return { ...result, events };
   });
   return (input) => transaction.immediate(input);

@@ -1,4 +1,4 @@
-import { MfaError } from './errors.ts';
+import { MfaError } from '../errors.ts';
 
 /** Renders any thrown value as the API's error JSON; anything unexpected is a 503, never a 500. */
 export function errorResponse(error: unknown): Response {

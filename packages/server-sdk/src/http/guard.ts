@@ -1,10 +1,12 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { denialError } from './http/denial.ts';
-import { MfaError } from './http/errors.ts';
-import { errorResponse } from './http/errors-response.ts';
-import { ID_MAX_LENGTH, ID_PATTERN } from './http/schemas.ts';
-import type { AccessDecision, Principal } from './model.ts';
-import { isThenable, type MfaService } from './service.ts';
+import { evaluateSync } from '../access/evaluate.ts';
+import type { MfaContext } from '../core/context.ts';
+import { isThenable } from '../core/deadline.ts';
+import { MfaError } from '../errors.ts';
+import type { AccessDecision, Principal } from '../model.ts';
+import { denialError } from './denial.ts';
+import { errorResponse } from './error-response.ts';
+import { ID_MAX_LENGTH, ID_PATTERN } from './schemas.ts';
 
 export interface GuardOptions {
   /** Which account the request enters; default the `:accountId` path parameter. */
@@ -21,7 +23,7 @@ declare module 'hono' {
 /** What the guard makes of a request: the decision, or the response that refuses it at once. */
 type Outcome = AccessDecision | Response;
 
-export function createGuard(service: MfaService, options: GuardOptions = {}): MiddlewareHandler {
+export function createGuard(ctx: MfaContext, options: GuardOptions = {}): MiddlewareHandler {
   if (options.accountId !== undefined && typeof options.accountId !== 'function') {
     throw new TypeError('mfa.guard: `accountId` must be a function of the request context.');
   }
@@ -29,12 +31,17 @@ export function createGuard(service: MfaService, options: GuardOptions = {}): Mi
 
   /** The decision, or the response refusing the request; a promise only when one must be waited for. */
   const decide = (c: Context): Outcome | Promise<Outcome> => {
-    const starting = service.readyForRequest();
+    const starting = ctx.readyForRequest();
     if (starting) return starting.then(() => authenticate(c));
     return authenticate(c);
   };
   const authenticate = (c: Context): Outcome | Promise<Outcome> => {
-    const principal = service.hook(() => service.options.authenticate(c), 'authenticate');
+    let principal: Principal | null | Promise<Principal | null>;
+    try {
+      principal = ctx.run(() => ctx.options.authenticate(c), 'authenticate');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return isThenable(principal) ? principal.then((p) => decideFor(c, p)) : decideFor(c, principal);
   };
   const decideFor = (c: Context, principal: Principal | null): Outcome | Promise<Outcome> => {
@@ -44,7 +51,7 @@ export function createGuard(service: MfaService, options: GuardOptions = {}): Mi
     // without zod's cost on every guarded request).
     if (!accountId || accountId.length > ID_MAX_LENGTH || !ID_PATTERN.test(accountId))
       return errorResponse(MfaError.of('not_member'));
-    return service.evaluateNow(principal, accountId);
+    return evaluateSync(ctx, principal, accountId);
   };
   const admit = (c: Context, next: Next, outcome: Outcome): ReturnType<MiddlewareHandler> => {
     if (outcome instanceof Response) return Promise.resolve(outcome);

@@ -1,5 +1,6 @@
 /**
- * The one registry of error codes. Every error the HTTP API answers with is
+ * The one registry of error codes; it imports nothing, so every layer may throw
+ * these and only `http/` renders them. Every error the HTTP API answers with is
  * listed here with its status and a default message; handlers throw
  * `MfaError.of(code)` and the app's error handler renders
  * `{ error: { code, message, ...extra } }`. Clients compare codes, never messages.
@@ -80,5 +81,13 @@ export class MfaError extends Error {
     return this.status === 429 && this.extra.retryAfterSeconds !== undefined
       ? { 'Retry-After': String(this.extra.retryAfterSeconds) }
       : {};
+  }
+}
+
+/** Thrown at start-up when the configured options cannot be used (a wrong key, a bad option). */
+export class MfaConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MfaConfigError';
   }
 }

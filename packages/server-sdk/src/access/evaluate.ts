@@ -1,0 +1,192 @@
+import type { MfaContext } from '../core/context.ts';
+import { isThenable } from '../core/deadline.ts';
+import { MfaError } from '../errors.ts';
+import type {
+  AccessDecision,
+  Membership,
+  PolicyRecord,
+  Principal,
+  SessionRecord,
+  SsoIntegration,
+} from '../model.ts';
+import { loadPolicy } from '../policy/policy.ts';
+import { type AccessFacts, decideAccess } from './decide.ts';
+
+type Facts = [Membership | null, SsoIntegration | null, PolicyRecord, boolean, SessionRecord | null];
+type Maybe<T> = T | Promise<T>;
+type Gathering = [
+  Maybe<Membership | null>,
+  Maybe<SsoIntegration | null>,
+  Maybe<PolicyRecord>,
+  Maybe<boolean>,
+  Maybe<SessionRecord | null>,
+];
+
+/** A failed decision: `unavailable` (deny) for a store or hook failure, anything else thrown on. */
+function failClosed(error: unknown): AccessDecision {
+  if (error instanceof MfaError && error.code === 'unavailable')
+    return { allow: false, reason: 'unavailable' };
+  throw error;
+}
+
+/** The access decision for a principal entering an account; fails closed with `unavailable`. */
+export async function evaluate(
+  ctx: MfaContext,
+  principal: Principal,
+  accountId: string,
+  known?: Membership | null,
+): Promise<AccessDecision> {
+  return evaluateSync(ctx, principal, accountId, known);
+}
+
+/**
+ * `evaluate` for the guard: the decision itself, without a promise, when all it
+ * needs is remembered and the hooks answer synchronously (the common case of a
+ * guarded request), else a promise of it.
+ */
+export function evaluateSync(
+  ctx: MfaContext,
+  principal: Principal,
+  accountId: string,
+  known?: Membership | null,
+): AccessDecision | Promise<AccessDecision> {
+  let decision: AccessDecision | Promise<AccessDecision>;
+  try {
+    decision = gatherAndDecide(ctx, principal, accountId, known, false);
+  } catch (error) {
+    return failClosed(error);
+  }
+  return isThenable(decision) ? decision.then(undefined, failClosed) : decision;
+}
+
+/** Gathers the facts (remembered ones unless `fresh`) and decides on them. */
+function gatherAndDecide(
+  ctx: MfaContext,
+  principal: Principal,
+  accountId: string,
+  known: Membership | null | undefined,
+  fresh: boolean,
+): AccessDecision | Promise<AccessDecision> {
+  const { cache } = ctx;
+  const clock = Date.now();
+  const generation = cache.generation;
+  const { userId, sessionId } = principal;
+  const rememberedEnrolled = fresh ? undefined : cache.enrolled.get(userId, clock);
+  // Remembered by session id (no key to build on the hot path); another user's session of
+  // the same id is not this one.
+  const cachedSession = fresh ? undefined : cache.sessions.get(sessionId, clock);
+  const rememberedSession = cachedSession?.userId === userId ? cachedSession : undefined;
+  const gathering: Gathering = [
+    known === undefined ? ctx.membership(userId, accountId) : known,
+    ctx.sso(accountId),
+    cache.policies.get(accountId, clock) ?? loadPolicy(ctx, accountId),
+    // A decision made again on fresh reads (`fresh`) shares no read begun before it.
+    rememberedEnrolled ?? loadEnrolled(ctx, userId, generation, !fresh),
+    // The session matters only to a user with a factor.
+    rememberedEnrolled === false
+      ? null
+      : (rememberedSession ?? loadSession(ctx, userId, sessionId, generation, !fresh)),
+  ];
+  const remembered = rememberedEnrolled !== undefined || rememberedSession !== undefined;
+  for (const fact of gathering) {
+    if (isThenable(fact)) {
+      return Promise.all(gathering).then((facts) =>
+        decideOnFacts(ctx, principal, accountId, facts as Facts, generation, remembered),
+      );
+    }
+  }
+  // Everything remembered and the hooks synchronous: no promise to wait for.
+  return decideOnFacts(ctx, principal, accountId, gathering as Facts, generation, remembered);
+}
+
+function decideOnFacts(
+  ctx: MfaContext,
+  principal: Principal,
+  accountId: string,
+  [membership, sso, policy, enrolled, session]: Facts,
+  generation: number,
+  remembered: boolean,
+): AccessDecision | Promise<AccessDecision> {
+  const facts: AccessFacts = {
+    accountId,
+    principal,
+    membership,
+    sso,
+    policy,
+    enrolled,
+    verifiedAt: session && session.userId === principal.userId ? session.verifiedAt : null,
+    graceStartedAt: null,
+    now: ctx.now(),
+    sessionMaxAge: ctx.sessionMaxAge,
+  };
+  const decision = decideAccess(facts);
+  const confirm = (made: AccessDecision) =>
+    confirmDenial(ctx, made, remembered, principal, accountId, membership);
+  if (decision.reason !== 'grace_period' && decision.reason !== 'enrollment_required')
+    return confirm(decision);
+  // The grace period starts the first time the user is evaluated under a requiring policy.
+  return graceStart(ctx, accountId, principal.userId, facts.now, generation).then((start) =>
+    confirm(decideAccess({ ...facts, graceStartedAt: start })),
+  );
+}
+
+/** Never a denial on remembered state: the user may have verified or enrolled on another instance. */
+function confirmDenial(
+  ctx: MfaContext,
+  decision: AccessDecision,
+  remembered: boolean,
+  principal: Principal,
+  accountId: string,
+  membership: Membership | null,
+): AccessDecision | Promise<AccessDecision> {
+  const denied = decision.reason === 'challenge_required' || decision.reason === 'enrollment_required';
+  return remembered && denied ? gatherAndDecide(ctx, principal, accountId, membership, true) : decision;
+}
+
+function loadEnrolled(ctx: MfaContext, userId: string, generation: number, share: boolean): Promise<boolean> {
+  return ctx.cache.singleFlight(
+    `factor\u0000${userId}`,
+    async () => {
+      const enrolled = (await ctx.store.getFactor(userId)) !== null;
+      if (generation === ctx.cache.generation) ctx.cache.enrolled.set(userId, enrolled, Date.now());
+      return enrolled;
+    },
+    share,
+  );
+}
+
+function loadSession(
+  ctx: MfaContext,
+  userId: string,
+  sessionId: string,
+  generation: number,
+  share: boolean,
+): Promise<SessionRecord | null> {
+  return ctx.cache.singleFlight(
+    `session\u0000${userId}\u0000${sessionId}`,
+    async () => {
+      const session = await ctx.store.getSession(userId, sessionId);
+      if (session && generation === ctx.cache.generation) ctx.cache.rememberSession(session);
+      return session;
+    },
+    share,
+  );
+}
+
+/** When the user's grace period in the account began, starting it now if it has not. */
+async function graceStart(
+  ctx: MfaContext,
+  accountId: string,
+  userId: string,
+  now: Date,
+  generation: number,
+): Promise<Date> {
+  const key = `${accountId}\u0000${userId}`;
+  const remembered = ctx.cache.graceStarts.get(key, Date.now());
+  if (remembered) return remembered;
+  // Read before writing: once the grace period has started, evaluating writes nothing.
+  const known = (await ctx.store.getGraceStarts(accountId, [userId])).get(userId);
+  const start = known ?? (await ctx.store.startGrace(accountId, userId, now));
+  if (generation === ctx.cache.generation) ctx.cache.graceStarts.set(key, start, Date.now());
+  return start;
+}

@@ -1,0 +1,36 @@
+import type { MfaContext } from '../core/context.ts';
+import { MfaError } from '../errors.ts';
+import type { Principal } from '../model.ts';
+import { isVerified } from './decide.ts';
+
+/** A sensitive call needs a verification this recent (seconds). */
+export const STEP_UP_MAX_AGE = 15 * 60;
+
+/** When the caller has MFA, a verification within 15 minutes; `requireFactor` demands MFA too. */
+export async function requireStepUp(
+  ctx: MfaContext,
+  principal: Principal,
+  requireFactor = false,
+): Promise<void> {
+  const factor = await ctx.store.getFactor(principal.userId);
+  if (!factor) {
+    if (requireFactor) {
+      throw MfaError.of(
+        'step_up_required',
+        {},
+        'Set up multi-factor authentication and verify first: only an administrator who has it can do this.',
+      );
+    }
+    return;
+  }
+  const { verifiedAt } = await sessionState(ctx, principal);
+  const maxAge = Math.min(STEP_UP_MAX_AGE, ctx.sessionMaxAge);
+  if (!isVerified(verifiedAt, ctx.now(), maxAge)) throw MfaError.of('step_up_required');
+}
+
+/** Whether the caller's session is verified (within `sessionMaxAge`), and when it was. */
+export async function sessionState(ctx: MfaContext, principal: Principal) {
+  const session = await ctx.store.getSession(principal.userId, principal.sessionId);
+  const verifiedAt = session && session.userId === principal.userId ? session.verifiedAt : null;
+  return { verified: isVerified(verifiedAt, ctx.now(), ctx.sessionMaxAge), verifiedAt };
+}

@@ -1,0 +1,43 @@
+import { auditWrite } from '../core/audit.ts';
+import type { MfaContext } from '../core/context.ts';
+import { policyRequires } from '../model.ts';
+import { readPolicy } from '../policy/policy.ts';
+
+/** A forfeited grace period starts this far back, so it has ended under any policy (max 90 days). */
+const FORFEIT_MS = 91 * 86_400_000;
+
+/**
+ * Removes a user's MFA for the host's support staff or an account admin: the
+ * factor, recovery codes, failed attempts and verified sessions go, and the user
+ * gets no new grace period in the accounts whose policy requires MFA of them now
+ * (accounts that require it only later give the user their days like everyone
+ * else). Answers whether there was MFA to reset.
+ */
+export async function resetUser(
+  ctx: MfaContext,
+  userId: string,
+  actorId: string | null,
+  accountId: string | null,
+): Promise<boolean> {
+  const accounts: string[] = [];
+  for (const m of await ctx.memberships(userId)) {
+    if (policyRequires((await readPolicy(ctx, m.accountId)).mode, m.role)) accounts.push(m.accountId);
+  }
+  // Forfeited before the factor goes: a reset cut short there leaves the MFA whole, never a
+  // user without MFA who gets a fresh grace period.
+  const forfeitAt = new Date(ctx.now().getTime() - FORFEIT_MS);
+  await ctx.cache.changeUser(userId, () => ctx.store.forfeitGrace(userId, accounts, forfeitAt));
+  // Written with the reset itself, saying whether there was MFA to reset.
+  const audit = auditWrite(ctx, (existed) => ({
+    type: 'mfa.reset',
+    actorId,
+    userId,
+    accountId,
+    before: { enrolled: existed === true },
+    after: { enrolled: false },
+  }));
+  // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
+  const existed = await ctx.cache.changeUser(userId, () => ctx.store.deleteFactor(userId, audit));
+  await audit.publish();
+  return existed;
+}

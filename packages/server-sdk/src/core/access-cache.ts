@@ -1,0 +1,86 @@
+import type { PolicyRecord, SessionRecord } from '../model.ts';
+import { TtlCache } from './ttl-cache.ts';
+
+/**
+ * What the access decision reads of the store (policies, whether a user has a
+ * factor, verified sessions, grace starts), remembered by this instance for at
+ * most `policyCacheTtl`, so that a guarded request of a verified user costs no
+ * store call. The rules that keep this correct:
+ * - this instance's own writes update or forget what it remembers at once
+ *   (`changeUser`, `rememberPolicy`), and a read begun before such a write is not
+ *   remembered after it (`generation`);
+ * - another instance's writes are seen within `policyCacheTtl`, never later;
+ * - a denial is never made on remembered user state (see access/evaluate.ts).
+ */
+export class AccessCache {
+  readonly policies: TtlCache<string, PolicyRecord>;
+  /** Whether a user has an active factor. */
+  readonly enrolled: TtlCache<string, boolean>;
+  /** Sessions the store knows as verified, by session id (the user is checked on use). */
+  readonly sessions: TtlCache<string, SessionRecord>;
+  /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
+  readonly graceStarts: TtlCache<string, Date>;
+  /** Counts this instance's writes to users' MFA: a read begun before one is not remembered. */
+  generation = 0;
+  /** Store reads in flight, by what they read (see `singleFlight`). */
+  private readonly inflight = new Map<string, { generation: number; promise: Promise<unknown> }>();
+
+  constructor(ttlMs: number) {
+    this.policies = new TtlCache(ttlMs, 10_000);
+    this.enrolled = new TtlCache(ttlMs);
+    this.sessions = new TtlCache(ttlMs);
+    this.graceStarts = new TtlCache(ttlMs);
+  }
+
+  /**
+   * One store read for concurrent misses of the same key: a page that sends ten
+   * guarded requests at once, or a cache entry expiring under load, reads once.
+   * A read begun before this instance changed what it reads (another generation)
+   * is not shared with requests made after the change.
+   */
+  singleFlight<T>(key: string, load: () => Promise<T>, share = true): Promise<T> {
+    const generation = this.generation;
+    const current = this.inflight.get(key);
+    if (share && current?.generation === generation) return current.promise as Promise<T>;
+    const promise = load();
+    this.inflight.set(key, { generation, promise });
+    const done = () => {
+      if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  /** Remembers a policy unless a newer version is remembered (a read begun before this instance's write). */
+  rememberPolicy(policy: PolicyRecord): void {
+    const nowMs = Date.now();
+    const cached = this.policies.get(policy.accountId, nowMs);
+    if (cached && cached.version > policy.version) return;
+    this.policies.set(policy.accountId, policy, nowMs);
+  }
+
+  /** This instance verified a session: it counts here at once. */
+  rememberSession(session: SessionRecord): void {
+    this.sessions.set(session.sessionId, session, Date.now());
+  }
+
+  /**
+   * A write to the user's MFA, after which (done, failed or timed out: the store
+   * may have changed all the same) this instance forgets what it remembered of the
+   * user, and remembers no read begun before.
+   */
+  async changeUser<T>(userId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.forgetUser(userId);
+    }
+  }
+
+  private forgetUser(userId: string): void {
+    this.generation++;
+    this.enrolled.delete(userId);
+    this.sessions.deleteWhere((_, session) => session.userId === userId);
+    this.graceStarts.deleteWhere((key) => key.endsWith(`\u0000${userId}`));
+  }
+}

@@ -1,0 +1,100 @@
+import { pruneAsWritesGo } from '../access/sessions.ts';
+import { refuseIfLocked, settle, TOTP_FAILURE_LIMIT } from '../challenge/throttle.ts';
+import { auditWrite } from '../core/audit.ts';
+import type { MfaContext } from '../core/context.ts';
+import { MfaError } from '../errors.ts';
+import type { Principal } from '../model.ts';
+import { requiredBy } from '../policy/policy.ts';
+import { issueRecoveryCodes } from './recovery-code-renewal.ts';
+import { generateTotpSecret, matchTotp, qrSvg, totpUri } from './totp.ts';
+
+/** How long a pending TOTP secret waits for its confirmation. */
+export const PENDING_SETUP_TTL_MS = 10 * 60_000;
+
+/** Starts setting up an authenticator app: a pending secret (sealed for the user), its URI and QR code. */
+export async function setupTotp(ctx: MfaContext, principal: Principal) {
+  const secret = generateTotpSecret();
+  const expiresAt = new Date(ctx.now().getTime() + PENDING_SETUP_TTL_MS);
+  const sealed = ctx.box.seal(secret, principal.userId);
+  await ctx.store.putPendingTotp({ userId: principal.userId, secret: sealed, expiresAt });
+  await pruneAsWritesGo(ctx);
+  const otpauthUri = totpUri(ctx.options.issuer, principal.email ?? principal.userId, secret);
+  return { otpauthUri, qrSvg: await qrSvg(otpauthUri), secret, expiresAt };
+}
+
+/**
+ * Confirms the pending setup with a code: judged under the back-off like any
+ * challenge, then the app becomes the user's factor with ten new recovery codes.
+ * Every other verified session of the user ends (they were verified with the
+ * factor replaced, if any); this one is verified, in the same transaction.
+ */
+export async function confirmTotp(ctx: MfaContext, principal: Principal, code: string): Promise<string[]> {
+  const { userId, sessionId } = principal;
+  const pending = await ctx.store.getPendingTotp(userId);
+  if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
+  const now = ctx.now();
+  if (pending.expiresAt <= now) throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
+  await refuseIfLocked(ctx, userId, now);
+  let opened: { plaintext: string; stale: boolean };
+  try {
+    opened = ctx.box.open(pending.secret, userId);
+  } catch {
+    // Sealed under a key no longer configured (begun before a rotation finished): a new
+    // setup is all the user needs.
+    throw MfaError.of('not_enrolled', {}, 'The setup expired. Start again.');
+  }
+  const step = matchTotp(opened.plaintext, code, now);
+  await settle(ctx, {
+    userId,
+    sessionId,
+    now,
+    proof: { kind: 'setup', valid: step !== null, failureLimit: TOTP_FAILURE_LIMIT },
+  });
+  const before = await ctx.store.getFactor(userId);
+  const { codes, hashes } = issueRecoveryCodes(ctx);
+  // A setup sealed before a key rotation becomes a factor sealed under the newest key.
+  const sealed = opened.stale ? ctx.box.seal(opened.plaintext, userId) : pending.secret;
+  const factor = { userId, secret: sealed, lastUsedStep: step, createdAt: now };
+  const audit = auditWrite(ctx, {
+    type: 'mfa.enrolled',
+    actorId: userId,
+    userId,
+    accountId: null,
+    before: { enrolled: before !== null },
+    after: { enrolled: true, factor: 'totp' },
+  });
+  const session = { sessionId, userId, verifiedAt: now };
+  const activated = await ctx.cache.changeUser(userId, () =>
+    ctx.store.activateTotp(factor, pending.secret, hashes, audit, session),
+  );
+  if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
+  ctx.cache.rememberSession(session);
+  await audit.publish();
+  return codes;
+}
+
+/** Removes the user's authenticator app (with its codes and sessions), unless an account requires MFA. */
+export async function removeTotp(ctx: MfaContext, principal: Principal): Promise<void> {
+  const { userId } = principal;
+  if (!(await ctx.store.getFactor(userId))) throw MfaError.of('not_enrolled');
+  const requiring = await requiredBy(ctx, userId, true);
+  if (requiring.length > 0) {
+    const names = requiring.map((a) => a.accountName).join(', ');
+    throw MfaError.of(
+      'mfa_required_by_policy',
+      { accounts: requiring.map(({ accountId, accountName }) => ({ accountId, accountName })) },
+      `Multi-factor authentication is required by ${names}.`,
+    );
+  }
+  const audit = auditWrite(ctx, {
+    type: 'mfa.removed',
+    actorId: userId,
+    userId,
+    accountId: null,
+    before: { enrolled: true },
+    after: { enrolled: false },
+  });
+  // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
+  await ctx.cache.changeUser(userId, () => ctx.store.deleteFactor(userId, audit));
+  await audit.publish();
+}

@@ -1,0 +1,97 @@
+import { profileView } from '../../admin/views.ts';
+import { regenerateRecoveryCodes } from '../../factors/recovery-code-renewal.ts';
+import { confirmTotp, removeTotp, setupTotp } from '../../factors/totp-enrollment.ts';
+import * as responses from '../response-schemas.ts';
+import { defineRoute, iso } from '../route.ts';
+import { confirmBody, emptyBody, noParams, noQuery } from '../schemas.ts';
+import type { MeResponse, RecoveryCodesResponse, TotpSetupResponse } from '../types.ts';
+
+/** The caller's own MFA: what they have, setting up and removing the app, new recovery codes. */
+export const meRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/me',
+    summary: "The caller's own MFA across all their accounts",
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    response: responses.meResponse,
+    errors: [],
+    run: async ({ ctx, principal }): Promise<MeResponse> => {
+      const view = await profileView(ctx, principal);
+      const enrolled = view.factorCreatedAt !== null;
+      return {
+        userId: view.userId,
+        enrolled,
+        factors: view.factorCreatedAt
+          ? [{ type: 'totp', createdAt: view.factorCreatedAt.toISOString() }]
+          : [],
+        recoveryCodesRemaining: view.recoveryCodesRemaining,
+        recoveryCodesOutdated: view.recoveryCodesOutdated,
+        requiredBy: view.requiredBy.map((r) => ({ ...r, deadline: iso(r.deadline) })),
+        session: { verified: view.session.verified, verifiedAt: iso(view.session.verifiedAt) },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/me/totp/setup',
+    summary: 'Start setting up an authenticator app: a pending secret, its URI and QR code',
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    body: emptyBody,
+    stepUp: () => 'if_enrolled',
+    response: responses.totpSetupResponse,
+    errors: ['step_up_required'],
+    run: async ({ ctx, principal }): Promise<TotpSetupResponse> => {
+      const setup = await setupTotp(ctx, principal);
+      return { ...setup, expiresAt: setup.expiresAt.toISOString() };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/me/totp/confirm',
+    summary: 'Confirm the pending setup with a code; answers the recovery codes, once',
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    body: confirmBody,
+    response: responses.recoveryCodesResponse,
+    errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
+    run: async ({ ctx, principal, body }): Promise<RecoveryCodesResponse> => ({
+      recoveryCodes: await confirmTotp(ctx, principal, body.code),
+    }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/me/totp',
+    summary: "Remove the caller's authenticator app",
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    body: emptyBody,
+    stepUp: () => 'if_enrolled',
+    response: responses.unenrolledResponse,
+    errors: ['step_up_required', 'not_enrolled', 'mfa_required_by_policy'],
+    run: async ({ ctx, principal }) => {
+      await removeTotp(ctx, principal);
+      return { enrolled: false };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/me/recovery-codes',
+    summary: 'Replace the recovery codes; the old ones stop working',
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    body: emptyBody,
+    stepUp: () => 'if_enrolled',
+    response: responses.recoveryCodesResponse,
+    errors: ['step_up_required', 'not_enrolled'],
+    run: async ({ ctx, principal }): Promise<RecoveryCodesResponse> => ({
+      recoveryCodes: await regenerateRecoveryCodes(ctx, principal),
+    }),
+  }),
+];
