@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // The PostgreSQL suites need a server; scripts/test.mjs starts one (or says why it could not).
-const postgres = process.env.DATABASE_URL ? [] : ['test/postgres.*.test.ts'];
+const postgres = process.env.DATABASE_URL ? [] : ['test/**/postgres.*.test.ts'];
 
 export default defineConfig({
   test: {

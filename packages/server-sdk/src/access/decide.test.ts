@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHarness } from '../../test/harness.ts';
+import { createHarness } from '../../test/support.ts';
 import type { AccessDecision, AccessReason, Principal } from '../model.ts';
 import { memoryStore } from '../store/memory.ts';
 import type { MfaStore } from '../store/store.ts';

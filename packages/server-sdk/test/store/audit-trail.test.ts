@@ -1,0 +1,271 @@
+/**
+ * Covering tracks. An insider who weakens an account's policy, resets a
+ * colleague's MFA to take over their account, or an outsider who guesses and
+ * replays codes, hopes that nobody can tell afterwards who did what, to whom and
+ * when. Every change to MFA and every refused or suspicious verification is an
+ * audit event, stored and handed to the host's `onEvent`, naming the actor (null
+ * only for the host's own staff), the user concerned, the account where one
+ * applies, the state before and after where something changed, and the time by
+ * the service's clock. Each of the nine event types is asserted field by field,
+ * in what `onEvent` got and in what the store keeps.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AuditEvent,
+  auditEventTypes,
+  type MfaStore,
+  memoryStore,
+  sqliteStore,
+} from '../../src/index.ts';
+import { createHarness, type Harness, wrongCode } from '../support.ts';
+
+type Expected = Omit<AuditEvent, 'id' | 'at'>;
+
+describe.each([
+  ['memory', () => memoryStore()],
+  ['sqlite', () => sqliteStore({ filename: ':memory:' })],
+] as [string, () => MfaStore][])('on the %s store', (_name, makeStore) => {
+  let h: Harness;
+  const seen = new Set<string>();
+  beforeEach(() => {
+    h = createHarness({ store: makeStore() });
+  });
+  afterEach(async () => {
+    await h.mfa.close();
+  });
+
+  /** Runs `act` and asserts exactly the events it caused, all at the clock's time, stored as handed out. */
+  async function expectEvents(act: () => Promise<unknown>, expected: Expected[]) {
+    const from = h.events.length;
+    const at = new Date(h.clock.now);
+    await act();
+    const events = h.events.slice(from);
+    expect(events).toEqual(expected.map((e) => ({ ...e, id: expect.any(String), at })));
+    for (const event of events) {
+      seen.add(event.type);
+      const stored = await h.store.listAudit({
+        accountId: event.accountId ?? '-',
+        userIds: event.userId ? [event.userId] : [],
+        beforeId: String(Number(event.id) + 1),
+        limit: 1,
+      });
+      expect(stored).toEqual([event]);
+    }
+  }
+
+  const policy = (mode: string, gracePeriodDays = 7) => ({ mode, gracePeriodDays, enforceAfterSso: false });
+
+  it('records every change and every refused verification, field by field', async () => {
+    let ada = { secret: '', recoveryCodes: [] as string[] };
+    await expectEvents(async () => {
+      ada = await h.enroll('ada');
+    }, [
+      {
+        type: 'mfa.enrolled',
+        actorId: 'ada',
+        userId: 'ada',
+        accountId: null,
+        before: { enrolled: false },
+        after: { enrolled: true, factor: 'totp' },
+      },
+    ]);
+    await expectEvents(
+      () =>
+        h.json('PUT', '/mfa/accounts/acme/policy', {
+          as: 'ada',
+          body: { mode: 'required_all', gracePeriodDays: 14 },
+        }),
+      [
+        {
+          type: 'policy.updated',
+          actorId: 'ada',
+          userId: null,
+          accountId: 'acme',
+          before: policy('optional'),
+          after: policy('required_all', 14),
+        },
+      ],
+    );
+
+    const max = await h.enroll('max');
+    // Replacing the factor is an enrollment that says there was one before.
+    const setup = await h.json('POST', '/mfa/me/totp/setup', { as: 'max' });
+    await expectEvents(
+      async () =>
+        h.json('POST', '/mfa/me/totp/confirm', {
+          as: 'max',
+          body: { code: await h.code(setup.body.secret) },
+        }),
+      [
+        {
+          type: 'mfa.enrolled',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: { enrolled: true },
+          after: { enrolled: true, factor: 'totp' },
+        },
+      ],
+    );
+    const codes = (await h.json('POST', '/mfa/me/recovery-codes', { as: 'max' })).body
+      .recoveryCodes as string[];
+    h.advance(30);
+    await expectEvents(
+      () =>
+        h.json('POST', '/mfa/challenge', { as: 'max', session: 'max-s2', body: { recoveryCode: codes[0] } }),
+      [
+        {
+          type: 'recovery_code.used',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: { remaining: 10 },
+          after: { remaining: 9 },
+        },
+      ],
+    );
+    await expectEvents(
+      () => h.json('POST', '/mfa/me/recovery-codes', { as: 'max', session: 'max-s2' }),
+      [
+        {
+          type: 'recovery_codes.regenerated',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: { remaining: 9 },
+          after: { remaining: 10 },
+        },
+      ],
+    );
+
+    // Guessing and replaying, up to the lock.
+    const failed = (failures: number, kind: string) => ({
+      type: 'challenge.failed' as const,
+      actorId: 'max',
+      userId: 'max',
+      accountId: null,
+      before: null,
+      after: { failures, kind },
+    });
+    await expectEvents(
+      async () =>
+        h.json('POST', '/mfa/challenge', {
+          as: 'max',
+          body: { code: await wrongCode(h, setup.body.secret) },
+        }),
+      [failed(1, 'totp')],
+    );
+    await expectEvents(
+      () => h.json('POST', '/mfa/challenge', { as: 'max', body: { recoveryCode: 'aaaaa-bbbbb' } }),
+      [failed(2, 'recovery')],
+    );
+    const used = await h.code(setup.body.secret);
+    expect(
+      (await h.json('POST', '/mfa/challenge', { as: 'max', session: 'max-s3', body: { code: used } })).status,
+    ).toBe(200);
+    for (let i = 0; i < 2; i++)
+      await h.json('POST', '/mfa/challenge', {
+        as: 'max',
+        body: { code: await wrongCode(h, setup.body.secret) },
+      });
+    await expectEvents(
+      () => h.json('POST', '/mfa/challenge', { as: 'max', session: 'max-s4', body: { code: used } }),
+      [
+        {
+          type: 'challenge.replayed',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: null,
+          after: { failures: 3, kind: 'totp' },
+        },
+      ],
+    );
+    await h.json('POST', '/mfa/challenge', {
+      as: 'max',
+      body: { code: await wrongCode(h, setup.body.secret) },
+    });
+    await expectEvents(
+      async () =>
+        h.json('POST', '/mfa/challenge', {
+          as: 'max',
+          body: { code: await wrongCode(h, setup.body.secret) },
+        }),
+      [
+        failed(5, 'totp'),
+        {
+          type: 'challenge.locked',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: null,
+          after: { failures: 5, lockedForSeconds: 30 },
+        },
+      ],
+    );
+    // Refused while locked: not judged, so nothing to record.
+    await expectEvents(() => h.json('POST', '/mfa/challenge', { as: 'max', body: { code: used } }), []);
+    expect(max.secret).not.toBe(setup.body.secret);
+
+    // An administrator's reset names the administrator and the account; the host's names no one.
+    h.advance(60);
+    await expectEvents(async () => {
+      const verify = await h.json('POST', '/mfa/challenge', {
+        as: 'ada',
+        body: { code: await h.code(ada.secret) },
+      });
+      expect(verify.status).toBe(200);
+      expect((await h.json('DELETE', '/mfa/accounts/acme/members/max/mfa', { as: 'ada' })).status).toBe(200);
+    }, [
+      {
+        type: 'mfa.reset',
+        actorId: 'ada',
+        userId: 'max',
+        accountId: 'acme',
+        before: { enrolled: true },
+        after: { enrolled: false },
+      },
+    ]);
+    await h.enroll('sam');
+    await expectEvents(
+      () => h.mfa.resetUser('sam'),
+      [
+        {
+          type: 'mfa.reset',
+          actorId: null,
+          userId: 'sam',
+          accountId: null,
+          before: { enrolled: true },
+          after: { enrolled: false },
+        },
+      ],
+    );
+    await h.enroll('olga');
+    await expectEvents(
+      () => h.json('DELETE', '/mfa/me/totp', { as: 'olga' }),
+      [
+        {
+          type: 'mfa.removed',
+          actorId: 'olga',
+          userId: 'olga',
+          accountId: null,
+          before: { enrolled: true },
+          after: { enrolled: false },
+        },
+      ],
+    );
+
+    expect([...seen].sort()).toEqual([...auditEventTypes].sort());
+
+    // acme's administrator reads the account's events and its members' own, as stored.
+    const audit = await h.json('GET', '/mfa/accounts/acme/audit?limit=100', { as: 'ada' });
+    const mine = h.events
+      .filter(
+        (e) =>
+          e.accountId === 'acme' || (e.accountId === null && ['ada', 'max', 'sam'].includes(e.userId ?? '')),
+      )
+      .reverse()
+      .map((e) => ({ ...e, at: e.at.toISOString() }));
+    expect(audit.body.events).toEqual(mine);
+  });
+});

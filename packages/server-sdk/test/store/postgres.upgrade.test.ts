@@ -1,0 +1,39 @@
+/** Upgrading a PostgreSQL schema written before migration 0004_sessions_by_user (needs DATABASE_URL). */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool } from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../../src/index.ts';
+import { testSchemas, urlWithSchema } from '../postgres.helpers.ts';
+import { BEFORE_SESSIONS_BY_USER, migrateOnly } from '../upgrade.ts';
+
+const schemas = testSchemas();
+afterAll(() => schemas.close());
+const T0 = new Date('2026-03-02T10:00:00.000Z');
+
+describe('PostgreSQL: a schema from before sessions were keyed by user', () => {
+  it('keeps its verified sessions, now per user, and drops the old table', async () => {
+    const url = urlWithSchema(await schemas.create('upgrade'));
+    const old = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: url }) }),
+    });
+    await migrateOnly(old, 'postgres', BEFORE_SESSIONS_BY_USER);
+    await sql`insert into mfa_sessions (session_id, user_id, verified_at) values
+      ('s-max', 'max', ${T0.getTime()}), ('s-ada', 'ada', ${T0.getTime() + 1000})`.execute(old);
+
+    const store = postgresStore({ connectionString: url });
+    await store.migrate();
+    expect(await store.getSession('max', 's-max')).toEqual({
+      sessionId: 's-max',
+      userId: 'max',
+      verifiedAt: T0,
+    });
+    expect(await store.getSession('ada', 's-ada')).toMatchObject({ userId: 'ada' });
+    expect(await store.getSession('ada', 's-max')).toBeNull();
+    await store.close();
+
+    const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables
+      where table_schema = current_schema() and table_name like 'mfa_%sessions'`.execute(old);
+    expect(rows.map((r) => r.name)).toEqual(['mfa_verified_sessions']);
+    await old.destroy();
+  });
+});
