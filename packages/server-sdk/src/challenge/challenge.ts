@@ -5,7 +5,7 @@ import { looksLikeRecoveryCode, normalizeRecoveryCode } from '../factors/recover
 import { matchTotp } from '../factors/totp.ts';
 import type { Principal } from '../model.ts';
 import type { AttemptProof } from '../store/store.ts';
-import { refuseIfLocked, settle, TOTP_FAILURE_LIMIT } from './throttle.ts';
+import { settle, TOTP_FAILURE_LIMIT, tooManyAttempts } from './throttle.ts';
 
 /**
  * The factor's secret, opened for its user. When no configured key opens it for
@@ -32,10 +32,13 @@ export async function challenge(
   input: { code: string } | { recoveryCode: string },
 ) {
   const { userId, sessionId } = principal;
-  const factor = await ctx.store.getFactor(userId);
-  if (!factor) throw MfaError.of('not_enrolled');
+  const state = await ctx.store.getChallengeState(userId);
+  if (!state) throw MfaError.of('not_enrolled');
+  const { factor, lockedUntil } = state;
   const now = ctx.now();
-  await refuseIfLocked(ctx, userId, now);
+  // Locked: refused before any secret is opened or code computed (the settling transaction
+  // checks again, atomically, for attempts that raced past this).
+  if (lockedUntil && lockedUntil.getTime() > now.getTime()) throw tooManyAttempts(lockedUntil, now);
   let proof: AttemptProof;
   /** The plaintext of a secret sealed under an older key or format, to seal again once verified. */
   let stale: string | undefined;

@@ -77,6 +77,11 @@ export function memoryStore(): MfaStore {
       const factor = factors.get(userId);
       return factor ? { ...factor } : null;
     },
+    async getChallengeState(userId) {
+      const factor = factors.get(userId);
+      if (!factor) return null;
+      return { factor: { ...factor }, lockedUntil: attempts.get(userId)?.lockedUntil ?? null };
+    },
     async getEnrollments(userIds) {
       const enrolled = new Map<string, Date>();
       for (const id of userIds) {

@@ -182,6 +182,11 @@ export interface MfaStore {
   putPolicy(policy: PolicyRecord, expectedVersion: number, audit?: AuditWrite): Promise<boolean>;
 
   getFactor(userId: string): Promise<TotpFactorRecord | null>;
+  /**
+   * What a challenge reads first, in one read: the user's active factor and until when
+   * the user is locked (`null`: not locked, or no failures); `null` without a factor.
+   */
+  getChallengeState(userId: string): Promise<{ factor: TotpFactorRecord; lockedUntil: Date | null } | null>;
   /** When each of these users with an active factor set it up (absent: none); reads no secret. */
   getEnrollments(userIds: readonly string[]): Promise<Map<string, Date>>;
   /**

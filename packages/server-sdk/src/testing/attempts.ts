@@ -61,6 +61,22 @@ export function attemptsConformance(t: ConformanceContext): void {
     });
   });
 
+  describe('getChallengeState', () => {
+    it('answers the factor and the lock together, and nothing without a factor', async () => {
+      expect(await t.store.getChallengeState(id('ada'))).toBeNull();
+      const ada = await enroll(id('ada'), { lastUsedStep: STEP });
+      expect(await t.store.getChallengeState(id('ada'))).toEqual({ factor: ada, lockedUntil: null });
+      for (let i = 0; i < 5; i++) await t.fail(id('ada'), T0);
+      expect(await t.store.getChallengeState(id('ada'))).toEqual({
+        factor: ada,
+        lockedUntil: later(lockDurationOf(5)),
+      });
+      // A lock without a factor is no challenge state.
+      for (let i = 0; i < 5; i++) await t.fail(id('max'), T0);
+      expect(await t.store.getChallengeState(id('max'))).toBeNull();
+    });
+  });
+
   describe('settleAttempt', () => {
     const totp = (step: number | null, failureLimit = 100, user = id('ada')): AttemptProof => ({
       kind: 'totp',

@@ -28,6 +28,13 @@ function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
   };
 }
 
+/** A `challengeState` row as what `getChallengeState` answers. */
+export function challengeStateFromRow(
+  row: Database['mfa_totp_factors'] & { locked_until: number | string | null },
+): { factor: TotpFactorRecord; lockedUntil: Date | null } {
+  return { factor: factorFromRow(row), lockedUntil: toDateOrNull(row.locked_until) };
+}
+
 /**
  * Lists of ids go into `in (…)` at most this many at a time: SQLite allows 32,766
  * bound values in a statement and PostgreSQL 65,535, and an account may have more
@@ -116,6 +123,14 @@ function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
  */
 export function settleStatements(db: Kysely<Database>) {
   return {
+    /** A challenge's first read: the factor and the lock, in one statement. */
+    challengeState: prepared(db, (userId: string) =>
+      db
+        .selectFrom('mfa_totp_factors as f')
+        .leftJoin('mfa_attempts as a', 'a.user_id', 'f.user_id')
+        .select(['f.user_id', 'f.secret', 'f.last_used_step', 'f.created_at', 'a.locked_until'])
+        .where('f.user_id', '=', userId),
+    ),
     /** The user's failures and lock, read without taking anything (SQLite's write lock is held). */
     readAttempts: prepared(db, (userId: string) =>
       db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
@@ -233,6 +248,9 @@ export function kyselyStore(
     factor: prepared(db, (userId: string) =>
       db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId),
     ),
+    attempts: prepared(db, (userId: string) =>
+      db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
+    ),
     session: prepared(db, (userId: string, sessionId: string) =>
       db
         .selectFrom('mfa_verified_sessions')
@@ -299,6 +317,11 @@ export function kyselyStore(
       await ready();
       const [row] = (await hot.factor(userId)).rows;
       return row ? factorFromRow(row) : null;
+    },
+    async getChallengeState(userId) {
+      await ready();
+      const [row] = (await settling.challengeState(userId)).rows;
+      return row ? challengeStateFromRow(row) : null;
     },
     async getEnrollments(userIds) {
       const db = await q();
@@ -479,11 +502,8 @@ export function kyselyStore(
       });
     },
     async getAttempts(userId) {
-      const row = await (await q())
-        .selectFrom('mfa_attempts')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      await ready();
+      const [row] = (await hot.attempts(userId)).rows;
       return row
         ? { failures: Number(row.failures), lockedUntil: toDateOrNull(row.locked_until) }
         : { failures: 0, lockedUntil: null };

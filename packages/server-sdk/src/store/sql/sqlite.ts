@@ -4,7 +4,13 @@ import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { AuditEvent } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
-import { kyselyStore, settleResult, settleStatements, settleWrite } from './kysely-store.ts';
+import {
+  challengeStateFromRow,
+  kyselyStore,
+  settleResult,
+  settleStatements,
+  settleWrite,
+} from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
 
 export interface SqliteStoreOptions {
@@ -36,8 +42,18 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
   const store = kyselyStore(db, 'sqlite', () => db.destroy());
   const settleNow = settleInTransaction(database, statements, db);
+  const challengeState = settleStatements(db).challengeState;
   return {
     ...store,
+    // A challenge's first read, run on the connection Kysely shares out without its query pipeline.
+    async getChallengeState(userId) {
+      await store.migrate();
+      const { sql, parameters } = challengeState.compiled(userId);
+      const row = await db
+        .connection()
+        .execute(async () => (statements.prepare(sql) as unknown as Database.Statement).get(...parameters));
+      return row ? challengeStateFromRow(row as Parameters<typeof challengeStateFromRow>[0]) : null;
+    },
     // The challenge's hot path as one synchronous transaction, on the connection Kysely
     // shares out (so never inside one of its transactions).
     async settleAttempt(input) {
