@@ -82,9 +82,12 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     const unexpected = files.filter(
       (f) =>
         !(f === 'package.json' || f === 'custom-elements.json' || /^dist\/.+\.(js|d\.ts)$/.test(f)) ||
-        /test|fixture|spec/i.test(f),
+        // The SDK's store conformance suite ships on purpose (`@mfakit/server-sdk/testing`); no test does.
+        (/test|fixture|spec/i.test(f) && !f.startsWith('dist/testing/')) ||
+        /\.test\./.test(f),
     );
     expect(unexpected).toEqual([]);
+    if (name === 'server-sdk') expect(files).toContain('dist/testing/index.js');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     if (name === 'elements') expect(files).toContain('custom-elements.json');
