@@ -248,6 +248,20 @@ export function kyselyStore(
     factor: prepared(db, (userId: string) =>
       db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId),
     ),
+    // The ids as one JSON array parameter: one statement whatever their number (no bind limit,
+    // nothing compiled per call), expanded by the database.
+    enrollments: prepared(db, (idsJson: string) =>
+      db
+        .selectFrom('mfa_totp_factors')
+        .select(['user_id', 'created_at'])
+        .where(
+          'user_id',
+          'in',
+          flavour === 'postgres'
+            ? sql<string>`(select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`
+            : sql<string>`(select value from json_each(${idsJson}))`,
+        ),
+    ),
     attempts: prepared(db, (userId: string) =>
       db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
     ),
@@ -324,15 +338,11 @@ export function kyselyStore(
       return row ? challengeStateFromRow(row) : null;
     },
     async getEnrollments(userIds) {
-      const db = await q();
+      await ready();
       const enrolled = new Map<string, Date>();
-      for (const ids of chunks(userIds)) {
-        const rows = await db
-          .selectFrom('mfa_totp_factors')
-          .select(['user_id', 'created_at'])
-          .where('user_id', 'in', ids)
-          .execute();
-        for (const row of rows) enrolled.set(row.user_id, toDate(row.created_at));
+      if (userIds.length === 0) return enrolled;
+      for (const row of (await hot.enrollments(JSON.stringify(userIds))).rows) {
+        enrolled.set(row.user_id, toDate(row.created_at));
       }
       return enrolled;
     },
