@@ -33,6 +33,7 @@ import autocannon from 'autocannon';
 import { checkSecrets, SecretBox } from '../src/crypto/secret-box.ts';
 import { postgresStore, sqliteStore } from '../src/index.ts';
 import { measureChallengeSteps } from './challenge-steps.ts';
+import { measureGuardInProcess } from './guard-steps.ts';
 import { fmt, hasTaskset, machineLine, pinSelf, quantile } from './machine.ts';
 import { accountId, BENCH_SECRET, type Population, totpCodeOf, totpSecretOf, userId } from './population.ts';
 import { summariseProfile } from './profile.ts';
@@ -459,6 +460,10 @@ async function main() {
     }
     report(results);
     if (STEPS) {
+      console.log(
+        '\nThe guard in-process (app.request, no sockets; its budget measured without the HTTP noise):',
+      );
+      console.log(await measureGuardInProcess());
       console.log(
         '\nWhere a challenge spends its time (in-process, SQLite file in WAL mode, ten calls at a time):',
       );
