@@ -15,8 +15,6 @@ const PRUNE_LIMIT = 100;
 /** A failure count with no new failure for this long is forgotten (unless it reached `TOTP_FAILURE_LIMIT`). */
 const ATTEMPTS_IDLE_MS = 30 * 86_400_000;
 
-const writesSincePrune = new WeakMap<MfaContext, number>();
-
 /**
  * Every `PRUNE_EVERY` writes of this instance, removes at most `PRUNE_LIMIT` expired
  * rows of each kind (pending setups, verified sessions past `sessionMaxAge`, failure
@@ -24,9 +22,8 @@ const writesSincePrune = new WeakMap<MfaContext, number>();
  * fails nothing: it is reported, and the next round tries again.
  */
 export async function pruneAsWritesGo(ctx: MfaContext): Promise<void> {
-  const writes = (writesSincePrune.get(ctx) ?? 0) + 1;
-  writesSincePrune.set(ctx, writes < PRUNE_EVERY ? writes : 0);
-  if (writes < PRUNE_EVERY) return;
+  if (++ctx.writesSincePrune < PRUNE_EVERY) return;
+  ctx.writesSincePrune = 0;
   const now = ctx.now();
   try {
     await ctx.store.pruneExpired({

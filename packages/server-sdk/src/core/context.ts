@@ -22,6 +22,8 @@ export class MfaContext {
   /** `unavailable` for a failure underneath, reported once. */
   readonly fail: Fail;
   readonly cache: AccessCache;
+  /** This instance's writes since expired rows were last pruned (access/sessions.ts). */
+  writesSincePrune = 0;
 
   constructor(readonly options: MfaOptions) {
     this.box = new SecretBox(checkSecrets(options.secret));
