@@ -15,14 +15,42 @@ import { readPolicy, requiredBy } from '../policy/policy.ts';
 /** An account's policy as its settings show it: with SSO, who changed it, and how many members have MFA. */
 export async function policyView(ctx: MfaContext, policy: PolicyRecord) {
   const [sso, members] = await Promise.all([ctx.sso(policy.accountId), ctx.members(policy.accountId)]);
-  const enrolled = await ctx.store.getEnrollments(members.map((m) => m.userId));
+  const enrolled = await countEnrolled(
+    ctx,
+    members.map((m) => m.userId),
+  );
   const updater = policy.updatedBy ? members.find((m) => m.userId === policy.updatedBy) : undefined;
   return {
     policy,
     sso: sso as SsoIntegration | null,
     updatedByName: updater?.displayName ?? null,
-    compliance: { members: members.length, enrolled: enrolled.size },
+    compliance: { members: members.length, enrolled },
   };
+}
+
+/**
+ * How many of `userIds` have MFA: what this instance remembers of them (as the access
+ * decision remembers it, for at most `policyCacheTtl`) and one store read for the rest,
+ * whose answers it then remembers too. A count to show, never a decision.
+ */
+async function countEnrolled(ctx: MfaContext, userIds: readonly string[]): Promise<number> {
+  const { enrolled } = ctx.cache;
+  const nowMs = Date.now();
+  let count = 0;
+  const unknown: string[] = [];
+  for (const userId of userIds) {
+    const known = enrolled.get(userId, nowMs);
+    if (known === undefined) unknown.push(userId);
+    else if (known) count++;
+  }
+  if (unknown.length === 0) return count;
+  const generation = ctx.cache.generation;
+  const found = await ctx.store.getEnrollments(unknown);
+  if (generation === ctx.cache.generation) {
+    const at = Date.now();
+    for (const userId of unknown) enrolled.set(userId, found.has(userId), at);
+  }
+  return count + found.size;
 }
 
 export interface MemberView extends MemberListing {

@@ -13,6 +13,7 @@ interface KeySet {
 
 const SALT = utf8.encode('mfakit/v1');
 const IV_BYTES = 12;
+const decoder = new TextDecoder();
 const TAG_BYTES = 16;
 
 /** The format `seal` writes: the key id and the context bound as associated data. */
@@ -120,7 +121,7 @@ export class SecretBox {
     const bytes = new Uint8Array(head.length + tail.length);
     bytes.set(head, 0);
     bytes.set(tail, head.length);
-    return { plaintext: new TextDecoder().decode(bytes), stale: index > 0 || version === 'v1' };
+    return { plaintext: decoder.decode(bytes), stale: index > 0 || version === 'v1' };
   }
 
   /** The keyed hash of a value under the newest key. */

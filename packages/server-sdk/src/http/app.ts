@@ -13,6 +13,9 @@ import { checkOrigin, isStateChanging, readJsonBody } from './request.ts';
 import type { RouteDef } from './route.ts';
 import { routes } from './routes/index.ts';
 
+/** A route without a body takes none. */
+const noBody = z.undefined();
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -49,7 +52,7 @@ export function createApp(ctx: MfaContext, allowedOrigins: ReadonlySet<string>):
     if (!principal) throw MfaError.of('unauthenticated');
     const params = parse(route.params, c.req.param(), 'path');
     const query = parse(route.query, c.req.query(), 'query');
-    const body = route.body ? parse(route.body, rawBody, 'body') : parse(z.undefined(), rawBody, 'body');
+    const body = route.body ? parse(route.body, rawBody, 'body') : parse(noBody, rawBody, 'body');
     let membership: Membership | null = null;
     if (route.access === 'member' || route.access === 'admin') {
       const accountId = (params as { accountId: string }).accountId;

@@ -21,7 +21,7 @@ type Slot = { arg: number } | { value: unknown };
  *   db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId));
  * const { rows } = await getFactor('u1');
  */
-type Executor = Pick<Kysely<Database>, 'executeQuery'>;
+export type Executor = Pick<Kysely<Database>, 'executeQuery'>;
 
 export interface Prepared<A extends unknown[], R> {
   (...args: A): Promise<QueryResult<R>>;

@@ -82,6 +82,15 @@ function settleInTransaction(
     statementOf(compiled).get(...compiled.parameters) as T | undefined;
   const judge = (input: AttemptInput): AttemptResult => {
     const { userId, proof, now } = input;
+    // The common case first: no failures counted, the step consumed; else judged in full.
+    if (proof.kind === 'totp' && proof.step !== null) {
+      const consume = settling.consumeTimeStepWithoutFailures.compiled(userId, proof.step, proof.secret);
+      if (run(consume) === 1) {
+        run(settling.markSessionVerified.compiled(userId, input.sessionId, now.getTime()));
+        const left = get<{ n: number }>(settling.countRecoveryCodes.compiled(userId));
+        return { outcome: 'verified', recoveryCodesRemaining: Number(left?.n ?? 0) };
+      }
+    }
     const row = get<{ failures: number; locked_until: number | null }>(
       settling.readAttempts.compiled(userId),
     );
