@@ -8,12 +8,13 @@
 export const errorCodes = {
   invalid_request: { status: 400, message: 'The request is malformed.' },
   invalid_code: { status: 400, message: 'The code is not valid.' },
+  invalid_credential: { status: 400, message: 'The passkey or security key could not be verified.' },
   unauthenticated: { status: 401, message: 'Sign in first.' },
-  step_up_required: { status: 401, message: 'Verify with your authenticator app first.' },
+  step_up_required: { status: 401, message: 'Verify with your second factor first.' },
   not_admin: { status: 403, message: 'Only an administrator of this account can do this.' },
   forbidden_origin: { status: 403, message: 'Requests from this origin are not allowed.' },
   enrollment_required: { status: 403, message: 'Set up multi-factor authentication to access this account.' },
-  challenge_required: { status: 403, message: 'Verify with your authenticator app to access this account.' },
+  challenge_required: { status: 403, message: 'Verify with your second factor to access this account.' },
   not_member: { status: 404, message: 'You are not a member of this account.' },
   not_found: { status: 404, message: 'No such endpoint.' },
   version_conflict: {
@@ -25,6 +26,11 @@ export const errorCodes = {
     message: 'An account you belong to requires multi-factor authentication.',
   },
   not_enrolled: { status: 409, message: 'Multi-factor authentication is not set up.' },
+  challenge_expired: { status: 409, message: 'The request to your passkey expired or was used. Try again.' },
+  too_many_credentials: {
+    status: 409,
+    message: 'You have the most passkeys and security keys allowed. Remove one first.',
+  },
   shared_member: {
     status: 409,
     message:
@@ -45,6 +51,8 @@ export interface ErrorExtra {
   recoveryCodeRequired?: boolean;
   /** For `enrollment_required`: when the grace period ended. */
   deadline?: string;
+  /** For `enrollment_required` and `challenge_required`: the factors the account accepts. */
+  accepts?: ('totp' | 'webauthn')[];
   accounts?: { accountId: string; accountName: string }[];
   details?: unknown;
 }

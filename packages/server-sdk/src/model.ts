@@ -4,6 +4,38 @@ export const policyModes = ['optional', 'required_admins', 'required_all'] as co
 export type PolicyMode = (typeof policyModes)[number];
 export type Role = 'admin' | 'member';
 
+/** The second factors a user can have: an authenticator app, WebAuthn credentials (passkeys, security keys). */
+export const factorMethods = ['totp', 'webauthn'] as const;
+export type FactorMethod = (typeof factorMethods)[number];
+
+/** How a session was verified: with a factor, or with a recovery code (accepted by every policy). */
+export const verificationMethods = ['totp', 'webauthn', 'recovery'] as const;
+export type VerificationMethod = (typeof verificationMethods)[number];
+
+/**
+ * Which factors an account accepts: `any` (app codes and WebAuthn) or `phishing_resistant`
+ * (WebAuthn only). Recovery codes are accepted by both.
+ */
+export const allowedFactorsValues = ['any', 'phishing_resistant'] as const;
+export type AllowedFactors = (typeof allowedFactorsValues)[number];
+
+/** The factors an account with this setting accepts. */
+export function acceptedMethods(allowedFactors: AllowedFactors): FactorMethod[] {
+  return allowedFactors === 'phishing_resistant' ? ['webauthn'] : ['totp', 'webauthn'];
+}
+
+/**
+ * Whether a session verified with `method` counts as verified for an account with this
+ * setting. A recovery code counts everywhere: it is the way back in when a device is lost,
+ * under every policy, and each use is audited.
+ */
+export function acceptsVerification(allowedFactors: AllowedFactors, method: VerificationMethod): boolean {
+  return method === 'recovery' || acceptedMethods(allowedFactors).includes(method);
+}
+
+/** At most this many WebAuthn credentials per user. */
+export const MAX_WEBAUTHN_CREDENTIALS = 10;
+
 /** An account's MFA policy as stored. `version` 0 means "never written" (the default policy). */
 export interface PolicyRecord {
   accountId: string;
@@ -54,6 +86,39 @@ export interface SessionRecord {
   sessionId: string;
   userId: string;
   verifiedAt: Date;
+}
+
+/** A user's WebAuthn credential (a passkey or security key), as stored. */
+export interface WebAuthnCredentialRecord {
+  userId: string;
+  /** The credential id, base64url. Unique across users. */
+  credentialId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The signature counter last seen (0 for authenticators that keep none). */
+  counter: number;
+  transports: string[];
+  /** Whether the authenticator says the credential is backed up (synced passkeys). */
+  backedUp: boolean;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** A WebAuthn ceremony's challenge: single use, for one session of one user, until `expiresAt`. */
+export interface WebAuthnChallengeRecord {
+  /** The challenge, base64url. */
+  challenge: string;
+  userId: string;
+  sessionId: string;
+  ceremony: 'registration' | 'authentication';
+  expiresAt: Date;
+}
+
+/** Which factors a user has, and since when they have MFA (their oldest factor). */
+export interface Enrollment {
+  methods: FactorMethod[];
+  since: Date;
 }
 
 export const auditEventTypes = [
@@ -141,6 +206,8 @@ export interface AccessDecision {
   reason: AccessReason;
   /** For `grace_period` (and `enrollment_required`): when the grace period ends or ended. */
   deadline?: Date;
+  /** For `challenge_required`, `grace_period` and `enrollment_required`: the factors the account accepts. */
+  accepts?: FactorMethod[];
 }
 
 /** Whether a policy requires MFA of a member with this role. */

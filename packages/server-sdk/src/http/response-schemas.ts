@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { accessReasons, auditEventTypes, policyModes } from '../model.ts';
+import {
+  accessReasons,
+  allowedFactorsValues,
+  auditEventTypes,
+  factorMethods,
+  policyModes,
+  verificationMethods,
+} from '../model.ts';
 import type {
   AccessResponse,
   AuditResponse,
@@ -9,6 +16,11 @@ import type {
   PolicyResponse,
   RecoveryCodesResponse,
   TotpSetupResponse,
+  WebAuthnAuthenticationOptionsResponse,
+  WebAuthnCredentialCreatedResponse,
+  WebAuthnCredentialRemovedResponse,
+  WebAuthnCredentialRenamedResponse,
+  WebAuthnRegistrationOptionsResponse,
 } from './types.ts';
 
 /**
@@ -20,19 +32,27 @@ import type {
 
 const isoDate = z.iso.datetime({ offset: true });
 const role = z.enum(['admin', 'member']);
+const methods = z.array(z.enum(factorMethods));
+const count = z.int().min(0);
 
 export const policyResponse = z.strictObject({
   accountId: z.string(),
   mode: z.enum(policyModes),
   gracePeriodDays: z.int().min(0).max(90),
   enforceAfterSso: z.boolean(),
+  allowedFactors: z.enum(allowedFactorsValues),
   version: z.int().min(0),
   updatedAt: isoDate.nullable(),
   updatedBy: z.string().nullable(),
   updatedByName: z.string().nullable(),
   sso: z.strictObject({ enabled: z.boolean(), provider: z.string().nullable() }),
   canManage: z.boolean(),
-  compliance: z.strictObject({ members: z.int().min(0), enrolled: z.int().min(0) }),
+  compliance: z.strictObject({
+    members: count,
+    enrolled: count,
+    withAcceptedMethod: count,
+    phishingResistant: count,
+  }),
 });
 
 export const membersResponse = z.strictObject({
@@ -43,6 +63,7 @@ export const membersResponse = z.strictObject({
       email: z.string(),
       role,
       enrolled: z.boolean(),
+      methods,
       enrolledAt: isoDate.nullable(),
       deadline: isoDate.nullable(),
     }),
@@ -71,18 +92,42 @@ export const accessResponse = z.strictObject({
   allow: z.boolean(),
   reason: z.enum(accessReasons).exclude(['unauthenticated', 'not_member', 'unavailable']),
   deadline: isoDate.exactOptional(),
+  accepts: methods.exactOptional(),
+});
+
+export const webauthnCredential = z.strictObject({
+  credentialId: z.string(),
+  name: z.string().min(1).max(64),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  backedUp: z.boolean(),
+  transports: z.array(z.string()),
 });
 
 export const meResponse = z.strictObject({
   userId: z.string(),
   enrolled: z.boolean(),
-  factors: z.array(z.strictObject({ type: z.literal('totp'), createdAt: isoDate })),
+  factors: z.array(
+    z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('totp'), createdAt: isoDate }),
+      webauthnCredential.extend({ type: z.literal('webauthn') }),
+    ]),
+  ),
   recoveryCodesRemaining: z.int().min(0),
   recoveryCodesOutdated: z.boolean(),
   requiredBy: z.array(
-    z.strictObject({ accountId: z.string(), accountName: z.string(), deadline: isoDate.nullable() }),
+    z.strictObject({
+      accountId: z.string(),
+      accountName: z.string(),
+      deadline: isoDate.nullable(),
+      accepts: methods,
+    }),
   ),
-  session: z.strictObject({ verified: z.boolean(), verifiedAt: isoDate.nullable() }),
+  session: z.strictObject({
+    verified: z.boolean(),
+    verifiedAt: isoDate.nullable(),
+    method: z.enum(verificationMethods).nullable(),
+  }),
 });
 
 export const totpSetupResponse = z.strictObject({
@@ -99,8 +144,30 @@ export const unenrolledResponse = z.strictObject({ enrolled: z.literal(false) })
 export const challengeResponse = z.strictObject({
   verified: z.literal(true),
   verifiedAt: isoDate,
+  method: z.enum(verificationMethods),
   recoveryCodesRemaining: z.int().min(0),
 });
+
+/**
+ * The WebAuthn options as @simplewebauthn/server makes them (its types are the contract;
+ * here only what the OpenAPI document names).
+ */
+const creationOptions = z.looseObject({
+  rp: z.looseObject({ id: z.string().optional(), name: z.string() }),
+  user: z.looseObject({ id: z.string(), name: z.string(), displayName: z.string() }),
+  challenge: z.string(),
+  pubKeyCredParams: z.array(z.looseObject({ alg: z.int(), type: z.literal('public-key') })),
+});
+const requestOptions = z.looseObject({ challenge: z.string(), rpId: z.string().optional() });
+
+export const webauthnRegistrationOptionsResponse = z.strictObject({ options: creationOptions });
+export const webauthnAuthenticationOptionsResponse = z.strictObject({ options: requestOptions });
+export const webauthnCredentialCreatedResponse = z.strictObject({
+  credential: webauthnCredential,
+  recoveryCodes: z.array(z.string()).length(10).exactOptional(),
+});
+export const webauthnCredentialRenamedResponse = z.strictObject({ credential: webauthnCredential });
+export const webauthnCredentialRemovedResponse = z.strictObject({ removed: z.literal(true) });
 
 /** True when A and B are the same type (each assignable to the other). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -112,7 +179,19 @@ const inStep: [
   Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,
   Same<z.output<typeof recoveryCodesResponse>, RecoveryCodesResponse>,
   Same<z.output<typeof challengeResponse>, ChallengeResponse>,
+  Same<z.output<typeof webauthnCredentialCreatedResponse>, WebAuthnCredentialCreatedResponse>,
+  Same<z.output<typeof webauthnCredentialRenamedResponse>, WebAuthnCredentialRenamedResponse>,
+  Same<z.output<typeof webauthnCredentialRemovedResponse>, WebAuthnCredentialRemovedResponse>,
+  // The options' schemas name their main fields only; the library's types are the contract.
+  keyof WebAuthnRegistrationOptionsResponse extends keyof z.output<typeof webauthnRegistrationOptionsResponse>
+    ? true
+    : false,
+  keyof WebAuthnAuthenticationOptionsResponse extends keyof z.output<
+    typeof webauthnAuthenticationOptionsResponse
+  >
+    ? true
+    : false,
   // The schema is narrower (the API answers not_member and unavailable as errors).
   z.output<typeof accessResponse> extends AccessResponse ? true : false,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 void inStep;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { policyModes } from '../model.ts';
+import { allowedFactorsValues, policyModes } from '../model.ts';
 
 /** Ids the host chooses: any printable text without slashes, up to 200 characters (no control characters: PostgreSQL cannot store NUL). */
 export const ID_PATTERN = /^[^/\s\p{Cc}]+$/u;
@@ -22,6 +22,9 @@ export const policyUpdateBody = z.strictObject({
   mode: z.enum(policyModes),
   gracePeriodDays: z.number().int().min(0).max(90).default(7),
   enforceAfterSso: z.boolean().default(false),
+  // Absent: the account keeps what it accepts (a client that does not know the setting
+  // must not loosen it by leaving it out).
+  allowedFactors: z.enum(allowedFactorsValues).optional(),
   version: z.number().int().min(0).optional(),
 });
 
@@ -38,7 +41,69 @@ const recoveryCode = z
   .pipe(z.string().regex(/^[a-z2-7]{10}$/, 'A recovery code is 10 letters and digits.'));
 
 export const confirmBody = z.strictObject({ code: totpCode });
-export const challengeBody = z.union([z.strictObject({ code: totpCode }), z.strictObject({ recoveryCode })]);
+
+/** base64url without padding, as WebAuthn's JSON encodes bytes. */
+const base64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, 'Not base64url.');
+
+/** A credential id: at most 1023 bytes (WebAuthn), 1364 base64url characters. */
+export const credentialId = base64url(1364);
+
+/**
+ * What the browser's `PublicKeyCredential.toJSON()` gives. The credential's own fields are
+ * strict; inside `response` and `clientExtensionResults`, fields the browser or authenticator
+ * adds beyond the ones read here are dropped, not refused (WebAuthn grows them).
+ */
+const publicKeyCredential = <R extends z.ZodRawShape>(response: R) =>
+  z.strictObject({
+    id: credentialId,
+    rawId: credentialId,
+    type: z.literal('public-key'),
+    response: z.object(response),
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+    clientExtensionResults: z.record(z.string(), z.unknown()),
+  });
+
+export const registrationResponse = publicKeyCredential({
+  clientDataJSON: base64url(4096),
+  attestationObject: base64url(8192),
+  authenticatorData: base64url(4096).optional(),
+  transports: z.array(z.string().max(32)).max(8).optional(),
+  publicKeyAlgorithm: z.number().int().optional(),
+  publicKey: base64url(4096).optional(),
+});
+
+export const authenticationResponse = publicKeyCredential({
+  clientDataJSON: base64url(4096),
+  authenticatorData: base64url(4096),
+  signature: base64url(2048),
+  userHandle: base64url(128).optional(),
+});
+
+/** A credential's name: 1–64 characters, no control characters, trimmed. */
+export const credentialName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}]*$/u, 'A name has no control characters.');
+
+export const credentialParams = z.strictObject({ credentialId });
+export const webauthnCredentialBody = z.strictObject({
+  response: registrationResponse,
+  name: credentialName.optional(),
+});
+export const renameCredentialBody = z.strictObject({ name: credentialName });
+
+export const challengeBody = z.union([
+  z.strictObject({ code: totpCode }),
+  z.strictObject({ recoveryCode }),
+  z.strictObject({ webauthn: authenticationResponse }),
+]);
 
 export const auditQuery = z.strictObject({
   cursor: z

@@ -1,4 +1,18 @@
-import type { AccessReason, AuditEventType, PolicyMode, Role } from '../model.ts';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
+import type {
+  AccessReason,
+  AllowedFactors,
+  AuditEventType,
+  FactorMethod,
+  PolicyMode,
+  Role,
+  VerificationMethod,
+} from '../model.ts';
+
+export type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON };
 
 /** The bodies the HTTP API answers with. Dates are ISO 8601 strings. */
 
@@ -7,6 +21,8 @@ export interface PolicyResponse {
   mode: PolicyMode;
   gracePeriodDays: number;
   enforceAfterSso: boolean;
+  /** Which factors the account accepts: `any`, or `phishing_resistant` (WebAuthn only). */
+  allowedFactors: AllowedFactors;
   version: number;
   updatedAt: string | null;
   /** The user id of who changed it last. */
@@ -15,7 +31,12 @@ export interface PolicyResponse {
   updatedByName: string | null;
   sso: { enabled: boolean; provider: string | null };
   canManage: boolean;
-  compliance: { members: number; enrolled: number };
+  /**
+   * Members; members with any factor (`enrolled`); members with a factor this account
+   * accepts (`withAcceptedMethod`); members with a WebAuthn credential (`phishingResistant`,
+   * what `withAcceptedMethod` would be under `phishing_resistant`).
+   */
+  compliance: { members: number; enrolled: number; withAcceptedMethod: number; phishingResistant: number };
 }
 
 export interface MemberResponse {
@@ -24,6 +45,8 @@ export interface MemberResponse {
   email: string;
   role: Role;
   enrolled: boolean;
+  /** The factors the member has. */
+  methods: FactorMethod[];
   enrolledAt: string | null;
   /** When a member who must set up MFA loses access (`null`: not required, or their grace has not begun). */
   deadline: string | null;
@@ -53,18 +76,41 @@ export interface AccessResponse {
   allow: boolean;
   reason: AccessReason;
   deadline?: string;
+  /** For `challenge_required`, `grace_period` and `enrollment_required`: the factors the account accepts. */
+  accepts?: FactorMethod[];
 }
 
 export interface RequiredByEntry {
   accountId: string;
   accountName: string;
+  /** When the grace period ends (or ended) for a user without an accepted factor; `null` otherwise. */
   deadline: string | null;
+  /** The factors the account accepts. */
+  accepts: FactorMethod[];
 }
+
+/** A WebAuthn credential (passkey or security key) as the API shows it; never its public key. */
+export interface WebAuthnCredentialResponse {
+  /** base64url, as the browser's `PublicKeyCredential.id`. */
+  credentialId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** A synced passkey (backed up by its provider). */
+  backedUp: boolean;
+  transports: string[];
+}
+
+export type FactorResponse =
+  | { type: 'totp'; createdAt: string }
+  | ({ type: 'webauthn' } & WebAuthnCredentialResponse);
 
 export interface MeResponse {
   userId: string;
+  /** Whether the user has any factor. */
   enrolled: boolean;
-  factors: { type: 'totp'; createdAt: string }[];
+  /** The app first (if any), then the WebAuthn credentials, oldest first. */
+  factors: FactorResponse[];
   recoveryCodesRemaining: number;
   /**
    * The unused recovery codes were made under a key the host is retiring (see
@@ -72,7 +118,7 @@ export interface MeResponse {
    */
   recoveryCodesOutdated: boolean;
   requiredBy: RequiredByEntry[];
-  session: { verified: boolean; verifiedAt: string | null };
+  session: { verified: boolean; verifiedAt: string | null; method: VerificationMethod | null };
 }
 
 export interface TotpSetupResponse {
@@ -90,5 +136,47 @@ export interface RecoveryCodesResponse {
 export interface ChallengeResponse {
   verified: true;
   verifiedAt: string;
+  method: VerificationMethod;
   recoveryCodesRemaining: number;
 }
+
+/** `POST /me/webauthn/registration`: for `navigator.credentials.create()` (`PublicKeyCredential.parseCreationOptionsFromJSON`). */
+export interface WebAuthnRegistrationOptionsResponse {
+  options: PublicKeyCredentialCreationOptionsJSON;
+}
+
+/** `POST /challenge/webauthn`: for `navigator.credentials.get()` (`PublicKeyCredential.parseRequestOptionsFromJSON`). */
+export interface WebAuthnAuthenticationOptionsResponse {
+  options: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/** `POST /me/webauthn/credentials`: the new credential, and the recovery codes when it is the user's first factor. */
+export interface WebAuthnCredentialCreatedResponse {
+  credential: WebAuthnCredentialResponse;
+  recoveryCodes?: string[];
+}
+
+/** `PATCH /me/webauthn/credentials/:credentialId`. */
+export interface WebAuthnCredentialRenamedResponse {
+  credential: WebAuthnCredentialResponse;
+}
+
+/** `DELETE /me/webauthn/credentials/:credentialId`. */
+export interface WebAuthnCredentialRemovedResponse {
+  removed: true;
+}
+
+/** Request bodies of the WebAuthn routes and `POST /challenge`, for clients. */
+export type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+
+export interface WebAuthnCredentialRequest {
+  /** `credential.toJSON()` of what `navigator.credentials.create()` made. */
+  response: import('@simplewebauthn/server').RegistrationResponseJSON;
+  /** 1–64 characters; default "Passkey". */
+  name?: string;
+}
+
+export type ChallengeRequest =
+  | { code: string }
+  | { recoveryCode: string }
+  | { webauthn: import('@simplewebauthn/server').AuthenticationResponseJSON };

@@ -43,13 +43,14 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         mode: 'optional',
         gracePeriodDays: 7,
         enforceAfterSso: false,
+        allowedFactors: 'any',
         version: 0,
         updatedAt: null,
         updatedBy: null,
         updatedByName: null,
         sso: { enabled: false, provider: null },
         canManage: true,
-        compliance: { members: 3, enrolled: 0 },
+        compliance: { members: 3, enrolled: 0, withAcceptedMethod: 0, phishingResistant: 0 },
       });
       expect(res.res.headers.get('cache-control')).toBe('no-store');
       expect(await h.store.getPolicy('acme')).toBeNull();
@@ -80,9 +81,9 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       await h.enroll('cleo'); // contoso only
       await h.enroll('olga'); // solo only
       const acme = await h.json('GET', '/mfa/accounts/acme/policy', { as: 'max' });
-      expect(acme.body.compliance).toEqual({ members: 3, enrolled: 2 });
+      expect(acme.body.compliance).toMatchObject({ members: 3, enrolled: 2 });
       const contoso = await h.json('GET', '/mfa/accounts/contoso/policy', { as: 'cleo' });
-      expect(contoso.body.compliance).toEqual({ members: 2, enrolled: 2 });
+      expect(contoso.body.compliance).toMatchObject({ members: 2, enrolled: 2 });
       // A setup that was never confirmed does not count.
       await h.json('POST', '/mfa/me/totp/setup', { as: 'ada' });
       expect((await h.json('GET', '/mfa/accounts/acme/policy', { as: 'ada' })).body.compliance.enrolled).toBe(
@@ -308,6 +309,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             email: 'ada@acme.test',
             role: 'admin',
             enrolled: false,
+            methods: [],
             enrolledAt: null,
             deadline: null,
           },
@@ -317,6 +319,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             email: 'max@acme.test',
             role: 'member',
             enrolled: false,
+            methods: [],
             enrolledAt: null,
             deadline: null,
           },
@@ -326,6 +329,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             email: 'sam@both.test',
             role: 'member',
             enrolled: true,
+            methods: ['totp'],
             enrolledAt: iso(enrolledAt),
             deadline: null,
           },
@@ -685,7 +689,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         recoveryCodesRemaining: 0,
         recoveryCodesOutdated: false,
         requiredBy: [],
-        session: { verified: false, verifiedAt: null },
+        session: { verified: false, verifiedAt: null, method: null },
       });
     });
 
@@ -701,7 +705,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         recoveryCodesRemaining: 10,
         recoveryCodesOutdated: false,
         requiredBy: [],
-        session: { verified: true, verifiedAt: iso(enrolledAt) },
+        session: { verified: true, verifiedAt: iso(enrolledAt), method: 'totp' },
       });
       await h.json('POST', '/mfa/challenge', {
         as: 'max',
@@ -712,6 +716,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect((await h.json('GET', '/mfa/me', { as: 'max', session: 'max-s3' })).body.session).toEqual({
         verified: false,
         verifiedAt: null,
+        method: null,
       });
     });
 
@@ -723,11 +728,16 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       await access(h, 'sam', 'acme');
       const sam = await h.json('GET', '/mfa/me', { as: 'sam' });
       expect(sam.body.requiredBy).toEqual([
-        { accountId: 'acme', accountName: 'Acme', deadline: iso(daysAfter(evaluatedAt, 10)) },
+        {
+          accountId: 'acme',
+          accountName: 'Acme',
+          deadline: iso(daysAfter(evaluatedAt, 10)),
+          accepts: ['totp', 'webauthn'],
+        },
       ]);
       const cleo = await h.json('GET', '/mfa/me', { as: 'cleo' });
       expect(cleo.body.requiredBy).toEqual([
-        { accountId: 'contoso', accountName: 'Contoso', deadline: null },
+        { accountId: 'contoso', accountName: 'Contoso', deadline: null, accepts: ['totp', 'webauthn'] },
       ]);
       expect((await h.json('GET', '/mfa/me', { as: 'olga' })).body.requiredBy).toEqual([]);
     });
@@ -977,7 +987,12 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         body: { code: await h.code(secret) },
       });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ verified: true, verifiedAt: iso(h.clock.now), recoveryCodesRemaining: 10 });
+      expect(res.body).toEqual({
+        verified: true,
+        verifiedAt: iso(h.clock.now),
+        method: 'totp',
+        recoveryCodesRemaining: 10,
+      });
       expect(await h.store.getSession('max', 'max-s2')).toMatchObject({
         userId: 'max',
         verifiedAt: h.clock.now,

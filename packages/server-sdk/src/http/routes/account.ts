@@ -21,13 +21,14 @@ async function policyResponse(
     mode: policy.mode,
     gracePeriodDays: policy.gracePeriodDays,
     enforceAfterSso: policy.enforceAfterSso,
+    allowedFactors: 'any',
     version: policy.version,
     updatedAt: iso(policy.updatedAt),
     updatedBy: policy.updatedBy,
     updatedByName: view.updatedByName,
     sso: { enabled: view.sso !== null, provider: view.sso?.provider ?? null },
     canManage,
-    compliance: view.compliance,
+    compliance: { ...view.compliance, withAcceptedMethod: view.compliance.enrolled, phishingResistant: 0 },
   };
 }
 
@@ -77,6 +78,7 @@ export const accountRoutes = [
         email: m.email,
         role: m.role,
         enrolled: m.enrolledAt !== null,
+        methods: m.enrolledAt !== null ? ['totp'] : [],
         enrolledAt: iso(m.enrolledAt),
         deadline: iso(m.deadline),
       })),

@@ -1,4 +1,5 @@
 import { challenge } from '../../challenge/challenge.ts';
+import { MfaError } from '../../errors.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute } from '../route.ts';
 import { challengeBody, noParams, noQuery } from '../schemas.ts';
@@ -17,8 +18,10 @@ export const challengeRoutes = [
     response: responses.challengeResponse,
     errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
     run: async ({ ctx, principal, body }): Promise<ChallengeResponse> => {
+      if ('webauthn' in body) throw MfaError.of('invalid_credential');
       const result = await challenge(ctx, principal, body);
-      return { ...result, verifiedAt: result.verifiedAt.toISOString() };
+      const method = 'code' in body ? 'totp' : 'recovery';
+      return { ...result, method, verifiedAt: result.verifiedAt.toISOString() };
     },
   }),
 ];

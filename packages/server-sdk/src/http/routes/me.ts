@@ -28,8 +28,16 @@ export const meRoutes = [
           : [],
         recoveryCodesRemaining: view.recoveryCodesRemaining,
         recoveryCodesOutdated: view.recoveryCodesOutdated,
-        requiredBy: view.requiredBy.map((r) => ({ ...r, deadline: iso(r.deadline) })),
-        session: { verified: view.session.verified, verifiedAt: iso(view.session.verifiedAt) },
+        requiredBy: view.requiredBy.map((r) => ({
+          ...r,
+          deadline: iso(r.deadline),
+          accepts: ['totp', 'webauthn'],
+        })),
+        session: {
+          verified: view.session.verified,
+          verifiedAt: iso(view.session.verifiedAt),
+          method: view.session.verifiedAt ? 'totp' : null,
+        },
       };
     },
   }),
