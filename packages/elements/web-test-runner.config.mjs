@@ -26,6 +26,72 @@ const args = [
   '--no-first-run',
 ];
 
+/**
+ * `executeServerCommand('virtual-authenticator', { action })` from a test: Chromium's
+ * virtual authenticator through the DevTools protocol's WebAuthn domain, so that
+ * passkeys are made and used by a real browser without a person or a device.
+ * `add` puts a platform authenticator (CTAP2, internal transport, resident keys,
+ * user verification, presence given automatically) in place of any before it;
+ * `credentials` lists what it holds; `remove` takes it away.
+ */
+function virtualAuthenticatorPlugin() {
+  const sessions = new Map();
+  return {
+    name: 'virtual-authenticator',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'virtual-authenticator') return undefined;
+      let state = sessions.get(session.id);
+      if (!state) {
+        const page = session.browser.getPage(session.id);
+        const cdp = await page.target().createCDPSession();
+        await cdp.send('WebAuthn.enable', { enableUI: false });
+        state = { cdp, authenticatorId: null };
+        sessions.set(session.id, state);
+      }
+      const { cdp } = state;
+      const drop = async () => {
+        if (state.authenticatorId)
+          await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: state.authenticatorId });
+        state.authenticatorId = null;
+      };
+      switch (payload?.action) {
+        case 'add': {
+          await drop();
+          const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+            options: {
+              protocol: 'ctap2',
+              transport: 'internal',
+              hasResidentKey: true,
+              hasUserVerification: true,
+              isUserVerified: true,
+              automaticPresenceSimulation: true,
+            },
+          });
+          state.authenticatorId = authenticatorId;
+          return { authenticatorId };
+        }
+        case 'credentials': {
+          if (!state.authenticatorId) return [];
+          const { credentials } = await cdp.send('WebAuthn.getCredentials', {
+            authenticatorId: state.authenticatorId,
+          });
+          return credentials.map((c) => ({
+            credentialId: c.credentialId,
+            isResidentCredential: c.isResidentCredential,
+            signCount: c.signCount,
+            rpId: c.rpId,
+          }));
+        }
+        case 'remove':
+          await drop();
+          return true;
+        default:
+          throw new Error(`virtual-authenticator: unknown action ${payload?.action}`);
+      }
+    },
+  };
+}
+
 /** Writes the counts where the repository's test script reads them (`WTR_RESULTS`). */
 function countsReporter(file) {
   return {
@@ -70,6 +136,9 @@ export default {
       });
     },
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(here, 'tsconfig.json') })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(here, 'tsconfig.json') }),
+    virtualAuthenticatorPlugin(),
+  ],
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args } })],
 };

@@ -42,6 +42,39 @@ export type * from './errors.js';
 `,
 );
 
+// 1b. The SDK takes the WebAuthn JSON types (PublicKeyCredentialCreationOptionsJSON …) from
+// @simplewebauthn/server; the browser's own declarations (TypeScript's lib.dom) have the
+// same ones, so the published declarations name those and a page needs no server package.
+for (const entry of readdirSync(join(dist, 'api'), { recursive: true, encoding: 'utf8' })) {
+  const file = join(dist, 'api', entry);
+  if (!entry.endsWith('.d.ts')) continue;
+  let text = readFileSync(file, 'utf8');
+  if (!text.includes('@simplewebauthn/server')) continue;
+  const imported = new Set();
+  const reexport = (list) =>
+    list
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+      .map((name) => `type Dom${name} = ${name};\nexport type { Dom${name} as ${name} };`)
+      .join('\n');
+  text = text
+    .replace(/import type \{([^}]*)\} from '@simplewebauthn\/server';\n?/g, (_, list) => {
+      for (const name of list.split(',')) imported.add(name.trim());
+      return '';
+    })
+    .replace(/export type \{([^}]*)\} from '@simplewebauthn\/server';/g, (_, list) => reexport(list))
+    .replace(/export type \{([^}]*)\};/g, (statement, list) =>
+      list.split(',').every((name) => imported.has(name.trim())) ? reexport(list) : statement,
+    )
+    .replace(/import\('@simplewebauthn\/server'\)\./g, '');
+  if (text.includes('@simplewebauthn/server')) {
+    console.error(`${file}: a reference to @simplewebauthn/server is left`);
+    process.exit(1);
+  }
+  writeFileSync(file, text);
+}
+
 // 2. The elements: JavaScript and declarations (`@mfakit/server-sdk` resolves to dist/api, see tsconfig.build.json).
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 

@@ -4,7 +4,8 @@ import { property } from 'lit/decorators.js';
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import { MfaErrorEvent } from './events.ts';
-import { en, type MfaStrings } from './strings.ts';
+import { common } from './strings/en-common.ts';
+import type { MfaStrings } from './strings.ts';
 
 const ownClients = new Map<string, MfaClient>();
 
@@ -74,14 +75,15 @@ export class Loader<T> {
   }
 }
 
-function mergeStrings(s: Partial<MfaStrings>): MfaStrings {
-  return {
-    ...en,
-    ...s,
-    modeLabels: { ...en.modeLabels, ...s.modeLabels },
-    modeDescriptions: { ...en.modeDescriptions, ...s.modeDescriptions },
-    errors: { ...en.errors, ...s.errors },
-  };
+/** `defaults` with `s` over them, one level deep (`modeLabels: { optional }` replaces that label only). */
+function mergeStrings(defaults: Partial<MfaStrings>, s: Partial<MfaStrings>): MfaStrings {
+  const merged: Record<string, unknown> = { ...defaults, ...s };
+  for (const [key, value] of Object.entries(s)) {
+    const base = (defaults as Record<string, unknown>)[key];
+    if (value && typeof value === 'object' && base && typeof base === 'object')
+      merged[key] = { ...base, ...value };
+  }
+  return merged as unknown as MfaStrings;
 }
 
 /**
@@ -110,6 +112,12 @@ export class MfaElement extends LitElement {
     return own;
   }
 
+  /**
+   * The English words this element shows: each element lists its own, so a page
+   * ships only the words of the elements it loads (`en` has them all).
+   */
+  protected readonly defaults: Partial<MfaStrings> = common;
+
   private merged: { from: Partial<MfaStrings>; t: MfaStrings } | undefined;
 
   /**
@@ -118,7 +126,7 @@ export class MfaElement extends LitElement {
    */
   protected get t(): MfaStrings {
     const s = this.strings;
-    if (this.merged?.from !== s) this.merged = { from: s, t: mergeStrings(s) };
+    if (this.merged?.from !== s) this.merged = { from: s, t: mergeStrings(this.defaults, s) };
     return this.merged.t;
   }
 
@@ -169,8 +177,19 @@ export class MfaElement extends LitElement {
   }
 
   /**
-   * The inline step-up: why, and an `<mfa-challenge>` (defined by the element that
-   * uses this) whose `mfa-verified` stays inside and calls `onVerified`.
+   * Loads `<mfa-challenge>` for a step-up and focuses the one in this element's
+   * shadow root. Loaded when first needed: a page that never asks for a step-up
+   * does not ship the challenge.
+   */
+  protected async focusStepUp(): Promise<void> {
+    await import('./mfa-challenge/mfa-challenge.ts');
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('mfa-challenge')?.focus();
+  }
+
+  /**
+   * The inline step-up: why, and an `<mfa-challenge>` (loaded by `focusStepUp`)
+   * whose `mfa-verified` stays inside and calls `onVerified`.
    */
   protected renderStepUp(onVerified: () => void): TemplateResult {
     return html`<p>${this.t.stepUp}</p>

@@ -8,7 +8,11 @@ import type {
   PolicyResponse,
   RecoveryCodesResponse,
   TotpSetupResponse,
+  WebAuthnAuthenticationOptionsResponse,
+  WebAuthnCredentialCreatedResponse,
+  WebAuthnRegistrationOptionsResponse,
 } from '@mfakit/server-sdk';
+import type { AllowedFactors } from '@mfakit/server-sdk/model';
 
 /** The codes a request can fail with: the API's own, or `network_error` when no answer came. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
@@ -21,6 +25,8 @@ export class MfaApiError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly recoveryCodeRequired: boolean;
   readonly accounts: { accountId: string; accountName: string }[];
+  /** For `enrollment_required`: the methods the account accepts (`["webauthn"]` when only passkeys and security keys count). */
+  readonly accepts: string[];
 
   constructor(status: number, code: ClientErrorCode, message: string, extra: Record<string, unknown> = {}) {
     super(message);
@@ -32,6 +38,7 @@ export class MfaApiError extends Error {
       typeof extra.retryAfterSeconds === 'number' ? extra.retryAfterSeconds : undefined;
     this.recoveryCodeRequired = extra.recoveryCodeRequired === true;
     this.accounts = Array.isArray(extra.accounts) ? (extra.accounts as MfaApiError['accounts']) : [];
+    this.accepts = Array.isArray(extra.accepts) ? (extra.accepts as string[]) : [];
   }
 }
 
@@ -39,6 +46,7 @@ export interface PolicyUpdate {
   mode: PolicyMode;
   gracePeriodDays: number;
   enforceAfterSso: boolean;
+  allowedFactors?: AllowedFactors;
   version?: number;
 }
 
@@ -118,7 +126,30 @@ export class MfaClient {
   regenerateRecoveryCodes(): Promise<RecoveryCodesResponse> {
     return this.call('POST', '/me/recovery-codes', {});
   }
-  challenge(input: { code: string } | { recoveryCode: string }): Promise<ChallengeResponse> {
+  challenge(
+    input: { code: string } | { recoveryCode: string } | { webauthn: Record<string, unknown> },
+  ): Promise<ChallengeResponse> {
     return this.call('POST', '/challenge', input);
+  }
+  /** The options for the browser's passkey dialog when the user adds one (step-up when the user has MFA). */
+  webauthnRegistration(): Promise<WebAuthnRegistrationOptionsResponse> {
+    return this.call('POST', '/me/webauthn/registration', {});
+  }
+  /** Stores the new passkey; `recoveryCodes` come with the user's first factor. */
+  addWebauthnCredential(
+    response: Record<string, unknown>,
+    name?: string,
+  ): Promise<WebAuthnCredentialCreatedResponse> {
+    return this.call('POST', '/me/webauthn/credentials', name ? { response, name } : { response });
+  }
+  renameWebauthnCredential(credentialId: string, name: string): Promise<unknown> {
+    return this.call('PATCH', `/me/webauthn/credentials/${encodeURIComponent(credentialId)}`, { name });
+  }
+  removeWebauthnCredential(credentialId: string): Promise<unknown> {
+    return this.call('DELETE', `/me/webauthn/credentials/${encodeURIComponent(credentialId)}`);
+  }
+  /** The options for the browser's passkey dialog when the user verifies with one. */
+  webauthnChallenge(): Promise<WebAuthnAuthenticationOptionsResponse> {
+    return this.call('POST', '/challenge/webauthn', {});
   }
 }

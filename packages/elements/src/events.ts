@@ -1,4 +1,4 @@
-import type { ChallengeResponse, PolicyResponse } from '@mfakit/server-sdk';
+import type { ChallengeResponse, PolicyResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
 import type { MfaApiError } from './client.ts';
 
 const init = { bubbles: true, composed: true } as const;
@@ -35,7 +35,18 @@ export class MfaRecoveryCodesEvent extends Event {
   }
 }
 
-/** The session was verified with a code or a recovery code. */
+/** A passkey or security key was added, renamed or removed; `credential` is the one concerned. */
+export class MfaCredentialChangeEvent extends Event {
+  static readonly type = 'mfa-credential-change';
+  constructor(
+    readonly action: 'added' | 'renamed' | 'removed',
+    readonly credential: WebAuthnCredentialResponse,
+  ) {
+    super(MfaCredentialChangeEvent.type, init);
+  }
+}
+
+/** The session was verified with a code, a passkey or a recovery code. */
 export class MfaVerifiedEvent extends Event {
   static readonly type = 'mfa-verified';
   constructor(readonly result: ChallengeResponse) {
@@ -66,6 +77,7 @@ declare global {
     'mfa-unenrolled': MfaUnenrolledEvent;
     'mfa-recovery-codes': MfaRecoveryCodesEvent;
     'mfa-verified': MfaVerifiedEvent;
+    'mfa-credential-change': MfaCredentialChangeEvent;
     'mfa-error': MfaErrorEvent;
     'mfa-cancel': MfaCancelEvent;
   }

@@ -2,6 +2,7 @@ export { type ClientErrorCode, MfaApiError, MfaClient, type PolicyUpdate } from 
 export { mfaClientContext } from './context.ts';
 export {
   MfaCancelEvent,
+  MfaCredentialChangeEvent,
   MfaEnrolledEvent,
   MfaErrorEvent,
   MfaPolicyChangeEvent,

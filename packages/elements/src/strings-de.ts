@@ -15,6 +15,11 @@ const errors: Record<ClientErrorCode, string> & { fallback: string } = {
   unexpected_response: 'Der Server hat unerwartet geantwortet. Versuchen Sie es erneut.',
   invalid_request: 'Die Anfrage ist ungültig.',
   invalid_code: 'Dieser Code ist ungültig.',
+  invalid_credential:
+    'Dieser Passkey konnte nicht bestätigt werden. Versuchen Sie es erneut oder auf anderem Weg.',
+  challenge_expired: 'Das hat zu lange gedauert. Versuchen Sie es erneut.',
+  too_many_credentials:
+    'Sie haben 10 Passkeys und Sicherheitsschlüssel, mehr sind nicht möglich. Entfernen Sie zuerst einen.',
   unauthenticated: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
   step_up_required: 'Bestätigen Sie zuerst mit Ihrer Authenticator-App.',
   not_admin: 'Nur ein Administrator dieses Kontos kann das tun.',
@@ -60,6 +65,15 @@ export const de: MfaStrings = {
       'Administratoren dieses Kontos müssen MFA einrichten, um darauf zuzugreifen; andere Mitglieder können es.',
     required_all: 'Jedes Mitglied muss MFA einrichten, um auf dieses Konto zuzugreifen.',
   },
+  allowedFactorsLabels: {
+    any: 'Jede Methode',
+    phishing_resistant: 'Nur phishing-resistente',
+  },
+  allowedFactorsDescriptions: {
+    any: 'Authenticator-Apps, Passkeys und Sicherheitsschlüssel.',
+    phishing_resistant:
+      'Nur Passkeys und Sicherheitsschlüssel: Sie lassen sich nicht abfischen. Mitglieder mit nur einer Authenticator-App müssen einen hinzufügen.',
+  },
   loading: 'Wird geladen …',
   retry: 'Erneut versuchen',
   settingsTitle: 'Multi-Faktor-Authentifizierung',
@@ -84,6 +98,11 @@ export const de: MfaStrings = {
       plurals.select(members) === 'one' ? 'ihm' : 'ihnen'
     } ${plurals.select(days) === 'one' ? 'bleibt' : 'bleiben'} ${count(days, 'Tag', 'Tage')}.`,
   impactNone: 'Alle, für die diese Richtlinie gilt, haben MFA eingerichtet.',
+  impactPhishingResistant: (members, days) =>
+    `${count(members, 'Mitglied hat', 'Mitglieder haben')} keinen Passkey und keinen Sicherheitsschlüssel; ${
+      plurals.select(members) === 'one' ? 'ihm' : 'ihnen'
+    } ${plurals.select(days) === 'one' ? 'bleibt' : 'bleiben'} ${count(days, 'Tag', 'Tage')}.`,
+  allowedFactorsLegend: 'Zugelassene Methoden',
   impactDeadline: (name, deadline, days) =>
     deadline
       ? `${name}: bis ${deadline}`
@@ -129,7 +148,40 @@ export const de: MfaStrings = {
     `${account}: jetzt erforderlich (die Übergangsfrist endete am ${deadline})`,
   requiredByPolicy: (accounts) =>
     `Sie können MFA nicht entfernen, solange diese Konten sie verlangen: ${accounts}.`,
+  passkeysTitle: 'Passkeys und Sicherheitsschlüssel',
+  passkeysHint:
+    'Bestätigen Sie mit Fingerabdruck, Gesicht, Bildschirmsperre oder einem Sicherheitsschlüssel. Passkeys lassen sich nicht abfischen.',
+  passkeysNone: 'Noch keine Passkeys oder Sicherheitsschlüssel.',
+  passkeysUnsupported:
+    'Dieser Browser kann keine Passkeys oder Sicherheitsschlüssel verwenden. Öffnen Sie diese Seite in einem aktuellen Chrome, Edge, Firefox oder Safari, um einen hinzuzufügen.',
+  addPasskey: 'Passkey hinzufügen',
+  passkeyName: 'Name des Passkeys',
+  passkeyNameHint: 'Damit Sie Ihre Passkeys unterscheiden können, etwa „Arbeitslaptop“ oder „YubiKey“.',
+  passkeyDefaultName: 'Mein Passkey',
+  continue: 'Weiter',
+  passkeyDates: (created, lastUsed) =>
+    `Hinzugefügt am ${created} · ${lastUsed ? `zuletzt verwendet am ${lastUsed}` : 'noch nie verwendet'}`,
+  passkeySynced: 'Synchronisiert',
+  rename: 'Umbenennen',
+  removeOne: 'Entfernen',
+  renamePasskey: (name) => `${name} umbenennen`,
+  removePasskey: (name) => `${name} entfernen`,
+  removePasskeyConfirm: (name) => `${name} entfernen? Sie können sich dann nicht mehr damit bestätigen.`,
+  removePasskeyYes: 'Ja, entfernen',
+  passkeyAdded: 'Passkey hinzugefügt.',
+  passkeyRenamed: 'Passkey umbenannt.',
+  passkeyRemoved: 'Passkey entfernt.',
+  passkeyCancelled:
+    'Der Passkey-Dialog wurde geschlossen, bevor er fertig war. Versuchen Sie es erneut, sobald Sie bereit sind.',
+  passkeyExists: 'Dieses Gerät oder dieser Sicherheitsschlüssel hat bereits einen Passkey für Ihr Konto.',
+  requiredByPasskey: (account) => `${account} lässt nur Passkeys und Sicherheitsschlüssel zu.`,
   challengeTitle: 'Bestätigen Sie, dass Sie es sind',
+  usePasskey: 'Passkey verwenden',
+  passkeyHint:
+    'Verwenden Sie einen Passkey oder Sicherheitsschlüssel, den Sie Ihrem Konto hinzugefügt haben.',
+  passkeyOnly:
+    'Dieses Konto lässt nur Passkeys und Sicherheitsschlüssel zu, oder einen Wiederherstellungscode.',
+  useCode: 'Stattdessen einen Authentifizierungscode verwenden',
   codeLabel: 'Authentifizierungscode',
   challengeHint:
     'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein (etwa Google Authenticator oder Microsoft Authenticator).',

@@ -1,5 +1,10 @@
-import type { PolicyMode } from '@mfakit/server-sdk';
+import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
 import type { ClientErrorCode } from './client.ts';
+import { challenge } from './strings/en-challenge.ts';
+import { common } from './strings/en-common.ts';
+import { enroll } from './strings/en-enroll.ts';
+import { enrollPanels } from './strings/en-enroll-panels.ts';
+import { policy } from './strings/en-policy.ts';
 
 /**
  * Every user-visible string of the elements. Pass a partial object as an
@@ -9,6 +14,9 @@ import type { ClientErrorCode } from './client.ts';
 export interface MfaStrings {
   modeLabels: Record<PolicyMode, string>;
   modeDescriptions: Record<PolicyMode, string>;
+  /** The accepted methods, as the policy manager's radios name them. */
+  allowedFactorsLabels: Record<AllowedFactors, string>;
+  allowedFactorsDescriptions: Record<AllowedFactors, string>;
   loading: string;
   retry: string;
   settingsTitle: string;
@@ -26,6 +34,9 @@ export interface MfaStrings {
   enforceAfterSsoHint: string;
   impact: (count: number, days: number) => string;
   impactNone: string;
+  /** The preview under "Phishing-resistant only": members who must still add a passkey or security key. */
+  impactPhishingResistant: (count: number, days: number) => string;
+  allowedFactorsLegend: string;
   impactDeadline: (name: string, deadline: string | null, days: number) => string;
   save: string;
   saving: string;
@@ -64,7 +75,42 @@ export interface MfaStrings {
   /** The grace period has ended: MFA is needed before the account can be entered again. */
   requiredByOverdue: (account: string, deadline: string) => string;
   requiredByPolicy: (accounts: string) => string;
+  passkeysTitle: string;
+  passkeysHint: string;
+  passkeysNone: string;
+  passkeysUnsupported: string;
+  addPasskey: string;
+  passkeyName: string;
+  passkeyNameHint: string;
+  /** The name offered for a new passkey. */
+  passkeyDefaultName: string;
+  /** Starts the browser's passkey dialog once the passkey is named. */
+  continue: string;
+  passkeyDates: (created: string, lastUsed: string | null) => string;
+  passkeySynced: string;
+  rename: string;
+  /** The accessible name of a passkey's Rename button. */
+  renamePasskey: (name: string) => string;
+  removeOne: string;
+  /** The accessible name of a passkey's Remove button. */
+  removePasskey: (name: string) => string;
+  removePasskeyConfirm: (name: string) => string;
+  removePasskeyYes: string;
+  passkeyAdded: string;
+  passkeyRenamed: string;
+  passkeyRemoved: string;
+  /** The browser's dialog was closed, timed out or refused. */
+  passkeyCancelled: string;
+  /** The authenticator already holds a passkey for this user. */
+  passkeyExists: string;
+  /** An account that accepts only passkeys and security keys, in the list of accounts requiring MFA. */
+  requiredByPasskey: (account: string) => string;
   challengeTitle: string;
+  usePasskey: string;
+  passkeyHint: string;
+  /** Under the challenge when the account accepts only passkeys and security keys (and recovery codes). */
+  passkeyOnly: string;
+  useCode: string;
   codeLabel: string;
   /** Under the code label: where the code comes from. */
   challengeHint: string;
@@ -81,104 +127,5 @@ export interface MfaStrings {
   errors: Partial<Record<ClientErrorCode, string>> & { fallback: string };
 }
 
-export const en: MfaStrings = {
-  modeLabels: {
-    optional: 'Optional',
-    required_admins: 'Required for administrators',
-    required_all: 'Required for all users',
-  },
-  modeDescriptions: {
-    optional: 'Nobody is forced. Users may set up MFA in their profile; users who did are challenged.',
-    required_admins: 'Administrators of this account must set up MFA to access it; other members may.',
-    required_all: 'Every member must set up MFA to access this account.',
-  },
-  loading: 'Loading…',
-  retry: 'Try again',
-  settingsTitle: 'Multi-Factor Authentication',
-  currentPolicy: 'Current policy',
-  manage: 'Manage',
-  changedBy: (name, date) => `Changed by ${name} on ${date}.`,
-  neverChanged: 'The default policy; nobody has changed it.',
-  compliance: (enrolled, members) =>
-    `${enrolled} of ${members} ${members === 1 ? 'member has' : 'members have'} MFA set up.`,
-  ssoCaution: (provider) =>
-    `This account signs in through ${provider}. The identity provider's settings and procedures take precedence and override these MFA settings.`,
-  managerTitle: 'Multi-factor authentication policy',
-  policyLegend: 'Policy',
-  gracePeriod: 'Grace period (days)',
-  gracePeriodHint:
-    'Members who have not set up MFA keep access this many days after the policy first applies to them.',
-  enforceAfterSso: 'Also require MFA after Single Sign-On',
-  enforceAfterSsoHint: 'Off: the identity provider decides. On: members are challenged here too.',
-  impact: (count, days) =>
-    `${count} ${count === 1 ? 'member has' : 'members have'} not set up MFA; they have ${days} ${days === 1 ? 'day' : 'days'}.`,
-  impactNone: 'Everyone this policy applies to has MFA set up.',
-  impactDeadline: (name, deadline, days) =>
-    deadline
-      ? `${name}: until ${deadline}`
-      : `${name}: ${days} ${days === 1 ? 'day' : 'days'} from their next sign-in`,
-  save: 'Save',
-  saving: 'Saving…',
-  cancel: 'Cancel',
-  saved: 'Policy saved.',
-  conflict:
-    'Someone else changed this policy meanwhile. The current settings are shown; review them and save again.',
-  stepUp: 'Verify with your authenticator app to save this change.',
-  setUpMfaFirst: "Set up MFA in your profile before changing the account's policy.",
-  enrollTitle: 'Multi-factor authentication',
-  statusOn: (since) => `Authenticator app: on since ${since}.`,
-  statusOff: 'Authenticator app: not set up.',
-  recoveryCodesLeft: (count) => `${count} recovery ${count === 1 ? 'code' : 'codes'} left.`,
-  recoveryCodesOutdated:
-    'Your recovery codes were made under a security key that is being retired. Regenerate them to keep them working.',
-  setUp: 'Set up',
-  replace: 'Replace authenticator app',
-  scanQr:
-    'Scan this QR code with Google Authenticator, Microsoft Authenticator or another authenticator app, or type the key.',
-  qrAlt: 'QR code',
-  manualKey: 'Setup key',
-  openInApp: 'Open in your authenticator app',
-  copy: 'Copy',
-  copied: 'Copied.',
-  confirm: 'Confirm',
-  recoveryCodesTitle: 'Recovery codes',
-  recoveryCodesHint:
-    'Each code signs you in once if you lose your phone. They are shown only now: copy or download them and keep them safe.',
-  download: 'Download',
-  savedCodes: 'I have saved these recovery codes',
-  done: 'Done',
-  regenerate: 'Regenerate recovery codes',
-  remove: 'Remove MFA',
-  removeConfirm: 'Yes, remove MFA',
-  removed: 'MFA removed.',
-  requiredByTitle: 'Required by',
-  requiredByNone: 'No account requires MFA of you.',
-  requiredByEntry: (account, deadline) => (deadline ? `${account}: set up by ${deadline}` : account),
-  requiredByOverdue: (account, deadline) => `${account}: required now (the grace period ended ${deadline})`,
-  requiredByPolicy: (accounts) => `You cannot remove MFA: ${accounts} requires it.`,
-  challengeTitle: 'Verify it is you',
-  codeLabel: 'Authentication code',
-  challengeHint:
-    'Enter the 6-digit code from your authenticator app (such as Google Authenticator or Microsoft Authenticator).',
-  recoveryCodeLabel: 'Recovery code',
-  recoveryCodeHint: 'Enter one of the recovery codes you saved when you set up MFA.',
-  verify: 'Verify',
-  verified: 'Verified.',
-  useRecoveryCode: 'Use a recovery code instead',
-  useApp: 'Use your authenticator app instead',
-  attemptsLeft: (count) =>
-    `That code is not valid. ${count} ${count === 1 ? 'attempt' : 'attempts'} left before a wait.`,
-  waitSeconds: (seconds) =>
-    `Too many attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
-  recoveryCodeRequired: 'Too many failed attempts: verify with a recovery code.',
-  errors: {
-    network_error: 'The server could not be reached. Check your connection and try again.',
-    unauthenticated: 'Your session has ended. Sign in again.',
-    not_member: 'You are not a member of this account.',
-    not_admin: 'Only an administrator of this account can do this.',
-    invalid_code: 'That code is not valid.',
-    not_enrolled: 'Multi-factor authentication is not set up.',
-    unavailable: 'Multi-factor authentication is temporarily unavailable. Try again in a moment.',
-    fallback: 'Something went wrong. Try again.',
-  },
-};
+/** English, every string: the defaults of all elements together. */
+export const en: MfaStrings = { ...common, ...challenge, ...enroll, ...enrollPanels, ...policy };

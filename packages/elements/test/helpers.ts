@@ -1,4 +1,5 @@
 /** Browser-side helpers for element tests: sign-in, clock, and TOTP codes computed from a key. */
+import { executeServerCommand } from '@web/test-runner-commands';
 import { generate } from 'otplib';
 
 async function post(path: string) {
@@ -76,9 +77,11 @@ export function text(el: Element): string {
   return (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** Finds a button in the shadow root by its accessible text. */
+/** Finds a button in the shadow root by its accessible name (its `aria-label`, else its text). */
 export function button(el: Element, name: string): HTMLButtonElement {
-  const found = $$(el, 'button').find((b) => b.textContent?.replace(/\s+/g, ' ').trim() === name);
+  const found = $$(el, 'button').find(
+    (b) => (b.getAttribute('aria-label') ?? b.textContent?.replace(/\s+/g, ' ').trim()) === name,
+  );
   if (!found) throw new Error(`no button "${name}" in ${el.tagName}: ${text(el)}`);
   return found as HTMLButtonElement;
 }
@@ -87,4 +90,31 @@ export function type(input: HTMLElement, value: string) {
   const el = input as HTMLInputElement;
   el.value = value;
   el.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+/**
+ * Chromium's virtual authenticator for this page (see web-test-runner.config.mjs):
+ * `add` a platform passkey authenticator, list its `credentials`, or `remove` it.
+ */
+export function virtualAuthenticator(action: 'add'): Promise<{ authenticatorId: string }>;
+export function virtualAuthenticator(
+  action: 'credentials',
+): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number; rpId: string }[]>;
+export function virtualAuthenticator(action: 'remove'): Promise<boolean>;
+export function virtualAuthenticator(action: string): Promise<unknown> {
+  return executeServerCommand('virtual-authenticator', { action });
+}
+
+/**
+ * Adds a passkey for the signed-in user through the API and the browser's real
+ * WebAuthn (a virtual authenticator must be present: `virtualAuthenticator('add')`).
+ */
+export async function addPasskeyByApi(name = 'Test passkey') {
+  const { passkeyCeremony } = await import('../src/webauthn.ts');
+  const registration = await api('POST', '/me/webauthn/registration', {});
+  if (registration.status >= 300) throw new Error(JSON.stringify(registration.body));
+  const response = await passkeyCeremony('create', registration.body.options);
+  const created = await api('POST', '/me/webauthn/credentials', { response, name });
+  if (created.status >= 300) throw new Error(JSON.stringify(created.body));
+  return created.body as { credential: { credentialId: string; name: string }; recoveryCodes?: string[] };
 }

@@ -7,9 +7,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policyRequires, type Role, policyModes as sdkPolicyModes } from '@mfakit/server-sdk/model';
+import {
+  policyRequires,
+  type Role,
+  allowedFactorsValues as sdkAllowedFactorsValues,
+  policyModes as sdkPolicyModes,
+} from '@mfakit/server-sdk/model';
 import { describe, expect, it } from 'vitest';
-import { policyModes, requires } from '../src/modes.ts';
+import { allowedFactorsValues, policyModes, requires } from '../src/modes.ts';
 
 const src = join(import.meta.dirname, '../src');
 /** Every role: adding one to the SDK's `Role` fails the type check here. */
@@ -18,6 +23,10 @@ const roles = Object.keys({ admin: true, member: true } satisfies Record<Role, t
 describe("the elements' copy of the SDK's model", () => {
   it('lists the SDK’s policy modes, in its order', () => {
     expect(policyModes).toEqual(sdkPolicyModes);
+  });
+
+  it('lists the SDK’s accepted methods, in its order', () => {
+    expect(allowedFactorsValues).toEqual(sdkAllowedFactorsValues);
   });
 
   it.each(sdkPolicyModes)('requires MFA of the same roles as the SDK under %s', (mode) => {

@@ -1,18 +1,27 @@
 import type { ChallengeResponse } from '@mfakit/server-sdk';
+import type { FactorMethod } from '@mfakit/server-sdk/model';
 import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { codeInput } from '../code-input.ts';
 import { MfaVerifiedEvent } from '../events.ts';
+import { challenge } from '../strings/en-challenge.ts';
+import { common } from '../strings/en-common.ts';
 import { tokens } from '../styles/shared.ts';
+import { webauthnSupported } from '../webauthn-support.ts';
 import { styles } from './mfa-challenge.styles.ts';
 
+type Mode = 'passkey' | 'code' | 'recovery';
+
 /**
- * A second-factor prompt: a 6-digit code from the authenticator app, or a
- * recovery code instead. Shows attempts left and the wait after too many.
+ * A second-factor prompt: **Use a passkey** first when the user has one, a
+ * 6-digit code from the authenticator app, or a recovery code instead. With
+ * `account-id`, it offers only what that account accepts: an account that
+ * accepts only phishing-resistant methods gets the passkey, or a recovery code.
+ * Shows attempts left and the wait after too many.
  *
- * @summary Verify the session with an authentication code or a recovery code.
+ * @summary Verify the session with a passkey, an authentication code or a recovery code.
  * @fires mfa-verified - The session is verified; `event.result` has `verifiedAt` and `recoveryCodesRemaining`.
  * @fires mfa-error - A request failed; the element shows the error too.
  * @csspart base - The form.
@@ -27,28 +36,57 @@ import { styles } from './mfa-challenge.styles.ts';
 @customElement('mfa-challenge')
 export class MfaChallenge extends MfaElement {
   static override styles = [tokens, styles];
+  protected override readonly defaults = { ...common, ...challenge };
 
   /** Whether a heading is shown above the form. */
   @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
 
-  @state() private mode: 'code' | 'recovery' = 'code';
+  /** The account the verification is for: only the methods it accepts are offered. */
+  @property({ attribute: 'account-id' }) accountId = '';
+
+  @state() private mode: Mode = 'code';
+  /** What the user has and the account accepts; until known, the code (as for every user before passkeys). */
+  @state() private offered: FactorMethod[] = ['totp'];
+  /** A failure of the browser's passkey dialog, which is not the server's. */
+  @state() private passkeyError = '';
+  private chosen = false;
   @state() private busy = false;
   @state() private error: MfaApiError | null = null;
   @state() private waitUntil = 0;
   @state() private remainingWait = 0;
   @state() private done: ChallengeResponse | null = null;
 
-  @query('input') private input!: HTMLInputElement;
+  @query('input') private input?: HTMLInputElement;
   private timer: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadMethods();
+  }
+
+  /** Which methods to offer: the user's factors (`/me`) that the account accepts (`/access`). */
+  private async loadMethods() {
+    const [me, access] = await Promise.all([
+      this.client.me().catch(() => null),
+      this.accountId ? this.client.getAccess(this.accountId).catch(() => null) : null,
+    ]);
+    if (!me) return;
+    const has = new Set(me.factors.map((f) => f.type));
+    const accepts = access?.accepts ?? ['totp', 'webauthn'];
+    const offered = (['webauthn', 'totp'] as const).filter((m) => has.has(m) && accepts.includes(m));
+    if (offered.length === 0) return;
+    this.offered = offered;
+    if (!this.chosen && this.mode !== 'recovery') this.mode = offered[0] === 'webauthn' ? 'passkey' : 'code';
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.timer);
   }
 
-  /** Moves focus to the code input. */
+  /** Moves focus to the code input, or to **Use a passkey**. */
   override focus(): void {
-    this.input?.focus();
+    (this.input ?? this.renderRoot.querySelector<HTMLElement>('button.primary'))?.focus();
   }
 
   private startWait(seconds: number) {
@@ -67,45 +105,64 @@ export class MfaChallenge extends MfaElement {
   private async submit(e: Event) {
     e.preventDefault();
     if (this.busy || this.remainingWait > 0) return;
-    const value = this.input.value.trim();
-    if (!value) {
-      this.input.focus();
+    const value = this.input?.value.trim() ?? '';
+    if (this.mode !== 'passkey' && !value) {
+      this.input?.focus();
       return;
     }
     this.busy = true;
     this.error = null;
+    this.passkeyError = '';
     try {
       const result = await this.client.challenge(
-        this.mode === 'code' ? { code: value } : { recoveryCode: value },
+        this.mode === 'passkey'
+          ? { webauthn: await this.passkey() }
+          : this.mode === 'code'
+            ? { code: value }
+            : { recoveryCode: value },
       );
       this.done = result;
-      this.input.value = '';
+      if (this.input) this.input.value = '';
       this.dispatchEvent(new MfaVerifiedEvent(result));
     } catch (err) {
-      const error = toApiError(err);
-      this.error = error;
-      if (error.code === 'too_many_attempts' && error.retryAfterSeconds)
-        this.startWait(error.retryAfterSeconds);
-      else if (error.retryAfterSeconds) this.startWait(error.retryAfterSeconds);
-      if (error.recoveryCodeRequired) this.mode = 'recovery';
-      this.input.value = '';
-      this.reportError(error);
+      if (err instanceof DOMException) {
+        // The browser's dialog was closed, timed out or refused: nothing reached the server.
+        this.passkeyError = this.t.passkeyCancelled;
+      } else {
+        const error = toApiError(err);
+        this.error = error;
+        if (error.retryAfterSeconds) this.startWait(error.retryAfterSeconds);
+        if (error.recoveryCodeRequired) this.mode = 'recovery';
+        if (this.input) this.input.value = '';
+        this.reportError(error);
+      }
     } finally {
       this.busy = false;
       await this.updateComplete;
-      this.input?.focus();
+      this.focus();
     }
   }
 
-  private toggleMode() {
-    this.mode = this.mode === 'code' ? 'recovery' : 'code';
+  /** The browser's passkey dialog for the server's challenge (its conversions load with the first use). */
+  private async passkey() {
+    const [{ options }, { passkeyCeremony }] = await Promise.all([
+      this.client.webauthnChallenge(),
+      import('../webauthn.ts'),
+    ]);
+    return passkeyCeremony('get', options);
+  }
+
+  private switchTo(mode: Mode) {
+    this.mode = mode;
+    this.chosen = true;
     this.error = null;
-    void this.updateComplete.then(() => this.input.focus());
+    this.passkeyError = '';
+    void this.updateComplete.then(() => this.focus());
   }
 
   private errorText(): string {
     const error = this.error;
-    if (!error) return '';
+    if (!error) return this.passkeyError;
     if (this.remainingWait > 0) return this.t.waitSeconds(this.remainingWait);
     if (error.recoveryCodeRequired) return this.t.recoveryCodeRequired;
     if (error.code === 'invalid_code' && error.attemptsLeft !== undefined && error.attemptsLeft > 0) {
@@ -114,41 +171,72 @@ export class MfaChallenge extends MfaElement {
     return this.message(error);
   }
 
+  /** The other ways to verify, as links: a passkey, the app's code, a recovery code. */
+  private renderSwitches() {
+    const t = this.t;
+    const ways: [Mode, string][] = [];
+    if (this.mode !== 'passkey' && this.offered.includes('webauthn')) ways.push(['passkey', t.usePasskey]);
+    if (this.mode !== 'code' && this.offered.includes('totp'))
+      ways.push(['code', this.mode === 'passkey' ? t.useCode : t.useApp]);
+    if (this.mode !== 'recovery') ways.push(['recovery', t.useRecoveryCode]);
+    return ways.map(
+      ([mode, label]) =>
+        html`<button class="link" type="button" @click=${() => this.switchTo(mode)} ?disabled=${this.busy}>${label}</button>`,
+    );
+  }
+
+  private renderInput() {
+    const t = this.t;
+    if (this.mode === 'passkey') {
+      const only = !this.offered.includes('totp');
+      return html`<p id="hint" class="muted">
+        ${webauthnSupported() ? (only ? t.passkeyOnly : t.passkeyHint) : t.passkeysUnsupported}
+      </p>`;
+    }
+    const code = this.mode === 'code';
+    return html`<label for="code">${code ? t.codeLabel : t.recoveryCodeLabel}</label>
+      <p id="hint" class="muted">${code ? t.challengeHint : t.recoveryCodeHint}</p>
+      ${
+        code
+          ? codeInput('code', 'hint message')
+          : html`<input
+            id="code"
+            part="input"
+            type="text"
+            name="recoveryCode"
+            autocomplete="off"
+            autocapitalize="none"
+            maxlength="20"
+            spellcheck="false"
+            aria-describedby="hint message"
+          />`
+      }`;
+  }
+
   override render() {
     const t = this.t;
     if (this.done) {
       return html`<p class="success" role="status" part="message">${t.verified}</p>`;
     }
-    const code = this.mode === 'code';
     const waiting = this.remainingWait > 0;
+    const passkey = this.mode === 'passkey';
     return html`
       <form part="base" @submit=${this.submit} novalidate>
         ${this.noHeading ? nothing : html`<h2>${t.challengeTitle}</h2>`}
-        <label for="code">${code ? t.codeLabel : t.recoveryCodeLabel}</label>
-        <p id="hint" class="muted">${code ? t.challengeHint : t.recoveryCodeHint}</p>
-        ${
-          code
-            ? codeInput('code', 'hint message')
-            : html`<input
-              id="code"
-              part="input"
-              type="text"
-              name="recoveryCode"
-              autocomplete="off"
-              autocapitalize="none"
-              maxlength="20"
-              spellcheck="false"
-              aria-describedby="hint message"
-            />`
-        }
+        ${this.renderInput()}
         <p id="message" class="error" part="message" aria-live="assertive">${this.errorText()}</p>
         <div class="actions">
-          <button class="primary" part="button" type="submit" ?disabled=${this.busy || waiting} aria-busy=${this.busy ? 'true' : 'false'}>
-            ${t.verify}
+          <button
+            class="primary"
+            part="button"
+            type="submit"
+            ?disabled=${this.busy || waiting || (passkey && !webauthnSupported())}
+            aria-busy=${this.busy ? 'true' : 'false'}
+            aria-describedby=${passkey ? 'hint message' : nothing}
+          >
+            ${passkey ? t.usePasskey : t.verify}
           </button>
-          <button class="link" type="button" @click=${this.toggleMode} ?disabled=${this.busy}>
-            ${code ? t.useRecoveryCode : t.useApp}
-          </button>
+          ${this.renderSwitches()}
         </div>
       </form>
     `;

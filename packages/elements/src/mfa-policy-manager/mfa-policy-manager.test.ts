@@ -39,7 +39,7 @@ describe('<mfa-policy-manager>', () => {
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
     );
-    const radios = $$(el, 'input[type=radio]') as HTMLInputElement[];
+    const radios = $$(el, 'input[name=mode]') as HTMLInputElement[];
     expect(radios.map((r) => r.value)).to.deep.equal(['optional', 'required_admins', 'required_all']);
     const names = radios.map((r) => $(el, `#${r.getAttribute('aria-labelledby')}`).textContent);
     expect(names).to.deep.equal(['Optional', 'Required for administrators', 'Required for all users']);
@@ -192,11 +192,12 @@ describe('<mfa-policy-manager>', () => {
 
         await login('ada');
         const el = await ready(await render('acme'));
-        for (const mode of ['optional', 'required_admins', 'required_all']) {
+        for (const mode of ['optional', 'required_admins', 'required_all', 'phishing_resistant']) {
           radio(el, mode).click();
           await el.updateComplete;
           await expectReflow(el, `${mode} with its impact`);
         }
+        radio(el, 'any').click();
         button(el, t.save).click();
         await until(() => text(el).includes(t.setUpMfaFirst));
         await expectReflow(el, 'asked to set up MFA first');

@@ -1,12 +1,14 @@
 import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-sdk';
+import type { AllowedFactors } from '@mfakit/server-sdk/model';
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
-import '../mfa-challenge/mfa-challenge.ts';
-import { policyModes, requires } from '../modes.ts';
+import { allowedFactorsValues, policyModes, requires } from '../modes.ts';
+import { common } from '../strings/en-common.ts';
+import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
 import { styles } from './mfa-policy-manager.styles.ts';
 
@@ -14,12 +16,25 @@ interface Draft {
   mode: PolicyMode;
   gracePeriodDays: number;
   enforceAfterSso: boolean;
+  /** Absent when the server predates accepted methods. */
+  allowedFactors?: AllowedFactors;
+}
+
+/** The policy's settings as a form draft. */
+function draftOf(policy: PolicyResponse): Draft {
+  return {
+    mode: policy.mode,
+    gracePeriodDays: policy.gracePeriodDays,
+    enforceAfterSso: policy.enforceAfterSso,
+    ...(policy.allowedFactors ? { allowedFactors: policy.allowedFactors } : {}),
+  };
 }
 
 /**
  * Edits an account's MFA policy: the three policies as radio cards, the grace
- * period, "Also require MFA after Single Sign-On" on SSO accounts, and a preview
- * of who a requiring policy affects before it is saved. A save that needs a
+ * period, "Also require MFA after Single Sign-On" on SSO accounts, the accepted
+ * methods ("Any method" or "Phishing-resistant only"), and a preview of who a
+ * requiring policy affects (members without an accepted method) before it is saved. A save that needs a
  * fresh verification shows the challenge inline and retries once verified.
  *
  * @summary Choose an account's MFA policy.
@@ -38,6 +53,7 @@ interface Draft {
 @customElement('mfa-policy-manager')
 export class MfaPolicyManager extends MfaElement {
   static override styles = [tokens, styles];
+  protected override readonly defaults = { ...common, ...policy };
 
   /** The account whose policy is edited. */
   @property({ attribute: 'account-id' }) accountId = '';
@@ -52,11 +68,7 @@ export class MfaPolicyManager extends MfaElement {
       return { policy, members: members.members };
     },
     ({ policy }) => {
-      this.draft = {
-        mode: policy.mode,
-        gracePeriodDays: policy.gracePeriodDays,
-        enforceAfterSso: policy.enforceAfterSso,
-      };
+      this.draft = draftOf(policy);
       if (this.hasAttribute('autofocus') && !this.focusedOnce) {
         this.focusedOnce = true;
         void this.updateComplete.then(() => this.focus());
@@ -108,8 +120,7 @@ export class MfaPolicyManager extends MfaElement {
         const me = await this.client.me().catch(() => null);
         if (me?.enrolled) {
           this.stepUp = true;
-          await this.updateComplete;
-          this.renderRoot.querySelector('mfa-challenge')?.focus();
+          await this.focusStepUp();
         } else {
           this.error = error;
           this.notice = '';
@@ -133,12 +144,7 @@ export class MfaPolicyManager extends MfaElement {
     this.notice = '';
     const load = this.account.value;
     if (load.status === 'ready') {
-      const { policy } = load.data;
-      this.draft = {
-        mode: policy.mode,
-        gracePeriodDays: policy.gracePeriodDays,
-        enforceAfterSso: policy.enforceAfterSso,
-      };
+      this.draft = draftOf(load.data.policy);
     }
     this.dispatchEvent(new MfaCancelEvent());
   }
@@ -154,12 +160,16 @@ export class MfaPolicyManager extends MfaElement {
   private renderImpact(draft: Draft, members: MemberResponse[]) {
     if (draft.mode === 'optional') return nothing;
     const t = this.t;
-    const affected = members.filter((m) => requires(draft.mode, m.role) && !m.enrolled);
+    const strict = draft.allowedFactors === 'phishing_resistant';
+    // Under "Phishing-resistant only" an app does not count: members without a passkey or security key are affected.
+    const lacks = (m: MemberResponse) => (strict ? !m.methods?.includes('webauthn') : !m.enrolled);
+    const affected = members.filter((m) => requires(draft.mode, m.role) && lacks(m));
+    const days = draft.gracePeriodDays;
     return html`<div part="impact" class="impact" role="status">
       ${
         affected.length === 0
           ? html`<p>${t.impactNone}</p>`
-          : html`<p><strong>${t.impact(affected.length, draft.gracePeriodDays)}</strong></p>
+          : html`<p><strong>${strict ? t.impactPhishingResistant(affected.length, days) : t.impact(affected.length, days)}</strong></p>
             <ul>
               ${affected.map(
                 (m) =>
@@ -235,6 +245,32 @@ export class MfaPolicyManager extends MfaElement {
               <label for="sso">${t.enforceAfterSso}</label>
               <p id="sso-hint" class="muted">${t.enforceAfterSsoHint}</p>
             </div>`
+            : nothing
+        }
+        ${
+          draft.allowedFactors
+            ? html`<fieldset>
+              <legend>${t.allowedFactorsLegend}</legend>
+              ${allowedFactorsValues.map(
+                (
+                  value,
+                ) => html`<label part="card" class="card ${draft.allowedFactors === value ? 'selected' : ''}">
+                  <input
+                    type="radio"
+                    name="allowedFactors"
+                    .value=${value}
+                    .checked=${live(draft.allowedFactors === value)}
+                    aria-labelledby="label-${value}"
+                    aria-describedby="desc-${value}"
+                    @change=${() => this.setDraft({ allowedFactors: value })}
+                  />
+                  <span>
+                    <span class="card-label" id="label-${value}">${t.allowedFactorsLabels[value]}</span>
+                    <span class="card-desc" id="desc-${value}">${t.allowedFactorsDescriptions[value]}</span>
+                  </span>
+                </label>`,
+              )}
+            </fieldset>`
             : nothing
         }
         ${this.renderImpact(draft, members)}

@@ -3,7 +3,8 @@ import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
-import '../mfa-policy-manager/mfa-policy-manager.ts';
+import { common } from '../strings/en-common.ts';
+import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
 import { styles } from './mfa-settings.styles.ts';
 
@@ -28,6 +29,7 @@ import { styles } from './mfa-settings.styles.ts';
 @customElement('mfa-settings')
 export class MfaSettings extends MfaElement {
   static override styles = [tokens, styles];
+  protected override readonly defaults = { ...common, ...policy };
 
   /** The account whose MFA settings are shown. */
   @property({ attribute: 'account-id' }) accountId = '';
@@ -48,6 +50,8 @@ export class MfaSettings extends MfaElement {
   }
 
   private async openManager() {
+    // The manager (and its step-up) loads when first opened: the settings page itself stays small.
+    await import('../mfa-policy-manager/mfa-policy-manager.ts');
     this.open = true;
     await this.updateComplete;
     // The manager loads the policy and then moves focus to the selected policy (`autofocus`).

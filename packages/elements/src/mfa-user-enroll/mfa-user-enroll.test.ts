@@ -220,6 +220,21 @@ describe('<mfa-user-enroll>', () => {
     }
   });
 
+  describe('passkeys and security keys', () => {
+    it('says so where the browser has no WebAuthn', async () => {
+      const original = Object.getOwnPropertyDescriptor(window, 'PublicKeyCredential');
+      Object.defineProperty(window, 'PublicKeyCredential', { value: undefined, configurable: true });
+      try {
+        const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+        expect(text(el)).to.contain('This browser cannot use passkeys or security keys.');
+        expect($$(el, 'button').some((b) => b.textContent?.trim() === 'Add a passkey')).to.equal(false);
+        await expect(el).to.be.accessible();
+      } finally {
+        if (original) Object.defineProperty(window, 'PublicKeyCredential', original);
+      }
+    });
+  });
+
   describe('at 320 px wide', () => {
     before(phone);
     after(desktop);

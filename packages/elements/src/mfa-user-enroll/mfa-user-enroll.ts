@@ -1,43 +1,53 @@
-import type { MeResponse, TotpSetupResponse } from '@mfakit/server-sdk';
+import type { MeResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
-import { codeInput } from '../code-input.ts';
-import { MfaEnrolledEvent, MfaRecoveryCodesEvent, MfaUnenrolledEvent } from '../events.ts';
-import '../mfa-challenge/mfa-challenge.ts';
-import { groupKey, safeOtpauthUri, safeQrDataUrl } from '../qr.ts';
+import {
+  MfaCredentialChangeEvent,
+  MfaEnrolledEvent,
+  MfaRecoveryCodesEvent,
+  MfaUnenrolledEvent,
+} from '../events.ts';
+import { common } from '../strings/en-common.ts';
+import { enroll } from '../strings/en-enroll.ts';
 import { tokens } from '../styles/shared.ts';
+import { webauthnSupported } from '../webauthn-support.ts';
 import { styles } from './mfa-user-enroll.styles.ts';
+import type { PanelHost, ShownSetup } from './panels.ts';
 
-type Action = 'setup' | 'regenerate' | 'remove';
-
-/**
- * Follows the `otpauth:` link through an anchor that is never part of the page,
- * so the setup key stays out of the page's attributes.
- */
-function openLink(href: string): void {
-  const anchor = document.createElement('a');
-  anchor.href = href;
-  anchor.click();
-}
+type Action =
+  | 'setup'
+  | 'regenerate'
+  | 'remove'
+  | { name: 'add-passkey'; label: string }
+  | { name: 'remove-passkey'; credential: WebAuthnCredentialResponse };
 
 type Phase =
   | { name: 'idle' }
-  | { name: 'setup'; setup: TotpSetupResponse; qr: string | null }
+  | { name: 'setup'; setup: ShownSetup }
   | { name: 'codes'; codes: string[]; saved: boolean; enrolled: boolean }
   | { name: 'confirm-remove' }
+  | { name: 'name-passkey' }
+  | { name: 'rename-passkey'; credential: WebAuthnCredentialResponse }
+  | { name: 'confirm-remove-passkey'; credential: WebAuthnCredentialResponse }
   | { name: 'step-up'; action: Action };
+
+const hasApp = (me: MeResponse) => me.factors.some((f) => f.type === 'totp');
+const passkeysOf = (me: MeResponse) =>
+  me.factors.flatMap((f) => (f.type === 'webauthn' ? [f as WebAuthnCredentialResponse] : []));
 
 /**
  * The user's own MFA, for the profile's security page: status, setting up an
- * authenticator app (QR code and manual key, confirmed with a code), recovery
- * codes shown once, regenerating them, removing MFA, and the accounts that
- * require MFA of the user with their deadlines.
+ * authenticator app (QR code and manual key, confirmed with a code), passkeys
+ * and security keys (add with a name, rename, remove), recovery codes shown
+ * once, regenerating them, removing MFA, and the accounts that require MFA of
+ * the user with their deadlines.
  *
- * @summary Set up, review and remove the user's authenticator app.
+ * @summary Set up, review and remove the user's authenticator app, passkeys and security keys.
  * @fires mfa-enrolled - The authenticator app is set up.
- * @fires mfa-unenrolled - MFA was removed.
+ * @fires mfa-unenrolled - The authenticator app was removed.
+ * @fires mfa-credential-change - A passkey or security key was added, renamed or removed; `event.action` and `event.credential` say which.
  * @fires mfa-recovery-codes - New recovery codes are shown; `event.count` says how many.
  * @fires mfa-error - A request failed; the element shows the error too.
  * @csspart base - The section.
@@ -46,6 +56,7 @@ type Phase =
  * @csspart open-app - The button that opens an authenticator app on the same device.
  * @csspart input - The code input.
  * @csspart codes - The list of recovery codes.
+ * @csspart passkeys - The list of passkeys and security keys.
  * @csspart message - The live region for errors and confirmations.
  * @cssprop --mfa-accent - The colour of primary buttons.
  * @cssprop --mfa-surface - The background of the setup and recovery-code panels.
@@ -55,6 +66,7 @@ type Phase =
 @customElement('mfa-user-enroll')
 export class MfaUserEnroll extends MfaElement {
   static override styles = [tokens, styles];
+  protected override readonly defaults = { ...common, ...enroll };
 
   private readonly me = new Loader<MeResponse>(this, () => this.client.me());
   @state() private phase: Phase = { name: 'idle' };
@@ -63,6 +75,30 @@ export class MfaUserEnroll extends MfaElement {
   @state() private notice = '';
 
   @query('#code') private codeField?: HTMLInputElement;
+  /** The setup and recovery-code panels, loaded when first shown. */
+  private panels: typeof import('./panels.ts') | undefined;
+
+  private async loadPanels() {
+    if (!this.panels) {
+      this.panels = await import('./panels.ts');
+      const root = this.renderRoot as ShadowRoot;
+      const sheet = this.panels.panelStyles.styleSheet;
+      if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    }
+    return this.panels;
+  }
+
+  /** What the panels use of this element. */
+  private get panelHost(): PanelHost {
+    return {
+      t: this.t,
+      busy: this.busy,
+      say: (text) => {
+        this.notice = text;
+      },
+      cancel: () => this.cancelPhase(),
+    };
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -91,12 +127,17 @@ export class MfaUserEnroll extends MfaElement {
     this.error = null;
     this.notice = '';
     try {
-      if (action === 'setup') {
-        const setup = await this.client.setupTotp();
-        this.phase = { name: 'setup', setup, qr: safeQrDataUrl(setup.qrSvg) };
+      if (typeof action === 'object') {
+        await this.runPasskey(action);
+      } else if (action === 'setup') {
+        const [setup, panels] = await Promise.all([this.client.setupTotp(), this.loadPanels()]);
+        this.phase = { name: 'setup', setup: panels.showSetup(setup) };
         await this.focusSoon('#code');
       } else if (action === 'regenerate') {
-        const { recoveryCodes } = await this.client.regenerateRecoveryCodes();
+        const [{ recoveryCodes }] = await Promise.all([
+          this.client.regenerateRecoveryCodes(),
+          this.loadPanels(),
+        ]);
         this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: false };
         this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
         await this.focusSoon('#codes-title');
@@ -109,18 +150,79 @@ export class MfaUserEnroll extends MfaElement {
         await this.refresh();
       }
     } catch (err) {
+      if (err instanceof DOMException) {
+        // The browser's dialog was closed or refused (an authenticator that already holds one: InvalidStateError).
+        this.phase = { name: 'idle' };
+        this.notice = err.name === 'InvalidStateError' ? this.t.passkeyExists : this.t.passkeyCancelled;
+        return;
+      }
       const error = toApiError(err);
       if (error.code === 'step_up_required') {
         this.phase = { name: 'step-up', action };
-        await this.focusSoon('mfa-challenge');
+        await this.focusStepUp();
       } else {
         this.error = error;
-        if (action === 'remove') this.phase = { name: 'idle' };
+        if (action !== 'setup' && action !== 'regenerate') this.phase = { name: 'idle' };
         this.reportError(error);
       }
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Adds a passkey (the browser's dialog between the server's options and its check) or removes one. */
+  private async runPasskey(action: Exclude<Action, string>) {
+    if (action.name === 'remove-passkey') {
+      await this.client.removeWebauthnCredential(action.credential.credentialId);
+      this.phase = { name: 'idle' };
+      this.notice = this.t.passkeyRemoved;
+      this.dispatchEvent(new MfaCredentialChangeEvent('removed', action.credential));
+      await this.refresh();
+      return;
+    }
+    const [{ options }, { passkeyCeremony }] = await Promise.all([
+      this.client.webauthnRegistration(),
+      import('../webauthn.ts'),
+    ]);
+    const response = await passkeyCeremony('create', options);
+    const { credential, recoveryCodes } = await this.client.addWebauthnCredential(response, action.label);
+    this.dispatchEvent(new MfaCredentialChangeEvent('added', credential));
+    if (recoveryCodes) {
+      await this.loadPanels();
+      // The first factor: its recovery codes are shown once, as after setting up the app.
+      this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: true };
+      this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
+      await this.focusSoon('#codes-title');
+      await this.refreshStatus();
+    } else {
+      this.phase = { name: 'idle' };
+      this.notice = this.t.passkeyAdded;
+      await this.refresh();
+    }
+  }
+
+  private async rename(e: Event, credential: WebAuthnCredentialResponse) {
+    e.preventDefault();
+    const name = this.fieldValue('#passkey-name');
+    if (this.busy || !name) return;
+    this.busy = true;
+    this.error = null;
+    try {
+      await this.client.renameWebauthnCredential(credential.credentialId, name);
+      this.phase = { name: 'idle' };
+      this.notice = this.t.passkeyRenamed;
+      this.dispatchEvent(new MfaCredentialChangeEvent('renamed', { ...credential, name }));
+      await this.refresh();
+    } catch (err) {
+      this.error = toApiError(err);
+      this.reportError(this.error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private fieldValue(selector: string): string {
+    return (this.renderRoot.querySelector<HTMLInputElement>(selector)?.value ?? '').trim();
   }
 
   private async confirm(e: Event) {
@@ -136,7 +238,7 @@ export class MfaUserEnroll extends MfaElement {
     this.busy = true;
     this.error = null;
     try {
-      const { recoveryCodes } = await this.client.confirmTotp(code);
+      const [{ recoveryCodes }] = await Promise.all([this.client.confirmTotp(code), this.loadPanels()]);
       this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: true };
       this.dispatchEvent(new MfaEnrolledEvent());
       this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
@@ -159,28 +261,6 @@ export class MfaUserEnroll extends MfaElement {
     this.phase = { name: 'idle' };
     await this.refresh();
     await this.focusSoon('button.primary, button');
-  }
-
-  private codesText(codes: string[]): string {
-    return `${this.t.recoveryCodesTitle}\n\n${codes.join('\n')}\n`;
-  }
-
-  private async copy(text: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      this.notice = this.t.copied;
-    } catch {
-      // Clipboard access can be refused; the text stays visible and selectable.
-    }
-  }
-
-  private download(codes: string[]) {
-    const url = URL.createObjectURL(new Blob([this.codesText(codes)], { type: 'text/plain' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'recovery-codes.txt';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   private messageText(): string {
@@ -214,46 +294,14 @@ export class MfaUserEnroll extends MfaElement {
             ? html`<p class="muted">${t.requiredByNone}</p>`
             : html`<ul>
               ${me.requiredBy.map(
-                (r) => html`<li>${this.requiredByText(r.accountName, me.enrolled ? null : r.deadline)}</li>`,
+                (r) => html`<li>
+                  ${this.requiredByText(r.accountName, r.deadline)}
+                  ${r.accepts?.includes('totp') === false ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
+                </li>`,
               )}
             </ul>`
         }
       </section>
-    `;
-  }
-
-  private renderSetup(setup: TotpSetupResponse, qr: string | null) {
-    const t = this.t;
-    const link = safeOtpauthUri(setup.otpauthUri);
-    return html`
-      <div class="panel">
-        <p>${t.scanQr}</p>
-        <div class="qr-row">
-          ${qr ? html`<img part="qr" class="qr" src=${qr} alt=${t.qrAlt} width="200" height="200" />` : nothing}
-          <div>
-            <span class="key-label" id="key-label">${t.manualKey}</span>
-            <code part="key" class="key" aria-labelledby="key-label">${groupKey(setup.secret)}</code>
-            <div class="actions">
-              <button type="button" @click=${() => this.copy(setup.secret)}>${t.copy}</button>
-            </div>
-            ${
-              link
-                ? html`<button class="link" part="open-app" type="button" @click=${() => openLink(link)}>
-                  ${t.openInApp}
-                </button>`
-                : nothing
-            }
-          </div>
-        </div>
-        <form @submit=${this.confirm} novalidate>
-          <label for="code">${t.codeLabel}</label>
-          ${codeInput()}
-          <div class="actions">
-            <button class="primary" type="submit" ?disabled=${this.busy}>${t.confirm}</button>
-            <button type="button" @click=${() => this.cancelPhase()} ?disabled=${this.busy}>${t.cancel}</button>
-          </div>
-        </form>
-      </div>
     `;
   }
 
@@ -263,34 +311,93 @@ export class MfaUserEnroll extends MfaElement {
     void this.focusSoon('button.primary, button');
   }
 
-  private renderCodes(phase: Extract<Phase, { name: 'codes' }>) {
+  /** The name field of a new or renamed passkey, with Save or Continue and Cancel. */
+  private renderNameForm(submitLabel: string, value: string, onSubmit: (e: Event) => void) {
     const t = this.t;
-    return html`
-      <div class="panel">
-        <h3 id="codes-title" tabindex="-1">${t.recoveryCodesTitle}</h3>
-        <p>${t.recoveryCodesHint}</p>
-        <ol part="codes" class="codes">
-          ${phase.codes.map((c) => html`<li><code>${c}</code></li>`)}
-        </ol>
-        <div class="actions">
-          <button type="button" @click=${() => this.copy(phase.codes.join('\n'))}>${t.copy}</button>
-          <button type="button" @click=${() => this.download(phase.codes)}>${t.download}</button>
-        </div>
-        <label class="check">
-          <input
-            type="checkbox"
-            .checked=${phase.saved}
-            @change=${(e: Event) => {
-              this.phase = { ...phase, saved: (e.target as HTMLInputElement).checked };
-            }}
-          />
-          ${t.savedCodes}
-        </label>
-        <div class="actions">
-          <button class="primary" type="button" ?disabled=${!phase.saved} @click=${this.finishCodes}>${t.done}</button>
-        </div>
+    return html`<form class="panel" @submit=${onSubmit} novalidate>
+      <label for="passkey-name">${t.passkeyName}</label>
+      <input id="passkey-name" type="text" maxlength="64" required .value=${value} aria-describedby="passkey-name-hint" />
+      <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
+      <div class="actions">
+        <button class="primary" type="submit" ?disabled=${this.busy}>${submitLabel}</button>
+        <button type="button" @click=${() => this.cancelPhase()} ?disabled=${this.busy}>${t.cancel}</button>
       </div>
-    `;
+    </form>`;
+  }
+
+  private renderPasskey(credential: WebAuthnCredentialResponse) {
+    const t = this.t;
+    const phase = this.phase;
+    const here = (name: string) =>
+      phase.name === name &&
+      'credential' in phase &&
+      phase.credential.credentialId === credential.credentialId;
+    if (here('rename-passkey')) {
+      return html`<li>${this.renderNameForm(t.save, credential.name, (e) => void this.rename(e, credential))}</li>`;
+    }
+    return html`<li>
+      <span class="passkey-name">${credential.name}</span>
+      ${credential.backedUp ? html`<span class="badge">${t.passkeySynced}</span>` : nothing}
+      <span class="muted passkey-dates">
+        ${t.passkeyDates(this.formatDate(credential.createdAt), credential.lastUsedAt ? this.formatDate(credential.lastUsedAt) : null)}
+      </span>
+      ${
+        here('confirm-remove-passkey')
+          ? html`<p>${t.removePasskeyConfirm(credential.name)}</p>
+            <div class="actions">
+              <button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.run({ name: 'remove-passkey', credential })}>
+                ${t.removePasskeyYes}
+              </button>
+              <button type="button" @click=${() => this.cancelPhase()}>${t.cancel}</button>
+            </div>`
+          : html`<div class="actions">
+            <button type="button" ?disabled=${this.busy} aria-label=${t.renamePasskey(credential.name)} @click=${() => this.openPhase({ name: 'rename-passkey', credential }, '#passkey-name')}>
+              ${t.rename}
+            </button>
+            <button type="button" ?disabled=${this.busy} aria-label=${t.removePasskey(credential.name)} @click=${() => this.openPhase({ name: 'confirm-remove-passkey', credential }, 'li button.danger')}>
+              ${t.removeOne}
+            </button>
+          </div>`
+      }
+    </li>`;
+  }
+
+  private openPhase(phase: Phase, focus: string) {
+    this.phase = phase;
+    this.error = null;
+    this.notice = '';
+    void this.focusSoon(focus);
+  }
+
+  private renderPasskeys(me: MeResponse) {
+    const t = this.t;
+    const passkeys = passkeysOf(me);
+    const supported = webauthnSupported();
+    const naming = this.phase.name === 'name-passkey';
+    return html`<section class="passkeys" aria-labelledby="passkeys-title">
+      <h3 id="passkeys-title">${t.passkeysTitle}</h3>
+      <p class="muted">${t.passkeysHint}</p>
+      ${
+        passkeys.length
+          ? html`<ul part="passkeys" class="passkey-list">${passkeys.map((c) => this.renderPasskey(c))}</ul>`
+          : html`<p>${t.passkeysNone}</p>`
+      }
+      ${
+        !supported
+          ? html`<p class="outdated" role="note">${t.passkeysUnsupported}</p>`
+          : naming
+            ? this.renderNameForm(t.continue, t.passkeyDefaultName, (e) => {
+                e.preventDefault();
+                const label = this.fieldValue('#passkey-name');
+                if (label) void this.run({ name: 'add-passkey', label });
+              })
+            : html`<div class="actions">
+              <button type="button" ?disabled=${this.busy || this.phase.name !== 'idle'} @click=${() => this.openPhase({ name: 'name-passkey' }, '#passkey-name')}>
+                ${t.addPasskey}
+              </button>
+            </div>`
+      }
+    </section>`;
   }
 
   private renderBody(me: MeResponse) {
@@ -298,9 +405,17 @@ export class MfaUserEnroll extends MfaElement {
     const phase = this.phase;
     switch (phase.name) {
       case 'setup':
-        return this.renderSetup(phase.setup, phase.qr);
+        return this.panels?.renderSetup(this.panelHost, phase.setup, (e) => void this.confirm(e));
       case 'codes':
-        return this.renderCodes(phase);
+        return this.panels?.renderCodes(
+          this.panelHost,
+          phase.codes,
+          phase.saved,
+          (saved) => {
+            this.phase = { ...phase, saved };
+          },
+          () => void this.finishCodes(),
+        );
       case 'step-up':
         return html`<div class="panel">
           ${this.renderStepUp(() => void this.run(phase.action))}
@@ -311,26 +426,25 @@ export class MfaUserEnroll extends MfaElement {
           <button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.run('remove')}>${t.removeConfirm}</button>
           <button type="button" @click=${() => this.cancelPhase()}>${t.cancel}</button>
         </div>`;
-      default:
-        return me.enrolled
+      default: {
+        const regenerate = html`<button type="button" ?disabled=${this.busy} @click=${() => this.run('regenerate')}>${t.regenerate}</button>`;
+        return hasApp(me)
           ? html`<div class="actions">
-              <button type="button" ?disabled=${this.busy} @click=${() => this.run('regenerate')}>${t.regenerate}</button>
+              ${regenerate}
               <button type="button" ?disabled=${this.busy} @click=${() => this.run('setup')}>${t.replace}</button>
               <button
                 type="button"
                 ?disabled=${this.busy}
-                @click=${() => {
-                  this.phase = { name: 'confirm-remove' };
-                  this.error = null;
-                  void this.focusSoon('button.danger');
-                }}
+                @click=${() => this.openPhase({ name: 'confirm-remove' }, 'button.danger')}
               >
                 ${t.remove}
               </button>
             </div>`
           : html`<div class="actions">
               <button class="primary" type="button" ?disabled=${this.busy} @click=${() => this.run('setup')}>${t.setUp}</button>
+              ${me.enrolled ? regenerate : nothing}
             </div>`;
+      }
     }
   }
 
@@ -339,16 +453,17 @@ export class MfaUserEnroll extends MfaElement {
     const load = this.me.value;
     if (load.status !== 'ready') return this.renderPending(this.me);
     const me = load.data;
-    const factor = me.factors[0];
+    const app = me.factors.find((f) => f.type === 'totp');
     return html`
       <section part="base" aria-labelledby="title">
         <h2 id="title">${t.enrollTitle}</h2>
         <p class="status">
-          ${me.enrolled && factor ? t.statusOn(this.formatDate(factor.createdAt)) : t.statusOff}
+          ${app ? t.statusOn(this.formatDate(app.createdAt)) : t.statusOff}
           ${me.enrolled ? html`<span class="muted">${t.recoveryCodesLeft(me.recoveryCodesRemaining)}</span>` : nothing}
         </p>
         ${me.enrolled && me.recoveryCodesOutdated ? html`<p class="outdated">${t.recoveryCodesOutdated}</p>` : nothing}
         ${this.renderBody(me)}
+        ${this.renderPasskeys(me)}
         <p id="message" part="message" class=${this.error ? 'error' : 'success'} aria-live="polite">${this.messageText()}</p>
         ${this.renderRequiredBy(me)}
       </section>

@@ -1,0 +1,44 @@
+import type { MfaStrings } from '../strings.ts';
+
+/** What every element says: loading, errors, waits, the step-up. English; each element ships only the words it shows. */
+export const common: Pick<
+  MfaStrings,
+  | 'loading'
+  | 'retry'
+  | 'save'
+  | 'cancel'
+  | 'stepUp'
+  | 'passkeysUnsupported'
+  | 'passkeyCancelled'
+  | 'codeLabel'
+  | 'attemptsLeft'
+  | 'waitSeconds'
+  | 'errors'
+> = {
+  loading: 'Loading…',
+  retry: 'Try again',
+  save: 'Save',
+  cancel: 'Cancel',
+  stepUp: 'Verify with your authenticator app to save this change.',
+  passkeysUnsupported:
+    'This browser cannot use passkeys or security keys. Open this page in a current Chrome, Edge, Firefox or Safari to add one.',
+  passkeyCancelled: 'The passkey dialog was closed before it finished. Try again when you are ready.',
+  codeLabel: 'Authentication code',
+  attemptsLeft: (count) =>
+    `That code is not valid. ${count} ${count === 1 ? 'attempt' : 'attempts'} left before a wait.`,
+  waitSeconds: (seconds) =>
+    `Too many attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+  errors: {
+    network_error: 'The server could not be reached. Check your connection and try again.',
+    unauthenticated: 'Your session has ended. Sign in again.',
+    not_member: 'You are not a member of this account.',
+    not_admin: 'Only an administrator of this account can do this.',
+    invalid_code: 'That code is not valid.',
+    invalid_credential: 'That passkey could not be verified. Try again or use another way.',
+    challenge_expired: 'That took too long. Try again.',
+    too_many_credentials: 'You have 10 passkeys and security keys, the most allowed. Remove one first.',
+    not_enrolled: 'Multi-factor authentication is not set up.',
+    unavailable: 'Multi-factor authentication is temporarily unavailable. Try again in a moment.',
+    fallback: 'Something went wrong. Try again.',
+  },
+};

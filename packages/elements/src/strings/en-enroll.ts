@@ -1,0 +1,84 @@
+import type { MfaStrings } from '../strings.ts';
+
+/** `<mfa-user-enroll>`'s words. English; each element ships only the words it shows. */
+export const enroll: Pick<
+  MfaStrings,
+  | 'enrollTitle'
+  | 'statusOn'
+  | 'statusOff'
+  | 'recoveryCodesLeft'
+  | 'recoveryCodesOutdated'
+  | 'setUp'
+  | 'replace'
+  | 'regenerate'
+  | 'remove'
+  | 'removeConfirm'
+  | 'removed'
+  | 'requiredByTitle'
+  | 'requiredByNone'
+  | 'requiredByEntry'
+  | 'requiredByOverdue'
+  | 'requiredByPolicy'
+  | 'passkeysTitle'
+  | 'passkeysHint'
+  | 'passkeysNone'
+  | 'addPasskey'
+  | 'passkeyName'
+  | 'passkeyNameHint'
+  | 'passkeyDefaultName'
+  | 'continue'
+  | 'passkeyDates'
+  | 'passkeySynced'
+  | 'rename'
+  | 'removeOne'
+  | 'renamePasskey'
+  | 'removePasskey'
+  | 'removePasskeyConfirm'
+  | 'removePasskeyYes'
+  | 'passkeyAdded'
+  | 'passkeyRenamed'
+  | 'passkeyRemoved'
+  | 'passkeyExists'
+  | 'requiredByPasskey'
+> = {
+  enrollTitle: 'Multi-factor authentication',
+  statusOn: (since) => `Authenticator app: on since ${since}.`,
+  statusOff: 'Authenticator app: not set up.',
+  recoveryCodesLeft: (count) => `${count} recovery ${count === 1 ? 'code' : 'codes'} left.`,
+  recoveryCodesOutdated:
+    'Your recovery codes were made under a security key that is being retired. Regenerate them to keep them working.',
+  setUp: 'Set up',
+  replace: 'Replace authenticator app',
+  regenerate: 'Regenerate recovery codes',
+  remove: 'Remove MFA',
+  removeConfirm: 'Yes, remove MFA',
+  removed: 'MFA removed.',
+  requiredByTitle: 'Required by',
+  requiredByNone: 'No account requires MFA of you.',
+  requiredByEntry: (account, deadline) => (deadline ? `${account}: set up by ${deadline}` : account),
+  requiredByOverdue: (account, deadline) => `${account}: required now (the grace period ended ${deadline})`,
+  requiredByPolicy: (accounts) => `You cannot remove MFA: ${accounts} requires it.`,
+  passkeysTitle: 'Passkeys and security keys',
+  passkeysHint:
+    'Verify with your fingerprint, face, screen lock or a security key. Passkeys cannot be phished.',
+  passkeysNone: 'No passkeys or security keys yet.',
+  addPasskey: 'Add a passkey',
+  passkeyName: 'Passkey name',
+  passkeyNameHint: 'To tell your passkeys apart, such as "Work laptop" or "YubiKey".',
+  passkeyDefaultName: 'My passkey',
+  continue: 'Continue',
+  passkeyDates: (created, lastUsed) =>
+    `Added ${created} · ${lastUsed ? `last used ${lastUsed}` : 'never used'}`,
+  passkeySynced: 'Synced',
+  rename: 'Rename',
+  removeOne: 'Remove',
+  renamePasskey: (name) => `Rename ${name}`,
+  removePasskey: (name) => `Remove ${name}`,
+  removePasskeyConfirm: (name) => `Remove ${name}? You can no longer verify with it.`,
+  removePasskeyYes: 'Yes, remove it',
+  passkeyAdded: 'Passkey added.',
+  passkeyRenamed: 'Passkey renamed.',
+  passkeyRemoved: 'Passkey removed.',
+  passkeyExists: 'This device or security key already holds a passkey for your account.',
+  requiredByPasskey: (account) => `${account} accepts only passkeys and security keys.`,
+};

@@ -1,0 +1,83 @@
+import type { MfaStrings } from '../strings.ts';
+
+/** `<mfa-settings>`' and `<mfa-policy-manager>`'s words. English; each element ships only the words it shows. */
+export const policy: Pick<
+  MfaStrings,
+  | 'modeLabels'
+  | 'modeDescriptions'
+  | 'allowedFactorsLabels'
+  | 'allowedFactorsDescriptions'
+  | 'settingsTitle'
+  | 'currentPolicy'
+  | 'manage'
+  | 'changedBy'
+  | 'neverChanged'
+  | 'compliance'
+  | 'ssoCaution'
+  | 'managerTitle'
+  | 'policyLegend'
+  | 'gracePeriod'
+  | 'gracePeriodHint'
+  | 'enforceAfterSso'
+  | 'enforceAfterSsoHint'
+  | 'impact'
+  | 'impactNone'
+  | 'impactPhishingResistant'
+  | 'allowedFactorsLegend'
+  | 'impactDeadline'
+  | 'saving'
+  | 'saved'
+  | 'conflict'
+  | 'setUpMfaFirst'
+> = {
+  modeLabels: {
+    optional: 'Optional',
+    required_admins: 'Required for administrators',
+    required_all: 'Required for all users',
+  },
+  modeDescriptions: {
+    optional: 'Nobody is forced. Users may set up MFA in their profile; users who did are challenged.',
+    required_admins: 'Administrators of this account must set up MFA to access it; other members may.',
+    required_all: 'Every member must set up MFA to access this account.',
+  },
+  allowedFactorsLabels: {
+    any: 'Any method',
+    phishing_resistant: 'Phishing-resistant only',
+  },
+  allowedFactorsDescriptions: {
+    any: 'Authenticator apps, passkeys and security keys.',
+    phishing_resistant:
+      'Passkeys and security keys only: they cannot be phished. Members with only an authenticator app must add one.',
+  },
+  settingsTitle: 'Multi-Factor Authentication',
+  currentPolicy: 'Current policy',
+  manage: 'Manage',
+  changedBy: (name, date) => `Changed by ${name} on ${date}.`,
+  neverChanged: 'The default policy; nobody has changed it.',
+  compliance: (enrolled, members) =>
+    `${enrolled} of ${members} ${members === 1 ? 'member has' : 'members have'} MFA set up.`,
+  ssoCaution: (provider) =>
+    `This account signs in through ${provider}. The identity provider's settings and procedures take precedence and override these MFA settings.`,
+  managerTitle: 'Multi-factor authentication policy',
+  policyLegend: 'Policy',
+  gracePeriod: 'Grace period (days)',
+  gracePeriodHint:
+    'Members who have not set up MFA keep access this many days after the policy first applies to them.',
+  enforceAfterSso: 'Also require MFA after Single Sign-On',
+  enforceAfterSsoHint: 'Off: the identity provider decides. On: members are challenged here too.',
+  impact: (count, days) =>
+    `${count} ${count === 1 ? 'member has' : 'members have'} not set up MFA; they have ${days} ${days === 1 ? 'day' : 'days'}.`,
+  impactNone: 'Everyone this policy applies to has MFA set up.',
+  impactPhishingResistant: (count, days) =>
+    `${count} ${count === 1 ? 'member has' : 'members have'} no passkey or security key; they have ${days} ${days === 1 ? 'day' : 'days'}.`,
+  allowedFactorsLegend: 'Accepted methods',
+  impactDeadline: (name, deadline, days) =>
+    deadline
+      ? `${name}: until ${deadline}`
+      : `${name}: ${days} ${days === 1 ? 'day' : 'days'} from their next sign-in`,
+  saving: 'Saving…',
+  saved: 'Policy saved.',
+  conflict:
+    'Someone else changed this policy meanwhile. The current settings are shown; review them and save again.',
+  setUpMfaFirst: "Set up MFA in your profile before changing the account's policy.",
+};
