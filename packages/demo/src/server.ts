@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { sqliteStore } from '@mfakit/server-sdk';
+import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import { createDemo } from './app.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -123,7 +123,8 @@ describe('installed with npm into an empty project', () => {
   it('runs the server SDK on the memory and the SQLite store', () => {
     writeFileSync(
       join(project, 'server.mjs'),
-      `import { createMfa, memoryStore, sqliteStore } from '@mfakit/server-sdk';
+      `import { createMfa, memoryStore } from '@mfakit/server-sdk';
+import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 const principal = { userId: 'ada', sessionId: 's1', authMethod: 'password' };
 const results = {};
 for (const [name, store] of [['memory', memoryStore()], ['sqlite', sqliteStore({ filename: ':memory:' })]]) {
@@ -208,7 +209,8 @@ console.log(JSON.stringify({
     // Each @ts-expect-error must meet an error: were a type `any`, tsc would report the directive unused.
     writeFileSync(
       join(project, 'consumer.ts'),
-      `import { createMfa, memoryStore, type PolicyResponse, type SqliteStoreOptions } from '@mfakit/server-sdk';
+      `import { createMfa, memoryStore, type PolicyResponse } from '@mfakit/server-sdk';
+import type { SqliteStoreOptions } from '@mfakit/server-sdk/sqlite';
 import { type MfaStrings, MfaSettings } from '@mfakit/elements';
 import { de } from '@mfakit/elements/strings/de';
 

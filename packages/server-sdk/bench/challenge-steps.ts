@@ -15,7 +15,7 @@ import { challenge } from '../src/challenge/challenge.ts';
 import { LOCK_SCHEDULE } from '../src/challenge/throttle.ts';
 import { MfaContext } from '../src/core/context.ts';
 import { matchTotp, timeStepAt } from '../src/factors/totp.ts';
-import { sqliteStore } from '../src/index.ts';
+import { sqliteStore } from '../src/sqlite.ts';
 import { fmt } from './machine.ts';
 import {
   BENCH_SECRET,

@@ -21,7 +21,8 @@ import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { verify } from 'otplib';
-import { createMfa, type MfaStore, sqliteStore } from '../src/index.ts';
+import { createMfa, type MfaStore } from '../src/index.ts';
+import { sqliteStore } from '../src/sqlite.ts';
 import {
   BENCH_SECRET,
   directoryHooks,
@@ -37,7 +38,7 @@ const population: Population = JSON.parse(process.env.BENCH_POPULATION ?? '{}');
 async function openStore(): Promise<MfaStore> {
   if (spec.startsWith('sqlite:')) return sqliteStore({ filename: spec.slice('sqlite:'.length) });
   if (spec.startsWith('postgres:')) {
-    const { postgresStore } = await import('../src/index.ts');
+    const { postgresStore } = await import('../src/postgres.ts');
     return postgresStore({ connectionString: spec.slice('postgres:'.length) });
   }
   throw new Error(`BENCH_STORE must be sqlite:<file> or postgres:<url>, not ${JSON.stringify(spec)}`);

@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkSecrets, SecretBox } from '../src/crypto/secret-box.ts';
-import { createMfa, type MfaStore, type Principal, postgresStore, sqliteStore } from '../src/index.ts';
+import { createMfa, type MfaStore, type Principal } from '../src/index.ts';
+import { postgresStore } from '../src/postgres.ts';
+import { sqliteStore } from '../src/sqlite.ts';
 import { fmt, machineLine, quantile } from './machine.ts';
 import {
   accountId,

@@ -57,8 +57,7 @@ export {
 } from './model.ts';
 export type { MfaOptions } from './options.ts';
 export { memoryStore } from './store/memory.ts';
-export { type PostgresStoreOptions, postgresStore } from './store/sql/postgres.ts';
-export { type SqliteStoreOptions, sqliteStore } from './store/sql/sqlite.ts';
+export { type KyselyStoreOptions, kyselyStore } from './store/sql/kysely.ts';
 export {
   type AttemptInput,
   type AttemptProof,

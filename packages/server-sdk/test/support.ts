@@ -15,15 +15,8 @@ import { generate } from 'otplib';
 import { expect } from 'vitest';
 import { type ErrorCode, errorCodes } from '../src/errors.ts';
 import type { RouteDef } from '../src/http/route.ts';
-import {
-  createMfa,
-  type Mfa,
-  type MfaOptions,
-  type MfaStore,
-  memoryStore,
-  type Role,
-  sqliteStore,
-} from '../src/index.ts';
+import { createMfa, type Mfa, type MfaOptions, type MfaStore, memoryStore, type Role } from '../src/index.ts';
+import { sqliteStore } from '../src/sqlite.ts';
 
 // ── a host for tests ─────────────────────────────────────────────────────────
 

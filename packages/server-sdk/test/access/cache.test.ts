@@ -20,7 +20,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type MfaStore, memoryStore, type Principal, sqliteStore } from '../../src/index.ts';
+import { type MfaStore, memoryStore, type Principal } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, defaultDirectory, type Harness } from '../support.ts';
 
 const TTL_SECONDS = 5;

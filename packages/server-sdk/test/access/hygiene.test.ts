@@ -8,7 +8,8 @@
  * trust) is refused at start-up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MfaConfigError, type MfaStore, sqliteStore } from '../../src/index.ts';
+import { MfaConfigError, type MfaStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import {
   createHarness,
   expectError,

@@ -10,7 +10,8 @@
  * reset), on every instance that shares the store, and for that user only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MfaStore, memoryStore, sqliteStore } from '../../src/index.ts';
+import { type MfaStore, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { accessOf, createHarness, type Harness, sessionVerified, tempFolder } from '../support.ts';
 
 const MAX_SESSIONS = ['max-s1', 'max-s2', 'max-s3', 'max-s4', 'max-s5'];

@@ -10,7 +10,8 @@
  * and the consuming.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MfaStore, sqliteStore } from '../../src/index.ts';
+import type { MfaStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import {
   createHarness,
   expectError,

@@ -13,7 +13,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_SCHEDULE, TOTP_FAILURE_LIMIT } from '../../src/challenge/throttle.ts';
 import { generateRecoveryCodes } from '../../src/factors/recovery-codes.ts';
-import { type MfaStore, memoryStore, sqliteStore } from '../../src/index.ts';
+import { type MfaStore, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { lockDurationMs } from '../../src/store/store.ts';
 import { createHarness, type Harness, tempFolder } from '../support.ts';
 

@@ -13,7 +13,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { matchTotp } from '../../src/factors/totp.ts';
-import { type MfaStore, memoryStore, sqliteStore } from '../../src/index.ts';
+import { type MfaStore, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, forgetFailures, freshSession, type Harness, tempFolder } from '../support.ts';
 
 const STEP_MS = 30_000;

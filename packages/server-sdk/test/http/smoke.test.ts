@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqliteStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness } from '../support.ts';
 
 describe.each([

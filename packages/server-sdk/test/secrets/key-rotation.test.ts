@@ -15,7 +15,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KEY_CHECK_META } from '../../src/crypto/key-check.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { routes } from '../../src/http/routes/index.ts';
-import { MfaConfigError, memoryStore, sqliteStore } from '../../src/index.ts';
+import { MfaConfigError, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, faultyStore, type Harness, pathOf, tempFolder } from '../support.ts';
 
 const A = 'key-a-secret-of-at-least-32-bytes-long!';

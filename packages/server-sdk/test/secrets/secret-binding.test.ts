@@ -12,7 +12,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEY_CHECK_META } from '../../src/crypto/key-check.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
-import { sqliteStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import {
   createHarness,
   expectError,

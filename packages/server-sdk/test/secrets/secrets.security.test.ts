@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
-import { createMfa, MfaConfigError, type MfaStore, memoryStore, sqliteStore } from '../../src/index.ts';
+import { createMfa, MfaConfigError, type MfaStore, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness, SECRET, storeFactories } from '../support.ts';
 
 const OTHER_SECRET = 'another-secret-of-at-least-32-bytes!!';

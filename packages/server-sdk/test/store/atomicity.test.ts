@@ -13,7 +13,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
-import { type MfaStore, memoryStore, sqliteStore } from '../../src/index.ts';
+import { type MfaStore, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import {
   accessOf,
   createHarness,

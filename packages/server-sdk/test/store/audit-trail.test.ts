@@ -10,13 +10,8 @@
  * in what `onEvent` got and in what the store keeps.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AuditEvent,
-  auditEventTypes,
-  type MfaStore,
-  memoryStore,
-  sqliteStore,
-} from '../../src/index.ts';
+import { type AuditEvent, auditEventTypes, type MfaStore, memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness, wrongCode } from '../support.ts';
 
 type Expected = Omit<AuditEvent, 'id' | 'at'>;

@@ -6,7 +6,7 @@
  */
 import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresStore } from '../../src/index.ts';
+import { postgresStore } from '../../src/postgres.ts';
 import { runStoreConformance } from '../../src/testing/index.ts';
 import { testSchemas, urlWithSchema } from '../postgres.helpers.ts';
 

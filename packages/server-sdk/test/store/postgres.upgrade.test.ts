@@ -2,7 +2,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresStore } from '../../src/index.ts';
+import { postgresStore } from '../../src/postgres.ts';
 import { testSchemas, urlWithSchema } from '../postgres.helpers.ts';
 import { BEFORE_SESSIONS_BY_USER, migrateOnly } from '../upgrade.ts';
 

@@ -8,7 +8,7 @@
  * the same answers to every read, and the same refusals.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness, tempFolder, wrongCode } from '../support.ts';
 
 const USERS = ['ada', 'max', 'sam', 'cleo', 'olga'];

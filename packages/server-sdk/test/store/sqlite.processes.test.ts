@@ -15,13 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AttemptProof,
-  type AttemptResult,
-  type LockSchedule,
-  type MfaStore,
-  sqliteStore,
-} from '../../src/index.ts';
+import type { AttemptProof, AttemptResult, LockSchedule, MfaStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { exchange as exchangeWith, startChild as startScript, stopChild } from '../child-process.ts';
 
 const CHILD = fileURLToPath(new URL('../fixtures/store-process.mjs', import.meta.url));

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryStore, sqliteStore } from '../../src/index.ts';
+import { memoryStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { runStoreConformance } from '../../src/testing/index.ts';
 
 runStoreConformance('memory', () => memoryStore());

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqliteStore } from '../../src/index.ts';
+import { sqliteStore } from '../../src/sqlite.ts';
 import { BEFORE_SESSIONS_BY_USER, migrateOnly } from '../upgrade.ts';
 
 const T0 = new Date('2026-03-02T10:00:00.000Z');

@@ -240,11 +240,7 @@ export function settleResult(settled: Settlement, recoveryCodesRemaining: number
  * `INSERT … ON CONFLICT`) and transactions, never from a read followed by a write
  * in JavaScript, so it holds across processes that share the database.
  */
-export function kyselyStore(
-  db: Kysely<Database>,
-  flavour: SqlFlavour,
-  onClose: () => Promise<void>,
-): MfaStore {
+export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () => Promise<void>): MfaStore {
   let migrated: Promise<void> | undefined;
   const ready = () => {
     migrated ??= migrateToLatest(db as unknown as Kysely<unknown>, flavour).catch((error: unknown) => {

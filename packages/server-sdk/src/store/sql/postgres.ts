@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { MfaStore } from '../store.ts';
-import { kyselyStore } from './kysely-store.ts';
+import { sqlStore } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
 
 export type PostgresStoreOptions =
@@ -32,7 +32,7 @@ export function postgresStore(options: PostgresStoreOptions): MfaStore {
   if ('pool' in options) {
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: options.pool }) });
     // Kysely's destroy() would end the pool, which is the host's to end.
-    return kyselyStore(db, 'postgres', async () => {});
+    return sqlStore(db, 'postgres', async () => {});
   }
   if (typeof options.connectionString !== 'string' || options.connectionString === '') {
     throw new TypeError('postgresStore: `connectionString` or `pool` is required.');
@@ -42,5 +42,5 @@ export function postgresStore(options: PostgresStoreOptions): MfaStore {
   // The pool discards that connection and the next query opens a new one.
   pool.on('error', (error) => console.error('mfakit: PostgreSQL connection lost:', error.message));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return kyselyStore(db, 'postgres', () => db.destroy());
+  return sqlStore(db, 'postgres', () => db.destroy());
 }

@@ -6,10 +6,10 @@ import type { AuditEvent } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
 import {
   challengeStateFromRow,
-  kyselyStore,
   settleResult,
   settleStatements,
   settleWrite,
+  sqlStore,
 } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -40,7 +40,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
   database.pragma('synchronous = NORMAL');
   const statements = withStatementCache(database);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
-  const store = kyselyStore(db, 'sqlite', () => db.destroy());
+  const store = sqlStore(db, 'sqlite', () => db.destroy());
   const settleNow = settleInTransaction(database, statements, db);
   const challengeState = settleStatements(db).challengeState;
   return {

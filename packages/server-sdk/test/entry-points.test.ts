@@ -1,0 +1,46 @@
+/**
+ * The SDK's root entry runs on any runtime with `node:crypto` (Node, Bun, Deno,
+ * Workers with `nodejs_compat`): nothing it reaches imports another Node module,
+ * better-sqlite3 or pg. The Node stores are entries of their own.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../src');
+
+/** The bare specifiers (packages, `node:` modules) that `entry` reaches through its relative imports. */
+function packagesReachedFrom(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    // Static and dynamic imports and re-exports; `import type` never reaches the runtime.
+    for (const [, typeOnly, specifier] of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    )) {
+      if (!specifier || typeOnly) continue;
+      if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
+      else packages.add(specifier);
+    }
+  };
+  visit(join(SRC, entry));
+  return packages;
+}
+
+describe('entry points', () => {
+  it('the root reaches no Node module but node:crypto, and neither better-sqlite3 nor pg', () => {
+    const reached = [...packagesReachedFrom('index.ts')];
+    expect(reached.filter((p) => p.startsWith('node:'))).toEqual(['node:crypto']);
+    expect(reached).not.toContain('better-sqlite3');
+    expect(reached).not.toContain('pg');
+    expect(reached).toContain('kysely');
+  });
+
+  it('the Node stores are their own entries', () => {
+    expect(packagesReachedFrom('sqlite.ts')).toContain('better-sqlite3');
+    expect(packagesReachedFrom('postgres.ts')).toContain('pg');
+  });
+});
