@@ -1,0 +1,111 @@
+/**
+ * The scenario (src/scenario.ts) on each runtime: Node in this process; Bun,
+ * Deno and workerd each in a process of its own, from the binaries their npm
+ * packages ship. A runtime that cannot start is a failure, never a skip.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
+import { sqliteStore } from '@mfakit/server-sdk/sqlite';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { Miniflare } from 'miniflare';
+import { build } from 'vite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runScenario, type ScenarioReport } from '../src/scenario.ts';
+
+const root = join(import.meta.dirname, '..');
+const require = createRequire(join(root, 'package.json'));
+
+const STEPS = [
+  'the administrator enrolls with an authenticator app',
+  'the policy becomes "Required for all users", no grace',
+  'the guard refuses a member without MFA: enrollment_required',
+  'the member enrolls; the guard lets the session in',
+  'a new session is asked for a code: challenge_required',
+  'a code verifies the session; the guard lets it in',
+  'the same code again, in another session, is refused',
+];
+
+function expectPassed(runtime: string, report: ScenarioReport) {
+  expect(report.failed, `${runtime}, ${report.store}: failed at`).toBeUndefined();
+  expect(report.passed).toEqual(STEPS);
+  console.log(`scenario passed on ${runtime}, ${report.store}: ${report.passed.length} steps`);
+}
+
+/** Runs a runtime's entry and answers the JSON it prints last. */
+function runEntry(command: string, args: string[]): { runtime: string; reports: ScenarioReport[] } {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.status}: ${result.error ?? ''}\n${result.stderr}`,
+    );
+  }
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) as string);
+}
+
+/** The binary the `bun` package ships in its platform package (its postinstall only links it). */
+function bunBinary(): string {
+  const bun = createRequire(require.resolve('bun/package.json'));
+  return join(dirname(bun.resolve(`@oven/bun-${process.platform}-${process.arch}/package.json`)), 'bin/bun');
+}
+
+describe('the scenario', () => {
+  it(`runs on Node ${process.versions.node}: memory, sqliteStore, and better-sqlite3 through kyselyStore`, async () => {
+    const runtime = `Node ${process.versions.node}`;
+    expectPassed(runtime, await runScenario('memory', memoryStore()));
+    expectPassed(runtime, await runScenario('sqliteStore', sqliteStore({ filename: ':memory:' })));
+    const db = new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    expectPassed(
+      runtime,
+      await runScenario('better-sqlite3 (kyselyStore)', kyselyStore(db, { dialect: 'sqlite' })),
+    );
+    await db.destroy();
+  });
+
+  it('runs on Bun: memory and bun:sqlite', () => {
+    const { runtime, reports } = runEntry(bunBinary(), ['run', 'src/bun.ts']);
+    expect(runtime).toMatch(/^Bun 1\.4\./);
+    expect(reports.map((r) => r.store)).toEqual(['memory', 'bun:sqlite (kysely-bun-sqlite)']);
+    for (const report of reports) expectPassed(runtime, report);
+  });
+
+  it("runs on Deno: memory and Deno's node:sqlite", () => {
+    const deno = join(root, 'node_modules/.bin/deno');
+    const { runtime, reports } = runEntry(deno, [
+      'run',
+      '--allow-all',
+      '--node-modules-dir=manual',
+      'src/deno.ts',
+    ]);
+    expect(runtime).toMatch(/^Deno 2\.9\./);
+    expect(reports.map((r) => r.store)).toEqual(['memory', 'node:sqlite (Kysely SqliteDialect)']);
+    for (const report of reports) expectPassed(runtime, report);
+  });
+
+  describe('on workerd (Miniflare, nodejs_compat)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'mfakit-worker-'));
+    let miniflare: Miniflare | undefined;
+    afterAll(async () => {
+      await miniflare?.dispose();
+      rmSync(out, { recursive: true, force: true });
+    });
+
+    it('runs on the memory store within one request', async () => {
+      process.env.WORKER_OUT = out;
+      await build({ configFile: join(root, 'vite.worker.config.ts'), root, logLevel: 'warn' });
+      miniflare = new Miniflare({
+        modules: true,
+        script: readFileSync(join(out, 'worker.js'), 'utf8'),
+        compatibilityDate: '2026-04-01',
+        compatibilityFlags: ['nodejs_compat'],
+        d1Databases: ['DB'],
+      });
+      const response = await miniflare.dispatchFetch('http://localhost/memory');
+      expectPassed('workerd', (await response.json()) as ScenarioReport);
+    });
+  });
+});
