@@ -86,6 +86,44 @@ describe('the scenario', () => {
     for (const report of reports) expectPassed(runtime, report);
   });
 
+  it('the store conformance suite passes on bun:sqlite (bun test, its vitest API mapped onto bun:test)', () => {
+    const result = spawnSync(
+      bunBinary(),
+      ['test', '--preload', './conformance/vitest-as-bun-test.ts', './conformance/bun-sqlite.test.ts'],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
+    const output = result.stdout + result.stderr;
+    const count = (word: string) => Number(output.match(new RegExp(`^\\s*(\\d+) ${word}$`, 'm'))?.[1] ?? NaN);
+    expect(result.status, output.slice(-2000)).toBe(0);
+    expect(count('fail')).toBe(0);
+    expect(count('pass')).toBeGreaterThan(50);
+    console.log(`store conformance on Bun, bun:sqlite: ${count('pass')} passed, ${count('fail')} failed`);
+  });
+
+  it("the store conformance suite passes on Deno's node:sqlite (vitest under Deno)", () => {
+    const report = join(mkdtempSync(join(tmpdir(), 'mfakit-deno-')), 'report.json');
+    const result = spawnSync(
+      join(root, 'node_modules/.bin/deno'),
+      [
+        'run',
+        '--allow-all',
+        '--node-modules-dir=manual',
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        '--config',
+        'conformance/vitest.deno.config.ts',
+        '--reporter=json',
+        `--outputFile=${report}`,
+      ],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(result.status, (result.stdout + result.stderr).slice(-2000)).toBe(0);
+    const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
+    expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
+    expect(numPassedTests).toBeGreaterThan(50);
+    console.log(`store conformance on Deno, node:sqlite: ${numPassedTests} passed, ${numFailedTests} failed`);
+  });
+
   describe('on workerd (Miniflare, nodejs_compat)', () => {
     const out = mkdtempSync(join(tmpdir(), 'mfakit-worker-'));
     let miniflare: Miniflare | undefined;
