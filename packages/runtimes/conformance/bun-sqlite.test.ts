@@ -7,9 +7,14 @@ import { kyselyStore } from '@mfakit/server-sdk';
 import { runStoreConformance } from '@mfakit/server-sdk/testing';
 import { Kysely } from 'kysely';
 import { BunSqliteDialect } from 'kysely-bun-sqlite';
+import { expect, it } from 'vitest';
 
 runStoreConformance('bun:sqlite', () =>
   kyselyStore(new Kysely({ dialect: new BunSqliteDialect({ database: new Database(':memory:') }) }), {
     dialect: 'sqlite',
   }),
 );
+
+it('runs in Bun', () => {
+  expect(typeof (globalThis as { Bun?: unknown }).Bun).toBe('object');
+});

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { kyselyStore } from '@mfakit/server-sdk';
 import { runStoreConformance } from '@mfakit/server-sdk/testing';
 import { Kysely, SqliteDialect } from 'kysely';
+import { expect, it } from 'vitest';
 import { nodeSqlite } from '../src/node-sqlite.ts';
 
 runStoreConformance('node:sqlite (Deno)', () =>
@@ -16,3 +17,7 @@ runStoreConformance('node:sqlite (Deno)', () =>
     },
   ),
 );
+
+it('runs in Deno', () => {
+  expect(typeof (globalThis as { Deno?: unknown }).Deno).toBe('object');
+});

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { root: import.meta.dirname, include: ['deno-*.test.ts'], pool: 'threads', testTimeout: 60_000 },
+  test: { root: import.meta.dirname, include: ['deno-*.test.ts'], pool: 'forks', testTimeout: 60_000 },
 });

@@ -30,6 +30,12 @@ const STEPS = [
   'the same code again, in another session, is refused',
 ];
 
+interface Assertion {
+  fullName: string;
+  status: string;
+  failureMessages: string[];
+}
+
 function expectPassed(runtime: string, report: ScenarioReport) {
   expect(report.failed, `${runtime}, ${report.store}: failed at`).toBeUndefined();
   expect(report.passed).toEqual(STEPS);
@@ -118,7 +124,15 @@ describe('the scenario', () => {
       { cwd: root, encoding: 'utf8', timeout: 120_000 },
     );
     expect(result.status, (result.stdout + result.stderr).slice(-2000)).toBe(0);
-    const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    const { numPassedTests, numFailedTests, numPendingTests } = json;
+    const failures = json.testResults.flatMap((file: { assertionResults: Assertion[]; message: string }) => [
+      ...(file.message ? [file.message] : []),
+      ...file.assertionResults
+        .filter((a) => a.status !== 'passed')
+        .map((a) => `${a.fullName}: ${a.failureMessages.join('\n')}`),
+    ]);
+    expect(failures).toEqual([]);
     expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
     expect(numPassedTests).toBeGreaterThan(50);
     console.log(`store conformance on Deno, node:sqlite: ${numPassedTests} passed, ${numFailedTests} failed`);
