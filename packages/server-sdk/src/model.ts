@@ -42,6 +42,7 @@ export interface PolicyRecord {
   mode: PolicyMode;
   gracePeriodDays: number;
   enforceAfterSso: boolean;
+  allowedFactors: AllowedFactors;
   version: number;
   updatedAt: Date | null;
   updatedBy: string | null;
@@ -55,6 +56,7 @@ export function defaultPolicy(accountId: string): PolicyRecord {
     mode: 'optional',
     gracePeriodDays: DEFAULT_GRACE_PERIOD_DAYS,
     enforceAfterSso: false,
+    allowedFactors: 'any',
     version: 0,
     updatedAt: null,
     updatedBy: null,
@@ -86,6 +88,8 @@ export interface SessionRecord {
   sessionId: string;
   userId: string;
   verifiedAt: Date;
+  /** What verified it (sessions verified before migration 0006 count as `totp`, the only factor then). */
+  method: VerificationMethod;
 }
 
 /** A user's WebAuthn credential (a passkey or security key), as stored. */
@@ -131,6 +135,9 @@ export const auditEventTypes = [
   'challenge.failed',
   'challenge.replayed',
   'challenge.locked',
+  'webauthn.registered',
+  'webauthn.renamed',
+  'webauthn.removed',
 ] as const;
 export type AuditEventType = (typeof auditEventTypes)[number];
 

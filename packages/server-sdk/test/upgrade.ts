@@ -40,6 +40,20 @@ export const BEFORE_SESSIONS_BY_USER = ['0001_initial', '0003_meta'];
 /** The migrations of the release before secrets were bound to their user and rows were pruned. */
 export const BEFORE_PRUNING = ['0001_initial', '0003_meta', '0004_sessions_by_user'];
 
+/** The migrations of the release before WebAuthn (0006_webauthn). */
+export const BEFORE_WEBAUTHN = ['0001_initial', '0003_meta', '0004_sessions_by_user', '0005_pruning'];
+
+/**
+ * Writes into a database migrated to `BEFORE_WEBAUTHN` what that release wrote: a policy
+ * and a verified session.
+ */
+export async function writeBeforeWebAuthn(db: Kysely<unknown>, at: Date): Promise<void> {
+  await sql`insert into mfa_policies (account_id, mode, grace_period_days, enforce_after_sso, version, updated_at, updated_by)
+    values ('acme', 'required_all', 3, 1, 2, ${at.getTime()}, 'ada')`.execute(db);
+  await sql`insert into mfa_verified_sessions (user_id, session_id, verified_at)
+    values ('max', 's-max', ${at.getTime()})`.execute(db);
+}
+
 /**
  * A secret sealed as that release sealed it (`v1`): AES-256-GCM with only the key id
  * as associated data, under the key HKDF derives from `secret`.

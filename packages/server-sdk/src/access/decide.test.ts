@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHarness } from '../../test/support.ts';
-import type { AccessDecision, AccessReason, Principal } from '../model.ts';
+import {
+  type AccessDecision,
+  type AccessReason,
+  acceptedMethods,
+  acceptsVerification,
+  type FactorMethod,
+  type Principal,
+} from '../model.ts';
 import { memoryStore } from '../store/memory.ts';
 import type { MfaStore } from '../store/store.ts';
 import { type AccessFacts, decideAccess } from './decide.ts';
@@ -11,22 +18,43 @@ const MAX_AGE = 12 * 3600;
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 
+/**
+ * The facts of a case: `enrolled` is short for "has an app" (`methods: ['totp']`), a
+ * `verifiedAt` without `verifiedWith` was verified with an app code, and a policy
+ * without `allowedFactors` accepts any factor.
+ */
+type CaseFacts = Omit<Partial<AccessFacts>, 'policy'> & {
+  enrolled?: boolean;
+  policy?: Omit<AccessFacts['policy'], 'allowedFactors'> &
+    Partial<Pick<AccessFacts['policy'], 'allowedFactors'>>;
+};
+
 /** A member with a password session in an account without SSO, under the default policy. */
-function facts(overrides: Partial<AccessFacts> = {}): AccessFacts {
+function facts(overrides: CaseFacts = {}): AccessFacts {
+  const { enrolled, policy, ...rest } = overrides;
   return {
     accountId: 'acme',
     principal: { authMethod: 'password' },
     membership: { role: 'member', accountName: 'Acme' },
     sso: null,
-    policy: { mode: 'optional', gracePeriodDays: 7, enforceAfterSso: false },
-    enrolled: false,
+    methods: enrolled ? ['totp'] : [],
     verifiedAt: null,
+    verifiedWith: overrides.verifiedAt ? 'totp' : null,
     graceStartedAt: null,
     now: NOW,
     sessionMaxAge: MAX_AGE,
-    ...overrides,
+    ...rest,
+    policy: {
+      mode: 'optional',
+      gracePeriodDays: 7,
+      enforceAfterSso: false,
+      allowedFactors: 'any',
+      ...policy,
+    },
   };
 }
+
+const ANY: FactorMethod[] = ['totp', 'webauthn'];
 
 const admin = { role: 'admin', accountName: 'Acme' } as const;
 const sso = { provider: 'Active Directory' };
@@ -39,16 +67,22 @@ const optional = { mode: 'optional', gracePeriodDays: 7, enforceAfterSso: false 
 const notMember: AccessDecision = { allow: false, reason: 'not_member' };
 const delegated: AccessDecision = { allow: true, reason: 'sso_delegated' };
 const verified: AccessDecision = { allow: true, reason: 'verified' };
-const challenge: AccessDecision = { allow: false, reason: 'challenge_required' };
+const challenge: AccessDecision = { allow: false, reason: 'challenge_required', accepts: ANY };
 const notRequired: AccessDecision = { allow: true, reason: 'not_required' };
-const grace = (deadline: Date): AccessDecision => ({ allow: true, reason: 'grace_period', deadline });
-const enroll = (deadline: Date): AccessDecision => ({
+const grace = (deadline: Date, accepts = ANY): AccessDecision => ({
+  allow: true,
+  reason: 'grace_period',
+  deadline,
+  accepts,
+});
+const enroll = (deadline: Date, accepts = ANY): AccessDecision => ({
   allow: false,
   reason: 'enrollment_required',
   deadline,
+  accepts,
 });
 
-const cases: [name: string, overrides: Partial<AccessFacts>, expected: AccessDecision][] = [
+const cases: [name: string, overrides: CaseFacts, expected: AccessDecision][] = [
   // 1. membership
   ['not a member', { membership: null }, notMember],
   [
@@ -315,13 +349,20 @@ const factsArb: fc.Arbitrary<AccessFacts> = fc.record({
     mode: fc.constantFrom('optional' as const, 'required_admins' as const, 'required_all' as const),
     gracePeriodDays: fc.integer({ min: 0, max: 90 }),
     enforceAfterSso: fc.boolean(),
+    allowedFactors: fc.constantFrom('any' as const, 'phishing_resistant' as const),
   }),
-  enrolled: fc.boolean(),
+  methods: fc.subarray<FactorMethod>(['totp', 'webauthn']),
   verifiedAt: fc.option(nearDate, { nil: null }),
+  verifiedWith: fc.constantFrom('totp' as const, 'webauthn' as const, 'recovery' as const, null),
   graceStartedAt: fc.option(nearDate, { nil: null }),
   now: nearDate,
   sessionMaxAge: fc.integer({ min: 60, max: 366 * 86_400 }),
 });
+
+/** Whether the user has a factor the account accepts, restated from the design. */
+function hasAccepted(f: AccessFacts): boolean {
+  return f.methods.includes('webauthn') || (f.policy.allowedFactors === 'any' && f.methods.includes('totp'));
+}
 
 /** The design's step 2, restated independently of the code under test. */
 function delegatedBySso(f: AccessFacts): boolean {
@@ -354,14 +395,31 @@ describe('decideAccess properties', () => {
     );
   });
 
-  it('a member not delegated by SSO and enrolled is verified or challenged, as verifiedAt says', () => {
+  it('a member not delegated by SSO with an accepted factor is verified or challenged, as the session says', () => {
     fc.assert(
       fc.property(factsArb, (f) => {
-        fc.pre(f.membership !== null && f.enrolled && !delegatedBySso(f));
+        const accepts = acceptedMethods(f.policy.allowedFactors);
+        fc.pre(f.membership !== null && hasAccepted(f) && !delegatedBySso(f));
         const decision = decideAccess(f);
         expect(['verified', 'challenge_required']).toContain(decision.reason);
         const age = f.verifiedAt ? f.now.getTime() - f.verifiedAt.getTime() : -1;
-        expect(decision.reason === 'verified').toBe(age >= 0 && age <= f.sessionMaxAge * 1000);
+        const accepted =
+          f.verifiedWith !== null && acceptsVerification(f.policy.allowedFactors, f.verifiedWith);
+        expect(decision.reason === 'verified').toBe(accepted && age >= 0 && age <= f.sessionMaxAge * 1000);
+        if (decision.reason === 'challenge_required') expect(decision.accepts).toEqual(accepts);
+      }),
+    );
+  });
+
+  it('under phishing_resistant, an app code never verifies and an app alone is no MFA', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const strict = { ...f, policy: { ...f.policy, allowedFactors: 'phishing_resistant' as const } };
+        const decision = decideAccess({ ...strict, verifiedWith: 'totp' });
+        expect(decision.reason).not.toBe('verified');
+        const appOnly = decideAccess({ ...strict, methods: ['totp'] });
+        expect(['verified', 'challenge_required']).not.toContain(appOnly.reason);
+        if (appOnly.accepts) expect(appOnly.accepts).toEqual(['webauthn']);
       }),
     );
   });
@@ -396,7 +454,7 @@ describe('decideAccess properties', () => {
   it('an unenrolled, undelegated member is held to the policy only when it applies to their role', () => {
     fc.assert(
       fc.property(factsArb, (f) => {
-        fc.pre(f.membership !== null && !f.enrolled && !delegatedBySso(f));
+        fc.pre(f.membership !== null && !hasAccepted(f) && !delegatedBySso(f));
         const applies =
           f.policy.mode === 'required_all' ||
           (f.policy.mode === 'required_admins' && f.membership?.role === 'admin');

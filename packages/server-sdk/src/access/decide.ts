@@ -1,11 +1,15 @@
 import {
   type AccessDecision,
+  acceptedMethods,
+  acceptsVerification,
+  type FactorMethod,
   graceDeadline,
   type Membership,
   type PolicyRecord,
   type Principal,
   policyRequires,
   type SsoIntegration,
+  type VerificationMethod,
 } from '../model.ts';
 
 /** Everything the access decision depends on, gathered by the caller. */
@@ -14,11 +18,13 @@ export interface AccessFacts {
   principal: Pick<Principal, 'authMethod' | 'ssoAccountId'>;
   membership: Membership | null;
   sso: SsoIntegration | null;
-  policy: Pick<PolicyRecord, 'mode' | 'gracePeriodDays' | 'enforceAfterSso'>;
-  /** Whether the user has an active factor. */
-  enrolled: boolean;
+  policy: Pick<PolicyRecord, 'mode' | 'gracePeriodDays' | 'enforceAfterSso' | 'allowedFactors'>;
+  /** The factors the user has (an app, WebAuthn credentials). */
+  methods: readonly FactorMethod[];
   /** When this session last verified a factor, if it did. */
   verifiedAt: Date | null;
+  /** What it verified with (`null`: not verified). */
+  verifiedWith: VerificationMethod | null;
   /** When the user's grace period for this account began (`null`: not yet, it begins now). */
   graceStartedAt: Date | null;
   now: Date;
@@ -49,8 +55,13 @@ export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: nu
 /**
  * The access decision: may this principal enter this account now?
  * A pure function of its facts, applied in the order of the design:
- * membership → SSO delegation → an enrolled user's verification → the policy's
- * requirement and its grace period → not required.
+ * membership → SSO delegation → the verification of a user with a factor the
+ * account accepts → the policy's requirement and its grace period → not required.
+ *
+ * Under `phishing_resistant` an app is not a factor the account accepts: a user with
+ * only an app counts as without MFA there, and a session verified with an app code
+ * is challenged again. A session verified with a recovery code counts as verified
+ * under every policy (the way back in when a device is lost; each use is audited).
  *
  * @example
  * decideAccess({ ...facts, membership: null }) // { allow: false, reason: 'not_member' }
@@ -58,16 +69,22 @@ export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: nu
 export function decideAccess(facts: AccessFacts): AccessDecision {
   if (!facts.membership) return { allow: false, reason: 'not_member' };
   if (isSsoDelegated(facts)) return { allow: true, reason: 'sso_delegated' };
-  if (facts.enrolled) {
-    return isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge)
+  const { allowedFactors } = facts.policy;
+  const accepts = acceptedMethods(allowedFactors);
+  if (facts.methods.some((method) => accepts.includes(method))) {
+    const verified =
+      facts.verifiedWith !== null &&
+      acceptsVerification(allowedFactors, facts.verifiedWith) &&
+      isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge);
+    return verified
       ? { allow: true, reason: 'verified' }
-      : { allow: false, reason: 'challenge_required' };
+      : { allow: false, reason: 'challenge_required', accepts };
   }
   if (policyRequires(facts.policy.mode, facts.membership.role)) {
     const deadline = graceDeadline(facts.graceStartedAt ?? facts.now, facts.policy.gracePeriodDays);
     return facts.now < deadline
-      ? { allow: true, reason: 'grace_period', deadline }
-      : { allow: false, reason: 'enrollment_required', deadline };
+      ? { allow: true, reason: 'grace_period', deadline, accepts }
+      : { allow: false, reason: 'enrollment_required', deadline, accepts };
   }
   return { allow: true, reason: 'not_required' };
 }

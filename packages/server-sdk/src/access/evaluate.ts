@@ -1,8 +1,10 @@
 import type { MfaContext } from '../core/context.ts';
 import { isThenable } from '../core/deadline.ts';
 import { MfaError } from '../errors.ts';
+import { userFactorMethods } from '../factors/factor-methods.ts';
 import type {
   AccessDecision,
+  FactorMethod,
   Membership,
   PolicyRecord,
   Principal,
@@ -12,13 +14,19 @@ import type {
 import { loadPolicy } from '../policy/policy.ts';
 import { type AccessFacts, decideAccess } from './decide.ts';
 
-type Facts = [Membership | null, SsoIntegration | null, PolicyRecord, boolean, SessionRecord | null];
+type Facts = [
+  Membership | null,
+  SsoIntegration | null,
+  PolicyRecord,
+  readonly FactorMethod[],
+  SessionRecord | null,
+];
 type Maybe<T> = T | Promise<T>;
 type Gathering = [
   Maybe<Membership | null>,
   Maybe<SsoIntegration | null>,
   Maybe<PolicyRecord>,
-  Maybe<boolean>,
+  Maybe<readonly FactorMethod[]>,
   Maybe<SessionRecord | null>,
 ];
 
@@ -71,7 +79,7 @@ function gatherAndDecide(
   const clock = Date.now();
   const generation = cache.generation;
   const { userId, sessionId } = principal;
-  const rememberedEnrolled = fresh ? undefined : cache.enrolled.get(userId, clock);
+  const rememberedMethods = fresh ? undefined : cache.methods.get(userId, clock);
   // Remembered by session id (no key to build on the hot path); another user's session of
   // the same id is not this one.
   const cachedSession = fresh ? undefined : cache.sessions.get(sessionId, clock);
@@ -81,13 +89,13 @@ function gatherAndDecide(
     ctx.sso(accountId),
     cache.policies.get(accountId, clock) ?? loadPolicy(ctx, accountId),
     // A decision made again on fresh reads (`fresh`) shares no read begun before it.
-    rememberedEnrolled ?? loadEnrolled(ctx, userId, generation, !fresh),
+    rememberedMethods ?? loadMethods(ctx, userId, generation, !fresh),
     // The session matters only to a user with a factor.
-    rememberedEnrolled === false
+    rememberedMethods?.length === 0
       ? null
       : (rememberedSession ?? loadSession(ctx, userId, sessionId, generation, !fresh)),
   ];
-  const remembered = rememberedEnrolled !== undefined || rememberedSession !== undefined;
+  const remembered = rememberedMethods !== undefined || rememberedSession !== undefined;
   for (const fact of gathering) {
     if (isThenable(fact)) {
       return Promise.all(gathering).then((facts) =>
@@ -103,18 +111,20 @@ function decideOnFacts(
   ctx: MfaContext,
   principal: Principal,
   accountId: string,
-  [membership, sso, policy, enrolled, session]: Facts,
+  [membership, sso, policy, methods, session]: Facts,
   generation: number,
   remembered: boolean,
 ): AccessDecision | Promise<AccessDecision> {
+  const own = session && session.userId === principal.userId ? session : null;
   const facts: AccessFacts = {
     accountId,
     principal,
     membership,
     sso,
     policy,
-    enrolled,
-    verifiedAt: session && session.userId === principal.userId ? session.verifiedAt : null,
+    methods,
+    verifiedAt: own?.verifiedAt ?? null,
+    verifiedWith: own?.method ?? null,
     graceStartedAt: null,
     now: ctx.now(),
     sessionMaxAge: ctx.sessionMaxAge,
@@ -143,13 +153,18 @@ function confirmDenial(
   return remembered && denied ? gatherAndDecide(ctx, principal, accountId, membership, true) : decision;
 }
 
-function loadEnrolled(ctx: MfaContext, userId: string, generation: number, share: boolean): Promise<boolean> {
+function loadMethods(
+  ctx: MfaContext,
+  userId: string,
+  generation: number,
+  share: boolean,
+): Promise<readonly FactorMethod[]> {
   return ctx.cache.singleFlight(
     `factor\u0000${userId}`,
     async () => {
-      const enrolled = (await ctx.store.getFactor(userId)) !== null;
-      if (generation === ctx.cache.generation) ctx.cache.enrolled.set(userId, enrolled, Date.now());
-      return enrolled;
+      const methods = await userFactorMethods(ctx, userId);
+      if (generation === ctx.cache.generation) ctx.cache.methods.set(userId, methods, Date.now());
+      return methods;
     },
     share,
   );

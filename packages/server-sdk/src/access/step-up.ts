@@ -1,19 +1,22 @@
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
+import { userFactorMethods } from '../factors/factor-methods.ts';
 import type { Principal } from '../model.ts';
 import { isVerified } from './decide.ts';
 
 /** A sensitive call needs a verification this recent (seconds). */
 export const STEP_UP_MAX_AGE = 15 * 60;
 
-/** When the caller has MFA, a verification within 15 minutes; `requireFactor` demands MFA too. */
+/**
+ * When the caller has MFA, a verification within 15 minutes (with any factor, or a
+ * recovery code); `requireFactor` demands MFA too.
+ */
 export async function requireStepUp(
   ctx: MfaContext,
   principal: Principal,
   requireFactor = false,
 ): Promise<void> {
-  const factor = await ctx.store.getFactor(principal.userId);
-  if (!factor) {
+  if ((await userFactorMethods(ctx, principal.userId)).length === 0) {
     if (requireFactor) {
       throw MfaError.of(
         'step_up_required',
@@ -28,9 +31,14 @@ export async function requireStepUp(
   if (!isVerified(verifiedAt, ctx.now(), maxAge)) throw MfaError.of('step_up_required');
 }
 
-/** Whether the caller's session is verified (within `sessionMaxAge`), and when it was. */
+/** Whether the caller's session is verified (within `sessionMaxAge`), when it was and with what. */
 export async function sessionState(ctx: MfaContext, principal: Principal) {
   const session = await ctx.store.getSession(principal.userId, principal.sessionId);
-  const verifiedAt = session && session.userId === principal.userId ? session.verifiedAt : null;
-  return { verified: isVerified(verifiedAt, ctx.now(), ctx.sessionMaxAge), verifiedAt };
+  const own = session && session.userId === principal.userId ? session : null;
+  const verifiedAt = own?.verifiedAt ?? null;
+  return {
+    verified: isVerified(verifiedAt, ctx.now(), ctx.sessionMaxAge),
+    verifiedAt,
+    method: own?.method ?? null,
+  };
 }

@@ -3,78 +3,97 @@ import type { MfaContext } from '../core/context.ts';
 import { recoveryCodesOutdated } from '../factors/recovery-code-renewal.ts';
 import {
   type AuditEvent,
+  acceptedMethods,
+  type FactorMethod,
   graceDeadline,
   type MemberListing,
   type PolicyRecord,
   type Principal,
   policyRequires,
   type SsoIntegration,
+  type WebAuthnCredentialRecord,
 } from '../model.ts';
 import { readPolicy, requiredBy } from '../policy/policy.ts';
+
+/** Whether any of `methods` is one of `accepts`. */
+export const hasAccepted = (methods: readonly FactorMethod[], accepts: readonly FactorMethod[]) =>
+  methods.some((method) => accepts.includes(method));
 
 /** An account's policy as its settings show it: with SSO, who changed it, and how many members have MFA. */
 export async function policyView(ctx: MfaContext, policy: PolicyRecord) {
   const [sso, members] = await Promise.all([ctx.sso(policy.accountId), ctx.members(policy.accountId)]);
-  const enrolled = await countEnrolled(
+  const methods = await factorMethodsOf(
     ctx,
     members.map((m) => m.userId),
   );
+  const accepts = acceptedMethods(policy.allowedFactors);
   const updater = policy.updatedBy ? members.find((m) => m.userId === policy.updatedBy) : undefined;
+  const count = (test: (has: readonly FactorMethod[]) => boolean) => methods.filter(test).length;
   return {
     policy,
     sso: sso as SsoIntegration | null,
     updatedByName: updater?.displayName ?? null,
-    compliance: { members: members.length, enrolled },
+    compliance: {
+      members: members.length,
+      enrolled: count((has) => has.length > 0),
+      withAcceptedMethod: count((has) => hasAccepted(has, accepts)),
+      phishingResistant: count((has) => has.includes('webauthn')),
+    },
   };
 }
 
 /**
- * How many of `userIds` have MFA: what this instance remembers of them (as the access
- * decision remembers it, for at most `policyCacheTtl`) and one store read for the rest,
- * whose answers it then remembers too. A count to show, never a decision.
+ * Which factors each of `userIds` has, in their order: what this instance remembers of
+ * them (as the access decision remembers it, for at most `policyCacheTtl`) and one store
+ * read for the rest, whose answers it then remembers too. For counts to show, never a decision.
  */
-async function countEnrolled(ctx: MfaContext, userIds: readonly string[]): Promise<number> {
-  const { enrolled } = ctx.cache;
+async function factorMethodsOf(
+  ctx: MfaContext,
+  userIds: readonly string[],
+): Promise<(readonly FactorMethod[])[]> {
+  const { methods } = ctx.cache;
   const nowMs = Date.now();
-  let count = 0;
-  const unknown: string[] = [];
-  for (const userId of userIds) {
-    const known = enrolled.get(userId, nowMs);
-    if (known === undefined) unknown.push(userId);
-    else if (known) count++;
-  }
-  if (unknown.length === 0) return count;
+  const unknown = userIds.filter((userId) => methods.get(userId, nowMs) === undefined);
   const generation = ctx.cache.generation;
-  const found = await ctx.store.getEnrollments(unknown);
-  if (generation === ctx.cache.generation) {
+  const found = unknown.length > 0 ? await ctx.store.getEnrollments(unknown) : new Map();
+  const read = new Map(unknown.map((userId) => [userId, found.get(userId)?.methods ?? []]));
+  if (unknown.length > 0 && generation === ctx.cache.generation) {
     const at = Date.now();
-    for (const userId of unknown) enrolled.set(userId, found.has(userId), at);
+    for (const [userId, has] of read) methods.set(userId, has, at);
   }
-  return count + found.size;
+  return userIds.map((userId) => read.get(userId) ?? methods.get(userId, nowMs) ?? []);
 }
 
 export interface MemberView extends MemberListing {
+  /** The factors the member has. */
+  methods: FactorMethod[];
+  /** When the member set up their first factor (`null`: none). */
   enrolledAt: Date | null;
-  /** When a member who must set up MFA loses access (`null`: not required, or their grace has not begun). */
+  /**
+   * When a member who must set up MFA (a factor the account accepts) loses access
+   * (`null`: not required, or their grace has not begun).
+   */
   deadline: Date | null;
 }
 
-/** The account's members, each with when they set up MFA and, where the policy requires it, their deadline. */
+/** The account's members, each with their factors and, where the policy requires one they lack, their deadline. */
 export async function membersView(ctx: MfaContext, accountId: string): Promise<MemberView[]> {
   const [members, policy] = await Promise.all([ctx.members(accountId), readPolicy(ctx, accountId)]);
   const ids = members.map((m) => m.userId);
-  const [enrolledAt, starts] = await Promise.all([
+  const [enrollments, starts] = await Promise.all([
     ctx.store.getEnrollments(ids),
     ctx.store.getGraceStarts(accountId, ids),
   ]);
+  const accepts = acceptedMethods(policy.allowedFactors);
   return members.map((m) => {
-    const since = enrolledAt.get(m.userId) ?? null;
+    const enrollment = enrollments.get(m.userId);
+    const methods = enrollment?.methods ?? [];
     const start = starts.get(m.userId);
     const deadline =
-      !since && start && policyRequires(policy.mode, m.role)
+      !hasAccepted(methods, accepts) && start && policyRequires(policy.mode, m.role)
         ? graceDeadline(start, policy.gracePeriodDays)
         : null;
-    return { ...m, enrolledAt: since, deadline };
+    return { ...m, methods, enrolledAt: enrollment?.since ?? null, deadline };
   });
 }
 
@@ -98,16 +117,25 @@ export async function auditView(
 /** The caller's own MFA across all their accounts (`GET /me`). */
 export async function profileView(ctx: MfaContext, principal: Principal) {
   const { userId } = principal;
-  const factor = await ctx.store.getFactor(userId);
+  const [factor, credentials] = await Promise.all([
+    ctx.store.getFactor(userId),
+    ctx.store.listWebAuthnCredentials(userId),
+  ]);
+  const methods: FactorMethod[] = [
+    ...(factor ? (['totp'] as const) : []),
+    ...(credentials.length > 0 ? (['webauthn'] as const) : []),
+  ];
+  const enrolled = methods.length > 0;
   const [recoveryCodesRemaining, outdated, requiring, session] = await Promise.all([
-    factor ? ctx.store.countRecoveryCodes(userId) : 0,
-    factor ? recoveryCodesOutdated(ctx, userId) : false,
-    requiredBy(ctx, userId, factor !== null),
+    enrolled ? ctx.store.countRecoveryCodes(userId) : 0,
+    enrolled ? recoveryCodesOutdated(ctx, userId) : false,
+    requiredBy(ctx, userId, methods),
     sessionState(ctx, principal),
   ]);
   return {
     userId,
     factorCreatedAt: factor?.createdAt ?? null,
+    credentials: credentials satisfies WebAuthnCredentialRecord[],
     recoveryCodesRemaining,
     recoveryCodesOutdated: outdated,
     requiredBy: requiring,

@@ -54,11 +54,12 @@ export async function challenge(
     proof = { kind: 'recovery', hashes: looksLikeRecoveryCode(normalized) ? ctx.box.hashes(normalized) : [] };
   }
   const { recoveryCodesRemaining } = await settle(ctx, { userId, sessionId, now, proof });
-  ctx.cache.rememberSession({ sessionId, userId, verifiedAt: now });
+  const method = proof.kind === 'totp' ? ('totp' as const) : ('recovery' as const);
+  ctx.cache.rememberSession({ sessionId, userId, verifiedAt: now, method });
   await pruneAsWritesGo(ctx);
   if (stale !== undefined) {
     // Unless the factor changed meanwhile (a new enrollment): that one stays.
     await ctx.store.updateFactorSecret(userId, ctx.box.seal(stale, userId), factor.secret);
   }
-  return { verified: true as const, verifiedAt: now, recoveryCodesRemaining };
+  return { verified: true as const, verifiedAt: now, method, recoveryCodesRemaining };
 }

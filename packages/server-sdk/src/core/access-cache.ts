@@ -1,9 +1,9 @@
-import type { PolicyRecord, SessionRecord } from '../model.ts';
+import type { FactorMethod, PolicyRecord, SessionRecord } from '../model.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 /**
- * What the access decision reads of the store (policies, whether a user has a
- * factor, verified sessions, grace starts), remembered by this instance for at
+ * What the access decision reads of the store (policies, which factors a user
+ * has, verified sessions, grace starts), remembered by this instance for at
  * most `policyCacheTtl`, so that a guarded request of a verified user costs no
  * store call. The rules that keep this correct:
  * - this instance's own writes update or forget what it remembers at once
@@ -14,8 +14,8 @@ import { TtlCache } from './ttl-cache.ts';
  */
 export class AccessCache {
   readonly policies: TtlCache<string, PolicyRecord>;
-  /** Whether a user has an active factor. */
-  readonly enrolled: TtlCache<string, boolean>;
+  /** Which factors a user has (none: an empty list). */
+  readonly methods: TtlCache<string, readonly FactorMethod[]>;
   /** Sessions the store knows as verified, by session id (the user is checked on use). */
   readonly sessions: TtlCache<string, SessionRecord>;
   /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
@@ -27,7 +27,7 @@ export class AccessCache {
 
   constructor(ttlMs: number) {
     this.policies = new TtlCache(ttlMs, 10_000);
-    this.enrolled = new TtlCache(ttlMs);
+    this.methods = new TtlCache(ttlMs);
     this.sessions = new TtlCache(ttlMs);
     this.graceStarts = new TtlCache(ttlMs);
   }
@@ -79,7 +79,7 @@ export class AccessCache {
 
   private forgetUser(userId: string): void {
     this.generation++;
-    this.enrolled.delete(userId);
+    this.methods.delete(userId);
     this.sessions.deleteWhere((_, session) => session.userId === userId);
     this.graceStarts.deleteWhere((key) => key.endsWith(`\u0000${userId}`));
   }

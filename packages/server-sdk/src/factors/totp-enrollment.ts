@@ -4,7 +4,8 @@ import { auditWrite } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Principal } from '../model.ts';
-import { requiredBy } from '../policy/policy.ts';
+import { refuseIfRequiredByPolicy } from '../policy/policy.ts';
+import { userFactorMethods } from './factor-methods.ts';
 import { issueRecoveryCodes } from './recovery-code-renewal.ts';
 import { generateTotpSecret, matchTotp, qrSvg, totpUri } from './totp.ts';
 
@@ -63,7 +64,7 @@ export async function confirmTotp(ctx: MfaContext, principal: Principal, code: s
     before: { enrolled: before !== null },
     after: { enrolled: true, factor: 'totp' },
   });
-  const session = { sessionId, userId, verifiedAt: now };
+  const session = { sessionId, userId, verifiedAt: now, method: 'totp' as const };
   const activated = await ctx.cache.changeUser(userId, () =>
     ctx.store.activateTotp(factor, pending.secret, hashes, audit, session),
   );
@@ -73,28 +74,28 @@ export async function confirmTotp(ctx: MfaContext, principal: Principal, code: s
   return codes;
 }
 
-/** Removes the user's authenticator app (with its codes and sessions), unless an account requires MFA. */
+/**
+ * Removes the user's authenticator app, unless that leaves an account that requires MFA
+ * of the user without a factor it accepts. Every other verified session ends; with no
+ * WebAuthn credential left, the recovery codes go too.
+ */
 export async function removeTotp(ctx: MfaContext, principal: Principal): Promise<void> {
   const { userId } = principal;
-  if (!(await ctx.store.getFactor(userId))) throw MfaError.of('not_enrolled');
-  const requiring = await requiredBy(ctx, userId, true);
-  if (requiring.length > 0) {
-    const names = requiring.map((a) => a.accountName).join(', ');
-    throw MfaError.of(
-      'mfa_required_by_policy',
-      { accounts: requiring.map(({ accountId, accountName }) => ({ accountId, accountName })) },
-      `Multi-factor authentication is required by ${names}.`,
-    );
-  }
+  const methods = await userFactorMethods(ctx, userId);
+  if (!methods.includes('totp')) throw MfaError.of('not_enrolled');
+  const remaining = methods.filter((method) => method !== 'totp');
+  await refuseIfRequiredByPolicy(ctx, userId, methods, remaining);
   const audit = auditWrite(ctx, {
     type: 'mfa.removed',
     actorId: userId,
     userId,
     accountId: null,
     before: { enrolled: true },
-    after: { enrolled: false },
+    after: { enrolled: remaining.length > 0 },
   });
-  // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
-  await ctx.cache.changeUser(userId, () => ctx.store.deleteFactor(userId, audit));
+  // The app, its sessions (and, with no credential left, the codes and failed attempts) go
+  // together. The asking session stays verified while the user keeps a factor.
+  const keep = remaining.length > 0 ? principal.sessionId : undefined;
+  await ctx.cache.changeUser(userId, () => ctx.store.deleteTotp(userId, audit, keep));
   await audit.publish();
 }

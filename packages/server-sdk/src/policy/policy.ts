@@ -2,7 +2,10 @@ import { auditWrite } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import {
+  type AllowedFactors,
+  acceptedMethods,
   defaultPolicy,
+  type FactorMethod,
   graceDeadline,
   type MembershipListing,
   type PolicyMode,
@@ -14,6 +17,8 @@ export interface PolicyChange {
   mode: PolicyMode;
   gracePeriodDays: number;
   enforceAfterSso: boolean;
+  /** Absent: the account keeps what it accepts. */
+  allowedFactors?: AllowedFactors | undefined;
   version?: number | undefined;
 }
 
@@ -51,14 +56,16 @@ export async function updatePolicy(
       mode: change.mode,
       gracePeriodDays: change.gracePeriodDays,
       enforceAfterSso: change.enforceAfterSso,
+      allowedFactors: change.allowedFactors ?? current.allowedFactors,
       version: current.version + 1,
       updatedAt: ctx.now(),
       updatedBy: actorId,
     };
-    const summary = ({ mode, gracePeriodDays, enforceAfterSso }: PolicyRecord) => ({
+    const summary = ({ mode, gracePeriodDays, enforceAfterSso, allowedFactors }: PolicyRecord) => ({
       mode,
       gracePeriodDays,
       enforceAfterSso,
+      allowedFactors,
     });
     const audit = auditWrite(ctx, {
       type: 'policy.updated',
@@ -81,15 +88,23 @@ export async function updatePolicy(
 export interface RequiringAccount {
   accountId: string;
   accountName: string;
-  /** When the grace period ends (or ended) for a user without MFA; `null` before it began, or with MFA. */
+  /**
+   * When the grace period ends (or ended) for a user without a factor the account accepts;
+   * `null` before it began, or with such a factor.
+   */
   deadline: Date | null;
+  /** The factors the account accepts. */
+  accepts: FactorMethod[];
 }
 
-/** Accounts whose policy requires MFA of this user, with the grace deadline where one runs. */
+/**
+ * Accounts whose policy requires MFA of this user, with what each accepts and the grace
+ * deadline where one runs (`methods`: the factors the user has).
+ */
 export async function requiredBy(
   ctx: MfaContext,
   userId: string,
-  enrolled: boolean,
+  methods: readonly FactorMethod[],
 ): Promise<RequiringAccount[]> {
   const requiring: { listing: MembershipListing; policy: PolicyRecord }[] = [];
   for (const listing of await ctx.memberships(userId)) {
@@ -98,12 +113,38 @@ export async function requiredBy(
   }
   return Promise.all(
     requiring.map(async ({ listing, policy }) => {
+      const accepts = acceptedMethods(policy.allowedFactors);
       let deadline: Date | null = null;
-      if (!enrolled) {
+      if (!methods.some((method) => accepts.includes(method))) {
         const start = (await ctx.store.getGraceStarts(listing.accountId, [userId])).get(userId);
         deadline = start ? graceDeadline(start, policy.gracePeriodDays) : null;
       }
-      return { accountId: listing.accountId, accountName: listing.accountName, deadline };
+      return { accountId: listing.accountId, accountName: listing.accountName, deadline, accepts };
     }),
+  );
+}
+
+/**
+ * Throws `mfa_required_by_policy` when removing a factor would leave the user, with only
+ * `remaining`, without a factor that an account requiring MFA of them accepts (where
+ * they have one now: `current`).
+ */
+export async function refuseIfRequiredByPolicy(
+  ctx: MfaContext,
+  userId: string,
+  current: readonly FactorMethod[],
+  remaining: readonly FactorMethod[],
+): Promise<void> {
+  const accepted = (accepts: FactorMethod[], methods: readonly FactorMethod[]) =>
+    methods.some((method) => accepts.includes(method));
+  const requiring = (await requiredBy(ctx, userId, current)).filter(
+    (account) => accepted(account.accepts, current) && !accepted(account.accepts, remaining),
+  );
+  if (requiring.length === 0) return;
+  const names = requiring.map((a) => a.accountName).join(', ');
+  throw MfaError.of(
+    'mfa_required_by_policy',
+    { accounts: requiring.map(({ accountId, accountName }) => ({ accountId, accountName })) },
+    `Multi-factor authentication is required by ${names}.`,
   );
 }

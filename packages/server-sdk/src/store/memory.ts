@@ -2,10 +2,13 @@ import type {
   AttemptState,
   AuditEvent,
   AuditEventInput,
+  Enrollment,
   PendingTotpRecord,
   PolicyRecord,
   SessionRecord,
   TotpFactorRecord,
+  WebAuthnChallengeRecord,
+  WebAuthnCredentialRecord,
 } from '../model.ts';
 import {
   type AttemptResult,
@@ -14,6 +17,7 @@ import {
   auditEvents,
   type MfaStore,
   settle,
+  verificationMethodOf,
 } from './store.ts';
 
 interface RecoveryCode {
@@ -40,7 +44,26 @@ export function memoryStore(): MfaStore {
   const sessions = new Map<string, SessionRecord>();
   const grace = new Map<string, Date>();
   const meta = new Map<string, string>();
+  const userHandles = new Map<string, string>();
+  /** WebAuthn credentials by credential id (unique across users). */
+  const credentials = new Map<string, WebAuthnCredentialRecord>();
+  const challenges = new Map<string, WebAuthnChallengeRecord>();
   const audit: AuditEvent[] = [];
+  const copyCredential = (c: WebAuthnCredentialRecord): WebAuthnCredentialRecord => ({
+    ...c,
+    transports: [...c.transports],
+  });
+  const credentialsOf = (userId: string) =>
+    [...credentials.values()]
+      .filter((c) => c.userId === userId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  /** A user left without any factor loses the codes and failures that went with MFA. */
+  const forgetMfaIfNone = (userId: string) => {
+    if (factors.has(userId) || credentialsOf(userId).length > 0) return;
+    recoveryCodes.delete(userId);
+    attempts.delete(userId);
+    lastFailure.delete(userId);
+  };
   const graceKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
   const append = (events: readonly AuditEventInput[]): AuditEvent[] =>
     events.map((event) => {
@@ -83,10 +106,20 @@ export function memoryStore(): MfaStore {
       return { factor: { ...factor }, lockedUntil: attempts.get(userId)?.lockedUntil ?? null };
     },
     async getEnrollments(userIds) {
-      const enrolled = new Map<string, Date>();
-      for (const id of userIds) {
+      const enrolled = new Map<string, Enrollment>();
+      const wanted = new Set(userIds);
+      for (const id of wanted) {
         const factor = factors.get(id);
-        if (factor) enrolled.set(id, factor.createdAt);
+        if (factor) enrolled.set(id, { methods: ['totp'], since: factor.createdAt });
+      }
+      for (const c of credentials.values()) {
+        if (!wanted.has(c.userId)) continue;
+        const known = enrolled.get(c.userId);
+        if (!known) enrolled.set(c.userId, { methods: ['webauthn'], since: c.createdAt });
+        else {
+          if (!known.methods.includes('webauthn')) known.methods.push('webauthn');
+          if (c.createdAt < known.since) known.since = c.createdAt;
+        }
       }
       return enrolled;
     },
@@ -125,7 +158,8 @@ export function memoryStore(): MfaStore {
       return true;
     },
     async deleteFactor(userId, write) {
-      const existed = factors.delete(userId);
+      let existed = factors.delete(userId);
+      for (const c of credentialsOf(userId)) existed = credentials.delete(c.credentialId) || existed;
       pending.delete(userId);
       recoveryCodes.delete(userId);
       attempts.delete(userId);
@@ -133,6 +167,73 @@ export function memoryStore(): MfaStore {
       endSessionsBut(userId);
       recordWith(write, existed);
       return existed;
+    },
+    async deleteTotp(userId, write, keepSessionId) {
+      pending.delete(userId);
+      if (!factors.delete(userId)) return false;
+      forgetMfaIfNone(userId);
+      endSessionsBut(userId, keepSessionId);
+      recordWith(write, true);
+      return true;
+    },
+
+    async webAuthnUserHandle(userId, candidate) {
+      const known = userHandles.get(userId);
+      if (known !== undefined) return known;
+      userHandles.set(userId, candidate);
+      return candidate;
+    },
+    async listWebAuthnCredentials(userId) {
+      return credentialsOf(userId).map(copyCredential);
+    },
+    async getWebAuthnCredential(userId, credentialId) {
+      const c = credentials.get(credentialId);
+      return c && c.userId === userId ? copyCredential(c) : null;
+    },
+    async addWebAuthnCredential(credential, { limit, recoveryCodeHashes, session }, write) {
+      const { userId } = credential;
+      const existing = credentialsOf(userId);
+      if (existing.length >= limit) return { added: false, reason: 'too_many' };
+      if (credentials.has(credential.credentialId)) return { added: false, reason: 'duplicate' };
+      const first = !factors.has(userId) && existing.length === 0;
+      if (first) {
+        recoveryCodes.set(
+          userId,
+          recoveryCodeHashes.map((hash) => ({ hash, usedAt: null })),
+        );
+      }
+      credentials.set(credential.credentialId, copyCredential(credential));
+      endSessionsBut(userId);
+      sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
+      const result = { added: true, recoveryCodesIssued: first } as const;
+      recordWith(write, result);
+      return result;
+    },
+    async renameWebAuthnCredential(userId, credentialId, name, write) {
+      const c = credentials.get(credentialId);
+      if (!c || c.userId !== userId) return false;
+      c.name = name;
+      recordWith(write, true);
+      return true;
+    },
+    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
+      const c = credentials.get(credentialId);
+      if (!c || c.userId !== userId) return false;
+      credentials.delete(credentialId);
+      forgetMfaIfNone(userId);
+      endSessionsBut(userId, keepSessionId);
+      recordWith(write, true);
+      return true;
+    },
+    async putWebAuthnChallenge(challenge) {
+      challenges.set(challenge.challenge, { ...challenge });
+    },
+    async takeWebAuthnChallenge(userId, sessionId, challenge, ceremony) {
+      const record = challenges.get(challenge);
+      if (!record || record.userId !== userId || record.sessionId !== sessionId) return null;
+      if (record.ceremony !== ceremony) return null;
+      challenges.delete(challenge);
+      return { ...record };
     },
     async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
       recoveryCodes.set(
@@ -170,6 +271,14 @@ export function memoryStore(): MfaStore {
       const state = attempts.get(userId) ?? { failures: 0, lockedUntil: null };
       const settled = settle(input, state, () => {
         if (proof.kind === 'setup') return true;
+        if (proof.kind === 'webauthn') {
+          const c = credentials.get(proof.credentialId);
+          if (!c || c.userId !== userId || c.counter !== proof.expectedCounter) return false;
+          c.counter = proof.counter;
+          c.backedUp = proof.backedUp;
+          c.lastUsedAt = now;
+          return true;
+        }
         if (proof.kind === 'totp') {
           const factor = factors.get(userId);
           const step = proof.step as number;
@@ -202,6 +311,7 @@ export function memoryStore(): MfaStore {
             sessionId: input.sessionId,
             userId,
             verifiedAt: now,
+            method: verificationMethodOf(proof),
           });
         }
         const recoveryCodesRemaining =
@@ -239,6 +349,7 @@ export function memoryStore(): MfaStore {
         removed += n;
       };
       prune(pending, (_, p) => p.expiresAt < now);
+      prune(challenges, (_, c) => c.expiresAt < now);
       prune(sessions, (_, s) => s.verifiedAt < sessionsBefore);
       prune(
         attempts,

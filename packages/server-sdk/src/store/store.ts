@@ -2,10 +2,14 @@ import type {
   AttemptState,
   AuditEvent,
   AuditEventInput,
+  Enrollment,
   PendingTotpRecord,
   PolicyRecord,
   SessionRecord,
   TotpFactorRecord,
+  VerificationMethod,
+  WebAuthnChallengeRecord,
+  WebAuthnCredentialRecord,
 } from '../model.ts';
 
 /** The back-off schedule the store applies when it counts a failure. */
@@ -40,7 +44,35 @@ export type AttemptProof =
    */
   | { kind: 'setup'; valid: boolean; failureLimit: number }
   /** A recovery code as its keyed hashes under every configured key (none: not shaped like a code). */
-  | { kind: 'recovery'; hashes: readonly string[] };
+  | { kind: 'recovery'; hashes: readonly string[] }
+  /**
+   * A WebAuthn assertion, judged by the caller against the credential as read: `invalid` (a bad
+   * signature, origin, rpId, or a credential that is not the user's), `counter_regressed` (a
+   * signature counter at or below the stored one, when either is not 0: a cloned authenticator
+   * or a replay, refused as `replayed`), or `valid`. A valid one is consumed by moving the
+   * credential's counter from `expectedCounter` (as read) to `counter`, so of two assertions
+   * judged on the same read only one verifies.
+   */
+  | {
+      kind: 'webauthn';
+      verdict: 'valid' | 'invalid' | 'counter_regressed';
+      credentialId: string;
+      expectedCounter: number;
+      counter: number;
+      backedUp: boolean;
+    };
+
+/** The method a session verified with this proof is verified with (a setup marks no session). */
+export function verificationMethodOf(proof: AttemptProof): VerificationMethod {
+  return proof.kind === 'setup' ? 'totp' : proof.kind;
+}
+
+/** What `addWebAuthnCredential` did. */
+export type AddCredentialResult =
+  /** Added; `recoveryCodesIssued`: it was the user's first factor, so the codes given were stored. */
+  | { added: true; recoveryCodesIssued: boolean }
+  /** Not added: the user has `limit` credentials already, or the credential id is registered already. */
+  | { added: false; reason: 'too_many' | 'duplicate' };
 
 export interface AttemptInput {
   userId: string;
@@ -100,17 +132,24 @@ export function settle(
     const lockMs = lockDurationMs(failures, schedule);
     return { outcome, failures, lockedUntil: lockMs > 0 ? new Date(now.getTime() + lockMs) : null };
   };
-  if (proof.kind !== 'recovery' && state.failures >= proof.failureLimit) return fail('refused');
+  // App codes (and a setup's) can be guessed: past the limit only a recovery code verifies.
+  // A WebAuthn assertion cannot be guessed, and is not refused by the limit.
+  if ((proof.kind === 'totp' || proof.kind === 'setup') && state.failures >= proof.failureLimit) {
+    return fail('refused');
+  }
   const judgedWrong =
     proof.kind === 'totp'
       ? proof.step === null
       : proof.kind === 'setup'
         ? !proof.valid
-        : proof.hashes.length === 0;
+        : proof.kind === 'webauthn'
+          ? proof.verdict === 'invalid'
+          : proof.hashes.length === 0;
   if (judgedWrong) return fail('invalid');
+  if (proof.kind === 'webauthn' && proof.verdict === 'counter_regressed') return fail('replayed');
   if (proof.kind === 'setup') return { outcome: 'verified' };
   const judge = (held: boolean): Settlement =>
-    held ? { outcome: 'verified' } : fail(proof.kind === 'totp' ? 'replayed' : 'invalid');
+    held ? { outcome: 'verified' } : fail(proof.kind === 'recovery' ? 'invalid' : 'replayed');
   const held = consume();
   return typeof held === 'boolean' ? judge(held) : held.then(judge);
 }
@@ -163,11 +202,18 @@ export interface AuditQuery {
  *   on the count the previous ones left: no more are judged than the schedule
  *   allows, and a proof is consumed by exactly one of them (a TOTP step never at
  *   or before the last one consumed, a recovery code once).
- * - `putPolicy`, `activateTotp`, `replaceRecoveryCodes`, `deleteFactor` and
+ * - `putPolicy`, `activateTotp`, `replaceRecoveryCodes`, `deleteFactor`, `deleteTotp`,
+ *   `addWebAuthnCredential`, `renameWebAuthnCredential`, `deleteWebAuthnCredential` and
  *   `settleAttempt` append the audit events they are given together with their
  *   change, or neither.
- * - `activateTotp`, `replaceRecoveryCodes` and `deleteFactor` change all they
- *   touch or nothing.
+ * - `activateTotp`, `replaceRecoveryCodes`, `deleteFactor`, `deleteTotp`,
+ *   `addWebAuthnCredential` and `deleteWebAuthnCredential` change all they touch or
+ *   nothing (the sessions they end included).
+ * - `addWebAuthnCredential` never leaves a user with more than `limit` credentials,
+ *   however many add at once, and a credential id belongs to one user only.
+ * - `takeWebAuthnChallenge` answers a challenge to exactly one of any number of
+ *   concurrent callers (of any instance sharing the store).
+ * - `webAuthnUserHandle` keeps the first handle of concurrent callers.
  * - `startGrace` keeps the first start of concurrent callers.
  * - `putMeta` writes only when the stored value equals `expected`; of concurrent
  *   writers with the same expectation exactly one succeeds.
@@ -187,8 +233,11 @@ export interface MfaStore {
    * the user is locked (`null`: not locked, or no failures); `null` without a factor.
    */
   getChallengeState(userId: string): Promise<{ factor: TotpFactorRecord; lockedUntil: Date | null } | null>;
-  /** When each of these users with an active factor set it up (absent: none); reads no secret. */
-  getEnrollments(userIds: readonly string[]): Promise<Map<string, Date>>;
+  /**
+   * Which factors each of these users has (an app, WebAuthn credentials) and since when
+   * (their oldest factor); absent: none. Reads no secret.
+   */
+  getEnrollments(userIds: readonly string[]): Promise<Map<string, Enrollment>>;
   /**
    * Replaces the secret of an active factor (re-encryption under a newer key) if
    * it is still `expected`: a factor replaced meanwhile (a new enrollment) stays.
@@ -215,10 +264,70 @@ export interface MfaStore {
     session?: SessionRecord,
   ): Promise<boolean>;
   /**
-   * Removes factor, pending secret, recovery codes, failed attempts and verified
-   * sessions, all or nothing. True when a factor existed.
+   * Removes all of the user's MFA (a reset): app, pending secret, WebAuthn credentials,
+   * recovery codes, failed attempts and verified sessions, all or nothing. True when
+   * an app or a credential existed.
    */
   deleteFactor(userId: string, audit?: AuditWrite): Promise<boolean>;
+  /**
+   * Removes the user's app and pending secret and ends every verified session of the
+   * user but `keepSessionId`; when no WebAuthn credential remains, the recovery codes
+   * and failed attempts go too (the user has no MFA left). All or nothing; true when
+   * an app existed (nothing is changed or audited otherwise).
+   */
+  deleteTotp(userId: string, audit?: AuditWrite, keepSessionId?: string): Promise<boolean>;
+
+  /**
+   * The user's WebAuthn user handle: the stored one, else `candidate` stored (of
+   * concurrent callers, the first one's stays).
+   */
+  webAuthnUserHandle(userId: string, candidate: string): Promise<string>;
+  /** The user's WebAuthn credentials, oldest first. */
+  listWebAuthnCredentials(userId: string): Promise<WebAuthnCredentialRecord[]>;
+  /** One of the user's credentials; another user's credential of that id is `null`. */
+  getWebAuthnCredential(userId: string, credentialId: string): Promise<WebAuthnCredentialRecord | null>;
+  /**
+   * Adds a credential unless the user has `limit` already or its id is registered
+   * (to anyone). The user's handle exists already (`webAuthnUserHandle`, made with the
+   * registration's options): the SQL stores count concurrent additions under its row. When it is the user's first factor (no app, no credential),
+   * `recoveryCodeHashes` become their recovery codes. Ends every verified session of
+   * the user and marks `session` verified. All or nothing, audited with it.
+   */
+  addWebAuthnCredential(
+    credential: WebAuthnCredentialRecord,
+    options: { limit: number; recoveryCodeHashes: readonly string[]; session: SessionRecord },
+    audit?: AuditWrite,
+  ): Promise<AddCredentialResult>;
+  /** Renames one of the user's credentials; false (nothing audited) when the user has none of that id. */
+  renameWebAuthnCredential(
+    userId: string,
+    credentialId: string,
+    name: string,
+    audit?: AuditWrite,
+  ): Promise<boolean>;
+  /**
+   * Removes one of the user's credentials and ends every verified session of the user
+   * but `keepSessionId`; when it was the user's last factor, the recovery codes and
+   * failed attempts go too. All or nothing; false (nothing changed) without it.
+   */
+  deleteWebAuthnCredential(
+    userId: string,
+    credentialId: string,
+    audit?: AuditWrite,
+    keepSessionId?: string,
+  ): Promise<boolean>;
+  /** Stores a ceremony's challenge. */
+  putWebAuthnChallenge(challenge: WebAuthnChallengeRecord): Promise<void>;
+  /**
+   * Takes (removes and answers) the challenge if it was given to this user's session
+   * for this ceremony, expired or not: a challenge is answered once.
+   */
+  takeWebAuthnChallenge(
+    userId: string,
+    sessionId: string,
+    challenge: string,
+    ceremony: WebAuthnChallengeRecord['ceremony'],
+  ): Promise<WebAuthnChallengeRecord | null>;
 
   /**
    * Replaces all of the user's recovery codes and ends every verified session of the
@@ -247,7 +356,9 @@ export interface MfaStore {
    * is locked, changes nothing; otherwise a proof that holds is consumed (the TOTP
    * step after the last one used, or one unused recovery code), the failures
    * cleared and the session marked verified, and one that does not counts a
-   * failure and sets the lock it earns (`settle` gives the rules).
+   * failure and sets the lock it earns (`settle` gives the rules). A verified session is
+   * marked with the proof's method (`verificationMethodOf`); a WebAuthn proof that holds
+   * also sets the credential's counter, backed-up state and last use.
    */
   settleAttempt(input: AttemptInput): Promise<AttemptResult & { events: AuditEvent[] }>;
 
@@ -259,7 +370,7 @@ export interface MfaStore {
 
   /**
    * Removes what has expired, at most `limit` rows of each kind (bounded work, called
-   * as writes go): pending setups that expired before `now`, verified sessions verified
+   * as writes go): pending setups and WebAuthn challenges that expired before `now`, verified sessions verified
    * before `sessionsBefore`, and failure counts whose last failure was before
    * `attemptsBefore` and that are under `keepFailures` (a user refused app codes until a
    * recovery code stays so). Answers how many rows went.

@@ -151,6 +151,7 @@ export function attemptsConformance(t: ConformanceContext): void {
         sessionId: id('s'),
         userId: id('ada'),
         verifiedAt: later(1000),
+        method: 'totp',
       });
     });
 

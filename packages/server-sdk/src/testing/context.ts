@@ -75,6 +75,7 @@ export function conformanceContext(
       mode: 'required_all',
       gracePeriodDays: 7,
       enforceAfterSso: false,
+      allowedFactors: 'any',
       version,
       updatedAt: later(version * 1000),
       updatedBy: t.id('admin'),

@@ -18,8 +18,8 @@ export function factorsConformance(t: ConformanceContext): void {
       const found = await t.store.getEnrollments([id('ada'), id('max'), id('cleo'), id('nobody')]);
       expect(found).toEqual(
         new Map([
-          [ada.userId, ada.createdAt],
-          [cleo.userId, cleo.createdAt],
+          [ada.userId, { methods: ['totp'], since: ada.createdAt }],
+          [cleo.userId, { methods: ['totp'], since: cleo.createdAt }],
         ]),
       );
       expect(await t.store.getEnrollments([id('max')])).toEqual(new Map());
@@ -163,8 +163,18 @@ export function factorsConformance(t: ConformanceContext): void {
         await enroll(user, {}, codes(user));
         await t.store.putPendingTotp({ userId: user, secret: 'next', expiresAt: later(1000) });
         for (let i = 0; i < 6; i++) await fail(user, later(i * 3_600_000));
-        await t.store.markSessionVerified({ sessionId: `${user}-s1`, userId: user, verifiedAt: T0 });
-        await t.store.markSessionVerified({ sessionId: `${user}-s2`, userId: user, verifiedAt: T0 });
+        await t.store.markSessionVerified({
+          sessionId: `${user}-s1`,
+          userId: user,
+          verifiedAt: T0,
+          method: 'totp',
+        });
+        await t.store.markSessionVerified({
+          sessionId: `${user}-s2`,
+          userId: user,
+          verifiedAt: T0,
+          method: 'totp',
+        });
       }
 
       expect(await t.store.deleteFactor(id('ada'))).toBe(true);

@@ -21,6 +21,7 @@ import { manyMembersConformance } from './many-members.ts';
 import { metaConformance } from './meta.ts';
 import { policyConformance } from './policy.ts';
 import { sessionsConformance } from './sessions.ts';
+import { webauthnConformance } from './webauthn.ts';
 
 export type { StoreConformanceOptions } from './context.ts';
 
@@ -41,5 +42,6 @@ export function runStoreConformance(
     metaConformance(t);
     auditConformance(t);
     manyMembersConformance(t);
+    webauthnConformance(t);
   });
 }

@@ -7,28 +7,46 @@ export function sessionsConformance(t: ConformanceContext): void {
   describe('sessions', () => {
     it('marks, reads and re-marks a verified session', async () => {
       expect(await t.store.getSession(id('ada'), id('s1'))).toBeNull();
-      await t.store.markSessionVerified({ sessionId: id('s1'), userId: id('ada'), verifiedAt: T0 });
+      await t.store.markSessionVerified({
+        sessionId: id('s1'),
+        userId: id('ada'),
+        verifiedAt: T0,
+        method: 'totp',
+      });
       expect(await t.store.getSession(id('ada'), id('s1'))).toEqual({
         sessionId: id('s1'),
         userId: id('ada'),
         verifiedAt: T0,
+        method: 'totp',
       });
-      await t.store.markSessionVerified({ sessionId: id('s1'), userId: id('ada'), verifiedAt: later(5000) });
+      await t.store.markSessionVerified({
+        sessionId: id('s1'),
+        userId: id('ada'),
+        verifiedAt: later(5000),
+        method: 'totp',
+      });
       expect((await t.store.getSession(id('ada'), id('s1')))?.verifiedAt).toEqual(later(5000));
     });
 
     it('keeps the same session id of two users apart', async () => {
-      await t.store.markSessionVerified({ sessionId: id('shared'), userId: id('ada'), verifiedAt: T0 });
+      await t.store.markSessionVerified({
+        sessionId: id('shared'),
+        userId: id('ada'),
+        verifiedAt: T0,
+        method: 'totp',
+      });
       expect(await t.store.getSession(id('max'), id('shared'))).toBeNull();
       await t.store.markSessionVerified({
         sessionId: id('shared'),
         userId: id('max'),
         verifiedAt: later(1000),
+        method: 'totp',
       });
       expect(await t.store.getSession(id('ada'), id('shared'))).toEqual({
         sessionId: id('shared'),
         userId: id('ada'),
         verifiedAt: T0,
+        method: 'totp',
       });
       expect((await t.store.getSession(id('max'), id('shared')))?.verifiedAt).toEqual(later(1000));
       await t.store.endSession(id('max'), id('shared'));
@@ -39,7 +57,12 @@ export function sessionsConformance(t: ConformanceContext): void {
 
   describe('sessions end when trust changes', () => {
     const mark = (user: string, session: string, at = T0) =>
-      t.store.markSessionVerified({ sessionId: id(session), userId: id(user), verifiedAt: at });
+      t.store.markSessionVerified({
+        sessionId: id(session),
+        userId: id(user),
+        verifiedAt: at,
+        method: 'totp',
+      });
     const verified = async (user: string, session: string) =>
       (await t.store.getSession(id(user), id(session))) !== null;
 
@@ -49,7 +72,12 @@ export function sessionsConformance(t: ConformanceContext): void {
       await mark('ada', 'laptop');
       await mark('max', 'max-1');
       await t.store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
-      const session = { sessionId: id('phone'), userId: id('ada'), verifiedAt: later(500) };
+      const session = {
+        sessionId: id('phone'),
+        userId: id('ada'),
+        verifiedAt: later(500),
+        method: 'totp' as const,
+      };
       const replacement = factor(id('ada'), { secret: 'new' });
       expect(await t.store.activateTotp(replacement, 'new', ['c-1'], undefined, session)).toBe(true);
       expect(await verified('ada', 'thief')).toBe(false);
@@ -62,7 +90,7 @@ export function sessionsConformance(t: ConformanceContext): void {
       await enroll(id('ada'), { secret: 'old' });
       await mark('ada', 'laptop');
       await t.store.putPendingTotp({ userId: id('ada'), secret: 'other', expiresAt: later(1000) });
-      const session = { sessionId: id('phone'), userId: id('ada'), verifiedAt: T0 };
+      const session = { sessionId: id('phone'), userId: id('ada'), verifiedAt: T0, method: 'totp' as const };
       expect(
         await t.store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', [], undefined, session),
       ).toBe(false);
@@ -124,8 +152,18 @@ export function sessionsConformance(t: ConformanceContext): void {
     it('removes expired setups, sessions and idle failure counts, and keeps the rest', async () => {
       await t.store.putPendingTotp({ userId: id('gone'), secret: 's', expiresAt: old(1000) });
       await t.store.putPendingTotp({ userId: id('kept'), secret: 's', expiresAt: later(600_000) });
-      await t.store.markSessionVerified({ sessionId: id('gone'), userId: id('ada'), verifiedAt: old(1000) });
-      await t.store.markSessionVerified({ sessionId: id('kept'), userId: id('ada'), verifiedAt: T0 });
+      await t.store.markSessionVerified({
+        sessionId: id('gone'),
+        userId: id('ada'),
+        verifiedAt: old(1000),
+        method: 'totp',
+      });
+      await t.store.markSessionVerified({
+        sessionId: id('kept'),
+        userId: id('ada'),
+        verifiedAt: T0,
+        method: 'totp',
+      });
       // Failure counts, through the only ways a store counts them.
       await fail(id('idle'), old(1000));
       for (let i = 0; i < 100; i++) await fail(id('refused'), old(i), { ...SCHEDULE, threshold: 1000 });
@@ -144,7 +182,12 @@ export function sessionsConformance(t: ConformanceContext): void {
 
     it('removes at most `limit` rows of each kind a call', async () => {
       for (let i = 0; i < 5; i++) {
-        await t.store.markSessionVerified({ sessionId: id(`s${i}`), userId: id('ada'), verifiedAt: old(i) });
+        await t.store.markSessionVerified({
+          sessionId: id(`s${i}`),
+          userId: id('ada'),
+          verifiedAt: old(i),
+          method: 'totp',
+        });
       }
       await prune(2);
       const left = async () => {

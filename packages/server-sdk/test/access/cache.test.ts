@@ -168,10 +168,10 @@ describe.each(stores)('what an instance remembers, on the %s store', (_name, ope
     b.clock.now = new Date(a.clock.now);
     // b reads max's factor and session; the answers (enrolled, verified) are held back until
     // after b's own reset: remembered, they would let max in on his old verification.
-    const release = counted.holdBack('getFactor', 'getSession');
+    const release = counted.holdBack('getEnrollments', 'getSession');
     const evaluating = b.mfa.evaluate({ principal: principal('max'), accountId: 'acme' });
     await vi.waitFor(() =>
-      expect(counted.calls).toEqual(expect.arrayContaining(['getFactor', 'getSession'])),
+      expect(counted.calls).toEqual(expect.arrayContaining(['getEnrollments', 'getSession'])),
     );
     await b.mfa.resetUser('max');
     release();
@@ -187,20 +187,20 @@ describe.each(stores)('what an instance remembers, on the %s store', (_name, ope
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     expect(counted.calls.filter((m) => m === 'getPolicy')).toHaveLength(1);
-    expect(counted.calls.filter((m) => m === 'getFactor')).toHaveLength(1);
+    expect(counted.calls.filter((m) => m === 'getEnrollments')).toHaveLength(1);
     expect(counted.calls.filter((m) => m === 'getSession')).toHaveLength(1);
   });
 
   it('a read begun before this instance resets a user is not shared with requests after the reset', async () => {
     await a.enroll('max');
     b.clock.now = new Date(a.clock.now);
-    const release = counted.holdBack('getFactor', 'getSession');
+    const release = counted.holdBack('getEnrollments', 'getSession');
     const before = b.mfa.evaluate({ principal: principal('max'), accountId: 'acme' });
-    await vi.waitFor(() => expect(counted.calls.filter((m) => m === 'getFactor')).toHaveLength(1));
+    await vi.waitFor(() => expect(counted.calls.filter((m) => m === 'getEnrollments')).toHaveLength(1));
     await b.mfa.resetUser('max');
     const after = b.mfa.evaluate({ principal: principal('max'), accountId: 'acme' });
     // Its own read, not the one held back from before the reset.
-    await vi.waitFor(() => expect(counted.calls.filter((m) => m === 'getFactor')).toHaveLength(2));
+    await vi.waitFor(() => expect(counted.calls.filter((m) => m === 'getEnrollments')).toHaveLength(2));
     release();
     await before;
     expect((await after).reason).toBe('not_required');

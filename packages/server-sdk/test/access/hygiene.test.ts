@@ -49,7 +49,12 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     await h.mfa.ready();
     const longAgo = new Date(h.clock.now.getTime() - 40 * 86_400_000);
     await store.putPendingTotp({ userId: 'olga', secret: 'x', expiresAt: longAgo });
-    await store.markSessionVerified({ sessionId: 'old', userId: 'olga', verifiedAt: longAgo });
+    await store.markSessionVerified({
+      sessionId: 'old',
+      userId: 'olga',
+      verifiedAt: longAgo,
+      method: 'totp',
+    });
     // A wrong recovery code counted 40 days ago.
     await store.settleAttempt({
       userId: 'olga',

@@ -141,7 +141,11 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
       expect(await sessionVerified('ada', 'shared-id')).toBe(true);
 
       expect(await sessionVerified('max', 'shared-id')).toBe(false);
-      expect(await access('max', 'shared-id')).toEqual({ allow: false, reason: 'challenge_required' });
+      expect(await access('max', 'shared-id')).toEqual({
+        allow: false,
+        reason: 'challenge_required',
+        accepts: ['totp', 'webauthn'],
+      });
       const area = await h.json('GET', '/accounts/acme/area', { as: 'max', session: 'shared-id' });
       expect(area.status).toBe(403);
       expect(area.body.error.code).toBe('challenge_required');
@@ -379,7 +383,11 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
 
       // Set up again in one session: the other must verify again.
       await h.enroll('ada');
-      expect(await access('ada', 'ada-s2')).toEqual({ allow: false, reason: 'challenge_required' });
+      expect(await access('ada', 'ada-s2')).toEqual({
+        allow: false,
+        reason: 'challenge_required',
+        accepts: ['totp', 'webauthn'],
+      });
       const area = await h.json('GET', '/accounts/acme/area', { as: 'ada', session: 'ada-s2' });
       expect(area.body.error.code).toBe('challenge_required');
     });
@@ -417,7 +425,11 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
       }
       // The enrollment endpoints stay reachable; the other session must verify again.
       await h.enroll('max');
-      expect(await access('max', 'max-s2')).toEqual({ allow: false, reason: 'challenge_required' });
+      expect(await access('max', 'max-s2')).toEqual({
+        allow: false,
+        reason: 'challenge_required',
+        accepts: ['totp', 'webauthn'],
+      });
     });
   });
 });

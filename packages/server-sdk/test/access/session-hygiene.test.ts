@@ -118,7 +118,11 @@ describe.each(stores)('on the %s store', (_name, makeStore) => {
       await end(h);
       const again = await h.enroll('max', 'max-new');
       for (const session of MAX_SESSIONS) {
-        expect(await accessOf(h, 'max', session)).toEqual({ allow: false, reason: 'challenge_required' });
+        expect(await accessOf(h, 'max', session)).toEqual({
+          allow: false,
+          reason: 'challenge_required',
+          accepts: ['totp', 'webauthn'],
+        });
         // Nor does a sensitive change go through from one of them.
         const stepUp = await h.json('POST', '/mfa/me/recovery-codes', { as: 'max', session });
         expect(stepUp.body.error.code).toBe('step_up_required');

@@ -139,6 +139,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         mode: 'optional',
         gracePeriodDays: 7,
         enforceAfterSso: false,
+        allowedFactors: 'any',
         version: 1,
         updatedAt: at,
         updatedBy: 'ada',
@@ -590,10 +591,20 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       await setPolicy(h, 'acme', 'ada', { mode: 'required_all', gracePeriodDays: 7 });
       const start = new Date(h.clock.now);
       const deadline = iso(daysAfter(start, 7));
-      expect((await access(h, 'max')).body).toEqual({ allow: true, reason: 'grace_period', deadline });
+      expect((await access(h, 'max')).body).toEqual({
+        allow: true,
+        reason: 'grace_period',
+        deadline,
+        accepts: ['totp', 'webauthn'],
+      });
       expect((await h.store.getGraceStarts('acme', ['max'])).get('max')).toEqual(start);
       h.advance(3 * DAY);
-      expect((await access(h, 'max')).body).toEqual({ allow: true, reason: 'grace_period', deadline });
+      expect((await access(h, 'max')).body).toEqual({
+        allow: true,
+        reason: 'grace_period',
+        deadline,
+        accepts: ['totp', 'webauthn'],
+      });
       h.advance(4 * DAY);
       const after = await access(h, 'max');
       expect(after.status).toBe(200);
@@ -607,6 +618,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect((await access(h, 'ada', 'acme', { session: 'ada-s2' })).body).toEqual({
         allow: false,
         reason: 'challenge_required',
+        accepts: ['totp', 'webauthn'],
       });
       h.advance(12 * 3600);
       expect((await access(h, 'ada')).body.reason).toBe('challenge_required');
@@ -1140,6 +1152,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         allow: true,
         reason: 'grace_period',
         deadline: iso(daysAfter(h.clock.now, 7)),
+        accepts: ['totp', 'webauthn'],
       });
       const verified = await h.json('GET', '/accounts/acme/area', { as: 'ada' });
       expect(verified.body.decision).toEqual({ allow: true, reason: 'verified' });

@@ -4,7 +4,8 @@ import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/postgres.ts';
 import { testSchemas, urlWithSchema } from '../postgres.helpers.ts';
-import { BEFORE_SESSIONS_BY_USER, migrateOnly } from '../upgrade.ts';
+import { BEFORE_SESSIONS_BY_USER, BEFORE_WEBAUTHN, migrateOnly, writeBeforeWebAuthn } from '../upgrade.ts';
+import { expectUpgradedForWebAuthn } from './webauthn-upgrade.ts';
 
 const schemas = testSchemas();
 afterAll(() => schemas.close());
@@ -26,6 +27,7 @@ describe('PostgreSQL: a schema from before sessions were keyed by user', () => {
       sessionId: 's-max',
       userId: 'max',
       verifiedAt: T0,
+      method: 'totp',
     });
     expect(await store.getSession('ada', 's-ada')).toMatchObject({ userId: 'ada' });
     expect(await store.getSession('ada', 's-max')).toBeNull();
@@ -35,5 +37,22 @@ describe('PostgreSQL: a schema from before sessions were keyed by user', () => {
       where table_schema = current_schema() and table_name like 'mfa_%sessions'`.execute(old);
     expect(rows.map((r) => r.name)).toEqual(['mfa_verified_sessions']);
     await old.destroy();
+  });
+});
+
+describe('PostgreSQL: a schema from before WebAuthn (0006_webauthn)', () => {
+  it('keeps its policies and sessions (any factor accepted, verified with the app) and takes credentials', async () => {
+    const url = urlWithSchema(await schemas.create('upgrade6'));
+    const old = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: url }) }),
+    });
+    await migrateOnly(old, 'postgres', BEFORE_WEBAUTHN);
+    await writeBeforeWebAuthn(old, T0);
+    await old.destroy();
+
+    const store = postgresStore({ connectionString: url });
+    await store.migrate();
+    await expectUpgradedForWebAuthn(store, T0);
+    await store.close();
   });
 });

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../src/sqlite.ts';
-import { BEFORE_SESSIONS_BY_USER, migrateOnly } from '../upgrade.ts';
+import { BEFORE_SESSIONS_BY_USER, BEFORE_WEBAUTHN, migrateOnly, writeBeforeWebAuthn } from '../upgrade.ts';
+import { expectUpgradedForWebAuthn } from './webauthn-upgrade.ts';
 
 const T0 = new Date('2026-03-02T10:00:00.000Z');
 let folder = '';
@@ -31,6 +32,7 @@ describe('SQLite: a database from before sessions were keyed by user', () => {
       sessionId: 's-max',
       userId: 'max',
       verifiedAt: T0,
+      method: 'totp',
     });
     expect(await store.getSession('ada', 's-ada')).toMatchObject({ userId: 'ada' });
     expect(await store.getSession('ada', 's-max')).toBeNull();
@@ -43,5 +45,21 @@ describe('SQLite: a database from before sessions were keyed by user', () => {
     db.close();
     expect(tables.map((t) => t.name)).toEqual(['mfa_verified_sessions']);
     expect(tables[0]?.sql.toLowerCase()).toContain('without rowid');
+  });
+});
+
+describe('SQLite: a database from before WebAuthn (0006_webauthn)', () => {
+  it('keeps its policies and sessions (any factor accepted, verified with the app) and takes credentials', async () => {
+    folder = mkdtempSync(join(tmpdir(), 'mfakit-upgrade-'));
+    const filename = join(folder, 'mfa.db');
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(filename) }) });
+    await migrateOnly(old, 'sqlite', BEFORE_WEBAUTHN);
+    await writeBeforeWebAuthn(old, T0);
+    await old.destroy();
+
+    const store = sqliteStore({ filename });
+    await store.migrate();
+    await expectUpgradedForWebAuthn(store, T0);
+    await store.close();
   });
 });

@@ -21,14 +21,14 @@ async function policyResponse(
     mode: policy.mode,
     gracePeriodDays: policy.gracePeriodDays,
     enforceAfterSso: policy.enforceAfterSso,
-    allowedFactors: 'any',
+    allowedFactors: policy.allowedFactors,
     version: policy.version,
     updatedAt: iso(policy.updatedAt),
     updatedBy: policy.updatedBy,
     updatedByName: view.updatedByName,
     sso: { enabled: view.sso !== null, provider: view.sso?.provider ?? null },
     canManage,
-    compliance: { ...view.compliance, withAcceptedMethod: view.compliance.enrolled, phishingResistant: 0 },
+    compliance: view.compliance,
   };
 }
 
@@ -77,8 +77,8 @@ export const accountRoutes = [
         displayName: m.displayName,
         email: m.email,
         role: m.role,
-        enrolled: m.enrolledAt !== null,
-        methods: m.enrolledAt !== null ? ['totp'] : [],
+        enrolled: m.methods.length > 0,
+        methods: m.methods,
         enrolledAt: iso(m.enrolledAt),
         deadline: iso(m.deadline),
       })),
@@ -139,6 +139,7 @@ export const accountRoutes = [
         allow: decision.allow,
         reason: decision.reason,
         ...(decision.deadline ? { deadline: decision.deadline.toISOString() } : {}),
+        ...(decision.accepts ? { accepts: decision.accepts } : {}),
       };
     },
   }),

@@ -20,8 +20,7 @@ export const challengeRoutes = [
     run: async ({ ctx, principal, body }): Promise<ChallengeResponse> => {
       if ('webauthn' in body) throw MfaError.of('invalid_credential');
       const result = await challenge(ctx, principal, body);
-      const method = 'code' in body ? 'totp' : 'recovery';
-      return { ...result, method, verifiedAt: result.verifiedAt.toISOString() };
+      return { ...result, verifiedAt: result.verifiedAt.toISOString() };
     },
   }),
 ];

@@ -4,7 +4,8 @@ import { confirmTotp, removeTotp, setupTotp } from '../../factors/totp-enrollmen
 import * as responses from '../response-schemas.ts';
 import { defineRoute, iso } from '../route.ts';
 import { confirmBody, emptyBody, noParams, noQuery } from '../schemas.ts';
-import type { MeResponse, RecoveryCodesResponse, TotpSetupResponse } from '../types.ts';
+import type { FactorResponse, MeResponse, RecoveryCodesResponse, TotpSetupResponse } from '../types.ts';
+import { credentialResponse } from './webauthn.ts';
 
 /** The caller's own MFA: what they have, setting up and removing the app, new recovery codes. */
 export const meRoutes = [
@@ -19,24 +20,23 @@ export const meRoutes = [
     errors: [],
     run: async ({ ctx, principal }): Promise<MeResponse> => {
       const view = await profileView(ctx, principal);
-      const enrolled = view.factorCreatedAt !== null;
+      const factors: FactorResponse[] = [
+        ...(view.factorCreatedAt
+          ? [{ type: 'totp' as const, createdAt: view.factorCreatedAt.toISOString() }]
+          : []),
+        ...view.credentials.map((c) => ({ type: 'webauthn' as const, ...credentialResponse(c) })),
+      ];
       return {
         userId: view.userId,
-        enrolled,
-        factors: view.factorCreatedAt
-          ? [{ type: 'totp', createdAt: view.factorCreatedAt.toISOString() }]
-          : [],
+        enrolled: factors.length > 0,
+        factors,
         recoveryCodesRemaining: view.recoveryCodesRemaining,
         recoveryCodesOutdated: view.recoveryCodesOutdated,
-        requiredBy: view.requiredBy.map((r) => ({
-          ...r,
-          deadline: iso(r.deadline),
-          accepts: ['totp', 'webauthn'],
-        })),
+        requiredBy: view.requiredBy.map((r) => ({ ...r, deadline: iso(r.deadline) })),
         session: {
           verified: view.session.verified,
           verifiedAt: iso(view.session.verifiedAt),
-          method: view.session.verifiedAt ? 'totp' : null,
+          method: view.session.method,
         },
       };
     },

@@ -1,6 +1,17 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { AuditEvent, AuditEventInput, PolicyMode, PolicyRecord, TotpFactorRecord } from '../../model.ts';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  AllowedFactors,
+  AuditEvent,
+  AuditEventInput,
+  Enrollment,
+  PolicyMode,
+  PolicyRecord,
+  TotpFactorRecord,
+  VerificationMethod,
+  WebAuthnCredentialRecord,
+} from '../../model.ts';
 import {
+  type AddCredentialResult,
   type AttemptInput,
   type AttemptResult,
   type AuditWrite,
@@ -8,6 +19,7 @@ import {
   type MfaStore,
   type Settlement,
   settle,
+  verificationMethodOf,
 } from '../store.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { type Executor, prepared } from './prepared.ts';
@@ -25,6 +37,20 @@ function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
     secret: row.secret,
     lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
     createdAt: toDate(row.created_at),
+  };
+}
+
+function credentialFromRow(row: Database['mfa_webauthn_credentials']): WebAuthnCredentialRecord {
+  return {
+    userId: row.user_id,
+    credentialId: row.credential_id,
+    publicKey: row.public_key,
+    counter: Number(row.counter),
+    transports: JSON.parse(row.transports) as string[],
+    backedUp: Boolean(Number(row.backed_up)),
+    name: row.name,
+    createdAt: toDate(row.created_at),
+    lastUsedAt: toDateOrNull(row.last_used_at),
   };
 }
 
@@ -116,6 +142,31 @@ function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
   return db.insertInto('mfa_audit').values(auditRow(event)).returning('id');
 }
 
+/** The statement that consumes a proof (`settle`'s `consume`), compiled; none for a setup. */
+export function consumeStatement(
+  settling: ReturnType<typeof settleStatements>,
+  input: AttemptInput,
+): { sql: string; parameters: readonly unknown[] } | null {
+  const { userId, proof, now } = input;
+  switch (proof.kind) {
+    case 'setup':
+      return null;
+    case 'totp':
+      return settling.consumeTimeStep.compiled(userId, proof.step as number, proof.secret);
+    case 'recovery':
+      return settling.consumeRecoveryCode(userId, proof.hashes, now);
+    case 'webauthn':
+      return settling.consumeWebAuthnCounter.compiled(
+        userId,
+        proof.credentialId,
+        proof.expectedCounter,
+        proof.counter,
+        proof.backedUp ? 1 : 0,
+        toMs(now),
+      );
+  }
+}
+
 /**
  * The statements that settle a challenge attempt, built by Kysely and compiled once:
  * the Kysely store runs them in a transaction, and the SQLite store runs the same
@@ -186,15 +237,39 @@ export function settleStatements(db: Kysely<Database>) {
     clearAttempts: prepared(db, (userId: string) =>
       db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
     ),
-    markSessionVerified: prepared(db, (userId: string, sessionId: string, verifiedAt: number) =>
-      db
-        .insertInto('mfa_verified_sessions')
-        .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt })
-        .onConflict((oc) =>
-          oc
-            .columns(['user_id', 'session_id'])
-            .doUpdateSet({ verified_at: (eb) => eb.ref('excluded.verified_at') }),
-        ),
+    markSessionVerified: prepared(
+      db,
+      (userId: string, sessionId: string, verifiedAt: number, method: VerificationMethod) =>
+        db
+          .insertInto('mfa_verified_sessions')
+          .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt, method })
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'session_id']).doUpdateSet({
+              verified_at: (eb) => eb.ref('excluded.verified_at'),
+              method: (eb) => eb.ref('excluded.method'),
+            }),
+          ),
+    ),
+    /**
+     * A valid WebAuthn assertion consumed: the credential's counter moves on from the one it
+     * was judged against (of two assertions judged on one read, one moves it).
+     */
+    consumeWebAuthnCounter: prepared(
+      db,
+      (
+        userId: string,
+        credentialId: string,
+        expected: number,
+        counter: number,
+        backedUp: number,
+        at: number,
+      ) =>
+        db
+          .updateTable('mfa_webauthn_credentials')
+          .set({ counter, backed_up: backedUp, last_used_at: at })
+          .where('credential_id', '=', credentialId)
+          .where('user_id', '=', userId)
+          .where('counter', '=', expected),
     ),
     countRecoveryCodes: prepared(db, (userId: string) =>
       db
@@ -213,13 +288,15 @@ export function settleStatements(db: Kysely<Database>) {
 export type SettleWrite =
   | { kind: 'none' }
   | { kind: 'failures'; failures: number; lockedUntil: number | null; at: number }
-  | { kind: 'verified'; markSession: boolean; at: number };
+  | { kind: 'verified'; markSession: boolean; method: VerificationMethod; at: number };
 
 export function settleWrite(input: AttemptInput, settled: Settlement): SettleWrite {
   const at = toMs(input.now);
   if (settled.outcome === 'locked') return { kind: 'none' };
-  if (settled.outcome === 'verified')
-    return { kind: 'verified', markSession: input.proof.kind !== 'setup', at };
+  if (settled.outcome === 'verified') {
+    const { proof } = input;
+    return { kind: 'verified', markSession: proof.kind !== 'setup', method: verificationMethodOf(proof), at };
+  }
   return {
     kind: 'failures',
     failures: settled.failures,
@@ -232,6 +309,22 @@ export function settleResult(settled: Settlement, recoveryCodesRemaining: number
   if (settled.outcome === 'locked') return settled;
   if (settled.outcome === 'verified') return { outcome: 'verified', recoveryCodesRemaining };
   return { outcome: settled.outcome, failures: settled.failures };
+}
+
+/** A user left without any factor (no app, no credential) loses the codes and failures that went with MFA. */
+async function forgetMfaIfNone(trx: Kysely<Database>, userId: string): Promise<void> {
+  const hasFactor = (table: 'mfa_totp_factors' | 'mfa_webauthn_credentials') =>
+    trx.selectFrom(table).select('user_id').where('user_id', '=', userId).limit(1).executeTakeFirst();
+  if ((await hasFactor('mfa_totp_factors')) || (await hasFactor('mfa_webauthn_credentials'))) return;
+  await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
+}
+
+/** Ends every verified session of the user but `keepSessionId` (a trust change). */
+async function endSessionsBut(trx: Kysely<Database>, userId: string, keepSessionId?: string): Promise<void> {
+  let ending = trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
+  if (keepSessionId !== undefined) ending = ending.where('session_id', '<>', keepSessionId);
+  await ending.execute();
 }
 
 /**
@@ -263,18 +356,27 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     ),
     // The ids as one JSON array parameter: one statement whatever their number (no bind limit,
     // nothing compiled per call), expanded by the database.
-    enrollments: prepared(db, (idsJson: string) =>
-      db
+    enrollments: prepared(db, (idsJson: string) => {
+      const ids =
+        flavour === 'postgres'
+          ? sql<string>`(select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`
+          : sql<string>`(select value from json_each(${idsJson}))`;
+      return db
         .selectFrom('mfa_totp_factors')
-        .select(['user_id', 'created_at'])
-        .where(
-          'user_id',
-          'in',
-          flavour === 'postgres'
-            ? sql<string>`(select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`
-            : sql<string>`(select value from json_each(${idsJson}))`,
-        ),
-    ),
+        .select(['user_id', sql<string>`'totp'`.as('method'), 'created_at'])
+        .where('user_id', 'in', ids)
+        .unionAll(
+          db
+            .selectFrom('mfa_webauthn_credentials')
+            .select([
+              'user_id',
+              sql<string>`'webauthn'`.as('method'),
+              (eb) => eb.fn.min('created_at').as('created_at'),
+            ])
+            .where('user_id', 'in', ids)
+            .groupBy('user_id'),
+        );
+    }),
     attempts: prepared(db, (userId: string) =>
       db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
     ),
@@ -293,7 +395,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     if (proof.kind === 'totp' && proof.step !== null) {
       const consume = settling.consumeTimeStepWithoutFailures.on(trx);
       if (Number((await consume(userId, proof.step, proof.secret)).numAffectedRows) === 1) {
-        await settling.markSessionVerified.on(trx)(userId, input.sessionId, toMs(input.now));
+        await settling.markSessionVerified.on(trx)(userId, input.sessionId, toMs(input.now), 'totp');
         const [row] = (await settling.countRecoveryCodes.on(trx)(userId)).rows;
         return { outcome: 'verified', recoveryCodesRemaining: Number(row?.n ?? 0) };
       }
@@ -305,11 +407,9 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       lockedUntil: toDateOrNull(held?.locked_until ?? null),
     };
     const settled = await settle(input, state, async () => {
-      if (proof.kind === 'setup') return true;
-      const consumed =
-        proof.kind === 'totp'
-          ? await settling.consumeTimeStep.on(trx)(userId, proof.step as number, proof.secret)
-          : await trx.executeQuery(settling.consumeRecoveryCode(userId, proof.hashes, input.now));
+      const statement = consumeStatement(settling, input);
+      if (!statement) return true;
+      const consumed = await trx.executeQuery(CompiledQuery.raw(statement.sql, [...statement.parameters]));
       return Number(consumed.numAffectedRows) === 1;
     });
     const write = settleWrite(input, settled);
@@ -318,7 +418,9 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       await settling.storeFailures.on(trx)(userId, write.failures, write.lockedUntil, write.at);
     } else if (write.kind === 'verified') {
       await settling.clearAttempts.on(trx)(userId);
-      if (write.markSession) await settling.markSessionVerified.on(trx)(userId, input.sessionId, write.at);
+      if (write.markSession) {
+        await settling.markSessionVerified.on(trx)(userId, input.sessionId, write.at, write.method);
+      }
       remaining = Number((await settling.countRecoveryCodes.on(trx)(userId)).rows[0]?.n ?? 0);
     }
     return settleResult(settled, remaining);
@@ -337,6 +439,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         mode: row.mode as PolicyMode,
         gracePeriodDays: Number(row.grace_period_days),
         enforceAfterSso: Boolean(Number(row.enforce_after_sso)),
+        allowedFactors: (row.allowed_factors ?? 'any') as AllowedFactors,
         version: Number(row.version),
         updatedAt: toDateOrNull(row.updated_at),
         updatedBy: row.updated_by,
@@ -347,6 +450,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         mode: policy.mode,
         grace_period_days: policy.gracePeriodDays,
         enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
+        allowed_factors: policy.allowedFactors,
         version: policy.version,
         updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
         updated_by: policy.updatedBy,
@@ -388,10 +492,17 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     },
     async getEnrollments(userIds) {
       await ready();
-      const enrolled = new Map<string, Date>();
+      const enrolled = new Map<string, Enrollment>();
       if (userIds.length === 0) return enrolled;
       for (const row of (await hot.enrollments(JSON.stringify(userIds))).rows) {
-        enrolled.set(row.user_id, toDate(row.created_at));
+        const since = toDate(row.created_at as number | string);
+        const known = enrolled.get(row.user_id);
+        const method = row.method === 'webauthn' ? 'webauthn' : 'totp';
+        if (!known) enrolled.set(row.user_id, { methods: [method], since });
+        else {
+          known.methods = method === 'totp' ? ['totp', ...known.methods] : [...known.methods, method];
+          if (since < known.since) known.since = since;
+        }
       }
       return enrolled;
     },
@@ -462,6 +573,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             session.userId,
             session.sessionId,
             toMs(session.verifiedAt),
+            session.method,
           );
         }
         return [true, true];
@@ -475,11 +587,172 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .deleteFrom('mfa_totp_factors')
           .where('user_id', '=', userId)
           .executeTakeFirst();
+        const credentials = await trx
+          .deleteFrom('mfa_webauthn_credentials')
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
-        return [Number(removed.numDeletedRows) === 1, true];
+        const existed = Number(removed.numDeletedRows) + Number(credentials.numDeletedRows) > 0;
+        return [existed, true];
       });
+    },
+    async deleteTotp(userId, write, keepSessionId) {
+      return withAudit(await q(), write, async (trx) => {
+        // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
+        await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
+        const removed = await trx
+          .deleteFrom('mfa_totp_factors')
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (Number(removed.numDeletedRows) !== 1) return [false, false];
+        await forgetMfaIfNone(trx, userId);
+        await endSessionsBut(trx, userId, keepSessionId);
+        return [true, true];
+      });
+    },
+
+    async webAuthnUserHandle(userId, candidate) {
+      const db = await q();
+      await db
+        .insertInto('mfa_webauthn_users')
+        .values({ user_id: userId, user_handle: candidate })
+        .onConflict((oc) => oc.column('user_id').doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('mfa_webauthn_users')
+        .select('user_handle')
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      return row.user_handle;
+    },
+    async listWebAuthnCredentials(userId) {
+      const rows = await (await q())
+        .selectFrom('mfa_webauthn_credentials')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('credential_id')
+        .execute();
+      return rows.map(credentialFromRow);
+    },
+    async getWebAuthnCredential(userId, credentialId) {
+      const row = await (await q())
+        .selectFrom('mfa_webauthn_credentials')
+        .selectAll()
+        .where('credential_id', '=', credentialId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row ? credentialFromRow(row) : null;
+    },
+    async addWebAuthnCredential(credential, { limit, recoveryCodeHashes, session }, write) {
+      const { userId } = credential;
+      return withAudit(await q(), write, async (trx): Promise<readonly [AddCredentialResult, boolean]> => {
+        // The user's handle row (made with the registration's options) is written first: SQLite's
+        // write lock, PostgreSQL's row lock, so that concurrent additions count one after another.
+        await trx
+          .updateTable('mfa_webauthn_users')
+          .set({ user_handle: sql.ref('user_handle') })
+          .where('user_id', '=', userId)
+          .execute();
+        const count = await trx
+          .selectFrom('mfa_webauthn_credentials')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow();
+        if (Number(count.n) >= limit) return [{ added: false, reason: 'too_many' }, false];
+        const inserted = await trx
+          .insertInto('mfa_webauthn_credentials')
+          .values({
+            credential_id: credential.credentialId,
+            user_id: userId,
+            public_key: credential.publicKey,
+            counter: credential.counter,
+            transports: JSON.stringify(credential.transports),
+            backed_up: credential.backedUp ? 1 : 0,
+            name: credential.name,
+            created_at: toMs(credential.createdAt),
+            last_used_at: credential.lastUsedAt ? toMs(credential.lastUsedAt) : null,
+          })
+          .onConflict((oc) => oc.column('credential_id').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) {
+          return [{ added: false, reason: 'duplicate' }, false];
+        }
+        const app = await trx
+          .selectFrom('mfa_totp_factors')
+          .select('user_id')
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        const first = !app && Number(count.n) === 0;
+        if (first) {
+          await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+          if (recoveryCodeHashes.length > 0) {
+            await trx
+              .insertInto('mfa_recovery_codes')
+              .values(recoveryCodeHashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
+              .execute();
+          }
+        }
+        // Sessions verified before this trust change end; the registering one is verified with it.
+        await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
+        await settling.markSessionVerified.on(trx)(
+          session.userId,
+          session.sessionId,
+          toMs(session.verifiedAt),
+          session.method,
+        );
+        return [{ added: true, recoveryCodesIssued: first }, true];
+      });
+    },
+    async renameWebAuthnCredential(userId, credentialId, name, write) {
+      return withAudit(await q(), write, async (trx) => {
+        const result = await trx
+          .updateTable('mfa_webauthn_credentials')
+          .set({ name })
+          .where('credential_id', '=', credentialId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        const renamed = Number(result.numUpdatedRows) === 1;
+        return [renamed, renamed];
+      });
+    },
+    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
+      return withAudit(await q(), write, async (trx) => {
+        const removed = await trx
+          .deleteFrom('mfa_webauthn_credentials')
+          .where('credential_id', '=', credentialId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (Number(removed.numDeletedRows) !== 1) return [false, false];
+        await forgetMfaIfNone(trx, userId);
+        await endSessionsBut(trx, userId, keepSessionId);
+        return [true, true];
+      });
+    },
+    async putWebAuthnChallenge(challenge) {
+      await (await q())
+        .insertInto('mfa_webauthn_challenges')
+        .values({
+          challenge: challenge.challenge,
+          user_id: challenge.userId,
+          session_id: challenge.sessionId,
+          ceremony: challenge.ceremony,
+          expires_at: toMs(challenge.expiresAt),
+        })
+        .execute();
+    },
+    async takeWebAuthnChallenge(userId, sessionId, challenge, ceremony) {
+      const row = await (await q())
+        .deleteFrom('mfa_webauthn_challenges')
+        .where('challenge', '=', challenge)
+        .where('user_id', '=', userId)
+        .where('session_id', '=', sessionId)
+        .where('ceremony', '=', ceremony)
+        .returning(['expires_at'])
+        .executeTakeFirst();
+      return row ? { challenge, userId, sessionId, ceremony, expiresAt: toDate(row.expires_at) } : null;
     },
 
     async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
@@ -491,9 +764,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
             .execute();
         }
-        let ending = trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
-        if (keepSessionId !== undefined) ending = ending.where('session_id', '<>', keepSessionId);
-        await ending.execute();
+        await endSessionsBut(trx, userId, keepSessionId);
         return [undefined, true];
       });
     },
@@ -545,13 +816,23 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
 
     async markSessionVerified(session) {
       await ready();
-      await settling.markSessionVerified(session.userId, session.sessionId, toMs(session.verifiedAt));
+      await settling.markSessionVerified(
+        session.userId,
+        session.sessionId,
+        toMs(session.verifiedAt),
+        session.method,
+      );
     },
     async getSession(userId, sessionId) {
       await ready();
       const [row] = (await hot.session(userId, sessionId)).rows;
       return row
-        ? { sessionId: row.session_id, userId: row.user_id, verifiedAt: toDate(row.verified_at) }
+        ? {
+            sessionId: row.session_id,
+            userId: row.user_id,
+            verifiedAt: toDate(row.verified_at),
+            method: (row.method ?? 'totp') as VerificationMethod,
+          }
         : null;
     },
     async endSession(userId, sessionId) {
@@ -595,7 +876,17 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             .limit(limit),
         )
         .executeTakeFirst();
-      return [pending, sessions, attempts].reduce((n, r) => n + Number(r.numDeletedRows), 0);
+      const challenges = await db
+        .deleteFrom('mfa_webauthn_challenges')
+        .where('challenge', 'in', (eb) =>
+          eb
+            .selectFrom('mfa_webauthn_challenges')
+            .select('challenge')
+            .where('expires_at', '<', toMs(now))
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return [pending, sessions, attempts, challenges].reduce((n, r) => n + Number(r.numDeletedRows), 0);
     },
 
     async startGrace(accountId, userId, at) {

@@ -118,6 +118,53 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    // WebAuthn (passkeys and security keys): credentials, each user's random user handle, the
+    // challenges of ceremonies in progress (in the store, so that any instance can finish a
+    // ceremony another began); what verified a session; which factors a policy accepts.
+    '0006_webauthn': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('mfa_policies')
+          .addColumn('allowed_factors', 'text', (c) => c.notNull().defaultTo('any'))
+          .execute();
+        await db.schema.alterTable('mfa_verified_sessions').addColumn('method', 'text').execute();
+        await db.schema
+          .createTable('mfa_webauthn_users')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('user_handle', 'text', (c) => c.notNull().unique())
+          .execute();
+        await db.schema
+          .createTable('mfa_webauthn_credentials')
+          .addColumn('credential_id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('counter', 'bigint', (c) => c.notNull())
+          .addColumn('transports', 'text', (c) => c.notNull())
+          .addColumn('backed_up', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('mfa_webauthn_credentials_user')
+          .on('mfa_webauthn_credentials')
+          .columns(['user_id', 'created_at'])
+          .execute();
+        await db.schema
+          .createTable('mfa_webauthn_challenges')
+          .addColumn('challenge', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('ceremony', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('mfa_webauthn_challenges_expires')
+          .on('mfa_webauthn_challenges')
+          .column('expires_at')
+          .execute();
+      },
+    },
     '0003_meta': {
       async up(db: Kysely<unknown>) {
         await db.schema

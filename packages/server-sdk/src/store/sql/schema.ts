@@ -7,6 +7,8 @@ export interface Database {
     mode: string;
     grace_period_days: number;
     enforce_after_sso: number;
+    /** Since migration 0006_webauthn. */
+    allowed_factors: string;
     version: number;
     updated_at: number | string | null;
     updated_by: string | null;
@@ -27,7 +29,35 @@ export interface Database {
     last_failed_at?: number | string | null;
   };
   /** A user's verified sessions, keyed by user and session (migration 0004_sessions_by_user). */
-  mfa_verified_sessions: { user_id: string; session_id: string; verified_at: number | string };
+  mfa_verified_sessions: {
+    user_id: string;
+    session_id: string;
+    verified_at: number | string;
+    /** Since migration 0006_webauthn; `null`: verified before it, with the app. */
+    method?: string | null;
+  };
+  /** Each user's random WebAuthn user handle (migration 0006_webauthn). */
+  mfa_webauthn_users: { user_id: string; user_handle: string };
+  /** WebAuthn credentials (migration 0006_webauthn); `transports` is a JSON array. */
+  mfa_webauthn_credentials: {
+    credential_id: string;
+    user_id: string;
+    public_key: string;
+    counter: number | string;
+    transports: string;
+    backed_up: number;
+    name: string;
+    created_at: number | string;
+    last_used_at: number | string | null;
+  };
+  /** Challenges of WebAuthn ceremonies in progress (migration 0006_webauthn). */
+  mfa_webauthn_challenges: {
+    challenge: string;
+    user_id: string;
+    session_id: string;
+    ceremony: string;
+    expires_at: number | string;
+  };
   mfa_grace: { account_id: string; user_id: string; started_at: number | string };
   /** mfakit's own bookkeeping, e.g. the key check (migration 0003_meta). */
   mfa_meta: { key: string; value: string };

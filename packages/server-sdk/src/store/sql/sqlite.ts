@@ -6,6 +6,7 @@ import type { AuditEvent } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
 import {
   challengeStateFromRow,
+  consumeStatement,
   settleResult,
   settleStatements,
   settleWrite,
@@ -86,7 +87,7 @@ function settleInTransaction(
     if (proof.kind === 'totp' && proof.step !== null) {
       const consume = settling.consumeTimeStepWithoutFailures.compiled(userId, proof.step, proof.secret);
       if (run(consume) === 1) {
-        run(settling.markSessionVerified.compiled(userId, input.sessionId, now.getTime()));
+        run(settling.markSessionVerified.compiled(userId, input.sessionId, now.getTime(), 'totp'));
         const left = get<{ n: number }>(settling.countRecoveryCodes.compiled(userId));
         return { outcome: 'verified', recoveryCodesRemaining: Number(left?.n ?? 0) };
       }
@@ -99,12 +100,8 @@ function settleInTransaction(
       lockedUntil: row?.locked_until == null ? null : new Date(Number(row.locked_until)),
     };
     const settled = settle(input, state, () => {
-      if (proof.kind === 'setup') return true;
-      const consume =
-        proof.kind === 'totp'
-          ? settling.consumeTimeStep.compiled(userId, proof.step as number, proof.secret)
-          : settling.consumeRecoveryCode(userId, proof.hashes, now);
-      return run(consume) === 1;
+      const consume = consumeStatement(settling, input);
+      return consume === null || run(consume) === 1;
     });
     const write = settleWrite(input, settled);
     let remaining = 0;
@@ -112,7 +109,9 @@ function settleInTransaction(
       run(settling.storeFailures.compiled(userId, write.failures, write.lockedUntil, write.at));
     } else if (write.kind === 'verified') {
       if (row) run(settling.clearAttempts.compiled(userId));
-      if (write.markSession) run(settling.markSessionVerified.compiled(userId, input.sessionId, write.at));
+      if (write.markSession) {
+        run(settling.markSessionVerified.compiled(userId, input.sessionId, write.at, write.method));
+      }
       remaining = Number(get<{ n: number }>(settling.countRecoveryCodes.compiled(userId))?.n ?? 0);
     }
     return settleResult(settled, remaining);
