@@ -68,6 +68,10 @@ function originOf(header: string | undefined): string | null {
   }
 }
 
+/** Whether the account accepts only phishing-resistant methods (passkeys and security keys). */
+const passkeysOnly = (decision: AccessDecision) =>
+  decision.accepts !== undefined && !decision.accepts.includes('totp');
+
 const orders = [
   { id: 'PO-1042', item: 'Edge routers (12)', status: 'Shipped', total: '€ 8,340.00' },
   { id: 'PO-1043', item: 'Support renewal 2027', status: 'Awaiting approval', total: '€ 2,100.00' },
@@ -250,27 +254,32 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
             `Verify · ${name}`,
             current,
             html`<h1>${name}</h1>
-              <div class="card"><mfa-challenge></mfa-challenge></div>`,
+              <div class="card"><mfa-challenge account-id="${accountId}"></mfa-challenge></div>`,
             true,
           );
-        case 'enrollment_required':
+        case 'enrollment_required': {
           c.status(403);
+          // An account that accepts only passkeys and security keys says so: an authenticator app will not do.
+          const what = passkeysOnly(decision)
+            ? 'It accepts only passkeys and security keys: add a passkey to continue.'
+            : 'Set up an authenticator app or add a passkey to continue.';
           return page(
             c,
             `Set up MFA · ${name}`,
             current,
             html`<h1>${name}</h1>
               <div class="banner warning" role="alert">
-                ${name} requires multi-factor authentication. Set up an authenticator app to continue.
+                ${name} requires multi-factor authentication. ${what}
               </div>
               <div class="card"><mfa-user-enroll></mfa-user-enroll></div>
               <p><a class="button" href="/accounts/${accountId}${view === 'settings' ? '/settings' : ''}">Continue to ${name}</a></p>`,
           );
+        }
       }
       const banner =
         decision.reason === 'grace_period'
           ? html`<div class="banner warning" role="status">
-              ${name} requires multi-factor authentication. Set it up by
+              ${name} requires multi-factor authentication${passkeysOnly(decision) ? ', with a passkey or security key' : ''}. Set it up by
               <strong>${decision.deadline ? new Intl.DateTimeFormat('en', { dateStyle: 'long' }).format(decision.deadline) : ''}</strong>
               to keep access. <a href="/profile">Set up now</a>
             </div>`

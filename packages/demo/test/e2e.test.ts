@@ -270,7 +270,10 @@ describe('the demo portal, end to end', () => {
     advance(8 * 86_400);
     const response = await page.goto(`${base}/accounts/acme`);
     expect(response?.status()).toBe(403);
-    await page.getByRole('alert').filter({ hasText: 'Set up an authenticator app to continue' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Set up an authenticator app or add a passkey to continue' })
+      .waitFor();
     expect(await page.getByRole('cell', { name: 'PO-1042' }).count()).toBe(0);
     await shot(page, '06-enrollment-required');
     member = await enroll(page);

@@ -21,11 +21,12 @@ const errors: Record<ClientErrorCode, string> & { fallback: string } = {
   too_many_credentials:
     'Sie haben 10 Passkeys und Sicherheitsschlüssel, mehr sind nicht möglich. Entfernen Sie zuerst einen.',
   unauthenticated: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
-  step_up_required: 'Bestätigen Sie zuerst mit Ihrer Authenticator-App.',
+  step_up_required: 'Bestätigen Sie zuerst mit einem Passkey oder Ihrer Authenticator-App.',
   not_admin: 'Nur ein Administrator dieses Kontos kann das tun.',
   forbidden_origin: 'Anfragen von dieser Herkunft sind nicht erlaubt.',
   enrollment_required: 'Richten Sie die Multi-Faktor-Authentifizierung ein, um auf dieses Konto zuzugreifen.',
-  challenge_required: 'Bestätigen Sie mit Ihrer Authenticator-App, um auf dieses Konto zuzugreifen.',
+  challenge_required:
+    'Bestätigen Sie mit einem Passkey oder Ihrer Authenticator-App, um auf dieses Konto zuzugreifen.',
   not_member: 'Sie sind kein Mitglied dieses Kontos.',
   not_found: 'Diese Adresse gibt es nicht.',
   version_conflict:
@@ -67,7 +68,7 @@ export const de: MfaStrings = {
   },
   allowedFactorsLabels: {
     any: 'Jede Methode',
-    phishing_resistant: 'Nur phishing-resistente',
+    phishing_resistant: 'Nur phishing-resistente Methoden',
   },
   allowedFactorsDescriptions: {
     any: 'Authenticator-Apps, Passkeys und Sicherheitsschlüssel.',
@@ -83,6 +84,8 @@ export const de: MfaStrings = {
   neverChanged: 'Die Standardrichtlinie; niemand hat sie geändert.',
   compliance: (enrolled, members) =>
     `${numbers.format(enrolled)} von ${count(members, 'Mitglied hat', 'Mitgliedern haben')} MFA eingerichtet.`,
+  compliancePhishingResistant: (withPasskey, members) =>
+    `${numbers.format(withPasskey)} von ${count(members, 'Mitglied hat', 'Mitgliedern haben')} einen Passkey oder Sicherheitsschlüssel.`,
   ssoCaution: (provider) =>
     `Dieses Konto meldet sich über ${provider} an. Die Einstellungen und Verfahren des Identitätsanbieters haben Vorrang und setzen diese MFA-Einstellungen außer Kraft.`,
   managerTitle: 'Richtlinie für die Multi-Faktor-Authentifizierung',
@@ -113,7 +116,7 @@ export const de: MfaStrings = {
   saved: 'Richtlinie gespeichert.',
   conflict:
     'Jemand anderes hat diese Richtlinie inzwischen geändert. Die aktuellen Einstellungen werden angezeigt; prüfen Sie sie und speichern Sie erneut.',
-  stepUp: 'Bestätigen Sie diese Änderung mit Ihrer Authenticator-App.',
+  stepUp: 'Bestätigen Sie diese Änderung erneut: mit einem Passkey oder Ihrer Authenticator-App.',
   setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie die Richtlinie des Kontos ändern.',
   enrollTitle: 'Multi-Faktor-Authentifizierung',
   statusOn: (since) => `Authenticator-App: aktiv seit ${since}.`,

@@ -25,6 +25,8 @@ export interface MfaStrings {
   changedBy: (name: string, date: string) => string;
   neverChanged: string;
   compliance: (enrolled: number, members: number) => string;
+  /** The compliance line of an account that accepts only passkeys and security keys. */
+  compliancePhishingResistant: (withPasskey: number, members: number) => string;
   ssoCaution: (provider: string) => string;
   managerTitle: string;
   policyLegend: string;

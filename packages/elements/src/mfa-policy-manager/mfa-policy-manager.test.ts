@@ -53,6 +53,35 @@ describe('<mfa-policy-manager>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('offers the accepted methods as two radios, and counts the members without a passkey under "Phishing-resistant only"', async () => {
+    await enrollByApi();
+    const el = await ready(
+      await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
+    );
+    const radios = $$(el, 'input[name=allowedFactors]') as HTMLInputElement[];
+    const names = radios.map((r) => $(el, `#${r.getAttribute('aria-labelledby')}`).textContent);
+    expect(names).to.deep.equal(['Any method', 'Phishing-resistant only']);
+    expect(radios.map((r) => r.checked)).to.deep.equal([true, false]);
+    expect($(el, 'fieldset:nth-of-type(2) legend').textContent).to.equal('Accepted methods');
+
+    radio(el, 'required_all').click();
+    await el.updateComplete;
+    // Ada has an authenticator app: under "Any method" only Max and Sam lack MFA.
+    expect(text(el)).to.contain('2 members have not set up MFA; they have 7 days');
+    radio(el, 'phishing_resistant').click();
+    await el.updateComplete;
+    // Under "Phishing-resistant only" Ada's app does not count either.
+    expect(text(el)).to.contain('3 members have no passkey or security key; they have 7 days');
+    expect(text(el)).to.contain('Ada Admin');
+    await expect(el).to.be.accessible();
+
+    const saved = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;
+    button(el, 'Save').click();
+    const { policy } = await saved;
+    expect(policy.allowedFactors).to.equal('phishing_resistant');
+    expect(policy.mode).to.equal('required_all');
+  });
+
   it('updates the impact preview with the grace period and the policy', async () => {
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),

@@ -43,6 +43,24 @@ describe('<mfa-settings>', () => {
     expect(el.shadowRoot?.querySelector('button.manage')).to.equal(null);
   });
 
+  it('names the accepted methods, and under "Phishing-resistant only" counts members with a passkey', async () => {
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    expect(text(el)).to.contain('Accepted methods: Any method');
+    expect(text(el)).to.contain('1 of 3 members have MFA set up');
+    const saved = await setPolicyByApi('acme', {
+      mode: 'required_all',
+      allowedFactors: 'phishing_resistant',
+    });
+    expect(saved.status).to.equal(200);
+    await el.refresh();
+    await until(() => text(el).includes('Accepted methods: Phishing-resistant only'));
+    // Ada's authenticator app does not count here.
+    expect(text(el)).to.contain('0 of 3 members have a passkey or security key.');
+    await expect(el).to.be.accessible();
+  });
+
   it('shows the SSO caution naming the identity provider', async () => {
     await login('cleo');
     const el = await ready(

@@ -9,8 +9,9 @@ import { tokens } from '../styles/shared.ts';
 import { styles } from './mfa-settings.styles.ts';
 
 /**
- * The account's Multi-Factor Authentication section: the current policy, who
- * changed it and when, how many members have MFA, the SSO caution, and for
+ * The account's Multi-Factor Authentication section: the current policy and
+ * the methods it accepts, who changed it and when, how many members have MFA
+ * (or, under "Phishing-resistant only", a passkey or security key), the SSO caution, and for
  * administrators a Manage button that opens the policy manager in a modal dialog.
  *
  * @summary Show an account's MFA policy; administrators manage it.
@@ -99,7 +100,18 @@ export class MfaSettings extends MfaElement {
           <span>${t.modeDescriptions[policy.mode]}</span>
         </div>
         <p class="muted">${changed}</p>
-        <p>${t.compliance(policy.compliance.enrolled, policy.compliance.members)}</p>
+        ${
+          policy.allowedFactors
+            ? html`<p><span class="muted">${t.allowedFactorsLegend}:</span> ${t.allowedFactorsLabels[policy.allowedFactors]}</p>`
+            : nothing
+        }
+        <p>
+          ${
+            policy.allowedFactors === 'phishing_resistant'
+              ? t.compliancePhishingResistant(policy.compliance.withAcceptedMethod, policy.compliance.members)
+              : t.compliance(policy.compliance.enrolled, policy.compliance.members)
+          }
+        </p>
       </section>
       ${
         policy.canManage

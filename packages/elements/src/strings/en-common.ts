@@ -19,7 +19,7 @@ export const common: Pick<
   retry: 'Try again',
   save: 'Save',
   cancel: 'Cancel',
-  stepUp: 'Verify with your authenticator app to save this change.',
+  stepUp: 'Verify it is you again to save this change: with a passkey or your authenticator app.',
   passkeysUnsupported:
     'This browser cannot use passkeys or security keys. Open this page in a current Chrome, Edge, Firefox or Safari to add one.',
   passkeyCancelled: 'The passkey dialog was closed before it finished. Try again when you are ready.',

@@ -13,6 +13,7 @@ export const policy: Pick<
   | 'changedBy'
   | 'neverChanged'
   | 'compliance'
+  | 'compliancePhishingResistant'
   | 'ssoCaution'
   | 'managerTitle'
   | 'policyLegend'
@@ -56,6 +57,8 @@ export const policy: Pick<
   neverChanged: 'The default policy; nobody has changed it.',
   compliance: (enrolled, members) =>
     `${enrolled} of ${members} ${members === 1 ? 'member has' : 'members have'} MFA set up.`,
+  compliancePhishingResistant: (withPasskey, members) =>
+    `${withPasskey} of ${members} ${members === 1 ? 'member has' : 'members have'} a passkey or security key.`,
   ssoCaution: (provider) =>
     `This account signs in through ${provider}. The identity provider's settings and procedures take precedence and override these MFA settings.`,
   managerTitle: 'Multi-factor authentication policy',
