@@ -142,7 +142,8 @@ export async function challengeStepTimings(filename: string): Promise<StepTiming
       N,
       (k) => {
         const i = first('service') + k;
-        return challenge(ctx, { userId: userId(i), sessionId: `c${i}`, authMethod: 'password' }, { code });
+        const principal = { userId: userId(i), sessionId: `c${i}`, authMethod: 'password' as const };
+        return challenge(ctx, principal, { code }, { origin: 'http://localhost', hostname: 'localhost' });
       },
       false,
     )),

@@ -86,7 +86,21 @@ function validate(options: MfaOptions): void {
       throw new MfaConfigError(`createMfa: \`${name}\` must be a number from ${min} to ${max}.`);
     }
   }
-  for (const origin of options.allowedOrigins ?? []) {
+  const webauthn = options.webauthn;
+  if (webauthn !== undefined) {
+    if (typeof webauthn !== 'object' || webauthn === null)
+      throw new MfaConfigError('createMfa: `webauthn` must be an object.');
+    if (webauthn.rpId !== undefined && !/^[a-z0-9.-]+$/i.test(webauthn.rpId)) {
+      throw new MfaConfigError('createMfa: `webauthn.rpId` must be a domain like portal.example.');
+    }
+    if (
+      webauthn.rpName !== undefined &&
+      (typeof webauthn.rpName !== 'string' || webauthn.rpName.trim() === '')
+    ) {
+      throw new MfaConfigError('createMfa: `webauthn.rpName` must be a name.');
+    }
+  }
+  for (const origin of [...(options.allowedOrigins ?? []), ...(webauthn?.origins ?? [])]) {
     if (typeof origin !== 'string' || new URL(origin).origin !== origin) {
       throw new MfaConfigError(
         `createMfa: allowed origin ${JSON.stringify(origin)} is not an origin like https://portal.example.`,

@@ -53,4 +53,20 @@ export interface MfaOptions {
   allowedOrigins?: readonly string[];
   /** Milliseconds a store call or hook may take before the request is answered 503, default 5000. */
   timeoutMs?: number;
+  /** Passkeys and security keys (WebAuthn). */
+  webauthn?: WebAuthnOptions;
+}
+
+/** Where WebAuthn credentials are scoped and from where they may be used. */
+export interface WebAuthnOptions {
+  /**
+   * The relying party id: the domain credentials belong to (`portal.example` also serves
+   * `app.portal.example`). Default: the request's host name. Set it when the portal is
+   * reached under several host names, or credentials made on one will not work on another.
+   */
+  rpId?: string;
+  /** The name authenticators show beside the credential. Default: `issuer`. */
+  rpName?: string;
+  /** The origins a ceremony may run on. Default: the request's own origin and `allowedOrigins`. */
+  origins?: readonly string[];
 }

@@ -228,6 +228,7 @@ export const ERROR_EXTRAS = new Set([
   'retryAfterSeconds',
   'recoveryCodeRequired',
   'deadline',
+  'accepts',
   'accounts',
   'details',
 ]);

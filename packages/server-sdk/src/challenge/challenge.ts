@@ -1,10 +1,14 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { pruneAsWritesGo } from '../access/sessions.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
+import { userFactorMethods } from '../factors/factor-methods.ts';
 import { looksLikeRecoveryCode, normalizeRecoveryCode } from '../factors/recovery-codes.ts';
 import { matchTotp } from '../factors/totp.ts';
-import type { Principal } from '../model.ts';
-import type { AttemptProof } from '../store/store.ts';
+import { answeredChallenge, judgeAssertion, type RequestSite, takeChallenge } from '../factors/webauthn.ts';
+import { userHandle } from '../factors/webauthn-enrollment.ts';
+import type { Principal, VerificationMethod } from '../model.ts';
+import { type AttemptProof, verificationMethodOf } from '../store/store.ts';
 import { settle, TOTP_FAILURE_LIMIT, tooManyAttempts } from './throttle.ts';
 
 /**
@@ -22,44 +26,86 @@ export function openFactorSecret(ctx: MfaContext, userId: string, sealed: string
   }
 }
 
+export type ChallengeInput =
+  | { code: string }
+  | { recoveryCode: string }
+  | { webauthn: AuthenticationResponseJSON };
+
+/** Throws `too_many_attempts` while locked: nothing is judged (the settling transaction checks again). */
+function refuseWhileLocked(lockedUntil: Date | null, now: Date): void {
+  if (lockedUntil && lockedUntil.getTime() > now.getTime()) throw tooManyAttempts(lockedUntil, now);
+}
+
 /**
- * Verifies the session with an app code or a recovery code: judged here (pure CPU),
- * settled in one store transaction under the back-off.
+ * Verifies the session with an app code, a recovery code or a WebAuthn assertion:
+ * judged here, settled in one store transaction under the shared back-off, so a
+ * failed assertion counts like a wrong code. The lock is checked before anything is
+ * judged; a WebAuthn assertion's challenge (single use, this session's) before its
+ * signature.
  */
 export async function challenge(
   ctx: MfaContext,
   principal: Principal,
-  input: { code: string } | { recoveryCode: string },
+  input: ChallengeInput,
+  site: RequestSite,
 ) {
-  const { userId, sessionId } = principal;
-  const state = await ctx.store.getChallengeState(userId);
-  if (!state) throw MfaError.of('not_enrolled');
-  const { factor, lockedUntil } = state;
+  const { userId } = principal;
   const now = ctx.now();
-  // Locked: refused before any secret is opened or code computed (the settling transaction
-  // checks again, atomically, for attempts that raced past this).
-  if (lockedUntil && lockedUntil.getTime() > now.getTime()) throw tooManyAttempts(lockedUntil, now);
-  let proof: AttemptProof;
-  /** The plaintext of a secret sealed under an older key or format, to seal again once verified. */
-  let stale: string | undefined;
   if ('code' in input) {
+    const state = await ctx.store.getChallengeState(userId);
+    if (!state) throw MfaError.of('not_enrolled');
+    const { factor, lockedUntil } = state;
+    // Locked: refused before any secret is opened or code computed.
+    refuseWhileLocked(lockedUntil, now);
     const opened = openFactorSecret(ctx, userId, factor.secret);
     // Judged against every step the code may be for; the store decides on the replay and the
     // back-off in the same transaction that consumes the step, on this secret only.
     const step = matchTotp(opened.plaintext, input.code, now);
-    proof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT, secret: factor.secret };
-    if (opened.stale) stale = opened.plaintext;
-  } else {
-    const normalized = normalizeRecoveryCode(input.recoveryCode);
-    proof = { kind: 'recovery', hashes: looksLikeRecoveryCode(normalized) ? ctx.box.hashes(normalized) : [] };
+    const proof: AttemptProof = {
+      kind: 'totp',
+      step,
+      failureLimit: TOTP_FAILURE_LIMIT,
+      secret: factor.secret,
+    };
+    const result = await verify(ctx, principal, proof, now);
+    if (opened.stale) {
+      // Sealed under an older key or format: sealed again, unless the factor changed meanwhile.
+      await ctx.store.updateFactorSecret(userId, ctx.box.seal(opened.plaintext, userId), factor.secret);
+    }
+    return result;
   }
+  const methods = await userFactorMethods(ctx, userId);
+  if ('webauthn' in input && !methods.includes('webauthn')) {
+    throw MfaError.of('not_enrolled', {}, 'No passkey or security key is set up.');
+  }
+  if (methods.length === 0) throw MfaError.of('not_enrolled');
+  refuseWhileLocked((await ctx.store.getAttempts(userId)).lockedUntil, now);
+  if ('recoveryCode' in input) {
+    const normalized = normalizeRecoveryCode(input.recoveryCode);
+    const hashes = looksLikeRecoveryCode(normalized) ? ctx.box.hashes(normalized) : [];
+    return verify(ctx, principal, { kind: 'recovery', hashes }, now);
+  }
+  const response = input.webauthn;
+  const answered = answeredChallenge(response.response.clientDataJSON);
+  // Not answering any challenge: a failed assertion like any other.
+  const expected = answered === null ? null : await takeChallenge(ctx, principal, answered, 'authentication');
+  const [credential, handle] = await Promise.all([
+    ctx.store.getWebAuthnCredential(userId, response.id),
+    userHandle(ctx, userId),
+  ]);
+  const proof =
+    expected === null
+      ? await judgeAssertion(ctx, site, response, '', null, handle)
+      : await judgeAssertion(ctx, site, response, expected, credential, handle);
+  return verify(ctx, principal, proof, now);
+}
+
+/** Settles the proof; once verified, this instance counts the session as verified at once. */
+async function verify(ctx: MfaContext, principal: Principal, proof: AttemptProof, now: Date) {
+  const { userId, sessionId } = principal;
   const { recoveryCodesRemaining } = await settle(ctx, { userId, sessionId, now, proof });
-  const method = proof.kind === 'totp' ? ('totp' as const) : ('recovery' as const);
+  const method: VerificationMethod = verificationMethodOf(proof);
   ctx.cache.rememberSession({ sessionId, userId, verifiedAt: now, method });
   await pruneAsWritesGo(ctx);
-  if (stale !== undefined) {
-    // Unless the factor changed meanwhile (a new enrollment): that one stays.
-    await ctx.store.updateFactorSecret(userId, ctx.box.seal(stale, userId), factor.secret);
-  }
   return { verified: true as const, verifiedAt: now, method, recoveryCodesRemaining };
 }

@@ -2,7 +2,13 @@ import { publishEvents } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { AuditEventInput } from '../model.ts';
-import { type AttemptProof, type AttemptResult, type LockSchedule, lockDurationMs } from '../store/store.ts';
+import {
+  type AttemptProof,
+  type AttemptResult,
+  type LockSchedule,
+  lockDurationMs,
+  verificationMethodOf,
+} from '../store/store.ts';
 
 /** Consecutive failures before the back-off starts, its first lock, its cap (DESIGN: security rules). */
 export const LOCK_SCHEDULE: LockSchedule = { threshold: 5, baseMs: 30_000, capMs: 3_600_000 };
@@ -26,7 +32,7 @@ export async function refuseIfLocked(ctx: MfaContext, userId: string, now: Date)
 }
 
 /** The method a proof is made with, as audit events name it (a setup is confirmed with an app code). */
-const methodOf = (proof: AttemptProof) => (proof.kind === 'recovery' ? 'recovery' : 'totp');
+const methodOf = (proof: AttemptProof) => verificationMethodOf(proof);
 
 /** The audit events an attempt's result calls for (none for a lock or a verification with an app code). */
 export function attemptEvents(
@@ -54,8 +60,14 @@ export function attemptEvents(
   const { failures } = result;
   const lockMs = lockDurationMs(failures, LOCK_SCHEDULE);
   const type = result.outcome === 'replayed' ? 'challenge.replayed' : 'challenge.failed';
+  const method = methodOf(proof);
+  // A signature counter that did not move on: a cloned authenticator, or an assertion replayed.
+  const counter =
+    proof.kind === 'webauthn' && proof.verdict === 'counter_regressed'
+      ? { credentialId: proof.credentialId, reason: 'counter_regressed' }
+      : {};
   return [
-    event(type, null, { failures, kind: methodOf(proof) }),
+    event(type, null, { failures, kind: method, method, ...counter }),
     ...(lockMs > 0 ? [event('challenge.locked', null, { failures, lockedForSeconds: lockMs / 1000 })] : []),
   ];
 }
@@ -71,10 +83,11 @@ export function refusal(
   const extra = {
     attemptsLeft: Math.max(0, LOCK_SCHEDULE.threshold - failures),
     ...(lockMs > 0 ? { retryAfterSeconds: lockMs / 1000 } : {}),
-    ...(refused || (proof.kind !== 'recovery' && failures >= TOTP_FAILURE_LIMIT)
+    ...(refused || ((proof.kind === 'totp' || proof.kind === 'setup') && failures >= TOTP_FAILURE_LIMIT)
       ? { recoveryCodeRequired: true }
       : {}),
   };
+  if (proof.kind === 'webauthn') return MfaError.of('invalid_credential', extra);
   return MfaError.of(
     'invalid_code',
     extra,

@@ -133,6 +133,12 @@ export function openApiDocument(): object {
                 retryAfterSeconds: { type: 'integer', minimum: 1 },
                 recoveryCodeRequired: { type: 'boolean' },
                 deadline: { type: 'string', format: 'date-time' },
+                accepts: {
+                  description:
+                    'For enrollment_required and challenge_required: the factors the account accepts.',
+                  type: 'array',
+                  items: { type: 'string', enum: ['totp', 'webauthn'] },
+                },
                 accounts: {
                   type: 'array',
                   items: {

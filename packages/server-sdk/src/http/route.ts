@@ -26,7 +26,7 @@ export interface RouteInput<P, Q, B> {
  * The app runs every route through the same checks, in the design's order.
  */
 export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   summary: string;
   access: RouteAccess;

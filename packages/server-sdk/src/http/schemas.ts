@@ -1,3 +1,4 @@
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { allowedFactorsValues, policyModes } from '../model.ts';
 
@@ -68,21 +69,28 @@ const publicKeyCredential = <R extends z.ZodRawShape>(response: R) =>
     clientExtensionResults: z.record(z.string(), z.unknown()),
   });
 
-export const registrationResponse = publicKeyCredential({
-  clientDataJSON: base64url(4096),
-  attestationObject: base64url(8192),
-  authenticatorData: base64url(4096).optional(),
-  transports: z.array(z.string().max(32)).max(8).optional(),
-  publicKeyAlgorithm: z.number().int().optional(),
-  publicKey: base64url(4096).optional(),
-});
+/** Checked here; typed as the library's JSON (which names the same fields) for the capability. */
+const asJson = <T>(schema: z.ZodType) => schema as unknown as z.ZodType<T>;
 
-export const authenticationResponse = publicKeyCredential({
-  clientDataJSON: base64url(4096),
-  authenticatorData: base64url(4096),
-  signature: base64url(2048),
-  userHandle: base64url(128).optional(),
-});
+export const registrationResponse = asJson<RegistrationResponseJSON>(
+  publicKeyCredential({
+    clientDataJSON: base64url(4096),
+    attestationObject: base64url(8192),
+    authenticatorData: base64url(4096).optional(),
+    transports: z.array(z.string().max(32)).max(8).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: base64url(4096).optional(),
+  }),
+);
+
+export const authenticationResponse = asJson<AuthenticationResponseJSON>(
+  publicKeyCredential({
+    clientDataJSON: base64url(4096),
+    authenticatorData: base64url(4096),
+    signature: base64url(2048),
+    userHandle: base64url(128).optional(),
+  }),
+);
 
 /** A credential's name: 1–64 characters, no control characters, trimmed. */
 export const credentialName = z

@@ -21,6 +21,8 @@ import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { type ErrorCode, errorCodes } from '../../src/errors.ts';
 import { routes } from '../../src/http/routes/index.ts';
 import { createHarness, type Directory, expectError, type Harness, routeKey, SECRET } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { ORIGIN } from '../webauthn/passkeys.ts';
 
 const PRINCIPALS = [
   'anonymous',
@@ -94,6 +96,34 @@ async function portal(): Promise<Portal> {
 }
 
 type Expected = 200 | ErrorCode;
+
+/** The id of the credential `plantCredential` gives a caller. */
+const PLANTED = 'cGxhbnRlZA';
+
+/** Gives the user a WebAuthn credential in the store, keeping the verification of their session as it is. */
+async function plantCredential(h: Harness, user: string): Promise<void> {
+  const current = await h.store.getSession(user, `${user}-s1`);
+  const now = h.clock.now;
+  await h.store.webAuthnUserHandle(user, `handle-${user}`);
+  const credential = {
+    userId: user,
+    credentialId: PLANTED,
+    publicKey: 'cGs',
+    counter: 0,
+    transports: [],
+    backedUp: false,
+    name: 'Key',
+    createdAt: now,
+    lastUsedAt: null,
+  };
+  const session = current ?? {
+    userId: user,
+    sessionId: `${user}-elsewhere`,
+    verifiedAt: now,
+    method: 'webauthn' as const,
+  };
+  await h.store.addWebAuthnCredential(credential, { limit: 10, recoveryCodeHashes: [], session });
+}
 
 interface Row {
   method: string;
@@ -192,6 +222,67 @@ const MATRIX: Record<string, Row> = {
     path: '/mfa/challenge',
     body: async ({ h, secrets }, user) => ({ code: await h.code(secrets[user] ?? PENDING_SECRET) }),
     expect: cells(U, 200, 200, 200, 200, 200, NE, 200),
+  },
+  // Passkeys: a registration's second step needs no step-up (its challenge is bound to the
+  // session that began it, which did), so it is called here with a challenge planted for the
+  // caller's session; the rows on one credential use one planted in the store.
+  'POST /me/webauthn/registration': {
+    method: 'POST',
+    path: '/mfa/me/webauthn/registration',
+    body: async () => ({}),
+    expect: cells(U, 200, 200, 200, 200, SU, 200, SU),
+  },
+  'POST /me/webauthn/credentials': {
+    method: 'POST',
+    path: '/mfa/me/webauthn/credentials',
+    body: async ({ h }, user) => {
+      const challenge = `challenge-of-${user}`;
+      const expiresAt = new Date(h.clock.now.getTime() + 60_000);
+      const sessionId = `${user}-s1`;
+      await h.store.putWebAuthnChallenge({
+        challenge,
+        userId: user,
+        sessionId,
+        ceremony: 'registration',
+        expiresAt,
+      });
+      const options = {
+        challenge,
+        rp: { id: 'portal.test', name: 'Portal' },
+        user: { id: 'aGFuZGxl', name: user, displayName: user },
+        pubKeyCredParams: [{ alg: -7, type: 'public-key' }],
+      };
+      return { response: softwareAuthenticator().register(options, { origin: ORIGIN }) };
+    },
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
+  'PATCH /me/webauthn/credentials/:credentialId': {
+    method: 'PATCH',
+    path: `/mfa/me/webauthn/credentials/${PLANTED}`,
+    body: async ({ h }, user) => {
+      await plantCredential(h, user);
+      return { name: 'Laptop' };
+    },
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
+  'DELETE /me/webauthn/credentials/:credentialId': {
+    method: 'DELETE',
+    path: `/mfa/me/webauthn/credentials/${PLANTED}`,
+    body: async ({ h }, user) => {
+      await plantCredential(h, user);
+      return {};
+    },
+    // lars's planted credential is MFA, and his session never verified with it.
+    expect: cells(U, 200, 200, 200, 200, SU, SU, SU),
+  },
+  'POST /challenge/webauthn': {
+    method: 'POST',
+    path: '/mfa/challenge/webauthn',
+    body: async ({ h }, user) => {
+      await plantCredential(h, user);
+      return {};
+    },
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
   },
   // Outside the route table: the OpenAPI document, and the host's area behind mfa.guard().
   'GET /openapi.json': {

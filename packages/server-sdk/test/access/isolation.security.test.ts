@@ -13,6 +13,8 @@ import { routes } from '../../src/http/routes/index.ts';
 import { createHarness, type Harness, storeFactories } from '../support.ts';
 
 const STEP_UP_SECONDS = 15 * 60;
+/** The id of the WebAuthn credential planted for the removal case. */
+const PLANTED = 'cGxhbnRlZA';
 
 interface StepUpCase {
   method: string;
@@ -61,13 +63,54 @@ const stepUpCases: Record<string, StepUpCase> = {
     path: '/mfa/me/recovery-codes',
     done: async (h) => h.events.some((e) => e.type === 'recovery_codes.regenerated'),
   },
+  'POST /me/webauthn/registration (adding a factor)': {
+    method: 'POST',
+    path: '/mfa/me/webauthn/registration',
+    body: {},
+    // Beginning a registration stores its challenge: the only row a prune far ahead finds here.
+    done: async (h) =>
+      (await h.store.pruneExpired({
+        now: new Date(h.clock.now.getTime() + 86_400_000),
+        sessionsBefore: new Date(0),
+        attemptsBefore: new Date(0),
+        keepFailures: 100,
+        limit: 100,
+      })) > 0,
+  },
+  'DELETE /me/webauthn/credentials/:credentialId': {
+    method: 'DELETE',
+    path: `/mfa/me/webauthn/credentials/${PLANTED}`,
+    before: async (h) => {
+      await h.store.webAuthnUserHandle('ada', 'handle-ada');
+      const credential = {
+        userId: 'ada',
+        credentialId: PLANTED,
+        publicKey: 'cGs',
+        counter: 0,
+        transports: [],
+        backedUp: false,
+        name: 'Key',
+        createdAt: h.clock.now,
+        lastUsedAt: null,
+      };
+      const session = {
+        userId: 'ada',
+        sessionId: 'ada-s1',
+        verifiedAt: h.clock.now,
+        method: 'webauthn' as const,
+      };
+      await h.store.addWebAuthnCredential(credential, { limit: 10, recoveryCodeHashes: [], session });
+    },
+    done: async (h) => (await h.store.getWebAuthnCredential('ada', PLANTED)) === null,
+  },
 };
 
 it('covers every step-up route of the API', () => {
   const stepUpRoutes = new Set(routes.filter((r) => r.stepUp).map((r) => `${r.method} /mfa${r.path}`));
   const tested = new Set(
     Object.values(stepUpCases).map(
-      (c) => `${c.method} ${c.path.replace('/acme', '/:accountId').replace('/max/', '/:userId/')}`,
+      (c) =>
+        `${c.method} ${c.path.replace('/acme', '/:accountId').replace('/max/', '/:userId/').replace(PLANTED, ':credentialId')}`,
     ),
   );
   expect(tested).toEqual(stepUpRoutes);

@@ -89,7 +89,7 @@ describe.each(stores)('replay on the %s store', (_name, makeStore) => {
             userId: 'max',
             accountId: null,
             before: null,
-            after: { failures: 1, kind: 'totp' },
+            after: { failures: 1, kind: 'totp', method: 'totp' },
             at: moment,
           },
         ]);

@@ -31,6 +31,16 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /accounts/:accountId/policy': { mode: 'optional' },
   'POST /me/totp/confirm': { code: '123456' },
   'POST /challenge': { code: '123456' },
+  'POST /me/webauthn/credentials': {
+    response: {
+      id: 'AAAA',
+      rawId: 'AAAA',
+      type: 'public-key',
+      response: { clientDataJSON: 'e30', attestationObject: 'oA' },
+      clientExtensionResults: {},
+    },
+  },
+  'PATCH /me/webauthn/credentials/:credentialId': { name: 'Laptop' },
 };
 
 function validBody(route: RouteDef): unknown {
@@ -178,7 +188,9 @@ describe.each(accountRoutes.map((r) => [routeKey(r), r] as const))('%s (account 
 describe.each(withParams.map((r) => [routeKey(r), r] as const))('%s (path parameters)', (_, route) => {
   it.each(paramNames(route))('refuses a malformed :%s with 400', async (name) => {
     const h = harness();
-    for (const value of ['with space', 'a/b', 'tab\there', 'x'.repeat(201)]) {
+    // Host ids are at most 200 characters; a WebAuthn credential id at most 1023 bytes (1364 base64url).
+    const tooLong = 'x'.repeat(name === 'credentialId' ? 1365 : 201);
+    for (const value of ['with space', 'a/b', 'tab\there', tooLong]) {
       const error = expectError(await call(h, route, { params: { [name]: value } }), 'invalid_request');
       expect(error.details).toEqual(
         expect.arrayContaining([expect.objectContaining({ in: 'path', path: [name] })]),

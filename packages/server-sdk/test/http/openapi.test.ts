@@ -13,6 +13,8 @@ import addFormatsImport from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/errors.ts';
 import { createHarness, type Harness, type RequestOptions, wrongCode } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { addPasskey, ORIGIN } from '../webauthn/passkeys.ts';
 
 // ajv-formats is CommonJS: its default export arrives as the module object under some loaders.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ??
@@ -70,15 +72,28 @@ const OPERATIONS = [
   ['DELETE', '/me/totp', 'user'],
   ['POST', '/me/recovery-codes', 'user'],
   ['POST', '/challenge', 'user'],
+  ['POST', '/me/webauthn/registration', 'user'],
+  ['POST', '/me/webauthn/credentials', 'user'],
+  ['PATCH', '/me/webauthn/credentials/{credentialId}', 'user'],
+  ['DELETE', '/me/webauthn/credentials/{credentialId}', 'user'],
+  ['POST', '/challenge/webauthn', 'user'],
 ] as const;
 
 /** The operation's path with acme / max filled in. */
-const concrete = (template: string, userId = 'max') =>
-  template.replace('{accountId}', 'acme').replace('{userId}', userId);
+const concrete = (template: string, userId = 'max', credentialId = 'AAAA') =>
+  template.replace('{accountId}', 'acme').replace('{userId}', userId).replace('{credentialId}', credentialId);
 
 /** A valid body for the operation, so that only the provoked fault makes it fail. */
 function validBody(method: string, template: string): unknown {
   if (method === 'PUT') return { mode: 'optional' };
+  if (method === 'PATCH') return { name: 'Laptop' };
+  if (template === '/me/webauthn/credentials') {
+    // Well-formed, answering no challenge: refused as invalid_credential.
+    const response = { clientDataJSON: 'e30', attestationObject: 'oA' };
+    return {
+      response: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response, clientExtensionResults: {} },
+    };
+  }
   if (template === '/challenge' || template === '/me/totp/confirm') return { code: '123456' };
   return method === 'GET' ? undefined : {};
 }
@@ -223,6 +238,55 @@ async function provokeEverything() {
     body: { code: await h.code(olga.body.secret) },
   });
   await call(h, 'DELETE', '/me/totp', '/me/totp', { as: 'olga' });
+
+  // Passkeys and security keys: Max adds one while Acme requires MFA of everyone, then runs
+  // into every refusal of the WebAuthn routes and of a challenge with an assertion.
+  const w = createHarness();
+  await w.enroll('ada');
+  await w.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body: { mode: 'required_all' } });
+  const maxKey = softwareAuthenticator();
+  await call(w, 'POST', '/challenge/webauthn', '/challenge/webauthn', { as: 'max', body: {} }); // none yet
+  const registration = '/me/webauthn/registration';
+  const credentials = '/me/webauthn/credentials';
+  const credential = '/me/webauthn/credentials/{credentialId}';
+  const begun = await call(w, 'POST', registration, registration, { as: 'max' });
+  const made = maxKey.register(begun.body.options, { origin: ORIGIN });
+  await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: made, name: 'Laptop' } });
+  await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: made } }); // used challenge
+  const another = (await w.json('POST', `/mfa${registration}`, { as: 'max' })).body.options;
+  const elsewhere = softwareAuthenticator().register(another, { origin: 'https://evil.example' });
+  await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: elsewhere } });
+  await call(w, 'PATCH', credential, concrete(credential, 'max', made.id), {
+    as: 'max',
+    body: { name: 'Key' },
+  });
+  await call(w, 'DELETE', credential, concrete(credential, 'max', made.id), { as: 'max' }); // acme requires it
+  await call(w, 'PATCH', credential, concrete(credential), { as: 'max', body: { name: 'Key' } }); // not Max's
+  await call(w, 'DELETE', credential, concrete(credential), { as: 'max' });
+  const options = (await call(w, 'POST', '/challenge/webauthn', '/challenge/webauthn', { as: 'max' })).body
+    .options;
+  const wrongOrigin = maxKey.authenticate(options, { origin: 'https://evil.example' });
+  await call(w, 'POST', '/challenge', '/challenge', { as: 'max', body: { webauthn: wrongOrigin } });
+  await call(w, 'POST', '/challenge', '/challenge', { as: 'max', body: { webauthn: wrongOrigin } }); // used
+  const fresh = (await w.json('POST', '/mfa/challenge/webauthn', { as: 'max' })).body.options;
+  await call(w, 'POST', '/challenge', '/challenge', {
+    as: 'max',
+    body: { webauthn: maxKey.authenticate(fresh, { origin: ORIGIN }) },
+  });
+  // Up to ten: three registrations begun at eight, the third finished is one too many.
+  for (let i = 0; i < 7; i++) await addPasskey(w, { as: 'max' });
+  const pending = [];
+  for (let i = 0; i < 3; i++)
+    pending.push((await w.json('POST', `/mfa${registration}`, { as: 'max' })).body.options);
+  for (const begunOptions of pending) {
+    const response = softwareAuthenticator().register(begunOptions, { origin: ORIGIN });
+    await call(w, 'POST', credentials, credentials, { as: 'max', body: { response } });
+  }
+  await call(w, 'POST', registration, registration, { as: 'max' }); // ten already
+  await call(w, 'DELETE', credential, concrete(credential, 'max', made.id), { as: 'max' }); // nine left
+  w.advance(16 * 60);
+  await call(w, 'POST', registration, registration, { as: 'max' });
+  await call(w, 'DELETE', credential, concrete(credential, 'max', made.id), { as: 'max' });
 
   // Account routes under a denying access decision answer as the guard would: an unverified
   // session of an administrator with MFA, and an administrator without MFA past the grace period.

@@ -12,6 +12,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { routes } from '../../src/http/routes/index.ts';
 import { createHarness, type Harness } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { addPasskey, ORIGIN } from '../webauthn/passkeys.ts';
 
 const SAME_ORIGIN = 'http://portal.test'; // the harness sends requests to http://portal.test
 const ALLOWED = 'https://app.portal.example';
@@ -66,6 +68,34 @@ const stateChanging: Record<string, (h: Harness, secrets: Record<string, string>
     as: 'max',
     body: { code: await h.code(secrets.max as string) },
   }),
+  'POST /me/webauthn/registration': async () => ({
+    method: 'POST',
+    path: '/mfa/me/webauthn/registration',
+    as: 'ada',
+    body: {},
+  }),
+  'POST /me/webauthn/credentials': async (h) => {
+    const begun = await h.json('POST', '/mfa/me/webauthn/registration', { as: 'sam' });
+    const response = softwareAuthenticator().register(begun.body.options, { origin: ORIGIN });
+    return { method: 'POST', path: '/mfa/me/webauthn/credentials', as: 'sam', body: { response } };
+  },
+  'PATCH /me/webauthn/credentials/:credentialId': async (h) => {
+    const { credentialId } = await addPasskey(h, { as: 'ada' });
+    return {
+      method: 'PATCH',
+      path: `/mfa/me/webauthn/credentials/${credentialId}`,
+      as: 'ada',
+      body: { name: 'Laptop' },
+    };
+  },
+  'DELETE /me/webauthn/credentials/:credentialId': async (h) => {
+    const { credentialId } = await addPasskey(h, { as: 'ada' });
+    return { method: 'DELETE', path: `/mfa/me/webauthn/credentials/${credentialId}`, as: 'ada' };
+  },
+  'POST /challenge/webauthn': async (h) => {
+    await addPasskey(h, { as: 'ada' });
+    return { method: 'POST', path: '/mfa/challenge/webauthn', as: 'ada', body: {} };
+  },
 };
 
 const readOnly = [

@@ -145,7 +145,7 @@ describe.each([
       userId: 'max',
       accountId: null,
       before: null,
-      after: { failures, kind },
+      after: { failures, kind, method: kind },
     });
     await expectEvents(
       async () =>
@@ -177,7 +177,7 @@ describe.each([
           userId: 'max',
           accountId: null,
           before: null,
-          after: { failures: 3, kind: 'totp' },
+          after: { failures: 3, kind: 'totp', method: 'totp' },
         },
       ],
     );

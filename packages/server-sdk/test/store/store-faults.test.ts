@@ -22,6 +22,8 @@ import {
   type Harness,
   routeKey,
 } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { addPasskey, ORIGIN } from '../webauthn/passkeys.ts';
 
 const TIMEOUT_MS = 200;
 /** Answered within the time limit, plus room for a loaded machine; well under the 5 s default. */
@@ -32,6 +34,8 @@ interface Portal {
   h: Harness;
   faulty: FaultyStore;
   secrets: Record<string, string>;
+  /** What `prepare` made for the call (a credential's id, an authenticator's answer). */
+  prepared: { credentialId?: string; registration?: unknown };
 }
 
 /**
@@ -51,7 +55,7 @@ async function portal(): Promise<Portal> {
   expect(policy.status).toBe(200);
   const setup = await h.json('POST', '/mfa/me/totp/setup', { as: 'olga' });
   secrets.olga = setup.body.secret;
-  return { h, faulty, secrets };
+  return { h, faulty, secrets, prepared: {} };
 }
 
 /** For each route of the table, a call that succeeds on the portal. */
@@ -111,10 +115,51 @@ const SUCCESSFUL: Record<
     as: 'max',
     body: { code: await h.code(secrets.max as string) },
   }),
+  'POST /me/webauthn/registration': async () => ({
+    method: 'POST',
+    path: '/mfa/me/webauthn/registration',
+    as: 'ada',
+    body: {},
+  }),
+  'POST /me/webauthn/credentials': async ({ prepared }) => ({
+    method: 'POST',
+    path: '/mfa/me/webauthn/credentials',
+    as: 'ada',
+    body: { response: prepared.registration },
+  }),
+  'PATCH /me/webauthn/credentials/:credentialId': async ({ prepared }) => ({
+    method: 'PATCH',
+    path: `/mfa/me/webauthn/credentials/${prepared.credentialId}`,
+    as: 'ada',
+    body: { name: 'Laptop' },
+  }),
+  'DELETE /me/webauthn/credentials/:credentialId': async ({ prepared }) => ({
+    method: 'DELETE',
+    path: `/mfa/me/webauthn/credentials/${prepared.credentialId}`,
+    as: 'ada',
+  }),
+  'POST /challenge/webauthn': async () => ({
+    method: 'POST',
+    path: '/mfa/challenge/webauthn',
+    as: 'ada',
+    body: {},
+  }),
 };
 
-/** olga removes MFA she does not have yet: give her a factor first for that route. */
+/**
+ * What a call needs made first: olga removes MFA she does not have yet (give her a factor),
+ * ada's passkey routes need a passkey, or the authenticator's answer to a registration.
+ */
 async function prepare(p: Portal, key: string) {
+  if (key === 'POST /me/webauthn/credentials') {
+    const begun = await p.h.json('POST', '/mfa/me/webauthn/registration', { as: 'ada' });
+    p.prepared.registration = softwareAuthenticator().register(begun.body.options, { origin: ORIGIN });
+  }
+  if (key.includes(':credentialId') || key === 'POST /challenge/webauthn') {
+    const added = await addPasskey(p.h, { as: 'ada' });
+    expect(added.status).toBe(200);
+    p.prepared.credentialId = added.credentialId as string;
+  }
   if (key === 'DELETE /me/totp') {
     const confirm = await p.h.json('POST', '/mfa/me/totp/confirm', {
       as: 'olga',

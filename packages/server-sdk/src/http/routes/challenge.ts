@@ -1,25 +1,40 @@
 import { challenge } from '../../challenge/challenge.ts';
-import { MfaError } from '../../errors.ts';
+import { beginAuthentication } from '../../factors/webauthn.ts';
+import { requestSite } from '../request.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute } from '../route.ts';
-import { challengeBody, noParams, noQuery } from '../schemas.ts';
-import type { ChallengeResponse } from '../types.ts';
+import { challengeBody, emptyBody, noParams, noQuery } from '../schemas.ts';
+import type { ChallengeResponse, WebAuthnAuthenticationOptionsResponse } from '../types.ts';
 
 /** Verifying the session with a second factor. */
 export const challengeRoutes = [
   defineRoute({
     method: 'POST',
+    path: '/challenge/webauthn',
+    summary:
+      'Begin verifying the session with a passkey or security key: options for navigator.credentials.get()',
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    body: emptyBody,
+    response: responses.webauthnAuthenticationOptionsResponse,
+    errors: ['not_enrolled'],
+    run: async ({ c, ctx, principal }): Promise<WebAuthnAuthenticationOptionsResponse> => ({
+      options: await beginAuthentication(ctx, principal, requestSite(c)),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
     path: '/challenge',
-    summary: 'Verify the session with a code or a recovery code',
+    summary: 'Verify the session with a code, a recovery code or a passkey',
     access: 'user',
     params: noParams,
     query: noQuery,
     body: challengeBody,
     response: responses.challengeResponse,
-    errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
-    run: async ({ ctx, principal, body }): Promise<ChallengeResponse> => {
-      if ('webauthn' in body) throw MfaError.of('invalid_credential');
-      const result = await challenge(ctx, principal, body);
+    errors: ['not_enrolled', 'invalid_code', 'invalid_credential', 'challenge_expired', 'too_many_attempts'],
+    run: async ({ c, ctx, principal, body }): Promise<ChallengeResponse> => {
+      const result = await challenge(ctx, principal, body, requestSite(c));
       return { ...result, verifiedAt: result.verifiedAt.toISOString() };
     },
   }),

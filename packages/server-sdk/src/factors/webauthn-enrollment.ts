@@ -1,0 +1,204 @@
+/**
+ * A user's passkeys and security keys: registering one (the first factor of any kind
+ * brings the ten recovery codes), renaming and removing one. Each change of trust ends
+ * the user's other verified sessions in the same transaction.
+ */
+import {
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { auditWrite } from '../core/audit.ts';
+import type { MfaContext } from '../core/context.ts';
+import { fromBase64Url, toBase64Url } from '../crypto/encoding.ts';
+import { MfaError } from '../errors.ts';
+import { MAX_WEBAUTHN_CREDENTIALS, type Principal, type WebAuthnCredentialRecord } from '../model.ts';
+import { refuseIfRequiredByPolicy } from '../policy/policy.ts';
+import { userFactorMethods } from './factor-methods.ts';
+import { issueRecoveryCodes } from './recovery-code-renewal.ts';
+import {
+  answeredChallenge,
+  type RequestSite,
+  relyingParty,
+  rememberChallenge,
+  takeChallenge,
+  WEBAUTHN_ALGORITHMS,
+  WEBAUTHN_CHALLENGE_TTL_MS,
+} from './webauthn.ts';
+
+/** The name of a credential registered without one. */
+export const DEFAULT_CREDENTIAL_NAME = 'Passkey';
+
+/** The user's random WebAuthn user handle (base64url of 32 bytes), made on first use; never the host's user id. */
+export function userHandle(ctx: MfaContext, userId: string): Promise<string> {
+  return ctx.store.webAuthnUserHandle(userId, toBase64Url(crypto.getRandomValues(new Uint8Array(32))));
+}
+
+const tooManyCredentials = () => MfaError.of('too_many_credentials');
+
+/** The options for `navigator.credentials.create()`: a new challenge, the user's credentials excluded. */
+export async function beginRegistration(
+  ctx: MfaContext,
+  principal: Principal,
+  site: RequestSite,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { userId } = principal;
+  const [credentials, handle] = await Promise.all([
+    ctx.store.listWebAuthnCredentials(userId),
+    userHandle(ctx, userId),
+  ]);
+  if (credentials.length >= MAX_WEBAUTHN_CREDENTIALS) throw tooManyCredentials();
+  const { rpId, rpName } = relyingParty(ctx, site);
+  const name = principal.email ?? userId;
+  const options = await generateRegistrationOptions({
+    rpName,
+    rpID: rpId,
+    userName: name,
+    userDisplayName: name,
+    userID: fromBase64Url(handle),
+    attestationType: 'none',
+    excludeCredentials: credentials.map(({ credentialId, transports }) => ({ id: credentialId, transports })),
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    supportedAlgorithmIDs: WEBAUTHN_ALGORITHMS,
+    timeout: WEBAUTHN_CHALLENGE_TTL_MS,
+  });
+  await rememberChallenge(ctx, principal, options.challenge, 'registration');
+  return options;
+}
+
+/**
+ * Verifies the authenticator's answer to a registration this session began and adds
+ * the credential: the user's other verified sessions end, this one is verified with
+ * it, and when it is the user's first factor the answer carries the ten recovery codes.
+ */
+export async function finishRegistration(
+  ctx: MfaContext,
+  principal: Principal,
+  site: RequestSite,
+  response: RegistrationResponseJSON,
+  name: string = DEFAULT_CREDENTIAL_NAME,
+): Promise<{ credential: WebAuthnCredentialRecord; recoveryCodes?: string[] }> {
+  const { userId, sessionId } = principal;
+  const challenge = answeredChallenge(response.response.clientDataJSON);
+  if (challenge === null) throw MfaError.of('invalid_credential');
+  const expectedChallenge = await takeChallenge(ctx, principal, challenge, 'registration');
+  const { rpId, origins } = relyingParty(ctx, site);
+  let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
+  try {
+    const verified = await verifyRegistrationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: origins,
+      expectedRPID: rpId,
+      requireUserVerification: false,
+      supportedAlgorithmIDs: WEBAUTHN_ALGORITHMS,
+    });
+    info = verified.registrationInfo;
+  } catch {
+    info = undefined;
+  }
+  if (!info) throw MfaError.of('invalid_credential');
+  const now = ctx.now();
+  const credential: WebAuthnCredentialRecord = {
+    userId,
+    credentialId: info.credential.id,
+    publicKey: toBase64Url(info.credential.publicKey),
+    counter: info.credential.counter,
+    transports: response.response.transports ?? info.credential.transports ?? [],
+    backedUp: info.credentialBackedUp,
+    name,
+    createdAt: now,
+    lastUsedAt: null,
+  };
+  const { codes, hashes } = issueRecoveryCodes(ctx);
+  const audit = auditWrite(ctx, (result) => ({
+    type: 'webauthn.registered',
+    actorId: userId,
+    userId,
+    accountId: null,
+    before: null,
+    after: {
+      credentialId: credential.credentialId,
+      name,
+      firstFactor: (result as { recoveryCodesIssued?: boolean }).recoveryCodesIssued === true,
+    },
+  }));
+  const session = { sessionId, userId, verifiedAt: now, method: 'webauthn' as const };
+  const result = await ctx.cache.changeUser(userId, () =>
+    ctx.store.addWebAuthnCredential(
+      credential,
+      { limit: MAX_WEBAUTHN_CREDENTIALS, recoveryCodeHashes: hashes, session },
+      audit,
+    ),
+  );
+  if (!result.added) {
+    throw result.reason === 'too_many'
+      ? tooManyCredentials()
+      : MfaError.of('invalid_credential', {}, 'This passkey or security key is registered already.');
+  }
+  ctx.cache.rememberSession(session);
+  await audit.publish();
+  return result.recoveryCodesIssued ? { credential, recoveryCodes: codes } : { credential };
+}
+
+const noSuchCredential = () => MfaError.of('not_found', {}, 'No such passkey or security key.');
+
+/** Renames one of the user's credentials. */
+export async function renameCredential(
+  ctx: MfaContext,
+  principal: Principal,
+  credentialId: string,
+  name: string,
+): Promise<WebAuthnCredentialRecord> {
+  const { userId } = principal;
+  const credential = await ctx.store.getWebAuthnCredential(userId, credentialId);
+  if (!credential) throw noSuchCredential();
+  const audit = auditWrite(ctx, {
+    type: 'webauthn.renamed',
+    actorId: userId,
+    userId,
+    accountId: null,
+    before: { credentialId, name: credential.name },
+    after: { credentialId, name },
+  });
+  if (!(await ctx.store.renameWebAuthnCredential(userId, credentialId, name, audit)))
+    throw noSuchCredential();
+  await audit.publish();
+  return { ...credential, name };
+}
+
+/**
+ * Removes one of the user's credentials, unless that leaves an account that requires
+ * MFA of the user without a factor it accepts. Every other verified session ends (this
+ * one stays verified while the user keeps a factor); with the last factor, the recovery
+ * codes go too.
+ */
+export async function removeCredential(
+  ctx: MfaContext,
+  principal: Principal,
+  credentialId: string,
+): Promise<void> {
+  const { userId } = principal;
+  const [credentials, methods] = await Promise.all([
+    ctx.store.listWebAuthnCredentials(userId),
+    userFactorMethods(ctx, userId),
+  ]);
+  if (!credentials.some((c) => c.credentialId === credentialId)) throw noSuchCredential();
+  const remaining = methods.filter((method) => method !== 'webauthn' || credentials.length > 1);
+  await refuseIfRequiredByPolicy(ctx, userId, methods, remaining);
+  const audit = auditWrite(ctx, {
+    type: 'webauthn.removed',
+    actorId: userId,
+    userId,
+    accountId: null,
+    before: { credentialId, enrolled: true },
+    after: { enrolled: remaining.length > 0 },
+  });
+  const keep = remaining.length > 0 ? principal.sessionId : undefined;
+  const removed = await ctx.cache.changeUser(userId, () =>
+    ctx.store.deleteWebAuthnCredential(userId, credentialId, audit, keep),
+  );
+  if (!removed) throw noSuchCredential();
+  await audit.publish();
+}
