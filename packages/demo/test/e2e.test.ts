@@ -30,11 +30,16 @@ const codeFor = (secret: string) => generate({ secret, epoch: Math.floor(clock.n
 let browser: Browser;
 let server: ReturnType<typeof serve>;
 let base = '';
+/**
+ * The same server by the name `localhost`: a WebAuthn relying party is a domain,
+ * never an IP address, so the passkey steps run there (rpId `localhost`).
+ */
+let local = '';
 let dataDir = '';
 
-async function signIn(context: BrowserContext, user: string, sso = ''): Promise<Page> {
+async function signIn(context: BrowserContext, user: string, sso = '', origin = base): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${base}/`);
+  await page.goto(`${origin}/`);
   if (sso) await page.getByLabel('Sign-in method').selectOption(sso);
   await page.getByLabel('User').selectOption(user);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
@@ -147,6 +152,29 @@ function reflowProblems(): string[] {
   return problems;
 }
 
+/**
+ * Chromium's virtual authenticator in this page's browser context, through the
+ * DevTools protocol's WebAuthn domain: a platform authenticator (CTAP2, internal
+ * transport, resident keys, user verification) that answers without a prompt.
+ */
+async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}
+
 /** Waits until every mfakit element on the page has rendered past "Loading…". */
 async function settled(page: Page) {
   await page.waitForFunction(() =>
@@ -200,6 +228,7 @@ beforeAll(async () => {
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  local = base.replace('127.0.0.1', 'localhost');
   browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -224,6 +253,8 @@ afterAll(async () => {
 describe('the demo portal, end to end', () => {
   let admin = { secret: '', recoveryCodes: [] as string[] };
   let member = { secret: '', recoveryCodes: [] as string[] };
+  /** The authenticator app keys of users who set one up along the way, by user. */
+  const secrets: Record<string, string> = {};
 
   it('the administrator sets up MFA, then requires it of all users', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -410,7 +441,7 @@ describe('the demo portal, end to end', () => {
       '/accounts/contoso/settings',
       '/profile',
     ];
-    const secrets: Record<string, string> = { ada: admin.secret };
+    secrets.ada = admin.secret;
 
     for (const lang of ['en', 'de']) {
       for (const { user, sso } of visitors) {
@@ -497,4 +528,82 @@ describe('the demo portal, end to end', () => {
     ])
       expect(checked).toContain(state);
   }, 300_000);
+
+  it('a passkey: added in the profile, used after signing out, and asked of an app-only member once the account accepts only phishing-resistant methods', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await signIn(context, 'ada', '', local);
+    const authenticator = await virtualAuthenticator(page);
+    await page.goto(`${local}/profile`);
+    const enroll = page.locator('mfa-user-enroll');
+    await enroll.getByText('No passkeys or security keys yet.').waitFor();
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByLabel('Passkey name').fill('Work laptop');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // A new session of a user with MFA: adding a factor asks for a fresh verification first.
+    advance(30);
+    await enroll.getByLabel('Authentication code').fill(await codeFor(admin.secret));
+    await enroll.getByRole('button', { name: 'Verify' }).click();
+    await enroll.getByText('Passkey added.').waitFor();
+    await enroll.locator('.passkey-name', { hasText: 'Work laptop' }).waitFor();
+    const made = await authenticator.credentials();
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ rpId: 'localhost', isResidentCredential: true });
+    await enroll.locator('.passkeys').scrollIntoViewIfNeeded();
+    await shot(page, '10-profile-passkeys');
+    await expectNoAxeViolations(page);
+
+    // Sign out (the switcher signs in anew: the old session is no longer verified), then verify with the passkey.
+    await page.getByLabel('User').selectOption('ada');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.goto(`${local}/accounts/acme`);
+    const challenge = page.locator('mfa-challenge');
+    await expect.poll(() => challenge.locator('button.primary').textContent()).toContain('Use a passkey');
+    await shot(page, '11-challenge-passkey');
+    await expectNoAxeViolations(page);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Use a passkey' }).click(),
+    ]);
+    await page.getByRole('cell', { name: 'PO-1042' }).waitFor();
+    expect((await authenticator.credentials())[0]?.signCount).toBeGreaterThan(0);
+
+    // Acme now accepts only passkeys and security keys, at once (no grace period).
+    await page.goto(`${local}/accounts/acme/settings`);
+    await page.getByRole('button', { name: 'Manage' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: 'Phishing-resistant only' }).check();
+    await dialog.getByLabel('Grace period (days)').fill('0');
+    await expect
+      .poll(() => dialog.getByText('2 members have no passkey or security key; they have 0 days').count())
+      .toBe(1);
+    await shot(page, '12-policy-phishing-resistant');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('mfa-settings').getByText('1 of 3 members have a passkey or security key.').waitFor();
+    await context.close();
+
+    // Sam has only an authenticator app: Acme now asks for a passkey, and takes one.
+    const samContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const sam = await signIn(samContext, 'sam', '', local);
+    const samAuthenticator = await virtualAuthenticator(sam);
+    const response = await sam.goto(`${local}/accounts/acme`);
+    expect(response?.status()).toBe(403);
+    await sam.getByRole('alert').filter({ hasText: 'It accepts only passkeys and security keys' }).waitFor();
+    expect(await sam.getByRole('cell', { name: 'PO-1042' }).count()).toBe(0);
+    await sam.getByRole('button', { name: 'Add a passkey' }).waitFor();
+    await shot(sam, '13-passkey-required');
+    await expectNoAxeViolations(sam);
+    await sam.getByRole('button', { name: 'Add a passkey' }).click();
+    await sam.getByLabel('Passkey name').fill('Phone');
+    await sam.getByRole('button', { name: 'Continue' }).click();
+    const samEnroll = sam.locator('mfa-user-enroll');
+    advance(30);
+    await samEnroll.getByLabel('Authentication code').fill(await codeFor(secrets.sam ?? ''));
+    await samEnroll.getByRole('button', { name: 'Verify' }).click();
+    await samEnroll.getByText('Passkey added.').waitFor();
+    expect(await samAuthenticator.credentials()).toHaveLength(1);
+    await sam.getByRole('link', { name: 'Continue to Acme' }).click();
+    await sam.getByRole('cell', { name: 'PO-1042' }).waitFor();
+    await samContext.close();
+  });
 });

@@ -189,12 +189,14 @@ export class MfaElement extends LitElement {
 
   /**
    * The inline step-up: why, and an `<mfa-challenge>` (loaded by `focusStepUp`)
-   * whose `mfa-verified` stays inside and calls `onVerified`.
+   * whose `mfa-verified` stays inside and calls `onVerified`. With `accountId`,
+   * it offers what that account accepts.
    */
-  protected renderStepUp(onVerified: () => void): TemplateResult {
+  protected renderStepUp(onVerified: () => void, accountId = ''): TemplateResult {
     return html`<p>${this.t.stepUp}</p>
       <mfa-challenge
         no-heading
+        account-id=${accountId}
         api-base=${this.apiBase}
         .strings=${this.strings}
         @mfa-verified=${(e: Event) => {

@@ -1,15 +1,19 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import {
   $,
+  $$,
+  addPasskeyByApi,
   advance,
   button,
   enrollByApi,
   login,
   reset,
+  setPolicyByApi,
   text,
   totp,
   type,
   until,
+  virtualAuthenticator,
 } from '../../test/helpers.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaVerifiedEvent } from '../events.ts';
@@ -115,6 +119,105 @@ describe('<mfa-challenge>', () => {
     button(el, 'Use a recovery code instead').click();
     await el.updateComplete;
     expect($(el, '#hint').textContent).to.contain('recovery codes you saved');
+  });
+
+  describe('with a passkey', () => {
+    beforeEach(async () => {
+      await virtualAuthenticator('add');
+      await totpVerified(1);
+      await addPasskeyByApi('Work laptop');
+      await login('ada'); // a new session, not yet verified
+    });
+    afterEach(() => virtualAuthenticator('remove'));
+
+    /**
+     * A new session of Ada's, verified with her app (as adding a passkey to an account with
+     * MFA needs) with the code `steps` time steps ahead (each code is taken once).
+     */
+    async function totpVerified(steps: number) {
+      await login('ada');
+      const res = await fetch('/mfa/challenge', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: await totp(secret, steps) }),
+      });
+      expect(res.status).to.equal(200);
+    }
+
+    it('offers Use a passkey first, and verifies with the authenticator', async () => {
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+      await until(() => $$(el, 'button').some((b) => b.textContent?.trim() === 'Use a passkey'));
+      expect($(el, 'button.primary').textContent?.trim()).to.equal('Use a passkey');
+      expect(text(el)).to.contain('Use a passkey or security key you added to your account.');
+      expect(button(el, 'Use an authentication code instead')).to.exist;
+      expect(button(el, 'Use a recovery code instead')).to.exist;
+      await expect(el).to.be.accessible();
+
+      const verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+      button(el, 'Use a passkey').click();
+      const { result } = await verified;
+      expect(result.method).to.equal('webauthn');
+      await until(() => text(el).includes('Verified'));
+      const [credential] = await virtualAuthenticator('credentials');
+      expect(credential?.rpId).to.equal('localhost');
+    });
+
+    it('still takes the app code when the user chooses it', async () => {
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+      await until(() => $(el, 'button.primary').textContent?.trim() === 'Use a passkey');
+      button(el, 'Use an authentication code instead').click();
+      await until(() => el.shadowRoot?.querySelector('input'));
+      expect(button(el, 'Use a passkey')).to.exist;
+      // The server's clock a step on: the next code is new to it (step 1 was taken).
+      await advance(30);
+      type($(el, 'input'), await totp(secret, 2));
+      const verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+      button(el, 'Verify').click();
+      expect((await verified).result.method).to.equal('totp');
+    });
+
+    it('offers only the passkey or a recovery code where the account accepts only phishing-resistant methods', async () => {
+      await advance(30);
+      await totpVerified(2);
+      const policy = await setPolicyByApi('acme', {
+        mode: 'required_all',
+        allowedFactors: 'phishing_resistant',
+      });
+      expect(policy.status).to.equal(200);
+      await login('ada');
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge account-id="acme"></mfa-challenge>`);
+      await until(() => $(el, 'button.primary').textContent?.trim() === 'Use a passkey');
+      expect(text(el)).to.contain(
+        'This account accepts only passkeys and security keys, or a recovery code.',
+      );
+      expect($$(el, 'button.link').map((b) => b.textContent?.trim())).to.deep.equal([
+        'Use a recovery code instead',
+      ]);
+      await expect(el).to.be.accessible();
+      const verified = oneEvent(el, 'mfa-verified');
+      button(el, 'Use a passkey').click();
+      await verified;
+      const access = await (await fetch('/mfa/accounts/acme/access')).json();
+      expect(access).to.include({ allow: true, reason: 'verified' });
+    });
+
+    it('reflows at 320 px in English and German', async () => {
+      await phone();
+      try {
+        for (const [lang, t] of [
+          ['en', en],
+          ['de', de],
+        ] as const) {
+          const el = await fixture<MfaChallenge>(
+            html`<mfa-challenge lang=${lang} .strings=${t}></mfa-challenge>`,
+          );
+          await until(() => $(el, 'button.primary').textContent?.trim() === t.usePasskey);
+          await expectReflow(el, `the passkey prompt (${lang})`);
+        }
+      } finally {
+        await desktop();
+      }
+    });
   });
 
   describe('at 320 px wide', () => {

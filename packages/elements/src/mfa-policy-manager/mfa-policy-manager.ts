@@ -280,7 +280,7 @@ export class MfaPolicyManager extends MfaElement {
               ${this.renderStepUp(() => {
                 this.stepUp = false;
                 void this.save();
-              })}
+              }, this.accountId)}
             </div>`
             : nothing
         }

@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import {
   $,
   $$,
+  addPasskeyByApi,
   advance,
   api,
   button,
@@ -14,9 +15,10 @@ import {
   totp,
   type,
   until,
+  virtualAuthenticator,
 } from '../../test/helpers.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
-import type { MfaRecoveryCodesEvent } from '../events.ts';
+import type { MfaCredentialChangeEvent, MfaRecoveryCodesEvent } from '../events.ts';
 import { en } from '../strings.ts';
 import { de } from '../strings-de.ts';
 import './mfa-user-enroll.ts';
@@ -149,10 +151,10 @@ describe('<mfa-user-enroll>', () => {
     await enrollByApi();
     await el.refresh();
     await el.updateComplete;
-    button(el, 'Remove MFA').click();
+    button(el, 'Remove authenticator app').click();
     await el.updateComplete;
-    button(el, 'Yes, remove MFA').click();
-    await until(() => text(el).includes('You cannot remove MFA: Acme requires it.'));
+    button(el, 'Yes, remove the app').click();
+    await until(() => text(el).includes('You cannot remove it: Acme requires MFA.'));
   });
 
   it('says when the grace period has already ended', async () => {
@@ -168,10 +170,10 @@ describe('<mfa-user-enroll>', () => {
   it('removes MFA when no account requires it', async () => {
     await enrollByApi();
     const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
-    button(el, 'Remove MFA').click();
+    button(el, 'Remove authenticator app').click();
     await el.updateComplete;
     const removed = oneEvent(el, 'mfa-unenrolled');
-    button(el, 'Yes, remove MFA').click();
+    button(el, 'Yes, remove the app').click();
     await removed;
     await until(() => text(el).includes('not set up'));
   });
@@ -221,6 +223,105 @@ describe('<mfa-user-enroll>', () => {
   });
 
   describe('passkeys and security keys', () => {
+    beforeEach(() => virtualAuthenticator('add'));
+    afterEach(() => virtualAuthenticator('remove'));
+
+    /** The passkey's row in the list, by its name. */
+    const row = (el: MfaUserEnroll, name: string) =>
+      $$(el, '.passkey-list li').find((li) => li.querySelector('.passkey-name')?.textContent === name);
+
+    it('adds a named passkey as the first factor, with its recovery codes, then renames and removes it', async () => {
+      const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+      expect(text(el)).to.contain('Passkeys and security keys');
+      expect(text(el)).to.contain('No passkeys or security keys yet.');
+      await expect(el).to.be.accessible();
+
+      button(el, 'Add a passkey').click();
+      const name = (await until(() => el.shadowRoot?.querySelector('#passkey-name'))) as HTMLInputElement;
+      expect($(el, 'label[for=passkey-name]').textContent).to.equal('Passkey name');
+      expect(name.value).to.equal('My passkey');
+      expect(el.shadowRoot?.activeElement).to.equal(name);
+      await expect(el).to.be.accessible();
+      name.value = 'Work laptop';
+      const added = oneEvent(el, 'mfa-credential-change') as Promise<MfaCredentialChangeEvent>;
+      const codes = oneEvent(el, 'mfa-recovery-codes') as Promise<MfaRecoveryCodesEvent>;
+      button(el, 'Continue').click();
+      const event = await added;
+      expect(event.action).to.equal('added');
+      expect(event.credential.name).to.equal('Work laptop');
+      expect(event.bubbles && event.composed).to.equal(true);
+      expect((await codes).count).to.equal(10);
+      await until(() => $$(el, '.codes li').length === 10);
+      const made = await virtualAuthenticator('credentials');
+      expect(made).to.have.length(1);
+      expect(made[0]?.rpId).to.equal('localhost');
+      expect(made[0]?.isResidentCredential).to.equal(true);
+      await until(() => row(el, 'Work laptop'));
+      expect(row(el, 'Work laptop')?.textContent).to.match(/Added .+ · never used/);
+      ($(el, '.check input') as HTMLInputElement).click();
+      await el.updateComplete;
+      button(el, 'Done').click();
+      await until(() => !el.shadowRoot?.querySelector('.codes'));
+      // The app is still offered beside the passkey.
+      expect(text(el)).to.contain('Authenticator app: not set up.');
+      expect(text(el)).to.contain('10 recovery codes left');
+      await expect(el).to.be.accessible();
+
+      button(el, 'Rename Work laptop').click();
+      const rename = (await until(() => el.shadowRoot?.querySelector('#passkey-name'))) as HTMLInputElement;
+      expect(rename.value).to.equal('Work laptop');
+      await expect(el).to.be.accessible();
+      rename.value = 'YubiKey 5C';
+      const renamed = oneEvent(el, 'mfa-credential-change') as Promise<MfaCredentialChangeEvent>;
+      button(el, 'Save').click();
+      expect((await renamed).action).to.equal('renamed');
+      await until(() => row(el, 'YubiKey 5C') && text(el).includes('Passkey renamed.'));
+
+      button(el, 'Remove YubiKey 5C').click();
+      await el.updateComplete;
+      expect(text(el)).to.contain('Remove YubiKey 5C? You can no longer verify with it.');
+      await expect(el).to.be.accessible();
+      const removed = oneEvent(el, 'mfa-credential-change') as Promise<MfaCredentialChangeEvent>;
+      button(el, 'Yes, remove it').click();
+      expect((await removed).action).to.equal('removed');
+      await until(() => text(el).includes('No passkeys or security keys yet.'));
+      expect(text(el)).to.contain('Passkey removed.');
+    });
+
+    it('asks for a fresh verification, with the passkey itself, before removing one', async () => {
+      await addPasskeyByApi('Phone');
+      // A second authenticator: one holds one passkey of an account (the server excludes those it knows).
+      await virtualAuthenticator('add');
+      await addPasskeyByApi('Laptop');
+      const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+      await advance(16 * 60);
+      button(el, 'Remove Phone').click();
+      await el.updateComplete;
+      button(el, 'Yes, remove it').click();
+      const challenge = await until(() => el.shadowRoot?.querySelector('mfa-challenge'));
+      await until(
+        () => challenge.shadowRoot?.querySelector('button.primary')?.textContent?.trim() === 'Use a passkey',
+      );
+      await expect(el).to.be.accessible();
+      const removed = oneEvent(el, 'mfa-credential-change') as Promise<MfaCredentialChangeEvent>;
+      button(challenge, 'Use a passkey').click();
+      const event = await removed;
+      expect(event.credential.name).to.equal('Phone');
+      await until(() => !row(el, 'Phone') && row(el, 'Laptop'));
+      expect(row(el, 'Laptop')?.textContent).to.match(/last used/);
+    });
+
+    it('says when the authenticator already holds a passkey for the account', async () => {
+      await addPasskeyByApi('Phone');
+      const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+      button(el, 'Add a passkey').click();
+      await until(() => el.shadowRoot?.querySelector('#passkey-name'));
+      button(el, 'Continue').click();
+      await until(() => text(el).includes('already holds a passkey for your account'));
+      expect(await virtualAuthenticator('credentials')).to.have.length(1);
+      await expect(el).to.be.accessible();
+    });
+
     it('says so where the browser has no WebAuthn', async () => {
       const original = Object.getOwnPropertyDescriptor(window, 'PublicKeyCredential');
       Object.defineProperty(window, 'PublicKeyCredential', { value: undefined, configurable: true });
@@ -233,6 +334,40 @@ describe('<mfa-user-enroll>', () => {
         if (original) Object.defineProperty(window, 'PublicKeyCredential', original);
       }
     });
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`reflows at 320 px with passkeys listed, named, renamed and removed (${lang})`, async () => {
+        await addPasskeyByApi('A security key with a rather long name');
+        await phone();
+        try {
+          const el = await ready(
+            await fixture<MfaUserEnroll>(
+              html`<mfa-user-enroll lang=${lang} .strings=${t}></mfa-user-enroll>`,
+            ),
+          );
+          await until(() => $$(el, '.passkey-list li').length === 1);
+          await expectReflow(el, 'a passkey listed');
+          button(el, t.addPasskey).click();
+          await until(() => el.shadowRoot?.querySelector('#passkey-name'));
+          await expectReflow(el, 'naming a new passkey');
+          button(el, t.cancel).click();
+          await el.updateComplete;
+          button(el, t.renamePasskey('A security key with a rather long name')).click();
+          await until(() => el.shadowRoot?.querySelector('#passkey-name'));
+          await expectReflow(el, 'renaming a passkey');
+          button(el, t.cancel).click();
+          await el.updateComplete;
+          button(el, t.removePasskey('A security key with a rather long name')).click();
+          await el.updateComplete;
+          await expectReflow(el, 'confirming the removal of a passkey');
+        } finally {
+          await desktop();
+        }
+      });
+    }
   });
 
   describe('at 320 px wide', () => {

@@ -336,11 +336,13 @@ export class MfaUserEnroll extends MfaElement {
       return html`<li>${this.renderNameForm(t.save, credential.name, (e) => void this.rename(e, credential))}</li>`;
     }
     return html`<li>
-      <span class="passkey-name">${credential.name}</span>
-      ${credential.backedUp ? html`<span class="badge">${t.passkeySynced}</span>` : nothing}
-      <span class="muted passkey-dates">
-        ${t.passkeyDates(this.formatDate(credential.createdAt), credential.lastUsedAt ? this.formatDate(credential.lastUsedAt) : null)}
-      </span>
+      <div class="passkey-info">
+        <span class="passkey-name">${credential.name}</span>
+        ${credential.backedUp ? html`<span class="badge">${t.passkeySynced}</span>` : nothing}
+        <span class="muted passkey-dates">
+          ${t.passkeyDates(this.formatDate(credential.createdAt), credential.lastUsedAt ? this.formatDate(credential.lastUsedAt) : null)}
+        </span>
+      </div>
       ${
         here('confirm-remove-passkey')
           ? html`<p>${t.removePasskeyConfirm(credential.name)}</p>
@@ -374,6 +376,8 @@ export class MfaUserEnroll extends MfaElement {
     const passkeys = passkeysOf(me);
     const supported = webauthnSupported();
     const naming = this.phase.name === 'name-passkey';
+    // An account that accepts only passkeys asks for one: then adding one is the thing to do.
+    const asked = passkeys.length === 0 && me.requiredBy.some((r) => r.accepts?.includes('totp') === false);
     return html`<section class="passkeys" aria-labelledby="passkeys-title">
       <h3 id="passkeys-title">${t.passkeysTitle}</h3>
       <p class="muted">${t.passkeysHint}</p>
@@ -392,7 +396,12 @@ export class MfaUserEnroll extends MfaElement {
                 if (label) void this.run({ name: 'add-passkey', label });
               })
             : html`<div class="actions">
-              <button type="button" ?disabled=${this.busy || this.phase.name !== 'idle'} @click=${() => this.openPhase({ name: 'name-passkey' }, '#passkey-name')}>
+              <button
+                type="button"
+                class=${asked ? 'primary' : ''}
+                ?disabled=${this.busy || this.phase.name !== 'idle'}
+                @click=${() => this.openPhase({ name: 'name-passkey' }, '#passkey-name')}
+              >
                 ${t.addPasskey}
               </button>
             </div>`
