@@ -551,6 +551,18 @@ describe('the demo portal, end to end', () => {
     await enroll.locator('.passkeys').scrollIntoViewIfNeeded();
     await shot(page, '10-profile-passkeys');
     await expectNoAxeViolations(page);
+    // The passkey's row, its rename form and the removal's confirmation fit a phone.
+    await page.setViewportSize(PHONE);
+    for (const [open, state] of [
+      ['', 'listed'],
+      ['Rename Work laptop', 'renaming'],
+      ['Remove Work laptop', 'confirming the removal'],
+    ]) {
+      if (open) await page.getByRole('button', { name: open }).click();
+      expect(await page.evaluate(reflowProblems), `a passkey ${state}`).toEqual([]);
+      if (open) await enroll.getByRole('button', { name: 'Cancel' }).click();
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // Sign out (the switcher signs in anew: the old session is no longer verified), then verify with the passkey.
     await page.getByLabel('User').selectOption('ada');
@@ -593,6 +605,9 @@ describe('the demo portal, end to end', () => {
     await sam.getByRole('button', { name: 'Add a passkey' }).waitFor();
     await shot(sam, '13-passkey-required');
     await expectNoAxeViolations(sam);
+    await sam.setViewportSize(PHONE);
+    expect(await sam.evaluate(reflowProblems)).toEqual([]);
+    await sam.setViewportSize({ width: 1280, height: 860 });
     await sam.getByRole('button', { name: 'Add a passkey' }).click();
     await sam.getByLabel('Passkey name').fill('Phone');
     await sam.getByRole('button', { name: 'Continue' }).click();
