@@ -162,6 +162,22 @@ describe('<mfa-challenge>', () => {
       expect(credential?.rpId).to.equal('localhost');
     });
 
+    it('says so when the passkey dialog ends without one, and lets the user try again', async () => {
+      // Another authenticator, without the user's passkey: the browser's dialog ends with NotAllowedError.
+      await virtualAuthenticator('add');
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+      await until(() => $(el, 'button.primary').textContent?.trim() === 'Use a passkey');
+      let verified = false;
+      el.addEventListener('mfa-verified', () => {
+        verified = true;
+      });
+      button(el, 'Use a passkey').click();
+      await until(() => text(el).includes('The passkey dialog was closed before it finished.'), 8000);
+      expect(verified).to.equal(false);
+      expect(button(el, 'Use a passkey').disabled).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
     it('still takes the app code when the user chooses it', async () => {
       const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
       await until(() => $(el, 'button.primary').textContent?.trim() === 'Use a passkey');

@@ -276,6 +276,7 @@ describe('<mfa-user-enroll>', () => {
       button(el, 'Save').click();
       expect((await renamed).action).to.equal('renamed');
       await until(() => row(el, 'YubiKey 5C') && text(el).includes('Passkey renamed.'));
+      await expect(el).to.be.accessible();
 
       button(el, 'Remove YubiKey 5C').click();
       await el.updateComplete;
