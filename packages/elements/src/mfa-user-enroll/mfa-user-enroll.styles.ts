@@ -73,6 +73,9 @@ export const styles = css`
     margin: 0;
     padding-left: 1.25rem;
   }
+  .required li .muted {
+    display: block;
+  }
   .status .muted {
     margin-left: 0.25rem;
   }
