@@ -55,7 +55,7 @@ export {
   type VerificationMethod,
   verificationMethods,
 } from './model.ts';
-export type { MfaOptions } from './options.ts';
+export type { MfaOptions, WebAuthnOptions } from './options.ts';
 export { memoryStore } from './store/memory.ts';
 export { type KyselyStoreOptions, kyselyStore } from './store/sql/kysely.ts';
 export {

@@ -290,6 +290,88 @@ const cases: [name: string, overrides: CaseFacts, expected: AccessDecision][] = 
     grace(at(20 * DAY)),
   ],
 
+  // Accepted methods: under phishing_resistant only WebAuthn counts; a recovery code verifies everywhere.
+  [
+    'phishing_resistant, an app only, required, in grace → grace_period accepting webauthn',
+    { enrolled: true, verifiedAt: NOW, policy: { ...requiredAll, allowedFactors: 'phishing_resistant' } },
+    grace(at(7 * DAY), ['webauthn']),
+  ],
+  [
+    'phishing_resistant, an app only, grace over → enrollment_required accepting webauthn',
+    {
+      enrolled: true,
+      verifiedAt: NOW,
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+      graceStartedAt: at(-8 * DAY),
+    },
+    enroll(at(-DAY), ['webauthn']),
+  ],
+  [
+    'phishing_resistant, an app only, optional → not required (the app is no MFA there)',
+    { enrolled: true, verifiedAt: NOW, policy: { ...optional, allowedFactors: 'phishing_resistant' } },
+    notRequired,
+  ],
+  [
+    'phishing_resistant, a passkey, session verified with an app code → challenge_required accepting webauthn',
+    {
+      methods: ['totp', 'webauthn'],
+      verifiedAt: NOW,
+      verifiedWith: 'totp',
+      policy: { ...optional, allowedFactors: 'phishing_resistant' },
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['webauthn'] },
+  ],
+  [
+    'phishing_resistant, a passkey, session verified with it → verified',
+    {
+      methods: ['webauthn'],
+      verifiedAt: NOW,
+      verifiedWith: 'webauthn',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    verified,
+  ],
+  [
+    'phishing_resistant, a passkey, session verified with a recovery code → verified',
+    {
+      methods: ['webauthn'],
+      verifiedAt: NOW,
+      verifiedWith: 'recovery',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    verified,
+  ],
+  [
+    'phishing_resistant, a passkey verified too long ago → challenge_required',
+    {
+      methods: ['webauthn'],
+      verifiedAt: at(-MAX_AGE * 1000 - 1),
+      verifiedWith: 'webauthn',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['webauthn'] },
+  ],
+  [
+    'phishing_resistant does not undo SSO delegation',
+    { sso, principal: ssoSession, policy: { ...requiredAll, allowedFactors: 'phishing_resistant' } },
+    delegated,
+  ],
+  [
+    'any, a passkey only, verified with it → verified',
+    { methods: ['webauthn'], verifiedAt: NOW, verifiedWith: 'webauthn', policy: requiredAll },
+    verified,
+  ],
+  [
+    'any, an app, verified with a recovery code → verified',
+    { enrolled: true, verifiedAt: NOW, verifiedWith: 'recovery', policy: requiredAll },
+    verified,
+  ],
+  [
+    'a session verified at a time but with no method known → challenge_required',
+    { enrolled: true, verifiedAt: NOW, verifiedWith: null },
+    challenge,
+  ],
+
   // 5. otherwise
   ['optional, member, not enrolled → not required', { policy: optional }, notRequired],
   ['optional, admin, not enrolled → not required', { policy: optional, membership: admin }, notRequired],

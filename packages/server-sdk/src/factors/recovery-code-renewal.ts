@@ -2,6 +2,7 @@ import { auditWrite } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Principal } from '../model.ts';
+import { userFactorMethods } from './factor-methods.ts';
 import { generateRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts';
 
 /** Ten fresh codes and their keyed hashes, in the canonical form a challenge hashes what the user types. */
@@ -16,7 +17,7 @@ export function issueRecoveryCodes(ctx: MfaContext): { codes: string[]; hashes: 
  */
 export async function regenerateRecoveryCodes(ctx: MfaContext, principal: Principal): Promise<string[]> {
   const { userId } = principal;
-  if (!(await ctx.store.getFactor(userId))) throw MfaError.of('not_enrolled');
+  if ((await userFactorMethods(ctx, userId)).length === 0) throw MfaError.of('not_enrolled');
   const before = await ctx.store.countRecoveryCodes(userId);
   const { codes, hashes } = issueRecoveryCodes(ctx);
   const audit = auditWrite(ctx, {

@@ -3,6 +3,7 @@ import { resetUser } from '../../admin/reset-user.ts';
 import { auditView, membersView, policyView } from '../../admin/views.ts';
 import type { MfaContext } from '../../core/context.ts';
 import { MfaError } from '../../errors.ts';
+import { userFactorMethods } from '../../factors/factor-methods.ts';
 import type { PolicyRecord } from '../../model.ts';
 import { readPolicy, updatePolicy } from '../../policy/policy.ts';
 import * as responses from '../response-schemas.ts';
@@ -100,7 +101,7 @@ export const accountRoutes = [
       if (!target) throw MfaError.of('not_member', {}, 'That user is not a member of this account.');
       const others = (await ctx.memberships(params.userId)).filter((m) => m.accountId !== params.accountId);
       if (others.length > 0) throw MfaError.of('shared_member');
-      if (!(await ctx.store.getFactor(params.userId))) throw MfaError.of('not_enrolled');
+      if ((await userFactorMethods(ctx, params.userId)).length === 0) throw MfaError.of('not_enrolled');
       await resetUser(ctx, params.userId, principal.userId, params.accountId);
       return { reset: true };
     },
