@@ -7,10 +7,13 @@
  * Steps: an administrator enrolls and sets "Required for all users" with no grace;
  * a member is refused by the guard (`enrollment_required`), enrolls, passes; a new
  * session is refused (`challenge_required`), verifies with a code and passes; the
- * same code in a third session is refused as a replay.
+ * same code in a third session is refused as a replay; the member adds a passkey
+ * (a software authenticator with real keys) and a fourth session verifies with it.
  */
 import { createMfa, type MfaStore, type Principal } from '@mfakit/server-sdk';
 import { Hono } from 'hono';
+// The software authenticator of the SDK's WebAuthn tests: real keys from node:crypto, no mock.
+import { softwareAuthenticator } from '../../server-sdk/test/webauthn/authenticator.ts';
 
 /** What a run answers: each step that held, in order, or the first that did not. */
 export interface ScenarioReport {
@@ -28,6 +31,8 @@ type UserId = keyof typeof members;
 
 /** The fields of the SDK's answers that the scenario reads. */
 interface Answer {
+  options?: never;
+  method?: string;
   secret?: string;
   mode?: string;
   verified?: boolean;
@@ -178,6 +183,24 @@ export async function runScenario(label: string, store: MfaStore): Promise<Scena
       const replayed = await call('bob', 'b3', 'POST', '/mfa/challenge', { code });
       const orders = await call('bob', 'b3', 'GET', `/accounts/${ACCOUNT}/orders`);
       return replayed.status === 400 && replayed.body.error?.code === 'invalid_code' && orders.status === 403;
+    });
+    const passkey = softwareAuthenticator({ algorithm: 'ES256' });
+    const origin = 'http://localhost';
+    await step('the member adds a passkey', async () => {
+      const begun = await call('bob', 'b2', 'POST', '/mfa/me/webauthn/registration');
+      const response = passkey.register(begun.body.options as never, { origin });
+      const added = await call('bob', 'b2', 'POST', '/mfa/me/webauthn/credentials', {
+        response,
+        name: 'Key',
+      });
+      return begun.status === 200 && added.status === 200;
+    });
+    await step('a new session verifies with the passkey; the guard lets it in', async () => {
+      const begun = await call('bob', 'b4', 'POST', '/mfa/challenge/webauthn');
+      const webauthn = passkey.authenticate(begun.body.options as never, { origin });
+      const verified = await call('bob', 'b4', 'POST', '/mfa/challenge', { webauthn });
+      const orders = await call('bob', 'b4', 'GET', `/accounts/${ACCOUNT}/orders`);
+      return verified.status === 200 && verified.body.method === 'webauthn' && orders.status === 200;
     });
     return { store: label, passed };
   } catch (error) {

@@ -3,6 +3,9 @@
  * `/memory` runs it on the memory store, within that one request; `/d1` on the
  * D1 database bound as `DB`, through kysely-d1. Answers its reports as JSON.
  */
+// First: @simplewebauthn/server's certificate helpers import this polyfill, but a bundle may run
+// the libraries that need it (tsyringe, through @peculiar/x509) before them.
+import 'reflect-metadata';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
 import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';

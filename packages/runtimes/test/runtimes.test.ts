@@ -28,6 +28,8 @@ const STEPS = [
   'a new session is asked for a code: challenge_required',
   'a code verifies the session; the guard lets it in',
   'the same code again, in another session, is refused',
+  'the member adds a passkey',
+  'a new session verifies with the passkey; the guard lets it in',
 ];
 
 interface Assertion {
