@@ -13,6 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AuditEvent, auditEventTypes, type MfaStore, memoryStore } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness, wrongCode } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { addPasskey } from '../webauthn/passkeys.ts';
 
 type Expected = Omit<AuditEvent, 'id' | 'at'>;
 
@@ -255,10 +257,51 @@ describe.each([
       ],
     );
 
-    // The WebAuthn events are recorded field by field in test/webauthn/.
-    expect([...seen].sort()).toEqual(
-      [...auditEventTypes].filter((type) => !type.startsWith('webauthn.')).sort(),
+    // Max's passkey: registered (his second factor), renamed, removed.
+    const key = softwareAuthenticator();
+    let credentialId = '';
+    await h.enroll('max');
+    await expectEvents(async () => {
+      credentialId = (await addPasskey(h, { as: 'max' }, key, { name: 'Laptop' })).credentialId as string;
+    }, [
+      {
+        type: 'webauthn.registered',
+        actorId: 'max',
+        userId: 'max',
+        accountId: null,
+        before: null,
+        after: { credentialId: expect.any(String) as unknown as string, name: 'Laptop', firstFactor: false },
+      },
+    ]);
+    const credential = `/mfa/me/webauthn/credentials/${credentialId}`;
+    await expectEvents(
+      () => h.json('PATCH', credential, { as: 'max', body: { name: 'Work' } }),
+      [
+        {
+          type: 'webauthn.renamed',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: { credentialId, name: 'Laptop' },
+          after: { credentialId, name: 'Work' },
+        },
+      ],
     );
+    await expectEvents(
+      () => h.json('DELETE', credential, { as: 'max' }),
+      [
+        {
+          type: 'webauthn.removed',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: { credentialId, enrolled: true },
+          after: { enrolled: true },
+        },
+      ],
+    );
+
+    expect([...seen].sort()).toEqual([...auditEventTypes].sort());
 
     // acme's administrator reads the account's events and its members' own, as stored.
     const audit = await h.json('GET', '/mfa/accounts/acme/audit?limit=100', { as: 'ada' });
