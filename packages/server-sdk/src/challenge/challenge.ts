@@ -89,14 +89,17 @@ export async function challenge(
   const answered = answeredChallenge(response.response.clientDataJSON);
   // Not answering any challenge: a failed assertion like any other.
   const expected = answered === null ? null : await takeChallenge(ctx, principal, answered, 'authentication');
-  const [credential, handle] = await Promise.all([
-    ctx.store.getWebAuthnCredential(userId, response.id),
-    userHandle(ctx, userId),
-  ]);
-  const proof =
-    expected === null
-      ? await judgeAssertion(ctx, site, response, '', null, handle)
-      : await judgeAssertion(ctx, site, response, expected, credential, handle);
+  const credential = await ctx.store.getWebAuthnCredential(userId, response.id);
+  // A discoverable credential names its user (the random handle): read only when it does.
+  const handle = response.response.userHandle === undefined ? undefined : await userHandle(ctx, userId);
+  const proof = await judgeAssertion(
+    ctx,
+    site,
+    response,
+    expected,
+    expected === null ? null : credential,
+    handle,
+  );
   return verify(ctx, principal, proof, now);
 }
 

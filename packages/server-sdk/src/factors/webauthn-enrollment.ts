@@ -83,6 +83,9 @@ export async function finishRegistration(
   const challenge = answeredChallenge(response.response.clientDataJSON);
   if (challenge === null) throw MfaError.of('invalid_credential');
   const expectedChallenge = await takeChallenge(ctx, principal, challenge, 'registration');
+  // State before the credential itself (the store checks again, atomically, when it adds).
+  const existing = await ctx.store.listWebAuthnCredentials(userId);
+  if (existing.length >= MAX_WEBAUTHN_CREDENTIALS) throw tooManyCredentials();
   const { rpId, origins } = relyingParty(ctx, site);
   let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
   try {

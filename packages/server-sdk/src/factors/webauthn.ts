@@ -121,7 +121,9 @@ export async function beginAuthentication(
 
 /**
  * Judges an assertion against one of the user's credentials (`null`: none of that id,
- * or another user's): the proof a challenge attempt settles. Anything wrong with it
+ * or another user's) and the challenge it answers (`null`: none it could name): the
+ * proof a challenge attempt settles. `userHandle` is the user's, read when the
+ * assertion names one. Anything wrong with it
  * (signature, origin, rpId, the credential, its encoding) is `invalid`; a signature
  * counter that did not move on (when it or the stored one is not 0) is `counter_regressed`.
  * Never throws for what the client sent.
@@ -130,9 +132,9 @@ export async function judgeAssertion(
   ctx: MfaContext,
   site: RequestSite,
   response: AuthenticationResponseJSON,
-  expectedChallenge: string,
+  expectedChallenge: string | null,
   credential: WebAuthnCredentialRecord | null,
-  userHandle: string,
+  userHandle: string | undefined,
 ): Promise<Extract<AttemptProof, { kind: 'webauthn' }>> {
   const invalid = {
     kind: 'webauthn',
@@ -142,7 +144,7 @@ export async function judgeAssertion(
     counter: credential?.counter ?? 0,
     backedUp: credential?.backedUp ?? false,
   } as const;
-  if (!credential) return invalid;
+  if (!credential || expectedChallenge === null) return invalid;
   // A discoverable credential names its user: it must be this one.
   if (response.response.userHandle !== undefined && response.response.userHandle !== userHandle)
     return invalid;
