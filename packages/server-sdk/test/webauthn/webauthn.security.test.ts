@@ -266,6 +266,32 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     expect((await h.store.getAttempts('max')).failures).toBe(0);
   });
 
+  it('after 100 failures refuses app codes until a recovery code, but not a passkey (it cannot be guessed)', async () => {
+    const { key } = await maxWithKey();
+    const app = await h.enroll('max');
+    const noLock = { threshold: Number.MAX_SAFE_INTEGER, baseMs: 1, capMs: 1 };
+    for (let i = 0; i < 100; i++) {
+      await h.store.settleAttempt({
+        userId: 'max',
+        sessionId: 'guesser',
+        now: h.clock.now,
+        schedule: noLock,
+        proof: { kind: 'recovery', hashes: [] },
+      });
+    }
+    h.advance(30);
+    const code = await h.json('POST', '/mfa/challenge', {
+      as: 'max',
+      session: S2,
+      body: { code: await h.code(app.secret) },
+    });
+    expect(expectError(code, 'invalid_code').recoveryCodeRequired).toBe(true);
+    h.advance(3600); // the lock that refusal earned
+    const passkey = await verifyWithPasskey(h, { as: 'max', session: S2 }, key);
+    expect(passkey.body).toMatchObject({ verified: true, method: 'webauthn' });
+    expect((await h.store.getAttempts('max')).failures).toBe(0);
+  });
+
   it('allows ten credentials a user and refuses the eleventh, begun or finished', async () => {
     await maxWithKey();
     for (let i = 0; i < 8; i++) expect((await addPasskey(h, { as: 'max' })).status).toBe(200);
