@@ -49,31 +49,9 @@ export async function challenge(
   input: ChallengeInput,
   site: RequestSite,
 ) {
+  if ('code' in input) return verifyAppCode(ctx, principal, input.code);
   const { userId } = principal;
   const now = ctx.now();
-  if ('code' in input) {
-    const state = await ctx.store.getChallengeState(userId);
-    if (!state) throw MfaError.of('not_enrolled');
-    const { factor, lockedUntil } = state;
-    // Locked: refused before any secret is opened or code computed.
-    refuseWhileLocked(lockedUntil, now);
-    const opened = openFactorSecret(ctx, userId, factor.secret);
-    // Judged against every step the code may be for; the store decides on the replay and the
-    // back-off in the same transaction that consumes the step, on this secret only.
-    const step = matchTotp(opened.plaintext, input.code, now);
-    const proof: AttemptProof = {
-      kind: 'totp',
-      step,
-      failureLimit: TOTP_FAILURE_LIMIT,
-      secret: factor.secret,
-    };
-    const result = await verify(ctx, principal, proof, now);
-    if (opened.stale) {
-      // Sealed under an older key or format: sealed again, unless the factor changed meanwhile.
-      await ctx.store.updateFactorSecret(userId, ctx.box.seal(opened.plaintext, userId), factor.secret);
-    }
-    return result;
-  }
   const methods = await userFactorMethods(ctx, userId);
   if ('webauthn' in input && !methods.includes('webauthn')) {
     throw MfaError.of('not_enrolled', {}, 'No passkey or security key is set up.');
@@ -85,22 +63,49 @@ export async function challenge(
     const hashes = looksLikeRecoveryCode(normalized) ? ctx.box.hashes(normalized) : [];
     return verify(ctx, principal, { kind: 'recovery', hashes }, now);
   }
-  const response = input.webauthn;
+  return verify(ctx, principal, await passkeyProof(ctx, principal, input.webauthn, site), now);
+}
+
+/** An app code: the factor and the lock in one read, the code judged on the secret read. */
+async function verifyAppCode(ctx: MfaContext, principal: Principal, code: string) {
+  const { userId } = principal;
+  const now = ctx.now();
+  const state = await ctx.store.getChallengeState(userId);
+  if (!state) throw MfaError.of('not_enrolled');
+  const { factor, lockedUntil } = state;
+  // Locked: refused before any secret is opened or code computed.
+  refuseWhileLocked(lockedUntil, now);
+  const opened = openFactorSecret(ctx, userId, factor.secret);
+  // Judged against every step the code may be for; the store decides on the replay and the
+  // back-off in the same transaction that consumes the step, on this secret only.
+  const step = matchTotp(opened.plaintext, code, now);
+  const proof: AttemptProof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT, secret: factor.secret };
+  const result = await verify(ctx, principal, proof, now);
+  if (opened.stale) {
+    // Sealed under an older key or format: sealed again, unless the factor changed meanwhile.
+    await ctx.store.updateFactorSecret(userId, ctx.box.seal(opened.plaintext, userId), factor.secret);
+  }
+  return result;
+}
+
+/**
+ * A WebAuthn assertion as a proof: its challenge taken first (single use, this session's;
+ * `challenge_expired` otherwise, nothing counted), then judged against the user's own
+ * credential of its id. One that names no challenge is a failed assertion like any other.
+ */
+async function passkeyProof(
+  ctx: MfaContext,
+  principal: Principal,
+  response: AuthenticationResponseJSON,
+  site: RequestSite,
+) {
   const answered = answeredChallenge(response.response.clientDataJSON);
-  // Not answering any challenge: a failed assertion like any other.
   const expected = answered === null ? null : await takeChallenge(ctx, principal, answered, 'authentication');
-  const credential = await ctx.store.getWebAuthnCredential(userId, response.id);
+  const credential = await ctx.store.getWebAuthnCredential(principal.userId, response.id);
   // A discoverable credential names its user (the random handle): read only when it does.
-  const handle = response.response.userHandle === undefined ? undefined : await userHandle(ctx, userId);
-  const proof = await judgeAssertion(
-    ctx,
-    site,
-    response,
-    expected,
-    expected === null ? null : credential,
-    handle,
-  );
-  return verify(ctx, principal, proof, now);
+  const handle =
+    response.response.userHandle === undefined ? undefined : await userHandle(ctx, principal.userId);
+  return judgeAssertion(ctx, site, response, expected, credential, handle);
 }
 
 /** Settles the proof; once verified, this instance counts the session as verified at once. */
