@@ -796,15 +796,25 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
 
     async settleAttempt(input) {
       await ready();
-      return db.transaction().execute(async (trx) => {
-        const result = await judgeAttempt(trx, input);
-        const events: AuditEvent[] = [];
-        for (const event of input.audit?.(result) ?? []) {
-          const [row] = (await trx.executeQuery(settling.auditInsert(event))).rows;
-          events.push({ ...event, id: String(row?.id) });
+      const attempt = () =>
+        db.transaction().execute(async (trx) => {
+          const result = await judgeAttempt(trx, input);
+          const events: AuditEvent[] = [];
+          for (const event of input.audit?.(result) ?? []) {
+            const [row] = (await trx.executeQuery(settling.auditInsert(event))).rows;
+            events.push({ ...event, id: String(row?.id) });
+          }
+          return { ...result, events };
+        });
+      // Concurrent attempts of one user take the factor, attempts and session rows in orders
+      // that PostgreSQL may find deadlocked; it then rolls one back whole, which is judged again.
+      for (let tries = 1; ; tries++) {
+        try {
+          return await attempt();
+        } catch (error) {
+          if (tries >= 5 || (error as { code?: unknown }).code !== '40P01') throw error;
         }
-        return { ...result, events };
-      });
+      }
     },
     async getAttempts(userId) {
       await ready();
