@@ -20,6 +20,8 @@ import {
   storeFactories,
   tempFolder,
 } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { addPasskey, verifyWithPasskey } from '../webauthn/passkeys.ts';
 
 /** max enrolls on his phone (max-s1); the thief verifies max-thief with a code of that phone. */
 async function thiefVerified(h: Harness) {
@@ -187,6 +189,45 @@ describe('across instances that share an SQLite file', () => {
       await a.json('GET', '/accounts/acme/area', { as: 'max', session: 'max-thief' }),
       'challenge_required',
     );
+  });
+});
+
+describe('passkeys across instances that share an SQLite file', () => {
+  let folder: ReturnType<typeof tempFolder> | undefined;
+  const open: Harness[] = [];
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.mfa.close();
+    folder?.cleanup();
+  });
+
+  it('removing a stolen security key on one instance ends the session it verified on another', async () => {
+    folder = tempFolder();
+    const file = folder.file();
+    const a = createHarness({ store: sqliteStore({ filename: file }), policyCacheTtl: 1 });
+    const b = createHarness({ store: sqliteStore({ filename: file }), policyCacheTtl: 0 });
+    open.push(a, b);
+    const stolen = softwareAuthenticator();
+    const { credentialId } = await addPasskey(b, { as: 'max' }, stolen);
+    await addPasskey(b, { as: 'max' }); // the key he keeps
+    sameTime(a, b);
+    expect((await verifyWithPasskey(a, { as: 'max', session: 'max-thief' }, stolen)).status).toBe(200);
+    expect((await a.json('GET', '/accounts/acme/area', { as: 'max', session: 'max-thief' })).status).toBe(
+      200,
+    );
+    const removed = await b.json('DELETE', `/mfa/me/webauthn/credentials/${credentialId}`, { as: 'max' });
+    expect(removed.status).toBe(200);
+    expect(await b.store.getSession('max', 'max-thief')).toBeNull();
+    sameTime(a, b);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expectError(
+      await a.json('GET', '/accounts/acme/area', { as: 'max', session: 'max-thief' }),
+      'challenge_required',
+    );
+    // The stolen key verifies nothing any more.
+    const again = await verifyWithPasskey(a, { as: 'max', session: 'max-thief' }, stolen, {
+      credentialId: credentialId as string,
+    });
+    expectError(again, 'invalid_credential');
   });
 });
 
