@@ -19,6 +19,8 @@ import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { createMfa, MfaConfigError, type MfaStore, memoryStore } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness, SECRET, storeFactories } from '../support.ts';
+import { softwareAuthenticator } from '../webauthn/authenticator.ts';
+import { ORIGIN } from '../webauthn/passkeys.ts';
 
 const OTHER_SECRET = 'another-secret-of-at-least-32-bytes!!';
 const utf8 = new TextEncoder();
@@ -402,6 +404,32 @@ describe.each(storeFactories)('secrets through the API on the %s store', (_name,
     await call('me after reset', 'GET', '/mfa/me', { as: 'max' });
     for (let i = 0; i < 6; i++)
       await call(`locked ${i}`, 'POST', '/mfa/challenge', { as: 'cleo', body: { code: '000000' } });
+    // Olga's passkey: its public key never leaves the store.
+    const key = softwareAuthenticator();
+    const begun = await call('passkey options', 'POST', '/mfa/me/webauthn/registration', { as: 'olga' });
+    const response = key.register(begun.body.options, { origin: ORIGIN });
+    const added = await call('passkey added', 'POST', '/mfa/me/webauthn/credentials', {
+      as: 'olga',
+      body: { response },
+    });
+    for (const c of added.body.recoveryCodes) issuedCodes.set(c, 'passkey added');
+    const asked = await call('passkey challenge', 'POST', '/mfa/challenge/webauthn', {
+      as: 'olga',
+      session: 'olga-s2',
+    });
+    await call('passkey verified', 'POST', '/mfa/challenge', {
+      as: 'olga',
+      session: 'olga-s2',
+      body: { webauthn: key.authenticate(asked.body.options, { origin: ORIGIN }) },
+    });
+    await call('me olga', 'GET', '/mfa/me', { as: 'olga' });
+    await call('passkey renamed', 'PATCH', `/mfa/me/webauthn/credentials/${response.id}`, {
+      as: 'olga',
+      body: { name: 'Key' },
+    });
+    const publicKey = (await store.getWebAuthnCredential('olga', response.id))?.publicKey ?? '';
+    expect(publicKey.length).toBeGreaterThan(40);
+    await call('passkey removed', 'DELETE', `/mfa/me/webauthn/credentials/${response.id}`, { as: 'olga' });
     const labels = new Set(answers.map((a) => a.label));
     expect(labels.size).toBe(answers.length);
 
@@ -422,6 +450,7 @@ describe.each(storeFactories)('secrets through the API on the %s store', (_name,
       const hash = await box.hash(normalized(c));
       forbidden.push({ needle: hash }, { needle: hash.split('.')[1] ?? hash });
     }
+    forbidden.push({ needle: publicKey }, { needle: publicKey.slice(10, 50) });
     for (const [secret, label] of totpSecrets) forbidden.push({ needle: secret, except: label });
     for (const [c, label] of issuedCodes) forbidden.push({ needle: c, except: label });
     const eventsText = JSON.stringify(h.events);
