@@ -9,7 +9,14 @@
  * DATABASE_URL is set, on PostgreSQL (in a schema of its own, `mfakit_scale`).
  * Budget: p99 < 2 ms.
  *
- * Options: --users=1000000 --accounts=100000 --samples=20000 --stores=sqlite,postgres
+ * Then the administrators' members list (`GET /accounts/:accountId/members`) of one
+ * account of 100,000 members (the first 100,000 users, `big`, under `required_all`
+ * with grace periods begun 0–10 days ago, so some are overdue): the p99 of one page,
+ * unfiltered, filtered (Without MFA, Overdue), searched, and deep (a cursor half-way),
+ * with the default cache and with none. Budget: p99 < 50 ms.
+ *
+ * Options: --users=1000000 --accounts=100000 --samples=20000 --page-samples=300
+ *          --stores=sqlite,postgres
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +50,11 @@ const population: Population = {
 const SAMPLES = Number(args.get('samples') ?? 20_000);
 const STORES = (args.get('stores') ?? 'sqlite,postgres').split(',');
 const BUDGET_P99_MS = 2;
+const PAGE_SAMPLES = Number(args.get('page-samples') ?? 300);
+const PAGE_BUDGET_P99_MS = 50;
+/** The account of 100,000 members (fewer when --users is smaller). */
+const BIG = 'big';
+const bigMembers = () => Math.min(100_000, population.users);
 const DAY = 86_400_000;
 const modes = ['optional', 'required_admins', 'required_all'] as const;
 
@@ -80,6 +92,7 @@ async function seed(writer: BulkWriter, nowMs: number): Promise<void> {
       for (let j = 0; j < population.accounts; j++) {
         yield [accountId(j), modes[j % 3] as string, 7, 0, 1, nowMs - 30 * DAY, userId(j)];
       }
+      yield [BIG, 'required_all', 7, 0, 1, nowMs - 30 * DAY, userId(0)];
     })(),
   );
   await insert(
@@ -103,6 +116,7 @@ async function seed(writer: BulkWriter, nowMs: number): Promise<void> {
         if (requires(i))
           yield [accountId(i % population.accounts), userId(i), nowMs - Math.floor(next() * 10 * DAY)];
       }
+      for (let i = 1; i < bigMembers(); i += 2) yield [BIG, userId(i), nowMs - Math.floor(next() * 10 * DAY)];
     })(),
   );
   await insert(
@@ -213,6 +227,77 @@ function explainSqlite(filename: string): void {
 
 const hooks = directoryHooks(population);
 
+/** The synthetic host's hooks, with `big` and its 100,000 members (u0 its administrator). */
+function bigAccountHooks() {
+  const listing = Array.from({ length: bigMembers() }, (_, i) => ({
+    userId: userId(i),
+    displayName: `User ${i}`,
+    email: `u${i}@bench.test`,
+    role: i === 0 ? ('admin' as const) : ('member' as const),
+  }));
+  const index = new Map(listing.map((m, i) => [m.userId, i]));
+  return {
+    ...hooks,
+    getMembership: (user: string, account: string) => {
+      if (account !== BIG) return hooks.getMembership(user, account);
+      const i = index.get(user);
+      return i === undefined ? null : { role: listing[i]?.role ?? 'member', accountName: 'Big' };
+    },
+    // A host whose directory is in memory; one that reads 100,000 rows per call adds its own time.
+    listMembers: (account: string) => (account === BIG ? listing : hooks.listMembers(account)),
+  };
+}
+
+/** The p99 of one members page of `big`, per query, through the HTTP API as its administrator. */
+async function measurePages(label: string, store: MfaStore, ttl: number) {
+  const mfa = createMfa({
+    store,
+    secret: BENCH_SECRET,
+    issuer: 'mfakit bench',
+    // u0's session s0 was verified within the last day.
+    sessionMaxAge: 2 * 86_400,
+    authenticate: () => principalOf(userId(0), 's0'),
+    policyCacheTtl: ttl,
+    ...bigAccountHooks(),
+  });
+  await mfa.ready();
+  const get = async (query: string) => {
+    const res = await mfa.app.request(`http://bench.test/accounts/${BIG}/members${query}`);
+    if (res.status !== 200) throw new Error(`members page: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { nextCursor: string | null; counts: Record<string, number> };
+  };
+  // A cursor half-way down: the page after "User 5".
+  const deep = (await get('?q=user%205&limit=1')).nextCursor;
+  const queries = {
+    'first page, all': '',
+    'first page, without MFA': '?status=without_mfa',
+    'first page, overdue': '?status=overdue',
+    'search "user 4242"': '?q=user%204242',
+    'deep page, all (cursor)': `?cursor=${deep}`,
+    '200 a page, overdue': '?status=overdue&limit=200',
+  };
+  const first = await get('');
+  console.log(
+    `  ${label}: ${Object.entries(first.counts)
+      .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
+      .join(', ')}`,
+  );
+  for (const [name, query] of Object.entries(queries)) {
+    for (let k = 0; k < 5; k++) await get(query);
+    const times = new Float64Array(PAGE_SAMPLES);
+    for (let k = 0; k < PAGE_SAMPLES; k++) {
+      const started = performance.now();
+      await get(query);
+      times[k] = performance.now() - started;
+    }
+    times.sort();
+    const p99 = quantile(times, 0.99);
+    console.log(
+      `    ${name.padEnd(28)} p50 ${fmt.ms(quantile(times, 0.5))}  p99 ${fmt.ms(p99)}  max ${fmt.ms(times[PAGE_SAMPLES - 1] as number)}  (budget p99 < ${PAGE_BUDGET_P99_MS} ms: ${p99 < PAGE_BUDGET_P99_MS ? 'met' : 'MISSED'})`,
+    );
+  }
+}
+
 async function main() {
   console.log(`mfakit scale benchmark — ${machineLine()}`);
   console.log(
@@ -230,6 +315,8 @@ async function main() {
       explainSqlite(filename);
       await measure('evaluate, policyCacheTtl 5 s', store, 5);
       await measure('evaluate, no cache (policyCacheTtl 0)', store, 0);
+      await measurePages('members page, policyCacheTtl 5 s', store, 5);
+      await measurePages('members page, no cache (policyCacheTtl 0)', store, 0);
       await store.close();
     }
     if (STORES.includes('postgres')) {
@@ -244,6 +331,8 @@ async function main() {
         await seed(await postgresWriter(scoped), Date.now());
         await measure('evaluate, policyCacheTtl 5 s', store, 5);
         await measure('evaluate, no cache (policyCacheTtl 0)', store, 0);
+        await measurePages('members page, policyCacheTtl 5 s', store, 5);
+        await measurePages('members page, no cache (policyCacheTtl 0)', store, 0);
         await store.close();
       }
     }

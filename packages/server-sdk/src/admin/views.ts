@@ -5,15 +5,12 @@ import {
   type AuditEvent,
   acceptedMethods,
   type FactorMethod,
-  graceDeadline,
-  type MemberListing,
   type PolicyRecord,
   type Principal,
-  policyRequires,
   type SsoIntegration,
   type WebAuthnCredentialRecord,
 } from '../model.ts';
-import { readPolicy, requiredBy } from '../policy/policy.ts';
+import { requiredBy } from '../policy/policy.ts';
 
 /** Whether any of `methods` is one of `accepts`. */
 export const hasAccepted = (methods: readonly FactorMethod[], accepts: readonly FactorMethod[]) =>
@@ -62,39 +59,6 @@ async function factorMethodsOf(
     for (const [userId, has] of read) methods.set(userId, has, at);
   }
   return userIds.map((userId) => read.get(userId) ?? methods.get(userId, nowMs) ?? []);
-}
-
-export interface MemberView extends MemberListing {
-  /** The factors the member has. */
-  methods: FactorMethod[];
-  /** When the member set up their first factor (`null`: none). */
-  enrolledAt: Date | null;
-  /**
-   * When a member who must set up MFA (a factor the account accepts) loses access
-   * (`null`: not required, or their grace has not begun).
-   */
-  deadline: Date | null;
-}
-
-/** The account's members, each with their factors and, where the policy requires one they lack, their deadline. */
-export async function membersView(ctx: MfaContext, accountId: string): Promise<MemberView[]> {
-  const [members, policy] = await Promise.all([ctx.members(accountId), readPolicy(ctx, accountId)]);
-  const ids = members.map((m) => m.userId);
-  const [enrollments, starts] = await Promise.all([
-    ctx.store.getEnrollments(ids),
-    ctx.store.getGraceStarts(accountId, ids),
-  ]);
-  const accepts = acceptedMethods(policy.allowedFactors);
-  return members.map((m) => {
-    const enrollment = enrollments.get(m.userId);
-    const methods = enrollment?.methods ?? [];
-    const start = starts.get(m.userId);
-    const deadline =
-      !hasAccepted(methods, accepts) && start && policyRequires(policy.mode, m.role)
-        ? graceDeadline(start, policy.gracePeriodDays)
-        : null;
-    return { ...m, methods, enrolledAt: enrollment?.since ?? null, deadline };
-  });
 }
 
 /** The account's audit events and those of its members' own MFA, newest first, a page at a time. */

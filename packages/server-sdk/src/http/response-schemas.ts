@@ -66,8 +66,11 @@ export const membersResponse = z.strictObject({
       methods,
       enrolledAt: isoDate.nullable(),
       deadline: isoDate.nullable(),
+      overdue: z.boolean(),
     }),
   ),
+  nextCursor: z.string().nullable(),
+  counts: z.strictObject({ members: count, enrolled: count, withoutMfa: count, overdue: count }),
 });
 
 export const resetResponse = z.strictObject({ reset: z.literal(true) });

@@ -1,5 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
+import { decodeMembersCursor, memberStatuses } from '../admin/members-page.ts';
 import { allowedFactorsValues, policyModes } from '../model.ts';
 
 /** Ids the host chooses: any printable text without slashes, up to 200 characters (no control characters: PostgreSQL cannot store NUL). */
@@ -112,6 +113,25 @@ export const challengeBody = z.union([
   z.strictObject({ recoveryCode }),
   z.strictObject({ webauthn: authenticationResponse }),
 ]);
+
+export const membersQuery = z.strictObject({
+  cursor: z
+    .string()
+    .max(1000)
+    .transform((text, ctx) => {
+      const cursor = decodeMembersCursor(text);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'Not a cursor from this API.' });
+      return cursor ?? z.NEVER;
+    })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.enum(memberStatuses).default('all'),
+  q: z
+    .string()
+    .max(200)
+    .transform((text) => text.trim())
+    .optional(),
+});
 
 export const auditQuery = z.strictObject({
   cursor: z

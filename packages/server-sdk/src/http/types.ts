@@ -44,16 +44,28 @@ export interface MemberResponse {
   displayName: string;
   email: string;
   role: Role;
+  /** Has any factor (`methods` not empty). */
   enrolled: boolean;
   /** The factors the member has. */
   methods: FactorMethod[];
   enrolledAt: string | null;
   /** When a member who must set up MFA loses access (`null`: not required, or their grace has not begun). */
   deadline: string | null;
+  /** The deadline has passed: the member is denied until they set up MFA. */
+  overdue: boolean;
 }
 
 export interface MembersResponse {
+  /** A page, by display name. */
   members: MemberResponse[];
+  /** Pass as `cursor` for the next page; `null` on the last. */
+  nextCursor: string | null;
+  /**
+   * Of the whole account, whatever `status` and `q` select: members; with any factor
+   * (`enrolled`); without a factor this account accepts (`withoutMfa`, what the
+   * `without_mfa` filter lists); past their deadline (`overdue`).
+   */
+  counts: { members: number; enrolled: number; withoutMfa: number; overdue: number };
 }
 
 export interface AuditEventResponse {

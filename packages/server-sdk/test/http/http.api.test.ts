@@ -313,6 +313,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             methods: [],
             enrolledAt: null,
             deadline: null,
+            overdue: false,
           },
           {
             userId: 'max',
@@ -323,6 +324,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             methods: [],
             enrolledAt: null,
             deadline: null,
+            overdue: false,
           },
           {
             userId: 'sam',
@@ -333,6 +335,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             methods: ['totp'],
             enrolledAt: iso(enrolledAt),
             deadline: null,
+            overdue: false,
           },
         ]),
       );

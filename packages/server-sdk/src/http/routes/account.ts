@@ -1,6 +1,7 @@
 import { evaluate } from '../../access/evaluate.ts';
+import { encodeMembersCursor, membersPage } from '../../admin/members-page.ts';
 import { resetUser } from '../../admin/reset-user.ts';
-import { auditView, membersView, policyView } from '../../admin/views.ts';
+import { auditView, policyView } from '../../admin/views.ts';
 import type { MfaContext } from '../../core/context.ts';
 import { MfaError } from '../../errors.ts';
 import { userFactorMethods } from '../../factors/factor-methods.ts';
@@ -8,7 +9,15 @@ import type { PolicyRecord } from '../../model.ts';
 import { readPolicy, updatePolicy } from '../../policy/policy.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute, iso } from '../route.ts';
-import { accountParams, auditQuery, emptyBody, memberParams, noQuery, policyUpdateBody } from '../schemas.ts';
+import {
+  accountParams,
+  auditQuery,
+  emptyBody,
+  memberParams,
+  membersQuery,
+  noQuery,
+  policyUpdateBody,
+} from '../schemas.ts';
 import type { AccessResponse, AuditResponse, MembersResponse, PolicyResponse } from '../types.ts';
 
 async function policyResponse(
@@ -66,24 +75,31 @@ export const accountRoutes = [
   defineRoute({
     method: 'GET',
     path: '/accounts/:accountId/members',
-    summary: 'The members of the account and whether each has MFA',
+    summary:
+      "A page of the account's members by display name, each with their MFA, filtered by status and a search, with the account's counts",
     access: 'admin',
     params: accountParams,
-    query: noQuery,
+    query: membersQuery,
     response: responses.membersResponse,
     errors: [],
-    run: async ({ ctx, params }): Promise<MembersResponse> => ({
-      members: (await membersView(ctx, params.accountId)).map((m) => ({
-        userId: m.userId,
-        displayName: m.displayName,
-        email: m.email,
-        role: m.role,
-        enrolled: m.methods.length > 0,
-        methods: m.methods,
-        enrolledAt: iso(m.enrolledAt),
-        deadline: iso(m.deadline),
-      })),
-    }),
+    run: async ({ ctx, params, query }): Promise<MembersResponse> => {
+      const page = await membersPage(ctx, params.accountId, query);
+      return {
+        members: page.members.map((m) => ({
+          userId: m.userId,
+          displayName: m.displayName,
+          email: m.email,
+          role: m.role,
+          enrolled: m.enrolled,
+          methods: m.methods,
+          enrolledAt: iso(m.enrolledAt),
+          deadline: iso(m.deadline),
+          overdue: m.overdue,
+        })),
+        nextCursor: page.nextCursor ? encodeMembersCursor(page.nextCursor) : null,
+        counts: page.counts,
+      };
+    },
   }),
   defineRoute({
     method: 'DELETE',
