@@ -16,7 +16,7 @@
  * with the default cache and with none. Budget: p99 < 50 ms.
  *
  * Options: --users=1000000 --accounts=100000 --samples=20000 --page-samples=300
- *          --stores=sqlite,postgres
+ *          --cold-page-samples=20 --stores=sqlite,postgres
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +51,8 @@ const SAMPLES = Number(args.get('samples') ?? 20_000);
 const STORES = (args.get('stores') ?? 'sqlite,postgres').split(',');
 const BUDGET_P99_MS = 2;
 const PAGE_SAMPLES = Number(args.get('page-samples') ?? 300);
+/** Without a cache every page reads the 100,000 members' facts: fewer samples, or the run takes half an hour. */
+const COLD_PAGE_SAMPLES = Number(args.get('cold-page-samples') ?? 20);
 const PAGE_BUDGET_P99_MS = 50;
 /** The account of 100,000 members (fewer when --users is smaller). */
 const BIG = 'big';
@@ -282,10 +284,11 @@ async function measurePages(label: string, store: MfaStore, ttl: number) {
       .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
       .join(', ')}`,
   );
+  const samples = ttl > 0 ? PAGE_SAMPLES : COLD_PAGE_SAMPLES;
   for (const [name, query] of Object.entries(queries)) {
-    for (let k = 0; k < 5; k++) await get(query);
-    const times = new Float64Array(PAGE_SAMPLES);
-    for (let k = 0; k < PAGE_SAMPLES; k++) {
+    for (let k = 0; k < 2; k++) await get(query);
+    const times = new Float64Array(samples);
+    for (let k = 0; k < samples; k++) {
       const started = performance.now();
       await get(query);
       times[k] = performance.now() - started;
@@ -293,7 +296,7 @@ async function measurePages(label: string, store: MfaStore, ttl: number) {
     times.sort();
     const p99 = quantile(times, 0.99);
     console.log(
-      `    ${name.padEnd(28)} p50 ${fmt.ms(quantile(times, 0.5))}  p99 ${fmt.ms(p99)}  max ${fmt.ms(times[PAGE_SAMPLES - 1] as number)}  (budget p99 < ${PAGE_BUDGET_P99_MS} ms: ${p99 < PAGE_BUDGET_P99_MS ? 'met' : 'MISSED'})`,
+      `    ${name.padEnd(28)} p50 ${fmt.ms(quantile(times, 0.5))}  p99 ${fmt.ms(p99)}  max ${fmt.ms(times[samples - 1] as number)}  (${samples} pages)  (budget p99 < ${PAGE_BUDGET_P99_MS} ms: ${p99 < PAGE_BUDGET_P99_MS ? 'met' : 'MISSED'})`,
     );
   }
 }
