@@ -61,12 +61,11 @@ export class MfaPolicyManager extends MfaElement {
   private readonly account = new Loader<{ policy: PolicyResponse; members: MemberResponse[] }>(
     this,
     async () => {
-      // Every member: the preview names whom a requiring policy affects.
       const [policy, members] = await Promise.all([
         this.client.getPolicy(this.accountId),
-        this.client.allMembers(this.accountId),
+        this.client.getMembers(this.accountId),
       ]);
-      return { policy, members };
+      return { policy, members: members.members };
     },
     ({ policy }) => {
       this.draft = draftOf(policy);
