@@ -1,9 +1,8 @@
+import type { AccountMembersFacts } from '../core/access-cache.ts';
 import type { MfaContext } from '../core/context.ts';
-import { TtlCache } from '../core/ttl-cache.ts';
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts';
 import {
   acceptedMethods,
-  type Enrollment,
   type FactorMethod,
   graceDeadline,
   type MemberListing,
@@ -60,17 +59,6 @@ export const sortKey = (member: MemberListing) => member.displayName.toLowerCase
 const before = (key: string, userId: string, other: MembersCursor) =>
   key < other.key || (key === other.key && userId < other.userId);
 
-/** What the store knows of an account's members' MFA, read in two statements for all of them. */
-interface AccountFacts {
-  generation: number;
-  enrollments: Map<string, Enrollment>;
-  graceStarts: Map<string, Date>;
-  /** The user ids read (members without a factor or grace have no entry in the maps). */
-  read: Set<string>;
-}
-
-const factsByContext = new WeakMap<MfaContext, TtlCache<string, AccountFacts>>();
-
 /**
  * The facts of `members`, remembered per account for at most `policyCacheTtl` like the
  * access decision's, and forgotten at once when this instance writes a user's MFA: paging
@@ -81,12 +69,8 @@ async function accountFacts(
   ctx: MfaContext,
   accountId: string,
   members: readonly MemberListing[],
-): Promise<AccountFacts> {
-  let cache = factsByContext.get(ctx);
-  if (!cache) {
-    cache = new TtlCache(ctx.cache.policies.ttlMs, 100);
-    factsByContext.set(ctx, cache);
-  }
+): Promise<AccountMembersFacts> {
+  const cache = ctx.cache.accountMembers;
   const nowMs = Date.now();
   const generation = ctx.cache.generation;
   let facts = cache.get(accountId, nowMs);
@@ -98,7 +82,7 @@ async function accountFacts(
     ctx.store.getEnrollments(ids),
     ctx.store.getGraceStarts(accountId, ids),
   ]);
-  const next: AccountFacts = facts
+  const next: AccountMembersFacts = facts
     ? {
         generation,
         enrollments: new Map([...facts.enrollments, ...enrollments]),

@@ -50,15 +50,17 @@ async function factorMethodsOf(
 ): Promise<(readonly FactorMethod[])[]> {
   const { methods } = ctx.cache;
   const nowMs = Date.now();
-  const unknown = userIds.filter((userId) => methods.get(userId, nowMs) === undefined);
+  const known = userIds.map((userId) => methods.get(userId, nowMs));
+  const unknown = userIds.filter((_, i) => known[i] === undefined);
+  if (unknown.length === 0) return known as (readonly FactorMethod[])[];
   const generation = ctx.cache.generation;
-  const found = unknown.length > 0 ? await ctx.store.getEnrollments(unknown) : new Map();
-  const read = new Map(unknown.map((userId) => [userId, found.get(userId)?.methods ?? []]));
-  if (unknown.length > 0 && generation === ctx.cache.generation) {
+  const found = await ctx.store.getEnrollments(unknown);
+  const read = (userId: string) => found.get(userId)?.methods ?? [];
+  if (generation === ctx.cache.generation) {
     const at = Date.now();
-    for (const [userId, has] of read) methods.set(userId, has, at);
+    for (const userId of unknown) methods.set(userId, read(userId), at);
   }
-  return userIds.map((userId) => read.get(userId) ?? methods.get(userId, nowMs) ?? []);
+  return userIds.map((userId, i) => known[i] ?? read(userId));
 }
 
 /** The account's audit events and those of its members' own MFA, newest first, a page at a time. */

@@ -1,4 +1,4 @@
-import type { FactorMethod, PolicyRecord, SessionRecord } from '../model.ts';
+import type { Enrollment, FactorMethod, PolicyRecord, SessionRecord } from '../model.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 /**
@@ -12,6 +12,16 @@ import { TtlCache } from './ttl-cache.ts';
  * - another instance's writes are seen within `policyCacheTtl`, never later;
  * - a denial is never made on remembered user state (see access/evaluate.ts).
  */
+/** What the store knows of an account's members' MFA, for its members list (admin/members-page.ts). */
+export interface AccountMembersFacts {
+  /** The cache's generation when read: facts of another generation are stale. */
+  generation: number;
+  enrollments: Map<string, Enrollment>;
+  graceStarts: Map<string, Date>;
+  /** The user ids read (members without a factor or grace have no entry in the maps). */
+  read: Set<string>;
+}
+
 export class AccessCache {
   readonly policies: TtlCache<string, PolicyRecord>;
   /** Which factors a user has (none: an empty list). */
@@ -20,6 +30,8 @@ export class AccessCache {
   readonly sessions: TtlCache<string, SessionRecord>;
   /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
   readonly graceStarts: TtlCache<string, Date>;
+  /** Accounts' members' MFA, by account id, for paging the members list (a few accounts at a time). */
+  readonly accountMembers: TtlCache<string, AccountMembersFacts>;
   /** Counts this instance's writes to users' MFA: a read begun before one is not remembered. */
   generation = 0;
   /** Store reads in flight, by what they read (see `singleFlight`). */
@@ -30,6 +42,7 @@ export class AccessCache {
     this.methods = new TtlCache(ttlMs);
     this.sessions = new TtlCache(ttlMs);
     this.graceStarts = new TtlCache(ttlMs);
+    this.accountMembers = new TtlCache(ttlMs, 100);
   }
 
   /**
