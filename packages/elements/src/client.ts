@@ -1,5 +1,6 @@
 import type {
   AccessResponse,
+  AuditResponse,
   ChallengeResponse,
   ErrorCode,
   MembersResponse,
@@ -40,6 +41,24 @@ export class MfaApiError extends Error {
     this.accounts = Array.isArray(extra.accounts) ? (extra.accounts as MfaApiError['accounts']) : [];
     this.accepts = Array.isArray(extra.accepts) ? (extra.accepts as string[]) : [];
   }
+}
+
+/** `GET …/members`: which page, which members. */
+export interface MembersQuery {
+  cursor?: string;
+  limit?: number;
+  status?: 'all' | 'without_mfa' | 'overdue';
+  /** Part of a name or email. */
+  q?: string;
+}
+
+/** `?a=1&b=2` of the values set, or nothing. */
+function search(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query) as [string, unknown][])
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 export interface PolicyUpdate {
@@ -105,8 +124,35 @@ export class MfaClient {
   putPolicy(accountId: string, update: PolicyUpdate): Promise<PolicyResponse> {
     return this.call('PUT', `/accounts/${encodeURIComponent(accountId)}/policy`, update);
   }
-  getMembers(accountId: string): Promise<MembersResponse> {
-    return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/members`);
+  /** A page of the account's members by display name (administrators), with the account's counts. */
+  getMembers(accountId: string, query: MembersQuery = {}): Promise<MembersResponse> {
+    return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/members${search(query)}`);
+  }
+  /** Every member the query selects, page by page (200 a page). */
+  async allMembers(accountId: string, query: Omit<MembersQuery, 'cursor' | 'limit'> = {}) {
+    const members: MembersResponse['members'] = [];
+    let cursor: string | null = null;
+    do {
+      const page: MembersResponse = await this.getMembers(accountId, {
+        ...query,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      members.push(...page.members);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return members;
+  }
+  /** Resets a member's MFA (administrators, step-up); 409 `shared_member` when they are in another account too. */
+  resetMember(accountId: string, userId: string): Promise<{ reset: true }> {
+    return this.call(
+      'DELETE',
+      `/accounts/${encodeURIComponent(accountId)}/members/${encodeURIComponent(userId)}/mfa`,
+    );
+  }
+  /** The account's MFA events, newest first, a page at a time (administrators). */
+  getAudit(accountId: string, query: { cursor?: string; limit?: number } = {}): Promise<AuditResponse> {
+    return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/audit${search(query)}`);
   }
   getAccess(accountId: string): Promise<AccessResponse> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/access`);

@@ -62,6 +62,14 @@ export class MfaErrorEvent extends Event {
   }
 }
 
+/** An administrator reset a member's MFA (`userId`, as the host names them). */
+export class MfaMemberResetEvent extends Event {
+  static readonly type = 'mfa-member-reset';
+  constructor(readonly userId: string) {
+    super(MfaMemberResetEvent.type, init);
+  }
+}
+
 /** The user cancelled the policy manager. */
 export class MfaCancelEvent extends Event {
   static readonly type = 'mfa-cancel';
@@ -80,5 +88,6 @@ declare global {
     'mfa-credential-change': MfaCredentialChangeEvent;
     'mfa-error': MfaErrorEvent;
     'mfa-cancel': MfaCancelEvent;
+    'mfa-member-reset': MfaMemberResetEvent;
   }
 }

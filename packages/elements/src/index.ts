@@ -1,16 +1,24 @@
-export { type ClientErrorCode, MfaApiError, MfaClient, type PolicyUpdate } from './client.ts';
+export {
+  type ClientErrorCode,
+  type MembersQuery,
+  MfaApiError,
+  MfaClient,
+  type PolicyUpdate,
+} from './client.ts';
 export { mfaClientContext } from './context.ts';
 export {
   MfaCancelEvent,
   MfaCredentialChangeEvent,
   MfaEnrolledEvent,
   MfaErrorEvent,
+  MfaMemberResetEvent,
   MfaPolicyChangeEvent,
   MfaRecoveryCodesEvent,
   MfaUnenrolledEvent,
   MfaVerifiedEvent,
 } from './events.ts';
 export { MfaChallenge } from './mfa-challenge/mfa-challenge.ts';
+export { MfaMembers } from './mfa-members/mfa-members.ts';
 export { MfaPolicyManager } from './mfa-policy-manager/mfa-policy-manager.ts';
 export { MfaSettings } from './mfa-settings/mfa-settings.ts';
 export { MfaUserEnroll } from './mfa-user-enroll/mfa-user-enroll.ts';

@@ -1,9 +1,10 @@
-import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
+import type { AllowedFactors, FactorMethod, PolicyMode, Role } from '@mfakit/server-sdk/model';
 import type { ClientErrorCode } from './client.ts';
 import { challenge } from './strings/en-challenge.ts';
 import { common } from './strings/en-common.ts';
 import { enroll } from './strings/en-enroll.ts';
 import { enrollPanels } from './strings/en-enroll-panels.ts';
+import { members } from './strings/en-members.ts';
 import { policy } from './strings/en-policy.ts';
 
 /**
@@ -127,7 +128,35 @@ export interface MfaStrings {
   waitSeconds: (seconds: number) => string;
   recoveryCodeRequired: string;
   errors: Partial<Record<ClientErrorCode, string>> & { fallback: string };
+  membersTitle: string;
+  /** The name of the group of filter buttons. */
+  membersFilter: string;
+  memberFilters: Record<'all' | 'without_mfa' | 'overdue', string>;
+  membersSearch: string;
+  membersSearchHint: string;
+  memberColumns: Record<'name' | 'email' | 'role' | 'methods' | 'status' | 'actions', string>;
+  memberRoles: Record<Role, string>;
+  memberMethods: Record<FactorMethod, string>;
+  /** A member without MFA whom nothing requires it of yet. */
+  memberNone: string;
+  memberSince: (date: string) => string;
+  memberDue: (date: string) => string;
+  memberOverdue: (date: string) => string;
+  membersShown: (shown: number, total: number) => string;
+  membersEmpty: string;
+  loadMore: string;
+  copyEmails: string;
+  emailsCopied: (count: number) => string;
+  /** The label of the emails shown for copying by hand when the clipboard refuses. */
+  emailsToCopy: string;
+  resetMfa: string;
+  resetTitle: (name: string) => string;
+  resetExplain: (name: string) => string;
+  resetDone: (name: string) => string;
+  /** The `shared_member` answer, in words. */
+  resetShared: (name: string) => string;
+  close: string;
 }
 
 /** English, every string: the defaults of all elements together. */
-export const en: MfaStrings = { ...common, ...challenge, ...enroll, ...enrollPanels, ...policy };
+export const en: MfaStrings = { ...common, ...challenge, ...enroll, ...enrollPanels, ...policy, ...members };

@@ -87,7 +87,23 @@ app.all('/mfa-slow/*', async (c) => {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   return mfa.app.fetch(new Request(c.req.url.replace('/mfa-slow/', '/'), c.req.raw));
 });
+/** Members that `/__test/members` added to Acme (gone on reset). */
+const added: string[] = [];
+app.post('/__test/members', (c) => {
+  const count = Number(c.req.query('count') ?? 0);
+  for (let i = 0; i < count; i++) {
+    const id = `m${String(added.length).padStart(3, '0')}`;
+    users[id] = { email: `${id}@acme.test`, displayName: `Member ${id.slice(1)}` };
+    (memberships.acme as Record<string, Role>)[id] = 'member';
+    added.push(id);
+  }
+  return c.json({ ok: true });
+});
 app.post('/__test/reset', (c) => {
+  for (const id of added.splice(0)) {
+    delete users[id];
+    delete memberships.acme?.[id];
+  }
   store = memoryStore();
   mfa = build(store);
   offsetMs = 0;

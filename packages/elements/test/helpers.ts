@@ -14,6 +14,8 @@ export const reset = () => post('/__test/reset');
 export const login = (user: string, sso = '') => post(`/__test/login?user=${user}&sso=${sso}`);
 /** Moves the server's clock forward. */
 export const advance = (seconds: number) => post(`/__test/advance?seconds=${seconds}`);
+/** Adds `count` members to Acme, `m000` "Member 000" …, until the next `reset`. */
+export const addMembers = (count: number) => post(`/__test/members?count=${count}`);
 /** Rotates the test server's key: the same store, a newer key first. */
 export const rotateKey = () => post('/__test/rotate');
 

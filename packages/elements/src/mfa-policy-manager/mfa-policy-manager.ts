@@ -61,11 +61,12 @@ export class MfaPolicyManager extends MfaElement {
   private readonly account = new Loader<{ policy: PolicyResponse; members: MemberResponse[] }>(
     this,
     async () => {
+      // Every member: the preview names whom a requiring policy affects.
       const [policy, members] = await Promise.all([
         this.client.getPolicy(this.accountId),
-        this.client.getMembers(this.accountId),
+        this.client.allMembers(this.accountId),
       ]);
-      return { policy, members: members.members };
+      return { policy, members };
     },
     ({ policy }) => {
       this.draft = draftOf(policy);

@@ -1,0 +1,17 @@
+import { css } from 'lit';
+
+export const styles = css`
+.bar { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end; margin-bottom: 0.75rem; }
+.filters { display: flex; flex-wrap: wrap; gap: 0.25rem; }
+.filters [aria-pressed='true'] { background: var(--_accent); border-color: var(--_accent); color: var(--_accent-fg); }
+input, textarea { font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.4rem 0.6rem; width: 100%; }
+.search { flex: 1 1 14rem; }
+small { font-weight: 400; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: anywhere; }
+.overdue { color: var(--_danger); font-weight: 600; }
+dialog { width: min(34rem, calc(100vw - 2rem)); max-height: calc(100vh - 2rem); border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); color: var(--_fg); padding: 1.25rem; }
+dialog::backdrop { background: rgb(0 0 0 / 0.45); }
+.danger { background: var(--_danger); border-color: var(--_danger); color: var(--_bg); }
+`;

@@ -1,0 +1,222 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import {
+  $,
+  $$,
+  addMembers,
+  advance,
+  api,
+  button,
+  enrollByApi,
+  login,
+  reset,
+  setPolicyByApi,
+  text,
+  totp,
+  type,
+  until,
+} from '../../test/helpers.ts';
+import type { MfaMemberResetEvent } from '../events.ts';
+import type { MfaChallenge } from '../mfa-challenge/mfa-challenge.ts';
+import { de } from '../strings-de.ts';
+import './mfa-members.ts';
+import type { MfaMembers } from './mfa-members.ts';
+
+const rowNames = (el: MfaMembers) => $$(el, 'tbody th').map((th) => th.textContent?.trim());
+
+async function ready(el: MfaMembers) {
+  await until(() => el.shadowRoot?.querySelector('table, .error, section > p:not([role])'));
+  return el;
+}
+
+const members = (base = '/mfa', delay = 0) =>
+  fixture<MfaMembers>(
+    html`<mfa-members account-id="acme" api-base=${base} search-delay=${delay}></mfa-members>`,
+  );
+
+function deepActive(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+describe('<mfa-members>', () => {
+  beforeEach(async () => {
+    await reset();
+  });
+
+  it('lists the members for an administrator, with the filters and their counts, axe-clean', async () => {
+    await login('max');
+    await enrollByApi();
+    await login('ada');
+    const el = await ready(await members());
+    await expect(el).to.be.accessible();
+    expect(rowNames(el)).to.deep.equal(['Ada Admin', 'Max Member', 'Sam Shared']);
+    expect(
+      $$(el, '[role=group] button').map((b) => b.textContent?.replace(/\s+/g, ' ').trim()),
+    ).to.deep.equal(['All (3)', 'Without MFA (2)', 'Overdue (0)']);
+    expect($(el, '[aria-pressed=true]').textContent).to.contain('All');
+    const max = [...($$(el, 'tbody tr')[1]?.querySelectorAll('th, td') ?? [])].map((cell) =>
+      cell.textContent?.trim(),
+    );
+    expect(max.slice(0, 4)).to.deep.equal(['Max Member', 'max@acme.test', 'Member', 'Authenticator app']);
+    expect(max[4]).to.match(/^Set up since /);
+    expect(max[5]).to.equal('Reset MFA: Max Member');
+    expect(text(el)).to.contain('Not set up');
+    expect($(el, 'label[for=search]').textContent).to.contain('Search members');
+  });
+
+  it('tells a member that only administrators see it', async () => {
+    await login('max');
+    const el = await ready(await members());
+    expect($(el, '[role=alert]').textContent).to.contain(
+      'Only an administrator of this account can do this.',
+    );
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows loading, then an error with Try again when the server fails', async () => {
+    await login('ada');
+    const slow = await members('/mfa-slow');
+    expect(text(slow)).to.contain('Loading…');
+    const broken = await ready(await members('/mfa-broken'));
+    expect($(broken, '[role=alert]').textContent).to.contain('temporarily unavailable');
+    button(broken, 'Try again');
+    await expect(broken).to.be.accessible();
+  });
+
+  it('pages with Load more, filters, and searches after the typing stops', async () => {
+    await addMembers(60);
+    await login('ada');
+    const el = await ready(await members('/mfa', 100));
+    expect(rowNames(el)).to.have.length(50);
+    expect(text(el)).to.contain('Showing 50 of 63');
+    button(el, 'Load more').focus();
+    button(el, 'Load more').click();
+    await until(() => rowNames(el).length === 63);
+    expect(rowNames(el).at(-1)).to.equal('Sam Shared');
+    expect($(el, '[role=status]').textContent).to.contain('Showing 63 of 63');
+    expect($$(el, 'button').some((b) => b.textContent?.includes('Load more'))).to.equal(false);
+
+    const search = $(el, 'input[type=search]');
+    let requests = 0;
+    const count = () => requests++;
+    const original = window.fetch;
+    window.fetch = (...args) => {
+      if (String(args[0]).includes('/members')) count();
+      return original(...args);
+    };
+    try {
+      type(search, 'mem');
+      type(search, 'member 05');
+      await until(() => rowNames(el).length < 50, 2000);
+      expect(requests).to.equal(1); // one search, after the typing stopped
+    } finally {
+      window.fetch = original;
+    }
+    expect(rowNames(el)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `Member 05${i}`));
+    type(search, 'nobody@nowhere');
+    await until(() => text(el).includes('No members match.'));
+    await expect(el).to.be.accessible();
+    type(search, '');
+    await until(() => rowNames(el).length === 50);
+    button(el, 'Overdue (0)').click();
+    await until(() => text(el).includes('No members match.'));
+    expect($(el, '[aria-pressed=true]').textContent).to.contain('Overdue');
+  });
+
+  it('shows deadlines and who is overdue, and filters by them', async () => {
+    await login('ada');
+    const { secret } = await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all', gracePeriodDays: 1 })).status).to.equal(200);
+    await login('max'); // max's grace begins
+    await api('GET', '/accounts/acme/access');
+    await advance(2 * 86_400);
+    await login('sam'); // sam's begins two days later
+    await api('GET', '/accounts/acme/access');
+    await login('ada');
+    expect((await api('POST', '/challenge', { code: await totp(secret, 2 * 2880 + 1) })).status).to.equal(
+      200,
+    );
+    const el = await ready(await members());
+    expect(button(el, 'Overdue (1)')).to.exist;
+    expect($$(el, 'tbody tr')[1]?.textContent).to.match(/Overdue since/);
+    expect($$(el, 'tbody tr')[2]?.textContent).to.match(/Due by/);
+    button(el, 'Without MFA (2)').click();
+    await until(() => rowNames(el).length === 2);
+    button(el, 'Overdue (1)').click();
+    await until(() => rowNames(el).length === 1);
+    expect(rowNames(el)).to.deep.equal(['Max Member']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('copies the emails of the members without MFA', async () => {
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await members());
+    button(el, 'Copy emails').click();
+    await until(() => text(el).includes('Copied 2 emails of members without MFA.'));
+    const shown = el.shadowRoot?.querySelector('textarea');
+    const copied = shown ? shown.value : await navigator.clipboard.readText().catch(() => '');
+    if (shown || copied) expect(copied).to.equal('max@acme.test, sam@both.test');
+  });
+
+  it('resets a member after a confirmation that names them, with the step-up when needed', async () => {
+    await login('max');
+    await enrollByApi();
+    await login('ada');
+    const { secret } = await enrollByApi();
+    await advance(20 * 60); // the administrator's verification is no longer fresh enough to reset
+    const el = await ready(await members());
+    const resetMax = button(el, 'Reset MFA: Max Member');
+    resetMax.click();
+    const dialog = await until(() => el.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'));
+    expect(dialog.querySelector('h2')?.textContent).to.equal('Reset MFA for Max Member?');
+    expect(deepActive()?.textContent?.trim()).to.equal('Cancel');
+    await expect(el).to.be.accessible();
+    const [confirm] = [...dialog.querySelectorAll('button')].filter(
+      (b) => b.textContent?.trim() === 'Reset MFA',
+    );
+    confirm?.click();
+    const challenge = await until(() => dialog.querySelector<MfaChallenge>('mfa-challenge'));
+    await until(() => challenge.shadowRoot?.querySelector('input'));
+    await expect(el).to.be.accessible();
+    const resetEvent = oneEvent(el, 'mfa-member-reset') as Promise<MfaMemberResetEvent>;
+    type($(challenge, 'input'), await totp(secret, 40 + 1));
+    button(challenge, 'Verify').click();
+    expect((await resetEvent).userId).to.equal('max');
+    await until(() => !el.shadowRoot?.querySelector('dialog[open]'));
+    await until(() => text(el).includes('MFA was reset for Max Member.'));
+    await until(() => deepActive()?.tagName === 'H2'); // max has no Reset button any more
+    expect($$(el, 'tbody tr')[1]?.textContent).to.contain('Not set up');
+  });
+
+  it('explains in words why a member of other accounts cannot be reset here', async () => {
+    await login('sam');
+    await enrollByApi();
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await members());
+    button(el, 'Reset MFA: Sam Shared').click();
+    const dialog = await until(() => el.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'));
+    [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Reset MFA')?.click();
+    const alert = await until(() => dialog.querySelector('[role=alert]'));
+    expect(alert.textContent).to.contain('Sam Shared also belongs to other accounts');
+    await expect(el).to.be.accessible();
+    [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Close')?.click();
+    await until(() => !el.shadowRoot?.querySelector('dialog[open]'));
+    await until(() => deepActive()?.textContent?.includes('Reset MFA: Sam Shared'));
+  });
+
+  it('speaks German', async () => {
+    await login('ada');
+    const el = await ready(
+      await fixture<MfaMembers>(html`<mfa-members lang="de" account-id="acme" .strings=${de}></mfa-members>`),
+    );
+    expect(text(el)).to.contain('Mitglieder');
+    button(el, 'Alle (3)');
+    button(el, 'Ohne MFA (3)');
+    expect(text(el)).to.contain('Nicht eingerichtet');
+    expect(text(el)).to.contain('Administrator');
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,275 @@
+import type { MemberResponse, MembersResponse } from '@mfakit/server-sdk';
+import { html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { Loader, MfaElement, toApiError } from '../base.ts';
+import type { MfaApiError } from '../client.ts';
+import { MfaMemberResetEvent } from '../events.ts';
+import { common } from '../strings/en-common.ts';
+import { members as words } from '../strings/en-members.ts';
+import { tokens } from '../styles/shared.ts';
+import { styles } from './mfa-members.styles.ts';
+
+type Status = 'all' | 'without_mfa' | 'overdue';
+const statuses: Status[] = ['all', 'without_mfa', 'overdue'];
+const countOf = { all: 'members', without_mfa: 'withoutMfa', overdue: 'overdue' } as const;
+
+/** What the reset dialog is doing for its member. */
+type Reset =
+  | { step: 'confirm' | 'working' | 'step-up'; member: MemberResponse }
+  | { step: 'error'; member: MemberResponse; error: MfaApiError };
+
+/**
+ * The account's members and their MFA, for its administrators: a table (name,
+ * email, role, methods, and set up since / due by / overdue), the filters All /
+ * Without MFA / Overdue with their counts, a search by name or email, **Load
+ * more**, **Copy emails** of the members without MFA, and **Reset MFA** per
+ * member behind a confirmation that names them (with the step-up when the
+ * administrator must verify again).
+ *
+ * @summary An account's members' MFA status, with reset.
+ * @fires mfa-member-reset - A member's MFA was reset (`userId`).
+ * @fires mfa-error - A request failed; the element shows the error too.
+ * @csspart base - The section.
+ * @csspart table - The members table.
+ * @csspart dialog - The reset confirmation.
+ * @cssprop --mfa-accent - The colour of the selected filter.
+ * @cssprop --mfa-danger - Overdue members and the reset button.
+ * @cssprop --mfa-font - The font shorthand.
+ */
+@customElement('mfa-members')
+export class MfaMembers extends MfaElement {
+  static override styles = [tokens, styles];
+  protected override readonly defaults = { ...common, ...words };
+
+  /** The account whose members are listed. */
+  @property({ attribute: 'account-id' }) accountId = '';
+  /** Milliseconds of quiet after typing before the search runs. */
+  @property({ type: Number, attribute: 'search-delay' }) searchDelay = 300;
+
+  @state() private status: Status = 'all';
+  @state() private search = '';
+  @state() private more = false;
+  @state() private notice = '';
+  @state() private emails: string | null = null;
+  @state() private reset: Reset | null = null;
+  private rows: MemberResponse[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly page = new Loader<MembersResponse>(
+    this,
+    () => this.client.getMembers(this.accountId, { status: this.status, q: this.search }),
+    (page) => {
+      this.rows = page.members;
+    },
+  );
+
+  @query('dialog') private dialog?: HTMLDialogElement;
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('accountId') && this.accountId) void this.refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.timer);
+  }
+
+  /** Loads the first page again, with the current filter and search. */
+  async refresh(): Promise<void> {
+    await this.page.reload();
+  }
+
+  private filter(status: Status) {
+    if (status === this.status) return;
+    this.status = status;
+    void this.refresh();
+  }
+
+  private onSearch(e: Event) {
+    const value = (e.target as HTMLInputElement).value.trim();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (value === this.search) return;
+      this.search = value;
+      void this.refresh();
+    }, this.searchDelay);
+  }
+
+  private async loadMore() {
+    const load = this.page.value;
+    if (load.status !== 'ready' || !load.data.nextCursor || this.more) return;
+    this.more = true;
+    try {
+      const next = await this.client.getMembers(this.accountId, {
+        status: this.status,
+        q: this.search,
+        cursor: load.data.nextCursor,
+      });
+      this.rows = [...this.rows, ...next.members];
+      this.page.set(next);
+      this.notice = this.t.membersShown(this.rows.length, this.total(next));
+    } catch (err) {
+      this.fail(toApiError(err));
+    } finally {
+      this.more = false;
+    }
+  }
+
+  private total(page: MembersResponse) {
+    return this.search ? this.rows.length + (page.nextCursor ? 1 : 0) : page.counts[countOf[this.status]];
+  }
+
+  private fail(error: MfaApiError) {
+    this.notice = this.message(error);
+    this.reportError(error);
+  }
+
+  private async copyEmails() {
+    try {
+      const without = await this.client.allMembers(this.accountId, { status: 'without_mfa' });
+      const list = without.map((m) => m.email).filter(Boolean);
+      const text = list.join(', ');
+      try {
+        await navigator.clipboard.writeText(text);
+        this.emails = null;
+      } catch {
+        // No clipboard here (permissions, an insecure page): the addresses, selected, to copy by hand.
+        this.emails = text;
+        await this.updateComplete;
+        this.renderRoot.querySelector('textarea')?.select();
+      }
+      this.notice = this.t.emailsCopied(list.length);
+    } catch (err) {
+      this.fail(toApiError(err));
+    }
+  }
+
+  private async confirmReset(member: MemberResponse) {
+    this.reset = { step: 'confirm', member };
+    await this.updateComplete;
+    this.dialog?.showModal();
+  }
+
+  private async doReset() {
+    const reset = this.reset;
+    if (!reset || reset.step === 'working') return;
+    const { member } = reset;
+    this.reset = { step: 'working', member };
+    try {
+      await this.client.resetMember(this.accountId, member.userId);
+      this.reset = null; // closing now leaves the focus to the refreshed list
+      this.dialog?.close();
+      this.notice = this.t.resetDone(member.displayName);
+      this.dispatchEvent(new MfaMemberResetEvent(member.userId));
+      await this.refresh();
+      await this.updateComplete;
+      this.focusRow(member);
+    } catch (err) {
+      const error = toApiError(err);
+      if (error.code === 'step_up_required') {
+        this.reset = { step: 'step-up', member };
+        await this.focusStepUp();
+        return;
+      }
+      this.reset = { step: 'error', member, error };
+      this.reportError(error);
+    }
+  }
+
+  private onDialogClose() {
+    const member = this.reset?.member;
+    this.reset = null;
+    if (member) this.focusRow(member);
+  }
+
+  /** Focus back on the member's Reset button, or on the heading when it is gone. */
+  private focusRow(member: MemberResponse) {
+    const button = this.renderRoot.querySelector<HTMLButtonElement>(
+      `button[data-user="${CSS.escape(member.userId)}"]`,
+    );
+    (button ?? this.renderRoot.querySelector<HTMLElement>('h2'))?.focus();
+  }
+
+  private statusOf(m: MemberResponse) {
+    const t = this.t;
+    if (m.overdue && m.deadline)
+      return html`<span class="overdue">${t.memberOverdue(this.formatDate(m.deadline))}</span>`;
+    if (m.deadline) return t.memberDue(this.formatDate(m.deadline));
+    if (m.enrolled && m.enrolledAt) return t.memberSince(this.formatDate(m.enrolledAt));
+    return t.memberNone;
+  }
+
+  private renderRow(m: MemberResponse) {
+    const t = this.t;
+    const methods = m.methods.map((method) => t.memberMethods[method]).join(', ') || '—';
+    const reset = m.enrolled
+      ? html`<button type="button" data-user=${m.userId} aria-haspopup="dialog" @click=${() => this.confirmReset(m)}>${t.resetMfa}<span class="visually-hidden">: ${m.displayName}</span></button>`
+      : nothing;
+    return html`<tr><th scope="row">${m.displayName}</th><td>${m.email}</td><td>${t.memberRoles[m.role]}</td><td>${methods}</td><td>${this.statusOf(m)}</td><td>${reset}</td></tr>`;
+  }
+
+  private renderDialog() {
+    const t = this.t;
+    const reset = this.reset;
+    if (!reset) return html`<dialog part="dialog"></dialog>`;
+    const name = reset.member.displayName;
+    const shared = reset.step === 'error' && reset.error.code === 'shared_member';
+    const error =
+      reset.step === 'error'
+        ? html`<p class="error" role="alert">${shared ? t.resetShared(name) : this.message(reset.error)}</p>`
+        : nothing;
+    const confirm =
+      shared || reset.step === 'step-up'
+        ? nothing
+        : html`<button type="button" class="danger" ?disabled=${reset.step === 'working'} @click=${this.doReset}>${t.resetMfa}</button>`;
+    return html`<dialog part="dialog" aria-labelledby="reset-title" aria-describedby="reset-text" @close=${this.onDialogClose}>
+<h2 id="reset-title">${t.resetTitle(name)}</h2><p id="reset-text">${t.resetExplain(name)}</p>
+${reset.step === 'step-up' ? this.renderStepUp(() => void this.doReset(), this.accountId) : nothing}${error}
+<div class="actions">${confirm}<button type="button" autofocus @click=${() => this.dialog?.close()}>${shared ? t.close : t.cancel}</button></div>
+</dialog>`;
+  }
+
+  override render() {
+    const t = this.t;
+    const load = this.page.value;
+    const data = load.status === 'ready' ? load.data : null;
+    const filters = statuses.map(
+      (s) =>
+        html`<button type="button" aria-pressed=${s === this.status} @click=${() => this.filter(s)}>${t.memberFilters[s]}${data ? ` (${data.counts[countOf[s]]})` : ''}</button>`,
+    );
+    const emails =
+      this.emails === null
+        ? nothing
+        : html`<label for="emails">${t.emailsToCopy}</label><textarea id="emails" readonly rows="3">${this.emails}</textarea>`;
+    return html`<section part="base" aria-labelledby="title">
+<h2 id="title" tabindex="-1">${t.membersTitle}</h2>
+<div class="bar"><div class="filters" role="group" aria-label=${t.membersFilter}>${filters}</div>
+<div class="search"><label for="search">${t.membersSearch} <small class="muted">${t.membersSearchHint}</small></label><input id="search" type="search" autocomplete="off" @input=${this.onSearch}></div>
+<button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button></div>
+${emails}<p role="status" class="muted">${this.notice}</p>
+${data ? this.renderTable(data) : this.renderPending(this.page)}
+</section>${this.renderDialog()}`;
+  }
+
+  private renderTable(data: MembersResponse) {
+    const t = this.t;
+    if (this.rows.length === 0) return html`<p>${t.membersEmpty}</p>`;
+    const c = t.memberColumns;
+    const head = (['name', 'email', 'role', 'methods', 'status'] as const).map(
+      (k) => html`<th scope="col">${c[k]}</th>`,
+    );
+    const more = data.nextCursor
+      ? html`<div class="actions"><button type="button" ?disabled=${this.more} @click=${this.loadMore}>${t.loadMore}</button><span class="muted">${t.membersShown(this.rows.length, this.total(data))}</span></div>`
+      : nothing;
+    return html`<div class="scroll"><table part="table" aria-labelledby="title">
+<thead><tr>${head}<th scope="col"><span class="visually-hidden">${c.actions}</span></th></tr></thead>
+<tbody>${this.rows.map((m) => this.renderRow(m))}</tbody>
+</table></div>${more}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mfa-members': MfaMembers;
+  }
+}
