@@ -17,6 +17,7 @@ export {
   MfaUnenrolledEvent,
   MfaVerifiedEvent,
 } from './events.ts';
+export { MfaAuditLog } from './mfa-audit-log/mfa-audit-log.ts';
 export { MfaChallenge } from './mfa-challenge/mfa-challenge.ts';
 export { MfaMembers } from './mfa-members/mfa-members.ts';
 export { MfaPolicyManager } from './mfa-policy-manager/mfa-policy-manager.ts';

@@ -234,4 +234,32 @@ export const de: MfaStrings = {
   resetShared: (name) =>
     `${name} gehört auch anderen Konten an; ein Zurücksetzen hier würde die MFA auch dort ändern. Das kann nur der Support des Portals.`,
   close: 'Schließen',
+  auditTitle: 'Aktivität',
+  auditFilter: 'Anzeigen',
+  auditKinds: {
+    all: 'Alle',
+    policy: 'Richtlinie',
+    enrollment: 'Einrichtung',
+    failures: 'Fehlgeschlagene Anmeldungen',
+  },
+  auditEmpty: 'Noch keine Aktivität.',
+  auditSomeone: 'Ein ehemaliges Mitglied',
+  auditSupport: 'Der Support des Portals',
+  auditSentences: {
+    policyMode: (actor, from, to) => `${actor} hat die Richtlinie von „${from}“ auf „${to}“ geändert`,
+    policySettings: (actor) => `${actor} hat die Einstellungen der Richtlinie geändert`,
+    enrolled: (user) => `${user} hat eine Authenticator-App eingerichtet`,
+    removed: (user) => `${user} hat die Authenticator-App entfernt`,
+    reset: (actor, user) => `${actor} hat die MFA von ${user} zurückgesetzt`,
+    regenerated: (user) => `${user} hat neue Wiederherstellungscodes erstellt`,
+    recoveryUsed: (user, left) =>
+      `${user} hat einen Wiederherstellungscode verwendet; ${numbers.format(left)} übrig`,
+    failed: (user, failures) => `Ein falscher Code für ${user} (${numbers.format(failures)} in Folge)`,
+    replayed: (user) => `Ein Code von ${user} wurde ein zweites Mal verwendet und abgelehnt`,
+    locked: (user, failures, seconds) =>
+      `${count(failures, 'falscher Code', 'falsche Codes')} für ${user}; gesperrt für ${count(seconds, 'Sekunde', 'Sekunden')}`,
+    passkeyAdded: (user, name) => `${user} hat den Passkey „${name}“ hinzugefügt`,
+    passkeyRenamed: (user, from, to) => `${user} hat den Passkey „${from}“ in „${to}“ umbenannt`,
+    passkeyRemoved: (user) => `${user} hat einen Passkey entfernt`,
+  },
 };

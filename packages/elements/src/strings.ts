@@ -1,5 +1,6 @@
 import type { AllowedFactors, FactorMethod, PolicyMode, Role } from '@mfakit/server-sdk/model';
 import type { ClientErrorCode } from './client.ts';
+import { audit } from './strings/en-audit.ts';
 import { challenge } from './strings/en-challenge.ts';
 import { common } from './strings/en-common.ts';
 import { enroll } from './strings/en-enroll.ts';
@@ -156,7 +157,40 @@ export interface MfaStrings {
   /** The `shared_member` answer, in words. */
   resetShared: (name: string) => string;
   close: string;
+  auditTitle: string;
+  /** The name of the group of kind filters. */
+  auditFilter: string;
+  auditKinds: Record<'all' | 'policy' | 'enrollment' | 'failures', string>;
+  auditEmpty: string;
+  /** Who did it, when they are no longer a member. */
+  auditSomeone: string;
+  /** Who did it, when the host's own staff did (`mfa.resetUser`). */
+  auditSupport: string;
+  /** The events as sentences: the names (and values) are placed by each function. */
+  auditSentences: {
+    policyMode: (actor: string, from: string, to: string) => string;
+    policySettings: (actor: string) => string;
+    enrolled: (user: string) => string;
+    removed: (user: string) => string;
+    reset: (actor: string, user: string) => string;
+    regenerated: (user: string) => string;
+    recoveryUsed: (user: string, left: number) => string;
+    failed: (user: string, failures: number) => string;
+    replayed: (user: string) => string;
+    locked: (user: string, failures: number, seconds: number) => string;
+    passkeyAdded: (user: string, name: string) => string;
+    passkeyRenamed: (user: string, from: string, to: string) => string;
+    passkeyRemoved: (user: string) => string;
+  };
 }
 
 /** English, every string: the defaults of all elements together. */
-export const en: MfaStrings = { ...common, ...challenge, ...enroll, ...enrollPanels, ...policy, ...members };
+export const en: MfaStrings = {
+  ...common,
+  ...challenge,
+  ...enroll,
+  ...enrollPanels,
+  ...policy,
+  ...members,
+  ...audit,
+};

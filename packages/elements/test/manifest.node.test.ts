@@ -57,6 +57,11 @@ const expected: Record<string, { folder: string; attributes: string[]; events: s
     attributes: ['account-id', 'api-base', 'no-heading'],
     events: ['mfa-error', 'mfa-verified'],
   },
+  'mfa-audit-log': {
+    folder: 'mfa-audit-log',
+    attributes: ['account-id', 'api-base'],
+    events: ['mfa-error'],
+  },
   'mfa-members': {
     folder: 'mfa-members',
     attributes: ['account-id', 'api-base', 'search-delay'],

@@ -63,12 +63,15 @@ async function factorMethodsOf(
   return userIds.map((userId, i) => known[i] ?? read(userId));
 }
 
-/** The account's audit events and those of its members' own MFA, newest first, a page at a time. */
+/** The account's audit events and those of its members' own MFA, newest first, a page at a time, with the names of who did it and whom it concerns (`null` once they are no longer members). */
 export async function auditView(
   ctx: MfaContext,
   accountId: string,
   page: { cursor?: string | undefined; limit: number },
-): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
+): Promise<{
+  events: (AuditEvent & { actorName: string | null; userName: string | null })[];
+  nextCursor: string | null;
+}> {
   const members = await ctx.members(accountId);
   const events = await ctx.store.listAudit({
     accountId,
@@ -76,8 +79,13 @@ export async function auditView(
     ...(page.cursor === undefined ? {} : { beforeId: page.cursor }),
     limit: page.limit,
   });
+  const names = new Map(members.map((m) => [m.userId, m.displayName]));
+  const nameOf = (userId: string | null) => (userId === null ? null : (names.get(userId) ?? null));
   const last = events.at(-1);
-  return { events, nextCursor: events.length === page.limit && last ? last.id : null };
+  return {
+    events: events.map((e) => ({ ...e, actorName: nameOf(e.actorId), userName: nameOf(e.userId) })),
+    nextCursor: events.length === page.limit && last ? last.id : null,
+  };
 }
 
 /** The caller's own MFA across all their accounts (`GET /me`). */

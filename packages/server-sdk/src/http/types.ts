@@ -72,7 +72,11 @@ export interface AuditEventResponse {
   id: string;
   type: AuditEventType;
   actorId: string | null;
+  /** The actor's display name while they are a member of the account (`null`: not a member, or the host's staff). */
+  actorName: string | null;
   userId: string | null;
+  /** The display name of the user concerned, while they are a member. */
+  userName: string | null;
   accountId: string | null;
   before: unknown;
   after: unknown;

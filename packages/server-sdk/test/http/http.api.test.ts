@@ -500,13 +500,20 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         id: expect.any(String),
         type: 'policy.updated',
         actorId: 'ada',
+        actorName: 'Ada Admin',
         userId: null,
+        userName: null,
         accountId: 'acme',
         before: expect.objectContaining({ gracePeriodDays: 7 }),
         after: expect.objectContaining({ gracePeriodDays: 2 }),
         at: iso(h.clock.now),
       });
-      expect(res.body.events[1]).toMatchObject({ type: 'mfa.enrolled', actorId: 'max', userId: 'max' });
+      expect(res.body.events[1]).toMatchObject({
+        type: 'mfa.enrolled',
+        actorId: 'max',
+        userId: 'max',
+        userName: 'Max Member',
+      });
       expect(res.body.nextCursor).toBeNull();
     });
 

@@ -312,6 +312,11 @@ describe.each([
       )
       .reverse()
       .map((e) => ({ ...e, at: e.at.toISOString() }));
-    expect(audit.body.events).toEqual(mine);
+    // Each with the display names of who did it and whom it concerns, members of acme.
+    const nameOf = (id: string | null) =>
+      id !== null && h.dir.memberships.acme?.[id] ? (h.dir.users[id]?.displayName ?? null) : null;
+    expect(audit.body.events).toEqual(
+      mine.map((e) => ({ ...e, actorName: nameOf(e.actorId), userName: nameOf(e.userId) })),
+    );
   });
 });

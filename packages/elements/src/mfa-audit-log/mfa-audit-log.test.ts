@@ -1,0 +1,121 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import {
+  $,
+  $$,
+  api,
+  button,
+  enrollByApi,
+  login,
+  reset,
+  setPolicyByApi,
+  text,
+  until,
+} from '../../test/helpers.ts';
+import { de } from '../strings-de.ts';
+import './mfa-audit-log.ts';
+import type { MfaAuditLog } from './mfa-audit-log.ts';
+
+const sentences = (el: MfaAuditLog) => $$(el, 'li > span').map((s) => s.textContent?.trim());
+
+async function ready(el: MfaAuditLog) {
+  await until(() => el.shadowRoot?.querySelector('ol, [role=alert], section > p:not([role])'));
+  return el;
+}
+
+const log = (base = '/mfa') =>
+  fixture<MfaAuditLog>(html`<mfa-audit-log account-id="acme" api-base=${base}></mfa-audit-log>`);
+
+/** Five wrong codes in a row for the signed-in user: the fifth locks them for 30 s. */
+async function failFiveTimes() {
+  for (let i = 0; i < 5; i++) await api('POST', '/challenge', { code: '000000' });
+}
+
+describe('<mfa-audit-log>', () => {
+  beforeEach(async () => {
+    await reset();
+  });
+
+  it('tells what happened as sentences, newest first, with when, axe-clean', async () => {
+    await login('ada');
+    await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+    const el = await ready(await log());
+    await expect(el).to.be.accessible();
+    expect(sentences(el)).to.deep.equal([
+      'Ada Admin changed the policy from Optional to Required for all users',
+      'Ada Admin set up an authenticator app',
+    ]);
+    const time = $(el, 'li time');
+    expect(Date.parse(time.getAttribute('datetime') ?? '')).to.be.closeTo(Date.now(), 60_000);
+    expect(time.title).to.match(/\d{4}/);
+    expect(time.textContent).to.match(/now|seconds? ago/);
+    // The exact time is read out too, not only shown on hover.
+    expect(time.querySelector('.visually-hidden')?.textContent).to.contain(time.title);
+  });
+
+  it('counts failed codes and the lock, and filters by kind', async () => {
+    await login('max');
+    await enrollByApi();
+    await failFiveTimes();
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await log());
+    expect(sentences(el)).to.include('5 failed codes for Max Member; locked for 30 seconds');
+    expect(sentences(el)).to.include('A wrong code for Max Member (1 in a row)');
+    button(el, 'Sign-in failures').click();
+    await until(() => sentences(el).length === 6);
+    expect(sentences(el).every((s) => /wrong code|failed codes/.test(s ?? ''))).to.equal(true);
+    expect($(el, '[aria-pressed=true]').textContent).to.equal('Sign-in failures');
+    button(el, 'Policy').click();
+    await until(() => text(el).includes('No activity yet.'));
+    await expect(el).to.be.accessible();
+    button(el, 'Enrollment').click();
+    await until(() => sentences(el).length === 2);
+  });
+
+  it('loads older events with Load more', async () => {
+    await login('ada');
+    await enrollByApi();
+    for (let days = 0; days < 55; days++) {
+      expect(
+        (await setPolicyByApi('acme', { mode: 'optional', gracePeriodDays: days % 30 })).status,
+      ).to.equal(200);
+    }
+    const el = await ready(await log());
+    expect(sentences(el)).to.have.length(50);
+    button(el, 'Load more').click();
+    await until(() => sentences(el).length === 56);
+    expect(sentences(el).at(-1)).to.equal('Ada Admin set up an authenticator app');
+    expect($$(el, 'button').some((b) => b.textContent === 'Load more')).to.equal(false);
+  });
+
+  it('tells a member that only administrators see it, and shows loading and server errors', async () => {
+    await login('max');
+    const denied = await ready(await log());
+    expect($(denied, '[role=alert]').textContent).to.contain('Only an administrator');
+    await login('ada');
+    const slow = await log('/mfa-slow');
+    expect(text(slow)).to.contain('Loading…');
+    const broken = await ready(await log('/mfa-broken'));
+    expect($(broken, '[role=alert]').textContent).to.contain('temporarily unavailable');
+    await expect(broken).to.be.accessible();
+  });
+
+  it('speaks German', async () => {
+    await login('ada');
+    await enrollByApi();
+    await setPolicyByApi('acme', { mode: 'required_admins' });
+    const el = await ready(
+      await fixture<MfaAuditLog>(
+        html`<mfa-audit-log lang="de" account-id="acme" .strings=${de}></mfa-audit-log>`,
+      ),
+    );
+    expect(sentences(el)).to.deep.equal([
+      'Ada Admin hat die Richtlinie von „Optional“ auf „Pflicht für Administratoren“ geändert',
+      'Ada Admin hat eine Authenticator-App eingerichtet',
+    ]);
+    expect($(el, 'time').textContent).to.match(/jetzt|Sekunde/);
+    button(el, 'Fehlgeschlagene Anmeldungen');
+    await expect(el).to.be.accessible();
+  });
+});
