@@ -29,6 +29,10 @@ export const styles = css`
     color: var(--_fg);
     padding: 1.25rem;
   }
+  mfa-members,
+  mfa-audit-log {
+    margin-top: 1.5rem;
+  }
   dialog::backdrop {
     background: rgb(0 0 0 / 0.45);
   }

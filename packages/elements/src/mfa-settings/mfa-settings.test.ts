@@ -61,6 +61,33 @@ describe('<mfa-settings>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows administrators the members and the activity below the policy; a reset appears in the activity', async () => {
+    await login('max');
+    await enrollByApi();
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    const members = await until(() => el.shadowRoot?.querySelector('mfa-members'));
+    const activity = await until(() => el.shadowRoot?.querySelector('mfa-audit-log'));
+    await until(() => members.shadowRoot?.querySelector('table'));
+    await until(() => activity.shadowRoot?.querySelector('ol'));
+    expect(text(members)).to.contain('Max Member');
+    expect(text(activity)).to.contain('Max Member set up an authenticator app');
+    await expect(el).to.be.accessible();
+    button(members, 'Reset MFA: Max Member').click();
+    const dialog = await until(() => members.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'));
+    [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Reset MFA')?.click();
+    await until(() => text(activity).includes('Ada Admin reset the MFA of Max Member'));
+  });
+
+  it('shows a member neither the members nor the activity', async () => {
+    await login('max');
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(el.shadowRoot?.querySelector('mfa-members')).to.equal(null);
+    expect(el.shadowRoot?.querySelector('mfa-audit-log')).to.equal(null);
+  });
+
   it('shows the SSO caution naming the identity provider', async () => {
     await login('cleo');
     const el = await ready(

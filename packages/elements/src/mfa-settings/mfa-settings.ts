@@ -12,7 +12,9 @@ import { styles } from './mfa-settings.styles.ts';
  * The account's Multi-Factor Authentication section: the current policy and
  * the methods it accepts, who changed it and when, how many members have MFA
  * (or, under "Phishing-resistant only", a passkey or security key), the SSO caution, and for
- * administrators a Manage button that opens the policy manager in a modal dialog.
+ * administrators a Manage button that opens the policy manager in a modal dialog,
+ * and below the policy the members' MFA (`<mfa-members>`) and the account's MFA
+ * activity (`<mfa-audit-log>`), loaded only for administrators.
  *
  * @summary Show an account's MFA policy; administrators manage it.
  * @fires mfa-policy-change - Re-dispatched from the dialog when the policy was saved.
@@ -21,6 +23,8 @@ import { styles } from './mfa-settings.styles.ts';
  * @csspart policy - The current policy's label and description.
  * @csspart manage - The Manage button.
  * @csspart dialog - The modal dialog.
+ * @csspart members - The members' MFA (administrators).
+ * @csspart activity - The account's MFA activity (administrators).
  * @cssprop --mfa-accent - The colour of buttons and the selected policy.
  * @cssprop --mfa-caution-bg - The background of the SSO caution.
  * @cssprop --mfa-bg - The background of the dialog.
@@ -43,7 +47,17 @@ export class MfaSettings extends MfaElement {
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('accountId') && this.accountId) void this.refresh();
+    // Administrators also see the members and the activity: loaded only for them.
+    const load = this.policy.value;
+    if (load.status === 'ready' && load.data.canManage && !this.adminParts) {
+      this.adminParts = Promise.all([
+        import('../mfa-members/mfa-members.ts'),
+        import('../mfa-audit-log/mfa-audit-log.ts'),
+      ]);
+    }
   }
+
+  private adminParts: Promise<unknown> | undefined;
 
   /** Reloads the policy. */
   async refresh(): Promise<void> {
@@ -71,6 +85,14 @@ export class MfaSettings extends MfaElement {
   private onPolicyChange(e: MfaPolicyChangeEvent) {
     this.policy.set(e.policy);
     this.closeManager();
+    // Deadlines and the activity change with the policy.
+    this.refreshPart('mfa-members');
+    this.refreshPart('mfa-audit-log');
+  }
+
+  /** Reloads the members or the activity, once its element is defined. */
+  private refreshPart(tag: 'mfa-members' | 'mfa-audit-log') {
+    void (this.renderRoot.querySelector(tag) as { refresh?: () => Promise<void> } | null)?.refresh?.();
   }
 
   override render() {
@@ -113,6 +135,13 @@ export class MfaSettings extends MfaElement {
           }
         </p>
       </section>
+      ${
+        policy.canManage
+          ? html`<mfa-members part="members" account-id=${this.accountId} api-base=${this.apiBase} .strings=${this.strings}
+              @mfa-member-reset=${() => this.refreshPart('mfa-audit-log')}></mfa-members>
+            <mfa-audit-log part="activity" account-id=${this.accountId} api-base=${this.apiBase} .strings=${this.strings}></mfa-audit-log>`
+          : nothing
+      }
       ${
         policy.canManage
           ? html`<dialog part="dialog" aria-labelledby="dialog-title" @close=${this.onDialogClose}>
