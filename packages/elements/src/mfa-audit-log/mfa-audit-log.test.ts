@@ -11,6 +11,7 @@ import {
   text,
   until,
 } from '../../test/helpers.ts';
+import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import { de } from '../strings-de.ts';
 import './mfa-audit-log.ts';
 import type { MfaAuditLog } from './mfa-audit-log.ts';
@@ -99,6 +100,18 @@ describe('<mfa-audit-log>', () => {
     const broken = await ready(await log('/mfa-broken'));
     expect($(broken, '[role=alert]').textContent).to.contain('temporarily unavailable');
     await expect(broken).to.be.accessible();
+  });
+
+  it('fits a 320 px window', async () => {
+    await login('ada');
+    await enrollByApi();
+    await setPolicyByApi('acme', { mode: 'required_all' });
+    await phone();
+    try {
+      await expectReflow(await ready(await log()), 'the activity');
+    } finally {
+      await desktop();
+    }
   });
 
   it('speaks German', async () => {

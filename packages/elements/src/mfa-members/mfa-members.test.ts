@@ -15,6 +15,7 @@ import {
   type,
   until,
 } from '../../test/helpers.ts';
+import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaMemberResetEvent } from '../events.ts';
 import type { MfaChallenge } from '../mfa-challenge/mfa-challenge.ts';
 import { de } from '../strings-de.ts';
@@ -205,6 +206,22 @@ describe('<mfa-members>', () => {
     [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Close')?.click();
     await until(() => !el.shadowRoot?.querySelector('dialog[open]'));
     await until(() => deepActive()?.textContent?.includes('Reset MFA: Sam Shared'));
+  });
+
+  it('fits a 320 px window: each member a block of lines, the dialog too', async () => {
+    await login('max');
+    await enrollByApi();
+    await login('ada');
+    await phone();
+    try {
+      const el = await ready(await members());
+      await expectReflow(el, 'the table');
+      button(el, 'Reset MFA: Max Member').click();
+      await until(() => el.shadowRoot?.querySelector('dialog[open]'));
+      await expectReflow(el, 'the reset dialog');
+    } finally {
+      await desktop();
+    }
   });
 
   it('speaks German', async () => {

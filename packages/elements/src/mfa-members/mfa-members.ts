@@ -261,10 +261,10 @@ ${data ? this.renderTable(data) : this.renderPending(this.page)}
     const more = data.nextCursor
       ? html`<div class="actions"><button type="button" ?disabled=${this.more} @click=${this.loadMore}>${t.loadMore}</button><span class="muted">${t.membersShown(this.rows.length, this.total(data))}</span></div>`
       : nothing;
-    return html`<div class="scroll"><table part="table" aria-labelledby="title">
+    return html`<table part="table" aria-labelledby="title">
 <thead><tr>${head}<th scope="col"><span class="visually-hidden">${c.actions}</span></th></tr></thead>
 <tbody>${this.rows.map((m) => this.renderRow(m))}</tbody>
-</table></div>${more}`;
+</table>${more}`;
   }
 }
 
