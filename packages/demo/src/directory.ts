@@ -1,4 +1,4 @@
-import type { MemberListing, MembershipListing, Role } from '@mfakit/server-sdk';
+import type { MemberListing, MembershipListing, MfaStore, Role } from '@mfakit/server-sdk';
 
 /**
  * The demo host's own directory of users and accounts: what a real portal keeps
@@ -23,7 +23,61 @@ export const users: DemoUser[] = [
   { id: 'max', displayName: 'Max Mustermann', email: 'max@acme.example' },
   { id: 'sam', displayName: 'Sam Shared', email: 'sam@partner.example' },
   { id: 'cleo', displayName: 'Cleo Contoso', email: 'cleo@contoso.example' },
+  { id: 'grace', displayName: 'Grace Hopper', email: 'grace@globex.example' },
+  { id: 'hedy', displayName: 'Hedy Lamarr', email: 'hedy@globex.example' },
 ];
+
+const firstNames = [
+  'Alan',
+  'Barbara',
+  'Claude',
+  'Dorothy',
+  'Edsger',
+  'Frances',
+  'Gordon',
+  'Hertha',
+  'Ivan',
+  'Joan',
+  'Ken',
+  'Lise',
+  'Margaret',
+  'Niklaus',
+  'Olga',
+  'Peter',
+  'Radia',
+  'Shafi',
+  'Tim',
+  'Ursula',
+];
+const lastNames = [
+  'Allen',
+  'Bell',
+  'Cerf',
+  'Dijkstra',
+  'Estrin',
+  'Floyd',
+  'Goldberg',
+  'Hamming',
+  'Iverson',
+  'Jones',
+  'Knuth',
+];
+
+/**
+ * Globex's staff: 220 members made up from the names above (not in the user switcher),
+ * so that the members list has filters and pages worth the name. Some of them began
+ * their grace period long ago and are overdue (see `seedDemo`).
+ */
+export const staff: DemoUser[] = firstNames.flatMap((first, i) =>
+  lastNames.map((last, j) => {
+    const n = i * lastNames.length + j;
+    return {
+      id: `globex-${String(n).padStart(3, '0')}`,
+      displayName: `${first} ${last}`,
+      email: `${first}.${last}@globex.example`.toLowerCase(),
+    };
+  }),
+);
 
 export const accounts: DemoAccount[] = [
   { id: 'acme', name: 'Acme', sso: null, members: { ada: 'admin', max: 'member', sam: 'member' } },
@@ -33,9 +87,20 @@ export const accounts: DemoAccount[] = [
     sso: 'Active Directory',
     members: { cleo: 'admin', sam: 'member' },
   },
+  {
+    id: 'globex',
+    name: 'Globex',
+    sso: null,
+    members: {
+      grace: 'admin',
+      hedy: 'member',
+      ...Object.fromEntries(staff.map((person) => [person.id, 'member' as const])),
+    },
+  },
 ];
 
-export const findUser = (id: string | undefined) => users.find((u) => u.id === id);
+const everyone = new Map([...users, ...staff].map((u) => [u.id, u]));
+export const findUser = (id: string | undefined) => (id === undefined ? undefined : everyone.get(id));
 export const findAccount = (id: string) => accounts.find((a) => a.id === id);
 
 export function membership(userId: string, accountId: string) {
@@ -58,4 +123,30 @@ export function membersOf(accountId: string): MemberListing[] {
     const user = findUser(userId);
     return user ? [{ userId, role, displayName: user.displayName, email: user.email }] : [];
   });
+}
+
+/**
+ * The demo's starting state in the MFA store, written once (again on a restart it
+ * changes nothing): Globex requires MFA of all users with 14 days' grace, and every
+ * third of its staff began that grace between 1 and 40 days ago, so some are overdue.
+ */
+export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
+  const day = 86_400_000;
+  await store.putPolicy(
+    {
+      accountId: 'globex',
+      mode: 'required_all',
+      gracePeriodDays: 14,
+      enforceAfterSso: false,
+      allowedFactors: 'any',
+      version: 1,
+      updatedAt: new Date(now.getTime() - 45 * day),
+      updatedBy: 'grace',
+    },
+    0,
+  );
+  for (const [n, person] of staff.entries()) {
+    if (n % 3 === 0)
+      await store.startGrace('globex', person.id, new Date(now.getTime() - (1 + (n % 40)) * day));
+  }
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import { createDemo } from './app.ts';
+import { seedDemo } from './directory.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(process.env.MFA_DEMO_DATA ?? join(here, '..', 'data'));
@@ -20,11 +21,10 @@ function demoSecret(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-const { app, mfa } = createDemo({
-  store: sqliteStore({ filename: join(dataDir, 'mfa.db') }),
-  secret: demoSecret(),
-});
+const store = sqliteStore({ filename: join(dataDir, 'mfa.db') });
+const { app, mfa } = createDemo({ store, secret: demoSecret() });
 await mfa.ready();
+await seedDemo(store, new Date());
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) => {
   console.log(`mfakit demo on http://127.0.0.1:${info.port} (data in ${dataDir})`);

@@ -15,6 +15,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo } from '../src/app.ts';
+import { seedDemo } from '../src/directory.ts';
 
 const packageDir = join(import.meta.dirname, '..');
 const shots = join(packageDir, 'test-output', 'screenshots');
@@ -220,11 +221,14 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   await build({ root: packageDir, logLevel: 'warn', configFile: join(packageDir, 'vite.config.ts') });
   dataDir = mkdtempSync(join(tmpdir(), 'mfakit-e2e-'));
-  const { app } = createDemo({
-    store: sqliteStore({ filename: join(dataDir, 'mfa.db') }),
+  const store = sqliteStore({ filename: join(dataDir, 'mfa.db') });
+  const { app, mfa } = createDemo({
+    store,
     secret: 'end-to-end-secret-with-at-least-32-bytes',
     now: () => new Date(clock.now),
   });
+  await mfa.ready();
+  await seedDemo(store, new Date(clock.now));
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -353,23 +357,54 @@ describe('the demo portal, end to end', () => {
     await context.close();
   });
 
-  it('the administrator resets the member, who must set up MFA again at once', async () => {
+  it('the administrator resets the member from the members table, and finds it in the activity', async () => {
     advance(30);
-    const adminPage = await signIn(await browser.newContext(), 'ada');
+    const adminPage = await signIn(
+      await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+      'ada',
+    );
     await adminPage.goto(`${base}/accounts/acme`);
     await adminPage.getByLabel('Authentication code').fill(await codeFor(admin.secret));
     await adminPage.getByRole('button', { name: 'Verify' }).click();
     await adminPage.getByRole('cell', { name: 'PO-1042' }).waitFor();
-    const status = await adminPage.evaluate(async () => {
-      const res = await fetch('/mfa/accounts/acme/members/max/mfa', { method: 'DELETE' });
-      return res.status;
-    });
-    expect(status).toBe(200);
+    await adminPage.goto(`${base}/accounts/acme/settings`);
+    const members = adminPage.locator('mfa-members');
+    await members.getByRole('rowheader', { name: 'Max Mustermann' }).waitFor();
+    await members.getByRole('button', { name: 'Reset MFA: Max Mustermann' }).click();
+    const dialog = members.getByRole('dialog', { name: 'Reset MFA for Max Mustermann?' });
+    await dialog.waitFor();
+    await shot(adminPage, '14-reset-member', false);
+    await dialog.getByRole('button', { name: 'Reset MFA', exact: true }).click();
+    await members.getByText('MFA was reset for Max Mustermann.').waitFor();
+    const activity = adminPage.locator('mfa-audit-log');
+    await activity.getByText('Ada Lovelace reset the MFA of Max Mustermann').waitFor();
+    await expectNoAxeViolations(adminPage);
 
     const page = await signIn(await browser.newContext(), 'max');
     const response = await page.goto(`${base}/accounts/acme`);
     expect(response?.status()).toBe(403);
     await page.getByRole('button', { name: 'Set up' }).waitFor();
+  });
+
+  it("Globex's administrator finds the overdue among 220 members, pages and searches them", async () => {
+    const page = await signIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), 'grace');
+    await page.goto(`${base}/accounts/globex/settings`);
+    const members = page.locator('mfa-members');
+    await members.getByRole('button', { name: /^All \(222\)$/ }).waitFor();
+    const overdue = members.getByRole('button', { name: /^Overdue \(\d+\)$/ });
+    const count = Number(/\((\d+)\)/.exec((await overdue.textContent()) ?? '')?.[1]);
+    expect(count).toBeGreaterThan(10);
+    await expect.poll(() => members.getByRole('row').count()).toBe(51); // the header and 50 members
+    await members.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => members.getByRole('row').count()).toBe(101);
+    await overdue.click();
+    await expect.poll(() => members.getByText(/^Overdue since/).count()).toBe(Math.min(count, 50));
+    await members.getByLabel(/Search members/).fill('knuth');
+    const names = () => members.getByRole('rowheader').allTextContents();
+    await expect.poll(async () => (await names()).every((name) => name.endsWith('Knuth'))).toBe(true);
+    expect((await names()).length).toBeGreaterThan(0);
+    await shot(page, '15-members', false);
+    await expectNoAxeViolations(page);
   });
 
   it('Contoso shows the SSO caution, and an SSO sign-in is delegated to the directory', async () => {

@@ -131,9 +131,9 @@ export class MfaAuditLog extends MfaElement {
     }
   }
 
-  /** "5 minutes ago", in the element's language. */
+  /** "5 minutes ago", in the element's language (a server clock ahead of the browser's: "now"). */
   private relative(iso: string): string {
-    const seconds = (Date.parse(iso) - Date.now()) / 1000;
+    const seconds = Math.min(0, (Date.parse(iso) - Date.now()) / 1000);
     const format = new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto' });
     for (const [unit, size] of UNITS) {
       if (Math.abs(seconds) >= size || unit === 'second')

@@ -9,7 +9,8 @@ input, textarea { font: inherit; color: var(--_fg); background: var(--_bg); bord
 small { font-weight: 400; }
 section { container-type: inline-size; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: break-word; }
+td button { white-space: nowrap; }
 @container (max-width: 40rem) {
   thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   tr, th, td { display: block; border: 0; padding: 0.1rem 0; }

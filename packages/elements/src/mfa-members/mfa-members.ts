@@ -82,6 +82,7 @@ export class MfaMembers extends MfaElement {
   private filter(status: Status) {
     if (status === this.status) return;
     this.status = status;
+    this.notice = '';
     void this.refresh();
   }
 
@@ -91,6 +92,7 @@ export class MfaMembers extends MfaElement {
     this.timer = setTimeout(() => {
       if (value === this.search) return;
       this.search = value;
+      this.notice = '';
       void this.refresh();
     }, this.searchDelay);
   }
@@ -203,7 +205,7 @@ export class MfaMembers extends MfaElement {
     const t = this.t;
     const methods = m.methods.map((method) => t.memberMethods[method]).join(', ') || '—';
     const reset = m.enrolled
-      ? html`<button type="button" data-user=${m.userId} aria-haspopup="dialog" @click=${() => this.confirmReset(m)}>${t.resetMfa}<span class="visually-hidden">: ${m.displayName}</span></button>`
+      ? html`<button type="button" data-user=${m.userId} aria-haspopup="dialog" aria-label=${`${t.resetMfa}: ${m.displayName}`} @click=${() => this.confirmReset(m)}>${t.resetMfa}</button>`
       : nothing;
     return html`<tr><th scope="row">${m.displayName}</th><td>${m.email}</td><td>${t.memberRoles[m.role]}</td><td>${methods}</td><td>${this.statusOf(m)}</td><td>${reset}</td></tr>`;
   }

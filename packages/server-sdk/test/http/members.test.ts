@@ -166,6 +166,20 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
     expect(none.counts.members).toBe(15);
   });
 
+  it('searches within a filter', async () => {
+    const h = harness(4);
+    await enrollAndRequire(h, 1);
+    for (const user of ['max', 'm01', 'm02']) await h.json('GET', '/mfa/accounts/acme/access', { as: user });
+    h.advance(2 * 86_400);
+    await h.verify('ada');
+    expect((await list(h, '?status=overdue')).members.map((m) => m.userId)).toEqual(['max', 'm01', 'm02']);
+    expect((await list(h, '?status=overdue&q=member%200')).members.map((m) => m.userId)).toEqual([
+      'm01',
+      'm02',
+    ]);
+    expect((await list(h, '?status=overdue&q=m02%40')).members.map((m) => m.userId)).toEqual(['m02']);
+  });
+
   it('refuses query values it does not know with invalid_request', async () => {
     const h = harness(0);
     for (const query of [
