@@ -164,13 +164,13 @@ console.log(JSON.stringify(results));
     expect(results).toEqual({ memory: expected, sqlite: expected });
   });
 
-  it('loads the elements entry in Node, defining the four tags, and the German strings', () => {
+  it('loads the elements entry in Node, defining the six tags, and the German strings', () => {
     writeFileSync(
       join(project, 'elements.mjs'),
       `const elements = await import('@mfakit/elements');
 const { de } = await import('@mfakit/elements/strings/de');
 const manifest = (await import('@mfakit/elements/custom-elements.json', { with: { type: 'json' } })).default;
-const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge'];
+const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge', 'mfa-members', 'mfa-audit-log'];
 console.log(JSON.stringify({
   defined: tags.filter((tag) => customElements.get(tag)),
   classes: tags.map((tag) => customElements.get(tag) === elements[tag.replace(/(^|-)(\\w)/g, (_, __, c) => c.toUpperCase())]),
@@ -180,10 +180,17 @@ console.log(JSON.stringify({
 `,
     );
     const result = JSON.parse(sh('node', ['elements.mjs'], project));
-    const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge'];
+    const tags = [
+      'mfa-settings',
+      'mfa-policy-manager',
+      'mfa-user-enroll',
+      'mfa-challenge',
+      'mfa-members',
+      'mfa-audit-log',
+    ];
     expect(result).toEqual({
       defined: tags,
-      classes: [true, true, true, true],
+      classes: tags.map(() => true),
       manage: 'Verwalten',
       manifestTags: [...tags].sort(),
     });
