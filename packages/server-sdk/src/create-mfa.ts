@@ -22,6 +22,8 @@ export interface Mfa {
   evaluate: (input: {
     principal: Principal | null | undefined;
     accountId: string;
+    /** The remembered-device cookie's value (named by `deviceCookie`), if the request has one. */
+    deviceToken?: string | null | undefined;
   }) => Promise<AccessDecision>;
   /**
    * The host's sign-out: the session is no longer verified, on this instance at once
@@ -100,6 +102,14 @@ function validate(options: MfaOptions): void {
       throw new MfaConfigError('createMfa: `webauthn.rpName` must be a name.');
     }
   }
+  if (
+    options.deviceCookie !== undefined &&
+    (typeof options.deviceCookie !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(options.deviceCookie))
+  ) {
+    throw new MfaConfigError(
+      'createMfa: `deviceCookie` must be a cookie name of letters, digits, `_`, `.` and `-` (at most 64).',
+    );
+  }
   for (const origin of [...(options.allowedOrigins ?? []), ...(webauthn?.origins ?? [])]) {
     if (typeof origin !== 'string' || new URL(origin).origin !== origin) {
       throw new MfaConfigError(
@@ -134,14 +144,16 @@ export function createMfa(options: MfaOptions): Mfa {
   return {
     app,
     guard: (guardOptions) => createGuard(ctx, guardOptions),
-    evaluate: async ({ principal, accountId }) => {
+    evaluate: async ({ principal, accountId, deviceToken }) => {
       if (!isPrincipal(principal)) return { allow: false, reason: 'unauthenticated' };
       try {
         await ctx.readyForRequest();
       } catch {
         return { allow: false, reason: 'unavailable' };
       }
-      return evaluate(ctx, principal, accountId);
+      // Anything but a string is no token (a host without TypeScript may pass anything).
+      const token = typeof deviceToken === 'string' ? deviceToken : undefined;
+      return evaluate(ctx, principal, accountId, undefined, token);
     },
     resetUser: async (userId) => {
       await ctx.ready();

@@ -1,4 +1,4 @@
-export { type AccessFacts, decideAccess } from './access/decide.ts';
+export { type AccessFacts, decideAccess, isDeviceAccepted, type PresentedDevice } from './access/decide.ts';
 export type { KeyRotationReport } from './admin/rotate-keys.ts';
 export type { MfaErrorContext } from './core/deadline.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
@@ -20,6 +20,9 @@ export type {
   PublicKeyCredentialRequestOptionsJSON,
   RecoveryCodesResponse,
   RegistrationResponseJSON,
+  RememberedDeviceResponse,
+  RememberedDevicesForgottenResponse,
+  RememberedDevicesResponse,
   RequiredByEntry,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
@@ -37,11 +40,13 @@ export {
   type AuditEvent,
   type AuditEventType,
   acceptedMethods,
+  acceptsRememberedDevice,
   acceptsVerification,
   allowedFactorsValues,
   auditEventTypes,
   type FactorMethod,
   factorMethods,
+  MAX_REMEMBER_DEVICE_DAYS,
   MAX_WEBAUTHN_CREDENTIALS,
   type MemberListing,
   type Membership,
@@ -50,8 +55,11 @@ export {
   type PolicyRecord,
   type Principal,
   policyModes,
+  type RememberedDeviceRecord,
   type Role,
+  type SessionMethod,
   type SsoIntegration,
+  sessionMethods,
   type VerificationMethod,
   verificationMethods,
 } from './model.ts';

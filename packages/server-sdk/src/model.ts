@@ -13,6 +13,15 @@ export const verificationMethods = ['totp', 'webauthn', 'recovery'] as const;
 export type VerificationMethod = (typeof verificationMethods)[number];
 
 /**
+ * What a session is marked verified with: a verification, or `remembered_device` (a
+ * remembered device let it skip the challenge). A session marked `remembered_device`
+ * counts in an account only while a device that account accepts is presented with it
+ * (see access/decide.ts), and never as a step-up.
+ */
+export const sessionMethods = [...verificationMethods, 'remembered_device'] as const;
+export type SessionMethod = (typeof sessionMethods)[number];
+
+/**
  * Which factors an account accepts: `any` (app codes and WebAuthn) or `phishing_resistant`
  * (WebAuthn only). Recovery codes are accepted by both.
  */
@@ -33,6 +42,20 @@ export function acceptsVerification(allowedFactors: AllowedFactors, method: Veri
   return method === 'recovery' || acceptedMethods(allowedFactors).includes(method);
 }
 
+/**
+ * Whether an account with this setting accepts a device remembered after a verification
+ * with `method`: a device remembered after an app code does not open a phishing-resistant
+ * account. A recovery code verifies under every policy (the way back in when a device is
+ * lost), but a device remembered after one is accepted only where app codes are: under
+ * `phishing_resistant` it would turn one use of a phishable code into weeks of access.
+ */
+export function acceptsRememberedDevice(allowedFactors: AllowedFactors, method: VerificationMethod): boolean {
+  return method === 'recovery' ? allowedFactors === 'any' : acceptedMethods(allowedFactors).includes(method);
+}
+
+/** The longest an account may let a device skip the challenge, in days. */
+export const MAX_REMEMBER_DEVICE_DAYS = 30;
+
 /** At most this many WebAuthn credentials per user. */
 export const MAX_WEBAUTHN_CREDENTIALS = 10;
 
@@ -43,6 +66,8 @@ export interface PolicyRecord {
   gracePeriodDays: number;
   enforceAfterSso: boolean;
   allowedFactors: AllowedFactors;
+  /** Days a remembered device skips the challenge in this account (0: never, at most 30). */
+  rememberDeviceDays: number;
   version: number;
   updatedAt: Date | null;
   updatedBy: string | null;
@@ -57,6 +82,7 @@ export function defaultPolicy(accountId: string): PolicyRecord {
     gracePeriodDays: DEFAULT_GRACE_PERIOD_DAYS,
     enforceAfterSso: false,
     allowedFactors: 'any',
+    rememberDeviceDays: 0,
     version: 0,
     updatedAt: null,
     updatedBy: null,
@@ -89,7 +115,28 @@ export interface SessionRecord {
   userId: string;
   verifiedAt: Date;
   /** What verified it (sessions verified before migration 0006 count as `totp`, the only factor then). */
+  method: SessionMethod;
+}
+
+/**
+ * A remembered device: a browser whose cookie lets its user skip the challenge in the
+ * accounts that allow it. Only the keyed hash of the cookie's token is stored.
+ */
+export interface RememberedDeviceRecord {
+  /** A random public id (base64url), for listing and forgetting. */
+  deviceId: string;
+  userId: string;
+  /** `<key id>.<HMAC-SHA-256 of the token>` under the key that hashed it (see crypto/secret-box.ts). */
+  tokenHash: string;
+  /** The verification after which it was remembered. */
   method: VerificationMethod;
+  /** A short label from the User-Agent ("Chrome on macOS"). */
+  label: string;
+  createdAt: Date;
+  /** When it last let a session skip the challenge (`null`: not yet). */
+  lastUsedAt: Date | null;
+  /** At most the largest `rememberDeviceDays` among the user's accounts after `createdAt`. */
+  expiresAt: Date;
 }
 
 /** A user's WebAuthn credential (a passkey or security key), as stored. */
@@ -138,6 +185,8 @@ export const auditEventTypes = [
   'webauthn.registered',
   'webauthn.renamed',
   'webauthn.removed',
+  'device.remembered',
+  'device.forgotten',
 ] as const;
 export type AuditEventType = (typeof auditEventTypes)[number];
 

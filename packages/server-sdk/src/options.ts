@@ -55,6 +55,11 @@ export interface MfaOptions {
   timeoutMs?: number;
   /** Passkeys and security keys (WebAuthn). */
   webauthn?: WebAuthnOptions;
+  /**
+   * The name of the remembered-device cookie, default `mfa_device`. HttpOnly, SameSite=Lax,
+   * Path=/, Secure over https; its value is a random token whose keyed hash the store keeps.
+   */
+  deviceCookie?: string;
 }
 
 /** Where WebAuthn credentials are scoped and from where they may be used. */

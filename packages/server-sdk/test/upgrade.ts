@@ -43,6 +43,18 @@ export const BEFORE_PRUNING = ['0001_initial', '0003_meta', '0004_sessions_by_us
 /** The migrations of the release before WebAuthn (0006_webauthn). */
 export const BEFORE_WEBAUTHN = ['0001_initial', '0003_meta', '0004_sessions_by_user', '0005_pruning'];
 
+/** The migrations of the release before remembered devices (0007_remembered_devices). */
+export const BEFORE_REMEMBERED_DEVICES = [...BEFORE_WEBAUTHN, '0006_webauthn'];
+
+/**
+ * Writes into a database migrated to `BEFORE_REMEMBERED_DEVICES` what that release wrote: a
+ * policy accepting passkeys only.
+ */
+export async function writeBeforeRememberedDevices(db: Kysely<unknown>, at: Date): Promise<void> {
+  await sql`insert into mfa_policies (account_id, mode, grace_period_days, enforce_after_sso, allowed_factors, version, updated_at, updated_by)
+    values ('acme', 'required_all', 3, 0, 'phishing_resistant', 4, ${at.getTime()}, 'ada')`.execute(db);
+}
+
 /**
  * Writes into a database migrated to `BEFORE_WEBAUTHN` what that release wrote: a policy
  * and a verified session.

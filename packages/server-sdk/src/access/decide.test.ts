@@ -25,8 +25,8 @@ const at = (ms: number) => new Date(NOW.getTime() + ms);
  */
 type CaseFacts = Omit<Partial<AccessFacts>, 'policy'> & {
   enrolled?: boolean;
-  policy?: Omit<AccessFacts['policy'], 'allowedFactors'> &
-    Partial<Pick<AccessFacts['policy'], 'allowedFactors'>>;
+  policy?: Omit<AccessFacts['policy'], 'allowedFactors' | 'rememberDeviceDays'> &
+    Partial<Pick<AccessFacts['policy'], 'allowedFactors' | 'rememberDeviceDays'>>;
 };
 
 /** A member with a password session in an account without SSO, under the default policy. */
@@ -49,12 +49,19 @@ function facts(overrides: CaseFacts = {}): AccessFacts {
       gracePeriodDays: 7,
       enforceAfterSso: false,
       allowedFactors: 'any',
+      rememberDeviceDays: 0,
       ...policy,
     },
   };
 }
 
 const ANY: FactorMethod[] = ['totp', 'webauthn'];
+/** A device remembered `ageMs` before NOW (negative: in the past) that expires in 30 days. */
+const device = (method: 'totp' | 'webauthn' | 'recovery', ageMs: number) => ({
+  method,
+  createdAt: at(ageMs),
+  expiresAt: at(30 * DAY),
+});
 
 const admin = { role: 'admin', accountName: 'Acme' } as const;
 const sso = { provider: 'Active Directory' };
@@ -372,6 +379,104 @@ const cases: [name: string, overrides: CaseFacts, expected: AccessDecision][] = 
     challenge,
   ],
 
+  // Remembered devices: accepted while younger than the account's own days, not expired, and
+  // remembered after a method the account accepts; a session they marked counts only with them.
+  [
+    'a device remembered after an app code, 1 day old, account allows 7 days → verified',
+    { enrolled: true, policy: { ...requiredAll, rememberDeviceDays: 7 }, device: device('totp', -DAY) },
+    verified,
+  ],
+  [
+    'the same device, account allows 0 days → challenged',
+    { enrolled: true, policy: requiredAll, device: device('totp', -DAY) },
+    challenge,
+  ],
+  [
+    'a device 7 days old, account allows 7 days → challenged (younger than, not as old as)',
+    { enrolled: true, policy: { ...requiredAll, rememberDeviceDays: 7 }, device: device('totp', -7 * DAY) },
+    challenge,
+  ],
+  [
+    'a device 7 days less 1 ms old, account allows 7 days → verified',
+    {
+      enrolled: true,
+      policy: { ...requiredAll, rememberDeviceDays: 7 },
+      device: device('totp', -7 * DAY + 1),
+    },
+    verified,
+  ],
+  [
+    'a device past its expiry, account allows 30 days → challenged',
+    {
+      enrolled: true,
+      policy: { ...requiredAll, rememberDeviceDays: 30 },
+      device: { ...device('totp', -2 * DAY), expiresAt: at(-1) },
+    },
+    challenge,
+  ],
+  [
+    'a device made in the future (clock skew) → challenged',
+    { enrolled: true, policy: { ...requiredAll, rememberDeviceDays: 30 }, device: device('totp', 1) },
+    challenge,
+  ],
+  [
+    'phishing_resistant: a device remembered after an app code → challenged',
+    {
+      methods: ['totp', 'webauthn'],
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant', rememberDeviceDays: 30 },
+      device: device('totp', -DAY),
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['webauthn'] },
+  ],
+  [
+    'phishing_resistant: a device remembered after a passkey → verified',
+    {
+      methods: ['webauthn'],
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant', rememberDeviceDays: 30 },
+      device: device('webauthn', -DAY),
+    },
+    verified,
+  ],
+  [
+    'phishing_resistant: a device remembered after a recovery code → challenged',
+    {
+      methods: ['webauthn'],
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant', rememberDeviceDays: 30 },
+      device: device('recovery', -DAY),
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['webauthn'] },
+  ],
+  [
+    'any: a device remembered after a recovery code → verified',
+    { enrolled: true, policy: { ...requiredAll, rememberDeviceDays: 30 }, device: device('recovery', -DAY) },
+    verified,
+  ],
+  [
+    'a session marked by a device, fresh, but no device presented → challenged',
+    {
+      enrolled: true,
+      verifiedAt: NOW,
+      verifiedWith: 'remembered_device',
+      policy: { ...requiredAll, rememberDeviceDays: 30 },
+    },
+    challenge,
+  ],
+  [
+    'a session marked by a device, presented again in a phishing-resistant account → challenged',
+    {
+      methods: ['totp', 'webauthn'],
+      verifiedAt: NOW,
+      verifiedWith: 'remembered_device',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant', rememberDeviceDays: 30 },
+      device: device('totp', -DAY),
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['webauthn'] },
+  ],
+  [
+    'a device of a user without a factor the account accepts → no verification credit',
+    { policy: { ...requiredAll, rememberDeviceDays: 30 }, device: device('totp', -DAY) },
+    grace(at(7 * DAY)),
+  ],
   // 5. otherwise
   ['optional, member, not enrolled → not required', { policy: optional }, notRequired],
   ['optional, admin, not enrolled → not required', { policy: optional, membership: admin }, notRequired],
@@ -432,10 +537,25 @@ const factsArb: fc.Arbitrary<AccessFacts> = fc.record({
     gracePeriodDays: fc.integer({ min: 0, max: 90 }),
     enforceAfterSso: fc.boolean(),
     allowedFactors: fc.constantFrom('any' as const, 'phishing_resistant' as const),
+    rememberDeviceDays: fc.integer({ min: 0, max: 30 }),
   }),
   methods: fc.subarray<FactorMethod>(['totp', 'webauthn']),
   verifiedAt: fc.option(nearDate, { nil: null }),
-  verifiedWith: fc.constantFrom('totp' as const, 'webauthn' as const, 'recovery' as const, null),
+  verifiedWith: fc.constantFrom(
+    'totp' as const,
+    'webauthn' as const,
+    'recovery' as const,
+    'remembered_device' as const,
+    null,
+  ),
+  device: fc.option(
+    fc.record({
+      method: fc.constantFrom('totp' as const, 'webauthn' as const, 'recovery' as const),
+      createdAt: fc.integer({ min: -40 * DAY, max: DAY }).map((ms) => new Date(BASE + ms)),
+      expiresAt: fc.integer({ min: -DAY, max: 40 * DAY }).map((ms) => new Date(BASE + ms)),
+    }),
+    { nil: null },
+  ),
   graceStartedAt: fc.option(nearDate, { nil: null }),
   now: nearDate,
   sessionMaxAge: fc.integer({ min: 60, max: 366 * 86_400 }),
@@ -444,6 +564,20 @@ const factsArb: fc.Arbitrary<AccessFacts> = fc.record({
 /** Whether the user has a factor the account accepts, restated from the design. */
 function hasAccepted(f: AccessFacts): boolean {
   return f.methods.includes('webauthn') || (f.policy.allowedFactors === 'any' && f.methods.includes('totp'));
+}
+
+/**
+ * Whether the account accepts the presented device, restated from the design: younger than
+ * the account's days, not expired, remembered after a method the account accepts (a
+ * recovery code's device only where app codes count too).
+ */
+function deviceAccepted(f: AccessFacts): boolean {
+  const d = f.device;
+  if (!d) return false;
+  const age = f.now.getTime() - d.createdAt.getTime();
+  const methodOk =
+    d.method === 'webauthn' || (f.policy.allowedFactors === 'any' && ['totp', 'recovery'].includes(d.method));
+  return age >= 0 && age < f.policy.rememberDeviceDays * DAY && d.expiresAt > f.now && methodOk;
 }
 
 /** The design's step 2, restated independently of the code under test. */
@@ -486,8 +620,12 @@ describe('decideAccess properties', () => {
         expect(['verified', 'challenge_required']).toContain(decision.reason);
         const age = f.verifiedAt ? f.now.getTime() - f.verifiedAt.getTime() : -1;
         const accepted =
-          f.verifiedWith !== null && acceptsVerification(f.policy.allowedFactors, f.verifiedWith);
-        expect(decision.reason === 'verified').toBe(accepted && age >= 0 && age <= f.sessionMaxAge * 1000);
+          f.verifiedWith !== null &&
+          f.verifiedWith !== 'remembered_device' &&
+          acceptsVerification(f.policy.allowedFactors, f.verifiedWith);
+        expect(decision.reason === 'verified').toBe(
+          (accepted && age >= 0 && age <= f.sessionMaxAge * 1000) || deviceAccepted(f),
+        );
         if (decision.reason === 'challenge_required') expect(decision.accepts).toEqual(accepts);
       }),
     );
@@ -497,11 +635,34 @@ describe('decideAccess properties', () => {
     fc.assert(
       fc.property(factsArb, (f) => {
         const strict = { ...f, policy: { ...f.policy, allowedFactors: 'phishing_resistant' as const } };
-        const decision = decideAccess({ ...strict, verifiedWith: 'totp' });
+        const decision = decideAccess({ ...strict, verifiedWith: 'totp', device: null });
         expect(decision.reason).not.toBe('verified');
+        // Nor does a device remembered after one, however many days the account allows.
+        const device = f.device ? { ...f.device, method: 'totp' as const } : null;
+        const withDevice = decideAccess({ ...strict, verifiedAt: null, verifiedWith: null, device });
+        expect(withDevice.reason).not.toBe('verified');
         const appOnly = decideAccess({ ...strict, methods: ['totp'] });
         expect(['verified', 'challenge_required']).not.toContain(appOnly.reason);
         if (appOnly.accepts) expect(appOnly.accepts).toEqual(['webauthn']);
+      }),
+    );
+  });
+
+  it('a session marked by a remembered device opens nothing without a device the account accepts', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        fc.pre(!deviceAccepted(f));
+        const decision = decideAccess({ ...f, verifiedWith: 'remembered_device' });
+        if (!delegatedBySso(f)) expect(decision.reason).not.toBe('verified');
+      }),
+    );
+  });
+
+  it('an account whose rememberDeviceDays is 0 accepts no device', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const none = { ...f, policy: { ...f.policy, rememberDeviceDays: 0 }, verifiedWith: null };
+        expect(decideAccess(none)).toStrictEqual(decideAccess({ ...none, device: null }));
       }),
     );
   });

@@ -1,6 +1,7 @@
 import {
   type AccessDecision,
   acceptedMethods,
+  acceptsRememberedDevice,
   acceptsVerification,
   type FactorMethod,
   graceDeadline,
@@ -8,9 +9,15 @@ import {
   type PolicyRecord,
   type Principal,
   policyRequires,
+  type RememberedDeviceRecord,
+  type SessionMethod,
   type SsoIntegration,
-  type VerificationMethod,
 } from '../model.ts';
+
+/** A remembered device presented with the request: the principal's user's own, not forgotten. */
+export type PresentedDevice = Pick<RememberedDeviceRecord, 'method' | 'createdAt' | 'expiresAt'>;
+
+const DAY_MS = 86_400_000;
 
 /** Everything the access decision depends on, gathered by the caller. */
 export interface AccessFacts {
@@ -18,13 +25,22 @@ export interface AccessFacts {
   principal: Pick<Principal, 'authMethod' | 'ssoAccountId'>;
   membership: Membership | null;
   sso: SsoIntegration | null;
-  policy: Pick<PolicyRecord, 'mode' | 'gracePeriodDays' | 'enforceAfterSso' | 'allowedFactors'>;
+  policy: Pick<
+    PolicyRecord,
+    'mode' | 'gracePeriodDays' | 'enforceAfterSso' | 'allowedFactors' | 'rememberDeviceDays'
+  >;
   /** The factors the user has (an app, WebAuthn credentials). */
   methods: readonly FactorMethod[];
   /** When this session last verified a factor, if it did. */
   verifiedAt: Date | null;
   /** What it verified with (`null`: not verified). */
-  verifiedWith: VerificationMethod | null;
+  verifiedWith: SessionMethod | null;
+  /**
+   * The remembered device presented with the request, when the session alone is not
+   * verified for this account (absent or `null`: none, or one that is unknown, forgotten
+   * or another user's).
+   */
+  device?: PresentedDevice | null;
   /** When the user's grace period for this account began (`null`: not yet, it begins now). */
   graceStartedAt: Date | null;
   now: Date;
@@ -53,6 +69,25 @@ export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: nu
 }
 
 /**
+ * Whether this account accepts the presented device now: it is younger than the account's
+ * own `rememberDeviceDays` (so lowering it counts at once, and 0 accepts none), not
+ * expired, and was remembered after a verification the account accepts
+ * (`acceptsRememberedDevice`: a device remembered after an app code does not open a
+ * phishing-resistant account).
+ */
+export function isDeviceAccepted(
+  policy: Pick<PolicyRecord, 'allowedFactors' | 'rememberDeviceDays'>,
+  device: PresentedDevice | null | undefined,
+  now: Date,
+): boolean {
+  if (!device || !(policy.rememberDeviceDays > 0)) return false;
+  const age = now.getTime() - device.createdAt.getTime();
+  if (age < 0 || age >= policy.rememberDeviceDays * DAY_MS) return false;
+  if (device.expiresAt.getTime() <= now.getTime()) return false;
+  return acceptsRememberedDevice(policy.allowedFactors, device.method);
+}
+
+/**
  * The access decision: may this principal enter this account now?
  * A pure function of its facts, applied in the order of the design:
  * membership → SSO delegation → the verification of a user with a factor the
@@ -63,6 +98,13 @@ export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: nu
  * is challenged again. A session verified with a recovery code counts as verified
  * under every policy (the way back in when a device is lost; each use is audited).
  *
+ * A remembered device the account accepts (`isDeviceAccepted`) verifies like a fresh
+ * verification. A session marked verified with `remembered_device` counts for nothing by
+ * itself: only while a device this account accepts is presented with it. So a session that
+ * a device let into one account does not pass in an account whose rules the device does not
+ * meet (a phishing-resistant one after an app code, a shorter `rememberDeviceDays`), nor
+ * anywhere once the device is forgotten, expired or its cookie gone.
+ *
  * @example
  * decideAccess({ ...facts, membership: null }) // { allow: false, reason: 'not_member' }
  */
@@ -72,10 +114,13 @@ export function decideAccess(facts: AccessFacts): AccessDecision {
   const { allowedFactors } = facts.policy;
   const accepts = acceptedMethods(allowedFactors);
   if (facts.methods.some((method) => accepts.includes(method))) {
+    const verifiedWith = facts.verifiedWith;
     const verified =
-      facts.verifiedWith !== null &&
-      acceptsVerification(allowedFactors, facts.verifiedWith) &&
-      isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge);
+      (verifiedWith !== null &&
+        verifiedWith !== 'remembered_device' &&
+        acceptsVerification(allowedFactors, verifiedWith) &&
+        isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge)) ||
+      isDeviceAccepted(facts.policy, facts.device, facts.now);
     return verified
       ? { allow: true, reason: 'verified' }
       : { allow: false, reason: 'challenge_required', accepts };

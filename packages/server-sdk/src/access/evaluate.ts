@@ -1,5 +1,6 @@
 import type { MfaContext } from '../core/context.ts';
 import { isThenable } from '../core/deadline.ts';
+import { markSessionByDevice, presentedDevice } from '../devices/remembered-devices.ts';
 import { MfaError } from '../errors.ts';
 import { userFactorMethods } from '../factors/factor-methods.ts';
 import type {
@@ -8,11 +9,12 @@ import type {
   Membership,
   PolicyRecord,
   Principal,
+  RememberedDeviceRecord,
   SessionRecord,
   SsoIntegration,
 } from '../model.ts';
 import { loadPolicy } from '../policy/policy.ts';
-import { type AccessFacts, decideAccess } from './decide.ts';
+import { type AccessFacts, decideAccess, isVerified } from './decide.ts';
 
 type Facts = [
   Membership | null,
@@ -37,14 +39,18 @@ function failClosed(error: unknown): AccessDecision {
   throw error;
 }
 
-/** The access decision for a principal entering an account; fails closed with `unavailable`. */
+/**
+ * The access decision for a principal entering an account; fails closed with `unavailable`.
+ * `deviceToken`: the remembered-device cookie's value sent with the request, if any.
+ */
 export async function evaluate(
   ctx: MfaContext,
   principal: Principal,
   accountId: string,
   known?: Membership | null,
+  deviceToken?: string,
 ): Promise<AccessDecision> {
-  return evaluateSync(ctx, principal, accountId, known);
+  return evaluateSync(ctx, principal, accountId, known, deviceToken);
 }
 
 /**
@@ -57,10 +63,11 @@ export function evaluateSync(
   principal: Principal,
   accountId: string,
   known?: Membership | null,
+  deviceToken?: string,
 ): AccessDecision | Promise<AccessDecision> {
   let decision: AccessDecision | Promise<AccessDecision>;
   try {
-    decision = gatherAndDecide(ctx, principal, accountId, known, false);
+    decision = gatherAndDecide(ctx, principal, accountId, known, false, deviceToken);
   } catch (error) {
     return failClosed(error);
   }
@@ -74,6 +81,7 @@ function gatherAndDecide(
   accountId: string,
   known: Membership | null | undefined,
   fresh: boolean,
+  deviceToken: string | undefined,
 ): AccessDecision | Promise<AccessDecision> {
   const { cache } = ctx;
   const clock = Date.now();
@@ -96,25 +104,33 @@ function gatherAndDecide(
       : (rememberedSession ?? loadSession(ctx, userId, sessionId, generation, !fresh)),
   ];
   const remembered = rememberedMethods !== undefined || rememberedSession !== undefined;
+  const request: DecisionRequest = { principal, accountId, generation, remembered, fresh, deviceToken };
   for (const fact of gathering) {
     if (isThenable(fact)) {
-      return Promise.all(gathering).then((facts) =>
-        decideOnFacts(ctx, principal, accountId, facts as Facts, generation, remembered),
-      );
+      return Promise.all(gathering).then((facts) => decideOnFacts(ctx, request, facts as Facts));
     }
   }
   // Everything remembered and the hooks synchronous: no promise to wait for.
-  return decideOnFacts(ctx, principal, accountId, gathering as Facts, generation, remembered);
+  return decideOnFacts(ctx, request, gathering as Facts);
+}
+
+/** What a decision is made for, besides its facts. */
+interface DecisionRequest {
+  principal: Principal;
+  accountId: string;
+  generation: number;
+  /** Some user state came from the cache (a denial is then made again on fresh reads). */
+  remembered: boolean;
+  fresh: boolean;
+  deviceToken: string | undefined;
 }
 
 function decideOnFacts(
   ctx: MfaContext,
-  principal: Principal,
-  accountId: string,
+  request: DecisionRequest,
   [membership, sso, policy, methods, session]: Facts,
-  generation: number,
-  remembered: boolean,
 ): AccessDecision | Promise<AccessDecision> {
+  const { principal, accountId, generation, remembered } = request;
   const own = session && session.userId === principal.userId ? session : null;
   const facts: AccessFacts = {
     accountId,
@@ -131,13 +147,52 @@ function decideOnFacts(
   };
   const decision = decideAccess(facts);
   const confirm = (made: AccessDecision) =>
-    confirmDenial(ctx, made, remembered, principal, accountId, membership);
+    confirmDenial(ctx, made, remembered, principal, accountId, membership, request.deviceToken);
+  if (decision.reason === 'challenge_required' && request.deviceToken !== undefined) {
+    // Only now is the device looked up: a session verified for this account needs none.
+    const device = presentedDevice(ctx, principal.userId, request.deviceToken, request.fresh);
+    if (device === null) return confirm(decision);
+    const decideWith = (found: RememberedDeviceRecord | null) =>
+      found === null ? confirm(decision) : decideWithDevice(ctx, request, facts, found);
+    return isThenable(device) ? device.then(decideWith) : decideWith(device);
+  }
   if (decision.reason !== 'grace_period' && decision.reason !== 'enrollment_required')
     return confirm(decision);
   // The grace period starts the first time the user is evaluated under a requiring policy.
   return graceStart(ctx, accountId, principal.userId, facts.now, generation).then((start) =>
     confirm(decideAccess({ ...facts, graceStartedAt: start })),
   );
+}
+
+/**
+ * The decision with the remembered device presented: `verified` when this account accepts
+ * it (access/decide.ts says when). A session not verified otherwise is then marked verified
+ * with `remembered_device` (and the device's last use set), once per `sessionMaxAge`, not on
+ * every request: the mark by itself opens nothing (decide.ts), it tells `GET /me` and the
+ * device list what happened.
+ */
+function decideWithDevice(
+  ctx: MfaContext,
+  request: DecisionRequest,
+  facts: AccessFacts,
+  device: RememberedDeviceRecord,
+): AccessDecision | Promise<AccessDecision> {
+  const { principal } = request;
+  const decision = decideAccess({ ...facts, device });
+  if (decision.reason !== 'verified') {
+    return confirmDenial(
+      ctx,
+      decision,
+      request.remembered || !request.fresh,
+      principal,
+      request.accountId,
+      facts.membership,
+      request.deviceToken,
+    );
+  }
+  if (isVerified(facts.verifiedAt, facts.now, ctx.sessionMaxAge)) return decision;
+  const token = request.deviceToken as string;
+  return markSessionByDevice(ctx, principal, device, token, facts.now).then(() => decision);
 }
 
 /** Never a denial on remembered state: the user may have verified or enrolled on another instance. */
@@ -148,9 +203,12 @@ function confirmDenial(
   principal: Principal,
   accountId: string,
   membership: Membership | null,
+  deviceToken: string | undefined,
 ): AccessDecision | Promise<AccessDecision> {
   const denied = decision.reason === 'challenge_required' || decision.reason === 'enrollment_required';
-  return remembered && denied ? gatherAndDecide(ctx, principal, accountId, membership, true) : decision;
+  return remembered && denied
+    ? gatherAndDecide(ctx, principal, accountId, membership, true, deviceToken)
+    : decision;
 }
 
 function loadMethods(

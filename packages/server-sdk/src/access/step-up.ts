@@ -9,7 +9,9 @@ export const STEP_UP_MAX_AGE = 15 * 60;
 
 /**
  * When the caller has MFA, a verification within 15 minutes (with any factor, or a
- * recovery code); `requireFactor` demands MFA too.
+ * recovery code); `requireFactor` demands MFA too. A session that a remembered device let
+ * skip the challenge is no step-up: a fresh second factor is what a step-up asks for, and
+ * a stolen device cookie must not change a policy, reset a member or mint recovery codes.
  */
 export async function requireStepUp(
   ctx: MfaContext,
@@ -26,9 +28,10 @@ export async function requireStepUp(
     }
     return;
   }
-  const { verifiedAt } = await sessionState(ctx, principal);
+  const { verifiedAt, method } = await sessionState(ctx, principal);
   const maxAge = Math.min(STEP_UP_MAX_AGE, ctx.sessionMaxAge);
-  if (!isVerified(verifiedAt, ctx.now(), maxAge)) throw MfaError.of('step_up_required');
+  if (method === 'remembered_device' || !isVerified(verifiedAt, ctx.now(), maxAge))
+    throw MfaError.of('step_up_required');
 }
 
 /** Whether the caller's session is verified (within `sessionMaxAge`), when it was and with what. */

@@ -1,5 +1,6 @@
 import { sessionState } from '../access/step-up.ts';
 import type { MfaContext } from '../core/context.ts';
+import { presentedDevice, rememberDeviceAllowance } from '../devices/remembered-devices.ts';
 import { recoveryCodesOutdated } from '../factors/recovery-code-renewal.ts';
 import {
   type AuditEvent,
@@ -88,8 +89,12 @@ export async function auditView(
   };
 }
 
-/** The caller's own MFA across all their accounts (`GET /me`). */
-export async function profileView(ctx: MfaContext, principal: Principal) {
+/**
+ * The caller's own MFA across all their accounts (`GET /me`). A session a remembered device
+ * let in counts as verified only while that device (`deviceToken`, the request's cookie)
+ * is presented, the user's own and not expired.
+ */
+export async function profileView(ctx: MfaContext, principal: Principal, deviceToken?: string) {
   const { userId } = principal;
   const [factor, credentials] = await Promise.all([
     ctx.store.getFactor(userId),
@@ -100,12 +105,19 @@ export async function profileView(ctx: MfaContext, principal: Principal) {
     ...(credentials.length > 0 ? (['webauthn'] as const) : []),
   ];
   const enrolled = methods.length > 0;
-  const [recoveryCodesRemaining, outdated, requiring, session] = await Promise.all([
+  const [recoveryCodesRemaining, outdated, requiring, state, rememberDeviceDays] = await Promise.all([
     enrolled ? ctx.store.countRecoveryCodes(userId) : 0,
     enrolled ? recoveryCodesOutdated(ctx, userId) : false,
     requiredBy(ctx, userId, methods),
     sessionState(ctx, principal),
+    rememberDeviceAllowance(ctx, userId),
   ]);
+  let session = state;
+  if (state.verified && state.method === 'remembered_device') {
+    const device = await presentedDevice(ctx, userId, deviceToken);
+    const live = device !== null && device.expiresAt.getTime() > ctx.now().getTime();
+    session = { ...state, verified: live };
+  }
   return {
     userId,
     factorCreatedAt: factor?.createdAt ?? null,
@@ -113,6 +125,7 @@ export async function profileView(ctx: MfaContext, principal: Principal) {
     recoveryCodesRemaining,
     recoveryCodesOutdated: outdated,
     requiredBy: requiring,
+    rememberDeviceDays,
     session,
   };
 }

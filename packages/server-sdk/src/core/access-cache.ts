@@ -1,4 +1,10 @@
-import type { Enrollment, FactorMethod, PolicyRecord, SessionRecord } from '../model.ts';
+import type {
+  Enrollment,
+  FactorMethod,
+  PolicyRecord,
+  RememberedDeviceRecord,
+  SessionRecord,
+} from '../model.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 /**
@@ -28,6 +34,11 @@ export class AccessCache {
   readonly methods: TtlCache<string, readonly FactorMethod[]>;
   /** Sessions the store knows as verified, by session id (the user is checked on use). */
   readonly sessions: TtlCache<string, SessionRecord>;
+  /**
+   * Remembered devices by `userId \0 token hash` (under the newest key); `null`: no device of
+   * that user has that token (unknown, forgotten, another user's).
+   */
+  readonly devices: TtlCache<string, RememberedDeviceRecord | null>;
   /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
   readonly graceStarts: TtlCache<string, Date>;
   /** Accounts' members' MFA, by account id, for paging the members list (a few accounts at a time). */
@@ -41,6 +52,7 @@ export class AccessCache {
     this.policies = new TtlCache(ttlMs, 10_000);
     this.methods = new TtlCache(ttlMs);
     this.sessions = new TtlCache(ttlMs);
+    this.devices = new TtlCache(ttlMs);
     this.graceStarts = new TtlCache(ttlMs);
     this.accountMembers = new TtlCache(ttlMs, 100);
   }
@@ -94,6 +106,7 @@ export class AccessCache {
     this.generation++;
     this.methods.delete(userId);
     this.sessions.deleteWhere((_, session) => session.userId === userId);
+    this.devices.deleteWhere((key) => key.startsWith(`${userId}\u0000`));
     this.graceStarts.deleteWhere((key) => key.endsWith(`\u0000${userId}`));
   }
 }

@@ -22,6 +22,8 @@ export class MfaContext {
   /** `unavailable` for a failure underneath, reported once. */
   readonly fail: Fail;
   readonly cache: AccessCache;
+  /** The remembered-device cookie's name. */
+  readonly deviceCookie: string;
   /** This instance's writes since expired rows were last pruned (access/sessions.ts). */
   writesSincePrune = 0;
 
@@ -30,6 +32,7 @@ export class MfaContext {
     this.now = options.now ?? (() => new Date());
     this.sessionMaxAge = options.sessionMaxAge ?? 12 * 3600;
     this.cache = new AccessCache((options.policyCacheTtl ?? 5) * 1000);
+    this.deviceCookie = options.deviceCookie ?? 'mfa_device';
     this.fail = failureReporter(options.onError);
     this.run = deadline(options.timeoutMs ?? 5000, this.fail);
     this.store = storeUnderDeadline(options.store, this.run);

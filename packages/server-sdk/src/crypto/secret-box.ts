@@ -9,6 +9,8 @@ interface KeySet {
   id: string;
   aes: Uint8Array;
   hmac: Uint8Array;
+  /** Hashes remembered devices' tokens: a key of its own, so no token hash is a recovery code's. */
+  device: Uint8Array;
 }
 
 const SALT = utf8.encode('mfakit/v1');
@@ -30,6 +32,7 @@ function deriveKeySet(secret: string): KeySet {
     id: toHex(hkdf('mfakit/key-id', 6)),
     aes: hkdf('mfakit/aes-256-gcm', 32),
     hmac: hkdf('mfakit/hmac-sha-256', 32),
+    device: hkdf('mfakit/remembered-device', 32),
   };
 }
 
@@ -134,8 +137,25 @@ export class SecretBox {
     return this.keys.map((key) => this.hashUnder(key, value));
   }
 
-  private hashUnder(key: KeySet, value: string): string {
-    const mac = createHmac('sha256', key.hmac).update(value, 'utf8').digest();
+  /**
+   * The keyed hash of a remembered device's token under the newest key: what is stored,
+   * and what an instance remembers a device by.
+   */
+  deviceHash(token: string): string {
+    return this.hashUnder(this.keys[0] as KeySet, token, 'device');
+  }
+
+  /**
+   * The token's keyed hashes under every configured key, newest first: a device remembered
+   * before a new key was put first is still found (and hashed again under it on its next
+   * use); once its key is removed from `secret`, it is not found any more.
+   */
+  deviceHashes(token: string): string[] {
+    return this.keys.map((key) => this.hashUnder(key, token, 'device'));
+  }
+
+  private hashUnder(key: KeySet, value: string, purpose: 'hmac' | 'device' = 'hmac'): string {
+    const mac = createHmac('sha256', key[purpose]).update(value, 'utf8').digest();
     return `${key.id}.${toBase64Url(new Uint8Array(mac))}`;
   }
 }

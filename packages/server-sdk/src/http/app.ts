@@ -7,6 +7,7 @@ import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Membership } from '../model.ts';
 import { denialError } from './denial.ts';
+import { deviceTokenOf } from './device-cookie.ts';
 import { errorResponse } from './error-response.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkOrigin, isStateChanging, readJsonBody } from './request.ts';
@@ -63,7 +64,7 @@ export function createApp(ctx: MfaContext, allowedOrigins: ReadonlySet<string>):
       // must not switch MFA off, nor read or reset members); only what tells the user what is
       // asked stays reachable.
       if (!route.reachableWhenDenied) {
-        const decision = await evaluate(ctx, principal, accountId, membership);
+        const decision = await evaluate(ctx, principal, accountId, membership, deviceTokenOf(c, ctx));
         if (!decision.allow) throw denialError(decision);
       }
     }

@@ -5,6 +5,7 @@ import { isThenable } from '../core/deadline.ts';
 import { MfaError } from '../errors.ts';
 import type { AccessDecision, Principal } from '../model.ts';
 import { denialError } from './denial.ts';
+import { deviceTokenOf } from './device-cookie.ts';
 import { errorResponse } from './error-response.ts';
 import { ID_MAX_LENGTH, ID_PATTERN } from './schemas.ts';
 
@@ -51,7 +52,9 @@ export function createGuard(ctx: MfaContext, options: GuardOptions = {}): Middle
     // without zod's cost on every guarded request).
     if (!accountId || accountId.length > ID_MAX_LENGTH || !ID_PATTERN.test(accountId))
       return errorResponse(MfaError.of('not_member'));
-    return evaluateSync(ctx, principal, accountId);
+    // The remembered-device cookie is read here, and looked up only when the session alone
+    // is not verified for the account.
+    return evaluateSync(ctx, principal, accountId, undefined, deviceTokenOf(c, ctx));
   };
   const admit = (c: Context, next: Next, outcome: Outcome): ReturnType<MiddlewareHandler> => {
     if (outcome instanceof Response) return Promise.resolve(outcome);

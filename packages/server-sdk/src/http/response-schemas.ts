@@ -4,7 +4,9 @@ import {
   allowedFactorsValues,
   auditEventTypes,
   factorMethods,
+  MAX_REMEMBER_DEVICE_DAYS,
   policyModes,
+  sessionMethods,
   verificationMethods,
 } from '../model.ts';
 import type {
@@ -15,6 +17,8 @@ import type {
   MeResponse,
   PolicyResponse,
   RecoveryCodesResponse,
+  RememberedDevicesForgottenResponse,
+  RememberedDevicesResponse,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
   WebAuthnCredentialCreatedResponse,
@@ -41,6 +45,7 @@ export const policyResponse = z.strictObject({
   gracePeriodDays: z.int().min(0).max(90),
   enforceAfterSso: z.boolean(),
   allowedFactors: z.enum(allowedFactorsValues),
+  rememberDeviceDays: z.int().min(0).max(MAX_REMEMBER_DEVICE_DAYS),
   version: z.int().min(0),
   updatedAt: isoDate.nullable(),
   updatedBy: z.string().nullable(),
@@ -128,10 +133,11 @@ export const meResponse = z.strictObject({
       accepts: methods,
     }),
   ),
+  rememberDeviceDays: z.int().min(0).max(MAX_REMEMBER_DEVICE_DAYS),
   session: z.strictObject({
     verified: z.boolean(),
     verifiedAt: isoDate.nullable(),
-    method: z.enum(verificationMethods).nullable(),
+    method: z.enum(sessionMethods).nullable(),
   }),
 });
 
@@ -151,7 +157,23 @@ export const challengeResponse = z.strictObject({
   verifiedAt: isoDate,
   method: z.enum(verificationMethods),
   recoveryCodesRemaining: z.int().min(0),
+  rememberedUntil: isoDate.nullable(),
 });
+
+export const rememberedDevicesResponse = z.strictObject({
+  devices: z.array(
+    z.strictObject({
+      deviceId: z.string(),
+      label: z.string().min(1).max(64),
+      createdAt: isoDate,
+      lastUsedAt: isoDate.nullable(),
+      expiresAt: isoDate,
+      current: z.boolean(),
+    }),
+  ),
+});
+
+export const rememberedDevicesForgottenResponse = z.strictObject({ forgotten: z.int().min(0) });
 
 /**
  * The WebAuthn options as @simplewebauthn/server makes them (its types are the contract;
@@ -184,6 +206,8 @@ const inStep: [
   Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,
   Same<z.output<typeof recoveryCodesResponse>, RecoveryCodesResponse>,
   Same<z.output<typeof challengeResponse>, ChallengeResponse>,
+  Same<z.output<typeof rememberedDevicesResponse>, RememberedDevicesResponse>,
+  Same<z.output<typeof rememberedDevicesForgottenResponse>, RememberedDevicesForgottenResponse>,
   Same<z.output<typeof webauthnCredentialCreatedResponse>, WebAuthnCredentialCreatedResponse>,
   Same<z.output<typeof webauthnCredentialRenamedResponse>, WebAuthnCredentialRenamedResponse>,
   Same<z.output<typeof webauthnCredentialRemovedResponse>, WebAuthnCredentialRemovedResponse>,
@@ -198,5 +222,5 @@ const inStep: [
     : false,
   // The schema is narrower (the API answers not_member and unavailable as errors).
   z.output<typeof accessResponse> extends AccessResponse ? true : false,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void inStep;

@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { decodeMembersCursor, memberStatuses } from '../admin/members-page.ts';
-import { allowedFactorsValues, policyModes } from '../model.ts';
+import { allowedFactorsValues, MAX_REMEMBER_DEVICE_DAYS, policyModes } from '../model.ts';
 
 /** Ids the host chooses: any printable text without slashes, up to 200 characters (no control characters: PostgreSQL cannot store NUL). */
 export const ID_PATTERN = /^[^/\s\p{Cc}]+$/u;
@@ -27,6 +27,8 @@ export const policyUpdateBody = z.strictObject({
   // Absent: the account keeps what it accepts (a client that does not know the setting
   // must not loosen it by leaving it out).
   allowedFactors: z.enum(allowedFactorsValues).optional(),
+  // Absent: the account keeps it, for the same reason.
+  rememberDeviceDays: z.number().int().min(0).max(MAX_REMEMBER_DEVICE_DAYS).optional(),
   version: z.number().int().min(0).optional(),
 });
 
@@ -108,11 +110,17 @@ export const webauthnCredentialBody = z.strictObject({
 });
 export const renameCredentialBody = z.strictObject({ name: credentialName });
 
+/** Ask for this browser to be remembered, where an account of the user allows it. */
+const rememberDevice = z.boolean().optional();
+
 export const challengeBody = z.union([
-  z.strictObject({ code: totpCode }),
-  z.strictObject({ recoveryCode }),
-  z.strictObject({ webauthn: authenticationResponse }),
+  z.strictObject({ code: totpCode, rememberDevice }),
+  z.strictObject({ recoveryCode, rememberDevice }),
+  z.strictObject({ webauthn: authenticationResponse, rememberDevice }),
 ]);
+
+/** A remembered device's id: 16 random bytes, base64url. */
+export const deviceParams = z.strictObject({ deviceId: base64url(64) });
 
 export const membersQuery = z.strictObject({
   cursor: z

@@ -9,6 +9,7 @@ import type {
   FactorMethod,
   PolicyMode,
   Role,
+  SessionMethod,
   VerificationMethod,
 } from '../model.ts';
 
@@ -23,6 +24,8 @@ export interface PolicyResponse {
   enforceAfterSso: boolean;
   /** Which factors the account accepts: `any`, or `phishing_resistant` (WebAuthn only). */
   allowedFactors: AllowedFactors;
+  /** Days a remembered device skips the challenge in this account (0: never, at most 30). */
+  rememberDeviceDays: number;
   version: number;
   updatedAt: string | null;
   /** The user id of who changed it last. */
@@ -134,7 +137,16 @@ export interface MeResponse {
    */
   recoveryCodesOutdated: boolean;
   requiredBy: RequiredByEntry[];
-  session: { verified: boolean; verifiedAt: string | null; method: VerificationMethod | null };
+  /**
+   * The largest `rememberDeviceDays` among the user's accounts (0: none lets a device be
+   * remembered): what "Remember this device for N days" offers.
+   */
+  rememberDeviceDays: number;
+  /**
+   * `method` `remembered_device`: a remembered device let the session skip the challenge; it
+   * is `verified` only while that device's cookie comes with the request.
+   */
+  session: { verified: boolean; verifiedAt: string | null; method: SessionMethod | null };
 }
 
 export interface TotpSetupResponse {
@@ -154,6 +166,34 @@ export interface ChallengeResponse {
   verifiedAt: string;
   method: VerificationMethod;
   recoveryCodesRemaining: number;
+  /**
+   * Until when this browser is remembered (its cookie set with this answer), when the
+   * request asked (`rememberDevice: true`) and an account of the user allows it; else `null`.
+   */
+  rememberedUntil: string | null;
+}
+
+/** A remembered device as the profile lists it; never its token or the token's hash. */
+export interface RememberedDeviceResponse {
+  deviceId: string;
+  /** From the User-Agent it was remembered with: "Chrome on macOS". */
+  label: string;
+  createdAt: string;
+  /** When it last let a session skip the challenge (`null`: not yet). */
+  lastUsedAt: string | null;
+  expiresAt: string;
+  /** This request's cookie names it: the browser asking. */
+  current: boolean;
+}
+
+/** `GET /me/devices`: the user's remembered devices that have not expired, oldest first. */
+export interface RememberedDevicesResponse {
+  devices: RememberedDeviceResponse[];
+}
+
+/** `DELETE /me/devices/:deviceId` and `DELETE /me/devices`: how many were forgotten. */
+export interface RememberedDevicesForgottenResponse {
+  forgotten: number;
 }
 
 /** `POST /me/webauthn/registration`: for `navigator.credentials.create()` (`PublicKeyCredential.parseCreationOptionsFromJSON`). */
@@ -192,7 +232,11 @@ export interface WebAuthnCredentialRequest {
   name?: string;
 }
 
-export type ChallengeRequest =
+export type ChallengeRequest = (
   | { code: string }
   | { recoveryCode: string }
-  | { webauthn: import('@simplewebauthn/server').AuthenticationResponseJSON };
+  | { webauthn: import('@simplewebauthn/server').AuthenticationResponseJSON }
+) & {
+  /** Remember this browser where an account of the user allows it (see `ChallengeResponse.rememberedUntil`). */
+  rememberDevice?: boolean;
+};

@@ -19,6 +19,8 @@ export interface PolicyChange {
   enforceAfterSso: boolean;
   /** Absent: the account keeps what it accepts. */
   allowedFactors?: AllowedFactors | undefined;
+  /** Absent: the account keeps how long devices are remembered. */
+  rememberDeviceDays?: number | undefined;
   version?: number | undefined;
 }
 
@@ -57,16 +59,18 @@ export async function updatePolicy(
       gracePeriodDays: change.gracePeriodDays,
       enforceAfterSso: change.enforceAfterSso,
       allowedFactors: change.allowedFactors ?? current.allowedFactors,
+      rememberDeviceDays: change.rememberDeviceDays ?? current.rememberDeviceDays,
       version: current.version + 1,
       updatedAt: ctx.now(),
       updatedBy: actorId,
     };
-    const summary = ({ mode, gracePeriodDays, enforceAfterSso, allowedFactors }: PolicyRecord) => ({
+    const summary = ({
       mode,
       gracePeriodDays,
       enforceAfterSso,
       allowedFactors,
-    });
+      rememberDeviceDays,
+    }: PolicyRecord) => ({ mode, gracePeriodDays, enforceAfterSso, allowedFactors, rememberDeviceDays });
     const audit = auditWrite(ctx, {
       type: 'policy.updated',
       actorId,

@@ -5,6 +5,7 @@ import type {
   Enrollment,
   PendingTotpRecord,
   PolicyRecord,
+  RememberedDeviceRecord,
   SessionRecord,
   TotpFactorRecord,
   WebAuthnChallengeRecord,
@@ -48,7 +49,18 @@ export function memoryStore(): MfaStore {
   /** WebAuthn credentials by credential id (unique across users). */
   const credentials = new Map<string, WebAuthnCredentialRecord>();
   const challenges = new Map<string, WebAuthnChallengeRecord>();
+  /** Remembered devices by device id. */
+  const devices = new Map<string, RememberedDeviceRecord>();
   const audit: AuditEvent[] = [];
+  const forgetDevices = (userId: string, deviceId: string | null = null) => {
+    let n = 0;
+    for (const [id, device] of devices) {
+      if (device.userId !== userId || (deviceId !== null && id !== deviceId)) continue;
+      devices.delete(id);
+      n++;
+    }
+    return n;
+  };
   const copyCredential = (c: WebAuthnCredentialRecord): WebAuthnCredentialRecord => ({
     ...c,
     transports: [...c.transports],
@@ -153,6 +165,7 @@ export function memoryStore(): MfaStore {
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
       endSessionsBut(factor.userId);
+      forgetDevices(factor.userId);
       if (session) sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
       recordWith(write, true);
       return true;
@@ -165,6 +178,7 @@ export function memoryStore(): MfaStore {
       attempts.delete(userId);
       lastFailure.delete(userId);
       endSessionsBut(userId);
+      forgetDevices(userId);
       recordWith(write, existed);
       return existed;
     },
@@ -173,6 +187,7 @@ export function memoryStore(): MfaStore {
       if (!factors.delete(userId)) return false;
       forgetMfaIfNone(userId);
       endSessionsBut(userId, keepSessionId);
+      forgetDevices(userId);
       recordWith(write, true);
       return true;
     },
@@ -204,6 +219,7 @@ export function memoryStore(): MfaStore {
       }
       credentials.set(credential.credentialId, copyCredential(credential));
       endSessionsBut(userId);
+      forgetDevices(userId);
       sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
       const result = { added: true, recoveryCodesIssued: first } as const;
       recordWith(write, result);
@@ -222,6 +238,7 @@ export function memoryStore(): MfaStore {
       credentials.delete(credentialId);
       forgetMfaIfNone(userId);
       endSessionsBut(userId, keepSessionId);
+      forgetDevices(userId);
       recordWith(write, true);
       return true;
     },
@@ -241,6 +258,7 @@ export function memoryStore(): MfaStore {
         hashes.map((hash) => ({ hash, usedAt: null })),
       );
       endSessionsBut(userId, keepSessionId);
+      forgetDevices(userId);
       recordWith(write);
     },
     async recoveryCodeKeys(userId) {
@@ -259,6 +277,36 @@ export function memoryStore(): MfaStore {
     },
     async countRecoveryCodes(userId) {
       return recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
+    },
+
+    async rememberDevice(device, write) {
+      devices.set(device.deviceId, { ...device });
+      recordWith(write, true);
+    },
+    async findRememberedDevice(userId, tokenHashes) {
+      for (const device of devices.values()) {
+        if (device.userId === userId && tokenHashes.includes(device.tokenHash)) return { ...device };
+      }
+      return null;
+    },
+    async listRememberedDevices(userId) {
+      return [...devices.values()]
+        .filter((d) => d.userId === userId)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .map((d) => ({ ...d }));
+    },
+    async useRememberedDevice(userId, deviceId, session, rehash) {
+      const device = devices.get(deviceId);
+      if (!device || device.userId !== userId || session.userId !== userId) return false;
+      device.lastUsedAt = session.verifiedAt;
+      if (rehash !== undefined) device.tokenHash = rehash;
+      sessions.set(sessionKey(userId, session.sessionId), { ...session });
+      return true;
+    },
+    async forgetRememberedDevices(userId, deviceId, write) {
+      const n = forgetDevices(userId, deviceId);
+      if (n > 0) recordWith(write, n);
+      return n;
     },
 
     async getAttempts(userId) {
@@ -350,6 +398,7 @@ export function memoryStore(): MfaStore {
       };
       prune(pending, (_, p) => p.expiresAt < now);
       prune(challenges, (_, c) => c.expiresAt < now);
+      prune(devices, (_, d) => d.expiresAt < now);
       prune(sessions, (_, s) => s.verifiedAt < sessionsBefore);
       prune(
         attempts,

@@ -5,6 +5,7 @@ import type {
   Enrollment,
   PendingTotpRecord,
   PolicyRecord,
+  RememberedDeviceRecord,
   SessionRecord,
   TotpFactorRecord,
   VerificationMethod,
@@ -173,6 +174,7 @@ export function auditEvents(write: AuditWrite | undefined, result: unknown): rea
 }
 
 export interface PruneInput {
+  /** Pending setups, WebAuthn challenges and remembered devices that expired before it go. */
   now: Date;
   sessionsBefore: Date;
   attemptsBefore: Date;
@@ -208,7 +210,10 @@ export interface AuditQuery {
  *   change, or neither.
  * - `activateTotp`, `replaceRecoveryCodes`, `deleteFactor`, `deleteTotp`,
  *   `addWebAuthnCredential` and `deleteWebAuthnCredential` change all they touch or
- *   nothing (the sessions they end included).
+ *   nothing (the sessions they end and the remembered devices they forget included).
+ * - `rememberDevice` and `forgetRememberedDevices` append their audit events with their
+ *   change, or neither; `useRememberedDevice` marks the session only while the device
+ *   exists, in one transaction.
  * - `addWebAuthnCredential` never leaves a user with more than `limit` credentials,
  *   however many add at once, and a credential id belongs to one user only.
  * - `takeWebAuthnChallenge` answers a challenge to exactly one of any number of
@@ -252,8 +257,8 @@ export interface MfaStore {
   /**
    * Makes the user's pending secret their factor: replaces any factor, sets the
    * recovery codes, removes the pending secret, ends every verified session of the
-   * user (a session verified with a replaced factor is not verified with this one)
-   * and marks `session` verified, if given. Returns false (and changes nothing)
+   * user (a session verified with a replaced factor is not verified with this one),
+   * forgets the user's remembered devices and marks `session` verified, if given. Returns false (and changes nothing)
    * when the pending secret is no longer the one given.
    */
   activateTotp(
@@ -265,13 +270,13 @@ export interface MfaStore {
   ): Promise<boolean>;
   /**
    * Removes all of the user's MFA (a reset): app, pending secret, WebAuthn credentials,
-   * recovery codes, failed attempts and verified sessions, all or nothing. True when
+   * recovery codes, failed attempts, verified sessions and remembered devices, all or nothing. True when
    * an app or a credential existed.
    */
   deleteFactor(userId: string, audit?: AuditWrite): Promise<boolean>;
   /**
-   * Removes the user's app and pending secret and ends every verified session of the
-   * user but `keepSessionId`; when no WebAuthn credential remains, the recovery codes
+   * Removes the user's app and pending secret, forgets the user's remembered devices and
+   * ends every verified session of the user but `keepSessionId`; when no WebAuthn credential remains, the recovery codes
    * and failed attempts go too (the user has no MFA left). All or nothing; true when
    * an app existed (nothing is changed or audited otherwise).
    */
@@ -291,7 +296,7 @@ export interface MfaStore {
    * (to anyone). The user's handle exists already (`webAuthnUserHandle`, made with the
    * registration's options): the SQL stores count concurrent additions under its row. When it is the user's first factor (no app, no credential),
    * `recoveryCodeHashes` become their recovery codes. Ends every verified session of
-   * the user and marks `session` verified. All or nothing, audited with it.
+   * the user, forgets their remembered devices and marks `session` verified. All or nothing, audited with it.
    */
   addWebAuthnCredential(
     credential: WebAuthnCredentialRecord,
@@ -306,8 +311,8 @@ export interface MfaStore {
     audit?: AuditWrite,
   ): Promise<boolean>;
   /**
-   * Removes one of the user's credentials and ends every verified session of the user
-   * but `keepSessionId`; when it was the user's last factor, the recovery codes and
+   * Removes one of the user's credentials, forgets the user's remembered devices and ends
+   * every verified session of the user but `keepSessionId`; when it was the user's last factor, the recovery codes and
    * failed attempts go too. All or nothing; false (nothing changed) without it.
    */
   deleteWebAuthnCredential(
@@ -330,8 +335,9 @@ export interface MfaStore {
   ): Promise<WebAuthnChallengeRecord | null>;
 
   /**
-   * Replaces all of the user's recovery codes and ends every verified session of the
-   * user but `keepSessionId` (the one that asked), all or nothing.
+   * Replaces all of the user's recovery codes, forgets the user's remembered devices and
+   * ends every verified session of the user but `keepSessionId` (the one that asked), all
+   * or nothing.
    */
   replaceRecoveryCodes(
     userId: string,
@@ -347,6 +353,36 @@ export interface MfaStore {
   countRecoveryCodeUsersByKey(): Promise<Map<string, number>>;
   /** The key ids of the user's unused recovery codes (see `countRecoveryCodeUsersByKey`). */
   recoveryCodeKeys(userId: string): Promise<string[]>;
+
+  /** Stores a remembered device (its id and token hash are new), audited with it. */
+  rememberDevice(device: RememberedDeviceRecord, audit?: AuditWrite): Promise<void>;
+  /**
+   * The user's remembered device whose token hash is one of `tokenHashes` (the token's
+   * hashes under every configured key), expired or not; another user's device is `null`.
+   */
+  findRememberedDevice(
+    userId: string,
+    tokenHashes: readonly string[],
+  ): Promise<RememberedDeviceRecord | null>;
+  /** The user's remembered devices, expired ones included, oldest first. */
+  listRememberedDevices(userId: string): Promise<RememberedDeviceRecord[]>;
+  /**
+   * A remembered device let `session` skip the challenge: sets the device's last use to
+   * the session's `verifiedAt` (and its token hash to `rehash`, the hash under the newest
+   * key, when given) and marks the session, in one transaction, only while the user has
+   * that device. False (nothing changed) without it.
+   */
+  useRememberedDevice(
+    userId: string,
+    deviceId: string,
+    session: SessionRecord,
+    rehash?: string,
+  ): Promise<boolean>;
+  /**
+   * Forgets one of the user's remembered devices (`deviceId`) or all of them (`null`);
+   * answers how many went, and appends the audit events only when some did.
+   */
+  forgetRememberedDevices(userId: string, deviceId: string | null, audit?: AuditWrite): Promise<number>;
 
   /** The user's consecutive failures and lock. */
   getAttempts(userId: string): Promise<AttemptState>;
@@ -370,7 +406,8 @@ export interface MfaStore {
 
   /**
    * Removes what has expired, at most `limit` rows of each kind (bounded work, called
-   * as writes go): pending setups and WebAuthn challenges that expired before `now`, verified sessions verified
+   * as writes go): pending setups, WebAuthn challenges and remembered devices that expired
+   * before `now`, verified sessions verified
    * before `sessionsBefore`, and failure counts whose last failure was before
    * `attemptsBefore` and that are under `keepFailures` (a user refused app codes until a
    * recovery code stays so). Answers how many rows went.

@@ -76,6 +76,7 @@ export function conformanceContext(
       gracePeriodDays: 7,
       enforceAfterSso: false,
       allowedFactors: 'any',
+      rememberDeviceDays: 0,
       version,
       updatedAt: later(version * 1000),
       updatedBy: t.id('admin'),

@@ -125,6 +125,24 @@ async function plantCredential(h: Harness, user: string): Promise<void> {
   await h.store.addWebAuthnCredential(credential, { limit: 10, recoveryCodeHashes: [], session });
 }
 
+/** The id of the remembered device `plantDevice` gives a caller. */
+const PLANTED_DEVICE = 'ZGV2aWNlLXBsYW50ZWQ';
+
+/** Gives the user a remembered device in the store (no cookie: the call names it by id). */
+async function plantDevice(h: Harness, user: string): Promise<void> {
+  const now = h.clock.now;
+  await h.store.rememberDevice({
+    deviceId: PLANTED_DEVICE,
+    userId: user,
+    tokenHash: `planted.${user}`,
+    method: 'totp',
+    label: 'Chrome on macOS',
+    createdAt: now,
+    lastUsedAt: null,
+    expiresAt: new Date(now.getTime() + 86_400_000),
+  });
+}
+
 interface Row {
   method: string;
   /** The path under the host, `:accountId` being acme and `:userId` tina. */
@@ -284,6 +302,30 @@ const MATRIX: Record<string, Row> = {
     },
     expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
   },
+  // Remembered devices: the caller's own, and forgetting lowers trust (no step-up).
+  'GET /me/devices': {
+    method: 'GET',
+    path: '/mfa/me/devices',
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
+  'DELETE /me/devices/:deviceId': {
+    method: 'DELETE',
+    path: `/mfa/me/devices/${PLANTED_DEVICE}`,
+    body: async ({ h }, user) => {
+      await plantDevice(h, user);
+      return {};
+    },
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
+  'DELETE /me/devices': {
+    method: 'DELETE',
+    path: '/mfa/me/devices',
+    body: async ({ h }, user) => {
+      await plantDevice(h, user);
+      return {};
+    },
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
   // Outside the route table: the OpenAPI document, and the host's area behind mfa.guard().
   'GET /openapi.json': {
     method: 'GET',
@@ -314,6 +356,7 @@ async function snapshot({ h }: Portal) {
       codes: await h.store.countRecoveryCodes(user),
       attempts: await h.store.getAttempts(user),
       session: await h.store.getSession(user, `${user}-s1`),
+      devices: await h.store.listRememberedDevices(user),
     };
   }
   return state;

@@ -44,6 +44,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         gracePeriodDays: 7,
         enforceAfterSso: false,
         allowedFactors: 'any',
+        rememberDeviceDays: 0,
         version: 0,
         updatedAt: null,
         updatedBy: null,
@@ -140,6 +141,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         gracePeriodDays: 7,
         enforceAfterSso: false,
         allowedFactors: 'any',
+        rememberDeviceDays: 0,
         version: 1,
         updatedAt: at,
         updatedBy: 'ada',
@@ -711,6 +713,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         recoveryCodesRemaining: 0,
         recoveryCodesOutdated: false,
         requiredBy: [],
+        rememberDeviceDays: 0,
         session: { verified: false, verifiedAt: null, method: null },
       });
     });
@@ -727,6 +730,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         recoveryCodesRemaining: 10,
         recoveryCodesOutdated: false,
         requiredBy: [],
+        rememberDeviceDays: 0,
         session: { verified: true, verifiedAt: iso(enrolledAt), method: 'totp' },
       });
       await h.json('POST', '/mfa/challenge', {
@@ -1014,6 +1018,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         verifiedAt: iso(h.clock.now),
         method: 'totp',
         recoveryCodesRemaining: 10,
+        rememberedUntil: null,
       });
       expect(await h.store.getSession('max', 'max-s2')).toMatchObject({
         userId: 'max',

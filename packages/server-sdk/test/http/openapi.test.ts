@@ -77,11 +77,18 @@ const OPERATIONS = [
   ['PATCH', '/me/webauthn/credentials/{credentialId}', 'user'],
   ['DELETE', '/me/webauthn/credentials/{credentialId}', 'user'],
   ['POST', '/challenge/webauthn', 'user'],
+  ['GET', '/me/devices', 'user'],
+  ['DELETE', '/me/devices/{deviceId}', 'user'],
+  ['DELETE', '/me/devices', 'user'],
 ] as const;
 
 /** The operation's path with acme / max filled in. */
-const concrete = (template: string, userId = 'max', credentialId = 'AAAA') =>
-  template.replace('{accountId}', 'acme').replace('{userId}', userId).replace('{credentialId}', credentialId);
+const concrete = (template: string, userId = 'max', credentialId = 'AAAA', deviceId = 'AAAA') =>
+  template
+    .replace('{accountId}', 'acme')
+    .replace('{userId}', userId)
+    .replace('{credentialId}', credentialId)
+    .replace('{deviceId}', deviceId);
 
 /** A valid body for the operation, so that only the provoked fault makes it fail. */
 function validBody(method: string, template: string): unknown {
@@ -287,6 +294,34 @@ async function provokeEverything() {
   w.advance(16 * 60);
   await call(w, 'POST', registration, registration, { as: 'max' });
   await call(w, 'DELETE', credential, concrete(credential, 'max', made.id), { as: 'max' });
+
+  // Remembered devices: Acme lets a device skip the challenge for 7 days; Max remembers two
+  // browsers, lists them, forgets one (and one that is not his), then all.
+  const r = createHarness();
+  await r.enroll('ada');
+  await r.json('PUT', '/mfa/accounts/acme/policy', {
+    as: 'ada',
+    body: { mode: 'optional', rememberDeviceDays: 7 },
+  });
+  const maxApp = await r.enroll('max');
+  const remembered = [];
+  for (const session of ['max-laptop', 'max-phone']) {
+    const answer = await call(r, 'POST', '/challenge', '/challenge', {
+      as: 'max',
+      session,
+      body: { code: await r.code(maxApp.secret), rememberDevice: true },
+    });
+    remembered.push(answer);
+    r.advance(30);
+  }
+  const devices = '/me/devices';
+  const device = '/me/devices/{deviceId}';
+  const listed = await call(r, 'GET', devices, devices, { as: 'max' });
+  const [first] = listed.body.devices as { deviceId: string }[];
+  await call(r, 'DELETE', device, concrete(device, 'max', 'AAAA', first?.deviceId), { as: 'max' });
+  await call(r, 'DELETE', device, concrete(device, 'max', 'AAAA', first?.deviceId), { as: 'max' }); // gone
+  await call(r, 'DELETE', devices, devices, { as: 'max' });
+  await call(r, 'GET', '/me', '/me', { as: 'max' });
 
   // Account routes under a denying access decision answer as the guard would: an unverified
   // session of an administrator with MFA, and an administrator without MFA past the grace period.

@@ -96,6 +96,20 @@ const stateChanging: Record<string, (h: Harness, secrets: Record<string, string>
     await addPasskey(h, { as: 'ada' });
     return { method: 'POST', path: '/mfa/challenge/webauthn', as: 'ada', body: {} };
   },
+  'DELETE /me/devices/:deviceId': async (h) => {
+    await h.store.rememberDevice({
+      deviceId: 'ZGV2aWNl',
+      userId: 'ada',
+      tokenHash: 'k.ada',
+      method: 'totp',
+      label: 'Firefox on Linux',
+      createdAt: h.clock.now,
+      lastUsedAt: null,
+      expiresAt: new Date(h.clock.now.getTime() + 86_400_000),
+    });
+    return { method: 'DELETE', path: '/mfa/me/devices/ZGV2aWNl', as: 'ada' };
+  },
+  'DELETE /me/devices': async () => ({ method: 'DELETE', path: '/mfa/me/devices', as: 'ada' }),
 };
 
 const readOnly = [
@@ -104,6 +118,7 @@ const readOnly = [
   '/mfa/accounts/acme/audit',
   '/mfa/accounts/acme/access',
   '/mfa/me',
+  '/mfa/me/devices',
   '/mfa/openapi.json',
   '/accounts/acme/area',
 ];

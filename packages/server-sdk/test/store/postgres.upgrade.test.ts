@@ -4,7 +4,15 @@ import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/postgres.ts';
 import { testSchemas, urlWithSchema } from '../postgres.helpers.ts';
-import { BEFORE_SESSIONS_BY_USER, BEFORE_WEBAUTHN, migrateOnly, writeBeforeWebAuthn } from '../upgrade.ts';
+import {
+  BEFORE_REMEMBERED_DEVICES,
+  BEFORE_SESSIONS_BY_USER,
+  BEFORE_WEBAUTHN,
+  migrateOnly,
+  writeBeforeRememberedDevices,
+  writeBeforeWebAuthn,
+} from '../upgrade.ts';
+import { expectUpgradedForDevices } from './devices-upgrade.ts';
 import { expectUpgradedForWebAuthn } from './webauthn-upgrade.ts';
 
 const schemas = testSchemas();
@@ -53,6 +61,23 @@ describe('PostgreSQL: a schema from before WebAuthn (0006_webauthn)', () => {
     const store = postgresStore({ connectionString: url });
     await store.migrate();
     await expectUpgradedForWebAuthn(store, T0);
+    await store.close();
+  });
+});
+
+describe('PostgreSQL: a schema from before remembered devices (0007_remembered_devices)', () => {
+  it('keeps its policies (no device remembered) and takes devices', async () => {
+    const url = urlWithSchema(await schemas.create('upgrade7'));
+    const old = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: url }) }),
+    });
+    await migrateOnly(old, 'postgres', BEFORE_REMEMBERED_DEVICES);
+    await writeBeforeRememberedDevices(old, T0);
+    await old.destroy();
+
+    const store = postgresStore({ connectionString: url });
+    await store.migrate();
+    await expectUpgradedForDevices(store, T0);
     await store.close();
   });
 });

@@ -9,7 +9,15 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../src/sqlite.ts';
-import { BEFORE_SESSIONS_BY_USER, BEFORE_WEBAUTHN, migrateOnly, writeBeforeWebAuthn } from '../upgrade.ts';
+import {
+  BEFORE_REMEMBERED_DEVICES,
+  BEFORE_SESSIONS_BY_USER,
+  BEFORE_WEBAUTHN,
+  migrateOnly,
+  writeBeforeRememberedDevices,
+  writeBeforeWebAuthn,
+} from '../upgrade.ts';
+import { expectUpgradedForDevices } from './devices-upgrade.ts';
 import { expectUpgradedForWebAuthn } from './webauthn-upgrade.ts';
 
 const T0 = new Date('2026-03-02T10:00:00.000Z');
@@ -60,6 +68,22 @@ describe('SQLite: a database from before WebAuthn (0006_webauthn)', () => {
     const store = sqliteStore({ filename });
     await store.migrate();
     await expectUpgradedForWebAuthn(store, T0);
+    await store.close();
+  });
+});
+
+describe('SQLite: a database from before remembered devices (0007_remembered_devices)', () => {
+  it('keeps its policies (no device remembered) and takes devices', async () => {
+    folder = mkdtempSync(join(tmpdir(), 'mfakit-upgrade-'));
+    const filename = join(folder, 'mfa.db');
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(filename) }) });
+    await migrateOnly(old, 'sqlite', BEFORE_REMEMBERED_DEVICES);
+    await writeBeforeRememberedDevices(old, T0);
+    await old.destroy();
+
+    const store = sqliteStore({ filename });
+    await store.migrate();
+    await expectUpgradedForDevices(store, T0);
     await store.close();
   });
 });

@@ -14,6 +14,7 @@ export async function expectUpgradedForWebAuthn(store: MfaStore, at: Date): Prom
     gracePeriodDays: 3,
     enforceAfterSso: true,
     allowedFactors: 'any',
+    rememberDeviceDays: 0,
     version: 2,
     updatedAt: at,
     updatedBy: 'ada',

@@ -7,6 +7,7 @@ import { MfaError } from '../../errors.ts';
 import { userFactorMethods } from '../../factors/factor-methods.ts';
 import type { PolicyRecord } from '../../model.ts';
 import { readPolicy, updatePolicy } from '../../policy/policy.ts';
+import { deviceTokenOf } from '../device-cookie.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute, iso } from '../route.ts';
 import {
@@ -32,6 +33,7 @@ async function policyResponse(
     gracePeriodDays: policy.gracePeriodDays,
     enforceAfterSso: policy.enforceAfterSso,
     allowedFactors: policy.allowedFactors,
+    rememberDeviceDays: policy.rememberDeviceDays,
     version: policy.version,
     updatedAt: iso(policy.updatedAt),
     updatedBy: policy.updatedBy,
@@ -149,8 +151,8 @@ export const accountRoutes = [
     query: noQuery,
     response: responses.accessResponse,
     errors: [],
-    run: async ({ ctx, params, principal, membership }): Promise<AccessResponse> => {
-      const decision = await evaluate(ctx, principal, params.accountId, membership);
+    run: async ({ c, ctx, params, principal, membership }): Promise<AccessResponse> => {
+      const decision = await evaluate(ctx, principal, params.accountId, membership, deviceTokenOf(c, ctx));
       if (decision.reason === 'unavailable') throw MfaError.of('unavailable');
       return {
         allow: decision.allow,

@@ -1,5 +1,7 @@
 import { challenge } from '../../challenge/challenge.ts';
+import { rememberDevice } from '../../devices/remembered-devices.ts';
 import { beginAuthentication } from '../../factors/webauthn.ts';
+import { setDeviceCookie } from '../device-cookie.ts';
 import { requestSite } from '../request.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute } from '../route.ts';
@@ -26,7 +28,8 @@ export const challengeRoutes = [
   defineRoute({
     method: 'POST',
     path: '/challenge',
-    summary: 'Verify the session with a code, a recovery code or a passkey',
+    summary:
+      'Verify the session with a code, a recovery code or a passkey; with rememberDevice, remember this browser where an account allows it',
     access: 'user',
     params: noParams,
     query: noQuery,
@@ -34,8 +37,19 @@ export const challengeRoutes = [
     response: responses.challengeResponse,
     errors: ['not_enrolled', 'invalid_code', 'invalid_credential', 'challenge_expired', 'too_many_attempts'],
     run: async ({ c, ctx, principal, body }): Promise<ChallengeResponse> => {
-      const result = await challenge(ctx, principal, body, requestSite(c));
-      return { ...result, verifiedAt: result.verifiedAt.toISOString() };
+      const { rememberDevice: wanted, ...proof } = body;
+      const result = await challenge(ctx, principal, proof, requestSite(c));
+      // Asked for and allowed by an account of the user: a new cookie; else nothing, and no error.
+      const remembered =
+        wanted === true
+          ? await rememberDevice(ctx, principal, result.method, c.req.header('user-agent'))
+          : null;
+      if (remembered) setDeviceCookie(c, ctx, remembered.token, remembered.expiresAt);
+      return {
+        ...result,
+        verifiedAt: result.verifiedAt.toISOString(),
+        rememberedUntil: remembered ? remembered.expiresAt.toISOString() : null,
+      };
     },
   }),
 ];

@@ -1,6 +1,7 @@
 import type { RouteDef } from '../route.ts';
 import { accountRoutes } from './account.ts';
 import { challengeRoutes } from './challenge.ts';
+import { deviceRoutes } from './devices.ts';
 import { meRoutes } from './me.ts';
 import { webauthnRoutes } from './webauthn.ts';
 
@@ -10,4 +11,5 @@ export const routes: readonly RouteDef[] = [
   ...meRoutes,
   ...webauthnRoutes,
   ...challengeRoutes,
+  ...deviceRoutes,
 ];

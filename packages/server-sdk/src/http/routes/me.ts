@@ -1,6 +1,7 @@
 import { profileView } from '../../admin/views.ts';
 import { regenerateRecoveryCodes } from '../../factors/recovery-code-renewal.ts';
 import { confirmTotp, removeTotp, setupTotp } from '../../factors/totp-enrollment.ts';
+import { deviceTokenOf } from '../device-cookie.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute, iso } from '../route.ts';
 import { confirmBody, emptyBody, noParams, noQuery } from '../schemas.ts';
@@ -18,8 +19,8 @@ export const meRoutes = [
     query: noQuery,
     response: responses.meResponse,
     errors: [],
-    run: async ({ ctx, principal }): Promise<MeResponse> => {
-      const view = await profileView(ctx, principal);
+    run: async ({ c, ctx, principal }): Promise<MeResponse> => {
+      const view = await profileView(ctx, principal, deviceTokenOf(c, ctx));
       const factors: FactorResponse[] = [
         ...(view.factorCreatedAt
           ? [{ type: 'totp' as const, createdAt: view.factorCreatedAt.toISOString() }]
@@ -33,6 +34,7 @@ export const meRoutes = [
         recoveryCodesRemaining: view.recoveryCodesRemaining,
         recoveryCodesOutdated: view.recoveryCodesOutdated,
         requiredBy: view.requiredBy.map((r) => ({ ...r, deadline: iso(r.deadline) })),
+        rememberDeviceDays: view.rememberDeviceDays,
         session: {
           verified: view.session.verified,
           verifiedAt: iso(view.session.verifiedAt),

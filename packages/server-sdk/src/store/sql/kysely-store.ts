@@ -6,6 +6,8 @@ import type {
   Enrollment,
   PolicyMode,
   PolicyRecord,
+  RememberedDeviceRecord,
+  SessionMethod,
   TotpFactorRecord,
   VerificationMethod,
   WebAuthnCredentialRecord,
@@ -37,6 +39,19 @@ function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
     secret: row.secret,
     lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
     createdAt: toDate(row.created_at),
+  };
+}
+
+function deviceFromRow(row: Database['mfa_remembered_devices']): RememberedDeviceRecord {
+  return {
+    deviceId: row.device_id,
+    userId: row.user_id,
+    tokenHash: row.token_hash,
+    method: row.method as VerificationMethod,
+    label: row.label,
+    createdAt: toDate(row.created_at),
+    lastUsedAt: toDateOrNull(row.last_used_at),
+    expiresAt: toDate(row.expires_at),
   };
 }
 
@@ -239,7 +254,7 @@ export function settleStatements(db: Kysely<Database>) {
     ),
     markSessionVerified: prepared(
       db,
-      (userId: string, sessionId: string, verifiedAt: number, method: VerificationMethod) =>
+      (userId: string, sessionId: string, verifiedAt: number, method: SessionMethod) =>
         db
           .insertInto('mfa_verified_sessions')
           .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt, method })
@@ -320,6 +335,13 @@ async function forgetMfaIfNone(trx: Kysely<Database>, userId: string): Promise<v
   await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
 }
 
+/** Forgets the user's remembered devices (a trust change, or the user's own wish); answers how many. */
+async function forgetDevices(trx: Kysely<Database>, userId: string, deviceId: string | null = null) {
+  let forgetting = trx.deleteFrom('mfa_remembered_devices').where('user_id', '=', userId);
+  if (deviceId !== null) forgetting = forgetting.where('device_id', '=', deviceId);
+  return Number((await forgetting.executeTakeFirst()).numDeletedRows);
+}
+
 /** Ends every verified session of the user but `keepSessionId` (a trust change). */
 async function endSessionsBut(trx: Kysely<Database>, userId: string, keepSessionId?: string): Promise<void> {
   let ending = trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
@@ -379,6 +401,13 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     }),
     attempts: prepared(db, (userId: string) =>
       db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
+    ),
+    device: prepared(db, (userId: string, tokenHash: string) =>
+      db
+        .selectFrom('mfa_remembered_devices')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .where('user_id', '=', userId),
     ),
     session: prepared(db, (userId: string, sessionId: string) =>
       db
@@ -440,6 +469,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         gracePeriodDays: Number(row.grace_period_days),
         enforceAfterSso: Boolean(Number(row.enforce_after_sso)),
         allowedFactors: (row.allowed_factors ?? 'any') as AllowedFactors,
+        rememberDeviceDays: Number(row.remember_device_days ?? 0),
         version: Number(row.version),
         updatedAt: toDateOrNull(row.updated_at),
         updatedBy: row.updated_by,
@@ -451,6 +481,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         grace_period_days: policy.gracePeriodDays,
         enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
         allowed_factors: policy.allowedFactors,
+        remember_device_days: policy.rememberDeviceDays,
         version: policy.version,
         updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
         updated_by: policy.updatedBy,
@@ -568,6 +599,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         }
         // Sessions verified with the factor replaced are not verified with this one.
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', factor.userId).execute();
+        await forgetDevices(trx, factor.userId);
         if (session) {
           await settling.markSessionVerified.on(trx)(
             session.userId,
@@ -594,6 +626,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
+        await forgetDevices(trx, userId);
         const existed = Number(removed.numDeletedRows) + Number(credentials.numDeletedRows) > 0;
         return [existed, true];
       });
@@ -609,6 +642,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         if (Number(removed.numDeletedRows) !== 1) return [false, false];
         await forgetMfaIfNone(trx, userId);
         await endSessionsBut(trx, userId, keepSessionId);
+        await forgetDevices(trx, userId);
         return [true, true];
       });
     },
@@ -697,6 +731,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         }
         // Sessions verified before this trust change end; the registering one is verified with it.
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
+        await forgetDevices(trx, userId);
         await settling.markSessionVerified.on(trx)(
           session.userId,
           session.sessionId,
@@ -728,6 +763,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         if (Number(removed.numDeletedRows) !== 1) return [false, false];
         await forgetMfaIfNone(trx, userId);
         await endSessionsBut(trx, userId, keepSessionId);
+        await forgetDevices(trx, userId);
         return [true, true];
       });
     },
@@ -765,6 +801,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             .execute();
         }
         await endSessionsBut(trx, userId, keepSessionId);
+        await forgetDevices(trx, userId);
         return [undefined, true];
       });
     },
@@ -816,6 +853,80 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         }
       }
     },
+    async rememberDevice(device, write) {
+      await withAudit(await q(), write, async (trx) => {
+        await trx
+          .insertInto('mfa_remembered_devices')
+          .values({
+            device_id: device.deviceId,
+            user_id: device.userId,
+            token_hash: device.tokenHash,
+            method: device.method,
+            label: device.label,
+            created_at: toMs(device.createdAt),
+            last_used_at: device.lastUsedAt ? toMs(device.lastUsedAt) : null,
+            expires_at: toMs(device.expiresAt),
+          })
+          .execute();
+        return [undefined, true];
+      });
+    },
+    async findRememberedDevice(userId, tokenHashes) {
+      await ready();
+      if (tokenHashes.length === 0) return null;
+      // One hash a configured key: a single equality on the unique index in the common case.
+      const [first, ...rest] = tokenHashes as [string, ...string[]];
+      const [row] =
+        rest.length === 0
+          ? (await hot.device(userId, first)).rows
+          : await db
+              .selectFrom('mfa_remembered_devices')
+              .selectAll()
+              .where('user_id', '=', userId)
+              .where('token_hash', 'in', [...tokenHashes])
+              .limit(1)
+              .execute();
+      return row ? deviceFromRow(row) : null;
+    },
+    async listRememberedDevices(userId) {
+      const rows = await (await q())
+        .selectFrom('mfa_remembered_devices')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('device_id')
+        .execute();
+      return rows.map(deviceFromRow);
+    },
+    async useRememberedDevice(userId, deviceId, session, rehash) {
+      if (session.userId !== userId) return false;
+      return (await q()).transaction().execute(async (trx) => {
+        const used = await trx
+          .updateTable('mfa_remembered_devices')
+          .set({
+            last_used_at: toMs(session.verifiedAt),
+            ...(rehash === undefined ? {} : { token_hash: rehash }),
+          })
+          .where('device_id', '=', deviceId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (Number(used.numUpdatedRows) !== 1) return false;
+        await settling.markSessionVerified.on(trx)(
+          userId,
+          session.sessionId,
+          toMs(session.verifiedAt),
+          session.method,
+        );
+        return true;
+      });
+    },
+    async forgetRememberedDevices(userId, deviceId, write) {
+      return withAudit(await q(), write, async (trx) => {
+        const n = await forgetDevices(trx, userId, deviceId);
+        return [n, n > 0];
+      });
+    },
+
     async getAttempts(userId) {
       await ready();
       const [row] = (await hot.attempts(userId)).rows;
@@ -841,7 +952,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             sessionId: row.session_id,
             userId: row.user_id,
             verifiedAt: toDate(row.verified_at),
-            method: (row.method ?? 'totp') as VerificationMethod,
+            method: (row.method ?? 'totp') as SessionMethod,
           }
         : null;
     },
@@ -896,7 +1007,20 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             .limit(limit),
         )
         .executeTakeFirst();
-      return [pending, sessions, attempts, challenges].reduce((n, r) => n + Number(r.numDeletedRows), 0);
+      const devices = await db
+        .deleteFrom('mfa_remembered_devices')
+        .where('device_id', 'in', (eb) =>
+          eb
+            .selectFrom('mfa_remembered_devices')
+            .select('device_id')
+            .where('expires_at', '<', toMs(now))
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return [pending, sessions, attempts, challenges, devices].reduce(
+        (n, r) => n + Number(r.numDeletedRows),
+        0,
+      );
     },
 
     async startGrace(accountId, userId, at) {
@@ -917,6 +1041,18 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     async getGraceStarts(accountId, userIds) {
       const starts = new Map<string, Date>();
       const db = await q();
+      if (userIds.length > IN_LIST_CHUNK) {
+        // Most of an account's members (its members page): one scan of the account's rows by
+        // the primary key's prefix, not a statement per thousand ids.
+        const wanted = new Set(userIds);
+        const rows = await db
+          .selectFrom('mfa_grace')
+          .select(['user_id', 'started_at'])
+          .where('account_id', '=', accountId)
+          .execute();
+        for (const row of rows) if (wanted.has(row.user_id)) starts.set(row.user_id, toDate(row.started_at));
+        return starts;
+      }
       for (const ids of chunks(userIds)) {
         const rows = await db
           .selectFrom('mfa_grace')

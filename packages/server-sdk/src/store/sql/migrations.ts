@@ -165,6 +165,38 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    // Remembered devices: only each token's keyed hash is stored (unique: a lookup is one index
+    // probe); by user for the profile's list and for forgetting all of a user's devices; by
+    // expiry for pruning. How long an account lets a device skip the challenge.
+    '0007_remembered_devices': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('mfa_policies')
+          .addColumn('remember_device_days', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable('mfa_remembered_devices')
+          .addColumn('device_id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint')
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('mfa_remembered_devices_user')
+          .on('mfa_remembered_devices')
+          .columns(['user_id', 'created_at'])
+          .execute();
+        await db.schema
+          .createIndex('mfa_remembered_devices_expires')
+          .on('mfa_remembered_devices')
+          .column('expires_at')
+          .execute();
+      },
+    },
     '0003_meta': {
       async up(db: Kysely<unknown>) {
         await db.schema

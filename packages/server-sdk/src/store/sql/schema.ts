@@ -9,6 +9,8 @@ export interface Database {
     enforce_after_sso: number;
     /** Since migration 0006_webauthn. */
     allowed_factors: string;
+    /** Since migration 0007_remembered_devices. */
+    remember_device_days: number;
     version: number;
     updated_at: number | string | null;
     updated_by: string | null;
@@ -56,6 +58,17 @@ export interface Database {
     user_id: string;
     session_id: string;
     ceremony: string;
+    expires_at: number | string;
+  };
+  /** Remembered devices (migration 0007_remembered_devices): the token's keyed hash, never the token. */
+  mfa_remembered_devices: {
+    device_id: string;
+    user_id: string;
+    token_hash: string;
+    method: string;
+    label: string;
+    created_at: number | string;
+    last_used_at: number | string | null;
     expires_at: number | string;
   };
   mfa_grace: { account_id: string; user_id: string; started_at: number | string };
