@@ -14,6 +14,7 @@ import type { MfaStore } from '../store/store.ts';
 import { attemptsConformance } from './attempts.ts';
 import { auditConformance } from './audit.ts';
 import { conformanceContext, type StoreConformanceOptions } from './context.ts';
+import { devicesConformance } from './devices.ts';
 import { factorsConformance } from './factors.ts';
 import { graceConformance } from './grace.ts';
 import { lifecycleConformance } from './lifecycle.ts';
@@ -43,5 +44,6 @@ export function runStoreConformance(
     auditConformance(t);
     manyMembersConformance(t);
     webauthnConformance(t);
+    devicesConformance(t);
   });
 }
