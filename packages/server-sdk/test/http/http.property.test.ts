@@ -287,7 +287,7 @@ describe('random requests', () => {
           const parsed: unknown = JSON.parse(text);
           const answer = await send({
             method: route.method,
-            path: `/mfa${route.path.replace(':accountId', 'acme').replace(':userId', 'max').replace(':credentialId', 'AAAA')}`,
+            path: `/mfa${route.path.replace(':accountId', 'acme').replace(':userId', 'max').replace(':credentialId', 'AAAA').replace(':deviceId', 'AAAA')}`,
             user: 'ada',
             session: 'fresh',
             body: text,

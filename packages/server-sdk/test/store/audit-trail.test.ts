@@ -55,6 +55,7 @@ describe.each([
     gracePeriodDays,
     enforceAfterSso: false,
     allowedFactors: 'any',
+    rememberDeviceDays: 0,
   });
 
   it('records every change and every refused verification, field by field', async () => {
@@ -297,6 +298,54 @@ describe.each([
           accountId: null,
           before: { credentialId, enrolled: true },
           after: { enrolled: true },
+        },
+      ],
+    );
+
+    // Max's browser remembered (acme allows 7 days, written straight to the store), then forgotten.
+    const current = (await h.store.getPolicy('acme')) as NonNullable<
+      Awaited<ReturnType<MfaStore['getPolicy']>>
+    >;
+    await h.store.putPolicy(
+      { ...current, rememberDeviceDays: 7, version: current.version + 1 },
+      current.version,
+    );
+    const until = new Date(h.clock.now.getTime() + 7 * 86_400_000).toISOString();
+    let deviceId = '';
+    await expectEvents(async () => {
+      const answer = await h.json('POST', '/mfa/challenge', {
+        as: 'max',
+        headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
+        body: { code: await h.code(h.secrets.max as string), rememberDevice: true },
+      });
+      expect(answer.body.rememberedUntil).toBe(until);
+      deviceId = (await h.store.listRememberedDevices('max'))[0]?.deviceId as string;
+    }, [
+      {
+        type: 'device.remembered',
+        actorId: 'max',
+        userId: 'max',
+        accountId: null,
+        before: null,
+        after: {
+          deviceId: expect.any(String) as unknown as string,
+          label: 'Firefox on Linux',
+          method: 'totp',
+          expiresAt: until,
+        },
+      },
+    ]);
+    h.advance(30);
+    await expectEvents(
+      () => h.json('DELETE', `/mfa/me/devices/${deviceId}`, { as: 'max' }),
+      [
+        {
+          type: 'device.forgotten',
+          actorId: 'max',
+          userId: 'max',
+          accountId: null,
+          before: { deviceId, label: 'Firefox on Linux' },
+          after: null,
         },
       ],
     );

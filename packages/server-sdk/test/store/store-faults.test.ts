@@ -144,6 +144,13 @@ const SUCCESSFUL: Record<
     as: 'ada',
     body: {},
   }),
+  'GET /me/devices': async () => ({ method: 'GET', path: '/mfa/me/devices', as: 'ada' }),
+  'DELETE /me/devices/:deviceId': async () => ({
+    method: 'DELETE',
+    path: '/mfa/me/devices/ZGV2aWNl',
+    as: 'ada',
+  }),
+  'DELETE /me/devices': async () => ({ method: 'DELETE', path: '/mfa/me/devices', as: 'ada' }),
 };
 
 /**
@@ -159,6 +166,18 @@ async function prepare(p: Portal, key: string) {
     const added = await addPasskey(p.h, { as: 'ada' });
     expect(added.status).toBe(200);
     p.prepared.credentialId = added.credentialId as string;
+  }
+  if (key.startsWith('DELETE /me/devices') || key === 'GET /me/devices') {
+    await p.h.store.rememberDevice({
+      deviceId: 'ZGV2aWNl',
+      userId: 'ada',
+      tokenHash: 'k.ada',
+      method: 'totp',
+      label: 'Chrome on macOS',
+      createdAt: p.h.clock.now,
+      lastUsedAt: null,
+      expiresAt: new Date(p.h.clock.now.getTime() + 86_400_000),
+    });
   }
   if (key === 'DELETE /me/totp') {
     const confirm = await p.h.json('POST', '/mfa/me/totp/confirm', {

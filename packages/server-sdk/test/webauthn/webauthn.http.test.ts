@@ -94,6 +94,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
           verifiedAt: iso(h.clock.now),
           method: 'webauthn',
           recoveryCodesRemaining: 10,
+          rememberedUntil: null,
         });
         expect((verified as { options?: { allowCredentials?: unknown } }).options?.allowCredentials).toEqual([
           { id: response.id, type: 'public-key', transports: ['usb'] },
