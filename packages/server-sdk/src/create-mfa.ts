@@ -1,6 +1,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { evaluate } from './access/evaluate.ts';
 import { endSession } from './access/sessions.ts';
+import { checkStepUp } from './access/step-up.ts';
 import { resetUser } from './admin/reset-user.ts';
 import { type KeyRotationReport, rotateKeys } from './admin/rotate-keys.ts';
 import { MfaContext } from './core/context.ts';
@@ -13,17 +14,29 @@ import type { MfaOptions } from './options.ts';
 export interface Mfa {
   /** The HTTP API as a Hono app: `hostApp.route('/mfa', mfa.app)`. */
   app: Hono;
-  /** Middleware that lets a request into an account only when the access decision allows it. */
+  /**
+   * Middleware that lets a request into an account only when the access decision allows it;
+   * with `stepUp` (seconds), only after a verification that recent: `mfa.guard({ stepUp: 300 })`.
+   * Options are checked here: a bad one throws `MfaConfigError` at start-up.
+   */
   guard: (options?: GuardOptions) => MiddlewareHandler;
   /**
-   * The access decision, for hosts that are not Hono apps. Never throws: no principal
-   * (nobody signed in) is `unauthenticated`, a store or hook failure `unavailable`.
+   * The access decision, for hosts that are not Hono apps. Never throws for what happens
+   * at run time: no principal (nobody signed in) is `unauthenticated`, a store or hook
+   * failure `unavailable`. An invalid `stepUp` is a programming error: it rejects with
+   * `MfaConfigError`. `denialError(decision)` renders a denial as the guard would.
    */
   evaluate: (input: {
     principal: Principal | null | undefined;
     accountId: string;
     /** The remembered-device cookie's value (named by `deviceCookie`), if the request has one. */
     deviceToken?: string | null | undefined;
+    /**
+     * Step-up, as `mfa.guard({ stepUp })`: seconds (1 to 86,400) within which the session
+     * must have verified; otherwise `step_up_required` (with `maxAgeSeconds` and `accepts`)
+     * or `mfa_required_for_action`.
+     */
+    stepUp?: number | undefined;
   }) => Promise<AccessDecision>;
   /**
    * The host's sign-out: the session is no longer verified, on this instance at once
@@ -136,6 +149,7 @@ function validate(options: MfaOptions): void {
  * });
  * hostApp.route('/mfa', mfa.app);
  * hostApp.use('/accounts/:accountId/*', mfa.guard());
+ * hostApp.use('/accounts/:accountId/payouts/*', mfa.guard({ stepUp: 300 }));
  */
 export function createMfa(options: MfaOptions): Mfa {
   validate(options);
@@ -144,7 +158,9 @@ export function createMfa(options: MfaOptions): Mfa {
   return {
     app,
     guard: (guardOptions) => createGuard(ctx, guardOptions),
-    evaluate: async ({ principal, accountId, deviceToken }) => {
+    evaluate: async ({ principal, accountId, deviceToken, stepUp }) => {
+      // Checked first, so that the mistake shows whoever is signed in.
+      const window = checkStepUp(stepUp, 'mfa.evaluate');
       if (!isPrincipal(principal)) return { allow: false, reason: 'unauthenticated' };
       try {
         await ctx.readyForRequest();
@@ -153,7 +169,7 @@ export function createMfa(options: MfaOptions): Mfa {
       }
       // Anything but a string is no token (a host without TypeScript may pass anything).
       const token = typeof deviceToken === 'string' ? deviceToken : undefined;
-      return evaluate(ctx, principal, accountId, undefined, token);
+      return evaluate(ctx, principal, accountId, undefined, token, window);
     },
     resetUser: async (userId) => {
       await ctx.ready();

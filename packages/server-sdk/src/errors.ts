@@ -15,6 +15,11 @@ export const errorCodes = {
   forbidden_origin: { status: 403, message: 'Requests from this origin are not allowed.' },
   enrollment_required: { status: 403, message: 'Set up multi-factor authentication to access this account.' },
   challenge_required: { status: 403, message: 'Verify with your second factor to access this account.' },
+  mfa_required_for_action: {
+    status: 403,
+    message:
+      'Set up multi-factor authentication first: this action asks you to confirm it is you with a second factor.',
+  },
   not_member: { status: 404, message: 'You are not a member of this account.' },
   not_found: { status: 404, message: 'No such endpoint.' },
   version_conflict: {
@@ -49,10 +54,19 @@ export interface ErrorExtra {
   attemptsLeft?: number;
   retryAfterSeconds?: number;
   recoveryCodeRequired?: boolean;
-  /** For `enrollment_required`: when the grace period ended. */
+  /**
+   * For `enrollment_required`: when the grace period ended; for `mfa_required_for_action`:
+   * when it ends, for a member inside one.
+   */
   deadline?: string;
-  /** For `enrollment_required` and `challenge_required`: the factors the account accepts. */
+  /**
+   * For `enrollment_required`, `challenge_required` and `mfa_required_for_action`: the
+   * factors the account accepts; for `step_up_required` from a host route's `stepUp`:
+   * those of them the user has.
+   */
   accepts?: ('totp' | 'webauthn')[];
+  /** For `step_up_required` from a host route's `stepUp`: verify again within this many seconds. */
+  maxAgeSeconds?: number;
   accounts?: { accountId: string; accountName: string }[];
   details?: unknown;
 }

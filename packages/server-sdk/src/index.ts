@@ -3,6 +3,7 @@ export type { KeyRotationReport } from './admin/rotate-keys.ts';
 export type { MfaErrorContext } from './core/deadline.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
 export { type ErrorBody, type ErrorCode, errorCodes, MfaConfigError, MfaError } from './errors.ts';
+export { denialError } from './http/denial.ts';
 export type { GuardOptions } from './http/guard.ts';
 export type {
   AccessResponse,
@@ -47,6 +48,7 @@ export {
   type FactorMethod,
   factorMethods,
   MAX_REMEMBER_DEVICE_DAYS,
+  MAX_STEP_UP_SECONDS,
   MAX_WEBAUTHN_CREDENTIALS,
   type MemberListing,
   type Membership,

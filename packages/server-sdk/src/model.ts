@@ -253,6 +253,8 @@ export const accessReasons = [
   'enrollment_required',
   'not_required',
   'unavailable',
+  'step_up_required',
+  'mfa_required_for_action',
 ] as const;
 export type AccessReason = (typeof accessReasons)[number];
 
@@ -262,9 +264,18 @@ export interface AccessDecision {
   reason: AccessReason;
   /** For `grace_period` (and `enrollment_required`): when the grace period ends or ended. */
   deadline?: Date;
-  /** For `challenge_required`, `grace_period` and `enrollment_required`: the factors the account accepts. */
+  /**
+   * For `challenge_required`, `grace_period`, `enrollment_required` and
+   * `mfa_required_for_action`: the factors the account accepts. For `step_up_required`:
+   * those of them the user has, the ones a step-up can be done with.
+   */
   accepts?: FactorMethod[];
+  /** For `step_up_required`: the session must have verified within this many seconds. */
+  maxAgeSeconds?: number;
 }
+
+/** The longest step-up window a host route may ask for (`stepUp`), in seconds: one day. */
+export const MAX_STEP_UP_SECONDS = 86_400;
 
 /** Whether a policy requires MFA of a member with this role. */
 export function policyRequires(mode: PolicyMode, role: Role): boolean {

@@ -229,6 +229,7 @@ export const ERROR_EXTRAS = new Set([
   'recoveryCodeRequired',
   'deadline',
   'accepts',
+  'maxAgeSeconds',
   'accounts',
   'details',
 ]);

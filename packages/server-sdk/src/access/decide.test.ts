@@ -820,3 +820,216 @@ describe('the access decision when the store or a hook fails', () => {
     expect(res.status).toBe(200);
   });
 });
+
+// ── a host route's step-up ──────────────────────────────────────────────────
+
+const STEP_UP = 300;
+const S = 1000;
+const stepUpRequired = (accepts: FactorMethod[] = ['totp'], maxAgeSeconds = STEP_UP): AccessDecision => ({
+  allow: false,
+  reason: 'step_up_required',
+  maxAgeSeconds,
+  accepts,
+});
+const actionNeedsMfa = (accepts = ANY, deadline?: Date): AccessDecision => ({
+  allow: false,
+  reason: 'mfa_required_for_action',
+  accepts,
+  ...(deadline ? { deadline } : {}),
+});
+
+const stepUpCases: [name: string, overrides: CaseFacts, expected: AccessDecision][] = [
+  [
+    'an app code exactly stepUp seconds ago → verified',
+    { enrolled: true, verifiedAt: at(-STEP_UP * S) },
+    verified,
+  ],
+  [
+    'an app code one second more than stepUp ago → step_up_required',
+    { enrolled: true, verifiedAt: at(-(STEP_UP + 1) * S) },
+    stepUpRequired(),
+  ],
+  [
+    'a verification dated after now (another clock) does not enter, so no step-up either',
+    { enrolled: true, verifiedAt: at(S) },
+    challenge,
+  ],
+  [
+    'accepts lists the factors the user has that the account accepts',
+    { methods: ['webauthn'], verifiedAt: at(-3600 * S), verifiedWith: 'webauthn' },
+    stepUpRequired(['webauthn']),
+  ],
+  [
+    'phishing_resistant: a passkey a minute ago → verified',
+    {
+      methods: ['totp', 'webauthn'],
+      verifiedAt: at(-60 * S),
+      verifiedWith: 'webauthn',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    verified,
+  ],
+  [
+    'phishing_resistant: a passkey an hour ago → step_up_required for a passkey only, not the app',
+    {
+      methods: ['totp', 'webauthn'],
+      verifiedAt: at(-3600 * S),
+      verifiedWith: 'webauthn',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    stepUpRequired(['webauthn']),
+  ],
+  [
+    'phishing_resistant: an app code a minute ago does not enter, so no step-up either',
+    {
+      methods: ['totp', 'webauthn'],
+      verifiedAt: at(-60 * S),
+      verifiedWith: 'totp',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['webauthn'] },
+  ],
+  [
+    'a recovery code a minute ago → verified',
+    { enrolled: true, verifiedAt: at(-60 * S), verifiedWith: 'recovery' },
+    verified,
+  ],
+  [
+    'phishing_resistant: a recovery code a minute ago → verified (the way back in, under every policy)',
+    {
+      methods: ['webauthn'],
+      verifiedAt: at(-60 * S),
+      verifiedWith: 'recovery',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    verified,
+  ],
+  [
+    'a recovery code an hour ago → step_up_required',
+    { enrolled: true, verifiedAt: at(-3600 * S), verifiedWith: 'recovery' },
+    stepUpRequired(),
+  ],
+  [
+    'a remembered device the account accepts, no verification of the session → step_up_required',
+    { enrolled: true, policy: { ...requiredAll, rememberDeviceDays: 30 }, device: device('totp', -DAY) },
+    stepUpRequired(),
+  ],
+  [
+    'a session marked by a device just now, with the device → step_up_required',
+    {
+      enrolled: true,
+      verifiedAt: NOW,
+      verifiedWith: 'remembered_device',
+      policy: { ...requiredAll, rememberDeviceDays: 30 },
+      device: device('webauthn', -DAY),
+    },
+    stepUpRequired(),
+  ],
+  [
+    'SSO-delegated with an app, not verified → step_up_required',
+    { sso, principal: ssoSession, enrolled: true },
+    stepUpRequired(),
+  ],
+  [
+    'SSO-delegated with an app verified a minute ago → allowed as delegated',
+    { sso, principal: ssoSession, enrolled: true, verifiedAt: at(-60 * S) },
+    delegated,
+  ],
+  [
+    'SSO-delegated without MFA, even under required_all → mfa_required_for_action',
+    { sso, principal: ssoSession, policy: requiredAll, graceStartedAt: at(-30 * DAY) },
+    actionNeedsMfa(),
+  ],
+  [
+    'inside the grace period, no factor → mfa_required_for_action with the deadline',
+    { policy: requiredAll, graceStartedAt: at(-DAY) },
+    actionNeedsMfa(ANY, at(6 * DAY)),
+  ],
+  [
+    'past the grace period, no factor → enrollment_required, as entering says',
+    { policy: requiredAll, graceStartedAt: at(-8 * DAY) },
+    enroll(at(-DAY)),
+  ],
+  ['optional, no factor → mfa_required_for_action', { policy: optional }, actionNeedsMfa()],
+  [
+    'phishing_resistant, optional, an app only → mfa_required_for_action for a passkey',
+    {
+      methods: ['totp'],
+      verifiedAt: at(-60 * S),
+      policy: { ...optional, allowedFactors: 'phishing_resistant' },
+    },
+    actionNeedsMfa(['webauthn']),
+  ],
+  [
+    'an unverified member with a factor → challenge_required, as entering says',
+    { enrolled: true, verifiedAt: null },
+    challenge,
+  ],
+  ['not a member → not_member', { membership: null, enrolled: true, verifiedAt: NOW }, notMember],
+  [
+    'a stepUp longer than sessionMaxAge counts only sessionMaxAge',
+    {
+      enrolled: true,
+      verifiedAt: at(-700 * S),
+      sessionMaxAge: 600,
+      stepUp: 86_400,
+      policy: { ...requiredAll, rememberDeviceDays: 30 },
+      device: device('totp', -DAY),
+    },
+    stepUpRequired(['totp'], 600),
+  ],
+];
+
+describe('decideAccess with a step-up', () => {
+  it.each(stepUpCases)('%s', (_name, overrides, expected) => {
+    expect(decideAccess(facts({ stepUp: STEP_UP, ...overrides }))).toStrictEqual(expected);
+  });
+});
+
+describe('decideAccess with a step-up: properties', () => {
+  const withStepUp = fc.tuple(factsArb, fc.integer({ min: 1, max: 86_400 }));
+
+  it('never allows what entering alone denies, and leaves its denials as they are', () => {
+    fc.assert(
+      fc.property(withStepUp, ([f, stepUp]) => {
+        const entry = decideAccess(f);
+        const stepped = decideAccess({ ...f, stepUp });
+        if (!entry.allow) expect(stepped).toStrictEqual(entry);
+        if (stepped.allow) expect(stepped).toStrictEqual(entry);
+      }),
+    );
+  });
+
+  it('allows only a session that itself verified, with a method the account accepts, within the window', () => {
+    fc.assert(
+      fc.property(withStepUp, ([f, stepUp]) => {
+        if (!decideAccess({ ...f, stepUp }).allow) return;
+        const window = Math.min(stepUp, f.sessionMaxAge) * 1000;
+        const age = f.now.getTime() - (f.verifiedAt?.getTime() ?? Number.NaN);
+        expect(hasAccepted(f)).toBe(true);
+        expect(age >= 0 && age <= window).toBe(true);
+        const method = f.verifiedWith;
+        expect(
+          method === 'recovery' ||
+            method === 'webauthn' ||
+            (method === 'totp' && f.policy.allowedFactors === 'any'),
+        ).toBe(true);
+      }),
+    );
+  });
+
+  it('a step-up refusal names the window and the factors the user can answer it with', () => {
+    fc.assert(
+      fc.property(withStepUp, ([f, stepUp]) => {
+        const decision = decideAccess({ ...f, stepUp });
+        if (decision.reason === 'step_up_required') {
+          expect(decision.maxAgeSeconds).toBe(Math.min(stepUp, f.sessionMaxAge));
+          expect(decision.accepts?.length).toBeGreaterThan(0);
+          for (const m of decision.accepts ?? []) expect(f.methods).toContain(m);
+          expect(hasAccepted(f)).toBe(true);
+        }
+        if (decision.reason === 'mfa_required_for_action') expect(hasAccepted(f)).toBe(false);
+      }),
+    );
+  });
+});

@@ -46,6 +46,11 @@ export interface AccessFacts {
   now: Date;
   /** Seconds a verification lasts. */
   sessionMaxAge: number;
+  /**
+   * A host route's step-up (`mfa.guard({ stepUp })`): the session must also have verified
+   * with a factor the account accepts within this many seconds (absent: no step-up).
+   */
+  stepUp?: number | undefined;
 }
 
 /**
@@ -105,10 +110,21 @@ export function isDeviceAccepted(
  * meet (a phishing-resistant one after an app code, a shorter `rememberDeviceDays`), nor
  * anywhere once the device is forgotten, expired or its cookie gone.
  *
+ * With `stepUp` (a host route's step-up), a principal let in must also have verified within
+ * that many seconds (`decideStepUp`): a denial to enter comes first, as the check order has it.
+ *
  * @example
  * decideAccess({ ...facts, membership: null }) // { allow: false, reason: 'not_member' }
  */
 export function decideAccess(facts: AccessFacts): AccessDecision {
+  const decision = decideEntry(facts);
+  return facts.stepUp === undefined || !decision.allow
+    ? decision
+    : decideStepUp(facts, facts.stepUp, decision);
+}
+
+/** The decision to enter the account, before any step-up. */
+function decideEntry(facts: AccessFacts): AccessDecision {
   if (!facts.membership) return { allow: false, reason: 'not_member' };
   if (isSsoDelegated(facts)) return { allow: true, reason: 'sso_delegated' };
   const { allowedFactors } = facts.policy;
@@ -132,4 +148,39 @@ export function decideAccess(facts: AccessFacts): AccessDecision {
       : { allow: false, reason: 'enrollment_required', deadline, accepts };
   }
   return { allow: true, reason: 'not_required' };
+}
+
+/**
+ * A host route's step-up, for a principal the account lets in (`entry`): allowed only when
+ * this session itself verified with a factor the account accepts within `stepUp` seconds
+ * (at most `sessionMaxAge`). A remembered device is no step-up (a stolen cookie must not
+ * reach a payout), nor is a sign-in through the account's SSO: a step-up asks for the
+ * user's own second factor. A recovery code verified within the window counts, under every
+ * policy, as it does for entering: it is the way back in for a user whose device is lost,
+ * single use and audited (and the SDK's own step-up accepts it too).
+ *
+ * A user without a factor the account accepts cannot step up: `mfa_required_for_action`,
+ * with the factors to set up (and the grace deadline for a member inside one). Past the
+ * grace period the entry itself is refused (`enrollment_required`), before any step-up.
+ */
+function decideStepUp(facts: AccessFacts, stepUp: number, entry: AccessDecision): AccessDecision {
+  const { allowedFactors } = facts.policy;
+  const accepts = acceptedMethods(allowedFactors);
+  const usable = accepts.filter((method) => facts.methods.includes(method));
+  if (usable.length === 0) {
+    return {
+      allow: false,
+      reason: 'mfa_required_for_action',
+      accepts,
+      ...(entry.deadline ? { deadline: entry.deadline } : {}),
+    };
+  }
+  const maxAgeSeconds = Math.min(stepUp, facts.sessionMaxAge);
+  const verifiedWith = facts.verifiedWith;
+  const fresh =
+    verifiedWith !== null &&
+    verifiedWith !== 'remembered_device' &&
+    acceptsVerification(allowedFactors, verifiedWith) &&
+    isVerified(facts.verifiedAt, facts.now, maxAgeSeconds);
+  return fresh ? entry : { allow: false, reason: 'step_up_required', maxAgeSeconds, accepts: usable };
 }

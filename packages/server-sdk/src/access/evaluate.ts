@@ -41,7 +41,8 @@ function failClosed(error: unknown): AccessDecision {
 
 /**
  * The access decision for a principal entering an account; fails closed with `unavailable`.
- * `deviceToken`: the remembered-device cookie's value sent with the request, if any.
+ * `deviceToken`: the remembered-device cookie's value sent with the request, if any;
+ * `stepUp`: a host route's step-up window in seconds, already validated (`checkStepUp`).
  */
 export async function evaluate(
   ctx: MfaContext,
@@ -49,8 +50,9 @@ export async function evaluate(
   accountId: string,
   known?: Membership | null,
   deviceToken?: string,
+  stepUp?: number,
 ): Promise<AccessDecision> {
-  return evaluateSync(ctx, principal, accountId, known, deviceToken);
+  return evaluateSync(ctx, principal, accountId, known, deviceToken, stepUp);
 }
 
 /**
@@ -64,10 +66,11 @@ export function evaluateSync(
   accountId: string,
   known?: Membership | null,
   deviceToken?: string,
+  stepUp?: number,
 ): AccessDecision | Promise<AccessDecision> {
   let decision: AccessDecision | Promise<AccessDecision>;
   try {
-    decision = gatherAndDecide(ctx, principal, accountId, known, false, deviceToken);
+    decision = gatherAndDecide(ctx, principal, accountId, known, false, deviceToken, stepUp);
   } catch (error) {
     return failClosed(error);
   }
@@ -82,6 +85,7 @@ function gatherAndDecide(
   known: Membership | null | undefined,
   fresh: boolean,
   deviceToken: string | undefined,
+  stepUp: number | undefined,
 ): AccessDecision | Promise<AccessDecision> {
   const { cache } = ctx;
   const clock = Date.now();
@@ -104,7 +108,15 @@ function gatherAndDecide(
       : (rememberedSession ?? loadSession(ctx, userId, sessionId, generation, !fresh)),
   ];
   const remembered = rememberedMethods !== undefined || rememberedSession !== undefined;
-  const request: DecisionRequest = { principal, accountId, generation, remembered, fresh, deviceToken };
+  const request: DecisionRequest = {
+    principal,
+    accountId,
+    generation,
+    remembered,
+    fresh,
+    deviceToken,
+    stepUp,
+  };
   for (const fact of gathering) {
     if (isThenable(fact)) {
       return Promise.all(gathering).then((facts) => decideOnFacts(ctx, request, facts as Facts));
@@ -123,6 +135,8 @@ interface DecisionRequest {
   remembered: boolean;
   fresh: boolean;
   deviceToken: string | undefined;
+  /** A host route's step-up window (seconds), if it asks for one. */
+  stepUp: number | undefined;
 }
 
 function decideOnFacts(
@@ -144,10 +158,10 @@ function decideOnFacts(
     graceStartedAt: null,
     now: ctx.now(),
     sessionMaxAge: ctx.sessionMaxAge,
+    stepUp: request.stepUp,
   };
   const decision = decideAccess(facts);
-  const confirm = (made: AccessDecision) =>
-    confirmDenial(ctx, made, remembered, principal, accountId, membership, request.deviceToken);
+  const confirm = (made: AccessDecision) => confirmDenial(ctx, made, remembered, request, membership);
   if (decision.reason === 'challenge_required' && request.deviceToken !== undefined) {
     // Only now is the device looked up: a session verified for this account needs none.
     const device = presentedDevice(ctx, principal.userId, request.deviceToken, request.fresh);
@@ -156,8 +170,9 @@ function decideOnFacts(
       found === null ? confirm(decision) : decideWithDevice(ctx, request, facts, found);
     return isThenable(device) ? device.then(decideWith) : decideWith(device);
   }
-  if (decision.reason !== 'grace_period' && decision.reason !== 'enrollment_required')
-    return confirm(decision);
+  // A deadline comes with the decisions of a requiring policy for a user without an accepted
+  // factor (grace_period, enrollment_required, and mfa_required_for_action inside the grace).
+  if (decision.deadline === undefined) return confirm(decision);
   // The grace period starts the first time the user is evaluated under a requiring policy.
   return graceStart(ctx, accountId, principal.userId, facts.now, generation).then((start) =>
     confirm(decideAccess({ ...facts, graceStartedAt: start })),
@@ -179,36 +194,32 @@ function decideWithDevice(
 ): AccessDecision | Promise<AccessDecision> {
   const { principal } = request;
   const decision = decideAccess({ ...facts, device });
-  if (decision.reason !== 'verified') {
-    return confirmDenial(
-      ctx,
-      decision,
-      request.remembered || !request.fresh,
-      principal,
-      request.accountId,
-      facts.membership,
-      request.deviceToken,
-    );
-  }
+  if (!decision.allow)
+    return confirmDenial(ctx, decision, request.remembered || !request.fresh, request, facts.membership);
   if (isVerified(facts.verifiedAt, facts.now, ctx.sessionMaxAge)) return decision;
   const token = request.deviceToken as string;
   return markSessionByDevice(ctx, principal, device, token, facts.now).then(() => decision);
 }
+
+/** Denials that a verification or an enrollment on another instance may have lifted. */
+const liftable = new Set<AccessDecision['reason']>([
+  'challenge_required',
+  'enrollment_required',
+  'step_up_required',
+  'mfa_required_for_action',
+]);
 
 /** Never a denial on remembered state: the user may have verified or enrolled on another instance. */
 function confirmDenial(
   ctx: MfaContext,
   decision: AccessDecision,
   remembered: boolean,
-  principal: Principal,
-  accountId: string,
+  request: DecisionRequest,
   membership: Membership | null,
-  deviceToken: string | undefined,
 ): AccessDecision | Promise<AccessDecision> {
-  const denied = decision.reason === 'challenge_required' || decision.reason === 'enrollment_required';
-  return remembered && denied
-    ? gatherAndDecide(ctx, principal, accountId, membership, true, deviceToken)
-    : decision;
+  if (!remembered || !liftable.has(decision.reason)) return decision;
+  const { principal, accountId, deviceToken, stepUp } = request;
+  return gatherAndDecide(ctx, principal, accountId, membership, true, deviceToken, stepUp);
 }
 
 function loadMethods(

@@ -1,8 +1,24 @@
 import type { MfaContext } from '../core/context.ts';
-import { MfaError } from '../errors.ts';
+import { MfaConfigError, MfaError } from '../errors.ts';
 import { userFactorMethods } from '../factors/factor-methods.ts';
-import type { Principal } from '../model.ts';
+import { MAX_STEP_UP_SECONDS, type Principal } from '../model.ts';
 import { isVerified } from './decide.ts';
+
+/**
+ * A host route's `stepUp` as given to `mfa.guard()` or `mfa.evaluate()`: absent, or a whole
+ * number of seconds from 1 to a day. Anything else is the host's programming error, thrown
+ * as `MfaConfigError` (at start-up from `mfa.guard()`), never a decision: a typo must not
+ * quietly let a payout through, nor quietly refuse every one.
+ */
+export function checkStepUp(stepUp: unknown, caller: string): number | undefined {
+  if (stepUp === undefined) return undefined;
+  if (typeof stepUp !== 'number' || !Number.isInteger(stepUp) || stepUp < 1 || stepUp > MAX_STEP_UP_SECONDS) {
+    throw new MfaConfigError(
+      `${caller}: \`stepUp\` must be a whole number of seconds from 1 to ${MAX_STEP_UP_SECONDS} (a day), such as 300.`,
+    );
+  }
+  return stepUp;
+}
 
 /** A sensitive call needs a verification this recent (seconds). */
 export const STEP_UP_MAX_AGE = 15 * 60;

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { evaluateSync } from '../access/evaluate.ts';
+import { checkStepUp } from '../access/step-up.ts';
 import type { MfaContext } from '../core/context.ts';
 import { isThenable } from '../core/deadline.ts';
 import { MfaError } from '../errors.ts';
@@ -12,6 +13,15 @@ import { ID_MAX_LENGTH, ID_PATTERN } from './schemas.ts';
 export interface GuardOptions {
   /** Which account the request enters; default the `:accountId` path parameter. */
   accountId?: (c: Context) => string | undefined;
+  /**
+   * Step-up for the host's own sensitive routes: besides the access decision, the session
+   * must have verified with a factor the account accepts within this many seconds (1 to
+   * 86,400; at most `sessionMaxAge` counts). Otherwise 401 `step_up_required` with
+   * `maxAgeSeconds` and `accepts` (the user's factors the account accepts), or 403
+   * `mfa_required_for_action` for a user with none. A remembered device or an SSO sign-in
+   * is no step-up; a recovery code is. Default: none.
+   */
+  stepUp?: number;
 }
 
 declare module 'hono' {
@@ -29,6 +39,7 @@ export function createGuard(ctx: MfaContext, options: GuardOptions = {}): Middle
     throw new TypeError('mfa.guard: `accountId` must be a function of the request context.');
   }
   const accountIdOf = options.accountId ?? ((c: Context) => c.req.param('accountId'));
+  const stepUp = checkStepUp(options.stepUp, 'mfa.guard');
 
   /** The decision, or the response refusing the request; a promise only when one must be waited for. */
   const decide = (c: Context): Outcome | Promise<Outcome> => {
@@ -54,7 +65,7 @@ export function createGuard(ctx: MfaContext, options: GuardOptions = {}): Middle
       return errorResponse(MfaError.of('not_member'));
     // The remembered-device cookie is read here, and looked up only when the session alone
     // is not verified for the account.
-    return evaluateSync(ctx, principal, accountId, undefined, deviceTokenOf(c, ctx));
+    return evaluateSync(ctx, principal, accountId, undefined, deviceTokenOf(c, ctx), stepUp);
   };
   const admit = (c: Context, next: Next, outcome: Outcome): ReturnType<MiddlewareHandler> => {
     if (outcome instanceof Response) return Promise.resolve(outcome);

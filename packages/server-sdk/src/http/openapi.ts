@@ -37,6 +37,27 @@ function errorResponse(codes: ErrorCode[]) {
   };
 }
 
+/** A guard's step-up answer as a reusable response, with an example of its body. */
+function stepUpResponse(
+  description: string,
+  example: {
+    code: 'step_up_required' | 'mfa_required_for_action';
+    maxAgeSeconds?: number;
+    accepts: string[];
+  },
+) {
+  const { code, ...extra } = example;
+  return {
+    description,
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        example: { error: { code, message: errorCodes[code].message, ...extra } },
+      },
+    },
+  };
+}
+
 let cached: object | undefined;
 
 /** The OpenAPI 3.1 document of the HTTP API, generated from the route table and its zod schemas. */
@@ -135,9 +156,15 @@ export function openApiDocument(): object {
                 deadline: { type: 'string', format: 'date-time' },
                 accepts: {
                   description:
-                    'For enrollment_required and challenge_required: the factors the account accepts.',
+                    "For enrollment_required, challenge_required and mfa_required_for_action: the factors the account accepts; for step_up_required from a host route's stepUp: those of them the user has.",
                   type: 'array',
                   items: { type: 'string', enum: ['totp', 'webauthn'] },
+                },
+                maxAgeSeconds: {
+                  description:
+                    "For step_up_required from a host route's stepUp: verify again, within this many seconds of the request.",
+                  type: 'integer',
+                  minimum: 1,
                 },
                 accounts: {
                   type: 'array',
@@ -153,6 +180,17 @@ export function openApiDocument(): object {
             },
           },
         },
+      },
+      // What `mfa.guard({ stepUp })` answers on the host's own routes, for a host's document to refer to.
+      responses: {
+        StepUpRequired: stepUpResponse(
+          'The session did not verify recently enough for this route (mfa.guard({ stepUp })): verify again (POST /challenge), then retry.',
+          { code: 'step_up_required', maxAgeSeconds: 300, accepts: ['webauthn'] },
+        ),
+        MfaRequiredForAction: stepUpResponse(
+          'The user has no factor the account accepts, so cannot confirm it is them: set one up first.',
+          { code: 'mfa_required_for_action', accepts: ['totp', 'webauthn'] },
+        ),
       },
     },
   };

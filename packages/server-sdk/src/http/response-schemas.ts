@@ -100,7 +100,10 @@ export const auditResponse = z.strictObject({
 
 export const accessResponse = z.strictObject({
   allow: z.boolean(),
-  reason: z.enum(accessReasons).exclude(['unauthenticated', 'not_member', 'unavailable']),
+  // A host route's step-up is no part of entering the account: `GET …/access` never answers it.
+  reason: z
+    .enum(accessReasons)
+    .exclude(['unauthenticated', 'not_member', 'unavailable', 'step_up_required', 'mfa_required_for_action']),
   deadline: isoDate.exactOptional(),
   accepts: methods.exactOptional(),
 });
