@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { minifyTemplates } from './minify-templates.mjs';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -77,6 +78,13 @@ for (const entry of readdirSync(join(dist, 'api'), { recursive: true, encoding: 
 
 // 2. The elements: JavaScript and declarations (`@mfakit/server-sdk` resolves to dist/api, see tsconfig.build.json).
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+
+// 2b. The templates without their source indentation (scripts/minify-templates.mjs).
+for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+  if (!entry.endsWith('.js')) continue;
+  const file = join(dist, entry);
+  writeFileSync(file, minifyTemplates(readFileSync(file, 'utf8'), file));
+}
 
 // 3. Declarations name built files: `./x.ts` → `./x.js`, `@mfakit/server-sdk` → dist/api.
 for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {

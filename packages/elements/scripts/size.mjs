@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { minifyTemplatesPlugin } from './minify-templates.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
@@ -34,13 +35,14 @@ async function bundle(entry, { plugins = [], inline = false } = {}) {
   const result = await build({
     root,
     logLevel: 'silent',
-    plugins,
+    plugins: [minifyTemplatesPlugin(join(root, 'src')), ...plugins],
     build: {
       write: false,
       minify: true,
       target: 'es2022',
       lib: { entry, formats: ['es'], fileName: () => 'page.js' },
-      rollupOptions: { output: { codeSplitting: !inline } },
+      // A page's bundler minifies all of it; Vite's library mode alone keeps the whitespace.
+      rollupOptions: { output: { codeSplitting: !inline, minify: true } },
     },
   });
   return [result]
