@@ -2,7 +2,6 @@ import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-
 import type { AllowedFactors } from '@mfakit/server-sdk/model';
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
@@ -85,6 +84,16 @@ export class MfaPolicyManager extends MfaElement {
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('accountId') && this.accountId) void this.refresh();
+    // Every input named after a setting shows the draft after each render, also where the user
+    // changed it and the draft came back before the next render (Cancel right after a click).
+    const draft = this.draft as Record<string, unknown> | null;
+    if (!draft) return;
+    for (const input of this.renderRoot.querySelectorAll<HTMLInputElement>('input[name]')) {
+      const value = draft[input.name];
+      if (input.type === 'radio') input.checked = input.value === value;
+      else if (input.type === 'checkbox') input.checked = value === true;
+      else input.value = String(value);
+    }
   }
 
   /** Reloads the policy and the members, and resets the form to the stored policy. */
@@ -202,7 +211,6 @@ export class MfaPolicyManager extends MfaElement {
                 type="radio"
                 name="mode"
                 .value=${mode}
-                .checked=${live(draft.mode === mode)}
                 aria-labelledby="label-${mode}"
                 aria-describedby="desc-${mode}"
                 @change=${() => this.setDraft({ mode })}
@@ -218,11 +226,11 @@ export class MfaPolicyManager extends MfaElement {
           <label for="grace">${t.gracePeriod}</label>
           <input
             id="grace"
+            name="gracePeriodDays"
             type="number"
             min="0"
             max="90"
             step="1"
-            .value=${live(String(draft.gracePeriodDays))}
             aria-describedby="grace-hint"
             @input=${(e: Event) => {
               const value = Number((e.target as HTMLInputElement).value);
@@ -237,9 +245,9 @@ export class MfaPolicyManager extends MfaElement {
             ? html`<div class="field switch">
               <input
                 id="sso"
+                name="enforceAfterSso"
                 type="checkbox"
                 role="switch"
-                .checked=${live(draft.enforceAfterSso)}
                 aria-describedby="sso-hint"
                 @change=${(e: Event) => this.setDraft({ enforceAfterSso: (e.target as HTMLInputElement).checked })}
               />
@@ -260,7 +268,6 @@ export class MfaPolicyManager extends MfaElement {
                     type="radio"
                     name="allowedFactors"
                     .value=${value}
-                    .checked=${live(draft.allowedFactors === value)}
                     aria-labelledby="label-${value}"
                     aria-describedby="desc-${value}"
                     @change=${() => this.setDraft({ allowedFactors: value })}
