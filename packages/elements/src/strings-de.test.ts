@@ -50,6 +50,11 @@ describe('German strings (de)', () => {
       if (typeof value === 'object' && value) {
         for (const [inner, innerValue] of Object.entries(value)) {
           const translated = (german[key] as Record<string, unknown>)[inner];
+          // A sentence with parts to fill in (the activity log's) is a function in both languages.
+          if (typeof innerValue === 'function') {
+            expect(typeof translated, `${key}.${inner}`).to.equal('function');
+            continue;
+          }
           expect(translated, `${key}.${inner}`).to.be.a('string').and.not.equal('');
           // Words that German spells as English does.
           const alike = ['Optional', 'Name', 'Status', 'Administrator', 'Passkey'];

@@ -25,6 +25,8 @@ const errors: Record<ClientErrorCode, string> & { fallback: string } = {
   not_admin: 'Nur ein Administrator dieses Kontos kann das tun.',
   forbidden_origin: 'Anfragen von dieser Herkunft sind nicht erlaubt.',
   enrollment_required: 'Richten Sie die Multi-Faktor-Authentifizierung ein, um auf dieses Konto zuzugreifen.',
+  mfa_required_for_action:
+    'Richten Sie zuerst die Multi-Faktor-Authentifizierung ein: erst dann ist diese Aktion möglich.',
   challenge_required:
     'Bestätigen Sie mit einem Passkey oder Ihrer Authenticator-App, um auf dieses Konto zuzugreifen.',
   not_member: 'Sie sind kein Mitglied dieses Kontos.',
