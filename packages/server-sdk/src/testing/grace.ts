@@ -36,6 +36,22 @@ export function graceConformance(t: ConformanceContext): void {
       expect(await t.store.getGraceStarts(id('contoso'), [id('max')])).toEqual(new Map());
     });
 
+    it('getGraceStarts of thousands of users answers for those listed only', async () => {
+      const listed = Array.from({ length: 2500 }, (_, i) => id(`member-${i}`));
+      await Promise.all([
+        t.store.startGrace(id('acme'), listed[0] as string, later(1000)),
+        t.store.startGrace(id('acme'), listed[2499] as string, later(2000)),
+        t.store.startGrace(id('acme'), id('not-listed'), later(3000)),
+        t.store.startGrace(id('contoso'), listed[1] as string, later(4000)),
+      ]);
+      expect(await t.store.getGraceStarts(id('acme'), listed)).toEqual(
+        new Map([
+          [listed[0], later(1000)],
+          [listed[2499], later(2000)],
+        ]),
+      );
+    });
+
     it('startGrace keeps the first start of 20 concurrent callers', async () => {
       const offered = Array.from({ length: 20 }, (_, i) => later(i * 1000));
       const starts = await Promise.all(offered.map((at) => t.store.startGrace(id('acme'), id('max'), at)));
