@@ -163,14 +163,24 @@ export class MfaElement extends LitElement {
     );
   }
 
-  /** What to show while `loader` is not ready: the loading line, or the error with a retry button. */
-  protected renderPending<T>(loader: Loader<T>): TemplateResult | null {
+  /**
+   * What to show while `loader` is not ready: the loading line, or the error with a retry
+   * button. When the account (`accountId`) first wants this session's second factor
+   * (`challenge_required`), the challenge itself instead, and the load again once verified.
+   */
+  protected renderPending<T>(loader: Loader<T>, accountId = ''): TemplateResult | null {
     const load = loader.value;
     if (load.status === 'loading') return html`<p role="status" class="muted">${this.t.loading}</p>`;
     if (load.status === 'error') {
+      const verify = accountId && load.error.code === 'challenge_required';
+      if (verify) void import('./mfa-challenge/mfa-challenge.ts');
       return html`<div part="base">
         <p class="error" role="alert">${this.message(load.error)}</p>
-        <button type="button" @click=${() => loader.reload()}>${this.t.retry}</button>
+        ${
+          verify
+            ? this.renderChallenge(() => void loader.reload(), accountId)
+            : html`<button type="button" @click=${() => loader.reload()}>${this.t.retry}</button>`
+        }
       </div>`;
     }
     return null;
@@ -193,8 +203,12 @@ export class MfaElement extends LitElement {
    * it offers what that account accepts.
    */
   protected renderStepUp(onVerified: () => void, accountId = ''): TemplateResult {
-    return html`<p>${this.t.stepUp}</p>
-      <mfa-challenge
+    return html`<p>${this.t.stepUp}</p>${this.renderChallenge(onVerified, accountId)}`;
+  }
+
+  /** An `<mfa-challenge>` without its heading, whose `mfa-verified` stays inside and calls `onVerified`. */
+  private renderChallenge(onVerified: () => void, accountId: string): TemplateResult {
+    return html`<mfa-challenge
         no-heading
         account-id=${accountId}
         api-base=${this.apiBase}

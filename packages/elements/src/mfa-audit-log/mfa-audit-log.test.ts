@@ -9,9 +9,12 @@ import {
   reset,
   setPolicyByApi,
   text,
+  totp,
+  type,
   until,
 } from '../../test/helpers.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
+import type { MfaChallenge } from '../mfa-challenge/mfa-challenge.ts';
 import { de } from '../strings-de.ts';
 import './mfa-audit-log.ts';
 import type { MfaAuditLog } from './mfa-audit-log.ts';
@@ -54,6 +57,19 @@ describe('<mfa-audit-log>', () => {
     expect(time.querySelector('.visually-hidden')?.textContent).to.contain(time.title);
   });
 
+  it('asks for the second factor in place when the session is not verified, then shows the activity', async () => {
+    await login('ada');
+    const { secret } = await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+    await login('ada'); // a new session, not verified yet
+    const el = await ready(await log());
+    const challenge = await until(() => el.shadowRoot?.querySelector<MfaChallenge>('mfa-challenge'));
+    await until(() => challenge.shadowRoot?.querySelector('input'));
+    type($(challenge, 'input'), await totp(secret, 1));
+    button(challenge, 'Verify').click();
+    await until(() => el.shadowRoot?.querySelector('ol'));
+    expect(sentences(el)[0]).to.contain('changed the policy');
+  });
   it('counts failed codes and the lock, and filters by kind', async () => {
     await login('max');
     await enrollByApi();

@@ -159,7 +159,7 @@ export class MfaAuditLog extends MfaElement {
     );
     const shown = this.events.filter((e) => this.kind === 'all' || kindOf(e.type) === this.kind);
     const list = !data
-      ? this.renderPending(this.page)
+      ? this.renderPending(this.page, this.accountId)
       : shown.length === 0
         ? html`<p>${t.auditEmpty}</p>`
         : html`<ol part="list">${shown.map((e) => this.renderEvent(e))}</ol>`;

@@ -86,6 +86,22 @@ describe('<mfa-members>', () => {
     await expect(broken).to.be.accessible();
   });
 
+  it('asks an administrator whose session is not verified for the code in place, then lists the members', async () => {
+    await login('ada');
+    const { secret } = await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+    await login('ada'); // a new session: Acme's routes want its second factor first
+    const el = await ready(await members());
+    expect($(el, '[role=alert]').textContent).to.contain('Verify with your second factor');
+    const challenge = await until(() => el.shadowRoot?.querySelector<MfaChallenge>('mfa-challenge'));
+    await until(() => challenge.shadowRoot?.querySelector('input'));
+    await expect(el).to.be.accessible();
+    type($(challenge, 'input'), await totp(secret, 1));
+    button(challenge, 'Verify').click();
+    await until(() => el.shadowRoot?.querySelector('table'));
+    expect(rowNames(el)).to.deep.equal(['Ada Admin', 'Max Member', 'Sam Shared']);
+  });
+
   it('pages with Load more, filters, and searches after the typing stops', async () => {
     await addMembers(60);
     await login('ada');

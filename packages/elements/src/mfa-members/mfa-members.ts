@@ -249,7 +249,7 @@ ${reset.step === 'step-up' ? this.renderStepUp(() => void this.doReset(), this.a
 <div class="search"><label for="search">${t.membersSearch} <small class="muted">${t.membersSearchHint}</small></label><input id="search" type="search" autocomplete="off" @input=${this.onSearch}></div>
 <button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button></div>
 ${emails}<p role="status" class="muted">${this.notice}</p>
-${data ? this.renderTable(data) : this.renderPending(this.page)}
+${data ? this.renderTable(data) : this.renderPending(this.page, this.accountId)}
 </section>${this.renderDialog()}`;
   }
 
