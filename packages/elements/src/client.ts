@@ -8,6 +8,8 @@ import type {
   PolicyMode,
   PolicyResponse,
   RecoveryCodesResponse,
+  RememberedDevicesForgottenResponse,
+  RememberedDevicesResponse,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
   WebAuthnCredentialCreatedResponse,
@@ -66,6 +68,8 @@ export interface PolicyUpdate {
   gracePeriodDays: number;
   enforceAfterSso: boolean;
   allowedFactors?: AllowedFactors;
+  /** Days a remembered device skips the challenge in this account (0–30; 0: never). */
+  rememberDeviceDays?: number;
   version?: number;
 }
 
@@ -172,10 +176,27 @@ export class MfaClient {
   regenerateRecoveryCodes(): Promise<RecoveryCodesResponse> {
     return this.call('POST', '/me/recovery-codes', {});
   }
+  /**
+   * Verifies the session. With `rememberDevice`, the server also remembers this browser
+   * where an account of the user allows it (`rememberedUntil`, and its cookie).
+   */
   challenge(
     input: { code: string } | { recoveryCode: string } | { webauthn: Record<string, unknown> },
+    { rememberDevice = false } = {},
   ): Promise<ChallengeResponse> {
-    return this.call('POST', '/challenge', input);
+    return this.call('POST', '/challenge', rememberDevice ? { ...input, rememberDevice } : input);
+  }
+  /** The user's remembered devices that have not expired, oldest first; `current` is this browser. */
+  devices(): Promise<RememberedDevicesResponse> {
+    return this.call('GET', '/me/devices');
+  }
+  /** Forgets one remembered device (404 `not_found` for an unknown one). */
+  forgetDevice(deviceId: string): Promise<RememberedDevicesForgottenResponse> {
+    return this.call('DELETE', `/me/devices/${encodeURIComponent(deviceId)}`);
+  }
+  /** Forgets every remembered device of the user, this browser's too. */
+  forgetAllDevices(): Promise<RememberedDevicesForgottenResponse> {
+    return this.call('DELETE', '/me/devices');
   }
   /** The options for the browser's passkey dialog when the user adds one (step-up when the user has MFA). */
   webauthnRegistration(): Promise<WebAuthnRegistrationOptionsResponse> {

@@ -120,6 +120,8 @@ export const de: MfaStrings = {
     'Jemand anderes hat diese Richtlinie inzwischen geändert. Die aktuellen Einstellungen werden angezeigt; prüfen Sie sie und speichern Sie erneut.',
   stepUp: 'Bestätigen Sie diese Änderung erneut: mit einem Passkey oder Ihrer Authenticator-App.',
   setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie die Richtlinie des Kontos ändern.',
+  rememberDevice: 'Mitglieder dürfen den zweiten Schritt auf einem Gerät so viele Tage überspringen',
+  rememberDeviceHint: '0 bis 30; 0: nie. Mitglieder wählen „Dieses Gerät merken“, wenn sie sich bestätigen.',
   enrollTitle: 'Multi-Faktor-Authentifizierung',
   statusOn: (since) => `Authenticator-App: aktiv seit ${since}.`,
   statusOff: 'Authenticator-App: nicht eingerichtet.',

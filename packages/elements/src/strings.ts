@@ -49,6 +49,9 @@ export interface MfaStrings {
   conflict: string;
   stepUp: string;
   setUpMfaFirst: string;
+  /** The policy manager's number field: days a remembered device skips the challenge. */
+  rememberDevice: string;
+  rememberDeviceHint: string;
   enrollTitle: string;
   statusOn: (since: string) => string;
   statusOff: string;

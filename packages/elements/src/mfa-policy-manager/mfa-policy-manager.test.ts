@@ -44,7 +44,7 @@ describe('<mfa-policy-manager>', () => {
     const names = radios.map((r) => $(el, `#${r.getAttribute('aria-labelledby')}`).textContent);
     expect(names).to.deep.equal(['Optional', 'Required for administrators', 'Required for all users']);
     expect(radio(el, 'optional').checked).to.equal(true);
-    expect(($(el, '#grace') as HTMLInputElement).value).to.equal('7');
+    expect(($(el, '#gracePeriodDays') as HTMLInputElement).value).to.equal('7');
     expect(el.shadowRoot?.querySelector('[role=switch]')).to.equal(null);
     await expect(el).to.be.accessible();
     radio(el, 'required_admins').click();
@@ -82,12 +82,37 @@ describe('<mfa-policy-manager>', () => {
     expect(policy.mode).to.equal('required_all');
   });
 
+  it('lets members skip the second step on a device for 0–30 days, sent as rememberDeviceDays', async () => {
+    await enrollByApi();
+    const el = await ready(
+      await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
+    );
+    const days = $(el, '#rememberDeviceDays') as HTMLInputElement;
+    expect(days.value).to.equal('0');
+    expect([days.type, days.min, days.max]).to.deep.equal(['number', '0', '30']);
+    expect($(el, 'label[for=rememberDeviceDays]').textContent).to.equal(
+      'Let members skip the second step on a device for this many days',
+    );
+    expect($(el, `#${days.getAttribute('aria-describedby')}`).textContent).to.contain('0: never');
+    await expect(el).to.be.accessible();
+    type(days, '31'); // out of range: the draft keeps its value
+    type(days, '14');
+    const saved = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;
+    button(el, 'Save').click();
+    expect((await saved).policy.rememberDeviceDays).to.equal(14);
+    // Cancel restores the stored days.
+    type(days, '3');
+    button(el, 'Cancel').click();
+    await el.updateComplete;
+    expect(days.value).to.equal('14');
+  });
+
   it('updates the impact preview with the grace period and the policy', async () => {
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
     );
     radio(el, 'required_all').click();
-    type($(el, '#grace'), '14');
+    type($(el, '#gracePeriodDays'), '14');
     await el.updateComplete;
     expect(text(el)).to.contain('3 members have not set up MFA; they have 14 days');
     expect(text(el)).to.contain('Max Member');
@@ -135,7 +160,7 @@ describe('<mfa-policy-manager>', () => {
     button(el, 'Save').click();
     await until(() => text(el).includes('Someone else changed this policy'));
     expect(radio(el, 'required_admins').checked).to.equal(true);
-    expect(($(el, '#grace') as HTMLInputElement).value).to.equal('3');
+    expect(($(el, '#gracePeriodDays') as HTMLInputElement).value).to.equal('3');
     // Saving again now works: the form carries the new version.
     radio(el, 'required_all').click();
     const saved = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;

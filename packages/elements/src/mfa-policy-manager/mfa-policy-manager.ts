@@ -17,6 +17,8 @@ interface Draft {
   enforceAfterSso: boolean;
   /** Absent when the server predates accepted methods. */
   allowedFactors?: AllowedFactors;
+  /** Absent when the server predates remembered devices. */
+  rememberDeviceDays?: number;
 }
 
 /** The policy's settings as a form draft. */
@@ -26,13 +28,15 @@ function draftOf(policy: PolicyResponse): Draft {
     gracePeriodDays: policy.gracePeriodDays,
     enforceAfterSso: policy.enforceAfterSso,
     ...(policy.allowedFactors ? { allowedFactors: policy.allowedFactors } : {}),
+    ...(policy.rememberDeviceDays === undefined ? {} : { rememberDeviceDays: policy.rememberDeviceDays }),
   };
 }
 
 /**
  * Edits an account's MFA policy: the three policies as radio cards, the grace
  * period, "Also require MFA after Single Sign-On" on SSO accounts, the accepted
- * methods ("Any method" or "Phishing-resistant only"), and a preview of who a
+ * methods ("Any method" or "Phishing-resistant only"), how many days members may
+ * skip the second step on a remembered device (0–30, 0: never), and a preview of who a
  * requiring policy affects (members without an accepted method) before it is saved. A save that needs a
  * fresh verification shows the challenge inline and retries once verified.
  *
@@ -108,6 +112,24 @@ export class MfaPolicyManager extends MfaElement {
 
   private setDraft(patch: Partial<Draft>) {
     if (this.draft) this.draft = { ...this.draft, ...patch };
+  }
+
+  /** A number field of the draft, named after its setting: whole numbers within its range only. */
+  private renderDays(
+    name: 'gracePeriodDays' | 'rememberDeviceDays',
+    max: number,
+    label: string,
+    hint: string,
+  ) {
+    return html`<div class="field">
+      <label for=${name}>${label}</label>
+      <input id=${name} name=${name} type="number" min="0" max=${max} step="1" aria-describedby="${name}-hint"
+        @input=${(e: Event) => {
+          const value = Number((e.target as HTMLInputElement).value);
+          if (Number.isInteger(value) && value >= 0 && value <= max) this.setDraft({ [name]: value });
+        }} />
+      <p id="${name}-hint" class="muted">${hint}</p>
+    </div>`;
   }
 
   private async save(e?: Event) {
@@ -222,24 +244,7 @@ export class MfaPolicyManager extends MfaElement {
             </label>`,
           )}
         </fieldset>
-        <div class="field">
-          <label for="grace">${t.gracePeriod}</label>
-          <input
-            id="grace"
-            name="gracePeriodDays"
-            type="number"
-            min="0"
-            max="90"
-            step="1"
-            aria-describedby="grace-hint"
-            @input=${(e: Event) => {
-              const value = Number((e.target as HTMLInputElement).value);
-              if (Number.isInteger(value) && value >= 0 && value <= 90)
-                this.setDraft({ gracePeriodDays: value });
-            }}
-          />
-          <p id="grace-hint" class="muted">${t.gracePeriodHint}</p>
-        </div>
+        ${this.renderDays('gracePeriodDays', 90, t.gracePeriod, t.gracePeriodHint)}
         ${
           policy.sso.enabled
             ? html`<div class="field switch">
@@ -281,6 +286,7 @@ export class MfaPolicyManager extends MfaElement {
             </fieldset>`
             : nothing
         }
+        ${draft.rememberDeviceDays === undefined ? nothing : this.renderDays('rememberDeviceDays', 30, t.rememberDevice, t.rememberDeviceHint)}
         ${this.renderImpact(draft, members)}
         ${
           this.stepUp

@@ -30,6 +30,8 @@ export const policy: Pick<
   | 'saved'
   | 'conflict'
   | 'setUpMfaFirst'
+  | 'rememberDevice'
+  | 'rememberDeviceHint'
 > = {
   modeLabels: {
     optional: 'Optional',
@@ -83,4 +85,6 @@ export const policy: Pick<
   conflict:
     'Someone else changed this policy meanwhile. The current settings are shown; review them and save again.',
   setUpMfaFirst: "Set up MFA in your profile before changing the account's policy.",
+  rememberDevice: 'Let members skip the second step on a device for this many days',
+  rememberDeviceHint: '0 to 30; 0: never. Members choose "Remember this device" when they verify.',
 };
