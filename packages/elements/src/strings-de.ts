@@ -204,6 +204,8 @@ export const de: MfaStrings = {
   waitSeconds: (seconds) =>
     `Zu viele Versuche. Versuchen Sie es in ${count(seconds, 'Sekunde', 'Sekunden')} erneut.`,
   recoveryCodeRequired: 'Zu viele Fehlversuche: Bestätigen Sie mit einem Wiederherstellungscode.',
+  rememberThisDevice: (days) => `Dieses Gerät ${count(days, 'Tag', 'Tage')} lang merken`,
+  confirmTitle: (reason) => `Bestätigen Sie, dass Sie es sind${reason ? `, um ${reason}` : ''}`,
   errors,
   membersTitle: 'Mitglieder',
   membersFilter: 'Anzeigen',

@@ -131,6 +131,10 @@ export interface MfaStrings {
   attemptsLeft: (count: number) => string;
   waitSeconds: (seconds: number) => string;
   recoveryCodeRequired: string;
+  /** The challenge's checkbox, with the largest allowance among the user's accounts. */
+  rememberThisDevice: (days: number) => string;
+  /** A step-up challenge's heading; `reason` (the host's words for the action, maybe empty) ends it. */
+  confirmTitle: (reason: string) => string;
   errors: Partial<Record<ClientErrorCode, string>> & { fallback: string };
   membersTitle: string;
   /** The name of the group of filter buttons. */

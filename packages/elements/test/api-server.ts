@@ -122,6 +122,28 @@ app.post('/__test/rotate', (c) => {
   mfa = build(store, [NEW_SECRET, SECRET]);
   return c.json({ ok: true });
 });
+/** Sets an account's `rememberDeviceDays` (`?account=acme&days=14`) in the store, as if its administrator had. */
+app.post('/__test/remember-days', async (c) => {
+  const accountId = c.req.query('account') ?? 'acme';
+  const current = await store.getPolicy(accountId);
+  const version = current?.version ?? 0;
+  await store.putPolicy(
+    {
+      mode: 'optional',
+      gracePeriodDays: 7,
+      enforceAfterSso: false,
+      allowedFactors: 'any',
+      updatedAt: null,
+      updatedBy: null,
+      ...current,
+      accountId,
+      rememberDeviceDays: Number(c.req.query('days') ?? 0),
+      version: version + 1,
+    },
+    version,
+  );
+  return c.json({ ok: true });
+});
 app.post('/__test/advance', (c) => {
   offsetMs += Number(c.req.query('seconds') ?? 0) * 1000;
   return c.json({ now: new Date(Date.now() + offsetMs).toISOString() });

@@ -16,6 +16,9 @@ export const login = (user: string, sso = '') => post(`/__test/login?user=${user
 export const advance = (seconds: number) => post(`/__test/advance?seconds=${seconds}`);
 /** Adds `count` members to Acme, `m000` "Member 000" …, until the next `reset`. */
 export const addMembers = (count: number) => post(`/__test/members?count=${count}`);
+/** Lets members of `account` skip the second step on a remembered device for `days` days. */
+export const rememberDays = (days: number, account = 'acme') =>
+  post(`/__test/remember-days?account=${account}&days=${days}`);
 /** Rotates the test server's key: the same store, a newer key first. */
 export const rotateKey = () => post('/__test/rotate');
 

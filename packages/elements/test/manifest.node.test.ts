@@ -54,7 +54,7 @@ const expected: Record<string, { folder: string; attributes: string[]; events: s
   },
   'mfa-challenge': {
     folder: 'mfa-challenge',
-    attributes: ['account-id', 'api-base', 'no-heading'],
+    attributes: ['account-id', 'api-base', 'no-heading', 'reason', 'step-up'],
     events: ['mfa-error', 'mfa-verified'],
   },
   'mfa-audit-log': {

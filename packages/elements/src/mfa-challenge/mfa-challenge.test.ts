@@ -7,6 +7,7 @@ import {
   button,
   enrollByApi,
   login,
+  rememberDays,
   reset,
   setPolicyByApi,
   text,
@@ -119,6 +120,125 @@ describe('<mfa-challenge>', () => {
     button(el, 'Use a recovery code instead').click();
     await el.updateComplete;
     expect($(el, '#hint').textContent).to.contain('recovery codes you saved');
+  });
+
+  describe('remembering the device', () => {
+    beforeEach(() => rememberDays(14));
+
+    it('offers "Remember this device for N days" only where an account allows it, and not in a step-up', async () => {
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+      const box = await until(() => el.shadowRoot?.querySelector<HTMLInputElement>('#remember'));
+      expect(box.type).to.equal('checkbox');
+      expect(box.checked).to.equal(false);
+      expect($(el, '[part=remember]').textContent).to.equal('Remember this device for 14 days');
+      await expect(el).to.be.accessible();
+      // Inside another element's step-up and in the host's step-up, remembering is not offered.
+      for (const inline of [
+        await fixture<MfaChallenge>(html`<mfa-challenge no-heading></mfa-challenge>`),
+        await fixture<MfaChallenge>(html`<mfa-challenge step-up></mfa-challenge>`),
+      ]) {
+        await until(() => (inline as unknown as { rememberDays: number }).rememberDays === 14);
+        await inline.updateComplete;
+        expect(inline.shadowRoot?.querySelector('#remember')).to.equal(null);
+      }
+      await rememberDays(0);
+      const none = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(none.shadowRoot?.querySelector('#remember')).to.equal(null);
+    });
+
+    it('remembers the device when checked: a new session is let in without a challenge', async () => {
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge account-id="acme"></mfa-challenge>`);
+      (await until(() => el.shadowRoot?.querySelector<HTMLInputElement>('#remember'))).click();
+      type($(el, '#code'), await totp(secret, 1));
+      const verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+      button(el, 'Verify').click();
+      const { result } = await verified;
+      expect(Date.parse(result.rememberedUntil ?? '') - Date.now()).to.be.greaterThan(13.9 * 86_400_000);
+      await login('ada'); // a new session, as after signing out and in again
+      const access = await (await fetch('/mfa/accounts/acme/access')).json();
+      expect(access).to.include({ allow: true, reason: 'verified' });
+    });
+
+    it('does not remember an unchecked device', async () => {
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge></mfa-challenge>`);
+      await until(() => el.shadowRoot?.querySelector('#remember'));
+      type($(el, '#code'), await totp(secret, 1));
+      const verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+      button(el, 'Verify').click();
+      expect((await verified).result.rememberedUntil).to.equal(null);
+      await login('ada');
+      const access = await (await fetch('/mfa/accounts/acme/access')).json();
+      expect(access).to.include({ allow: false, reason: 'challenge_required' });
+    });
+
+    it('says it in German, and the checkbox and a step-up reflow at 320 px', async () => {
+      const el = await fixture<MfaChallenge>(html`<mfa-challenge lang="de" .strings=${de}></mfa-challenge>`);
+      await until(() => el.shadowRoot?.querySelector('#remember'));
+      expect($(el, '[part=remember]').textContent).to.equal('Dieses Gerät 14 Tage lang merken');
+      await expect(el).to.be.accessible();
+      await phone();
+      try {
+        for (const [lang, t] of [
+          ['en', en],
+          ['de', de],
+        ] as const) {
+          const shown = await fixture<MfaChallenge>(
+            html`<mfa-challenge lang=${lang} .strings=${t}></mfa-challenge>`,
+          );
+          await until(() => shown.shadowRoot?.querySelector('#remember'));
+          await expectReflow(shown, `the remember checkbox (${lang})`);
+          const stepUp = await fixture<MfaChallenge>(
+            html`<mfa-challenge step-up reason="change payout details" lang=${lang} .strings=${t}></mfa-challenge>`,
+          );
+          await expectReflow(stepUp, `a step-up (${lang})`);
+        }
+      } finally {
+        await desktop();
+      }
+    });
+  });
+
+  describe('as a step-up for an action of the host', () => {
+    it('says why, verifies, fires mfa-verified and stays ready for the next action', async () => {
+      const el = await fixture<MfaChallenge>(
+        html`<mfa-challenge step-up reason="change payout details"></mfa-challenge>`,
+      );
+      expect($(el, 'h2').textContent).to.equal("Confirm it's you to change payout details");
+      await expect(el).to.be.accessible();
+      const code = await totp(secret, 1);
+      type($(el, '#code'), code);
+      let verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+      button(el, 'Verify').click();
+      expect((await verified).result.verified).to.equal(true);
+      await el.updateComplete;
+      // The form again, empty, not "Verified.": the host retries its action and may ask again.
+      expect(($(el, '#code') as HTMLInputElement).value).to.equal('');
+      expect(text(el)).not.to.contain('Verified.');
+      // The same code a second time is refused as usual; the app's next code verifies.
+      type($(el, '#code'), code);
+      button(el, 'Verify').click();
+      await until(() => text(el).includes('That code is not valid.'));
+      await expect(el).to.be.accessible();
+      await advance(30);
+      await until(() => !button(el, 'Verify').disabled);
+      type($(el, '#code'), await totp(secret, 2));
+      verified = oneEvent(el, 'mfa-verified') as Promise<MfaVerifiedEvent>;
+      button(el, 'Verify').click();
+      expect((await verified).result.verified).to.equal(true);
+    });
+
+    it('says "Confirm it\'s you" without a reason, and the reason in German', async () => {
+      const plain = await fixture<MfaChallenge>(html`<mfa-challenge step-up></mfa-challenge>`);
+      expect($(plain, 'h2').textContent).to.equal("Confirm it's you");
+      const german = await fixture<MfaChallenge>(
+        html`<mfa-challenge step-up lang="de" .strings=${de} reason="die Auszahlungsdaten zu ändern"></mfa-challenge>`,
+      );
+      expect($(german, 'h2').textContent).to.equal(
+        'Bestätigen Sie, dass Sie es sind, um die Auszahlungsdaten zu ändern',
+      );
+      await expect(german).to.be.accessible();
+    });
   });
 
   describe('with a passkey', () => {

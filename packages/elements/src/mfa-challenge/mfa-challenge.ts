@@ -19,7 +19,16 @@ type Mode = 'passkey' | 'code' | 'recovery';
  * 6-digit code from the authenticator app, or a recovery code instead. With
  * `account-id`, it offers only what that account accepts: an account that
  * accepts only phishing-resistant methods gets the passkey, or a recovery code.
- * Shows attempts left and the wait after too many.
+ * Shows attempts left and the wait after too many. When an account of the user
+ * lets devices be remembered, it offers "Remember this device for N days"
+ * (not in a step-up, nor inside another element's step-up: `no-heading`).
+ *
+ * With `step-up`, it asks for a fresh verification before a sensitive action of
+ * the host's, even in a session already verified, and says why in its heading
+ * ("Confirm it's you to change payout details", from `reason`). On success it
+ * fires `mfa-verified`, for the host to retry the action, and returns to its
+ * form, ready for the next one (an app code is taken once: the next needs the
+ * app's next code).
  *
  * @summary Verify the session with a passkey, an authentication code or a recovery code.
  * @fires mfa-verified - The session is verified; `event.result` has `verifiedAt` and `recoveryCodesRemaining`.
@@ -27,6 +36,7 @@ type Mode = 'passkey' | 'code' | 'recovery';
  * @csspart base - The form.
  * @csspart input - The code input.
  * @csspart button - The Verify button.
+ * @csspart remember - The "Remember this device" checkbox's label.
  * @csspart message - The live region for errors and waits.
  * @cssprop --mfa-accent - The colour of the primary button and links.
  * @cssprop --mfa-danger - The colour of errors.
@@ -44,6 +54,12 @@ export class MfaChallenge extends MfaElement {
   /** The account the verification is for: only the methods it accepts are offered. */
   @property({ attribute: 'account-id' }) accountId = '';
 
+  /** A fresh verification for a sensitive action of the host's: the heading says why, and the form stays for the next one. */
+  @property({ type: Boolean, attribute: 'step-up' }) stepUp = false;
+
+  /** With `step-up`, the action in the page's language that ends the heading: "change payout details" → "Confirm it's you to change payout details". */
+  @property() reason = '';
+
   @state() private mode: Mode = 'code';
   /** What the user has and the account accepts; until known, the code (as for every user before passkeys). */
   @state() private offered: FactorMethod[] = ['totp'];
@@ -55,8 +71,10 @@ export class MfaChallenge extends MfaElement {
   @state() private waitUntil = 0;
   @state() private remainingWait = 0;
   @state() private done: ChallengeResponse | null = null;
+  /** The days "Remember this device" offers (0: no account of the user allows it). */
+  @state() private rememberDays = 0;
 
-  @query('input') private input?: HTMLInputElement;
+  @query('#code') private input?: HTMLInputElement;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -71,6 +89,7 @@ export class MfaChallenge extends MfaElement {
       this.accountId ? this.client.getAccess(this.accountId).catch(() => null) : null,
     ]);
     if (!me) return;
+    this.rememberDays = me.rememberDeviceDays ?? 0;
     const has = new Set(me.factors.map((f) => f.type));
     const accepts = access?.accepts ?? ['totp', 'webauthn'];
     const offered = (['webauthn', 'totp'] as const).filter((m) => has.has(m) && accepts.includes(m));
@@ -120,8 +139,9 @@ export class MfaChallenge extends MfaElement {
           : this.mode === 'code'
             ? { code: value }
             : { recoveryCode: value },
+        { rememberDevice: !!this.renderRoot.querySelector<HTMLInputElement>('#remember')?.checked },
       );
-      this.done = result;
+      if (!this.stepUp) this.done = result;
       if (this.input) this.input.value = '';
       this.dispatchEvent(new MfaVerifiedEvent(result));
     } catch (err) {
@@ -222,8 +242,13 @@ export class MfaChallenge extends MfaElement {
     const passkey = this.mode === 'passkey';
     return html`
       <form part="base" @submit=${this.submit} novalidate>
-        ${this.noHeading ? nothing : html`<h2>${t.challengeTitle}</h2>`}
+        ${this.noHeading ? nothing : html`<h2>${this.stepUp ? t.confirmTitle(this.reason) : t.challengeTitle}</h2>`}
         ${this.renderInput()}
+        ${
+          this.rememberDays > 0 && !this.noHeading && !this.stepUp
+            ? html`<label part="remember" class="check"><input id="remember" type="checkbox" />${t.rememberThisDevice(this.rememberDays)}</label>`
+            : nothing
+        }
         <p id="message" class="error" part="message" aria-live="assertive">${this.errorText()}</p>
         <div class="actions">
           <button

@@ -16,6 +16,8 @@ export const challenge: Pick<
   | 'useRecoveryCode'
   | 'useApp'
   | 'recoveryCodeRequired'
+  | 'rememberThisDevice'
+  | 'confirmTitle'
 > = {
   challengeTitle: 'Verify it is you',
   usePasskey: 'Use a passkey',
@@ -31,4 +33,6 @@ export const challenge: Pick<
   useRecoveryCode: 'Use a recovery code instead',
   useApp: 'Use your authenticator app instead',
   recoveryCodeRequired: 'Too many failed attempts: verify with a recovery code.',
+  rememberThisDevice: (days) => `Remember this device for ${days} ${days === 1 ? 'day' : 'days'}`,
+  confirmTitle: (reason) => `Confirm it's you${reason ? ` to ${reason}` : ''}`,
 };
