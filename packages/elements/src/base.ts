@@ -1,6 +1,11 @@
 import { ContextConsumer } from '@lit/context';
-import { html, LitElement, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import {
+  html,
+  LitElement,
+  type PropertyDeclarations,
+  type ReactiveControllerHost,
+  type TemplateResult,
+} from 'lit';
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import { MfaErrorEvent } from './events.ts';
@@ -92,11 +97,15 @@ function mergeStrings(defaults: Partial<MfaStrings>, s: Partial<MfaStrings>): Mf
  * formatted with `Intl` in the page's language.
  */
 export class MfaElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    apiBase: { attribute: 'api-base' },
+    strings: { attribute: false },
+  };
   /** Where the mfakit HTTP API is mounted. */
-  @property({ attribute: 'api-base' }) apiBase = '/mfa';
+  apiBase = '/mfa';
 
   /** Replacements for any of the user-visible strings (see `MfaStrings`). */
-  @property({ attribute: false }) strings: Partial<MfaStrings> = {};
+  strings: Partial<MfaStrings> = {};
 
   private readonly clientConsumer = new ContextConsumer(this, { context: mfaClientContext, subscribe: true });
 

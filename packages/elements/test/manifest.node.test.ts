@@ -133,7 +133,9 @@ describe('custom-elements.json', () => {
     const element = elements.get(tag)!;
     const attributes = element.attributes ?? [];
     expect(attributes.map((a) => a.name).sort()).toEqual(expected[tag]!.attributes);
-    const publicFields = (element.members ?? []).filter((m) => m.kind === 'field' && !m.privacy);
+    const publicFields = (element.members ?? []).filter(
+      (m) => m.kind === 'field' && (m.privacy ?? 'public') === 'public',
+    );
     for (const attribute of attributes) {
       expect(attribute.description, attribute.name).toBeTruthy();
       expect(publicFields.map((f) => f.name)).toContain(attribute.fieldName);

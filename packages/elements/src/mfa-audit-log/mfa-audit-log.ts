@@ -1,7 +1,6 @@
 import type { AuditEventResponse, AuditResponse } from '@mfakit/server-sdk';
 import type { PolicyMode } from '@mfakit/server-sdk/model';
-import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import { audit as words } from '../strings/en-audit.ts';
 import { common } from '../strings/en-common.ts';
@@ -36,17 +35,22 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * @cssprop --mfa-accent - The colour of the selected filter.
  * @cssprop --mfa-font - The font shorthand.
  */
-@customElement('mfa-audit-log')
 export class MfaAuditLog extends MfaElement {
+  static override properties: PropertyDeclarations = {
+    accountId: { attribute: 'account-id' },
+    kind: { attribute: false },
+    more: { attribute: false },
+    notice: { attribute: false },
+  };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...words };
 
   /** The account whose activity is shown. */
-  @property({ attribute: 'account-id' }) accountId = '';
+  accountId = '';
 
-  @state() private kind: Kind = 'all';
-  @state() private more = false;
-  @state() private notice = '';
+  private kind: Kind = 'all';
+  private more = false;
+  private notice = '';
   private events: AuditEventResponse[] = [];
 
   private readonly page = new Loader<AuditResponse>(
@@ -171,6 +175,8 @@ export class MfaAuditLog extends MfaElement {
 <p role="status" class="muted">${this.notice}</p>${list}${more}</section>`;
   }
 }
+
+customElements.define('mfa-audit-log', MfaAuditLog);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,7 +1,6 @@
 import type { ChallengeResponse } from '@mfakit/server-sdk';
 import type { FactorMethod } from '@mfakit/server-sdk/model';
-import { html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { codeInput } from '../code-input.ts';
@@ -43,38 +42,54 @@ type Mode = 'passkey' | 'code' | 'recovery';
  * @cssprop --mfa-font - The font shorthand.
  * @cssprop --mfa-radius - The corner radius.
  */
-@customElement('mfa-challenge')
 export class MfaChallenge extends MfaElement {
+  static override properties: PropertyDeclarations = {
+    noHeading: { type: Boolean, attribute: 'no-heading' },
+    accountId: { attribute: 'account-id' },
+    stepUp: { type: Boolean, attribute: 'step-up' },
+    reason: {},
+    mode: { attribute: false },
+    offered: { attribute: false },
+    passkeyError: { attribute: false },
+    busy: { attribute: false },
+    error: { attribute: false },
+    waitUntil: { attribute: false },
+    remainingWait: { attribute: false },
+    done: { attribute: false },
+    rememberDays: { attribute: false },
+  };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...challenge };
 
   /** Whether a heading is shown above the form. */
-  @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
+  noHeading = false;
 
   /** The account the verification is for: only the methods it accepts are offered. */
-  @property({ attribute: 'account-id' }) accountId = '';
+  accountId = '';
 
   /** A fresh verification for a sensitive action of the host's: the heading says why, and the form stays for the next one. */
-  @property({ type: Boolean, attribute: 'step-up' }) stepUp = false;
+  stepUp = false;
 
   /** With `step-up`, the action in the page's language that ends the heading: "change payout details" → "Confirm it's you to change payout details". */
-  @property() reason = '';
+  reason = '';
 
-  @state() private mode: Mode = 'code';
+  private mode: Mode = 'code';
   /** What the user has and the account accepts; until known, the code (as for every user before passkeys). */
-  @state() private offered: FactorMethod[] = ['totp'];
+  private offered: FactorMethod[] = ['totp'];
   /** A failure of the browser's passkey dialog, which is not the server's. */
-  @state() private passkeyError = '';
+  private passkeyError = '';
   private chosen = false;
-  @state() private busy = false;
-  @state() private error: MfaApiError | null = null;
-  @state() private waitUntil = 0;
-  @state() private remainingWait = 0;
-  @state() private done: ChallengeResponse | null = null;
+  private busy = false;
+  private error: MfaApiError | null = null;
+  private waitUntil = 0;
+  private remainingWait = 0;
+  private done: ChallengeResponse | null = null;
   /** The days "Remember this device" offers (0: no account of the user allows it). */
-  @state() private rememberDays = 0;
+  private rememberDays = 0;
 
-  @query('#code') private input?: HTMLInputElement;
+  private get input(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('#code');
+  }
   private timer: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -267,6 +282,8 @@ export class MfaChallenge extends MfaElement {
     `;
   }
 }
+
+customElements.define('mfa-challenge', MfaChallenge);
 
 declare global {
   interface HTMLElementTagNameMap {

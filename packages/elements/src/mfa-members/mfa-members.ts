@@ -1,6 +1,5 @@
 import type { MemberResponse, MembersResponse } from '@mfakit/server-sdk';
-import { html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
@@ -36,22 +35,31 @@ type Reset =
  * @cssprop --mfa-danger - Overdue members and the reset button.
  * @cssprop --mfa-font - The font shorthand.
  */
-@customElement('mfa-members')
 export class MfaMembers extends MfaElement {
+  static override properties: PropertyDeclarations = {
+    accountId: { attribute: 'account-id' },
+    searchDelay: { type: Number, attribute: 'search-delay' },
+    status: { attribute: false },
+    search: { attribute: false },
+    more: { attribute: false },
+    notice: { attribute: false },
+    emails: { attribute: false },
+    reset: { attribute: false },
+  };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...words };
 
   /** The account whose members are listed. */
-  @property({ attribute: 'account-id' }) accountId = '';
+  accountId = '';
   /** Milliseconds of quiet after typing before the search runs. */
-  @property({ type: Number, attribute: 'search-delay' }) searchDelay = 300;
+  searchDelay = 300;
 
-  @state() private status: Status = 'all';
-  @state() private search = '';
-  @state() private more = false;
-  @state() private notice = '';
-  @state() private emails: string | null = null;
-  @state() private reset: Reset | null = null;
+  private status: Status = 'all';
+  private search = '';
+  private more = false;
+  private notice = '';
+  private emails: string | null = null;
+  private reset: Reset | null = null;
   private rows: MemberResponse[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -63,7 +71,9 @@ export class MfaMembers extends MfaElement {
     },
   );
 
-  @query('dialog') private dialog?: HTMLDialogElement;
+  private get dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('accountId') && this.accountId) void this.refresh();
@@ -269,6 +279,8 @@ ${data ? this.renderTable(data) : this.renderPending(this.page, this.accountId)}
 </table>${more}`;
   }
 }
+
+customElements.define('mfa-members', MfaMembers);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,7 +1,6 @@
 import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-sdk';
 import type { AllowedFactors } from '@mfakit/server-sdk/model';
-import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
@@ -53,13 +52,20 @@ function draftOf(policy: PolicyResponse): Draft {
  * @cssprop --mfa-font - The font shorthand.
  * @cssprop --mfa-radius - The corner radius.
  */
-@customElement('mfa-policy-manager')
 export class MfaPolicyManager extends MfaElement {
+  static override properties: PropertyDeclarations = {
+    accountId: { attribute: 'account-id' },
+    draft: { attribute: false },
+    busy: { attribute: false },
+    error: { attribute: false },
+    notice: { attribute: false },
+    stepUp: { attribute: false },
+  };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...policy };
 
   /** The account whose policy is edited. */
-  @property({ attribute: 'account-id' }) accountId = '';
+  accountId = '';
 
   private readonly account = new Loader<{ policy: PolicyResponse; members: MemberResponse[] }>(
     this,
@@ -79,11 +85,11 @@ export class MfaPolicyManager extends MfaElement {
       }
     },
   );
-  @state() private draft: Draft | null = null;
-  @state() private busy = false;
-  @state() private error: MfaApiError | null = null;
-  @state() private notice = '';
-  @state() private stepUp = false;
+  private draft: Draft | null = null;
+  private busy = false;
+  private error: MfaApiError | null = null;
+  private notice = '';
+  private stepUp = false;
   private focusedOnce = false;
 
   override updated(changed: Map<string, unknown>): void {
@@ -307,6 +313,8 @@ export class MfaPolicyManager extends MfaElement {
     `;
   }
 }
+
+customElements.define('mfa-policy-manager', MfaPolicyManager);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,5 @@
 import type { PolicyResponse } from '@mfakit/server-sdk';
-import { html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import { common } from '../strings/en-common.ts';
@@ -31,19 +30,26 @@ import { styles } from './mfa-settings.styles.ts';
  * @cssprop --mfa-font - The font shorthand.
  * @cssprop --mfa-radius - The corner radius.
  */
-@customElement('mfa-settings')
 export class MfaSettings extends MfaElement {
+  static override properties: PropertyDeclarations = {
+    accountId: { attribute: 'account-id' },
+    open: { attribute: false },
+  };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...policy };
 
   /** The account whose MFA settings are shown. */
-  @property({ attribute: 'account-id' }) accountId = '';
+  accountId = '';
 
   private readonly policy = new Loader<PolicyResponse>(this, () => this.client.getPolicy(this.accountId));
-  @state() private open = false;
+  private open = false;
 
-  @query('dialog') private dialog!: HTMLDialogElement;
-  @query('button.manage') private manageButton?: HTMLButtonElement;
+  private get dialog(): HTMLDialogElement {
+    return this.renderRoot.querySelector('dialog') as HTMLDialogElement;
+  }
+  private get manageButton(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector('button.manage');
+  }
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('accountId') && this.accountId) void this.refresh();
@@ -164,6 +170,8 @@ export class MfaSettings extends MfaElement {
     `;
   }
 }
+
+customElements.define('mfa-settings', MfaSettings);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,5 @@
 import type { MeResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
-import { html, nothing } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import {
@@ -63,18 +62,25 @@ const passkeysOf = (me: MeResponse) =>
  * @cssprop --mfa-font - The font shorthand.
  * @cssprop --mfa-radius - The corner radius.
  */
-@customElement('mfa-user-enroll')
 export class MfaUserEnroll extends MfaElement {
+  static override properties: PropertyDeclarations = {
+    phase: { attribute: false },
+    busy: { attribute: false },
+    error: { attribute: false },
+    notice: { attribute: false },
+  };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...enroll };
 
   private readonly me = new Loader<MeResponse>(this, () => this.client.me());
-  @state() private phase: Phase = { name: 'idle' };
-  @state() private busy = false;
-  @state() private error: MfaApiError | null = null;
-  @state() private notice = '';
+  private phase: Phase = { name: 'idle' };
+  private busy = false;
+  private error: MfaApiError | null = null;
+  private notice = '';
 
-  @query('#code') private codeField?: HTMLInputElement;
+  private get codeField(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('#code');
+  }
   /** The setup and recovery-code panels, loaded when first shown. */
   private panels: typeof import('./panels.ts') | undefined;
 
@@ -479,6 +485,8 @@ export class MfaUserEnroll extends MfaElement {
     `;
   }
 }
+
+customElements.define('mfa-user-enroll', MfaUserEnroll);
 
 declare global {
   interface HTMLElementTagNameMap {
