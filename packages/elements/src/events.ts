@@ -54,6 +54,14 @@ export class MfaVerifiedEvent extends Event {
   }
 }
 
+/** The user forgot a remembered device (`deviceId`), or all of them (`null`): it is challenged again. */
+export class MfaDeviceForgottenEvent extends Event {
+  static readonly type = 'mfa-device-forgotten';
+  constructor(readonly deviceId: string | null) {
+    super(MfaDeviceForgottenEvent.type, init);
+  }
+}
+
 /** A request failed; the element shows the error too. */
 export class MfaErrorEvent extends Event {
   static readonly type = 'mfa-error';
@@ -86,6 +94,7 @@ declare global {
     'mfa-recovery-codes': MfaRecoveryCodesEvent;
     'mfa-verified': MfaVerifiedEvent;
     'mfa-credential-change': MfaCredentialChangeEvent;
+    'mfa-device-forgotten': MfaDeviceForgottenEvent;
     'mfa-error': MfaErrorEvent;
     'mfa-cancel': MfaCancelEvent;
     'mfa-member-reset': MfaMemberResetEvent;

@@ -9,6 +9,7 @@ export { mfaClientContext } from './context.ts';
 export {
   MfaCancelEvent,
   MfaCredentialChangeEvent,
+  MfaDeviceForgottenEvent,
   MfaEnrolledEvent,
   MfaErrorEvent,
   MfaMemberResetEvent,

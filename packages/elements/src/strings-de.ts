@@ -182,6 +182,16 @@ export const de: MfaStrings = {
     'Der Passkey-Dialog wurde geschlossen, bevor er fertig war. Versuchen Sie es erneut, sobald Sie bereit sind.',
   passkeyExists: 'Dieses Gerät oder dieser Sicherheitsschlüssel hat bereits einen Passkey für Ihr Konto.',
   requiredByPasskey: (account) => `${account} lässt nur Passkeys und Sicherheitsschlüssel zu.`,
+  devicesTitle: 'Gemerkte Geräte',
+  devicesNone:
+    'Keine gemerkten Geräte. Wählen Sie „Dieses Gerät merken“, wenn Sie sich bestätigen, um den zweiten Schritt in diesem Browser zu überspringen.',
+  thisDevice: 'Dieses Gerät',
+  deviceDates: (since, lastUsed) =>
+    `Gemerkt seit ${since} · ${lastUsed ? `zuletzt verwendet am ${lastUsed}` : 'noch nicht verwendet'}`,
+  forget: 'Vergessen',
+  forgetAll: 'Alle Geräte vergessen',
+  deviceForgotten: 'Gerät vergessen: Dort wird wieder nach dem zweiten Schritt gefragt.',
+  devicesForgotten: 'Alle Geräte vergessen: Auf jedem wird wieder nach dem zweiten Schritt gefragt.',
   challengeTitle: 'Bestätigen Sie, dass Sie es sind',
   usePasskey: 'Passkey verwenden',
   passkeyHint:

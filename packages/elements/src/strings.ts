@@ -112,6 +112,16 @@ export interface MfaStrings {
   passkeyExists: string;
   /** An account that accepts only passkeys and security keys, in the list of accounts requiring MFA. */
   requiredByPasskey: (account: string) => string;
+  devicesTitle: string;
+  /** No remembered device, in a profile where an account allows remembering: how to remember one. */
+  devicesNone: string;
+  /** The badge of the browser showing the list. */
+  thisDevice: string;
+  deviceDates: (since: string, lastUsed: string | null) => string;
+  forget: string;
+  forgetAll: string;
+  deviceForgotten: string;
+  devicesForgotten: string;
   challengeTitle: string;
   usePasskey: string;
   passkeyHint: string;

@@ -50,7 +50,14 @@ const expected: Record<string, { folder: string; attributes: string[]; events: s
   'mfa-user-enroll': {
     folder: 'mfa-user-enroll',
     attributes: ['api-base'],
-    events: ['mfa-credential-change', 'mfa-enrolled', 'mfa-error', 'mfa-recovery-codes', 'mfa-unenrolled'],
+    events: [
+      'mfa-credential-change',
+      'mfa-device-forgotten',
+      'mfa-enrolled',
+      'mfa-error',
+      'mfa-recovery-codes',
+      'mfa-unenrolled',
+    ],
   },
   'mfa-challenge': {
     folder: 'mfa-challenge',

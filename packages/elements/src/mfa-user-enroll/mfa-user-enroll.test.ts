@@ -8,6 +8,7 @@ import {
   button,
   enrollByApi,
   login,
+  rememberDays,
   reset,
   rotateKey,
   setPolicyByApi,
@@ -18,7 +19,7 @@ import {
   virtualAuthenticator,
 } from '../../test/helpers.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
-import type { MfaCredentialChangeEvent, MfaRecoveryCodesEvent } from '../events.ts';
+import type { MfaCredentialChangeEvent, MfaDeviceForgottenEvent, MfaRecoveryCodesEvent } from '../events.ts';
 import { en } from '../strings.ts';
 import { de } from '../strings-de.ts';
 import './mfa-user-enroll.ts';
@@ -369,6 +370,113 @@ describe('<mfa-user-enroll>', () => {
         }
       });
     }
+  });
+
+  describe('remembered devices', () => {
+    let secret = '';
+    let step = 0;
+    /** A new session of Max's that verifies with the app's next code and asks to remember this browser. */
+    async function rememberThisBrowser() {
+      await login('max');
+      if (step > 0) await advance(30);
+      step++;
+      const res = await api('POST', '/challenge', { code: await totp(secret, step), rememberDevice: true });
+      expect(res.body.rememberedUntil, JSON.stringify(res.body)).to.be.a('string');
+    }
+    const access = async () => (await fetch('/mfa/accounts/acme/access')).json();
+    const devices = async () => {
+      const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+      await until(() => el.shadowRoot?.querySelector('#devices-title'));
+      return el;
+    };
+    const forgets = (el: MfaUserEnroll) => $$(el, '[part=devices] button');
+
+    beforeEach(async () => {
+      ({ secret } = await enrollByApi());
+      step = 0;
+      await rememberDays(14);
+    });
+
+    it('is shown only where an account allows remembering, and says how to remember one', async () => {
+      const el = await devices();
+      expect($(el, '#devices-title').textContent).to.equal('Remembered devices');
+      expect(text(el)).to.contain('No remembered devices. Choose "Remember this device" when you verify');
+      await expect(el).to.be.accessible();
+      await rememberDays(0);
+      const none = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(none.shadowRoot?.querySelector('#devices-title')).to.equal(null);
+    });
+
+    it('lists this device; Forget challenges a new session again and moves focus to the heading', async () => {
+      await rememberThisBrowser();
+      await login('max'); // signed out and in again: let in by the device
+      expect(await access()).to.include({ allow: true, reason: 'verified' });
+      const el = await devices();
+      await until(() => forgets(el).length === 1);
+      const item = $(el, '[part=devices] li');
+      expect(item.textContent).to.contain('This device');
+      expect(item.textContent).to.match(/Remembered since .+ · last used /);
+      const [forget] = forgets(el);
+      expect(forget?.textContent?.trim()).to.equal('Forget');
+      expect(forget?.getAttribute('aria-label')).to.match(/^Forget: \S/);
+      expect(button(el, 'Forget all devices')).to.exist;
+      await expect(el).to.be.accessible();
+
+      const forgotten = oneEvent(el, 'mfa-device-forgotten') as Promise<MfaDeviceForgottenEvent>;
+      forget?.click();
+      const event = await forgotten;
+      expect(event.deviceId).to.be.a('string');
+      expect(event.bubbles && event.composed).to.equal(true);
+      await until(() => el.shadowRoot?.activeElement?.id === 'devices-title');
+      expect(text(el)).to.contain('Device forgotten');
+      expect(text(el)).to.contain('No remembered devices.');
+      await expect(el).to.be.accessible();
+      await login('max');
+      expect(await access()).to.include({ allow: false, reason: 'challenge_required' });
+    });
+
+    it('moves focus to the next Forget after one, and forgets all devices', async () => {
+      await rememberThisBrowser();
+      await rememberThisBrowser();
+      const el = await devices();
+      await until(() => forgets(el).length === 2);
+      forgets(el)[0]?.click();
+      await until(() => forgets(el).length === 1 && el.shadowRoot?.activeElement === forgets(el)[0]);
+      expect($(el, '[part=devices] li').textContent).to.contain('This device');
+
+      const forgotten = oneEvent(el, 'mfa-device-forgotten') as Promise<MfaDeviceForgottenEvent>;
+      button(el, 'Forget all devices').click();
+      expect((await forgotten).deviceId).to.equal(null);
+      await until(() => el.shadowRoot?.activeElement?.id === 'devices-title');
+      expect(text(el)).to.contain('All devices forgotten');
+      expect((await api('GET', '/me/devices')).body.devices).to.deep.equal([]);
+    });
+
+    it('speaks German, and reflows at 320 px', async () => {
+      await rememberThisBrowser();
+      const el = await ready(
+        await fixture<MfaUserEnroll>(html`<mfa-user-enroll lang="de" .strings=${de}></mfa-user-enroll>`),
+      );
+      await until(() => forgets(el).length === 1);
+      expect($(el, '#devices-title').textContent).to.equal('Gemerkte Geräte');
+      expect(text(el)).to.contain('Dieses Gerät');
+      expect(text(el)).to.match(/Gemerkt seit \d{2}\.\d{2}\.\d{4}/);
+      expect(forgets(el)[0]?.textContent?.trim()).to.equal('Vergessen');
+      expect(button(el, 'Alle Geräte vergessen')).to.exist;
+      await expect(el).to.be.accessible();
+      await phone();
+      try {
+        await expectReflow(el, 'remembered devices (de)');
+        const english = await ready(
+          await fixture<MfaUserEnroll>(html`<mfa-user-enroll lang="en" .strings=${en}></mfa-user-enroll>`),
+        );
+        await until(() => forgets(english).length === 1);
+        await expectReflow(english, 'remembered devices (en)');
+      } finally {
+        await desktop();
+      }
+    });
   });
 
   describe('at 320 px wide', () => {

@@ -1,9 +1,15 @@
-import type { MeResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
+import type {
+  MeResponse,
+  RememberedDeviceResponse,
+  RememberedDevicesResponse,
+  WebAuthnCredentialResponse,
+} from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import {
   MfaCredentialChangeEvent,
+  MfaDeviceForgottenEvent,
   MfaEnrolledEvent,
   MfaRecoveryCodesEvent,
   MfaUnenrolledEvent,
@@ -40,14 +46,17 @@ const passkeysOf = (me: MeResponse) =>
  * The user's own MFA, for the profile's security page: status, setting up an
  * authenticator app (QR code and manual key, confirmed with a code), passkeys
  * and security keys (add with a name, rename, remove), recovery codes shown
- * once, regenerating them, removing MFA, and the accounts that require MFA of
- * the user with their deadlines.
+ * once, regenerating them, removing MFA, the devices remembered to skip the
+ * second step (each with **Forget**, and **Forget all devices**; shown when an
+ * account of the user allows remembering or a device is remembered), and the
+ * accounts that require MFA of the user with their deadlines.
  *
  * @summary Set up, review and remove the user's authenticator app, passkeys and security keys.
  * @fires mfa-enrolled - The authenticator app is set up.
  * @fires mfa-unenrolled - The authenticator app was removed.
  * @fires mfa-credential-change - A passkey or security key was added, renamed or removed; `event.action` and `event.credential` say which.
  * @fires mfa-recovery-codes - New recovery codes are shown; `event.count` says how many.
+ * @fires mfa-device-forgotten - A remembered device was forgotten (`event.deviceId`), or all of them (`null`).
  * @fires mfa-error - A request failed; the element shows the error too.
  * @csspart base - The section.
  * @csspart qr - The QR code image.
@@ -56,6 +65,7 @@ const passkeysOf = (me: MeResponse) =>
  * @csspart input - The code input.
  * @csspart codes - The list of recovery codes.
  * @csspart passkeys - The list of passkeys and security keys.
+ * @csspart devices - The list of remembered devices.
  * @csspart message - The live region for errors and confirmations.
  * @cssprop --mfa-accent - The colour of primary buttons.
  * @cssprop --mfa-surface - The background of the setup and recovery-code panels.
@@ -72,7 +82,13 @@ export class MfaUserEnroll extends MfaElement {
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...enroll };
 
-  private readonly me = new Loader<MeResponse>(this, () => this.client.me());
+  /** The remembered devices, loaded again with the user's MFA state (a factor change forgets them). */
+  private readonly devices = new Loader<RememberedDevicesResponse>(this, () => this.client.devices());
+  private readonly me = new Loader<MeResponse>(
+    this,
+    () => this.client.me(),
+    () => void this.devices.reload({ quiet: true }),
+  );
   private phase: Phase = { name: 'idle' };
   private busy = false;
   private error: MfaApiError | null = null;
@@ -225,6 +241,62 @@ export class MfaUserEnroll extends MfaElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Forgets one remembered device, or all (`null`), and moves focus to the Forget of the
+   * device now in its place, else the one before, else the section's heading.
+   */
+  private async forget(device: RememberedDeviceResponse | null, index = 0) {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = null;
+    this.notice = '';
+    try {
+      await (device ? this.client.forgetDevice(device.deviceId) : this.client.forgetAllDevices());
+      this.notice = device ? this.t.deviceForgotten : this.t.devicesForgotten;
+      this.dispatchEvent(new MfaDeviceForgottenEvent(device?.deviceId ?? null));
+      await this.devices.reload({ quiet: true });
+    } catch (err) {
+      this.error = toApiError(err);
+      this.reportError(this.error);
+    } finally {
+      this.busy = false;
+    }
+    await this.updateComplete;
+    const forgets = [...this.renderRoot.querySelectorAll<HTMLElement>('[part=devices] button')];
+    (
+      forgets[index] ??
+      forgets[index - 1] ??
+      this.renderRoot.querySelector<HTMLElement>('#devices-title')
+    )?.focus();
+  }
+
+  private renderDevices(me: MeResponse) {
+    const t = this.t;
+    const load = this.devices.value;
+    const devices = load.status === 'ready' ? load.data.devices : [];
+    if (!devices.length && !me.rememberDeviceDays) return nothing;
+    return html`<section class="passkeys" aria-labelledby="devices-title">
+      <h3 id="devices-title" tabindex="-1">${t.devicesTitle}</h3>
+      ${
+        devices.length
+          ? html`<ul part="devices" class="passkey-list">
+              ${devices.map(
+                (d, i) => html`<li>
+                  <div class="passkey-info">
+                    <span class="passkey-name">${d.label}</span>
+                    ${d.current ? html`<span class="badge">${t.thisDevice}</span>` : nothing}
+                    <span class="muted passkey-dates">${t.deviceDates(this.formatDate(d.createdAt), d.lastUsedAt ? this.formatDate(d.lastUsedAt) : null)}</span>
+                  </div>
+                  <button type="button" ?disabled=${this.busy} aria-label="${t.forget}: ${d.label}" @click=${() => this.forget(d, i)}>${t.forget}</button>
+                </li>`,
+              )}
+            </ul>
+            <button type="button" ?disabled=${this.busy} @click=${() => this.forget(null)}>${t.forgetAll}</button>`
+          : html`<p>${t.devicesNone}</p>`
+      }
+    </section>`;
   }
 
   private fieldValue(selector: string): string {
@@ -479,6 +551,7 @@ export class MfaUserEnroll extends MfaElement {
         ${me.enrolled && me.recoveryCodesOutdated ? html`<p class="outdated">${t.recoveryCodesOutdated}</p>` : nothing}
         ${this.renderBody(me)}
         ${this.renderPasskeys(me)}
+        ${this.renderDevices(me)}
         <p id="message" part="message" class=${this.error ? 'error' : 'success'} aria-live="polite">${this.messageText()}</p>
         ${this.renderRequiredBy(me)}
       </section>

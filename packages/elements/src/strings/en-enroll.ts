@@ -40,6 +40,14 @@ export const enroll: Pick<
   | 'passkeyRemoved'
   | 'passkeyExists'
   | 'requiredByPasskey'
+  | 'devicesTitle'
+  | 'devicesNone'
+  | 'thisDevice'
+  | 'deviceDates'
+  | 'forget'
+  | 'forgetAll'
+  | 'deviceForgotten'
+  | 'devicesForgotten'
 > = {
   enrollTitle: 'Multi-factor authentication',
   statusOn: (since) => `Authenticator app: on since ${since}.`,
@@ -81,4 +89,14 @@ export const enroll: Pick<
   passkeyRemoved: 'Passkey removed.',
   passkeyExists: 'This device or security key already holds a passkey for your account.',
   requiredByPasskey: (account) => `${account} accepts only passkeys and security keys.`,
+  devicesTitle: 'Remembered devices',
+  devicesNone:
+    'No remembered devices. Choose "Remember this device" when you verify to skip the second step on that browser.',
+  thisDevice: 'This device',
+  deviceDates: (since, lastUsed) =>
+    `Remembered since ${since} · ${lastUsed ? `last used ${lastUsed}` : 'not used yet'}`,
+  forget: 'Forget',
+  forgetAll: 'Forget all devices',
+  deviceForgotten: 'Device forgotten: it will be asked for the second step again.',
+  devicesForgotten: 'All devices forgotten: each will be asked for the second step again.',
 };
