@@ -101,7 +101,9 @@ describe('German strings (de)', () => {
     expect(managing).to.contain('Sam Shared: 7 Tage ab der nächsten Anmeldung');
     expect(button(manager, 'Speichern')).to.exist;
     expect(button(manager, 'Abbrechen')).to.exist;
-    expect(($(manager, 'label[for=gracePeriodDays]').textContent ?? '').trim()).to.equal('Übergangsfrist (Tage)');
+    expect(($(manager, 'label[for=gracePeriodDays]').textContent ?? '').trim()).to.equal(
+      'Übergangsfrist (Tage)',
+    );
   });
 
   it("formats dates by the element's lang: the same policy reads differently in en-US", async () => {
