@@ -277,5 +277,12 @@ export const de: MfaStrings = {
     passkeyAdded: (user, name) => `${user} hat den Passkey „${name}“ hinzugefügt`,
     passkeyRenamed: (user, from, to) => `${user} hat den Passkey „${from}“ in „${to}“ umbenannt`,
     passkeyRemoved: (user) => `${user} hat einen Passkey entfernt`,
+    policyRemember: (actor, days) =>
+      days
+        ? `${actor} hat erlaubt, den zweiten Schritt auf einem Gerät ${count(days, 'Tag', 'Tage')} lang zu überspringen`
+        : `${actor} hat das Merken von Geräten abgeschaltet`,
+    deviceRemembered: (user, label) => `${user} hat das Gerät „${label}“ merken lassen`,
+    deviceForgotten: (user, label) =>
+      label ? `${user} hat das Gerät „${label}“ vergessen` : `${user} hat alle gemerkten Geräte vergessen`,
   },
 };

@@ -198,6 +198,11 @@ export interface MfaStrings {
     passkeyAdded: (user: string, name: string) => string;
     passkeyRenamed: (user: string, from: string, to: string) => string;
     passkeyRemoved: (user: string) => string;
+    /** The days members may skip the second step on a remembered device changed (0: never). */
+    policyRemember: (actor: string, days: number) => string;
+    deviceRemembered: (user: string, label: string) => string;
+    /** `label` is empty when all of the user's devices were forgotten. */
+    deviceForgotten: (user: string, label: string) => string;
   };
 }
 

@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import {
   $,
   $$,
+  advance,
   api,
   button,
   enrollByApi,
@@ -88,6 +89,45 @@ describe('<mfa-audit-log>', () => {
     await expect(el).to.be.accessible();
     button(el, 'Enrollment').click();
     await until(() => sentences(el).length === 2);
+  });
+
+  it('tells of remembered and forgotten devices and of the days a device may skip the second step, in English and German', async () => {
+    await login('ada');
+    const { secret } = await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'optional', rememberDeviceDays: 14 })).status).to.equal(200);
+    await login('ada');
+    const remembered = await api('POST', '/challenge', { code: await totp(secret, 1), rememberDevice: true });
+    expect(remembered.status).to.equal(200);
+    await advance(30);
+    await api('POST', '/challenge', { code: await totp(secret, 2), rememberDevice: true });
+    const [device] = (await api('GET', '/me/devices')).body.devices as { deviceId: string; label: string }[];
+    expect((await api('DELETE', `/me/devices/${device?.deviceId}`)).status).to.equal(200);
+    expect((await api('DELETE', '/me/devices')).status).to.equal(200);
+    expect((await setPolicyByApi('acme', { mode: 'optional', rememberDeviceDays: 0 })).status).to.equal(200);
+    const el = await ready(await log());
+    expect(sentences(el).slice(0, 6)).to.deep.equal([
+      'Ada Admin stopped remembering devices',
+      'Ada Admin forgot all remembered devices',
+      `Ada Admin forgot the device “${device?.label}”`,
+      `Ada Admin chose to remember the device “${device?.label}”`,
+      `Ada Admin chose to remember the device “${device?.label}”`,
+      'Ada Admin let members skip the second step on a device for 14 days',
+    ]);
+    await expect(el).to.be.accessible();
+    const german = await ready(
+      await fixture<MfaAuditLog>(
+        html`<mfa-audit-log account-id="acme" lang="de" .strings=${de}></mfa-audit-log>`,
+      ),
+    );
+    expect(sentences(german).slice(0, 4)).to.deep.equal([
+      'Ada Admin hat das Merken von Geräten abgeschaltet',
+      'Ada Admin hat alle gemerkten Geräte vergessen',
+      `Ada Admin hat das Gerät „${device?.label}“ vergessen`,
+      `Ada Admin hat das Gerät „${device?.label}“ merken lassen`,
+    ]);
+    expect(sentences(german)[5]).to.equal(
+      'Ada Admin hat erlaubt, den zweiten Schritt auf einem Gerät 14 Tage lang zu überspringen',
+    );
   });
 
   it('loads older events with Load more', async () => {

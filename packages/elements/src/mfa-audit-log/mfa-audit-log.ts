@@ -103,9 +103,12 @@ export class MfaAuditLog extends MfaElement {
       case 'policy.updated': {
         const from = before.mode as PolicyMode;
         const to = after.mode as PolicyMode;
+        const days = n(after.rememberDeviceDays);
         return from && to && from !== to
           ? s.policyMode(actor, t.modeLabels[from], t.modeLabels[to])
-          : s.policySettings(actor);
+          : days !== n(before.rememberDeviceDays)
+            ? s.policyRemember(actor, days)
+            : s.policySettings(actor);
       }
       case 'mfa.enrolled':
         return s.enrolled(user);
@@ -129,6 +132,10 @@ export class MfaAuditLog extends MfaElement {
         return s.passkeyRenamed(user, String(before.name ?? ''), String(after.name ?? ''));
       case 'webauthn.removed':
         return s.passkeyRemoved(user);
+      case 'device.remembered':
+        return s.deviceRemembered(user, String(after.label ?? ''));
+      case 'device.forgotten':
+        return s.deviceForgotten(user, String(before.label ?? ''));
       default:
         // A kind of event newer than these elements: its type, rather than nothing.
         return e.type;

@@ -39,6 +39,13 @@ export const audit: Pick<
     passkeyAdded: (user, name) => `${user} added the passkey “${name}”`,
     passkeyRenamed: (user, from, to) => `${user} renamed the passkey “${from}” to “${to}”`,
     passkeyRemoved: (user) => `${user} removed a passkey`,
+    policyRemember: (actor, days) =>
+      days
+        ? `${actor} let members skip the second step on a device for ${days} ${days === 1 ? 'day' : 'days'}`
+        : `${actor} stopped remembering devices`,
+    deviceRemembered: (user, label) => `${user} chose to remember the device “${label}”`,
+    deviceForgotten: (user, label) =>
+      label ? `${user} forgot the device “${label}”` : `${user} forgot all remembered devices`,
   },
   loadMore: 'Load more',
 };
