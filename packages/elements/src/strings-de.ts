@@ -121,6 +121,8 @@ export const de: MfaStrings = {
   stepUp: 'Bestätigen Sie diese Änderung erneut: mit einem Passkey oder Ihrer Authenticator-App.',
   setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie die Richtlinie des Kontos ändern.',
   rememberDevice: 'Mitglieder dürfen den zweiten Schritt auf einem Gerät so viele Tage überspringen',
+  rememberDeviceSummary: (days) =>
+    `Mitglieder dürfen den zweiten Schritt auf einem gemerkten Gerät ${count(days, 'Tag', 'Tage')} lang überspringen.`,
   rememberDeviceHint: '0 bis 30; 0: nie. Mitglieder wählen „Dieses Gerät merken“, wenn sie sich bestätigen.',
   enrollTitle: 'Multi-Faktor-Authentifizierung',
   statusOn: (since) => `Authenticator-App: aktiv seit ${since}.`,

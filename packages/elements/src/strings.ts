@@ -52,6 +52,8 @@ export interface MfaStrings {
   /** The policy manager's number field: days a remembered device skips the challenge. */
   rememberDevice: string;
   rememberDeviceHint: string;
+  /** The settings' line when members may skip the second step on a remembered device (days > 0). */
+  rememberDeviceSummary: (days: number) => string;
   enrollTitle: string;
   statusOn: (since: string) => string;
   statusOff: string;

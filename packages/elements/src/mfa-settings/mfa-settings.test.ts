@@ -43,6 +43,26 @@ describe('<mfa-settings>', () => {
     expect(el.shadowRoot?.querySelector('button.manage')).to.equal(null);
   });
 
+  it('says how many days members may skip the second step on a remembered device, when they may', async () => {
+    await login('ada');
+    await enrollByApi();
+    const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
+    expect(text(el)).not.to.contain('remembered device');
+    expect((await setPolicyByApi('acme', { mode: 'optional', rememberDeviceDays: 1 })).status).to.equal(200);
+    await el.refresh();
+    await until(() =>
+      text(el).includes('Members may skip the second step on a remembered device for 1 day.'),
+    );
+    await expect(el).to.be.accessible();
+    el.lang = 'de';
+    el.strings = de;
+    await until(() =>
+      text(el).includes(
+        'Mitglieder dürfen den zweiten Schritt auf einem gemerkten Gerät 1 Tag lang überspringen.',
+      ),
+    );
+  });
+
   it('names the accepted methods, and under "Phishing-resistant only" counts members with a passkey', async () => {
     await login('ada');
     await enrollByApi();

@@ -9,7 +9,7 @@ import { styles } from './mfa-settings.styles.ts';
 
 /**
  * The account's Multi-Factor Authentication section: the current policy and
- * the methods it accepts, who changed it and when, how many members have MFA
+ * the methods it accepts, the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
  * (or, under "Phishing-resistant only", a passkey or security key), the SSO caution, and for
  * administrators a Manage button that opens the policy manager in a modal dialog,
  * and below the policy the members' MFA (`<mfa-members>`) and the account's MFA
@@ -133,6 +133,7 @@ export class MfaSettings extends MfaElement {
             ? html`<p><span class="muted">${t.allowedFactorsLegend}:</span> ${t.allowedFactorsLabels[policy.allowedFactors]}</p>`
             : nothing
         }
+        ${policy.rememberDeviceDays ? html`<p>${t.rememberDeviceSummary(policy.rememberDeviceDays)}</p>` : nothing}
         <p>
           ${
             policy.allowedFactors === 'phishing_resistant'

@@ -32,6 +32,7 @@ export const policy: Pick<
   | 'setUpMfaFirst'
   | 'rememberDevice'
   | 'rememberDeviceHint'
+  | 'rememberDeviceSummary'
 > = {
   modeLabels: {
     optional: 'Optional',
@@ -86,5 +87,7 @@ export const policy: Pick<
     'Someone else changed this policy meanwhile. The current settings are shown; review them and save again.',
   setUpMfaFirst: "Set up MFA in your profile before changing the account's policy.",
   rememberDevice: 'Let members skip the second step on a device for this many days',
+  rememberDeviceSummary: (days) =>
+    `Members may skip the second step on a remembered device for ${days} ${days === 1 ? 'day' : 'days'}.`,
   rememberDeviceHint: '0 to 30; 0: never. Members choose "Remember this device" when they verify.',
 };
