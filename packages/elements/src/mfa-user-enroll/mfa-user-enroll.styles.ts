@@ -8,7 +8,8 @@ export const styles = css`
     padding: 1rem;
     margin: 0.75rem 0;
   }
-  .passkeys {
+  .passkeys,
+  .devices {
     margin-top: 1.25rem;
     padding-top: 1rem;
     border-top: 1px solid var(--_border);

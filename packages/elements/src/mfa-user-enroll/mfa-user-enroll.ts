@@ -277,7 +277,7 @@ export class MfaUserEnroll extends MfaElement {
     const load = this.devices.value;
     const devices = load.status === 'ready' ? load.data.devices : [];
     if (!devices.length && !me.rememberDeviceDays) return nothing;
-    return html`<section class="passkeys" aria-labelledby="devices-title">
+    return html`<section class="devices" aria-labelledby="devices-title">
       <h3 id="devices-title" tabindex="-1">${t.devicesTitle}</h3>
       ${
         devices.length
