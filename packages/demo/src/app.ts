@@ -20,6 +20,8 @@ const packageDir = join(import.meta.dirname, '..');
 
 /** The demo's sign-in cookie: who is signed in, in which session, and through which account's SSO. */
 const SESSION_COOKIE = 'demo_session';
+/** The SDK's remembered-device cookie (`deviceCookie`), read where the demo evaluates access itself. */
+const DEVICE_COOKIE = 'mfa_device';
 
 interface DemoSession {
   user: string;
@@ -72,6 +74,15 @@ function originOf(header: string | undefined): string | null {
 const passkeysOnly = (decision: AccessDecision) =>
   decision.accepts !== undefined && !decision.accepts.includes('totp');
 
+/** An account's payout details: the demo's sensitive action, behind a step-up. */
+interface Payout {
+  holder: string;
+  iban: string;
+}
+
+/** A whole IBAN as people type it (spaces allowed): two letters, two digits, 11 to 30 letters or digits. */
+const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
+
 const orders = [
   { id: 'PO-1042', item: 'Edge routers (12)', status: 'Shipped', total: '€ 8,340.00' },
   { id: 'PO-1043', item: 'Support renewal 2027', status: 'Awaiting approval', total: '€ 2,100.00' },
@@ -102,6 +113,7 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
     store,
     secret,
     issuer: 'Partner Portal',
+    deviceCookie: DEVICE_COOKIE,
     ...(now ? { now } : {}),
     authenticate: principalOf,
     getMembership: membership,
@@ -149,6 +161,26 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
   // The host's own API, guarded: JSON 401 / 403 / 404 as the decision says.
   app.use('/api/accounts/:accountId/*', mfa.guard());
   app.get('/api/accounts/:accountId/orders', (c) => c.json({ orders, decision: c.get('mfaDecision') }));
+
+  // Changing where the money goes asks for the second factor again, within 5 minutes: 401
+  // step_up_required (the page shows <mfa-challenge step-up> and retries), or 403
+  // mfa_required_for_action for a member who has no second factor to give.
+  const payouts = new Map<string, Payout>();
+  app.use('/api/accounts/:accountId/payout', mfa.guard({ stepUp: 300 }));
+  app.put('/api/accounts/:accountId/payout', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as Partial<Payout> | null;
+    const holder = typeof body?.holder === 'string' ? body.holder.trim() : '';
+    const iban = typeof body?.iban === 'string' ? body.iban.replace(/\s+/g, '').toUpperCase() : '';
+    if (!holder || holder.length > 70 || !IBAN.test(iban)) {
+      return c.json(
+        { error: { code: 'invalid_request', message: 'Enter the account holder and a valid IBAN.' } },
+        400,
+      );
+    }
+    const payout = { holder, iban };
+    payouts.set(c.req.param('accountId'), payout);
+    return c.json({ payout });
+  });
 
   const page = (
     c: Context,
@@ -228,7 +260,11 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
       if (!principal) return c.redirect('/', 303);
       const accountId = c.req.param('accountId') as string;
       const account = findAccount(accountId);
-      const decision: AccessDecision = await mfa.evaluate({ principal, accountId });
+      const decision: AccessDecision = await mfa.evaluate({
+        principal,
+        accountId,
+        deviceToken: getCookie(c, DEVICE_COOKIE),
+      });
       const current = `${accountId}:${view}`;
       const name = account?.name ?? accountId;
       switch (decision.reason) {
@@ -314,9 +350,24 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
                 ${orders.map((o) => html`<tr><td>${o.id}</td><td>${o.item}</td><td>${o.status}</td><td>${o.total}</td></tr>`)}
               </tbody>
             </table>
-          </div>`,
+          </div>
+          ${payoutCard(accountId, payouts.get(accountId))}`,
       );
     };
+
+  /** The payout form: pages/main.ts saves it, and asks for the step-up when the API wants one. */
+  const payoutCard = (accountId: string, payout: Payout | undefined) =>
+    html`<section class="card" aria-labelledby="payout-title">
+      <h2 id="payout-title">Payout details</h2>
+      <p class="muted">Where ${findAccount(accountId)?.name ?? accountId}'s earnings are paid. Changing them asks you to confirm it's you.</p>
+      <form class="payout" data-payout="${accountId}" novalidate>
+        <label>Account holder <input name="holder" autocomplete="name" maxlength="70" required value="${payout?.holder ?? ''}" /></label>
+        <label>IBAN <input name="iban" autocomplete="off" spellcheck="false" maxlength="42" required value="${payout?.iban ?? ''}" /></label>
+        <button type="submit" class="button">Save payout details</button>
+      </form>
+      <div class="payout-step-up"></div>
+      <p class="payout-message" role="status"></p>
+    </section>`;
 
   app.get('/accounts/:accountId', accountPage('overview'));
   app.get('/accounts/:accountId/settings', accountPage('settings'));

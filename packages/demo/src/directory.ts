@@ -127,11 +127,26 @@ export function membersOf(accountId: string): MemberListing[] {
 
 /**
  * The demo's starting state in the MFA store, written once (again on a restart it
- * changes nothing): Globex requires MFA of all users with 14 days' grace, and every
+ * changes nothing): Acme lets members skip the second step on a remembered device
+ * for 14 days; Globex requires MFA of all users with 14 days' grace, and every
  * third of its staff began that grace between 1 and 40 days ago, so some are overdue.
  */
 export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
   const day = 86_400_000;
+  await store.putPolicy(
+    {
+      accountId: 'acme',
+      mode: 'optional',
+      gracePeriodDays: 7,
+      enforceAfterSso: false,
+      allowedFactors: 'any',
+      rememberDeviceDays: 14,
+      version: 1,
+      updatedAt: new Date(now.getTime() - 30 * day),
+      updatedBy: 'ada',
+    },
+    0,
+  );
   await store.putPolicy(
     {
       accountId: 'globex',
@@ -139,6 +154,7 @@ export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
       gracePeriodDays: 14,
       enforceAfterSso: false,
       allowedFactors: 'any',
+      rememberDeviceDays: 0,
       version: 1,
       updatedAt: new Date(now.getTime() - 45 * day),
       updatedBy: 'grace',

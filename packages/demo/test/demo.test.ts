@@ -42,6 +42,23 @@ describe('demo host', () => {
     expect(home).not.toContain('Open Contoso');
   });
 
+  it('asks for a fresh second factor before payout details change, and tells a member without one to set it up', async () => {
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    const max = await signIn(app, 'max');
+    const put = (cookie: string, body: unknown) =>
+      app.request('/api/accounts/acme/payout', {
+        method: 'PUT',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const denied = await put(max, { holder: 'Max', iban: 'DE89370400440532013000' });
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ error: { code: 'mfa_required_for_action' } });
+    const page = await (await app.request('/accounts/acme', { headers: { cookie: max } })).text();
+    expect(page).toContain('Payout details');
+    expect(page).toContain('data-payout="acme"');
+  });
+
   it('delegates an SSO sign-in to the Contoso directory and not to Acme', async () => {
     const { app } = createDemo({ store: memoryStore(), secret: SECRET });
     const sam = await signIn(app, 'sam', 'contoso');

@@ -339,6 +339,84 @@ describe('the demo portal, end to end', () => {
     await context.close();
   });
 
+  it('remembers this device: a new session skips the challenge until the device is forgotten in the profile', async () => {
+    advance(30);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await signIn(context, 'max');
+    await page.goto(`${base}/accounts/acme`);
+    // Acme lets members skip the second step on a device for 14 days (seeded; kept by the policy saved above).
+    await page.getByLabel('Remember this device for 14 days').check();
+    await shot(page, '16-challenge-remember');
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Authentication code').fill(await codeFor(member.secret));
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify' }).click()]);
+    await page.getByRole('cell', { name: 'PO-1042' }).waitFor();
+
+    // Signing in again (a new session, the old one ended): the remembered device lets it in.
+    const signInAgain = () =>
+      Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await signInAgain();
+    await page.goto(`${base}/accounts/acme`);
+    await page.getByRole('cell', { name: 'PO-1042' }).waitFor();
+    expect(await page.locator('mfa-challenge').count()).toBe(0);
+
+    // Forgotten in the profile, the device no longer does: the next session is challenged.
+    await page.goto(`${base}/profile`);
+    const devices = page.locator('mfa-user-enroll');
+    const device = devices.getByRole('listitem').filter({ hasText: 'This device' });
+    await device.waitFor();
+    await shot(page, '17-profile-remembered-devices');
+    await expectNoAxeViolations(page);
+    await device.getByRole('button', { name: /^Forget/ }).click();
+    await devices.getByText('No remembered devices.').waitFor();
+    await signInAgain();
+    await page.goto(`${base}/accounts/acme`);
+    await page.getByLabel('Authentication code').waitFor();
+    expect(await page.getByRole('cell', { name: 'PO-1042' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('asks the administrator to confirm it is them before changing the payout details, then saves them', async () => {
+    advance(30);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await signIn(context, 'ada');
+    await page.goto(`${base}/accounts/acme`);
+    await page.getByLabel('Authentication code').fill(await codeFor(admin.secret));
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify' }).click()]);
+    await page.getByRole('heading', { name: 'Payout details' }).waitFor();
+    advance(301); // the verification is now older than the payout's 5 minutes
+    await page.getByLabel('Account holder').fill('Acme GmbH');
+    await page.getByLabel('IBAN').fill('DE89 3704 0044 0532 0130 00');
+    await page.getByRole('button', { name: 'Save payout details' }).click();
+    const challenge = page.locator('.payout-step-up mfa-challenge');
+    await challenge.getByRole('heading', { name: "Confirm it's you to change payout details" }).waitFor();
+    expect(await challenge.getByRole('checkbox').count()).toBe(0); // remembering does not belong to a step-up
+    await shot(page, '18-payout-step-up');
+    await expectNoAxeViolations(page);
+    await challenge.getByLabel('Authentication code').fill(await codeFor(admin.secret));
+    await challenge.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('status').filter({ hasText: 'Payout details saved.' }).waitFor();
+    expect(await challenge.count()).toBe(0);
+    await page.reload();
+    expect(await page.getByLabel('IBAN').inputValue()).toBe('DE89370400440532013000');
+    await context.close();
+  });
+
+  it('tells a member without MFA to set it up before changing the payout details', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await signIn(context, 'cleo'); // a password sign-in to Contoso, which does not require MFA
+    await page.goto(`${base}/accounts/contoso`);
+    await page.getByLabel('Account holder').fill('Contoso Ltd');
+    await page.getByLabel('IBAN').fill('GB29 NWBK 6016 1331 9268 19');
+    await page.getByRole('button', { name: 'Save payout details' }).click();
+    await page.getByRole('status').filter({ hasText: 'Set up multi-factor authentication first' }).waitFor();
+    const link = page.getByRole('link', { name: 'Set it up in Profile & security' });
+    expect(await link.getAttribute('href')).toBe('/profile');
+    expect(await page.locator('mfa-challenge').count()).toBe(0);
+    await expectNoAxeViolations(page);
+    await context.close();
+  });
+
   it('a recovery code works once', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'max');
@@ -500,7 +578,7 @@ describe('the demo portal, end to end', () => {
             const secret = secrets[user];
             if (secret) {
               advance(30);
-              await challenge.locator('input').fill(await codeFor(secret));
+              await challenge.locator('input#code').fill(await codeFor(secret));
               await Promise.all([page.waitForNavigation(), challenge.locator('button.primary').click()]);
               await check(page, `${at}, verified`);
             }
