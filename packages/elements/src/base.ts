@@ -31,7 +31,9 @@ export function toApiError(error: unknown): MfaApiError {
  * loading, an error or ready, and the host renders from it. `reload()` runs the
  * load again; only the newest run (or `set`) decides `value`; a failure is shown
  * and reported to the page as `mfa-error`. A reload keeps showing the data it
- * replaces until it finishes.
+ * replaces until it finishes. A load the account refused for want of this session's
+ * second factor (`challenge_required`) runs again when any challenge on the page
+ * verifies the session (`mfa-verified`, heard at the window before anyone can stop it).
  */
 export class Loader<T> {
   value: Load<T> = { status: 'loading' };
@@ -40,12 +42,32 @@ export class Loader<T> {
   /**
    * @param load Fetches the data.
    * @param loaded Called with the data of each successful `reload()`, before the host renders it.
+   * @param changedBy Events of other elements on the page after which the data is stale (`mfa-policy-change` …):
+   *   shown data is loaded again, quietly.
    */
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
     private readonly load: () => Promise<T>,
     private readonly loaded?: (data: T) => void,
-  ) {}
+    private readonly changedBy: readonly string[] = [],
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    for (const type of ['mfa-verified', ...this.changedBy]) addEventListener(type, this.heard, true);
+  }
+
+  hostDisconnected(): void {
+    for (const type of ['mfa-verified', ...this.changedBy]) removeEventListener(type, this.heard, true);
+  }
+
+  private readonly heard = (e: Event) => {
+    const value = this.value;
+    if (e.type !== 'mfa-verified') {
+      if (value.status === 'ready') void this.reload({ quiet: true });
+    } else if (value.status === 'error' && value.error.code === 'challenge_required') void this.reload();
+  };
 
   /**
    * Loads again. With `quiet`, a failure leaves `value` as it was and is not
@@ -172,23 +194,38 @@ export class MfaElement extends LitElement {
     );
   }
 
+  /** The challenge of `renderPending` is open (the user asked to verify here). */
+  private verifyingHere = false;
+
   /**
    * What to show while `loader` is not ready: the loading line, or the error with a retry
    * button. When the account (`accountId`) first wants this session's second factor
-   * (`challenge_required`), the challenge itself instead, and the load again once verified.
+   * (`challenge_required`), **Verify it is you** instead, which opens the challenge here
+   * (one button, not one code field per element on a page); the load runs again once any
+   * challenge on the page verifies the session (see `Loader`).
    */
   protected renderPending<T>(loader: Loader<T>, accountId = ''): TemplateResult | null {
     const load = loader.value;
     if (load.status === 'loading') return html`<p role="status" class="muted">${this.t.loading}</p>`;
     if (load.status === 'error') {
       const verify = accountId && load.error.code === 'challenge_required';
-      if (verify) void import('./mfa-challenge/mfa-challenge.ts');
       return html`<div part="base">
         <p class="error" role="alert">${this.message(load.error)}</p>
         ${
-          verify
-            ? this.renderChallenge(() => void loader.reload(), accountId)
-            : html`<button type="button" @click=${() => loader.reload()}>${this.t.retry}</button>`
+          !verify
+            ? html`<button type="button" @click=${() => loader.reload()}>${this.t.retry}</button>`
+            : this.verifyingHere
+              ? this.renderChallenge(() => {
+                  this.verifyingHere = false;
+                }, accountId)
+              : html`<button
+                  type="button"
+                  @click=${() => {
+                    this.verifyingHere = true;
+                    this.requestUpdate();
+                    void this.focusStepUp();
+                  }}
+                >${this.t.verifyHere}</button>`
         }
       </div>`;
     }

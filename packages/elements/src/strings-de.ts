@@ -119,6 +119,7 @@ export const de: MfaStrings = {
   conflict:
     'Jemand anderes hat diese Richtlinie inzwischen geändert. Die aktuellen Einstellungen werden angezeigt; prüfen Sie sie und speichern Sie erneut.',
   stepUp: 'Bestätigen Sie diese Änderung erneut: mit einem Passkey oder Ihrer Authenticator-App.',
+  verifyHere: 'Bestätigen Sie, dass Sie es sind',
   setUpMfaFirst: 'Richten Sie MFA in Ihrem Profil ein, bevor Sie die Richtlinie des Kontos ändern.',
   rememberDevice: 'Mitglieder dürfen den zweiten Schritt auf einem Gerät so viele Tage überspringen',
   rememberDeviceSummary: (days) =>

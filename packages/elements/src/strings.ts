@@ -48,6 +48,8 @@ export interface MfaStrings {
   saved: string;
   conflict: string;
   stepUp: string;
+  /** The button that opens the challenge where an account first wants the session verified. */
+  verifyHere: string;
   setUpMfaFirst: string;
   /** The policy manager's number field: days a remembered device skips the challenge. */
   rememberDevice: string;

@@ -64,6 +64,7 @@ describe('<mfa-audit-log>', () => {
     expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
     await login('ada'); // a new session, not verified yet
     const el = await ready(await log());
+    button(el, 'Verify it is you').click();
     const challenge = await until(() => el.shadowRoot?.querySelector<MfaChallenge>('mfa-challenge'));
     await until(() => challenge.shadowRoot?.querySelector('input'));
     type($(challenge, 'input'), await totp(secret, 1));

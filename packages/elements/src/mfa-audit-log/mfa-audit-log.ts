@@ -59,6 +59,8 @@ export class MfaAuditLog extends MfaElement {
     (page) => {
       this.events = page.events;
     },
+    // What another element on the page changed is news here.
+    ['mfa-policy-change', 'mfa-member-reset'],
   );
 
   override updated(changed: Map<string, unknown>): void {

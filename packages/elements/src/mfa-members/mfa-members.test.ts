@@ -19,6 +19,7 @@ import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaMemberResetEvent } from '../events.ts';
 import type { MfaChallenge } from '../mfa-challenge/mfa-challenge.ts';
 import { de } from '../strings-de.ts';
+import '../mfa-challenge/mfa-challenge.ts';
 import './mfa-members.ts';
 import type { MfaMembers } from './mfa-members.ts';
 
@@ -93,6 +94,8 @@ describe('<mfa-members>', () => {
     await login('ada'); // a new session: Acme's routes want its second factor first
     const el = await ready(await members());
     expect($(el, '[role=alert]').textContent).to.contain('Verify with your second factor');
+    await expect(el).to.be.accessible();
+    button(el, 'Verify it is you').click();
     const challenge = await until(() => el.shadowRoot?.querySelector<MfaChallenge>('mfa-challenge'));
     await until(() => challenge.shadowRoot?.querySelector('input'));
     await expect(el).to.be.accessible();
@@ -100,6 +103,25 @@ describe('<mfa-members>', () => {
     button(challenge, 'Verify').click();
     await until(() => el.shadowRoot?.querySelector('table'));
     expect(rowNames(el)).to.deep.equal(['Ada Admin', 'Max Member', 'Sam Shared']);
+  });
+
+  it('loads again when a challenge elsewhere on the page verifies the session', async () => {
+    await login('ada');
+    const { secret } = await enrollByApi();
+    expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+    await login('ada');
+    const page = await fixture<HTMLElement>(
+      html`<div><mfa-challenge></mfa-challenge><mfa-members account-id="acme"></mfa-members></div>`,
+    );
+    const list = page.querySelector('mfa-members') as MfaMembers;
+    const challenge = page.querySelector('mfa-challenge') as MfaChallenge;
+    await ready(list);
+    expect(list.shadowRoot?.querySelector('mfa-challenge'), 'no second code field').to.equal(null);
+    await until(() => challenge.shadowRoot?.querySelector('input'));
+    type($(challenge, 'input'), await totp(secret, 1));
+    button(challenge, 'Verify').click();
+    await until(() => list.shadowRoot?.querySelector('table'));
+    expect(rowNames(list)).to.deep.equal(['Ada Admin', 'Max Member', 'Sam Shared']);
   });
 
   it('pages with Load more, filters, and searches after the typing stops', async () => {

@@ -69,6 +69,8 @@ export class MfaMembers extends MfaElement {
     (page) => {
       this.rows = page.members;
     },
+    // A new policy moves deadlines.
+    ['mfa-policy-change'],
   );
 
   private get dialog(): HTMLDialogElement | null {

@@ -91,14 +91,7 @@ export class MfaSettings extends MfaElement {
   private onPolicyChange(e: MfaPolicyChangeEvent) {
     this.policy.set(e.policy);
     this.closeManager();
-    // Deadlines and the activity change with the policy.
-    this.refreshPart('mfa-members');
-    this.refreshPart('mfa-audit-log');
-  }
-
-  /** Reloads the members or the activity, once its element is defined. */
-  private refreshPart(tag: 'mfa-members' | 'mfa-audit-log') {
-    void (this.renderRoot.querySelector(tag) as { refresh?: () => Promise<void> } | null)?.refresh?.();
+    // The members and the activity below load again by themselves (they hear the event).
   }
 
   override render() {
@@ -144,8 +137,7 @@ export class MfaSettings extends MfaElement {
       </section>
       ${
         policy.canManage
-          ? html`<mfa-members part="members" account-id=${this.accountId} api-base=${this.apiBase} .strings=${this.strings}
-              @mfa-member-reset=${() => this.refreshPart('mfa-audit-log')}></mfa-members>
+          ? html`<mfa-members part="members" account-id=${this.accountId} api-base=${this.apiBase} .strings=${this.strings}></mfa-members>
             <mfa-audit-log part="activity" account-id=${this.accountId} api-base=${this.apiBase} .strings=${this.strings}></mfa-audit-log>`
           : nothing
       }

@@ -8,6 +8,7 @@ export const common: Pick<
   | 'save'
   | 'cancel'
   | 'stepUp'
+  | 'verifyHere'
   | 'passkeysUnsupported'
   | 'passkeyCancelled'
   | 'codeLabel'
@@ -20,6 +21,7 @@ export const common: Pick<
   save: 'Save',
   cancel: 'Cancel',
   stepUp: 'Verify it is you again to save this change: with a passkey or your authenticator app.',
+  verifyHere: 'Verify it is you',
   passkeysUnsupported:
     'This browser cannot use passkeys or security keys. Open this page in a current Chrome, Edge, Firefox or Safari to add one.',
   passkeyCancelled: 'The passkey dialog was closed before it finished. Try again when you are ready.',
