@@ -10,6 +10,7 @@ import type {
   RecoveryCodesResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
+  TotpConfirmedResponse,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
   WebAuthnCredentialCreatedResponse,
@@ -167,7 +168,8 @@ export class MfaClient {
   setupTotp(): Promise<TotpSetupResponse> {
     return this.call('POST', '/me/totp/setup', {});
   }
-  confirmTotp(code: string): Promise<RecoveryCodesResponse> {
+  /** The recovery codes come only with the user's first factor: beside a passkey they keep theirs. */
+  confirmTotp(code: string): Promise<TotpConfirmedResponse> {
     return this.call('POST', '/me/totp/confirm', { code });
   }
   removeTotp(): Promise<{ enrolled: false }> {

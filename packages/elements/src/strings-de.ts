@@ -151,6 +151,8 @@ export const de: MfaStrings = {
   remove: 'Authenticator-App entfernen',
   removeConfirm: 'Ja, App entfernen',
   removed: 'Authenticator-App entfernt.',
+  appAdded:
+    'Authenticator-App hinzugefügt. Ihre Wiederherstellungscodes bleiben die, die Sie gespeichert haben.',
   requiredByTitle: 'Verlangt von',
   requiredByNone: 'Kein Konto verlangt MFA von Ihnen.',
   requiredByEntry: (account, deadline) => (deadline ? `${account}: einrichten bis ${deadline}` : account),

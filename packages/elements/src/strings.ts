@@ -80,6 +80,8 @@ export interface MfaStrings {
   remove: string;
   removeConfirm: string;
   removed: string;
+  /** The app was added beside a passkey: no new recovery codes. */
+  appAdded: string;
   requiredByTitle: string;
   requiredByNone: string;
   requiredByEntry: (account: string, deadline: string | null) => string;

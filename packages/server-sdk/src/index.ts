@@ -25,6 +25,7 @@ export type {
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
   RequiredByEntry,
+  TotpConfirmedResponse,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
   WebAuthnCredentialCreatedResponse,

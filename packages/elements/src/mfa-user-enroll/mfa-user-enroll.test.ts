@@ -290,6 +290,32 @@ describe('<mfa-user-enroll>', () => {
       expect(text(el)).to.contain('Passkey removed.');
     });
 
+    it('adds an app beside a passkey without new recovery codes: the saved ones stay', async () => {
+      const { recoveryCodes } = await addPasskeyByApi('Laptop');
+      expect(recoveryCodes).to.have.length(10);
+      const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
+      button(el, 'Set up').click();
+      await until(() => el.shadowRoot?.querySelector('#code'));
+      const key = $(el, '.key').textContent?.replace(/ /g, '') ?? '';
+      let codesShown = false;
+      el.addEventListener('mfa-recovery-codes', () => {
+        codesShown = true;
+      });
+      const enrolled = oneEvent(el, 'mfa-enrolled');
+      type($(el, '#code'), await totp(key));
+      button(el, 'Confirm').click();
+      await enrolled;
+      await until(() => text(el).includes('Your recovery codes stay the ones you saved.'));
+      await until(() => text(el).includes('on since'));
+      expect($$(el, '.codes li')).to.have.length(0);
+      expect(codesShown).to.equal(false);
+      expect(text(el)).to.contain('10 recovery codes left');
+      await expect(el).to.be.accessible();
+      // The codes saved with the passkey still work.
+      const used = await api('POST', '/challenge', { recoveryCode: recoveryCodes?.[0] });
+      expect(used.status).to.equal(200);
+    });
+
     it('asks for a fresh verification, with the passkey itself, before removing one', async () => {
       await addPasskeyByApi('Phone');
       // A second authenticator: one holds one passkey of an account (the server excludes those it knows).

@@ -317,8 +317,15 @@ export class MfaUserEnroll extends MfaElement {
     this.error = null;
     try {
       const [{ recoveryCodes }] = await Promise.all([this.client.confirmTotp(code), this.loadPanels()]);
-      this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: true };
       this.dispatchEvent(new MfaEnrolledEvent());
+      if (!recoveryCodes) {
+        // Beside a passkey: the recovery codes the user saved stay as they are.
+        this.phase = { name: 'idle' };
+        this.notice = this.t.appAdded;
+        await this.refresh();
+        return;
+      }
+      this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: true };
       this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
       await this.focusSoon('#codes-title');
       // The status above the codes says at once that the app is set up.

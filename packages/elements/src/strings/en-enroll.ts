@@ -14,6 +14,7 @@ export const enroll: Pick<
   | 'remove'
   | 'removeConfirm'
   | 'removed'
+  | 'appAdded'
   | 'requiredByTitle'
   | 'requiredByNone'
   | 'requiredByEntry'
@@ -61,6 +62,7 @@ export const enroll: Pick<
   remove: 'Remove authenticator app',
   removeConfirm: 'Yes, remove the app',
   removed: 'Authenticator app removed.',
+  appAdded: 'Authenticator app added. Your recovery codes stay the ones you saved.',
   requiredByTitle: 'Required by',
   requiredByNone: 'No account requires MFA of you.',
   requiredByEntry: (account, deadline) => (deadline ? `${account}: set up by ${deadline}` : account),

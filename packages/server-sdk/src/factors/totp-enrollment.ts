@@ -25,11 +25,17 @@ export async function setupTotp(ctx: MfaContext, principal: Principal) {
 
 /**
  * Confirms the pending setup with a code: judged under the back-off like any
- * challenge, then the app becomes the user's factor with ten new recovery codes.
- * Every other verified session of the user ends (they were verified with the
- * factor replaced, if any); this one is verified, in the same transaction.
+ * challenge, then the app becomes the user's factor. Ten new recovery codes come
+ * with it when it is the user's first factor or replaces their only one; beside a
+ * passkey or security key the user keeps the codes they saved (`null`). Every other
+ * verified session of the user ends (they were verified with the factor replaced, if
+ * any); this one is verified, in the same transaction.
  */
-export async function confirmTotp(ctx: MfaContext, principal: Principal, code: string): Promise<string[]> {
+export async function confirmTotp(
+  ctx: MfaContext,
+  principal: Principal,
+  code: string,
+): Promise<string[] | null> {
   const { userId, sessionId } = principal;
   const pending = await ctx.store.getPendingTotp(userId);
   if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
@@ -51,8 +57,11 @@ export async function confirmTotp(ctx: MfaContext, principal: Principal, code: s
     now,
     proof: { kind: 'setup', valid: step !== null, failureLimit: TOTP_FAILURE_LIMIT },
   });
-  const before = await ctx.store.getFactor(userId);
-  const { codes, hashes } = issueRecoveryCodes(ctx);
+  const [before, methods] = await Promise.all([ctx.store.getFactor(userId), userFactorMethods(ctx, userId)]);
+  // The codes were issued with the user's first factor: a passkey keeps them.
+  const { codes, hashes } = methods.includes('webauthn')
+    ? { codes: null, hashes: null }
+    : issueRecoveryCodes(ctx);
   // A setup sealed before a key rotation becomes a factor sealed under the newest key.
   const sealed = opened.stale ? ctx.box.seal(opened.plaintext, userId) : pending.secret;
   const factor = { userId, secret: sealed, lastUsedStep: step, createdAt: now };

@@ -19,6 +19,7 @@ import type {
   RecoveryCodesResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
+  TotpConfirmedResponse,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
   WebAuthnCredentialCreatedResponse,
@@ -153,6 +154,10 @@ export const totpSetupResponse = z.strictObject({
 
 export const recoveryCodesResponse = z.strictObject({ recoveryCodes: z.array(z.string()).length(10) });
 
+export const totpConfirmedResponse = z.strictObject({
+  recoveryCodes: z.array(z.string()).length(10).exactOptional(),
+});
+
 export const unenrolledResponse = z.strictObject({ enrolled: z.literal(false) });
 
 export const challengeResponse = z.strictObject({
@@ -208,6 +213,7 @@ const inStep: [
   Same<z.output<typeof meResponse>, MeResponse>,
   Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,
   Same<z.output<typeof recoveryCodesResponse>, RecoveryCodesResponse>,
+  Same<z.output<typeof totpConfirmedResponse>, TotpConfirmedResponse>,
   Same<z.output<typeof challengeResponse>, ChallengeResponse>,
   Same<z.output<typeof rememberedDevicesResponse>, RememberedDevicesResponse>,
   Same<z.output<typeof rememberedDevicesForgottenResponse>, RememberedDevicesForgottenResponse>,
@@ -225,5 +231,5 @@ const inStep: [
     : false,
   // The schema is narrower (the API answers not_member and unavailable as errors).
   z.output<typeof accessResponse> extends AccessResponse ? true : false,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void inStep;

@@ -161,6 +161,11 @@ export interface RecoveryCodesResponse {
   recoveryCodes: string[];
 }
 
+/** `POST /me/totp/confirm`: the recovery codes, unless the user has a passkey and keeps theirs. */
+export interface TotpConfirmedResponse {
+  recoveryCodes?: string[];
+}
+
 export interface ChallengeResponse {
   verified: true;
   verifiedAt: string;

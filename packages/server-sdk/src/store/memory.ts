@@ -160,10 +160,12 @@ export function memoryStore(): MfaStore {
       if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
       pending.delete(factor.userId);
       factors.set(factor.userId, { ...factor });
-      recoveryCodes.set(
-        factor.userId,
-        hashes.map((hash) => ({ hash, usedAt: null })),
-      );
+      if (hashes) {
+        recoveryCodes.set(
+          factor.userId,
+          hashes.map((hash) => ({ hash, usedAt: null })),
+        );
+      }
       endSessionsBut(factor.userId);
       forgetDevices(factor.userId);
       if (session) sessions.set(sessionKey(session.userId, session.sessionId), { ...session });

@@ -256,7 +256,7 @@ export interface MfaStore {
   getPendingTotp(userId: string): Promise<PendingTotpRecord | null>;
   /**
    * Makes the user's pending secret their factor: replaces any factor, sets the
-   * recovery codes, removes the pending secret, ends every verified session of the
+   * recovery codes (`null`: keeps the user's codes as they are), removes the pending secret, ends every verified session of the
    * user (a session verified with a replaced factor is not verified with this one),
    * forgets the user's remembered devices and marks `session` verified, if given. Returns false (and changes nothing)
    * when the pending secret is no longer the one given.
@@ -264,7 +264,7 @@ export interface MfaStore {
   activateTotp(
     factor: TotpFactorRecord,
     pendingSecret: string,
-    recoveryCodeHashes: readonly string[],
+    recoveryCodeHashes: readonly string[] | null,
     audit?: AuditWrite,
     session?: SessionRecord,
   ): Promise<boolean>;

@@ -114,6 +114,18 @@ export function factorsConformance(t: ConformanceContext): void {
       expect(await consumeStep(id('ada'), STEP + 1, 'new')).toBe(true);
     });
 
+    it('keeps the recovery codes as they are when given none (an app beside a passkey)', async () => {
+      await enroll(id('ada'), { secret: 'old' }, ['old-1', 'old-2', 'old-3']);
+      expect(await consumeCode(id('ada'), ['old-1'], T0)).toBe(true);
+      await t.store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
+      expect(await t.store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', null)).toBe(true);
+
+      expect((await t.store.getFactor(id('ada')))?.secret).toBe('new');
+      expect(await t.store.countRecoveryCodes(id('ada'))).toBe(2);
+      expect(await consumeCode(id('ada'), ['old-1'], T0)).toBe(false);
+      expect(await consumeCode(id('ada'), ['old-2'], T0)).toBe(true);
+    });
+
     it('returns false and changes nothing when the pending secret is not the one given', async () => {
       const old = await enroll(id('ada'), { secret: 'old', lastUsedStep: STEP }, ['old-1', 'old-2']);
       const pending = { userId: id('ada'), secret: 'current', expiresAt: later(1000) };

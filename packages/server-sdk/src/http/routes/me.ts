@@ -5,7 +5,13 @@ import { deviceTokenOf } from '../device-cookie.ts';
 import * as responses from '../response-schemas.ts';
 import { defineRoute, iso } from '../route.ts';
 import { confirmBody, emptyBody, noParams, noQuery } from '../schemas.ts';
-import type { FactorResponse, MeResponse, RecoveryCodesResponse, TotpSetupResponse } from '../types.ts';
+import type {
+  FactorResponse,
+  MeResponse,
+  RecoveryCodesResponse,
+  TotpConfirmedResponse,
+  TotpSetupResponse,
+} from '../types.ts';
 import { credentialResponse } from './webauthn.ts';
 
 /** The caller's own MFA: what they have, setting up and removing the app, new recovery codes. */
@@ -62,16 +68,18 @@ export const meRoutes = [
   defineRoute({
     method: 'POST',
     path: '/me/totp/confirm',
-    summary: 'Confirm the pending setup with a code; answers the recovery codes, once',
+    summary:
+      'Confirm the pending setup with a code; answers the recovery codes, once, unless the user has a passkey (they keep theirs)',
     access: 'user',
     params: noParams,
     query: noQuery,
     body: confirmBody,
-    response: responses.recoveryCodesResponse,
+    response: responses.totpConfirmedResponse,
     errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
-    run: async ({ ctx, principal, body }): Promise<RecoveryCodesResponse> => ({
-      recoveryCodes: await confirmTotp(ctx, principal, body.code),
-    }),
+    run: async ({ ctx, principal, body }): Promise<TotpConfirmedResponse> => {
+      const recoveryCodes = await confirmTotp(ctx, principal, body.code);
+      return recoveryCodes ? { recoveryCodes } : {};
+    },
   }),
   defineRoute({
     method: 'DELETE',

@@ -590,12 +590,14 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             created_at: toMs(factor.createdAt),
           })
           .execute();
-        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', factor.userId).execute();
-        if (hashes.length > 0) {
-          await trx
-            .insertInto('mfa_recovery_codes')
-            .values(hashes.map((code_hash) => ({ user_id: factor.userId, code_hash, used_at: null })))
-            .execute();
+        if (hashes) {
+          await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', factor.userId).execute();
+          if (hashes.length > 0) {
+            await trx
+              .insertInto('mfa_recovery_codes')
+              .values(hashes.map((code_hash) => ({ user_id: factor.userId, code_hash, used_at: null })))
+              .execute();
+          }
         }
         // Sessions verified with the factor replaced are not verified with this one.
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', factor.userId).execute();
