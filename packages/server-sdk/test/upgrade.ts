@@ -95,3 +95,17 @@ export async function sealV1(secret: string, plaintext: string): Promise<string>
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
   return `v1.${keyId}.${b64(iv)}.${b64(new Uint8Array(ciphertext))}`;
 }
+
+/** The migrations of the release before the facts version (0008_facts_version). */
+export const BEFORE_FACTS_VERSION = [...BEFORE_REMEMBERED_DEVICES, '0007_remembered_devices'];
+
+/**
+ * Writes into a database migrated to `BEFORE_FACTS_VERSION` what that release wrote: an app
+ * (its secret as stored, not opened here) and a grace start.
+ */
+export async function writeBeforeFactsVersion(db: Kysely<unknown>, at: Date): Promise<void> {
+  await sql`insert into mfa_totp_factors (user_id, secret, last_used_step, created_at)
+    values ('max', 'sealed-max', null, ${at.getTime()})`.execute(db);
+  await sql`insert into mfa_grace (account_id, user_id, started_at)
+    values ('acme', 'sam', ${at.getTime()})`.execute(db);
+}

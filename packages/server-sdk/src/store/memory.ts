@@ -52,6 +52,8 @@ export function memoryStore(): MfaStore {
   /** Remembered devices by device id. */
   const devices = new Map<string, RememberedDeviceRecord>();
   const audit: AuditEvent[] = [];
+  /** `factsVersion`: counts the writes that changed an enrollment or a grace start. */
+  let facts = 0;
   const forgetDevices = (userId: string, deviceId: string | null = null) => {
     let n = 0;
     for (const [id, device] of devices) {
@@ -160,6 +162,7 @@ export function memoryStore(): MfaStore {
       if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
       pending.delete(factor.userId);
       factors.set(factor.userId, { ...factor });
+      facts++;
       if (hashes) {
         recoveryCodes.set(
           factor.userId,
@@ -181,12 +184,14 @@ export function memoryStore(): MfaStore {
       lastFailure.delete(userId);
       endSessionsBut(userId);
       forgetDevices(userId);
+      if (existed) facts++;
       recordWith(write, existed);
       return existed;
     },
     async deleteTotp(userId, write, keepSessionId) {
       pending.delete(userId);
       if (!factors.delete(userId)) return false;
+      facts++;
       forgetMfaIfNone(userId);
       endSessionsBut(userId, keepSessionId);
       forgetDevices(userId);
@@ -220,6 +225,7 @@ export function memoryStore(): MfaStore {
         );
       }
       credentials.set(credential.credentialId, copyCredential(credential));
+      facts++;
       endSessionsBut(userId);
       forgetDevices(userId);
       sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
@@ -238,6 +244,7 @@ export function memoryStore(): MfaStore {
       const c = credentials.get(credentialId);
       if (!c || c.userId !== userId) return false;
       credentials.delete(credentialId);
+      facts++;
       forgetMfaIfNone(userId);
       endSessionsBut(userId, keepSessionId);
       forgetDevices(userId);
@@ -416,6 +423,7 @@ export function memoryStore(): MfaStore {
       const existing = grace.get(key);
       if (existing) return existing;
       grace.set(key, at);
+      facts++;
       return at;
     },
     async getGraceStarts(accountId, userIds) {
@@ -426,11 +434,17 @@ export function memoryStore(): MfaStore {
       }
       return starts;
     },
+    async factsVersion() {
+      return String(facts);
+    },
     async forfeitGrace(userId, accountIds, at) {
       for (const accountId of accountIds) {
         const key = graceKey(accountId, userId);
         const existing = grace.get(key);
-        if (!existing || existing > at) grace.set(key, at);
+        if (!existing || existing > at) {
+          grace.set(key, at);
+          facts++;
+        }
       }
     },
 

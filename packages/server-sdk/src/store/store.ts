@@ -222,6 +222,9 @@ export interface AuditQuery {
  * - `startGrace` keeps the first start of concurrent callers.
  * - `putMeta` writes only when the stored value equals `expected`; of concurrent
  *   writers with the same expectation exactly one succeeds.
+ * - `factsVersion` changes in the same transaction as the write that changes the facts it
+ *   versions: a reader that reads the version and then the facts never keeps facts older
+ *   than the version it read.
  */
 export interface MfaStore {
   /** Creates tables or whatever the store needs; idempotent, called before first use. */
@@ -418,6 +421,16 @@ export interface MfaStore {
   startGrace(accountId: string, userId: string, at: Date): Promise<Date>;
   /** Grace starts of these users in this account. */
   getGraceStarts(accountId: string, userIds: readonly string[]): Promise<Map<string, Date>>;
+  /**
+   * The facts version: an opaque value that changes, in the same transaction, with every
+   * write that changes what `getEnrollments` or `getGraceStarts` answer for anyone (an app
+   * activated or removed, a WebAuthn credential added or removed, a reset, a grace period
+   * started or forfeited), and with no other write (sessions, attempts, codes, policies,
+   * devices, audit). The members list reads it before an account's facts and keeps them
+   * while it stays the same. Optional: without it, a store's facts are remembered for
+   * `policyCacheTtl` only.
+   */
+  factsVersion?(): Promise<string>;
   /** Sets the grace start to `at` in each account unless it started earlier (a reset forfeits the grace period). */
   forfeitGrace(userId: string, accountIds: readonly string[], at: Date): Promise<void>;
 

@@ -16,6 +16,7 @@ import { auditConformance } from './audit.ts';
 import { conformanceContext, type StoreConformanceOptions } from './context.ts';
 import { devicesConformance } from './devices.ts';
 import { factorsConformance } from './factors.ts';
+import { factsVersionConformance } from './facts-version.ts';
 import { graceConformance } from './grace.ts';
 import { lifecycleConformance } from './lifecycle.ts';
 import { manyMembersConformance } from './many-members.ts';
@@ -45,5 +46,6 @@ export function runStoreConformance(
     manyMembersConformance(t);
     webauthnConformance(t);
     devicesConformance(t);
+    factsVersionConformance(t);
   });
 }

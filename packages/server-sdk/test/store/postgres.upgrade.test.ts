@@ -5,14 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/postgres.ts';
 import { testSchemas, urlWithSchema } from '../postgres.helpers.ts';
 import {
+  BEFORE_FACTS_VERSION,
   BEFORE_REMEMBERED_DEVICES,
   BEFORE_SESSIONS_BY_USER,
   BEFORE_WEBAUTHN,
   migrateOnly,
+  writeBeforeFactsVersion,
   writeBeforeRememberedDevices,
   writeBeforeWebAuthn,
 } from '../upgrade.ts';
 import { expectUpgradedForDevices } from './devices-upgrade.ts';
+import { expectUpgradedForFactsVersion } from './facts-upgrade.ts';
 import { expectUpgradedForWebAuthn } from './webauthn-upgrade.ts';
 
 const schemas = testSchemas();
@@ -78,6 +81,23 @@ describe('PostgreSQL: a schema from before remembered devices (0007_remembered_d
     const store = postgresStore({ connectionString: url });
     await store.migrate();
     await expectUpgradedForDevices(store, T0);
+    await store.close();
+  });
+});
+
+describe('PostgreSQL: a schema from before the facts version (0008_facts_version)', () => {
+  it('keeps its enrollments and grace starts, and versions the writes after it', async () => {
+    const url = urlWithSchema(await schemas.create('upgrade8'));
+    const old = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: url }) }),
+    });
+    await migrateOnly(old, 'postgres', BEFORE_FACTS_VERSION);
+    await writeBeforeFactsVersion(old, T0);
+    await old.destroy();
+
+    const store = postgresStore({ connectionString: url });
+    await store.migrate();
+    await expectUpgradedForFactsVersion(store, T0);
     await store.close();
   });
 });

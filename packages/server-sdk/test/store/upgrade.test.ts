@@ -10,14 +10,17 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../src/sqlite.ts';
 import {
+  BEFORE_FACTS_VERSION,
   BEFORE_REMEMBERED_DEVICES,
   BEFORE_SESSIONS_BY_USER,
   BEFORE_WEBAUTHN,
   migrateOnly,
+  writeBeforeFactsVersion,
   writeBeforeRememberedDevices,
   writeBeforeWebAuthn,
 } from '../upgrade.ts';
 import { expectUpgradedForDevices } from './devices-upgrade.ts';
+import { expectUpgradedForFactsVersion } from './facts-upgrade.ts';
 import { expectUpgradedForWebAuthn } from './webauthn-upgrade.ts';
 
 const T0 = new Date('2026-03-02T10:00:00.000Z');
@@ -84,6 +87,22 @@ describe('SQLite: a database from before remembered devices (0007_remembered_dev
     const store = sqliteStore({ filename });
     await store.migrate();
     await expectUpgradedForDevices(store, T0);
+    await store.close();
+  });
+});
+
+describe('SQLite: a database from before the facts version (0008_facts_version)', () => {
+  it('keeps its enrollments and grace starts, and versions the writes after it', async () => {
+    folder = mkdtempSync(join(tmpdir(), 'mfakit-upgrade-'));
+    const filename = join(folder, 'mfa.db');
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(filename) }) });
+    await migrateOnly(old, 'sqlite', BEFORE_FACTS_VERSION);
+    await writeBeforeFactsVersion(old, T0);
+    await old.destroy();
+
+    const store = sqliteStore({ filename });
+    await store.migrate();
+    await expectUpgradedForFactsVersion(store, T0);
     await store.close();
   });
 });

@@ -416,7 +416,20 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         .where('user_id', '=', userId)
         .where('session_id', '=', sessionId),
     ),
+    factsVersion: prepared(db, () =>
+      db.selectFrom('mfa_counters').select('value').where('name', '=', 'facts'),
+    ),
   };
+  /**
+   * Moves the facts version on, inside the transaction of a write that changed an enrollment
+   * or a grace start, as its last statement: on PostgreSQL the counter's row lock is then held
+   * only until the commit, and taken after every other lock of the transaction.
+   */
+  const bumpFacts = prepared(db, () =>
+    db.updateTable('mfa_counters').set({ value: sql`value + 1` }).where('name', '=', 'facts'),
+  );
+  /** Versions answered while the counter row is missing (never the same twice). */
+  let unversioned = 0;
   const settling = settleStatements(db);
   /** `settleAttempt`'s judgement inside its transaction (the audit events are appended after it). */
   const judgeAttempt = async (trx: Executor, input: AttemptInput): Promise<AttemptResult> => {
@@ -610,6 +623,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             session.method,
           );
         }
+        await bumpFacts.on(trx)();
         return [true, true];
       });
     },
@@ -630,6 +644,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
         await forgetDevices(trx, userId);
         const existed = Number(removed.numDeletedRows) + Number(credentials.numDeletedRows) > 0;
+        if (existed) await bumpFacts.on(trx)();
         return [existed, true];
       });
     },
@@ -645,6 +660,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await forgetMfaIfNone(trx, userId);
         await endSessionsBut(trx, userId, keepSessionId);
         await forgetDevices(trx, userId);
+        await bumpFacts.on(trx)();
         return [true, true];
       });
     },
@@ -740,6 +756,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           toMs(session.verifiedAt),
           session.method,
         );
+        await bumpFacts.on(trx)();
         return [{ added: true, recoveryCodesIssued: first }, true];
       });
     },
@@ -766,6 +783,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await forgetMfaIfNone(trx, userId);
         await endSessionsBut(trx, userId, keepSessionId);
         await forgetDevices(trx, userId);
+        await bumpFacts.on(trx)();
         return [true, true];
       });
     },
@@ -1027,11 +1045,14 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
 
     async startGrace(accountId, userId, at) {
       const db = await q();
-      await db
-        .insertInto('mfa_grace')
-        .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-        .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('mfa_grace')
+          .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
+          .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await bumpFacts.on(trx)();
+      });
       const row = await db
         .selectFrom('mfa_grace')
         .select('started_at')
@@ -1066,20 +1087,31 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       }
       return starts;
     },
+    async factsVersion() {
+      await ready();
+      const [row] = (await hot.factsVersion()).rows;
+      // Without its row (deleted by hand) the counter moves with nothing: no answer repeats.
+      return row ? String(row.value) : `unversioned-${++unversioned}`;
+    },
     async forfeitGrace(userId, accountIds, at) {
-      const db = await q();
-      for (const accountId of accountIds) {
-        await db
-          .insertInto('mfa_grace')
-          .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-          .onConflict((oc) =>
-            oc
-              .columns(['account_id', 'user_id'])
-              .doUpdateSet({ started_at: toMs(at) })
-              .where('mfa_grace.started_at', '>', toMs(at)),
-          )
-          .execute();
-      }
+      if (accountIds.length === 0) return;
+      await (await q()).transaction().execute(async (trx) => {
+        let changed = 0;
+        for (const accountId of accountIds) {
+          const result = await trx
+            .insertInto('mfa_grace')
+            .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
+            .onConflict((oc) =>
+              oc
+                .columns(['account_id', 'user_id'])
+                .doUpdateSet({ started_at: toMs(at) })
+                .where('mfa_grace.started_at', '>', toMs(at)),
+            )
+            .executeTakeFirst();
+          changed += Number(result.numInsertedOrUpdatedRows ?? 0);
+        }
+        if (changed > 0) await bumpFacts.on(trx)();
+      });
     },
 
     async getMeta(key) {

@@ -206,6 +206,20 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    // The facts version (`factsVersion`): one counter row, moved on by a single
+    // `UPDATE … SET value = value + 1` in the transaction of each write that changes an
+    // enrollment or a grace start, so that the members list can keep an account's facts
+    // while it stays the same.
+    '0008_facts_version': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('mfa_counters')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'bigint', (c) => c.notNull())
+          .execute();
+        await sql`insert into mfa_counters (name, value) values ('facts', 0)`.execute(db);
+      },
+    },
   };
 }
 

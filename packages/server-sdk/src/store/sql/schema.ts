@@ -74,6 +74,8 @@ export interface Database {
   mfa_grace: { account_id: string; user_id: string; started_at: number | string };
   /** mfakit's own bookkeeping, e.g. the key check (migration 0003_meta). */
   mfa_meta: { key: string; value: string };
+  /** Counters moved on inside the writes they count (migration 0008_facts_version): `facts`. */
+  mfa_counters: { name: string; value: number | string };
   mfa_audit: {
     id: Generated<number | string>;
     type: string;
