@@ -1,4 +1,4 @@
-import type { AccountMembersFacts } from '../core/access-cache.ts';
+import { ACCOUNT_FACTS_MAX_AGE_MS, type AccountMembersFacts } from '../core/access-cache.ts';
 import type { MfaContext } from '../core/context.ts';
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts';
 import {
@@ -60,10 +60,21 @@ const before = (key: string, userId: string, other: MembersCursor) =>
   key < other.key || (key === other.key && userId < other.userId);
 
 /**
- * The facts of `members`, remembered per account for at most `policyCacheTtl` like the
- * access decision's, and forgotten at once when this instance writes a user's MFA: paging
- * through an account of 100,000 members reads the store once, not once a page. Members the
- * host added since are read on their own.
+ * The facts of `members`, remembered per account and forgotten at once when this instance
+ * writes a user's MFA: paging through an account of 100,000 members reads the store once,
+ * not once a page. Members the host added since are read on their own.
+ *
+ * With a store that keeps a facts version (`MfaStore.factsVersion`), every page reads the
+ * version first, and the remembered facts serve while it is the one read with them,
+ * within `policyCacheTtl` or past it (their age renewed), up to `ACCOUNT_FACTS_MAX_AGE_MS`
+ * (or `policyCacheTtl`, if longer) since they were read: another instance's write moves the version in its own transaction,
+ * so it shows at the next page. This holds with `policyCacheTtl: 0` too. That setting asks
+ * for every answer to come from the store, not from what an instance remembers; a page
+ * that finds the version unchanged has asked the store, in one read, whether anything it
+ * would read has changed since, and serves what reading it all again would answer (the
+ * version moves with each write of those facts, in the same transaction). What the version
+ * cannot vouch for (a row changed by hand, an instance of an earlier release) is bounded by
+ * `ACCOUNT_FACTS_MAX_AGE_MS`. Without a facts version, the facts serve for `policyCacheTtl`.
  */
 async function accountFacts(
   ctx: MfaContext,
@@ -71,12 +82,26 @@ async function accountFacts(
   members: readonly MemberListing[],
 ): Promise<AccountMembersFacts> {
   const cache = ctx.cache.accountMembers;
-  const nowMs = Date.now();
   const generation = ctx.cache.generation;
+  // Read before the facts: a write committed between the two reads moves the version past the
+  // one kept with them, so they are read again at the next page, never kept as current.
+  const version = ctx.store.factsVersion ? await ctx.store.factsVersion() : null;
+  const nowMs = Date.now();
   let facts = cache.get(accountId, nowMs);
-  if (facts && facts.generation !== generation) facts = undefined;
+  if (
+    facts &&
+    (facts.generation !== generation ||
+      nowMs - facts.readAt >= Math.max(ctx.cache.ttlMs, ACCOUNT_FACTS_MAX_AGE_MS) ||
+      (version === null ? nowMs - facts.readAt >= ctx.cache.ttlMs : facts.version !== version))
+  ) {
+    facts = undefined;
+  }
   const missing = facts ? members.filter((m) => !facts?.read.has(m.userId)) : members;
-  if (missing.length === 0 && facts) return facts;
+  if (missing.length === 0 && facts) {
+    // Still current: kept (another `ACCOUNT_FACTS_MAX_AGE_MS` idle), whatever its age.
+    if (version !== null) cache.set(accountId, facts, nowMs);
+    return facts;
+  }
   const ids = missing.map((m) => m.userId);
   const [enrollments, graceStarts] = await Promise.all([
     ctx.store.getEnrollments(ids),
@@ -85,13 +110,18 @@ async function accountFacts(
   const next: AccountMembersFacts = facts
     ? {
         generation,
+        version,
+        readAt: facts.readAt,
         enrollments: new Map([...facts.enrollments, ...enrollments]),
         graceStarts: new Map([...facts.graceStarts, ...graceStarts]),
         read: new Set([...facts.read, ...ids]),
       }
-    : { generation, enrollments, graceStarts, read: new Set(ids) };
+    : { generation, version, readAt: nowMs, enrollments, graceStarts, read: new Set(ids) };
   // A write of this instance during the read: the answer may be stale, so it is not remembered.
-  if (generation === ctx.cache.generation) cache.set(accountId, next, facts ? nowMs : Date.now());
+  // Without a version, and without a TTL, nothing could use it.
+  if (generation === ctx.cache.generation && (version !== null || ctx.cache.ttlMs > 0)) {
+    cache.set(accountId, next, facts ? nowMs : Date.now());
+  }
   return next;
 }
 

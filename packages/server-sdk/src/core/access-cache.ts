@@ -15,18 +15,32 @@ import { TtlCache } from './ttl-cache.ts';
  * - this instance's own writes update or forget what it remembers at once
  *   (`changeUser`, `rememberPolicy`), and a read begun before such a write is not
  *   remembered after it (`generation`);
- * - another instance's writes are seen within `policyCacheTtl`, never later;
+ * - another instance's writes are seen within `policyCacheTtl`, never later (the
+ *   members list of an account, with a store that keeps a facts version, at once);
  * - a denial is never made on remembered user state (see access/evaluate.ts).
  */
 /** What the store knows of an account's members' MFA, for its members list (admin/members-page.ts). */
 export interface AccountMembersFacts {
   /** The cache's generation when read: facts of another generation are stale. */
   generation: number;
+  /** The store's facts version, read before the facts (`null`: the store keeps none). */
+  version: string | null;
+  /** When the facts were read (ms): they are read again at most `ACCOUNT_FACTS_MAX_AGE_MS` later. */
+  readAt: number;
   enrollments: Map<string, Enrollment>;
   graceStarts: Map<string, Date>;
   /** The user ids read (members without a factor or grace have no entry in the maps). */
   read: Set<string>;
 }
+
+/**
+ * How long an account's facts are kept, past `policyCacheTtl`, while the store's facts
+ * version stays the same: an idle account's go after this, and those of an account paged
+ * all along are read again after this since they were read, which bounds how long a write
+ * that does not move the version (an instance of an earlier release during an upgrade, a
+ * row changed by hand) stays unseen.
+ */
+export const ACCOUNT_FACTS_MAX_AGE_MS = 60_000;
 
 export class AccessCache {
   readonly policies: TtlCache<string, PolicyRecord>;
@@ -41,20 +55,24 @@ export class AccessCache {
   readonly devices: TtlCache<string, RememberedDeviceRecord | null>;
   /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
   readonly graceStarts: TtlCache<string, Date>;
-  /** Accounts' members' MFA, by account id, for paging the members list (a few accounts at a time). */
+  /**
+   * Accounts' members' MFA, by account id, for paging the members list (a few accounts at a
+   * time): kept up to `ACCOUNT_FACTS_MAX_AGE_MS`, and used past `ttlMs` only while the
+   * store's facts version is the one read with them (admin/members-page.ts).
+   */
   readonly accountMembers: TtlCache<string, AccountMembersFacts>;
   /** Counts this instance's writes to users' MFA: a read begun before one is not remembered. */
   generation = 0;
   /** Store reads in flight, by what they read (see `singleFlight`). */
   private readonly inflight = new Map<string, { generation: number; promise: Promise<unknown> }>();
 
-  constructor(ttlMs: number) {
+  constructor(readonly ttlMs: number) {
     this.policies = new TtlCache(ttlMs, 10_000);
     this.methods = new TtlCache(ttlMs);
     this.sessions = new TtlCache(ttlMs);
     this.devices = new TtlCache(ttlMs);
     this.graceStarts = new TtlCache(ttlMs);
-    this.accountMembers = new TtlCache(ttlMs, 100);
+    this.accountMembers = new TtlCache(Math.max(ttlMs, ACCOUNT_FACTS_MAX_AGE_MS), 100);
   }
 
   /**

@@ -14,6 +14,9 @@
  *   enrolled on another instance is let in at once;
  * - once remembered, a decision costs no store call, and a grace period whose
  *   start is known costs no store write.
+ * - the members list of an account, kept with the store's facts version, shows another
+ *   instance's write of enrollments or grace starts at its next page (the version moved),
+ *   and costs no read of the account's facts past policyCacheTtl while it has not.
  * Every instance here shares one store, as instances of a host share a database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +56,8 @@ afterAll(() => {
 /** Store calls, by method, that go through this proxy; `gate` holds back the answers of some methods. */
 function countingStore(inner: MfaStore) {
   const calls: string[] = [];
+  /** The same calls with their arguments. */
+  const made: { method: string; args: unknown[] }[] = [];
   let gate: { methods: string[]; opened: Promise<void> } | null = null;
   const store = new Proxy(inner, {
     get(target, property, receiver) {
@@ -61,6 +66,7 @@ function countingStore(inner: MfaStore) {
       if (property === 'migrate' || property === 'close') return value.bind(target);
       return async (...args: unknown[]) => {
         calls.push(property);
+        made.push({ method: property, args });
         const result = await value.apply(target, args);
         if (gate?.methods.includes(property)) await gate.opened;
         return result;
@@ -70,6 +76,7 @@ function countingStore(inner: MfaStore) {
   return {
     store,
     calls,
+    made,
     /** Holds the answers of `methods` (read already) until the returned function is called. */
     holdBack(...methods: string[]): () => void {
       let open = () => {};
@@ -287,5 +294,116 @@ describe.each(stores)('what an instance remembers, on the %s store', (_name, ope
     expect(await reason(b, 'max')).toBe('not_required');
     advance(TTL_SECONDS + 0.001);
     expect(await reason(b, 'max')).toBe('grace_period');
+  });
+
+  describe('the members list', () => {
+    type Page = { members: { userId: string; methods: string[] }[]; counts: Record<string, number> };
+    const methodsOf = async (h: Harness, user: string) => {
+      const res = await h.json<Page>('GET', '/mfa/accounts/acme/members', { as: 'ada' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.members.find((m) => m.userId === user)?.methods;
+    };
+    /** The reads of the account's facts (the whole account's, not one user's for an access decision). */
+    const accountReads = () =>
+      counted.made.filter(
+        (call) =>
+          (call.method === 'getEnrollments' || call.method === 'getGraceStarts') &&
+          (call.args.at(-1) as string[]).length > 1,
+      ).length;
+
+    it("shows another instance's reset and enrollment at its next page, within policyCacheTtl", async () => {
+      await a.enroll('ada');
+      await a.enroll('max');
+      b.clock.now = new Date(a.clock.now);
+      expect(await methodsOf(b, 'max')).toEqual(['totp']);
+      await a.mfa.resetUser('max');
+      expect(await methodsOf(b, 'max')).toEqual([]);
+      await a.enroll('max', 'max-s2');
+      expect(await methodsOf(b, 'max')).toEqual(['totp']);
+      expect(await methodsOf(b, 'sam')).toEqual([]);
+      await a.enroll('sam');
+      expect(await methodsOf(b, 'sam')).toEqual(['totp']);
+    });
+
+    it('serves an account past policyCacheTtl without reading it again while the facts version stays', async () => {
+      await a.enroll('ada');
+      b.clock.now = new Date(a.clock.now);
+      expect(await methodsOf(b, 'ada')).toEqual(['totp']);
+      expect(accountReads()).toBe(2);
+      counted.made.length = 0;
+      advance(TTL_SECONDS + 1);
+      expect(await methodsOf(b, 'ada')).toEqual(['totp']);
+      advance(TTL_SECONDS * 3);
+      expect(await methodsOf(b, 'ada')).toEqual(['totp']);
+      expect(accountReads()).toBe(0);
+      expect(counted.made.filter((call) => call.method === 'factsVersion')).toHaveLength(2);
+      // A write of the facts on the other instance: read again, once.
+      await a.enroll('max');
+      b.clock.now = new Date(a.clock.now);
+      expect(await methodsOf(b, 'max')).toEqual(['totp']);
+      expect(await methodsOf(b, 'max')).toEqual(['totp']);
+      expect(accountReads()).toBe(2);
+      // A write of something else (a session ended) changes nothing here.
+      await a.mfa.endSession('max', 'max-s1');
+      expect(await methodsOf(b, 'max')).toEqual(['totp']);
+      expect(accountReads()).toBe(2);
+    });
+
+    it('reads an account again once its facts are a minute old, however often they were found current', async () => {
+      await a.enroll('ada');
+      b.clock.now = new Date(a.clock.now);
+      expect(await methodsOf(b, 'ada')).toEqual(['totp']);
+      counted.made.length = 0;
+      for (let i = 0; i < 5; i++) {
+        advance(11);
+        expect(await methodsOf(b, 'ada')).toEqual(['totp']);
+      }
+      expect(accountReads()).toBe(0);
+      advance(6);
+      expect(await methodsOf(b, 'ada')).toEqual(['totp']);
+      expect(accountReads()).toBe(2);
+    });
+
+    it('with policyCacheTtl 0, still serves an account on an unchanged facts version', async () => {
+      await a.enroll('ada');
+      const uncached = createHarness({ store: counted.store, policyCacheTtl: 0 }, defaultDirectory());
+      uncached.clock.now = new Date(a.clock.now);
+      try {
+        expect(await methodsOf(uncached, 'max')).toEqual([]);
+        counted.made.length = 0;
+        expect(await methodsOf(uncached, 'max')).toEqual([]);
+        expect(accountReads()).toBe(0);
+        await a.enroll('max');
+        uncached.clock.now = new Date(a.clock.now);
+        expect(await methodsOf(uncached, 'max')).toEqual(['totp']);
+        expect(accountReads()).toBe(2);
+      } finally {
+        await uncached.mfa.close();
+      }
+    });
+
+    it('without a facts version in the store, reads an account again once policyCacheTtl has passed', async () => {
+      await a.enroll('ada');
+      const { factsVersion: _, ...unversioned } = counted.store;
+      const old = createHarness(
+        { store: unversioned as MfaStore, policyCacheTtl: TTL_SECONDS },
+        defaultDirectory(),
+      );
+      old.clock.now = new Date(a.clock.now);
+      try {
+        expect(await methodsOf(old, 'ada')).toEqual(['totp']);
+        counted.made.length = 0;
+        advance(TTL_SECONDS - 1);
+        old.clock.now = new Date(a.clock.now);
+        expect(await methodsOf(old, 'ada')).toEqual(['totp']);
+        expect(accountReads()).toBe(0);
+        advance(1.001);
+        old.clock.now = new Date(a.clock.now);
+        expect(await methodsOf(old, 'ada')).toEqual(['totp']);
+        expect(accountReads()).toBe(2);
+      } finally {
+        await old.mfa.close();
+      }
+    });
   });
 });
