@@ -65,10 +65,10 @@ const before = (key: string, userId: string, other: MembersCursor) =>
  * not once a page. Members the host added since are read on their own.
  *
  * With a store that keeps a facts version (`MfaStore.factsVersion`), every page reads the
- * version first, and the remembered facts serve while it is the one read with them,
- * within `policyCacheTtl` or past it (their age renewed), up to `ACCOUNT_FACTS_MAX_AGE_MS`
- * (or `policyCacheTtl`, if longer) since they were read: another instance's write moves the version in its own transaction,
- * so it shows at the next page. This holds with `policyCacheTtl: 0` too. That setting asks
+ * version first, and the remembered facts serve while it is the one read with them, within
+ * `policyCacheTtl` or past it (their age renewed), up to `ACCOUNT_FACTS_MAX_AGE_MS` (or
+ * `policyCacheTtl`, if longer) since they were read: another instance's write moves the
+ * version in its own transaction, so it shows at the next page. This holds with `policyCacheTtl: 0` too. That setting asks
  * for every answer to come from the store, not from what an instance remembers; a page
  * that finds the version unchanged has asked the store, in one read, whether anything it
  * would read has changed since, and serves what reading it all again would answer (the
