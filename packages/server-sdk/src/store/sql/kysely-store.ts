@@ -83,6 +83,21 @@ export function challengeStateFromRow(
  */
 const IN_LIST_CHUNK = 1000;
 
+/**
+ * The facts version is kept in `FACTS_SHARDS` counter rows (`facts:0` …), a write moving
+ * its user's row only: on PostgreSQL, enrollments and new grace starts of different users
+ * (a whole account switched to "Required for all users" signing in) queue on sixteen row
+ * locks, not one. The version is all of them, in order.
+ */
+export const FACTS_SHARDS = 16;
+
+/** The counter row of `userId`'s writes (FNV-1a of the id, modulo `FACTS_SHARDS`). */
+export function factsShard(userId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return `facts:${(hash >>> 0) % FACTS_SHARDS}`;
+}
+
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += IN_LIST_CHUNK) out.push(items.slice(i, i + IN_LIST_CHUNK));
@@ -417,7 +432,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         .where('session_id', '=', sessionId),
     ),
     factsVersion: prepared(db, () =>
-      db.selectFrom('mfa_counters').select('value').where('name', '=', 'facts'),
+      db.selectFrom('mfa_counters').select('value').where('name', 'like', 'facts:%').orderBy('name'),
     ),
   };
   /**
@@ -425,8 +440,8 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
    * or a grace start, as its last statement: on PostgreSQL the counter's row lock is then held
    * only until the commit, and taken after every other lock of the transaction.
    */
-  const bumpFacts = prepared(db, () =>
-    db.updateTable('mfa_counters').set({ value: sql`value + 1` }).where('name', '=', 'facts'),
+  const bumpFacts = prepared(db, (name: string) =>
+    db.updateTable('mfa_counters').set({ value: sql`value + 1` }).where('name', '=', name),
   );
   /** Versions answered while the counter row is missing (never the same twice). */
   let unversioned = 0;
@@ -623,7 +638,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             session.method,
           );
         }
-        await bumpFacts.on(trx)();
+        await bumpFacts.on(trx)(factsShard(factor.userId));
         return [true, true];
       });
     },
@@ -644,7 +659,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
         await forgetDevices(trx, userId);
         const existed = Number(removed.numDeletedRows) + Number(credentials.numDeletedRows) > 0;
-        if (existed) await bumpFacts.on(trx)();
+        if (existed) await bumpFacts.on(trx)(factsShard(userId));
         return [existed, true];
       });
     },
@@ -660,7 +675,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await forgetMfaIfNone(trx, userId);
         await endSessionsBut(trx, userId, keepSessionId);
         await forgetDevices(trx, userId);
-        await bumpFacts.on(trx)();
+        await bumpFacts.on(trx)(factsShard(userId));
         return [true, true];
       });
     },
@@ -756,7 +771,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           toMs(session.verifiedAt),
           session.method,
         );
-        await bumpFacts.on(trx)();
+        await bumpFacts.on(trx)(factsShard(userId));
         return [{ added: true, recoveryCodesIssued: first }, true];
       });
     },
@@ -783,7 +798,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         await forgetMfaIfNone(trx, userId);
         await endSessionsBut(trx, userId, keepSessionId);
         await forgetDevices(trx, userId);
-        await bumpFacts.on(trx)();
+        await bumpFacts.on(trx)(factsShard(userId));
         return [true, true];
       });
     },
@@ -1051,7 +1066,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
           .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
           .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await bumpFacts.on(trx)();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await bumpFacts.on(trx)(factsShard(userId));
       });
       const row = await db
         .selectFrom('mfa_grace')
@@ -1089,9 +1104,11 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     },
     async factsVersion() {
       await ready();
-      const [row] = (await hot.factsVersion()).rows;
-      // Without its row (deleted by hand) the counter moves with nothing: no answer repeats.
-      return row ? String(row.value) : `unversioned-${++unversioned}`;
+      const rows = (await hot.factsVersion()).rows;
+      // Without its rows (deleted by hand) the counter moves with nothing: no answer repeats.
+      return rows.length === FACTS_SHARDS
+        ? rows.map((row) => String(row.value)).join('.')
+        : `unversioned-${++unversioned}`;
     },
     async forfeitGrace(userId, accountIds, at) {
       if (accountIds.length === 0) return;
@@ -1110,7 +1127,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             .executeTakeFirst();
           changed += Number(result.numInsertedOrUpdatedRows ?? 0);
         }
-        if (changed > 0) await bumpFacts.on(trx)();
+        if (changed > 0) await bumpFacts.on(trx)(factsShard(userId));
       });
     },
 

@@ -206,10 +206,10 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
-    // The facts version (`factsVersion`): one counter row, moved on by a single
-    // `UPDATE … SET value = value + 1` in the transaction of each write that changes an
-    // enrollment or a grace start, so that the members list can keep an account's facts
-    // while it stays the same.
+    // The facts version (`factsVersion`): sixteen counter rows (`facts:0` … `facts:15`), one
+    // moved on by a single `UPDATE … SET value = value + 1` in the transaction of each write
+    // that changes an enrollment or a grace start (the row of its user), so that the members
+    // list can keep an account's facts while they stay the same (FACTS_SHARDS in kysely-store.ts).
     '0008_facts_version': {
       async up(db: Kysely<unknown>) {
         await db.schema
@@ -217,7 +217,9 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .addColumn('name', 'text', (c) => c.primaryKey())
           .addColumn('value', 'bigint', (c) => c.notNull())
           .execute();
-        await sql`insert into mfa_counters (name, value) values ('facts', 0)`.execute(db);
+        for (let shard = 0; shard < 16; shard++) {
+          await sql`insert into mfa_counters (name, value) values (${`facts:${shard}`}, 0)`.execute(db);
+        }
       },
     },
   };
