@@ -164,6 +164,14 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
     const none = await list(h, '?q=nobody');
     expect(none).toMatchObject({ members: [], nextCursor: null });
     expect(none.counts.members).toBe(15);
+    // The text is searched as it is: a dot is a dot, brackets and stars are letters.
+    expect((await list(h, '?q=navy.tes')).members.map((m) => m.userId)).toEqual(['m05']);
+    expect((await list(h, '?q=navyxtest')).members).toEqual([]);
+    h.dir.users.m06 = { email: 'star@x.test', displayName: 'A*(b) [c] +d$ \\e' };
+    expect(
+      (await list(h, `?q=${encodeURIComponent('*(B) [C] +D$ \\')}`)).members.map((m) => m.userId),
+    ).toEqual(['m06']);
+    expect((await list(h, '?q=.*')).members).toEqual([]);
   });
 
   it('searches within a filter', async () => {
