@@ -294,7 +294,10 @@ export class MfaUserEnroll extends MfaElement {
               )}
             </ul>
             <button type="button" ?disabled=${this.busy} @click=${() => this.forget(null)}>${t.forgetAll}</button>`
-          : html`<p>${t.devicesNone}</p>`
+          : load.status === 'ready'
+            ? html`<p>${t.devicesNone}</p>`
+            : // Loading, or the list could not be read: never "none" for a list not read.
+              this.renderPending(this.devices)
       }
     </section>`;
   }

@@ -40,6 +40,12 @@ function failClosed(error: unknown): AccessDecision {
 }
 
 /**
+ * The remembered-device cookie's value, or a reader of it: the guard passes a reader, so that
+ * the cookie is read only for a decision that needs it (a session not verified otherwise).
+ */
+export type DeviceToken = string | undefined | (() => string | undefined);
+
+/**
  * The access decision for a principal entering an account; fails closed with `unavailable`.
  * `deviceToken`: the remembered-device cookie's value sent with the request, if any;
  * `stepUp`: a host route's step-up window in seconds, already validated (`checkStepUp`).
@@ -49,7 +55,7 @@ export async function evaluate(
   principal: Principal,
   accountId: string,
   known?: Membership | null,
-  deviceToken?: string,
+  deviceToken?: DeviceToken,
   stepUp?: number,
 ): Promise<AccessDecision> {
   return evaluateSync(ctx, principal, accountId, known, deviceToken, stepUp);
@@ -65,7 +71,7 @@ export function evaluateSync(
   principal: Principal,
   accountId: string,
   known?: Membership | null,
-  deviceToken?: string,
+  deviceToken?: DeviceToken,
   stepUp?: number,
 ): AccessDecision | Promise<AccessDecision> {
   let decision: AccessDecision | Promise<AccessDecision>;
@@ -84,7 +90,7 @@ function gatherAndDecide(
   accountId: string,
   known: Membership | null | undefined,
   fresh: boolean,
-  deviceToken: string | undefined,
+  deviceToken: DeviceToken,
   stepUp: number | undefined,
 ): AccessDecision | Promise<AccessDecision> {
   const { cache } = ctx;
@@ -134,7 +140,7 @@ interface DecisionRequest {
   /** Some user state came from the cache (a denial is then made again on fresh reads). */
   remembered: boolean;
   fresh: boolean;
-  deviceToken: string | undefined;
+  deviceToken: DeviceToken;
   /** A host route's step-up window (seconds), if it asks for one. */
   stepUp: number | undefined;
 }
@@ -162,12 +168,13 @@ function decideOnFacts(
   };
   const decision = decideAccess(facts);
   const confirm = (made: AccessDecision) => confirmDenial(ctx, made, remembered, request, membership);
-  if (decision.reason === 'challenge_required' && request.deviceToken !== undefined) {
-    // Only now is the device looked up: a session verified for this account needs none.
-    const device = presentedDevice(ctx, principal.userId, request.deviceToken, request.fresh);
+  // Only now is the device cookie read and looked up: a session verified for this account needs none.
+  const token = decision.reason === 'challenge_required' ? tokenOf(request.deviceToken) : undefined;
+  if (token !== undefined) {
+    const device = presentedDevice(ctx, principal.userId, token, request.fresh);
     if (device === null) return confirm(decision);
     const decideWith = (found: RememberedDeviceRecord | null) =>
-      found === null ? confirm(decision) : decideWithDevice(ctx, request, facts, found);
+      found === null ? confirm(decision) : decideWithDevice(ctx, request, facts, found, token);
     return isThenable(device) ? device.then(decideWith) : decideWith(device);
   }
   // A deadline comes with the decisions of a requiring policy for a user without an accepted
@@ -191,15 +198,17 @@ function decideWithDevice(
   request: DecisionRequest,
   facts: AccessFacts,
   device: RememberedDeviceRecord,
+  token: string,
 ): AccessDecision | Promise<AccessDecision> {
   const { principal } = request;
   const decision = decideAccess({ ...facts, device });
   if (!decision.allow)
     return confirmDenial(ctx, decision, request.remembered || !request.fresh, request, facts.membership);
   if (isVerified(facts.verifiedAt, facts.now, ctx.sessionMaxAge)) return decision;
-  const token = request.deviceToken as string;
   return markSessionByDevice(ctx, principal, device, token, facts.now).then(() => decision);
 }
+
+const tokenOf = (token: DeviceToken) => (typeof token === 'function' ? token() : token);
 
 /** Denials that a verification or an enrollment on another instance may have lifted. */
 const liftable = new Set<AccessDecision['reason']>([

@@ -60,21 +60,30 @@ const before = (key: string, userId: string, other: MembersCursor) =>
   key < other.key || (key === other.key && userId < other.userId);
 
 /**
- * The facts of `members`, remembered per account and forgotten at once when this instance
- * writes a user's MFA: paging through an account of 100,000 members reads the store once,
- * not once a page. Members the host added since are read on their own.
- *
- * With a store that keeps a facts version (`MfaStore.factsVersion`), every page reads the
- * version first, and the remembered facts serve while it is the one read with them, within
- * `policyCacheTtl` or past it (their age renewed), up to `ACCOUNT_FACTS_MAX_AGE_MS` (or
- * `policyCacheTtl`, if longer) since they were read: another instance's write moves the
- * version in its own transaction, so it shows at the next page. This holds with `policyCacheTtl: 0` too. That setting asks
- * for every answer to come from the store, not from what an instance remembers; a page
- * that finds the version unchanged has asked the store, in one read, whether anything it
- * would read has changed since, and serves what reading it all again would answer (the
- * version moves with each write of those facts, in the same transaction). What the version
- * cannot vouch for (a row changed by hand, an instance of an earlier release) is bounded by
- * `ACCOUNT_FACTS_MAX_AGE_MS`. Without a facts version, the facts serve for `policyCacheTtl`.
+ * Whether remembered facts still answer as the store would: read by this instance's current
+ * generation, and either (with a facts version) read at the store's current version, or
+ * (without one) younger than `policyCacheTtl`. The version moves with every write of those
+ * facts, in its transaction, so an unchanged version vouches for them past `policyCacheTtl`
+ * too, also with `policyCacheTtl: 0` (one read of the store asks whether anything changed).
+ * What it cannot vouch for (a row changed by hand, an instance of an earlier release) is
+ * bounded by `ACCOUNT_FACTS_MAX_AGE_MS` (or `policyCacheTtl`, if longer) since the read.
+ */
+function isCurrent(
+  facts: AccountMembersFacts,
+  generation: number,
+  version: string | null,
+  nowMs: number,
+  ttlMs: number,
+): boolean {
+  const age = nowMs - facts.readAt;
+  if (facts.generation !== generation || age >= Math.max(ttlMs, ACCOUNT_FACTS_MAX_AGE_MS)) return false;
+  return version === null ? age < ttlMs : facts.version === version;
+}
+
+/**
+ * The facts of `members`, remembered per account (see `isCurrent`) and forgotten at once when
+ * this instance writes a user's MFA: paging through an account of 100,000 members reads the
+ * store once, not once a page. Members the host added since are read on their own.
  */
 async function accountFacts(
   ctx: MfaContext,
@@ -87,16 +96,10 @@ async function accountFacts(
   // one kept with them, so they are read again at the next page, never kept as current.
   const version = ctx.store.factsVersion ? await ctx.store.factsVersion() : null;
   const nowMs = Date.now();
-  let facts = cache.get(accountId, nowMs);
-  if (
-    facts &&
-    (facts.generation !== generation ||
-      nowMs - facts.readAt >= Math.max(ctx.cache.ttlMs, ACCOUNT_FACTS_MAX_AGE_MS) ||
-      (version === null ? nowMs - facts.readAt >= ctx.cache.ttlMs : facts.version !== version))
-  ) {
-    facts = undefined;
-  }
-  const missing = facts ? members.filter((m) => !facts?.read.has(m.userId)) : members;
+  const remembered = cache.get(accountId, nowMs);
+  const facts =
+    remembered && isCurrent(remembered, generation, version, nowMs, ctx.cache.ttlMs) ? remembered : undefined;
+  const missing = facts ? members.filter((m) => !facts.read.has(m.userId)) : members;
   if (missing.length === 0 && facts) {
     // Still current: kept (another `ACCOUNT_FACTS_MAX_AGE_MS` idle), whatever its age.
     if (version !== null) cache.set(accountId, facts, nowMs);

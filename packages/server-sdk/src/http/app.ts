@@ -64,7 +64,7 @@ export function createApp(ctx: MfaContext, allowedOrigins: ReadonlySet<string>):
       // must not switch MFA off, nor read or reset members); only what tells the user what is
       // asked stays reachable.
       if (!route.reachableWhenDenied) {
-        const decision = await evaluate(ctx, principal, accountId, membership, deviceTokenOf(c, ctx));
+        const decision = await evaluate(ctx, principal, accountId, membership, () => deviceTokenOf(c, ctx));
         if (!decision.allow) throw denialError(decision);
       }
     }

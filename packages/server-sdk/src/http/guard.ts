@@ -63,9 +63,9 @@ export function createGuard(ctx: MfaContext, options: GuardOptions = {}): Middle
     // without zod's cost on every guarded request).
     if (!accountId || accountId.length > ID_MAX_LENGTH || !ID_PATTERN.test(accountId))
       return errorResponse(MfaError.of('not_member'));
-    // The remembered-device cookie is read here, and looked up only when the session alone
-    // is not verified for the account.
-    return evaluateSync(ctx, principal, accountId, undefined, deviceTokenOf(c, ctx), stepUp);
+    // The remembered-device cookie is read, and looked up, only when the session alone is not
+    // verified for the account.
+    return evaluateSync(ctx, principal, accountId, undefined, () => deviceTokenOf(c, ctx), stepUp);
   };
   const admit = (c: Context, next: Next, outcome: Outcome): ReturnType<MiddlewareHandler> => {
     if (outcome instanceof Response) return Promise.resolve(outcome);

@@ -1001,16 +1001,15 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     async pruneExpired({ now, sessionsBefore, attemptsBefore, keepFailures, limit }) {
       const db = await q();
       // Each a bounded delete through its expiry index: at most `limit` rows a table.
-      const pending = await db
-        .deleteFrom('mfa_pending_totp')
-        .where('user_id', 'in', (eb) =>
-          eb
-            .selectFrom('mfa_pending_totp')
-            .select('user_id')
-            .where('expires_at', '<', toMs(now))
-            .limit(limit),
-        )
-        .executeTakeFirst();
+      // The tables whose rows carry their own expiry, each keyed by one column.
+      const expired = async (table: string, key: string) => {
+        const result = await sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (
+          select ${sql.ref(key)} from ${sql.table(table)} where expires_at < ${toMs(now)} limit ${limit})`.execute(
+          db,
+        );
+        return { numDeletedRows: result.numAffectedRows ?? 0n };
+      };
+      const pending = await expired('mfa_pending_totp', 'user_id');
       const sessions = await db
         .deleteFrom('mfa_verified_sessions')
         .where(
@@ -1032,26 +1031,8 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
             .limit(limit),
         )
         .executeTakeFirst();
-      const challenges = await db
-        .deleteFrom('mfa_webauthn_challenges')
-        .where('challenge', 'in', (eb) =>
-          eb
-            .selectFrom('mfa_webauthn_challenges')
-            .select('challenge')
-            .where('expires_at', '<', toMs(now))
-            .limit(limit),
-        )
-        .executeTakeFirst();
-      const devices = await db
-        .deleteFrom('mfa_remembered_devices')
-        .where('device_id', 'in', (eb) =>
-          eb
-            .selectFrom('mfa_remembered_devices')
-            .select('device_id')
-            .where('expires_at', '<', toMs(now))
-            .limit(limit),
-        )
-        .executeTakeFirst();
+      const challenges = await expired('mfa_webauthn_challenges', 'challenge');
+      const devices = await expired('mfa_remembered_devices', 'device_id');
       return [pending, sessions, attempts, challenges, devices].reduce(
         (n, r) => n + Number(r.numDeletedRows),
         0,
