@@ -1,4 +1,11 @@
-import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type ExpressionBuilder,
+  type Kysely,
+  type QueryResult,
+  type Selectable,
+  sql,
+} from 'kysely';
 import type {
   AllowedFactors,
   AuditEvent,
@@ -8,6 +15,7 @@ import type {
   PolicyRecord,
   RememberedDeviceRecord,
   SessionMethod,
+  SessionRecord,
   TotpFactorRecord,
   VerificationMethod,
   WebAuthnCredentialRecord,
@@ -270,15 +278,7 @@ export function settleStatements(db: Kysely<Database>) {
     markSessionVerified: prepared(
       db,
       (userId: string, sessionId: string, verifiedAt: number, method: SessionMethod) =>
-        db
-          .insertInto('mfa_verified_sessions')
-          .values({ user_id: userId, session_id: sessionId, verified_at: verifiedAt, method })
-          .onConflict((oc) =>
-            oc.columns(['user_id', 'session_id']).doUpdateSet({
-              verified_at: (eb) => eb.ref('excluded.verified_at'),
-              method: (eb) => eb.ref('excluded.method'),
-            }),
-          ),
+        markSession(db, userId, sessionId, verifiedAt, method),
     ),
     /**
      * A valid WebAuthn assertion consumed: the credential's counter moves on from the one it
@@ -341,27 +341,211 @@ export function settleResult(settled: Settlement, recoveryCodesRemaining: number
   return { outcome: settled.outcome, failures: settled.failures };
 }
 
-/** A user left without any factor (no app, no credential) loses the codes and failures that went with MFA. */
-async function forgetMfaIfNone(trx: Kysely<Database>, userId: string): Promise<void> {
-  const hasFactor = (table: 'mfa_totp_factors' | 'mfa_webauthn_credentials') =>
-    trx.selectFrom(table).select('user_id').where('user_id', '=', userId).limit(1).executeTakeFirst();
-  if ((await hasFactor('mfa_totp_factors')) || (await hasFactor('mfa_webauthn_credentials'))) return;
-  await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-  await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
+/**
+ * The statements a write makes once it has decided, compiled: a transaction runs them in
+ * order (SQLite, PostgreSQL), and a D1 batch sends them behind its check (d1-batches.ts), so
+ * that both stores write alike.
+ */
+export type Statements = CompiledQuery[];
+
+/** Runs `statements` in order on `trx`. */
+export async function runStatements(trx: Executor, statements: readonly CompiledQuery[]) {
+  const results: QueryResult<unknown>[] = [];
+  for (const statement of statements) results.push(await trx.executeQuery(statement));
+  return results;
 }
 
-/** Forgets the user's remembered devices (a trust change, or the user's own wish); answers how many. */
-async function forgetDevices(trx: Kysely<Database>, userId: string, deviceId: string | null = null) {
-  let forgetting = trx.deleteFrom('mfa_remembered_devices').where('user_id', '=', userId);
+/** The rows a result changed (a driver may leave the count out when it is none). */
+export const changed = (result: QueryResult<unknown> | undefined) => Number(result?.numAffectedRows ?? 0);
+
+/**
+ * Moves the facts version on (the row of `userId`'s writes), in the transaction of a write
+ * that changed an enrollment or a grace start, as its last statement: on PostgreSQL the
+ * counter's row lock is then held only until the commit, taken after every other lock.
+ */
+export function bumpFacts(db: Kysely<Database>, userId: string): CompiledQuery {
+  return db
+    .updateTable('mfa_counters')
+    .set({ value: sql`value + 1` })
+    .where('name', '=', factsShard(userId))
+    .compile();
+}
+
+/** The user's recovery codes replaced by `hashes` (none for an empty list). */
+function recoveryCodesReplaced(db: Kysely<Database>, userId: string, hashes: readonly string[]): Statements {
+  const statements: Statements = [
+    db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).compile(),
+  ];
+  if (hashes.length > 0) {
+    statements.push(
+      db
+        .insertInto('mfa_recovery_codes')
+        .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
+        .compile(),
+    );
+  }
+  return statements;
+}
+
+/** Forgets the user's remembered devices (a trust change, or the user's own wish). */
+export function forgetDevices(db: Kysely<Database>, userId: string, deviceId: string | null = null) {
+  let forgetting = db.deleteFrom('mfa_remembered_devices').where('user_id', '=', userId);
   if (deviceId !== null) forgetting = forgetting.where('device_id', '=', deviceId);
-  return Number((await forgetting.executeTakeFirst()).numDeletedRows);
+  return forgetting;
 }
 
 /** Ends every verified session of the user but `keepSessionId` (a trust change). */
-async function endSessionsBut(trx: Kysely<Database>, userId: string, keepSessionId?: string): Promise<void> {
-  let ending = trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
+function endSessionsBut(db: Kysely<Database>, userId: string, keepSessionId?: string): CompiledQuery {
+  let ending = db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
   if (keepSessionId !== undefined) ending = ending.where('session_id', '<>', keepSessionId);
-  await ending.execute();
+  return ending.compile();
+}
+
+/** `session` marked verified (the session that made a trust change keeps its verification). */
+export function sessionMarked(db: Kysely<Database>, session: SessionRecord): CompiledQuery {
+  return markSession(
+    db,
+    session.userId,
+    session.sessionId,
+    toMs(session.verifiedAt),
+    session.method,
+  ).compile();
+}
+
+function markSession(
+  db: Kysely<Database>,
+  userId: string,
+  sessionId: string,
+  at: number,
+  method: SessionMethod,
+) {
+  return db
+    .insertInto('mfa_verified_sessions')
+    .values({ user_id: userId, session_id: sessionId, verified_at: at, method })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'session_id']).doUpdateSet({
+        verified_at: (eb) => eb.ref('excluded.verified_at'),
+        method: (eb) => eb.ref('excluded.method'),
+      }),
+    );
+}
+
+/**
+ * An app activated (its pending setup taken): the factor replaced, the codes replaced when
+ * `hashes` are given, every session and remembered device of the old trust forgotten.
+ */
+export function totpActivated(
+  db: Kysely<Database>,
+  factor: TotpFactorRecord,
+  hashes: readonly string[] | null,
+  session: SessionRecord | undefined,
+): Statements {
+  const { userId } = factor;
+  return [
+    db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
+    db
+      .insertInto('mfa_totp_factors')
+      .values({
+        user_id: userId,
+        secret: factor.secret,
+        last_used_step: factor.lastUsedStep,
+        created_at: toMs(factor.createdAt),
+      })
+      .compile(),
+    ...(hashes ? recoveryCodesReplaced(db, userId, hashes) : []),
+    // Sessions verified with the factor replaced are not verified with this one.
+    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
+    forgetDevices(db, userId).compile(),
+    ...(session ? [sessionMarked(db, session)] : []),
+    bumpFacts(db, userId),
+  ];
+}
+
+/** A credential's row as inserted. */
+export function credentialInsert(db: Kysely<Database>, credential: WebAuthnCredentialRecord) {
+  return db
+    .insertInto('mfa_webauthn_credentials')
+    .values({
+      credential_id: credential.credentialId,
+      user_id: credential.userId,
+      public_key: credential.publicKey,
+      counter: credential.counter,
+      transports: JSON.stringify(credential.transports),
+      backed_up: credential.backedUp ? 1 : 0,
+      name: credential.name,
+      created_at: toMs(credential.createdAt),
+      last_used_at: credential.lastUsedAt ? toMs(credential.lastUsedAt) : null,
+    })
+    .onConflict((oc) => oc.column('credential_id').doNothing());
+}
+
+/**
+ * A credential added: the first factor of the user gets `hashes` as its recovery codes;
+ * sessions verified before this trust change end, the registering one is verified with it.
+ */
+export function credentialAdded(
+  db: Kysely<Database>,
+  userId: string,
+  first: boolean,
+  hashes: readonly string[],
+  session: SessionRecord,
+): Statements {
+  return [
+    ...(first ? recoveryCodesReplaced(db, userId, hashes) : []),
+    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
+    forgetDevices(db, userId).compile(),
+    sessionMarked(db, session),
+    bumpFacts(db, userId),
+  ];
+}
+
+/**
+ * A factor (an app or a credential) removed: a user left without any loses the codes and
+ * failures that went with MFA; every session but `keepSessionId` ends, every device is forgotten.
+ */
+export function factorRemoved(db: Kysely<Database>, userId: string, keepSessionId?: string): Statements {
+  const withoutFactor = (eb: ExpressionBuilder<Database, 'mfa_recovery_codes' | 'mfa_attempts'>) =>
+    eb.and([
+      eb.not(eb.exists(db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId))),
+      eb.not(
+        eb.exists(db.selectFrom('mfa_webauthn_credentials').select('user_id').where('user_id', '=', userId)),
+      ),
+    ]);
+  return [
+    db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).where(withoutFactor).compile(),
+    db.deleteFrom('mfa_attempts').where('user_id', '=', userId).where(withoutFactor).compile(),
+    endSessionsBut(db, userId, keepSessionId),
+    forgetDevices(db, userId).compile(),
+    bumpFacts(db, userId),
+  ];
+}
+
+/** The recovery codes replaced (a renewal): every session but `keepSessionId` ends, every device is forgotten. */
+export function codesRenewed(
+  db: Kysely<Database>,
+  userId: string,
+  hashes: readonly string[],
+  keepSessionId?: string,
+): Statements {
+  return [
+    ...recoveryCodesReplaced(db, userId, hashes),
+    endSessionsBut(db, userId, keepSessionId),
+    forgetDevices(db, userId).compile(),
+  ];
+}
+
+/** A reset: every factor, code, failure, session and device of the user gone. */
+export function mfaReset(db: Kysely<Database>, userId: string): Statements {
+  return [
+    // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
+    db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
+    db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
+    db.deleteFrom('mfa_webauthn_credentials').where('user_id', '=', userId).compile(),
+    db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).compile(),
+    db.deleteFrom('mfa_attempts').where('user_id', '=', userId).compile(),
+    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
+    forgetDevices(db, userId).compile(),
+  ];
 }
 
 /**
@@ -435,14 +619,6 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       db.selectFrom('mfa_counters').select('value').where('name', 'like', 'facts:%').orderBy('name'),
     ),
   };
-  /**
-   * Moves the facts version on, inside the transaction of a write that changed an enrollment
-   * or a grace start, as its last statement: on PostgreSQL the counter's row lock is then held
-   * only until the commit, and taken after every other lock of the transaction.
-   */
-  const bumpFacts = prepared(db, (name: string) =>
-    db.updateTable('mfa_counters').set({ value: sql`value + 1` }).where('name', '=', name),
-  );
   /** Versions answered while the counter row is missing (never the same twice). */
   let unversioned = 0;
   const settling = settleStatements(db);
@@ -608,58 +784,15 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .where('secret', '=', pendingSecret)
           .executeTakeFirst();
         if (Number(taken.numDeletedRows) !== 1) return [false, false];
-        await trx.deleteFrom('mfa_totp_factors').where('user_id', '=', factor.userId).execute();
-        await trx
-          .insertInto('mfa_totp_factors')
-          .values({
-            user_id: factor.userId,
-            secret: factor.secret,
-            last_used_step: factor.lastUsedStep,
-            created_at: toMs(factor.createdAt),
-          })
-          .execute();
-        if (hashes) {
-          await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', factor.userId).execute();
-          if (hashes.length > 0) {
-            await trx
-              .insertInto('mfa_recovery_codes')
-              .values(hashes.map((code_hash) => ({ user_id: factor.userId, code_hash, used_at: null })))
-              .execute();
-          }
-        }
-        // Sessions verified with the factor replaced are not verified with this one.
-        await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', factor.userId).execute();
-        await forgetDevices(trx, factor.userId);
-        if (session) {
-          await settling.markSessionVerified.on(trx)(
-            session.userId,
-            session.sessionId,
-            toMs(session.verifiedAt),
-            session.method,
-          );
-        }
-        await bumpFacts.on(trx)(factsShard(factor.userId));
+        await runStatements(trx, totpActivated(db, factor, hashes, session));
         return [true, true];
       });
     },
     async deleteFactor(userId, write) {
       return withAudit(await q(), write, async (trx) => {
-        // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
-        await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
-        const removed = await trx
-          .deleteFrom('mfa_totp_factors')
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        const credentials = await trx
-          .deleteFrom('mfa_webauthn_credentials')
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-        await trx.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
-        await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
-        await forgetDevices(trx, userId);
-        const existed = Number(removed.numDeletedRows) + Number(credentials.numDeletedRows) > 0;
-        if (existed) await bumpFacts.on(trx)(factsShard(userId));
+        const [, app, credentials] = await runStatements(trx, mfaReset(db, userId));
+        const existed = changed(app) + changed(credentials) > 0;
+        if (existed) await trx.executeQuery(bumpFacts(db, userId));
         return [existed, true];
       });
     },
@@ -672,10 +805,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .where('user_id', '=', userId)
           .executeTakeFirst();
         if (Number(removed.numDeletedRows) !== 1) return [false, false];
-        await forgetMfaIfNone(trx, userId);
-        await endSessionsBut(trx, userId, keepSessionId);
-        await forgetDevices(trx, userId);
-        await bumpFacts.on(trx)(factsShard(userId));
+        await runStatements(trx, factorRemoved(db, userId, keepSessionId));
         return [true, true];
       });
     },
@@ -729,21 +859,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .where('user_id', '=', userId)
           .executeTakeFirstOrThrow();
         if (Number(count.n) >= limit) return [{ added: false, reason: 'too_many' }, false];
-        const inserted = await trx
-          .insertInto('mfa_webauthn_credentials')
-          .values({
-            credential_id: credential.credentialId,
-            user_id: userId,
-            public_key: credential.publicKey,
-            counter: credential.counter,
-            transports: JSON.stringify(credential.transports),
-            backed_up: credential.backedUp ? 1 : 0,
-            name: credential.name,
-            created_at: toMs(credential.createdAt),
-            last_used_at: credential.lastUsedAt ? toMs(credential.lastUsedAt) : null,
-          })
-          .onConflict((oc) => oc.column('credential_id').doNothing())
-          .executeTakeFirst();
+        const inserted = await credentialInsert(trx, credential).executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) {
           return [{ added: false, reason: 'duplicate' }, false];
         }
@@ -753,25 +869,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .where('user_id', '=', userId)
           .executeTakeFirst();
         const first = !app && Number(count.n) === 0;
-        if (first) {
-          await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-          if (recoveryCodeHashes.length > 0) {
-            await trx
-              .insertInto('mfa_recovery_codes')
-              .values(recoveryCodeHashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
-              .execute();
-          }
-        }
-        // Sessions verified before this trust change end; the registering one is verified with it.
-        await trx.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).execute();
-        await forgetDevices(trx, userId);
-        await settling.markSessionVerified.on(trx)(
-          session.userId,
-          session.sessionId,
-          toMs(session.verifiedAt),
-          session.method,
-        );
-        await bumpFacts.on(trx)(factsShard(userId));
+        await runStatements(trx, credentialAdded(db, userId, first, recoveryCodeHashes, session));
         return [{ added: true, recoveryCodesIssued: first }, true];
       });
     },
@@ -795,10 +893,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .where('user_id', '=', userId)
           .executeTakeFirst();
         if (Number(removed.numDeletedRows) !== 1) return [false, false];
-        await forgetMfaIfNone(trx, userId);
-        await endSessionsBut(trx, userId, keepSessionId);
-        await forgetDevices(trx, userId);
-        await bumpFacts.on(trx)(factsShard(userId));
+        await runStatements(trx, factorRemoved(db, userId, keepSessionId));
         return [true, true];
       });
     },
@@ -828,15 +923,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
 
     async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
       await withAudit(await q(), write, async (trx) => {
-        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-        if (hashes.length > 0) {
-          await trx
-            .insertInto('mfa_recovery_codes')
-            .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
-            .execute();
-        }
-        await endSessionsBut(trx, userId, keepSessionId);
-        await forgetDevices(trx, userId);
+        await runStatements(trx, codesRenewed(db, userId, hashes, keepSessionId));
         return [undefined, true];
       });
     },
@@ -957,7 +1044,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     },
     async forgetRememberedDevices(userId, deviceId, write) {
       return withAudit(await q(), write, async (trx) => {
-        const n = await forgetDevices(trx, userId, deviceId);
+        const n = Number((await forgetDevices(trx, userId, deviceId).executeTakeFirst()).numDeletedRows);
         return [n, n > 0];
       });
     },
@@ -1047,7 +1134,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
           .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
           .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
           .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await bumpFacts.on(trx)(factsShard(userId));
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await trx.executeQuery(bumpFacts(db, userId));
       });
       const row = await db
         .selectFrom('mfa_grace')
@@ -1094,7 +1181,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     async forfeitGrace(userId, accountIds, at) {
       if (accountIds.length === 0) return;
       await (await q()).transaction().execute(async (trx) => {
-        let changed = 0;
+        let moved = 0;
         for (const accountId of accountIds) {
           const result = await trx
             .insertInto('mfa_grace')
@@ -1106,9 +1193,9 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
                 .where('mfa_grace.started_at', '>', toMs(at)),
             )
             .executeTakeFirst();
-          changed += Number(result.numInsertedOrUpdatedRows ?? 0);
+          moved += Number(result.numInsertedOrUpdatedRows ?? 0);
         }
-        if (changed > 0) await bumpFacts.on(trx)(factsShard(userId));
+        if (moved > 0) await trx.executeQuery(bumpFacts(db, userId));
       });
     },
 
