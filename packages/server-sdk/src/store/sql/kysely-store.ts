@@ -176,7 +176,7 @@ function consumeRecoveryCode(db: Kysely<Database>, userId: string, hashes: reado
 }
 
 /** The insert of one audit event, answering its id. */
-function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
+export function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
   return db.insertInto('mfa_audit').values(auditRow(event)).returning('id');
 }
 
@@ -534,6 +534,87 @@ export function codesRenewed(
   ];
 }
 
+/** A policy written when its stored version is `expectedVersion` (0: when there is none). */
+export function policyWrite(
+  db: Kysely<Database>,
+  policy: PolicyRecord,
+  expectedVersion: number,
+): CompiledQuery {
+  const values = {
+    mode: policy.mode,
+    grace_period_days: policy.gracePeriodDays,
+    enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
+    allowed_factors: policy.allowedFactors,
+    remember_device_days: policy.rememberDeviceDays,
+    version: policy.version,
+    updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
+    updated_by: policy.updatedBy,
+  };
+  if (expectedVersion === 0) {
+    return db
+      .insertInto('mfa_policies')
+      .values({ account_id: policy.accountId, ...values })
+      .onConflict((oc) => oc.column('account_id').doNothing())
+      .compile();
+  }
+  return db
+    .updateTable('mfa_policies')
+    .set(values)
+    .where('account_id', '=', policy.accountId)
+    .where('version', '=', expectedVersion)
+    .compile();
+}
+
+/** A remembered device's row as inserted. */
+export function deviceInsert(db: Kysely<Database>, device: RememberedDeviceRecord): CompiledQuery {
+  return db
+    .insertInto('mfa_remembered_devices')
+    .values({
+      device_id: device.deviceId,
+      user_id: device.userId,
+      token_hash: device.tokenHash,
+      method: device.method,
+      label: device.label,
+      created_at: toMs(device.createdAt),
+      last_used_at: device.lastUsedAt ? toMs(device.lastUsedAt) : null,
+      expires_at: toMs(device.expiresAt),
+    })
+    .compile();
+}
+
+/** A grace period started at `at`, unless it has started already. */
+export function graceStarted(
+  db: Kysely<Database>,
+  accountId: string,
+  userId: string,
+  at: Date,
+): CompiledQuery {
+  return db
+    .insertInto('mfa_grace')
+    .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
+    .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
+    .compile();
+}
+
+/** A grace start set to `at` unless it started earlier (a reset forfeits the grace period). */
+export function graceForfeited(
+  db: Kysely<Database>,
+  accountId: string,
+  userId: string,
+  at: Date,
+): CompiledQuery {
+  return db
+    .insertInto('mfa_grace')
+    .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'user_id'])
+        .doUpdateSet({ started_at: toMs(at) })
+        .where('mfa_grace.started_at', '>', toMs(at)),
+    )
+    .compile();
+}
+
 /** A reset: every factor, code, failure, session and device of the user gone. */
 export function mfaReset(db: Kysely<Database>, userId: string): Statements {
   return [
@@ -680,33 +761,8 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       } satisfies PolicyRecord;
     },
     async putPolicy(policy, expectedVersion, write) {
-      const values = {
-        mode: policy.mode,
-        grace_period_days: policy.gracePeriodDays,
-        enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
-        allowed_factors: policy.allowedFactors,
-        remember_device_days: policy.rememberDeviceDays,
-        version: policy.version,
-        updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
-        updated_by: policy.updatedBy,
-      };
-      const put = async (db: Kysely<Database>) => {
-        if (expectedVersion === 0) {
-          const result = await db
-            .insertInto('mfa_policies')
-            .values({ account_id: policy.accountId, ...values })
-            .onConflict((oc) => oc.column('account_id').doNothing())
-            .executeTakeFirst();
-          return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-        }
-        const result = await db
-          .updateTable('mfa_policies')
-          .set(values)
-          .where('account_id', '=', policy.accountId)
-          .where('version', '=', expectedVersion)
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows) === 1;
-      };
+      const put = async (db: Kysely<Database>) =>
+        changed(await db.executeQuery(policyWrite(db, policy, expectedVersion))) === 1;
       const db = await q();
       if (!write) return put(db);
       return withAudit(db, write, async (trx) => {
@@ -977,19 +1033,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     },
     async rememberDevice(device, write) {
       await withAudit(await q(), write, async (trx) => {
-        await trx
-          .insertInto('mfa_remembered_devices')
-          .values({
-            device_id: device.deviceId,
-            user_id: device.userId,
-            token_hash: device.tokenHash,
-            method: device.method,
-            label: device.label,
-            created_at: toMs(device.createdAt),
-            last_used_at: device.lastUsedAt ? toMs(device.lastUsedAt) : null,
-            expires_at: toMs(device.expiresAt),
-          })
-          .execute();
+        await trx.executeQuery(deviceInsert(db, device));
         return [undefined, true];
       });
     },
@@ -1129,12 +1173,9 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     async startGrace(accountId, userId, at) {
       const db = await q();
       await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('mfa_grace')
-          .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-          .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await trx.executeQuery(bumpFacts(db, userId));
+        if (changed(await trx.executeQuery(graceStarted(db, accountId, userId, at))) > 0) {
+          await trx.executeQuery(bumpFacts(db, userId));
+        }
       });
       const row = await db
         .selectFrom('mfa_grace')
@@ -1183,17 +1224,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       await (await q()).transaction().execute(async (trx) => {
         let moved = 0;
         for (const accountId of accountIds) {
-          const result = await trx
-            .insertInto('mfa_grace')
-            .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-            .onConflict((oc) =>
-              oc
-                .columns(['account_id', 'user_id'])
-                .doUpdateSet({ started_at: toMs(at) })
-                .where('mfa_grace.started_at', '>', toMs(at)),
-            )
-            .executeTakeFirst();
-          moved += Number(result.numInsertedOrUpdatedRows ?? 0);
+          moved += changed(await trx.executeQuery(graceForfeited(db, accountId, userId, at)));
         }
         if (moved > 0) await trx.executeQuery(bumpFacts(db, userId));
       });
