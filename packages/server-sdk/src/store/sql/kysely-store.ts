@@ -1,11 +1,4 @@
-import {
-  CompiledQuery,
-  type ExpressionBuilder,
-  type Kysely,
-  type QueryResult,
-  type Selectable,
-  sql,
-} from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type Kysely, type QueryResult, sql } from 'kysely';
 import type {
   AllowedFactors,
   AuditEvent,
@@ -31,6 +24,7 @@ import {
   settle,
   verificationMethodOf,
 } from '../store.ts';
+import { type D1DatabaseLike, d1Batches } from './d1-batches.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { type Executor, prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -85,11 +79,18 @@ export function challengeStateFromRow(
 }
 
 /**
- * Lists of ids go into `in (…)` at most this many at a time: SQLite allows 32,766
- * bound values in a statement and PostgreSQL 65,535, and an account may have more
- * members than that.
+ * Lists of ids go into a statement as one JSON array parameter, expanded by the database:
+ * one statement whatever their number (SQLite binds at most 32,766 values to a statement,
+ * PostgreSQL 65,535 and D1 100), nothing compiled per call.
  */
-const IN_LIST_CHUNK = 1000;
+export function jsonIds(flavour: SqlFlavour, idsJson: string) {
+  return flavour === 'postgres'
+    ? sql<string>`(select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`
+    : sql<string>`(select value from json_each(${idsJson}))`;
+}
+
+/** Past this many ids, an account's grace starts are read by one scan of the account's rows. */
+const ACCOUNT_SCAN_FROM = 1000;
 
 /**
  * The facts version is kept in `FACTS_SHARDS` counter rows (`facts:0` …), a write moving
@@ -104,12 +105,6 @@ export function factsShard(userId: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
   return `facts:${(hash >>> 0) % FACTS_SHARDS}`;
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_LIST_CHUNK) out.push(items.slice(i, i + IN_LIST_CHUNK));
-  return out;
 }
 
 /** An audit event as its `mfa_audit` row (without the id the database gives it). */
@@ -635,13 +630,20 @@ export function mfaReset(db: Kysely<Database>, userId: string): Statements {
  * `INSERT … ON CONFLICT`) and transactions, never from a read followed by a write
  * in JavaScript, so it holds across processes that share the database.
  */
-export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () => Promise<void>): MfaStore {
+export function sqlStore(
+  db: Kysely<Database>,
+  flavour: SqlFlavour,
+  onClose: () => Promise<void>,
+  d1?: D1DatabaseLike,
+): MfaStore {
   let migrated: Promise<void> | undefined;
   const ready = () => {
-    migrated ??= migrateToLatest(db as unknown as Kysely<unknown>, flavour).catch((error: unknown) => {
-      migrated = undefined;
-      throw error;
-    });
+    migrated ??= migrateToLatest(db as unknown as Kysely<unknown>, flavour, { d1: !!d1 }).catch(
+      (error: unknown) => {
+        migrated = undefined;
+        throw error;
+      },
+    );
     return migrated;
   };
   const q = async () => {
@@ -659,10 +661,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     // The ids as one JSON array parameter: one statement whatever their number (no bind limit,
     // nothing compiled per call), expanded by the database.
     enrollments: prepared(db, (idsJson: string) => {
-      const ids =
-        flavour === 'postgres'
-          ? sql<string>`(select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`
-          : sql<string>`(select value from json_each(${idsJson}))`;
+      const ids = jsonIds(flavour, idsJson);
       return db
         .selectFrom('mfa_totp_factors')
         .select(['user_id', sql<string>`'totp'`.as('method'), 'created_at'])
@@ -740,7 +739,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     return settleResult(settled, remaining);
   };
 
-  return {
+  const store: MfaStore = {
     migrate: ready,
     close: onClose,
 
@@ -1188,7 +1187,7 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     async getGraceStarts(accountId, userIds) {
       const starts = new Map<string, Date>();
       const db = await q();
-      if (userIds.length > IN_LIST_CHUNK) {
+      if (userIds.length > ACCOUNT_SCAN_FROM) {
         // Most of an account's members (its members page): one scan of the account's rows by
         // the primary key's prefix, not a statement per thousand ids.
         const wanted = new Set(userIds);
@@ -1200,15 +1199,13 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
         for (const row of rows) if (wanted.has(row.user_id)) starts.set(row.user_id, toDate(row.started_at));
         return starts;
       }
-      for (const ids of chunks(userIds)) {
-        const rows = await db
-          .selectFrom('mfa_grace')
-          .select(['user_id', 'started_at'])
-          .where('account_id', '=', accountId)
-          .where('user_id', 'in', ids)
-          .execute();
-        for (const row of rows) starts.set(row.user_id, toDate(row.started_at));
-      }
+      const rows = await db
+        .selectFrom('mfa_grace')
+        .select(['user_id', 'started_at'])
+        .where('account_id', '=', accountId)
+        .where('user_id', 'in', jsonIds(flavour, JSON.stringify(userIds)))
+        .execute();
+      for (const row of rows) starts.set(row.user_id, toDate(row.started_at));
       return starts;
     },
     async factsVersion() {
@@ -1262,27 +1259,20 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
     },
     async listAudit({ accountId, userIds, beforeId, limit }) {
       const db = await q();
-      // The newest `limit` of each list of users, then the newest `limit` of them all: the
-      // account's own events come with every list, once each.
-      const lists = userIds.length === 0 ? [[]] : chunks(userIds);
-      const byId = new Map<string, Selectable<Database['mfa_audit']>>();
-      for (const ids of lists) {
-        let query = db
-          .selectFrom('mfa_audit')
-          .selectAll()
-          .where((eb) =>
-            ids.length === 0
-              ? eb('account_id', '=', accountId)
-              : eb.or([
-                  eb('account_id', '=', accountId),
-                  eb.and([eb('account_id', 'is', null), eb('user_id', 'in', ids)]),
-                ]),
-          );
-        if (beforeId !== undefined) query = query.where('id', '<', Number(beforeId));
-        for (const row of await query.orderBy('id', 'desc').limit(limit).execute())
-          byId.set(String(row.id), row);
-      }
-      const rows = [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, limit);
+      const ids = jsonIds(flavour, JSON.stringify(userIds));
+      let query = db
+        .selectFrom('mfa_audit')
+        .selectAll()
+        .where((eb) =>
+          userIds.length === 0
+            ? eb('account_id', '=', accountId)
+            : eb.or([
+                eb('account_id', '=', accountId),
+                eb.and([eb('account_id', 'is', null), eb('user_id', 'in', ids)]),
+              ]),
+        );
+      if (beforeId !== undefined) query = query.where('id', '<', Number(beforeId));
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map((row) => ({
         id: String(row.id),
         type: row.type as never,
@@ -1295,4 +1285,6 @@ export function sqlStore(db: Kysely<Database>, flavour: SqlFlavour, onClose: () 
       }));
     },
   };
+  // D1 refuses transactions: its atomic writes are batches (d1-batches.ts).
+  return d1 ? { ...store, ...d1Batches(db, d1, ready) } : store;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MfaStore } from '../store.ts';
+import type { D1DatabaseLike } from './d1-batches.ts';
 import { sqlStore } from './kysely-store.ts';
 import type { SqlFlavour } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -10,6 +11,13 @@ export interface KyselyStoreOptions {
    * node:sqlite, D1…) or `'postgres'`.
    */
   dialect: SqlFlavour;
+  /**
+   * On Cloudflare D1 (`kysely-d1`), the D1 database itself (`env.DB`): D1 refuses
+   * transactions, so the store makes its atomic writes as D1 batches, each checking
+   * inside the batch that what its write read still holds. Its migrations then run
+   * without a transaction.
+   */
+  d1?: D1DatabaseLike;
 }
 
 /**
@@ -23,10 +31,18 @@ export interface KyselyStoreOptions {
  * import { BunSqliteDialect } from 'kysely-bun-sqlite';
  * const db = new Kysely({ dialect: new BunSqliteDialect({ database: new Database('mfa.db') }) });
  * createMfa({ store: kyselyStore(db, { dialect: 'sqlite' }), ... });
+ *
+ * @example
+ * // Cloudflare Workers: D1 through kysely-d1
+ * const db = new Kysely({ dialect: new D1Dialect({ database: env.DB }) });
+ * createMfa({ store: kyselyStore(db, { dialect: 'sqlite', d1: env.DB }), ... });
  */
 export function kyselyStore<DB>(db: Kysely<DB>, options: KyselyStoreOptions): MfaStore {
   if (options?.dialect !== 'sqlite' && options?.dialect !== 'postgres') {
     throw new TypeError("kyselyStore: `dialect` is 'sqlite' or 'postgres'.");
   }
-  return sqlStore(db as unknown as Kysely<Database>, options.dialect, async () => {});
+  if (options.d1 && (options.dialect !== 'sqlite' || typeof options.d1.batch !== 'function')) {
+    throw new TypeError("kyselyStore: `d1` is a D1 database binding, with `dialect: 'sqlite'`.");
+  }
+  return sqlStore(db as unknown as Kysely<Database>, options.dialect, async () => {}, options.d1);
 }

@@ -1,0 +1,510 @@
+/**
+ * The store's atomic writes on Cloudflare D1. D1 refuses `BEGIN` and `SAVEPOINT`: a
+ * Worker writes atomically only with `batch()`, whose statements D1 runs in order as
+ * one transaction, one batch at a time. So each write that the other stores make in a
+ * transaction is made here in three steps:
+ *
+ * 1. it reads what it decides by (nothing, when one check of the database decides it);
+ * 2. it decides in JavaScript, by the same rules (`settle`, the shared statements);
+ * 3. it sends one batch whose first statement checks, inside the batch, that what it
+ *    read still holds, followed by the statements it decided on and its audit events.
+ *
+ * A check that does not hold inserts a row into `mfa_guards`, whose constraint
+ * `mfa_state_changed` refuses every row: D1 then rolls the whole batch back, and the
+ * write either answers what a failed check means (`otherwise`: a policy version taken,
+ * a setup already activated) or reads and decides again. Of writes that race, each batch
+ * runs whole or not at all, and one decided on a read that another changed never runs.
+ */
+import { CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import type { AuditEvent, AuditEventInput } from '../../model.ts';
+import {
+  type AddCredentialResult,
+  type AttemptInput,
+  type AttemptResult,
+  type AuditWrite,
+  auditEvents,
+  type MfaStore,
+  settle,
+} from '../store.ts';
+import {
+  auditInsert,
+  bumpFacts,
+  codesRenewed,
+  consumeStatement,
+  credentialAdded,
+  credentialInsert,
+  deviceInsert,
+  factorRemoved,
+  forgetDevices,
+  graceForfeited,
+  graceStarted,
+  jsonIds,
+  mfaReset,
+  policyWrite,
+  type Statements,
+  sessionMarked,
+  settleResult,
+  settleStatements,
+  settleWrite,
+  totpActivated,
+} from './kysely-store.ts';
+import type { Database } from './schema.ts';
+
+/** What the store uses of a D1 database binding (`env.DB`). */
+export interface D1DatabaseLike {
+  prepare(query: string): D1StatementLike;
+  batch(statements: D1StatementLike[]): Promise<ReadonlyArray<{ results?: unknown[] }>>;
+}
+
+export interface D1StatementLike {
+  bind(...values: unknown[]): D1StatementLike;
+}
+
+/** The name of the constraint a failed check trips (migration 0009). */
+const STATE_CHANGED = 'mfa_state_changed';
+/**
+ * Rounds of reading and deciding again before a write gives up: each round that fails
+ * does so because another write landed, so even writers racing on one user end in as
+ * many rounds as there are of them.
+ */
+const MAX_ROUNDS = 64;
+
+type Row = Record<string, unknown>;
+type Check = RawBuilder<unknown>;
+type Query = SelectQueryBuilder<Database, keyof Database, Row>;
+
+/** A write decided: its answer without writing, or a batch behind a check. */
+type Plan<T> =
+  | { done: T }
+  | {
+      /** What must still hold when the batch runs (none: the statements stand on their own). */
+      check: Check | null;
+      statements: Statements;
+      /** The audit events appended after the statements. */
+      audit?: Appending;
+      /** The answer, given the audit events stored. */
+      answer: (events: AuditEvent[]) => T;
+      /** The answer when the check fails; without it the write reads and decides again. */
+      otherwise?: T;
+    };
+
+// (Kysely puts a subquery in parentheses of its own.)
+const present = (query: Query): Check => sql`exists ${query}`;
+const absent = (query: Query): Check => sql`not exists ${query}`;
+const allOf = (...checks: Check[]): Check => sql`(${sql.join(checks, sql` and `)})`;
+const count = (query: Query, n: number): Check => sql`(select count(*) from ${query}) = ${n}`;
+
+/** Ids as one parameter (D1 binds at most 100 to a statement). */
+const idList = (ids: readonly string[]) => jsonIds('sqlite', JSON.stringify(ids));
+
+/** The statements appending `write`'s events for `value`, and what hands them, stored, to `write.stored`. */
+function appending(db: Kysely<Database>, write: AuditWrite | undefined, value: unknown) {
+  return appendingEvents(db, auditEvents(write, value), write);
+}
+
+type Appending = ReturnType<typeof appendingEvents>;
+
+function appendingEvents(db: Kysely<Database>, events: readonly AuditEventInput[], write?: AuditWrite) {
+  return {
+    statements: events.map((event) => auditInsert(db, event).compile()),
+    /** Given every statement's rows (the events' inserts are the last ones): the events stored. */
+    stored(rows: Row[][]): AuditEvent[] {
+      const ids = rows.slice(rows.length - events.length);
+      const stored = events.map((event, i) => ({ ...event, id: String(ids[i]?.[0]?.id) }));
+      if (write && stored.length > 0) write.stored(stored);
+      return stored;
+    },
+  };
+}
+
+/**
+ * The Kysely store's writes that must be atomic, as D1 batches (the store on D1 takes
+ * them in place of its transactions). `ready` applies the migrations first.
+ */
+export function d1Batches(
+  db: Kysely<Database>,
+  d1: D1DatabaseLike,
+  ready: () => Promise<void>,
+): Partial<MfaStore> {
+  const send = async (statements: readonly CompiledQuery[]): Promise<Row[][]> => {
+    const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
+    return results.map((result) => (result.results ?? []) as Row[]);
+  };
+  /** Several reads in one round trip (a batch is one snapshot, too). */
+  const read = (...queries: Query[]) => send(queries.map((query) => query.compile()));
+  const guard = (check: Check) =>
+    sql`insert into mfa_guards (state_changed) select 1 where not ${check}`.compile(db);
+
+  async function optimistically<T>(plan: () => Promise<Plan<T>>): Promise<T> {
+    await ready();
+    for (let round = 1; ; round++) {
+      const decided = await plan();
+      if ('done' in decided) return decided.done;
+      const { check, statements, audit } = decided;
+      try {
+        const rows = await send([
+          ...(check ? [guard(check)] : []),
+          ...statements,
+          ...(audit?.statements ?? []),
+        ]);
+        return decided.answer(audit?.stored(rows) ?? []);
+      } catch (error) {
+        if (!check || !String((error as Error)?.message).includes(STATE_CHANGED)) throw error;
+        if (decided.otherwise !== undefined) return decided.otherwise;
+        if (round >= MAX_ROUNDS) {
+          throw new Error(`D1: the state this write reads kept changing (${MAX_ROUNDS} rounds)`);
+        }
+      }
+    }
+  }
+
+  const factorOf = (userId: string) =>
+    db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId);
+  const credentialsOf = (userId: string) =>
+    db.selectFrom('mfa_webauthn_credentials').select('user_id').where('user_id', '=', userId);
+  const credential = (userId: string, credentialId: string) =>
+    credentialsOf(userId).where('credential_id', '=', credentialId);
+  const settling = settleStatements(db);
+
+  /** The select of the rows a proof's consuming statement changes (none for a setup, or a code matching no step). */
+  const consumable = (input: AttemptInput): Query | null => {
+    const { userId, proof } = input;
+    switch (proof.kind) {
+      case 'setup':
+        return null;
+      case 'totp':
+        if (proof.step === null) return null;
+        return factorOf(userId)
+          .where('secret', '=', proof.secret)
+          .where((eb) =>
+            eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', proof.step as number)]),
+          );
+      case 'recovery':
+        if (proof.hashes.length === 0) return null;
+        return db
+          .selectFrom('mfa_recovery_codes')
+          .select('user_id')
+          .where('user_id', '=', userId)
+          .where('code_hash', 'in', idList(proof.hashes))
+          .where('used_at', 'is', null);
+      case 'webauthn':
+        return credential(userId, proof.credentialId).where('counter', '=', proof.expectedCounter);
+    }
+  };
+
+  return {
+    async putPolicy(policy, expectedVersion, write) {
+      const audit = appending(db, write, true);
+      return optimistically(async () => {
+        const stored = db
+          .selectFrom('mfa_policies')
+          .select('account_id')
+          .where('account_id', '=', policy.accountId);
+        return {
+          check:
+            expectedVersion === 0 ? absent(stored) : present(stored.where('version', '=', expectedVersion)),
+          statements: [policyWrite(db, policy, expectedVersion)],
+          audit,
+          answer: () => true,
+          otherwise: false,
+        };
+      });
+    },
+
+    async activateTotp(factor, pendingSecret, hashes, write, session) {
+      const audit = appending(db, write, true);
+      const pending = db
+        .selectFrom('mfa_pending_totp')
+        .select('user_id')
+        .where('user_id', '=', factor.userId)
+        .where('secret', '=', pendingSecret);
+      return optimistically(async () => ({
+        check: present(pending),
+        statements: [
+          db.deleteFrom('mfa_pending_totp').where('user_id', '=', factor.userId).compile(),
+          ...totpActivated(db, factor, hashes, session),
+        ],
+        audit,
+        answer: () => true,
+        otherwise: false,
+      }));
+    },
+
+    async deleteFactor(userId, write) {
+      const anyFactor = sql`(${present(factorOf(userId))} or ${present(credentialsOf(userId))})`;
+      return optimistically(async () => {
+        const [app, credentials] = await read(factorOf(userId).limit(1), credentialsOf(userId).limit(1));
+        const existed = (app?.length ?? 0) + (credentials?.length ?? 0) > 0;
+        const audit = appending(db, write, existed);
+        return {
+          check: existed ? anyFactor : sql`not ${anyFactor}`,
+          statements: [...mfaReset(db, userId), ...(existed ? [bumpFacts(db, userId)] : [])],
+          audit,
+          answer: () => existed,
+        };
+      });
+    },
+
+    async deleteTotp(userId, write, keepSessionId) {
+      const audit = appending(db, write, true);
+      return optimistically(async () => ({
+        check: present(factorOf(userId)),
+        statements: [
+          db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
+          db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
+          ...factorRemoved(db, userId, keepSessionId),
+        ],
+        audit,
+        answer: () => true,
+        otherwise: false,
+      }));
+    },
+
+    async addWebAuthnCredential(record, { limit, recoveryCodeHashes, session }, write) {
+      const { userId } = record;
+      const taken = db
+        .selectFrom('mfa_webauthn_credentials')
+        .select('user_id')
+        .where('credential_id', '=', record.credentialId);
+      return optimistically(async (): Promise<Plan<AddCredentialResult>> => {
+        const [credentials = [], duplicate = [], app = []] = await read(
+          credentialsOf(userId),
+          taken,
+          factorOf(userId),
+        );
+        if (credentials.length >= limit) return { done: { added: false, reason: 'too_many' } };
+        if (duplicate.length > 0) return { done: { added: false, reason: 'duplicate' } };
+        const first = app.length === 0 && credentials.length === 0;
+        const added: AddCredentialResult = { added: true, recoveryCodesIssued: first };
+        const audit = appending(db, write, added);
+        return {
+          check: allOf(
+            count(credentialsOf(userId), credentials.length),
+            absent(taken),
+            app.length > 0 ? present(factorOf(userId)) : absent(factorOf(userId)),
+          ),
+          statements: [
+            credentialInsert(db, record).compile(),
+            ...credentialAdded(db, userId, first, recoveryCodeHashes, session),
+          ],
+          audit,
+          answer: () => added,
+        };
+      });
+    },
+
+    async renameWebAuthnCredential(userId, credentialId, name, write) {
+      const audit = appending(db, write, true);
+      return optimistically(async () => ({
+        check: present(credential(userId, credentialId)),
+        statements: [
+          db
+            .updateTable('mfa_webauthn_credentials')
+            .set({ name })
+            .where('credential_id', '=', credentialId)
+            .where('user_id', '=', userId)
+            .compile(),
+        ],
+        audit,
+        answer: () => true,
+        otherwise: false,
+      }));
+    },
+
+    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
+      const audit = appending(db, write, true);
+      return optimistically(async () => ({
+        check: present(credential(userId, credentialId)),
+        statements: [
+          db
+            .deleteFrom('mfa_webauthn_credentials')
+            .where('credential_id', '=', credentialId)
+            .where('user_id', '=', userId)
+            .compile(),
+          ...factorRemoved(db, userId, keepSessionId),
+        ],
+        audit,
+        answer: () => true,
+        otherwise: false,
+      }));
+    },
+
+    async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
+      const audit = appending(db, write, undefined);
+      await optimistically(async () => ({
+        check: null,
+        statements: [...codesRenewed(db, userId, hashes, keepSessionId)],
+        audit,
+        answer: () => undefined,
+      }));
+    },
+
+    async settleAttempt(input) {
+      const { userId, proof } = input;
+      const attempts = db.selectFrom('mfa_attempts').where('user_id', '=', userId);
+      const codes = db
+        .selectFrom('mfa_recovery_codes')
+        .select('user_id')
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null);
+      const consuming = consumable(input);
+      return optimistically(async () => {
+        const [[held] = [], unused = [], ...rest] = await read(
+          attempts.select(['failures', 'locked_until']),
+          codes,
+          ...(consuming ? [consuming.limit(1)] : []),
+        );
+        const canConsume = (rest[0]?.length ?? 0) > 0;
+        const state = {
+          failures: Number(held?.failures ?? 0),
+          lockedUntil: held?.locked_until == null ? null : new Date(Number(held.locked_until)),
+        };
+        const settled = settle(input, state, () => canConsume);
+        const write = settleWrite(input, settled);
+        const remaining = unused.length - (write.kind === 'verified' && proof.kind === 'recovery' ? 1 : 0);
+        const result: AttemptResult = settleResult(settled, remaining);
+        const statements: Statements = [];
+        if (write.kind === 'failures') {
+          statements.push(
+            raw(settling.storeFailures.compiled(userId, write.failures, write.lockedUntil, write.at)),
+          );
+        } else if (write.kind === 'verified') {
+          const consume = consumeStatement(settling, input);
+          if (consume) statements.push(raw(consume));
+          statements.push(raw(settling.clearAttempts.compiled(userId)));
+          if (write.markSession) {
+            statements.push(
+              sessionMarked(db, {
+                userId,
+                sessionId: input.sessionId,
+                verifiedAt: input.now,
+                method: write.method,
+              }),
+            );
+          }
+        }
+        const audit = appendingEvents(db, input.audit?.(result) ?? []);
+        const attemptsAsRead = held
+          ? present(
+              attempts
+                .select('user_id')
+                .where('failures', '=', state.failures)
+                .where('locked_until', 'is', held.locked_until as number | null),
+            )
+          : absent(attempts.select('user_id'));
+        return {
+          check: allOf(
+            attemptsAsRead,
+            count(codes, unused.length),
+            ...(consuming ? [canConsume ? present(consuming) : absent(consuming)] : []),
+          ),
+          statements,
+          audit,
+          answer: (events) => ({ ...result, events }),
+        };
+      });
+    },
+
+    async rememberDevice(device, write) {
+      const audit = appending(db, write, undefined);
+      await optimistically(async () => ({
+        check: null,
+        statements: [deviceInsert(db, device)],
+        audit,
+        answer: () => undefined,
+      }));
+    },
+
+    async useRememberedDevice(userId, deviceId, session, rehash) {
+      if (session.userId !== userId) return false;
+      return optimistically(async () => ({
+        check: present(
+          db
+            .selectFrom('mfa_remembered_devices')
+            .select('device_id')
+            .where('device_id', '=', deviceId)
+            .where('user_id', '=', userId),
+        ),
+        statements: [
+          db
+            .updateTable('mfa_remembered_devices')
+            .set({
+              last_used_at: session.verifiedAt.getTime(),
+              ...(rehash === undefined ? {} : { token_hash: rehash }),
+            })
+            .where('device_id', '=', deviceId)
+            .where('user_id', '=', userId)
+            .compile(),
+          sessionMarked(db, session),
+        ],
+        answer: () => true,
+        otherwise: false,
+      }));
+    },
+
+    async forgetRememberedDevices(userId, deviceId, write) {
+      const devices = forgetDevices(db, userId, deviceId);
+      let forgotten = db
+        .selectFrom('mfa_remembered_devices')
+        .select('device_id')
+        .where('user_id', '=', userId);
+      if (deviceId !== null) forgotten = forgotten.where('device_id', '=', deviceId);
+      return optimistically(async () => {
+        const [rows = []] = await read(forgotten);
+        if (rows.length === 0) return { done: 0 };
+        const audit = appending(db, write, rows.length);
+        return {
+          check: count(forgotten, rows.length),
+          statements: [devices.compile()],
+          audit,
+          answer: () => rows.length,
+        };
+      });
+    },
+
+    async startGrace(accountId, userId, at) {
+      const grace = db
+        .selectFrom('mfa_grace')
+        .select('started_at')
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId);
+      return optimistically(async () => {
+        const [[row] = []] = await read(grace);
+        if (row) return { done: new Date(Number(row.started_at)) };
+        return {
+          check: absent(grace),
+          statements: [graceStarted(db, accountId, userId, at), bumpFacts(db, userId)],
+          answer: () => new Date(at.getTime()),
+        };
+      });
+    },
+
+    async forfeitGrace(userId, accountIds, at) {
+      const accounts = [...new Set(accountIds)];
+      if (accounts.length === 0) return;
+      // Already started by `at` in these accounts: the others move (or start), and the facts with them.
+      const byThen = db
+        .selectFrom('mfa_grace')
+        .select('account_id')
+        .where('user_id', '=', userId)
+        .where('account_id', 'in', idList(accounts))
+        .where('started_at', '<=', at.getTime());
+      await optimistically(async () => {
+        const [started = []] = await read(byThen);
+        if (started.length === accounts.length) return { done: undefined };
+        return {
+          check: count(byThen, started.length),
+          statements: [
+            ...accounts.map((accountId) => graceForfeited(db, accountId, userId, at)),
+            bumpFacts(db, userId),
+          ],
+          answer: () => undefined,
+        };
+      });
+    },
+  };
+}
+
+function raw(statement: { sql: string; parameters: readonly unknown[] }): CompiledQuery {
+  return CompiledQuery.raw(statement.sql, [...statement.parameters]);
+}
