@@ -22,7 +22,10 @@ export default {
       pathname === '/d1'
         ? await runScenario(
             'D1 (kysely-d1)',
-            kyselyStore(new Kysely({ dialect: new D1Dialect({ database: env.DB }) }), { dialect: 'sqlite' }),
+            kyselyStore(new Kysely({ dialect: new D1Dialect({ database: env.DB }) }), {
+              dialect: 'sqlite',
+              d1: env.DB,
+            }),
           )
         : await runScenario('memory', memoryStore());
     return Response.json(report);

@@ -161,5 +161,15 @@ describe('the scenario', () => {
       const response = await miniflare.dispatchFetch('http://localhost/memory');
       expectPassed('workerd', (await response.json()) as ScenarioReport);
     });
+
+    it('runs on D1 through kysely-d1, its migrations applied by the store', async () => {
+      if (!miniflare) throw new Error('the worker did not start (see the test before)');
+      const response = await miniflare.dispatchFetch('http://localhost/d1');
+      expectPassed('workerd', (await response.json()) as ScenarioReport);
+      // The tables are in the D1 database, not in the request.
+      const d1 = await miniflare.getD1Database('DB');
+      const { results } = await d1.prepare('select count(*) as n from mfa_totp_factors').all<{ n: number }>();
+      expect(results[0]?.n).toBe(2);
+    });
   });
 });

@@ -69,6 +69,9 @@ const STATE_CHANGED = 'mfa_state_changed';
  */
 const MAX_ROUNDS = 64;
 
+/** The longest wait between two rounds, in milliseconds. */
+const BACKOFF_MS = 64;
+
 type Row = Record<string, unknown>;
 type Check = RawBuilder<unknown>;
 type Query = SelectQueryBuilder<Database, keyof Database, Row>;
@@ -98,6 +101,23 @@ const count = (query: Query, n: number): Check => sql`(select count(*) from ${qu
 const idList = (ids: readonly string[]) => jsonIds('sqlite', JSON.stringify(ids));
 
 /** The statements appending `write`'s events for `value`, and what hands them, stored, to `write.stored`. */
+/** Runs the calls of one key one after another (the others at once). */
+function turns() {
+  const last = new Map<string, Promise<unknown>>();
+  return <T>(key: string, run: () => Promise<T>): Promise<T> => {
+    const result = (last.get(key) ?? Promise.resolve()).then(run, run);
+    const settled = result.then(
+      () => {},
+      () => {},
+    );
+    last.set(key, settled);
+    void settled.then(() => {
+      if (last.get(key) === settled) last.delete(key);
+    });
+    return result;
+  };
+}
+
 function appending(db: Kysely<Database>, write: AuditWrite | undefined, value: unknown) {
   return appendingEvents(db, auditEvents(write, value), write);
 }
@@ -135,7 +155,16 @@ export function d1Batches(
   const guard = (check: Check) =>
     sql`insert into mfa_guards (state_changed) select 1 where not ${check}`.compile(db);
 
-  async function optimistically<T>(plan: () => Promise<Plan<T>>): Promise<T> {
+  /**
+   * Makes a write: `plan` reads and decides, and its batch runs, until one holds. Writes of
+   * one `key` (a user; an account's policy) made through this store wait for each other
+   * first, as their batches could only conflict: a conflict is then another isolate's write.
+   */
+  function optimistically<T>(key: string, plan: () => Promise<Plan<T>>): Promise<T> {
+    return inTurn(key, () => attempt(plan));
+  }
+
+  async function attempt<T>(plan: () => Promise<Plan<T>>): Promise<T> {
     await ready();
     for (let round = 1; ; round++) {
       const decided = await plan();
@@ -154,10 +183,14 @@ export function d1Batches(
         if (round >= MAX_ROUNDS) {
           throw new Error(`D1: the state this write reads kept changing (${MAX_ROUNDS} rounds)`);
         }
+        // Writers that lost to another one wait a random while, longer each round, so that
+        // they do not all read the same state again and lose to one of them again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** round, BACKOFF_MS)));
       }
     }
   }
 
+  const inTurn = turns();
   const factorOf = (userId: string) =>
     db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId);
   const credentialsOf = (userId: string) =>
@@ -195,7 +228,7 @@ export function d1Batches(
   return {
     async putPolicy(policy, expectedVersion, write) {
       const audit = appending(db, write, true);
-      return optimistically(async () => {
+      return optimistically(`account:${policy.accountId}`, async () => {
         const stored = db
           .selectFrom('mfa_policies')
           .select('account_id')
@@ -218,7 +251,7 @@ export function d1Batches(
         .select('user_id')
         .where('user_id', '=', factor.userId)
         .where('secret', '=', pendingSecret);
-      return optimistically(async () => ({
+      return optimistically(`user:${factor.userId}`, async () => ({
         check: present(pending),
         statements: [
           db.deleteFrom('mfa_pending_totp').where('user_id', '=', factor.userId).compile(),
@@ -232,7 +265,7 @@ export function d1Batches(
 
     async deleteFactor(userId, write) {
       const anyFactor = sql`(${present(factorOf(userId))} or ${present(credentialsOf(userId))})`;
-      return optimistically(async () => {
+      return optimistically(`user:${userId}`, async () => {
         const [app, credentials] = await read(factorOf(userId).limit(1), credentialsOf(userId).limit(1));
         const existed = (app?.length ?? 0) + (credentials?.length ?? 0) > 0;
         const audit = appending(db, write, existed);
@@ -247,7 +280,7 @@ export function d1Batches(
 
     async deleteTotp(userId, write, keepSessionId) {
       const audit = appending(db, write, true);
-      return optimistically(async () => ({
+      return optimistically(`user:${userId}`, async () => ({
         check: present(factorOf(userId)),
         statements: [
           db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
@@ -266,7 +299,7 @@ export function d1Batches(
         .selectFrom('mfa_webauthn_credentials')
         .select('user_id')
         .where('credential_id', '=', record.credentialId);
-      return optimistically(async (): Promise<Plan<AddCredentialResult>> => {
+      return optimistically(`user:${userId}`, async (): Promise<Plan<AddCredentialResult>> => {
         const [credentials = [], duplicate = [], app = []] = await read(
           credentialsOf(userId),
           taken,
@@ -295,7 +328,7 @@ export function d1Batches(
 
     async renameWebAuthnCredential(userId, credentialId, name, write) {
       const audit = appending(db, write, true);
-      return optimistically(async () => ({
+      return optimistically(`user:${userId}`, async () => ({
         check: present(credential(userId, credentialId)),
         statements: [
           db
@@ -313,7 +346,7 @@ export function d1Batches(
 
     async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
       const audit = appending(db, write, true);
-      return optimistically(async () => ({
+      return optimistically(`user:${userId}`, async () => ({
         check: present(credential(userId, credentialId)),
         statements: [
           db
@@ -331,7 +364,7 @@ export function d1Batches(
 
     async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
       const audit = appending(db, write, undefined);
-      await optimistically(async () => ({
+      await optimistically(`user:${userId}`, async () => ({
         check: null,
         statements: [...codesRenewed(db, userId, hashes, keepSessionId)],
         audit,
@@ -348,7 +381,7 @@ export function d1Batches(
         .where('user_id', '=', userId)
         .where('used_at', 'is', null);
       const consuming = consumable(input);
-      return optimistically(async () => {
+      return optimistically(`user:${userId}`, async () => {
         const [[held] = [], unused = [], ...rest] = await read(
           attempts.select(['failures', 'locked_until']),
           codes,
@@ -407,7 +440,7 @@ export function d1Batches(
 
     async rememberDevice(device, write) {
       const audit = appending(db, write, undefined);
-      await optimistically(async () => ({
+      await optimistically(`user:${device.userId}`, async () => ({
         check: null,
         statements: [deviceInsert(db, device)],
         audit,
@@ -417,7 +450,7 @@ export function d1Batches(
 
     async useRememberedDevice(userId, deviceId, session, rehash) {
       if (session.userId !== userId) return false;
-      return optimistically(async () => ({
+      return optimistically(`user:${userId}`, async () => ({
         check: present(
           db
             .selectFrom('mfa_remembered_devices')
@@ -449,7 +482,7 @@ export function d1Batches(
         .select('device_id')
         .where('user_id', '=', userId);
       if (deviceId !== null) forgotten = forgotten.where('device_id', '=', deviceId);
-      return optimistically(async () => {
+      return optimistically(`user:${userId}`, async () => {
         const [rows = []] = await read(forgotten);
         if (rows.length === 0) return { done: 0 };
         const audit = appending(db, write, rows.length);
@@ -468,7 +501,7 @@ export function d1Batches(
         .select('started_at')
         .where('account_id', '=', accountId)
         .where('user_id', '=', userId);
-      return optimistically(async () => {
+      return optimistically(`user:${userId}`, async () => {
         const [[row] = []] = await read(grace);
         if (row) return { done: new Date(Number(row.started_at)) };
         return {
@@ -489,7 +522,7 @@ export function d1Batches(
         .where('user_id', '=', userId)
         .where('account_id', 'in', idList(accounts))
         .where('started_at', '<=', at.getTime());
-      await optimistically(async () => {
+      await optimistically(`user:${userId}`, async () => {
         const [started = []] = await read(byThen);
         if (started.length === accounts.length) return { done: undefined };
         return {
