@@ -1,5 +1,11 @@
-/** The scenario on Bun: the memory store, and bun:sqlite through Kysely (kysely-bun-sqlite). Prints its reports as JSON. */
+/**
+ * The scenario on Bun: the memory store, and bun:sqlite through Kysely (kysely-bun-sqlite),
+ * in a file of a directory of its own. Prints its reports as JSON.
+ */
 import { Database } from 'bun:sqlite';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
 import { Kysely } from 'kysely';
 import { BunSqliteDialect } from 'kysely-bun-sqlite';
@@ -7,10 +13,13 @@ import { runScenario } from './scenario.ts';
 
 declare const Bun: { version: string };
 
-const sqlite = new Kysely({ dialect: new BunSqliteDialect({ database: new Database(':memory:') }) });
+process.chdir(mkdtempSync(join(tmpdir(), 'mfakit-bun-')));
+// As the README's "Runtimes" has it:
+const db = new Kysely({ dialect: new BunSqliteDialect({ database: new Database('mfa.db') }) });
+const store = kyselyStore(db, { dialect: 'sqlite' });
 const reports = [
   await runScenario('memory', memoryStore()),
-  await runScenario('bun:sqlite (kysely-bun-sqlite)', kyselyStore(sqlite, { dialect: 'sqlite' })),
+  await runScenario('bun:sqlite (kysely-bun-sqlite)', store),
 ];
-await sqlite.destroy();
+await db.destroy();
 console.log(JSON.stringify({ runtime: `Bun ${Bun.version}`, reports }));

@@ -1,7 +1,11 @@
 /**
  * The scenario on Deno: the memory store, and Deno's own SQLite (`node:sqlite`)
- * through Kysely's SQLite dialect. Prints its reports as JSON.
+ * through Kysely's SQLite dialect, in a file of a directory of its own. Prints its
+ * reports as JSON.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -10,12 +14,13 @@ import { runScenario } from './scenario.ts';
 
 declare const Deno: { version: { deno: string } };
 
-const sqlite = new Kysely({
-  dialect: new SqliteDialect({ database: nodeSqlite(new DatabaseSync(':memory:')) }),
-});
+process.chdir(mkdtempSync(join(tmpdir(), 'mfakit-deno-')));
+// As the README's "Runtimes" has it:
+const db = new Kysely({ dialect: new SqliteDialect({ database: nodeSqlite(new DatabaseSync('mfa.db')) }) });
+const store = kyselyStore(db, { dialect: 'sqlite' });
 const reports = [
   await runScenario('memory', memoryStore()),
-  await runScenario('node:sqlite (Kysely SqliteDialect)', kyselyStore(sqlite, { dialect: 'sqlite' })),
+  await runScenario('node:sqlite (Kysely SqliteDialect)', store),
 ];
-await sqlite.destroy();
+await db.destroy();
 console.log(JSON.stringify({ runtime: `Deno ${Deno.version.deno}`, reports }));
