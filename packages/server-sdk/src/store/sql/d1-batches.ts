@@ -100,7 +100,6 @@ const count = (query: Query, n: number): Check => sql`(select count(*) from ${qu
 /** Ids as one parameter (D1 binds at most 100 to a statement). */
 const idList = (ids: readonly string[]) => jsonIds('sqlite', JSON.stringify(ids));
 
-/** The statements appending `write`'s events for `value`, and what hands them, stored, to `write.stored`. */
 /** Runs the calls of one key one after another (the others at once). */
 function turns() {
   const last = new Map<string, Promise<unknown>>();
@@ -118,6 +117,7 @@ function turns() {
   };
 }
 
+/** The statements appending `write`'s events for `value`, and what hands them, stored, to `write.stored`. */
 function appending(db: Kysely<Database>, write: AuditWrite | undefined, value: unknown) {
   return appendingEvents(db, auditEvents(write, value), write);
 }
