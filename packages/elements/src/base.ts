@@ -70,8 +70,9 @@ export class Loader<T> {
   };
 
   /**
-   * Loads again. With `quiet`, a failure leaves `value` as it was and is not
-   * reported. Resolves to whether this run's data is now shown.
+   * Loads again. With `quiet`, a failure leaves data already shown as it was and is
+   * not reported (a first load that fails is, quiet or not: never "loading" forever).
+   * Resolves to whether this run's data is now shown.
    */
   async reload({ quiet = false } = {}): Promise<boolean> {
     const run = ++this.latest;
@@ -82,7 +83,7 @@ export class Loader<T> {
       this.loaded?.(data);
       return true;
     } catch (err) {
-      if (run !== this.latest || quiet) return false;
+      if (run !== this.latest || (quiet && this.value.status === 'ready')) return false;
       const error = toApiError(err);
       this.update({ status: 'error', error });
       this.host.dispatchEvent(new MfaErrorEvent(error));

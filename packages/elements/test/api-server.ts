@@ -2,7 +2,8 @@
  * The real SDK app that element tests talk to, served by the test runner's own
  * dev server: `/mfa/*` is `mfa.app` on a memory store, `/mfa-broken/*` the same
  * app on a store that always throws (503s), `/mfa-slow/*` the first app
- * answering 5 s late, and `/__test/*` stands in for the host's sign-in and clock.
+ * answering 5 s late, and `/__test/*` stands in for the host's sign-in and clock
+ * (and, with `/__test/devices-down`, for a store that fails one read).
  */
 
 import { createMfa, type MfaStore, memoryStore, type Role } from '@mfakit/server-sdk';
@@ -27,6 +28,19 @@ let offsetMs = 0;
 const SECRET = 'element-tests-secret-of-32-bytes-or-more';
 /** The key `/__test/rotate` puts first, keeping SECRET after it. */
 const NEW_SECRET = 'element-tests-newer-secret-of-32-bytes!';
+
+/** While set, the store fails to list remembered devices (everything else works), until `reset`. */
+let devicesDown = false;
+
+function withDevicesDown(inner: MfaStore): MfaStore {
+  return {
+    ...inner,
+    async listRememberedDevices(userId) {
+      if (devicesDown) throw new Error('remembered devices unreadable');
+      return inner.listRememberedDevices(userId);
+    },
+  };
+}
 
 function build(store: MfaStore, secret: string[] = [SECRET]) {
   return createMfa({
@@ -74,7 +88,7 @@ const broken = new Proxy(memoryStore(), {
 });
 
 let store = memoryStore();
-let mfa = build(store);
+let mfa = build(withDevicesDown(store));
 const brokenMfa = build(broken);
 
 export const app = new Hono();
@@ -105,8 +119,9 @@ app.post('/__test/reset', (c) => {
     delete memberships.acme?.[id];
   }
   store = memoryStore();
-  mfa = build(store);
+  mfa = build(withDevicesDown(store));
   offsetMs = 0;
+  devicesDown = false;
   return c.json({ ok: true });
 });
 app.post('/__test/login', (c) => {
@@ -119,7 +134,7 @@ app.post('/__test/login', (c) => {
 });
 // A key rotation: the same store, a newer key first (what was made under the old one is outdated).
 app.post('/__test/rotate', (c) => {
-  mfa = build(store, [NEW_SECRET, SECRET]);
+  mfa = build(withDevicesDown(store), [NEW_SECRET, SECRET]);
   return c.json({ ok: true });
 });
 /** Sets an account's `rememberDeviceDays` (`?account=acme&days=14`) in the store, as if its administrator had. */
@@ -142,6 +157,11 @@ app.post('/__test/remember-days', async (c) => {
     },
     version,
   );
+  return c.json({ ok: true });
+});
+/** `?down=1`: the store fails to list remembered devices; `?down=0`: it reads them again. */
+app.post('/__test/devices-down', (c) => {
+  devicesDown = c.req.query('down') === '1';
   return c.json({ ok: true });
 });
 app.post('/__test/advance', (c) => {

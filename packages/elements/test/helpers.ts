@@ -19,6 +19,8 @@ export const addMembers = (count: number) => post(`/__test/members?count=${count
 /** Lets members of `account` skip the second step on a remembered device for `days` days. */
 export const rememberDays = (days: number, account = 'acme') =>
   post(`/__test/remember-days?account=${account}&days=${days}`);
+/** Makes the store fail (or stop failing) to list remembered devices; everything else works. */
+export const devicesDown = (down: boolean) => post(`/__test/devices-down?down=${down ? 1 : 0}`);
 /** Rotates the test server's key: the same store, a newer key first. */
 export const rotateKey = () => post('/__test/rotate');
 

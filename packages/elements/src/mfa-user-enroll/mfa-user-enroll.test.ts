@@ -6,6 +6,7 @@ import {
   advance,
   api,
   button,
+  devicesDown,
   enrollByApi,
   login,
   rememberDays,
@@ -432,6 +433,22 @@ describe('<mfa-user-enroll>', () => {
       const none = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
       await new Promise((r) => setTimeout(r, 300));
       expect(none.shadowRoot?.querySelector('#devices-title')).to.equal(null);
+    });
+
+    it('says when the devices cannot be read, with Try again, never "none"; Try again lists them', async () => {
+      await rememberThisBrowser();
+      await devicesDown(true);
+      const el = await devices();
+      const alert = await until(() => el.shadowRoot?.querySelector('.devices [role=alert]'));
+      expect(alert.textContent).to.not.equal('');
+      expect(text(el)).to.not.contain('No remembered devices');
+      expect(el.shadowRoot?.querySelector('[part=devices]')).to.equal(null);
+      await expect(el).to.be.accessible();
+      await devicesDown(false);
+      button(el, 'Try again').click();
+      await until(() => el.shadowRoot?.querySelector('[part=devices] li'));
+      expect($(el, '[part=devices] li').textContent).to.contain('This device');
+      expect(el.shadowRoot?.querySelector('.devices [role=alert]')).to.equal(null);
     });
 
     it('lists this device; Forget challenges a new session again and moves focus to the heading', async () => {
