@@ -36,8 +36,7 @@ import {
   deviceInsert,
   factorRemoved,
   forgetDevices,
-  graceForfeited,
-  graceStarted,
+  graceStart,
   jsonIds,
   mfaReset,
   policyWrite,
@@ -366,7 +365,7 @@ export function d1Batches(
       const audit = appending(db, write, undefined);
       await optimistically(`user:${userId}`, async () => ({
         check: null,
-        statements: [...codesRenewed(db, userId, hashes, keepSessionId)],
+        statements: codesRenewed(db, userId, hashes, keepSessionId),
         audit,
         answer: () => undefined,
       }));
@@ -506,7 +505,7 @@ export function d1Batches(
         if (row) return { done: new Date(Number(row.started_at)) };
         return {
           check: absent(grace),
-          statements: [graceStarted(db, accountId, userId, at), bumpFacts(db, userId)],
+          statements: [graceStart(db, accountId, userId, at), bumpFacts(db, userId)],
           answer: () => new Date(at.getTime()),
         };
       });
@@ -528,7 +527,7 @@ export function d1Batches(
         return {
           check: count(byThen, started.length),
           statements: [
-            ...accounts.map((accountId) => graceForfeited(db, accountId, userId, at)),
+            ...accounts.map((accountId) => graceStart(db, accountId, userId, at, { earlier: true })),
             bumpFacts(db, userId),
           ],
           answer: () => undefined,

@@ -577,36 +577,26 @@ export function deviceInsert(db: Kysely<Database>, device: RememberedDeviceRecor
     .compile();
 }
 
-/** A grace period started at `at`, unless it has started already. */
-export function graceStarted(
+/**
+ * A grace start at `at`, unless it has started already; with `earlier`, moved back to `at`
+ * unless it started before (a reset forfeits the grace period).
+ */
+export function graceStart(
   db: Kysely<Database>,
   accountId: string,
   userId: string,
   at: Date,
+  { earlier = false } = {},
 ): CompiledQuery {
   return db
     .insertInto('mfa_grace')
     .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-    .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
-    .compile();
-}
-
-/** A grace start set to `at` unless it started earlier (a reset forfeits the grace period). */
-export function graceForfeited(
-  db: Kysely<Database>,
-  accountId: string,
-  userId: string,
-  at: Date,
-): CompiledQuery {
-  return db
-    .insertInto('mfa_grace')
-    .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-    .onConflict((oc) =>
-      oc
-        .columns(['account_id', 'user_id'])
-        .doUpdateSet({ started_at: toMs(at) })
-        .where('mfa_grace.started_at', '>', toMs(at)),
-    )
+    .onConflict((oc) => {
+      const conflict = oc.columns(['account_id', 'user_id']);
+      return earlier
+        ? conflict.doUpdateSet({ started_at: toMs(at) }).where('mfa_grace.started_at', '>', toMs(at))
+        : conflict.doNothing();
+    })
     .compile();
 }
 
@@ -1172,7 +1162,7 @@ export function sqlStore(
     async startGrace(accountId, userId, at) {
       const db = await q();
       await db.transaction().execute(async (trx) => {
-        if (changed(await trx.executeQuery(graceStarted(db, accountId, userId, at))) > 0) {
+        if (changed(await trx.executeQuery(graceStart(db, accountId, userId, at))) > 0) {
           await trx.executeQuery(bumpFacts(db, userId));
         }
       });
@@ -1221,7 +1211,7 @@ export function sqlStore(
       await (await q()).transaction().execute(async (trx) => {
         let moved = 0;
         for (const accountId of accountIds) {
-          moved += changed(await trx.executeQuery(graceForfeited(db, accountId, userId, at)));
+          moved += changed(await trx.executeQuery(graceStart(db, accountId, userId, at, { earlier: true })));
         }
         if (moved > 0) await trx.executeQuery(bumpFacts(db, userId));
       });
