@@ -22,7 +22,7 @@ const miniflare = new Miniflare({
   script: 'export default { fetch: () => new Response(null) }',
   compatibilityDate: '2026-04-01',
   compatibilityFlags: ['nodejs_compat'],
-  d1Databases: ['DB'],
+  d1Databases: ['DB', 'RACE', 'HALF'],
 });
 const d1 = await miniflare.getD1Database('DB');
 afterAll(() => miniflare.dispose());
@@ -53,7 +53,40 @@ runStoreConformance('D1 (kysely-d1, batches), four isolates', () =>
   inTurn([d1Store(), d1Store(), d1Store(), d1Store()]),
 );
 
+type D1Database = Awaited<ReturnType<Miniflare['getD1Database']>>;
+
+const on = (d1: D1Database) =>
+  kyselyStore(new Kysely({ dialect: new D1Dialect({ database: d1 }) }), { dialect: 'sqlite', d1 });
+const names = async (d1: D1Database, sql: string) =>
+  ((await d1.prepare(sql).all()).results as { name: string }[]).map((row) => row.name);
+
 describe('kyselyStore on D1', () => {
+  it('migrates a new database once, whatever the number of isolates racing to', async () => {
+    const race = await miniflare.getD1Database('RACE');
+    const stores = Array.from({ length: 8 }, () => on(race));
+    await Promise.all(stores.map((store) => store.migrate()));
+    const applied = await names(race, 'select name from mfa_migration order by name');
+    expect(applied).toHaveLength(new Set(applied).size);
+    expect(applied.at(-1)).toBe('0009_guards');
+    expect(applied).toContain('0001_initial');
+    // Every store works on the tables the one migration made.
+    await stores[3]?.putMeta('k', 'v', null);
+    expect(await stores[5]?.getMeta('k')).toBe('v');
+  });
+
+  it('applies a migration whole or not at all', async () => {
+    const half = await miniflare.getD1Database('HALF');
+    // A table of that name already there: the first migration fails at its last table.
+    await half.prepare('create table mfa_audit (x integer)').run();
+    await expect(on(half).migrate()).rejects.toThrow(/mfa_audit/);
+    const tables = await names(
+      half,
+      "select name from sqlite_master where type = 'table' and name like 'mfa_%'",
+    );
+    expect(tables.sort()).toEqual(['mfa_audit', 'mfa_guards', 'mfa_migration']);
+    expect(await names(half, 'select name from mfa_migration')).toEqual([]);
+  });
+
   it('is on a database that refuses transactions', async () => {
     await expect(d1.prepare('begin').run()).rejects.toThrow(/transaction/i);
   });

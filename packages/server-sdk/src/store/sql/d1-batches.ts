@@ -15,7 +15,17 @@
  * a setup already activated) or reads and decides again. Of writes that race, each batch
  * runs whole or not at all, and one decided on a read that another changed never runs.
  */
-import { CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
+} from 'kysely';
 import type { AuditEvent, AuditEventInput } from '../../model.ts';
 import {
   type AddCredentialResult,
@@ -47,6 +57,7 @@ import {
   settleWrite,
   totpActivated,
 } from './kysely-store.ts';
+import { createGuards, migrations } from './migrations.ts';
 import type { Database } from './schema.ts';
 
 /** What the store uses of a D1 database binding (`env.DB`). */
@@ -59,7 +70,7 @@ export interface D1StatementLike {
   bind(...values: unknown[]): D1StatementLike;
 }
 
-/** The name of the constraint a failed check trips (migration 0009). */
+/** The name of the constraint a failed check trips (`mfa_guards`, migration 0009). */
 const STATE_CHANGED = 'mfa_state_changed';
 /**
  * Rounds of reading and deciding again before a write gives up: each round that fails
@@ -145,10 +156,7 @@ export function d1Batches(
   d1: D1DatabaseLike,
   ready: () => Promise<void>,
 ): Partial<MfaStore> {
-  const send = async (statements: readonly CompiledQuery[]): Promise<Row[][]> => {
-    const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
-    return results.map((result) => (result.results ?? []) as Row[]);
-  };
+  const send = (statements: readonly CompiledQuery[]) => sendTo(d1, statements);
   /** Several reads in one round trip (a batch is one snapshot, too). */
   const read = (...queries: Query[]) => send(queries.map((query) => query.compile()));
   const guard = (check: Check) =>
@@ -177,7 +185,7 @@ export function d1Batches(
         ]);
         return decided.answer(audit?.stored(rows) ?? []);
       } catch (error) {
-        if (!check || !String((error as Error)?.message).includes(STATE_CHANGED)) throw error;
+        if (!check || !isStateChanged(error)) throw error;
         if (decided.otherwise !== undefined) return decided.otherwise;
         if (round >= MAX_ROUNDS) {
           throw new Error(`D1: the state this write reads kept changing (${MAX_ROUNDS} rounds)`);
@@ -539,4 +547,99 @@ export function d1Batches(
 
 function raw(statement: { sql: string; parameters: readonly unknown[] }): CompiledQuery {
   return CompiledQuery.raw(statement.sql, [...statement.parameters]);
+}
+
+/** The table of applied migrations, as Kysely's Migrator keeps it on the other stores. */
+const MIGRATION_TABLE = 'mfa_migration';
+
+/**
+ * The migrations on D1: each pending one (in name order, whichever is missing) as one batch
+ * of its statements and its row in `mfa_migration`, behind a check that it is still missing.
+ * A migration is then applied whole or not at all, and of isolates that race on a new database
+ * one applies each: the others' checks fail, and they find it applied.
+ */
+export async function migrateD1(d1: D1DatabaseLike): Promise<void> {
+  const recorder = recording();
+  await recorder.db.schema
+    .createTable(MIGRATION_TABLE)
+    .ifNotExists()
+    .addColumn('name', 'varchar(255)', (c) => c.notNull().primaryKey())
+    .addColumn('timestamp', 'varchar(255)', (c) => c.notNull())
+    .execute();
+  await createGuards(recorder.db).execute();
+  await sendTo(d1, recorder.take());
+  const [applied = []] = await sendTo(d1, [CompiledQuery.raw(`select name from ${MIGRATION_TABLE}`)]);
+  const done = new Set(applied.map((row) => row.name));
+  for (const [name, migration] of Object.entries(migrations('sqlite')).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    if (done.has(name)) continue;
+    await migration.up(recorder.db);
+    const statements = [
+      CompiledQuery.raw(
+        `insert into mfa_guards (state_changed) select 1 where exists (select 1 from ${MIGRATION_TABLE} where name = ?)`,
+        [name],
+      ),
+      ...recorder.take(),
+      CompiledQuery.raw(`insert into ${MIGRATION_TABLE} (name, timestamp) values (?, ?)`, [
+        name,
+        new Date().toISOString(),
+      ]),
+    ];
+    try {
+      await sendTo(d1, statements);
+    } catch (error) {
+      // Another isolate applied it meanwhile.
+      if (!isStateChanged(error)) throw error;
+    }
+  }
+}
+
+/** Runs `statements` as one batch, answering each one's rows. */
+async function sendTo(d1: D1DatabaseLike, statements: readonly CompiledQuery[]): Promise<Row[][]> {
+  const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
+  return results.map((result) => (result.results ?? []) as Row[]);
+}
+
+function isStateChanged(error: unknown): boolean {
+  return String((error as Error)?.message).includes(STATE_CHANGED);
+}
+
+/**
+ * A Kysely instance that runs nothing: it records the SQLite statements it is given (a
+ * migration writes only, so it needs no answers), for a batch to send.
+ */
+function recording() {
+  let recorded: CompiledQuery[] = [];
+  const connection: DatabaseConnection = {
+    async executeQuery(query) {
+      recorded.push(query);
+      return { rows: [] };
+    },
+    async *streamQuery() {},
+  };
+  const db = new Kysely<unknown>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createDriver: () => ({
+        init: async () => {},
+        acquireConnection: async () => connection,
+        beginTransaction: async () => {},
+        commitTransaction: async () => {},
+        rollbackTransaction: async () => {},
+        releaseConnection: async () => {},
+        destroy: async () => {},
+      }),
+    },
+  });
+  return {
+    db,
+    take(): CompiledQuery[] {
+      const taken = recorded;
+      recorded = [];
+      return taken;
+    },
+  };
 }

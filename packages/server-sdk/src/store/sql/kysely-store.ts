@@ -24,7 +24,7 @@ import {
   settle,
   verificationMethodOf,
 } from '../store.ts';
-import { type D1DatabaseLike, d1Batches } from './d1-batches.ts';
+import { type D1DatabaseLike, d1Batches, migrateD1 } from './d1-batches.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { type Executor, prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -627,13 +627,12 @@ export function sqlStore(
   d1?: D1DatabaseLike,
 ): MfaStore {
   let migrated: Promise<void> | undefined;
+  const migrate = () => (d1 ? migrateD1(d1) : migrateToLatest(db as unknown as Kysely<unknown>, flavour));
   const ready = () => {
-    migrated ??= migrateToLatest(db as unknown as Kysely<unknown>, flavour, { d1: !!d1 }).catch(
-      (error: unknown) => {
-        migrated = undefined;
-        throw error;
-      },
-    );
+    migrated ??= migrate().catch((error: unknown) => {
+      migrated = undefined;
+      throw error;
+    });
     return migrated;
   };
   const q = async () => {

@@ -226,23 +226,23 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
     // (d1-batches.ts). Its constraint refuses every row, so the failed check rolls the batch back.
     '0009_guards': {
       async up(db: Kysely<unknown>) {
-        if (flavour !== 'sqlite') return;
-        await db.schema
-          .createTable('mfa_guards')
-          .addColumn('state_changed', 'integer')
-          .addCheckConstraint('mfa_state_changed', sql`state_changed is null`)
-          .execute();
+        if (flavour === 'sqlite') await createGuards(db).execute();
       },
     },
   };
 }
 
+/** `mfa_guards` (migration 0009), made when missing: D1's migrations check with it too. */
+export function createGuards(db: Kysely<unknown>) {
+  return db.schema
+    .createTable('mfa_guards')
+    .ifNotExists()
+    .addColumn('state_changed', 'integer')
+    .addCheckConstraint('mfa_state_changed', sql`state_changed is null`);
+}
+
 /** Applies the pending migrations; safe to call from several processes at once. */
-export async function migrateToLatest(
-  db: Kysely<unknown>,
-  flavour: SqlFlavour,
-  options: { d1: boolean } = { d1: false },
-): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, flavour: SqlFlavour): Promise<void> {
   if (flavour === 'postgres') {
     // Kysely's Migrator takes an advisory lock for the migrations themselves and tolerates a
     // racing CREATE of its own tables. Unless told the schema, though, it takes a migration
@@ -250,9 +250,6 @@ export async function migrateToLatest(
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
     return runMigrator(db, flavour, rows[0]?.schema ?? undefined);
   }
-  // D1 refuses BEGIN: each statement there is atomic, and a migration that loses a race to
-  // another Worker fails on a table already made (the next use applies what is left).
-  if (options.d1) return runMigrator(withD1Tables(db), flavour);
   // Kysely migrates SQLite outside any transaction and without a lock, so two processes
   // opening a new file would both create the tables; a write lock taken first serialises them.
   await db.connection().execute(async (connection) => {
@@ -264,30 +261,6 @@ export async function migrateToLatest(
       await sql`rollback`.execute(connection);
       throw error;
     }
-  });
-}
-
-/**
- * `db` with an introspector that only lists the tables' names: the Migrator asks which
- * tables exist, and Kysely's SQLite introspector then reads every table's columns, which
- * D1 refuses for its own `_cf_…` tables (SQLITE_AUTH).
- */
-function withD1Tables(db: Kysely<unknown>): Kysely<unknown> {
-  const introspection = {
-    getSchemas: async () => [],
-    getMetadata: async () => ({ tables: await introspection.getTables() }),
-    getTables: async () => {
-      const { rows } = await sql<{ name: string; type: string }>`
-        select name, type from sqlite_master where type in ('table', 'view')`.execute(db);
-      return rows.map((row) => ({ name: row.name, isView: row.type === 'view', columns: [] }));
-    },
-  };
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === 'introspection') return introspection;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
   });
 }
 
