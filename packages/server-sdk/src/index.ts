@@ -68,7 +68,7 @@ export {
 } from './model.ts';
 export type { MfaOptions, WebAuthnOptions } from './options.ts';
 export { memoryStore } from './store/memory.ts';
-export type { D1DatabaseLike, D1StatementLike } from './store/sql/d1-batches.ts';
+export type { D1DatabaseLike, D1StatementLike } from './store/sql/d1.ts';
 export { type KyselyStoreOptions, kyselyStore } from './store/sql/kysely.ts';
 export {
   type AttemptInput,

@@ -15,17 +15,7 @@
  * a setup already activated) or reads and decides again. Of writes that race, each batch
  * runs whole or not at all, and one decided on a read that another changed never runs.
  */
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  Kysely,
-  type RawBuilder,
-  type SelectQueryBuilder,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  sql,
-} from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { AuditEvent, AuditEventInput } from '../../model.ts';
 import {
   type AddCredentialResult,
@@ -36,42 +26,32 @@ import {
   type MfaStore,
   settle,
 } from '../store.ts';
+import { type D1DatabaseLike, failUnless, isStateChanged, type Row, sendTo } from './d1.ts';
 import {
   auditInsert,
+  consumeStatement,
+  jsonIds,
+  settleResult,
+  settleStatements,
+  settleWrite,
+} from './kysely-store.ts';
+import type { Database } from './schema.ts';
+import {
   bumpFacts,
   codesRenewed,
-  consumeStatement,
   credentialAdded,
   credentialInsert,
   deviceInsert,
   factorRemoved,
   forgetDevices,
   graceStart,
-  jsonIds,
   mfaReset,
   policyWrite,
   type Statements,
   sessionMarked,
-  settleResult,
-  settleStatements,
-  settleWrite,
   totpActivated,
-} from './kysely-store.ts';
-import { createGuards, migrations } from './migrations.ts';
-import type { Database } from './schema.ts';
+} from './write-statements.ts';
 
-/** What the store uses of a D1 database binding (`env.DB`). */
-export interface D1DatabaseLike {
-  prepare(query: string): D1StatementLike;
-  batch(statements: D1StatementLike[]): Promise<ReadonlyArray<{ results?: unknown[] }>>;
-}
-
-export interface D1StatementLike {
-  bind(...values: unknown[]): D1StatementLike;
-}
-
-/** The name of the constraint a failed check trips (`mfa_guards`, migration 0009). */
-const STATE_CHANGED = 'mfa_state_changed';
 /**
  * Rounds of reading and deciding again before a write gives up: each round that fails
  * does so because another write landed, so even writers racing on one user end in as
@@ -82,7 +62,6 @@ const MAX_ROUNDS = 64;
 /** The longest wait between two rounds, in milliseconds. */
 const BACKOFF_MS = 64;
 
-type Row = Record<string, unknown>;
 type Check = RawBuilder<unknown>;
 type Query = SelectQueryBuilder<Database, keyof Database, Row>;
 
@@ -159,8 +138,7 @@ export function d1Batches(
   const send = (statements: readonly CompiledQuery[]) => sendTo(d1, statements);
   /** Several reads in one round trip (a batch is one snapshot, too). */
   const read = (...queries: Query[]) => send(queries.map((query) => query.compile()));
-  const guard = (check: Check) =>
-    sql`insert into mfa_guards (state_changed) select 1 where not ${check}`.compile(db);
+  const guard = (check: Check) => failUnless(check).compile(db);
 
   /**
    * Makes a write: `plan` reads and decides, and its batch runs, until one holds. Writes of
@@ -547,99 +525,4 @@ export function d1Batches(
 
 function raw(statement: { sql: string; parameters: readonly unknown[] }): CompiledQuery {
   return CompiledQuery.raw(statement.sql, [...statement.parameters]);
-}
-
-/** The table of applied migrations, as Kysely's Migrator keeps it on the other stores. */
-const MIGRATION_TABLE = 'mfa_migration';
-
-/**
- * The migrations on D1: each pending one (in name order, whichever is missing) as one batch
- * of its statements and its row in `mfa_migration`, behind a check that it is still missing.
- * A migration is then applied whole or not at all, and of isolates that race on a new database
- * one applies each: the others' checks fail, and they find it applied.
- */
-export async function migrateD1(d1: D1DatabaseLike): Promise<void> {
-  const recorder = recording();
-  await recorder.db.schema
-    .createTable(MIGRATION_TABLE)
-    .ifNotExists()
-    .addColumn('name', 'varchar(255)', (c) => c.notNull().primaryKey())
-    .addColumn('timestamp', 'varchar(255)', (c) => c.notNull())
-    .execute();
-  await createGuards(recorder.db).execute();
-  await sendTo(d1, recorder.take());
-  const [applied = []] = await sendTo(d1, [CompiledQuery.raw(`select name from ${MIGRATION_TABLE}`)]);
-  const done = new Set(applied.map((row) => row.name));
-  for (const [name, migration] of Object.entries(migrations('sqlite')).sort(([a], [b]) =>
-    a.localeCompare(b),
-  )) {
-    if (done.has(name)) continue;
-    await migration.up(recorder.db);
-    const statements = [
-      CompiledQuery.raw(
-        `insert into mfa_guards (state_changed) select 1 where exists (select 1 from ${MIGRATION_TABLE} where name = ?)`,
-        [name],
-      ),
-      ...recorder.take(),
-      CompiledQuery.raw(`insert into ${MIGRATION_TABLE} (name, timestamp) values (?, ?)`, [
-        name,
-        new Date().toISOString(),
-      ]),
-    ];
-    try {
-      await sendTo(d1, statements);
-    } catch (error) {
-      // Another isolate applied it meanwhile.
-      if (!isStateChanged(error)) throw error;
-    }
-  }
-}
-
-/** Runs `statements` as one batch, answering each one's rows. */
-async function sendTo(d1: D1DatabaseLike, statements: readonly CompiledQuery[]): Promise<Row[][]> {
-  const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
-  return results.map((result) => (result.results ?? []) as Row[]);
-}
-
-function isStateChanged(error: unknown): boolean {
-  return String((error as Error)?.message).includes(STATE_CHANGED);
-}
-
-/**
- * A Kysely instance that runs nothing: it records the SQLite statements it is given (a
- * migration writes only, so it needs no answers), for a batch to send.
- */
-function recording() {
-  let recorded: CompiledQuery[] = [];
-  const connection: DatabaseConnection = {
-    async executeQuery(query) {
-      recorded.push(query);
-      return { rows: [] };
-    },
-    async *streamQuery() {},
-  };
-  const db = new Kysely<unknown>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createDriver: () => ({
-        init: async () => {},
-        acquireConnection: async () => connection,
-        beginTransaction: async () => {},
-        commitTransaction: async () => {},
-        rollbackTransaction: async () => {},
-        releaseConnection: async () => {},
-        destroy: async () => {},
-      }),
-    },
-  });
-  return {
-    db,
-    take(): CompiledQuery[] {
-      const taken = recorded;
-      recorded = [];
-      return taken;
-    },
-  };
 }

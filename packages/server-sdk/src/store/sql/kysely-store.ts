@@ -1,4 +1,4 @@
-import { CompiledQuery, type ExpressionBuilder, type Kysely, type QueryResult, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type {
   AllowedFactors,
   AuditEvent,
@@ -8,7 +8,6 @@ import type {
   PolicyRecord,
   RememberedDeviceRecord,
   SessionMethod,
-  SessionRecord,
   TotpFactorRecord,
   VerificationMethod,
   WebAuthnCredentialRecord,
@@ -24,12 +23,31 @@ import {
   settle,
   verificationMethodOf,
 } from '../store.ts';
-import { type D1DatabaseLike, d1Batches, migrateD1 } from './d1-batches.ts';
+import type { D1DatabaseLike } from './d1.ts';
+import { d1Batches } from './d1-batches.ts';
+import { migrateD1 } from './d1-migrations.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { type Executor, prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
+import {
+  bumpFacts,
+  changed,
+  codesRenewed,
+  credentialAdded,
+  credentialInsert,
+  deviceInsert,
+  FACTS_SHARDS,
+  factorRemoved,
+  forgetDevices,
+  graceStart,
+  markSession,
+  mfaReset,
+  policyWrite,
+  runStatements,
+  toMs,
+  totpActivated,
+} from './write-statements.ts';
 
-const toMs = (date: Date) => date.getTime();
 const toDate = (value: number | string) => new Date(Number(value));
 const toDateOrNull = (value: number | string | null) => (value === null ? null : toDate(value));
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -91,21 +109,6 @@ export function jsonIds(flavour: SqlFlavour, idsJson: string) {
 
 /** Past this many ids, an account's grace starts are read by one scan of the account's rows. */
 const ACCOUNT_SCAN_FROM = 1000;
-
-/**
- * The facts version is kept in `FACTS_SHARDS` counter rows (`facts:0` …), a write moving
- * its user's row only: on PostgreSQL, enrollments and new grace starts of different users
- * (a whole account switched to "Required for all users" signing in) queue on sixteen row
- * locks, not one. The version is all of them, in order.
- */
-export const FACTS_SHARDS = 16;
-
-/** The counter row of `userId`'s writes (FNV-1a of the id, modulo `FACTS_SHARDS`). */
-export function factsShard(userId: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
-  return `facts:${(hash >>> 0) % FACTS_SHARDS}`;
-}
 
 /** An audit event as its `mfa_audit` row (without the id the database gives it). */
 export function auditRow(event: AuditEventInput) {
@@ -334,284 +337,6 @@ export function settleResult(settled: Settlement, recoveryCodesRemaining: number
   if (settled.outcome === 'locked') return settled;
   if (settled.outcome === 'verified') return { outcome: 'verified', recoveryCodesRemaining };
   return { outcome: settled.outcome, failures: settled.failures };
-}
-
-/**
- * The statements a write makes once it has decided, compiled: a transaction runs them in
- * order (SQLite, PostgreSQL), and a D1 batch sends them behind its check (d1-batches.ts), so
- * that both stores write alike.
- */
-export type Statements = CompiledQuery[];
-
-/** Runs `statements` in order on `trx`. */
-export async function runStatements(trx: Executor, statements: readonly CompiledQuery[]) {
-  const results: QueryResult<unknown>[] = [];
-  for (const statement of statements) results.push(await trx.executeQuery(statement));
-  return results;
-}
-
-/** The rows a result changed (a driver may leave the count out when it is none). */
-export const changed = (result: QueryResult<unknown> | undefined) => Number(result?.numAffectedRows ?? 0);
-
-/**
- * Moves the facts version on (the row of `userId`'s writes), in the transaction of a write
- * that changed an enrollment or a grace start, as its last statement: on PostgreSQL the
- * counter's row lock is then held only until the commit, taken after every other lock.
- */
-export function bumpFacts(db: Kysely<Database>, userId: string): CompiledQuery {
-  return db
-    .updateTable('mfa_counters')
-    .set({ value: sql`value + 1` })
-    .where('name', '=', factsShard(userId))
-    .compile();
-}
-
-/** The user's recovery codes replaced by `hashes` (none for an empty list). */
-function recoveryCodesReplaced(db: Kysely<Database>, userId: string, hashes: readonly string[]): Statements {
-  const statements: Statements = [
-    db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).compile(),
-  ];
-  if (hashes.length > 0) {
-    statements.push(
-      db
-        .insertInto('mfa_recovery_codes')
-        .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
-        .compile(),
-    );
-  }
-  return statements;
-}
-
-/** Forgets the user's remembered devices (a trust change, or the user's own wish). */
-export function forgetDevices(db: Kysely<Database>, userId: string, deviceId: string | null = null) {
-  let forgetting = db.deleteFrom('mfa_remembered_devices').where('user_id', '=', userId);
-  if (deviceId !== null) forgetting = forgetting.where('device_id', '=', deviceId);
-  return forgetting;
-}
-
-/** Ends every verified session of the user but `keepSessionId` (a trust change). */
-function endSessionsBut(db: Kysely<Database>, userId: string, keepSessionId?: string): CompiledQuery {
-  let ending = db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId);
-  if (keepSessionId !== undefined) ending = ending.where('session_id', '<>', keepSessionId);
-  return ending.compile();
-}
-
-/** `session` marked verified (the session that made a trust change keeps its verification). */
-export function sessionMarked(db: Kysely<Database>, session: SessionRecord): CompiledQuery {
-  return markSession(
-    db,
-    session.userId,
-    session.sessionId,
-    toMs(session.verifiedAt),
-    session.method,
-  ).compile();
-}
-
-function markSession(
-  db: Kysely<Database>,
-  userId: string,
-  sessionId: string,
-  at: number,
-  method: SessionMethod,
-) {
-  return db
-    .insertInto('mfa_verified_sessions')
-    .values({ user_id: userId, session_id: sessionId, verified_at: at, method })
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'session_id']).doUpdateSet({
-        verified_at: (eb) => eb.ref('excluded.verified_at'),
-        method: (eb) => eb.ref('excluded.method'),
-      }),
-    );
-}
-
-/**
- * An app activated (its pending setup taken): the factor replaced, the codes replaced when
- * `hashes` are given, every session and remembered device of the old trust forgotten.
- */
-export function totpActivated(
-  db: Kysely<Database>,
-  factor: TotpFactorRecord,
-  hashes: readonly string[] | null,
-  session: SessionRecord | undefined,
-): Statements {
-  const { userId } = factor;
-  return [
-    db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
-    db
-      .insertInto('mfa_totp_factors')
-      .values({
-        user_id: userId,
-        secret: factor.secret,
-        last_used_step: factor.lastUsedStep,
-        created_at: toMs(factor.createdAt),
-      })
-      .compile(),
-    ...(hashes ? recoveryCodesReplaced(db, userId, hashes) : []),
-    // Sessions verified with the factor replaced are not verified with this one.
-    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
-    forgetDevices(db, userId).compile(),
-    ...(session ? [sessionMarked(db, session)] : []),
-    bumpFacts(db, userId),
-  ];
-}
-
-/** A credential's row as inserted. */
-export function credentialInsert(db: Kysely<Database>, credential: WebAuthnCredentialRecord) {
-  return db
-    .insertInto('mfa_webauthn_credentials')
-    .values({
-      credential_id: credential.credentialId,
-      user_id: credential.userId,
-      public_key: credential.publicKey,
-      counter: credential.counter,
-      transports: JSON.stringify(credential.transports),
-      backed_up: credential.backedUp ? 1 : 0,
-      name: credential.name,
-      created_at: toMs(credential.createdAt),
-      last_used_at: credential.lastUsedAt ? toMs(credential.lastUsedAt) : null,
-    })
-    .onConflict((oc) => oc.column('credential_id').doNothing());
-}
-
-/**
- * A credential added: the first factor of the user gets `hashes` as its recovery codes;
- * sessions verified before this trust change end, the registering one is verified with it.
- */
-export function credentialAdded(
-  db: Kysely<Database>,
-  userId: string,
-  first: boolean,
-  hashes: readonly string[],
-  session: SessionRecord,
-): Statements {
-  return [
-    ...(first ? recoveryCodesReplaced(db, userId, hashes) : []),
-    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
-    forgetDevices(db, userId).compile(),
-    sessionMarked(db, session),
-    bumpFacts(db, userId),
-  ];
-}
-
-/**
- * A factor (an app or a credential) removed: a user left without any loses the codes and
- * failures that went with MFA; every session but `keepSessionId` ends, every device is forgotten.
- */
-export function factorRemoved(db: Kysely<Database>, userId: string, keepSessionId?: string): Statements {
-  const withoutFactor = (eb: ExpressionBuilder<Database, 'mfa_recovery_codes' | 'mfa_attempts'>) =>
-    eb.and([
-      eb.not(eb.exists(db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId))),
-      eb.not(
-        eb.exists(db.selectFrom('mfa_webauthn_credentials').select('user_id').where('user_id', '=', userId)),
-      ),
-    ]);
-  return [
-    db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).where(withoutFactor).compile(),
-    db.deleteFrom('mfa_attempts').where('user_id', '=', userId).where(withoutFactor).compile(),
-    endSessionsBut(db, userId, keepSessionId),
-    forgetDevices(db, userId).compile(),
-    bumpFacts(db, userId),
-  ];
-}
-
-/** The recovery codes replaced (a renewal): every session but `keepSessionId` ends, every device is forgotten. */
-export function codesRenewed(
-  db: Kysely<Database>,
-  userId: string,
-  hashes: readonly string[],
-  keepSessionId?: string,
-): Statements {
-  return [
-    ...recoveryCodesReplaced(db, userId, hashes),
-    endSessionsBut(db, userId, keepSessionId),
-    forgetDevices(db, userId).compile(),
-  ];
-}
-
-/** A policy written when its stored version is `expectedVersion` (0: when there is none). */
-export function policyWrite(
-  db: Kysely<Database>,
-  policy: PolicyRecord,
-  expectedVersion: number,
-): CompiledQuery {
-  const values = {
-    mode: policy.mode,
-    grace_period_days: policy.gracePeriodDays,
-    enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
-    allowed_factors: policy.allowedFactors,
-    remember_device_days: policy.rememberDeviceDays,
-    version: policy.version,
-    updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
-    updated_by: policy.updatedBy,
-  };
-  if (expectedVersion === 0) {
-    return db
-      .insertInto('mfa_policies')
-      .values({ account_id: policy.accountId, ...values })
-      .onConflict((oc) => oc.column('account_id').doNothing())
-      .compile();
-  }
-  return db
-    .updateTable('mfa_policies')
-    .set(values)
-    .where('account_id', '=', policy.accountId)
-    .where('version', '=', expectedVersion)
-    .compile();
-}
-
-/** A remembered device's row as inserted. */
-export function deviceInsert(db: Kysely<Database>, device: RememberedDeviceRecord): CompiledQuery {
-  return db
-    .insertInto('mfa_remembered_devices')
-    .values({
-      device_id: device.deviceId,
-      user_id: device.userId,
-      token_hash: device.tokenHash,
-      method: device.method,
-      label: device.label,
-      created_at: toMs(device.createdAt),
-      last_used_at: device.lastUsedAt ? toMs(device.lastUsedAt) : null,
-      expires_at: toMs(device.expiresAt),
-    })
-    .compile();
-}
-
-/**
- * A grace start at `at`, unless it has started already; with `earlier`, moved back to `at`
- * unless it started before (a reset forfeits the grace period).
- */
-export function graceStart(
-  db: Kysely<Database>,
-  accountId: string,
-  userId: string,
-  at: Date,
-  { earlier = false } = {},
-): CompiledQuery {
-  return db
-    .insertInto('mfa_grace')
-    .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-    .onConflict((oc) => {
-      const conflict = oc.columns(['account_id', 'user_id']);
-      return earlier
-        ? conflict.doUpdateSet({ started_at: toMs(at) }).where('mfa_grace.started_at', '>', toMs(at))
-        : conflict.doNothing();
-    })
-    .compile();
-}
-
-/** A reset: every factor, code, failure, session and device of the user gone. */
-export function mfaReset(db: Kysely<Database>, userId: string): Statements {
-  return [
-    // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
-    db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
-    db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
-    db.deleteFrom('mfa_webauthn_credentials').where('user_id', '=', userId).compile(),
-    db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).compile(),
-    db.deleteFrom('mfa_attempts').where('user_id', '=', userId).compile(),
-    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
-    forgetDevices(db, userId).compile(),
-  ];
 }
 
 /**

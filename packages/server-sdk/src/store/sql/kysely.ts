@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MfaStore } from '../store.ts';
-import type { D1DatabaseLike } from './d1-batches.ts';
+import type { D1DatabaseLike } from './d1.ts';
 import { sqlStore } from './kysely-store.ts';
 import type { SqlFlavour } from './migrations.ts';
 import type { Database } from './schema.ts';

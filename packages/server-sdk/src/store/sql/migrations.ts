@@ -223,7 +223,7 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
       },
     },
     // SQLite only: the table a D1 batch's check writes to when what its write read has changed
-    // (d1-batches.ts). Its constraint refuses every row, so the failed check rolls the batch back.
+    // (d1.ts). Its constraint refuses every row, so the failed check rolls the batch back.
     '0009_guards': {
       async up(db: Kysely<unknown>) {
         if (flavour === 'sqlite') await createGuards(db).execute();
