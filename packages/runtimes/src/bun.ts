@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
+import { postgresStore } from '@mfakit/server-sdk/postgres';
 import { Kysely } from 'kysely';
 import { BunSqliteDialect } from 'kysely-bun-sqlite';
 import { runScenario } from './scenario.ts';
@@ -21,5 +22,9 @@ const reports = [
   await runScenario('memory', memoryStore()),
   await runScenario('bun:sqlite (kysely-bun-sqlite)', store),
 ];
+// PostgreSQL through pg, when the test names a database (test/postgres.runtimes.test.ts).
+const postgres = process.env.MFAKIT_SCENARIO_POSTGRES;
+if (postgres)
+  reports.push(await runScenario('postgresStore (pg)', postgresStore({ connectionString: postgres })));
 await db.destroy();
 console.log(JSON.stringify({ runtime: `Bun ${Bun.version}`, reports }));

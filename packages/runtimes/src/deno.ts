@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
+import { postgresStore } from '@mfakit/server-sdk/postgres';
 import { Kysely, SqliteDialect } from 'kysely';
 import { nodeSqlite } from './node-sqlite.ts';
 import { runScenario } from './scenario.ts';
@@ -22,5 +23,9 @@ const reports = [
   await runScenario('memory', memoryStore()),
   await runScenario('node:sqlite (Kysely SqliteDialect)', store),
 ];
+// PostgreSQL through pg, when the test names a database (test/postgres.runtimes.test.ts).
+const postgres = process.env.MFAKIT_SCENARIO_POSTGRES;
+if (postgres)
+  reports.push(await runScenario('postgresStore (pg)', postgresStore({ connectionString: postgres })));
 await db.destroy();
 console.log(JSON.stringify({ runtime: `Deno ${Deno.version.deno}`, reports }));

@@ -5,9 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
 import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import Database from 'better-sqlite3';
@@ -16,49 +15,13 @@ import { Miniflare } from 'miniflare';
 import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioReport } from '../src/scenario.ts';
+import { bunBinary, DENO_RUN, denoBinary, expectPassed, root, runEntry } from './entries.ts';
 
-const root = join(import.meta.dirname, '..');
-const require = createRequire(join(root, 'package.json'));
-
-const STEPS = [
-  'the administrator enrolls with an authenticator app',
-  'the policy becomes "Required for all users", no grace',
-  'the guard refuses a member without MFA: enrollment_required',
-  'the member enrolls; the guard lets the session in',
-  'a new session is asked for a code: challenge_required',
-  'a code verifies the session; the guard lets it in',
-  'the same code again, in another session, is refused',
-  'the member adds a passkey',
-  'a new session verifies with the passkey; the guard lets it in',
-];
-
+/** A test of vitest's JSON report. */
 interface Assertion {
   fullName: string;
   status: string;
   failureMessages: string[];
-}
-
-function expectPassed(runtime: string, report: ScenarioReport) {
-  expect(report.failed, `${runtime}, ${report.store}: failed at`).toBeUndefined();
-  expect(report.passed).toEqual(STEPS);
-  console.log(`scenario passed on ${runtime}, ${report.store}: ${report.passed.length} steps`);
-}
-
-/** Runs a runtime's entry and answers the JSON it prints last. */
-function runEntry(command: string, args: string[]): { runtime: string; reports: ScenarioReport[] } {
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} exited ${result.status}: ${result.error ?? ''}\n${result.stderr}`,
-    );
-  }
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) as string);
-}
-
-/** The binary the `bun` package ships in its platform package (its postinstall only links it). */
-function bunBinary(): string {
-  const bun = createRequire(require.resolve('bun/package.json'));
-  return join(dirname(bun.resolve(`@oven/bun-${process.platform}-${process.arch}/package.json`)), 'bin/bun');
 }
 
 describe('the README\'s "Runtimes"', () => {
@@ -131,13 +94,7 @@ describe('the scenario', () => {
   });
 
   it("runs on Deno: memory and Deno's node:sqlite", () => {
-    const deno = join(root, 'node_modules/.bin/deno');
-    const { runtime, reports } = runEntry(deno, [
-      'run',
-      '--allow-all',
-      '--node-modules-dir=manual',
-      'src/deno.ts',
-    ]);
+    const { runtime, reports } = runEntry(denoBinary(), [...DENO_RUN, 'src/deno.ts']);
     expect(runtime).toMatch(/^Deno 2\.9\./);
     expect(reports.map((r) => r.store)).toEqual(['memory', 'node:sqlite (Kysely SqliteDialect)']);
     for (const report of reports) expectPassed(runtime, report);
@@ -160,11 +117,9 @@ describe('the scenario', () => {
   it("the store conformance suite passes on Deno's node:sqlite (vitest under Deno)", () => {
     const report = join(mkdtempSync(join(tmpdir(), 'mfakit-deno-')), 'report.json');
     const result = spawnSync(
-      join(root, 'node_modules/.bin/deno'),
+      denoBinary(),
       [
-        'run',
-        '--allow-all',
-        '--node-modules-dir=manual',
+        ...DENO_RUN,
         'node_modules/vitest/vitest.mjs',
         'run',
         '--config',
