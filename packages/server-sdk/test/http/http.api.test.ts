@@ -92,6 +92,20 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       );
     });
 
+    it('remembers the counts for policyCacheTtl, made anew by a write of this instance or a new policy', async () => {
+      const h = createHarness({ store: makeStore(), policyCacheTtl: 60 });
+      const counts = async () =>
+        (await h.json('GET', '/mfa/accounts/acme/policy', { as: 'ada' })).body.compliance;
+      expect(await counts()).toMatchObject({ members: 3, enrolled: 0 });
+      await h.enroll('max'); // through this instance: counted at once
+      expect(await counts()).toMatchObject({ members: 3, enrolled: 1 });
+      // A member the directory gained shows within policyCacheTtl, or with the next policy.
+      (h.dir.memberships.acme as Record<string, string>).olga = 'member';
+      expect(await counts()).toMatchObject({ members: 3 });
+      await setPolicy(h, 'acme', 'ada', { mode: 'optional', gracePeriodDays: 7, enforceAfterSso: false });
+      expect(await counts()).toMatchObject({ members: 4, enrolled: 2 });
+    });
+
     it('names who changed the policy and when', async () => {
       const h = harness();
       h.advance(3600);
