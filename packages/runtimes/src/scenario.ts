@@ -77,7 +77,8 @@ export async function totpCode(secret: string, epochMs: number): Promise<string>
 
 // ── the host ───────────────────────────────────────────────────────────────────
 
-function host(store: MfaStore, clock: { now: number }) {
+/** The host the scenario drives: the SDK under `/mfa`, its guard in front of the account's orders. */
+export function scenarioHost(store: MfaStore, clock: { now: number }) {
   const mfa = createMfa({
     store,
     secret: 'a-runtime-scenario-secret-of-at-least-32-bytes',
@@ -115,14 +116,42 @@ function host(store: MfaStore, clock: { now: number }) {
 
 // ── the scenario ───────────────────────────────────────────────────────────────
 
+/** The scenario's first moment: the hosts' clocks start there. */
+export const SCENARIO_START = Date.parse('2026-12-01T10:00:00Z');
+
+/** What the scenario drives: a host's `fetch`, and its clock. */
+export interface ScenarioTarget {
+  fetch(request: Request): Promise<Response>;
+  /** The host's time now (epoch ms). */
+  now(): number;
+  /** Moves the host's clock on. */
+  advance(ms: number): Promise<void>;
+  ready?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** The scenario on `store`, in a host of this process, driven through its `app.fetch`. */
 export async function runScenario(label: string, store: MfaStore): Promise<ScenarioReport> {
-  const clock = { now: Date.parse('2026-12-01T10:00:00Z') };
-  const { app, mfa } = host(store, clock);
+  const clock = { now: SCENARIO_START };
+  const { app, mfa } = scenarioHost(store, clock);
+  return driveScenario(label, {
+    fetch: async (request) => app.fetch(request),
+    now: () => clock.now,
+    advance: async (ms) => {
+      clock.now += ms;
+    },
+    ready: () => mfa.ready(),
+    close: () => mfa.close(),
+  });
+}
+
+/** The scenario's steps, through `target` (a host in this process, or one across a network). */
+export async function driveScenario(label: string, target: ScenarioTarget): Promise<ScenarioReport> {
   const passed: string[] = [];
   const call = async (user: UserId, session: string, method: string, path: string, body?: unknown) => {
     const headers: Record<string, string> = { 'x-user': user, 'x-session': session };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await app.fetch(
+    const response = await target.fetch(
       new Request(`http://localhost${path}`, {
         method,
         headers,
@@ -140,13 +169,13 @@ export async function runScenario(label: string, store: MfaStore): Promise<Scena
     const setup = await call(user, session, 'POST', '/mfa/me/totp/setup');
     const secret = setup.body.secret as string;
     const confirmed = await call(user, session, 'POST', '/mfa/me/totp/confirm', {
-      code: await totpCode(secret, clock.now),
+      code: await totpCode(secret, target.now()),
     });
     return { secret, ok: setup.status === 200 && confirmed.status === 200 };
   };
 
   try {
-    await mfa.ready();
+    await target.ready?.();
     await step(
       'the administrator enrolls with an authenticator app',
       async () => (await enroll('ada', 'a1')).ok,
@@ -162,7 +191,7 @@ export async function runScenario(label: string, store: MfaStore): Promise<Scena
       const denied = await call('bob', 'b1', 'GET', `/accounts/${ACCOUNT}/orders`);
       return denied.status === 403 && denied.body.error?.code === 'enrollment_required';
     });
-    clock.now += 30_000;
+    await target.advance(30_000);
     const bob = await enroll('bob', 'b1');
     await step('the member enrolls; the guard lets the session in', async () => {
       const orders = await call('bob', 'b1', 'GET', `/accounts/${ACCOUNT}/orders`);
@@ -172,8 +201,8 @@ export async function runScenario(label: string, store: MfaStore): Promise<Scena
       const denied = await call('bob', 'b2', 'GET', `/accounts/${ACCOUNT}/orders`);
       return denied.status === 403 && denied.body.error?.code === 'challenge_required';
     });
-    clock.now += 30_000;
-    const code = await totpCode(bob.secret, clock.now);
+    await target.advance(30_000);
+    const code = await totpCode(bob.secret, target.now());
     await step('a code verifies the session; the guard lets it in', async () => {
       const verified = await call('bob', 'b2', 'POST', '/mfa/challenge', { code });
       const orders = await call('bob', 'b2', 'GET', `/accounts/${ACCOUNT}/orders`);
@@ -206,6 +235,6 @@ export async function runScenario(label: string, store: MfaStore): Promise<Scena
   } catch (error) {
     return { store: label, passed, failed: error instanceof Error ? error.message : String(error) };
   } finally {
-    await mfa.close();
+    await target.close?.();
   }
 }

@@ -1,39 +1,60 @@
 /**
- * The scenario on Cloudflare Workers (workerd, `nodejs_compat`): each request to
- * `/memory` runs it on the memory store, within that one request; `/d1` on the
- * D1 database bound as `DB`, through kysely-d1. Answers its reports as JSON.
+ * The scenario on Cloudflare Workers (workerd, `nodejs_compat`):
+ * - every other request is the Worker's host, as a portal would deploy it: the SDK on the
+ *   D1 database bound as `DB` (kysely-d1), made at the isolate's first request, the
+ *   scenario driven from outside one request at a time (`POST /__clock?at=` sets its clock);
+ * - `/memory` runs the whole scenario within that one request on the memory store, and
+ *   `/d1` on the D1 database bound as `SCENARIO_DB`; each answers its report as JSON.
  */
 // First: @simplewebauthn/server's certificate helpers import this polyfill, but a bundle may run
 // the libraries that need it (tsyringe, through @peculiar/x509) before them.
 import 'reflect-metadata';
-import { kyselyStore, type MfaStore, memoryStore } from '@mfakit/server-sdk';
+import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
 import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
-import { runScenario } from './scenario.ts';
+import { runScenario, SCENARIO_START, scenarioHost } from './scenario.ts';
+
+type D1 = ConstructorParameters<typeof D1Dialect>[0]['database'];
 
 interface Env {
-  DB: ConstructorParameters<typeof D1Dialect>[0]['database'];
+  DB: D1;
+  SCENARIO_DB: D1;
 }
 
-/** The isolate's store on D1, made at its first request (the README's "Runtimes"). */
-let d1Store: MfaStore | undefined;
+/** The host's clock, which the scenario driving it sets. */
+const clock = { now: SCENARIO_START };
 
-function storeOn(env: Env): MfaStore {
-  if (!d1Store) {
+/** The isolate's host, made at its first request (the README's "Runtimes"). */
+let host: ReturnType<typeof scenarioHost> | undefined;
+
+function hostOn(env: Env) {
+  if (!host) {
     const db = new Kysely({ dialect: new D1Dialect({ database: env.DB }) });
     const store = kyselyStore(db, { dialect: 'sqlite', d1: env.DB });
-    d1Store = store;
+    host = scenarioHost(store, clock);
   }
-  return d1Store;
+  return host;
 }
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    const report =
-      pathname === '/d1'
-        ? await runScenario('D1 (kysely-d1)', storeOn(env))
-        : await runScenario('memory', memoryStore());
-    return Response.json(report);
+    const url = new URL(request.url);
+    switch (url.pathname) {
+      case '/__clock':
+        clock.now = Number(url.searchParams.get('at'));
+        return new Response(null, { status: 204 });
+      case '/memory':
+        return Response.json(await runScenario('memory', memoryStore()));
+      case '/d1': {
+        const database = env.SCENARIO_DB;
+        const store = kyselyStore(new Kysely({ dialect: new D1Dialect({ database }) }), {
+          dialect: 'sqlite',
+          d1: database,
+        });
+        return Response.json(await runScenario('D1 (kysely-d1), within one request', store));
+      }
+      default:
+        return hostOn(env).app.fetch(request);
+    }
   },
 };

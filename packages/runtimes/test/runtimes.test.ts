@@ -14,7 +14,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { Miniflare } from 'miniflare';
 import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runScenario, type ScenarioReport } from '../src/scenario.ts';
+import { driveScenario, runScenario, SCENARIO_START, type ScenarioReport } from '../src/scenario.ts';
 import { bunBinary, DENO_RUN, denoBinary, expectPassed, root, runEntry } from './entries.ts';
 
 /** A test of vitest's JSON report. */
@@ -160,18 +160,44 @@ describe('the scenario', () => {
         script: readFileSync(join(out, 'worker.js'), 'utf8'),
         compatibilityDate: '2026-04-01',
         compatibilityFlags: ['nodejs_compat'],
-        d1Databases: ['DB'],
+        d1Databases: ['DB', 'SCENARIO_DB'],
       });
       const response = await miniflare.dispatchFetch('http://localhost/memory');
       expectPassed('workerd', (await response.json()) as ScenarioReport);
     });
 
-    it('runs on D1 through kysely-d1, its migrations applied by the store', async () => {
+    it('runs on D1 within one request, its migrations applied by the store', async () => {
       if (!miniflare) throw new Error('the worker did not start (see the test before)');
       const response = await miniflare.dispatchFetch('http://localhost/d1');
       expectPassed('workerd', (await response.json()) as ScenarioReport);
       // The tables are in the D1 database, not in the request.
-      const d1 = await miniflare.getD1Database('DB');
+      const d1 = await miniflare.getD1Database('SCENARIO_DB');
+      const { results } = await d1.prepare('select count(*) as n from mfa_totp_factors').all<{ n: number }>();
+      expect(results[0]?.n).toBe(2);
+    });
+
+    it('serves the SDK on D1 from the Worker, the scenario driven from outside a request at a time', async () => {
+      const worker = miniflare;
+      if (!worker) throw new Error('the worker did not start (see the tests before)');
+      let now = SCENARIO_START;
+      const report = await driveScenario('D1 (kysely-d1), over HTTP', {
+        async fetch(request) {
+          const body = request.body ? await request.text() : undefined;
+          const response = await worker.dispatchFetch(request.url, {
+            method: request.method,
+            headers: Object.fromEntries(request.headers),
+            ...(body === undefined ? {} : { body }),
+          });
+          return new Response(await response.text(), { status: response.status });
+        },
+        now: () => now,
+        async advance(ms) {
+          now += ms;
+          await worker.dispatchFetch(`http://localhost/__clock?at=${now}`, { method: 'POST' });
+        },
+      });
+      expectPassed('workerd', report);
+      const d1 = await worker.getD1Database('DB');
       const { results } = await d1.prepare('select count(*) as n from mfa_totp_factors').all<{ n: number }>();
       expect(results[0]?.n).toBe(2);
     });
