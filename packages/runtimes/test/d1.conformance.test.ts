@@ -10,7 +10,7 @@
  * store here is four stores on the database, as four isolates would have, taking its calls in
  * turn: of concurrent calls, most race through different stores.
  */
-import { kyselyStore, type MfaStore } from '@mfakit/server-sdk';
+import { kyselyStore, MfaConfigError, type MfaStore } from '@mfakit/server-sdk';
 import { runStoreConformance } from '@mfakit/server-sdk/testing';
 import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
@@ -89,6 +89,17 @@ describe('kyselyStore on D1', () => {
 
   it('is on a database that refuses transactions', async () => {
     await expect(d1.prepare('begin').run()).rejects.toThrow(/transaction/i);
+  });
+
+  it('without the binding as `d1`, says what is missing (a configuration error, before any write)', async () => {
+    const store = kyselyStore(new Kysely({ dialect: new D1Dialect({ database: d1 }) }), {
+      dialect: 'sqlite',
+    });
+    const refused = store.migrate();
+    await expect(refused).rejects.toBeInstanceOf(MfaConfigError);
+    await expect(refused).rejects.toThrow(
+      "Pass its binding as `d1`: kyselyStore(db, { dialect: 'sqlite', d1: env.DB })",
+    );
   });
 
   it('refuses a D1 binding with the postgres dialect', () => {

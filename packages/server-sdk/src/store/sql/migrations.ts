@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { MfaConfigError } from '../../errors.ts';
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
@@ -232,6 +233,19 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   };
 }
 
+/**
+ * A database that refuses `BEGIN` as Cloudflare D1 does ("use the state.storage.transaction()
+ * … APIs"): the store was not given the binding, which it needs to write atomically there.
+ */
+function refusedBegin(error: unknown): never {
+  if (/state\.storage\.transaction|D1_ERROR/.test(String((error as Error)?.message))) {
+    throw new MfaConfigError(
+      "kyselyStore: the database refuses BEGIN, as Cloudflare D1 does. Pass its binding as `d1`: kyselyStore(db, { dialect: 'sqlite', d1: env.DB }).",
+    );
+  }
+  throw error;
+}
+
 /** `mfa_guards` (migration 0009), made when missing: D1's migrations check with it too. */
 export function createGuards(db: Kysely<unknown>) {
   return db.schema
@@ -253,7 +267,7 @@ export async function migrateToLatest(db: Kysely<unknown>, flavour: SqlFlavour):
   // Kysely migrates SQLite outside any transaction and without a lock, so two processes
   // opening a new file would both create the tables; a write lock taken first serialises them.
   await db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
+    await sql`begin immediate`.execute(connection).catch(refusedBegin);
     try {
       await runMigrator(connection, flavour);
       await sql`commit`.execute(connection);
