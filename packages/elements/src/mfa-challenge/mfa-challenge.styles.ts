@@ -15,13 +15,6 @@ export const styles = css`
     width: 16ch;
     letter-spacing: 0.05em;
   }
-  .check {
-    display: flex;
-    gap: 0.5rem;
-    align-items: center;
-    font-weight: 400;
-    margin-top: 0.75rem;
-  }
   .check input {
     width: 1.25rem;
     height: 1.25rem;

@@ -71,13 +71,6 @@ export const panelStyles = css`
     text-align: end;
     color: var(--_muted);
   }
-  .check {
-    display: flex;
-    gap: 0.5rem;
-    align-items: center;
-    font-weight: 400;
-    margin-top: 0.75rem;
-  }
 `;
 
 /** The element's words, with the panels' own English beneath them. */

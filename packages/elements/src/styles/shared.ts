@@ -70,6 +70,14 @@ export const tokens = css`
   .muted {
     color: var(--_muted);
   }
+  /* A checkbox and its label on one line. */
+  .check {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+    font-weight: 400;
+    margin-top: 0.75rem;
+  }
   button {
     font: inherit;
     border-radius: var(--_radius);

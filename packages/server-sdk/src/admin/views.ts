@@ -1,6 +1,6 @@
 import { sessionState } from '../access/step-up.ts';
+import type { PolicySummary } from '../core/access-cache.ts';
 import type { MfaContext } from '../core/context.ts';
-import { TtlCache } from '../core/ttl-cache.ts';
 import { presentedDevice, rememberDeviceAllowance } from '../devices/remembered-devices.ts';
 import { recoveryCodesOutdated } from '../factors/recovery-code-renewal.ts';
 import {
@@ -18,39 +18,17 @@ import { requiredBy } from '../policy/policy.ts';
 export const hasAccepted = (methods: readonly FactorMethod[], accepts: readonly FactorMethod[]) =>
   methods.some((method) => accepts.includes(method));
 
-/** What an account's settings show beside its policy. */
-interface PolicySummary {
-  sso: SsoIntegration | null;
-  updatedByName: string | null;
-  compliance: { members: number; enrolled: number; withAcceptedMethod: number; phishingResistant: number };
-}
-
-/**
- * The summaries each instance remembers, by account, for at most `policyCacheTtl`: the
- * settings read the policy often, and the summary reads the host's whole member list
- * and every member's factors. Kept with the policy version and the cache's generation
- * it was made at: a policy write, or any write of this instance, makes it anew.
- */
-const summaries = new WeakMap<
-  MfaContext['cache'],
-  TtlCache<string, { made: string; summary: PolicySummary }>
->();
-
 /** An account's policy as its settings show it: with SSO, who changed it, and how many members have MFA. */
 export async function policyView(ctx: MfaContext, policy: PolicyRecord) {
-  const { cache } = ctx;
-  let remembered = summaries.get(cache);
-  if (!remembered) {
-    remembered = new TtlCache(cache.ttlMs, 1_000);
-    summaries.set(cache, remembered);
-  }
-  const made = `${cache.generation}:${policy.version}`;
-  const known = remembered.get(policy.accountId, Date.now());
+  const { policySummaries } = ctx.cache;
+  const { generation } = ctx.cache;
+  const made = `${generation}:${policy.version}`;
+  const known = policySummaries.get(policy.accountId, Date.now());
   if (known?.made === made) return { policy, ...known.summary };
   const summary = await policySummary(ctx, policy);
-  if (made === `${cache.generation}:${policy.version}`) {
-    remembered.set(policy.accountId, { made, summary }, Date.now());
-  }
+  // Not after a write of this instance meanwhile: the next read makes it anew.
+  if (generation === ctx.cache.generation)
+    policySummaries.set(policy.accountId, { made, summary }, Date.now());
   return { policy, ...summary };
 }
 

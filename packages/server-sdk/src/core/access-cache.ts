@@ -4,6 +4,7 @@ import type {
   PolicyRecord,
   RememberedDeviceRecord,
   SessionRecord,
+  SsoIntegration,
 } from '../model.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -31,6 +32,13 @@ export interface AccountMembersFacts {
   graceStarts: Map<string, Date>;
   /** The user ids read (members without a factor or grace have no entry in the maps). */
   read: Set<string>;
+}
+
+/** What an account's settings show beside its policy (admin/views.ts). */
+export interface PolicySummary {
+  sso: SsoIntegration | null;
+  updatedByName: string | null;
+  compliance: { members: number; enrolled: number; withAcceptedMethod: number; phishingResistant: number };
 }
 
 /**
@@ -61,6 +69,12 @@ export class AccessCache {
    * store's facts version is the one read with them (admin/members-page.ts).
    */
   readonly accountMembers: TtlCache<string, AccountMembersFacts>;
+  /**
+   * Accounts' policy summaries, by account id, with the generation and policy version they
+   * were made at (`generation:version`): the host's member list and every member's factors,
+   * read again after `ttlMs`, on a new policy, or after any write of this instance.
+   */
+  readonly policySummaries: TtlCache<string, { made: string; summary: PolicySummary }>;
   /** Counts this instance's writes to users' MFA: a read begun before one is not remembered. */
   generation = 0;
   /** Store reads in flight, by what they read (see `singleFlight`). */
@@ -73,6 +87,7 @@ export class AccessCache {
     this.devices = new TtlCache(ttlMs);
     this.graceStarts = new TtlCache(ttlMs);
     this.accountMembers = new TtlCache(Math.max(ttlMs, ACCOUNT_FACTS_MAX_AGE_MS), 100);
+    this.policySummaries = new TtlCache(ttlMs, 1_000);
   }
 
   /**

@@ -41,7 +41,10 @@ import {
   codesRenewed,
   credentialAdded,
   credentialInsert,
+  credentialRemoved,
+  credentialRenamed,
   deviceInsert,
+  deviceUsed,
   factorRemoved,
   forgetDevices,
   graceStart,
@@ -315,14 +318,7 @@ export function d1Batches(
       const audit = appending(db, write, true);
       return optimistically(`user:${userId}`, async () => ({
         check: present(credential(userId, credentialId)),
-        statements: [
-          db
-            .updateTable('mfa_webauthn_credentials')
-            .set({ name })
-            .where('credential_id', '=', credentialId)
-            .where('user_id', '=', userId)
-            .compile(),
-        ],
+        statements: [credentialRenamed(db, userId, credentialId, name)],
         audit,
         answer: () => true,
         otherwise: false,
@@ -334,11 +330,7 @@ export function d1Batches(
       return optimistically(`user:${userId}`, async () => ({
         check: present(credential(userId, credentialId)),
         statements: [
-          db
-            .deleteFrom('mfa_webauthn_credentials')
-            .where('credential_id', '=', credentialId)
-            .where('user_id', '=', userId)
-            .compile(),
+          credentialRemoved(db, userId, credentialId),
           ...factorRemoved(db, userId, keepSessionId),
         ],
         audit,
@@ -444,15 +436,7 @@ export function d1Batches(
             .where('user_id', '=', userId),
         ),
         statements: [
-          db
-            .updateTable('mfa_remembered_devices')
-            .set({
-              last_used_at: session.verifiedAt.getTime(),
-              ...(rehash === undefined ? {} : { token_hash: rehash }),
-            })
-            .where('device_id', '=', deviceId)
-            .where('user_id', '=', userId)
-            .compile(),
+          deviceUsed(db, userId, deviceId, session.verifiedAt, rehash),
           sessionMarked(db, session),
         ],
         answer: () => true,

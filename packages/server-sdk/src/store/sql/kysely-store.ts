@@ -35,7 +35,10 @@ import {
   codesRenewed,
   credentialAdded,
   credentialInsert,
+  credentialRemoved,
+  credentialRenamed,
   deviceInsert,
+  deviceUsed,
   FACTS_SHARDS,
   factorRemoved,
   forgetDevices,
@@ -44,6 +47,7 @@ import {
   mfaReset,
   policyWrite,
   runStatements,
+  sessionMarked,
   toMs,
   totpActivated,
 } from './write-statements.ts';
@@ -644,24 +648,16 @@ export function sqlStore(
     },
     async renameWebAuthnCredential(userId, credentialId, name, write) {
       return withAudit(await q(), write, async (trx) => {
-        const result = await trx
-          .updateTable('mfa_webauthn_credentials')
-          .set({ name })
-          .where('credential_id', '=', credentialId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        const renamed = Number(result.numUpdatedRows) === 1;
+        const renamed =
+          changed(await trx.executeQuery(credentialRenamed(db, userId, credentialId, name))) === 1;
         return [renamed, renamed];
       });
     },
     async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
       return withAudit(await q(), write, async (trx) => {
-        const removed = await trx
-          .deleteFrom('mfa_webauthn_credentials')
-          .where('credential_id', '=', credentialId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        if (Number(removed.numDeletedRows) !== 1) return [false, false];
+        if (changed(await trx.executeQuery(credentialRemoved(db, userId, credentialId))) !== 1) {
+          return [false, false];
+        }
         await runStatements(trx, factorRemoved(db, userId, keepSessionId));
         return [true, true];
       });
@@ -780,22 +776,9 @@ export function sqlStore(
     async useRememberedDevice(userId, deviceId, session, rehash) {
       if (session.userId !== userId) return false;
       return (await q()).transaction().execute(async (trx) => {
-        const used = await trx
-          .updateTable('mfa_remembered_devices')
-          .set({
-            last_used_at: toMs(session.verifiedAt),
-            ...(rehash === undefined ? {} : { token_hash: rehash }),
-          })
-          .where('device_id', '=', deviceId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        if (Number(used.numUpdatedRows) !== 1) return false;
-        await settling.markSessionVerified.on(trx)(
-          userId,
-          session.sessionId,
-          toMs(session.verifiedAt),
-          session.method,
-        );
+        const used = await trx.executeQuery(deviceUsed(db, userId, deviceId, session.verifiedAt, rehash));
+        if (changed(used) !== 1) return false;
+        await trx.executeQuery(sessionMarked(db, session));
         return true;
       });
     },

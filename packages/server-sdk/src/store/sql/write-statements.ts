@@ -166,6 +166,25 @@ export function credentialInsert(db: Kysely<Database>, credential: WebAuthnCrede
     .onConflict((oc) => oc.column('credential_id').doNothing());
 }
 
+/** A credential of the user's renamed. */
+export function credentialRenamed(db: Kysely<Database>, userId: string, credentialId: string, name: string) {
+  return db
+    .updateTable('mfa_webauthn_credentials')
+    .set({ name })
+    .where('credential_id', '=', credentialId)
+    .where('user_id', '=', userId)
+    .compile();
+}
+
+/** A credential of the user's removed (then `factorRemoved`). */
+export function credentialRemoved(db: Kysely<Database>, userId: string, credentialId: string) {
+  return db
+    .deleteFrom('mfa_webauthn_credentials')
+    .where('credential_id', '=', credentialId)
+    .where('user_id', '=', userId)
+    .compile();
+}
+
 /**
  * A credential added: the first factor of the user gets `hashes` as its recovery codes;
  * sessions verified before this trust change end, the registering one is verified with it.
@@ -266,6 +285,22 @@ export function deviceInsert(db: Kysely<Database>, device: RememberedDeviceRecor
       last_used_at: device.lastUsedAt ? toMs(device.lastUsedAt) : null,
       expires_at: toMs(device.expiresAt),
     })
+    .compile();
+}
+
+/** A device of the user's used at `at` (its token hashed again under the current key, with `rehash`). */
+export function deviceUsed(
+  db: Kysely<Database>,
+  userId: string,
+  deviceId: string,
+  at: Date,
+  rehash?: string,
+) {
+  return db
+    .updateTable('mfa_remembered_devices')
+    .set({ last_used_at: toMs(at), ...(rehash === undefined ? {} : { token_hash: rehash }) })
+    .where('device_id', '=', deviceId)
+    .where('user_id', '=', userId)
     .compile();
 }
 
