@@ -123,7 +123,8 @@ function validate(options: MfaOptions): void {
       'createMfa: `deviceCookie` must be a cookie name of letters, digits, `_`, `.` and `-` (at most 64).',
     );
   }
-  for (const origin of [...(options.allowedOrigins ?? []), ...(webauthn?.origins ?? [])]) {
+  const webauthnOrigins = [...(webauthn?.origins ?? []), ...(webauthn?.origin === undefined ? [] : [webauthn.origin])];
+  for (const origin of [...(options.allowedOrigins ?? []), ...webauthnOrigins]) {
     if (typeof origin !== 'string' || new URL(origin).origin !== origin) {
       throw new MfaConfigError(
         `createMfa: allowed origin ${JSON.stringify(origin)} is not an origin like https://portal.example.`,

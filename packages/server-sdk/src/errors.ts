@@ -30,6 +30,11 @@ export const errorCodes = {
     status: 409,
     message: 'An account you belong to requires multi-factor authentication.',
   },
+  webauthn_not_configured: {
+    status: 409,
+    message:
+      'Passkeys are not configured for this site: the server needs webauthn.rpId and webauthn.origins.',
+  },
   not_enrolled: { status: 409, message: 'Multi-factor authentication is not set up.' },
   challenge_expired: { status: 409, message: 'The request to your passkey expired or was used. Try again.' },
   too_many_credentials: {

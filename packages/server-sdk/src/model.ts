@@ -13,13 +13,46 @@ export const verificationMethods = ['totp', 'webauthn', 'recovery'] as const;
 export type VerificationMethod = (typeof verificationMethods)[number];
 
 /**
- * What a session is marked verified with: a verification, or `remembered_device` (a
- * remembered device let it skip the challenge). A session marked `remembered_device`
- * counts in an account only while a device that account accepts is presented with it
- * (see access/decide.ts), and never as a step-up.
+ * What a session is marked verified with: a verification; `remembered_device` (a
+ * remembered device let it skip the challenge); or a new factor's own proof
+ * (`totp_setup`: the code that confirmed a new app, `webauthn_registration`: a new
+ * passkey's registration). A session marked `remembered_device` counts in an account only
+ * while a device that account accepts is presented with it (see access/decide.ts). Neither
+ * a remembered device nor a new factor is ever a step-up: a registration proves the new
+ * key, not the person.
  */
-export const sessionMethods = [...verificationMethods, 'remembered_device'] as const;
+export const sessionMethods = [
+  ...verificationMethods,
+  'remembered_device',
+  'totp_setup',
+  'webauthn_registration',
+] as const;
 export type SessionMethod = (typeof sessionMethods)[number];
+
+/**
+ * The factor a session's verification counts as when entering an account: a new factor's
+ * proof counts as that factor; `null` for a remembered device (judged by the device itself).
+ */
+export function entryMethodOf(method: SessionMethod): VerificationMethod | null {
+  switch (method) {
+    case 'totp_setup':
+      return 'totp';
+    case 'webauthn_registration':
+      return 'webauthn';
+    case 'remembered_device':
+      return null;
+    default:
+      return method;
+  }
+}
+
+/**
+ * The verification a session's mark is a step-up with: a challenge answered with a factor
+ * (or a recovery code) held before; `null` for a remembered device or a new factor's proof.
+ */
+export function stepUpMethodOf(method: SessionMethod | null): VerificationMethod | null {
+  return method === 'totp' || method === 'webauthn' || method === 'recovery' ? method : null;
+}
 
 /**
  * Which factors an account accepts: `any` (app codes and WebAuthn) or `phishing_resistant`
@@ -40,6 +73,19 @@ export function acceptedMethods(allowedFactors: AllowedFactors): FactorMethod[] 
  */
 export function acceptsVerification(allowedFactors: AllowedFactors, method: VerificationMethod): boolean {
   return method === 'recovery' || acceptedMethods(allowedFactors).includes(method);
+}
+
+/**
+ * Whether a session verified with `method` within the window counts as a step-up in an
+ * account with this setting: only a challenge answered with a factor held before (never a
+ * remembered device, never a new factor's own registration), that the account accepts. A
+ * recovery code steps up only where app codes do: under `phishing_resistant`, a phishable
+ * code lets the user back in, but never through a host route's step-up.
+ */
+export function acceptsStepUp(allowedFactors: AllowedFactors, method: SessionMethod | null): boolean {
+  const proof = stepUpMethodOf(method);
+  if (proof === null) return false;
+  return proof === 'recovery' ? allowedFactors === 'any' : acceptedMethods(allowedFactors).includes(proof);
 }
 
 /**
@@ -154,7 +200,17 @@ export interface WebAuthnCredentialRecord {
   name: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /**
+   * The relying party id it was registered for: its assertions are judged against it
+   * (absent or `null`: registered before migration 0010, judged against the configured one).
+   */
+  rpId?: string | null;
+  /** The authenticator's AAGUID as it reported it (all zeros for many; `null`: unknown). */
+  aaguid?: string | null;
 }
+
+/** At most this many WebAuthn ceremonies of a user are open at once; a new one discards the oldest. */
+export const MAX_OPEN_CEREMONIES = 5;
 
 /** A WebAuthn ceremony's challenge: single use, for one session of one user, until `expiresAt`. */
 export interface WebAuthnChallengeRecord {

@@ -62,16 +62,25 @@ export interface MfaOptions {
   deviceCookie?: string;
 }
 
-/** Where WebAuthn credentials are scoped and from where they may be used. */
+/**
+ * Where WebAuthn credentials are scoped and from where they may be used. Configuration,
+ * never taken from a request: outside development on `localhost`, `127.0.0.1` and `::1`
+ * (where the request's own host serves), passkeys need `rpId` or `origin`, else their
+ * routes answer 409 `webauthn_not_configured`.
+ */
 export interface WebAuthnOptions {
   /**
    * The relying party id: the domain credentials belong to (`portal.example` also serves
-   * `app.portal.example`). Default: the request's host name. Set it when the portal is
-   * reached under several host names, or credentials made on one will not work on another.
+   * `app.portal.example`). Default: the host name of `origin`.
    */
   rpId?: string;
   /** The name authenticators show beside the credential. Default: `issuer`. */
   rpName?: string;
-  /** The origins a ceremony may run on. Default: the request's own origin and `allowedOrigins`. */
+  /** The portal's origin (`https://portal.example`): the default of `rpId` and `origins`. */
+  origin?: string;
+  /**
+   * The origins a ceremony may run on. Default: `origin`, else `https://<rpId>`, and
+   * `allowedOrigins`.
+   */
   origins?: readonly string[];
 }

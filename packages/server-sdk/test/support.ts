@@ -91,6 +91,8 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
     issuer: 'Acme Portal',
     now: () => new Date(clock.now),
     policyCacheTtl: 0,
+    // Passkeys belong to the portal's configured origin, never to a request's Host header.
+    webauthn: { origin: 'http://portal.test' },
     authenticate: (c) => {
       const user = c.req.header('x-test-user');
       if (!user || !dir.users[user]) return null;
@@ -180,6 +182,9 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
       // The confirming code's step is used: later challenges in tests need the next step.
       harness.advance(30);
       harness.secrets[user] = setup.body.secret;
+      // Confirming a new app proves the app, not the person: it is no step-up. The session
+      // verifies with it once, as a user who goes on to a sensitive action is asked to.
+      await harness.verify(user, session);
       return { secret: setup.body.secret, recoveryCodes: confirm.body.recoveryCodes };
     },
     secrets: {},

@@ -6,6 +6,7 @@ import {
   type AccessReason,
   acceptedMethods,
   acceptsVerification,
+  entryMethodOf,
   type FactorMethod,
   type Principal,
 } from '../model.ts';
@@ -619,10 +620,8 @@ describe('decideAccess properties', () => {
         const decision = decideAccess(f);
         expect(['verified', 'challenge_required']).toContain(decision.reason);
         const age = f.verifiedAt ? f.now.getTime() - f.verifiedAt.getTime() : -1;
-        const accepted =
-          f.verifiedWith !== null &&
-          f.verifiedWith !== 'remembered_device' &&
-          acceptsVerification(f.policy.allowedFactors, f.verifiedWith);
+        const entry = f.verifiedWith === null ? null : entryMethodOf(f.verifiedWith);
+        const accepted = entry !== null && acceptsVerification(f.policy.allowedFactors, entry);
         expect(decision.reason === 'verified').toBe(
           (accepted && age >= 0 && age <= f.sessionMaxAge * 1000) || deviceAccepted(f),
         );

@@ -2,7 +2,9 @@ import {
   type AccessDecision,
   acceptedMethods,
   acceptsRememberedDevice,
+  acceptsStepUp,
   acceptsVerification,
+  entryMethodOf,
   type FactorMethod,
   graceDeadline,
   type Membership,
@@ -130,10 +132,9 @@ function decideEntry(facts: AccessFacts): AccessDecision {
   const { allowedFactors } = facts.policy;
   const accepts = acceptedMethods(allowedFactors);
   if (facts.methods.some((method) => accepts.includes(method))) {
-    const verifiedWith = facts.verifiedWith;
+    const verifiedWith = facts.verifiedWith === null ? null : entryMethodOf(facts.verifiedWith);
     const verified =
       (verifiedWith !== null &&
-        verifiedWith !== 'remembered_device' &&
         acceptsVerification(allowedFactors, verifiedWith) &&
         isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge)) ||
       isDeviceAccepted(facts.policy, facts.device, facts.now);
@@ -155,9 +156,10 @@ function decideEntry(facts: AccessFacts): AccessDecision {
  * this session itself verified with a factor the account accepts within `stepUp` seconds
  * (at most `sessionMaxAge`). A remembered device is no step-up (a stolen cookie must not
  * reach a payout), nor is a sign-in through the account's SSO: a step-up asks for the
- * user's own second factor. A recovery code verified within the window counts, under every
- * policy, as it does for entering: it is the way back in for a user whose device is lost,
- * single use and audited (and the SDK's own step-up accepts it too).
+ * user's own second factor; nor is a new factor's registration (it proves the new key, not
+ * the person). A recovery code verified within the window counts where app codes do: under
+ * `phishing_resistant` it lets a user whose device is lost back in, but a phishable code
+ * never passes the host's step-up there.
  *
  * A user without a factor the account accepts cannot step up: `mfa_required_for_action`,
  * with the factors to set up (and the grace deadline for a member inside one). Past the
@@ -176,11 +178,7 @@ function decideStepUp(facts: AccessFacts, stepUp: number, entry: AccessDecision)
     };
   }
   const maxAgeSeconds = Math.min(stepUp, facts.sessionMaxAge);
-  const verifiedWith = facts.verifiedWith;
   const fresh =
-    verifiedWith !== null &&
-    verifiedWith !== 'remembered_device' &&
-    acceptsVerification(allowedFactors, verifiedWith) &&
-    isVerified(facts.verifiedAt, facts.now, maxAgeSeconds);
+    acceptsStepUp(allowedFactors, facts.verifiedWith) && isVerified(facts.verifiedAt, facts.now, maxAgeSeconds);
   return fresh ? entry : { allow: false, reason: 'step_up_required', maxAgeSeconds, accepts: usable };
 }

@@ -50,18 +50,21 @@ export async function rememberDeviceAllowance(
 }
 
 /**
- * Remembers this browser after the session verified with `method`, when an account of the
- * user allows it and would accept such a device: a new token, stored as its keyed hash,
- * expiring after the largest allowance among those accounts. `null`: none allows it (not an
- * error), or the store failed (reported; the verification stands).
+ * Remembers this browser after the session verified with `method` at `verifiedAt`, when an
+ * account of the user allows it and would accept such a device: a new token, stored as its
+ * keyed hash, expiring after the largest allowance among those accounts. `null`: none allows
+ * it (not an error), the session is no longer verified as it was (a trust change, such as
+ * the factor's removal, ended it in between: no device outlives it), or the store failed
+ * (reported; the verification stands).
  */
 export async function rememberDevice(
   ctx: MfaContext,
   principal: Principal,
-  method: VerificationMethod,
+  verified: { method: VerificationMethod; verifiedAt: Date },
   userAgent: string | undefined,
 ): Promise<{ token: string; expiresAt: Date } | null> {
-  const { userId } = principal;
+  const { userId, sessionId } = principal;
+  const { method, verifiedAt } = verified;
   try {
     const days = await rememberDeviceAllowance(ctx, userId, method);
     if (days <= 0) return null;
@@ -90,7 +93,8 @@ export async function rememberDevice(
         expiresAt: device.expiresAt.toISOString(),
       },
     });
-    await ctx.store.rememberDevice(device, audit);
+    const session = { userId, sessionId, verifiedAt, method };
+    if (!(await ctx.store.rememberDevice(device, audit, session))) return null;
     await audit.publish();
     return { token, expiresAt: device.expiresAt };
   } catch (error) {

@@ -1,10 +1,11 @@
 import { pruneAsWritesGo } from '../access/sessions.ts';
+import { requireBindingStepUp } from '../access/step-up.ts';
 import { refuseIfLocked, settle, TOTP_FAILURE_LIMIT } from '../challenge/throttle.ts';
 import { auditWrite } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Principal } from '../model.ts';
-import { refuseIfRequiredByPolicy } from '../policy/policy.ts';
+import { removalRule } from '../policy/policy.ts';
 import { userFactorMethods } from './factor-methods.ts';
 import { issueRecoveryCodes } from './recovery-code-renewal.ts';
 import { generateTotpSecret, matchTotp, qrSvg, totpUri } from './totp.ts';
@@ -29,7 +30,9 @@ export async function setupTotp(ctx: MfaContext, principal: Principal) {
  * with it when it is the user's first factor or replaces their only one; beside a
  * passkey or security key the user keeps the codes they saved (`null`). Every other
  * verified session of the user ends (they were verified with the factor replaced, if
- * any); this one is verified, in the same transaction.
+ * any); this one is verified with the new app's code (`totp_setup`: never a step-up), in the
+ * same transaction. The step-up the setup began with is checked again against the factors
+ * the user holds now, and a trust change since the setup began has discarded it.
  */
 export async function confirmTotp(
   ctx: MfaContext,
@@ -37,6 +40,7 @@ export async function confirmTotp(
   code: string,
 ): Promise<string[] | null> {
   const { userId, sessionId } = principal;
+  await requireBindingStepUp(ctx, principal);
   const pending = await ctx.store.getPendingTotp(userId);
   if (!pending) throw MfaError.of('not_enrolled', {}, 'Start the setup first.');
   const now = ctx.now();
@@ -73,7 +77,7 @@ export async function confirmTotp(
     before: { enrolled: before !== null },
     after: { enrolled: true, factor: 'totp' },
   });
-  const session = { sessionId, userId, verifiedAt: now, method: 'totp' as const };
+  const session = { sessionId, userId, verifiedAt: now, method: 'totp_setup' as const };
   const activated = await ctx.cache.changeUser(userId, () =>
     ctx.store.activateTotp(factor, pending.secret, hashes, audit, session),
   );
@@ -93,7 +97,7 @@ export async function removeTotp(ctx: MfaContext, principal: Principal): Promise
   const methods = await userFactorMethods(ctx, userId);
   if (!methods.includes('totp')) throw MfaError.of('not_enrolled');
   const remaining = methods.filter((method) => method !== 'totp');
-  await refuseIfRequiredByPolicy(ctx, userId, methods, remaining);
+  const { mustKeep, refusal } = await removalRule(ctx, userId, methods, remaining);
   const audit = auditWrite(ctx, {
     type: 'mfa.removed',
     actorId: userId,
@@ -105,6 +109,11 @@ export async function removeTotp(ctx: MfaContext, principal: Principal): Promise
   // The app, its sessions (and, with no credential left, the codes and failed attempts) go
   // together. The asking session stays verified while the user keeps a factor.
   const keep = remaining.length > 0 ? principal.sessionId : undefined;
-  await ctx.cache.changeUser(userId, () => ctx.store.deleteTotp(userId, audit, keep));
+  const removed = await ctx.cache.changeUser(userId, () => ctx.store.deleteTotp(userId, audit, keep, mustKeep));
+  if (!removed) {
+    // Judged again inside the write: another removal took the factor this one left.
+    if (!(await userFactorMethods(ctx, userId)).includes('totp')) throw MfaError.of('not_enrolled');
+    throw refusal();
+  }
   await audit.publish();
 }

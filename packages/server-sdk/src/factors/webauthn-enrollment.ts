@@ -9,12 +9,13 @@ import {
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { requireBindingStepUp } from '../access/step-up.ts';
 import { auditWrite } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { fromBase64Url, toBase64Url } from '../crypto/encoding.ts';
 import { MfaError } from '../errors.ts';
 import { MAX_WEBAUTHN_CREDENTIALS, type Principal, type WebAuthnCredentialRecord } from '../model.ts';
-import { refuseIfRequiredByPolicy } from '../policy/policy.ts';
+import { removalRule } from '../policy/policy.ts';
 import { userFactorMethods } from './factor-methods.ts';
 import { issueRecoveryCodes } from './recovery-code-renewal.ts';
 import {
@@ -22,7 +23,6 @@ import {
   type RequestSite,
   relyingParty,
   rememberChallenge,
-  takeChallenge,
   WEBAUTHN_ALGORITHMS,
   WEBAUTHN_CHALLENGE_TTL_MS,
 } from './webauthn.ts';
@@ -69,8 +69,12 @@ export async function beginRegistration(
 
 /**
  * Verifies the authenticator's answer to a registration this session began and adds
- * the credential: the user's other verified sessions end, this one is verified with
- * it, and when it is the user's first factor the answer carries the ten recovery codes.
+ * the credential: the user's other verified sessions end, this one is marked verified by
+ * the registration (`webauthn_registration`: it lets the user in, but it proves the new key,
+ * not the person, so it is never a step-up), and when it is the user's first factor the
+ * answer carries the ten recovery codes. What the registration began with is checked again
+ * (the step-up, against the factors the user holds now), and the registration must still be
+ * open when the credential is added: a trust change since it began has discarded it.
  */
 export async function finishRegistration(
   ctx: MfaContext,
@@ -80,9 +84,13 @@ export async function finishRegistration(
   name: string = DEFAULT_CREDENTIAL_NAME,
 ): Promise<{ credential: WebAuthnCredentialRecord; recoveryCodes?: string[] }> {
   const { userId, sessionId } = principal;
+  await requireBindingStepUp(ctx, principal);
   const challenge = answeredChallenge(response.response.clientDataJSON);
   if (challenge === null) throw MfaError.of('invalid_credential');
-  const expectedChallenge = await takeChallenge(ctx, principal, challenge, 'registration');
+  // Read, not taken: the addition takes it, in its write, while it is still open.
+  const open = await ctx.store.findWebAuthnChallenge(userId, sessionId, challenge, 'registration');
+  if (!open || open.expiresAt.getTime() <= ctx.now().getTime()) throw MfaError.of('challenge_expired');
+  const burn = () => ctx.store.takeWebAuthnChallenge(userId, sessionId, challenge, 'registration');
   // State before the credential itself (the store checks again, atomically, when it adds).
   const existing = await ctx.store.listWebAuthnCredentials(userId);
   if (existing.length >= MAX_WEBAUTHN_CREDENTIALS) throw tooManyCredentials();
@@ -91,7 +99,7 @@ export async function finishRegistration(
   try {
     const verified = await verifyRegistrationResponse({
       response,
-      expectedChallenge,
+      expectedChallenge: open.challenge,
       expectedOrigin: origins,
       expectedRPID: rpId,
       requireUserVerification: false,
@@ -101,7 +109,11 @@ export async function finishRegistration(
   } catch {
     info = undefined;
   }
-  if (!info) throw MfaError.of('invalid_credential');
+  if (!info) {
+    // A challenge is answered once, whatever the answer.
+    await burn();
+    throw MfaError.of('invalid_credential');
+  }
   const now = ctx.now();
   const credential: WebAuthnCredentialRecord = {
     userId,
@@ -113,6 +125,8 @@ export async function finishRegistration(
     name,
     createdAt: now,
     lastUsedAt: null,
+    rpId,
+    aaguid: info.aaguid,
   };
   const { codes, hashes } = issueRecoveryCodes(ctx);
   const audit = auditWrite(ctx, (result) => ({
@@ -127,15 +141,17 @@ export async function finishRegistration(
       firstFactor: (result as { recoveryCodesIssued?: boolean }).recoveryCodesIssued === true,
     },
   }));
-  const session = { sessionId, userId, verifiedAt: now, method: 'webauthn' as const };
+  const session = { sessionId, userId, verifiedAt: now, method: 'webauthn_registration' as const };
   const result = await ctx.cache.changeUser(userId, () =>
     ctx.store.addWebAuthnCredential(
       credential,
-      { limit: MAX_WEBAUTHN_CREDENTIALS, recoveryCodeHashes: hashes, session },
+      { limit: MAX_WEBAUTHN_CREDENTIALS, recoveryCodeHashes: hashes, session, challenge },
       audit,
     ),
   );
   if (!result.added) {
+    if (result.reason === 'ceremony_gone') throw MfaError.of('challenge_expired');
+    await burn();
     throw result.reason === 'too_many'
       ? tooManyCredentials()
       : MfaError.of('invalid_credential', {}, 'This passkey or security key is registered already.');
@@ -189,7 +205,7 @@ export async function removeCredential(
   ]);
   if (!credentials.some((c) => c.credentialId === credentialId)) throw noSuchCredential();
   const remaining = methods.filter((method) => method !== 'webauthn' || credentials.length > 1);
-  await refuseIfRequiredByPolicy(ctx, userId, methods, remaining);
+  const { mustKeep, refusal } = await removalRule(ctx, userId, methods, remaining);
   const audit = auditWrite(ctx, {
     type: 'webauthn.removed',
     actorId: userId,
@@ -200,8 +216,12 @@ export async function removeCredential(
   });
   const keep = remaining.length > 0 ? principal.sessionId : undefined;
   const removed = await ctx.cache.changeUser(userId, () =>
-    ctx.store.deleteWebAuthnCredential(userId, credentialId, audit, keep),
+    ctx.store.deleteWebAuthnCredential(userId, credentialId, audit, keep, mustKeep),
   );
-  if (!removed) throw noSuchCredential();
+  if (!removed) {
+    // Judged again inside the write: another removal took the factor this one left.
+    if (!(await ctx.store.getWebAuthnCredential(userId, credentialId))) throw noSuchCredential();
+    throw refusal();
+  }
   await audit.publish();
 }

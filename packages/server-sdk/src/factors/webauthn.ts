@@ -37,14 +37,30 @@ export interface RelyingParty {
   origins: string[];
 }
 
-/** The relying party for a request: `createMfa({ webauthn })`, else the request's host, the issuer, its origin and `allowedOrigins`. */
+/** Host names where a ceremony may run for the request's own host: development on this machine. */
+const DEVELOPMENT_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** The relying party `createMfa({ webauthn })` configures (`null`: none is). */
+export function configuredRelyingParty(options: MfaContext['options']): RelyingParty | null {
+  const { webauthn, issuer, allowedOrigins = [] } = options;
+  const rpId = webauthn?.rpId ?? (webauthn?.origin === undefined ? undefined : new URL(webauthn.origin).hostname);
+  if (rpId === undefined) return null;
+  const origins = webauthn?.origins ?? [webauthn?.origin ?? `https://${rpId}`, ...allowedOrigins];
+  return { rpId, rpName: webauthn?.rpName ?? issuer, origins: [...origins] };
+}
+
+/**
+ * The relying party for a request: the configured one; without one, the request's own host
+ * only in development (`localhost`, `127.0.0.1`, `::1`), else `webauthn_not_configured`. A
+ * request's Host header never decides where passkeys belong: behind a proxy that passes it
+ * on, or a catch-all virtual host, a phishing site would get passkeys of its own.
+ */
 export function relyingParty(ctx: MfaContext, site: RequestSite): RelyingParty {
-  const { webauthn, issuer, allowedOrigins = [] } = ctx.options;
-  return {
-    rpId: webauthn?.rpId ?? site.hostname,
-    rpName: webauthn?.rpName ?? issuer,
-    origins: [...(webauthn?.origins ?? [site.origin, ...allowedOrigins])],
-  };
+  const configured = configuredRelyingParty(ctx.options);
+  if (configured) return configured;
+  if (!DEVELOPMENT_HOSTS.has(site.hostname)) throw MfaError.of('webauthn_not_configured');
+  const { issuer, allowedOrigins = [] } = ctx.options;
+  return { rpId: site.hostname, rpName: ctx.options.webauthn?.rpName ?? issuer, origins: [site.origin, ...allowedOrigins] };
 }
 
 /** Stores a ceremony's challenge for this user's session, for five minutes. */
@@ -148,7 +164,10 @@ export async function judgeAssertion(
   // A discoverable credential names its user: it must be this one.
   if (response.response.userHandle !== undefined && response.response.userHandle !== userHandle)
     return invalid;
-  const { rpId, origins } = relyingParty(ctx, site);
+  const party = relyingParty(ctx, site);
+  // Judged against the relying party it was registered for (credentials of before 0010: today's).
+  const rpId = credential.rpId ?? party.rpId;
+  const { origins } = party;
   let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     verified = await verifyAuthenticationResponse({

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { evaluate } from '../access/evaluate.ts';
-import { requireStepUp } from '../access/step-up.ts';
+import { requireBindingStepUp, requireStepUp, requireVerifiedSession } from '../access/step-up.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Membership } from '../model.ts';
@@ -69,7 +69,9 @@ export function createApp(ctx: MfaContext, allowedOrigins: ReadonlySet<string>):
       }
     }
     const stepUp = route.stepUp?.(body) ?? 'none';
-    if (stepUp !== 'none') await requireStepUp(ctx, principal, stepUp === 'require_factor');
+    if (stepUp === 'binding') await requireBindingStepUp(ctx, principal);
+    else if (stepUp === 'verified_session') await requireVerifiedSession(ctx, principal);
+    else if (stepUp === 'require_factor') await requireStepUp(ctx, principal);
     const result = await route.run({ c, ctx, principal, membership, params, query, body });
     c.header('cache-control', 'no-store');
     return c.json(result as object, (route.status ?? 200) as ContentfulStatusCode);

@@ -7,8 +7,12 @@ import type { Membership, Principal } from '../model.ts';
 /** Who may call a route: anyone, any signed-in user, a member or an administrator of `:accountId`. */
 export type RouteAccess = 'public' | 'user' | 'member' | 'admin';
 
-/** Whether a route needs a recent verification: only of users with MFA, or of every caller. */
-export type StepUp = 'none' | 'if_enrolled' | 'require_factor';
+/**
+ * Whether a route needs a recent verification: of every caller (`require_factor`), one strong
+ * enough to bind a factor (`binding`, see `requireBindingStepUp`), or a verified session at
+ * all (`verified_session`).
+ */
+export type StepUp = 'none' | 'require_factor' | 'binding' | 'verified_session';
 
 export interface RouteInput<P, Q, B> {
   c: Context;

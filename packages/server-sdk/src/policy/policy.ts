@@ -6,12 +6,14 @@ import {
   acceptedMethods,
   defaultPolicy,
   type FactorMethod,
+  factorMethods,
   graceDeadline,
   type MembershipListing,
   type PolicyMode,
   type PolicyRecord,
   policyRequires,
 } from '../model.ts';
+import type { MustKeep } from '../store/store.ts';
 
 export interface PolicyChange {
   mode: PolicyMode;
@@ -129,26 +131,40 @@ export async function requiredBy(
 }
 
 /**
- * Throws `mfa_required_by_policy` when removing a factor would leave the user, with only
- * `remaining`, without a factor that an account requiring MFA of them accepts (where
- * they have one now: `current`).
+ * Before removing a factor: throws `mfa_required_by_policy` when the user, left with only
+ * `remaining`, would hold no factor that an account requiring MFA of them (and satisfied by
+ * `current`, the factors they hold now) accepts. Answers what the removal must leave, for the
+ * store to judge again inside its write (`MustKeep`: the factors every such account accepts;
+ * accepted sets nest, so one list serves them all), and the refusal to throw if it does not
+ * hold there. Two removals at once each pass here; the store lets one of them through.
  */
-export async function refuseIfRequiredByPolicy(
+export async function removalRule(
   ctx: MfaContext,
   userId: string,
   current: readonly FactorMethod[],
   remaining: readonly FactorMethod[],
-): Promise<void> {
+): Promise<{ mustKeep: MustKeep | undefined; refusal: () => MfaError }> {
   const accepted = (accepts: FactorMethod[], methods: readonly FactorMethod[]) =>
     methods.some((method) => accepts.includes(method));
-  const requiring = (await requiredBy(ctx, userId, current)).filter(
-    (account) => accepted(account.accepts, current) && !accepted(account.accepts, remaining),
+  const satisfied = (await requiredBy(ctx, userId, current)).filter((account) =>
+    accepted(account.accepts, current),
   );
-  if (requiring.length === 0) return;
-  const names = requiring.map((a) => a.accountName).join(', ');
-  throw MfaError.of(
-    'mfa_required_by_policy',
-    { accounts: requiring.map(({ accountId, accountName }) => ({ accountId, accountName })) },
-    `Multi-factor authentication is required by ${names}.`,
-  );
+  const refusal = (accounts = satisfied) => {
+    const names = accounts.map((a) => a.accountName).join(', ');
+    return MfaError.of(
+      'mfa_required_by_policy',
+      { accounts: accounts.map(({ accountId, accountName }) => ({ accountId, accountName })) },
+      `Multi-factor authentication is required by ${names}.`,
+    );
+  };
+  const refused = satisfied.filter((account) => !accepted(account.accepts, remaining));
+  if (refused.length > 0) throw refusal(refused);
+  const mustKeep =
+    satisfied.length === 0
+      ? undefined
+      : satisfied.reduce<FactorMethod[]>(
+          (keep, account) => keep.filter((method) => account.accepts.includes(method)),
+          [...factorMethods],
+        );
+  return { mustKeep, refusal: () => refusal() };
 }

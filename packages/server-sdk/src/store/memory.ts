@@ -1,21 +1,24 @@
-import type {
-  AttemptState,
-  AuditEvent,
-  AuditEventInput,
-  Enrollment,
-  PendingTotpRecord,
-  PolicyRecord,
-  RememberedDeviceRecord,
-  SessionRecord,
-  TotpFactorRecord,
-  WebAuthnChallengeRecord,
-  WebAuthnCredentialRecord,
+import {
+  type AttemptState,
+  type AuditEvent,
+  type AuditEventInput,
+  type Enrollment,
+  type FactorMethod,
+  MAX_OPEN_CEREMONIES,
+  type PendingTotpRecord,
+  type PolicyRecord,
+  type RememberedDeviceRecord,
+  type SessionRecord,
+  type TotpFactorRecord,
+  type WebAuthnChallengeRecord,
+  type WebAuthnCredentialRecord,
 } from '../model.ts';
 import {
   type AttemptResult,
   type AuditQuery,
   type AuditWrite,
   auditEvents,
+  keepsFactor,
   type MfaStore,
   settle,
   verificationMethodOf,
@@ -89,6 +92,19 @@ export function memoryStore(): MfaStore {
     if (write) write.stored(append(auditEvents(write, result)));
   };
   const sessionKey = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
+  /** A trust change discards the user's pending app setup and open registrations. */
+  const discardCeremonies = (userId: string) => {
+    pending.delete(userId);
+    for (const [key, c] of challenges)
+      if (c.userId === userId && c.ceremony === 'registration') challenges.delete(key);
+  };
+  /** The factors the user would hold without the app (`withoutApp`) or without one credential. */
+  const methodsLeft = (userId: string, without: { app: boolean; credentialId?: string }) => {
+    const left: FactorMethod[] = [];
+    if (!without.app && factors.has(userId)) left.push('totp');
+    if (credentialsOf(userId).some((c) => c.credentialId !== without.credentialId)) left.push('webauthn');
+    return left;
+  };
   const endSessionsBut = (userId: string, keep?: string) => {
     for (const [key, session] of sessions)
       if (session.userId === userId && session.sessionId !== keep) sessions.delete(key);
@@ -160,7 +176,7 @@ export function memoryStore(): MfaStore {
     },
     async activateTotp(factor, pendingSecret, hashes, write, session) {
       if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
-      pending.delete(factor.userId);
+      discardCeremonies(factor.userId);
       factors.set(factor.userId, { ...factor });
       facts++;
       if (hashes) {
@@ -178,7 +194,7 @@ export function memoryStore(): MfaStore {
     async deleteFactor(userId, write) {
       let existed = factors.delete(userId);
       for (const c of credentialsOf(userId)) existed = credentials.delete(c.credentialId) || existed;
-      pending.delete(userId);
+      discardCeremonies(userId);
       recoveryCodes.delete(userId);
       attempts.delete(userId);
       lastFailure.delete(userId);
@@ -188,9 +204,10 @@ export function memoryStore(): MfaStore {
       recordWith(write, existed);
       return existed;
     },
-    async deleteTotp(userId, write, keepSessionId) {
-      pending.delete(userId);
-      if (!factors.delete(userId)) return false;
+    async deleteTotp(userId, write, keepSessionId, mustKeep) {
+      if (!factors.has(userId) || !keepsFactor(methodsLeft(userId, { app: true }), mustKeep)) return false;
+      factors.delete(userId);
+      discardCeremonies(userId);
       facts++;
       forgetMfaIfNone(userId);
       endSessionsBut(userId, keepSessionId);
@@ -212,8 +229,14 @@ export function memoryStore(): MfaStore {
       const c = credentials.get(credentialId);
       return c && c.userId === userId ? copyCredential(c) : null;
     },
-    async addWebAuthnCredential(credential, { limit, recoveryCodeHashes, session }, write) {
+    async addWebAuthnCredential(credential, { limit, recoveryCodeHashes, session, challenge }, write) {
       const { userId } = credential;
+      if (challenge !== undefined) {
+        const open = challenges.get(challenge);
+        const ours =
+          open?.userId === userId && open.sessionId === session.sessionId && open.ceremony === 'registration';
+        if (!ours) return { added: false, reason: 'ceremony_gone' };
+      }
       const existing = credentialsOf(userId);
       if (existing.length >= limit) return { added: false, reason: 'too_many' };
       if (credentials.has(credential.credentialId)) return { added: false, reason: 'duplicate' };
@@ -226,6 +249,7 @@ export function memoryStore(): MfaStore {
       }
       credentials.set(credential.credentialId, copyCredential(credential));
       facts++;
+      discardCeremonies(userId);
       endSessionsBut(userId);
       forgetDevices(userId);
       sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
@@ -240,10 +264,12 @@ export function memoryStore(): MfaStore {
       recordWith(write, true);
       return true;
     },
-    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
+    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId, mustKeep) {
       const c = credentials.get(credentialId);
       if (!c || c.userId !== userId) return false;
+      if (!keepsFactor(methodsLeft(userId, { app: false, credentialId }), mustKeep)) return false;
       credentials.delete(credentialId);
+      discardCeremonies(userId);
       facts++;
       forgetMfaIfNone(userId);
       endSessionsBut(userId, keepSessionId);
@@ -253,6 +279,15 @@ export function memoryStore(): MfaStore {
     },
     async putWebAuthnChallenge(challenge) {
       challenges.set(challenge.challenge, { ...challenge });
+      const open = [...challenges.values()]
+        .filter((c) => c.userId === challenge.userId)
+        .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
+      for (const old of open.slice(MAX_OPEN_CEREMONIES)) challenges.delete(old.challenge);
+    },
+    async findWebAuthnChallenge(userId, sessionId, challenge, ceremony) {
+      const record = challenges.get(challenge);
+      if (!record || record.userId !== userId || record.sessionId !== sessionId) return null;
+      return record.ceremony === ceremony ? { ...record } : null;
     },
     async takeWebAuthnChallenge(userId, sessionId, challenge, ceremony) {
       const record = challenges.get(challenge);
@@ -268,6 +303,7 @@ export function memoryStore(): MfaStore {
       );
       endSessionsBut(userId, keepSessionId);
       forgetDevices(userId);
+      discardCeremonies(userId);
       recordWith(write);
     },
     async recoveryCodeKeys(userId) {
@@ -288,9 +324,18 @@ export function memoryStore(): MfaStore {
       return recoveryCodes.get(userId)?.filter((c) => c.usedAt === null).length ?? 0;
     },
 
-    async rememberDevice(device, write) {
+    async rememberDevice(device, write, session) {
+      if (session) {
+        const now = sessions.get(sessionKey(device.userId, session.sessionId));
+        const asVerified =
+          session.userId === device.userId &&
+          now?.verifiedAt.getTime() === session.verifiedAt.getTime() &&
+          now.method === session.method;
+        if (!asVerified) return false;
+      }
       devices.set(device.deviceId, { ...device });
       recordWith(write, true);
+      return true;
     },
     async findRememberedDevice(userId, tokenHashes) {
       for (const device of devices.values()) {
@@ -387,6 +432,7 @@ export function memoryStore(): MfaStore {
     },
     async endSession(userId, sessionId) {
       sessions.delete(sessionKey(userId, sessionId));
+      discardCeremonies(userId);
     },
     async pruneExpired({ now, sessionsBefore, attemptsBefore, keepFailures, limit }) {
       let removed = 0;

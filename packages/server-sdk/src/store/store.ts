@@ -3,6 +3,7 @@ import type {
   AuditEvent,
   AuditEventInput,
   Enrollment,
+  FactorMethod,
   PendingTotpRecord,
   PolicyRecord,
   RememberedDeviceRecord,
@@ -72,8 +73,24 @@ export function verificationMethodOf(proof: AttemptProof): VerificationMethod {
 export type AddCredentialResult =
   /** Added; `recoveryCodesIssued`: it was the user's first factor, so the codes given were stored. */
   | { added: true; recoveryCodesIssued: boolean }
-  /** Not added: the user has `limit` credentials already, or the credential id is registered already. */
-  | { added: false; reason: 'too_many' | 'duplicate' };
+  /**
+   * Not added: the user has `limit` credentials already, the credential id is registered
+   * already, or the registration's ceremony is no longer open (`ceremony_gone`: answered
+   * already, or discarded by a trust change since it began).
+   */
+  | { added: false; reason: 'too_many' | 'duplicate' | 'ceremony_gone' };
+
+/**
+ * What a factor's removal must leave the user: at least one factor of these methods (the
+ * factors that every account requiring MFA of the user, and satisfied now, accepts).
+ * Decided inside the removal's atomic write, so that two removals at once cannot both pass.
+ */
+export type MustKeep = readonly FactorMethod[];
+
+/** Whether a user holding `methods` keeps a factor `mustKeep` asks for (none asked: always). */
+export function keepsFactor(methods: readonly FactorMethod[], mustKeep: MustKeep | undefined): boolean {
+  return mustKeep === undefined || methods.some((method) => mustKeep.includes(method));
+}
 
 export interface AttemptInput {
   userId: string;
@@ -215,7 +232,20 @@ export interface AuditQuery {
  *   change, or neither; `useRememberedDevice` marks the session only while the device
  *   exists, in one transaction.
  * - `addWebAuthnCredential` never leaves a user with more than `limit` credentials,
- *   however many add at once, and a credential id belongs to one user only.
+ *   however many add at once, and a credential id belongs to one user only; given its
+ *   ceremony, it adds only while that registration is open, and takes it (of concurrent
+ *   finishes of one registration, at most one adds).
+ * - Every trust change (`activateTotp`, `addWebAuthnCredential`, `deleteFactor`,
+ *   `deleteTotp`, `deleteWebAuthnCredential`, `replaceRecoveryCodes`, `endSession`)
+ *   discards the user's pending app setup and open WebAuthn registrations in its
+ *   transaction: a ceremony begun before it cannot finish after it.
+ * - `deleteTotp` and `deleteWebAuthnCredential` given `mustKeep` remove nothing when the user
+ *   would be left without such a factor, judged inside their write: of two removals at once
+ *   that each leave the other's factor, at most one removes.
+ * - `rememberDevice` given a session writes the device only while that session is still
+ *   verified as it was (a trust change that ended it meanwhile leaves no device behind).
+ * - `putWebAuthnChallenge` leaves at most `MAX_OPEN_CEREMONIES` open ceremonies per user,
+ *   discarding the oldest.
  * - `takeWebAuthnChallenge` answers a challenge to exactly one of any number of
  *   concurrent callers (of any instance sharing the store).
  * - `webAuthnUserHandle` keeps the first handle of concurrent callers.
@@ -283,7 +313,12 @@ export interface MfaStore {
    * and failed attempts go too (the user has no MFA left). All or nothing; true when
    * an app existed (nothing is changed or audited otherwise).
    */
-  deleteTotp(userId: string, audit?: AuditWrite, keepSessionId?: string): Promise<boolean>;
+  deleteTotp(
+    userId: string,
+    audit?: AuditWrite,
+    keepSessionId?: string,
+    mustKeep?: MustKeep,
+  ): Promise<boolean>;
 
   /**
    * The user's WebAuthn user handle: the stored one, else `candidate` stored (of
@@ -303,7 +338,13 @@ export interface MfaStore {
    */
   addWebAuthnCredential(
     credential: WebAuthnCredentialRecord,
-    options: { limit: number; recoveryCodeHashes: readonly string[]; session: SessionRecord },
+    options: {
+      limit: number;
+      recoveryCodeHashes: readonly string[];
+      session: SessionRecord;
+      /** The registration's open challenge (of `session`), taken with the addition. */
+      challenge?: string;
+    },
     audit?: AuditWrite,
   ): Promise<AddCredentialResult>;
   /** Renames one of the user's credentials; false (nothing audited) when the user has none of that id. */
@@ -323,9 +364,20 @@ export interface MfaStore {
     credentialId: string,
     audit?: AuditWrite,
     keepSessionId?: string,
+    mustKeep?: MustKeep,
   ): Promise<boolean>;
-  /** Stores a ceremony's challenge. */
+  /**
+   * Stores a ceremony's challenge; the user's oldest open ceremonies beyond
+   * `MAX_OPEN_CEREMONIES` are discarded.
+   */
   putWebAuthnChallenge(challenge: WebAuthnChallengeRecord): Promise<void>;
+  /** The challenge, if it was given to this user's session for this ceremony (not taken). */
+  findWebAuthnChallenge(
+    userId: string,
+    sessionId: string,
+    challenge: string,
+    ceremony: WebAuthnChallengeRecord['ceremony'],
+  ): Promise<WebAuthnChallengeRecord | null>;
   /**
    * Takes (removes and answers) the challenge if it was given to this user's session
    * for this ceremony, expired or not: a challenge is answered once.
@@ -357,8 +409,16 @@ export interface MfaStore {
   /** The key ids of the user's unused recovery codes (see `countRecoveryCodeUsersByKey`). */
   recoveryCodeKeys(userId: string): Promise<string[]>;
 
-  /** Stores a remembered device (its id and token hash are new), audited with it. */
-  rememberDevice(device: RememberedDeviceRecord, audit?: AuditWrite): Promise<void>;
+  /**
+   * Stores a remembered device (its id and token hash are new), audited with it; given
+   * `session`, only while that session of the user is still verified at its `verifiedAt`
+   * with its method. True when it wrote.
+   */
+  rememberDevice(
+    device: RememberedDeviceRecord,
+    audit?: AuditWrite,
+    session?: SessionRecord,
+  ): Promise<boolean>;
   /**
    * The user's remembered device whose token hash is one of `tokenHashes` (the token's
    * hashes under every configured key), expired or not; another user's device is `null`.
@@ -404,7 +464,10 @@ export interface MfaStore {
   markSessionVerified(session: SessionRecord): Promise<void>;
   /** The user's session, if verified; the same session id of another user is another session. */
   getSession(userId: string, sessionId: string): Promise<SessionRecord | null>;
-  /** Ends the verified state of one session of the user (the host's sign-out). */
+  /**
+   * Ends the verified state of one session of the user (the host's sign-out), and discards
+   * the user's pending app setup and open registrations with it.
+   */
   endSession(userId: string, sessionId: string): Promise<void>;
 
   /**

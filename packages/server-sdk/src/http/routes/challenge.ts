@@ -42,7 +42,7 @@ export const challengeRoutes = [
       // Asked for and allowed by an account of the user: a new cookie; else nothing, and no error.
       const remembered =
         wanted === true
-          ? await rememberDevice(ctx, principal, result.method, c.req.header('user-agent'))
+          ? await rememberDevice(ctx, principal, result, c.req.header('user-agent'))
           : null;
       if (remembered) setDeviceCookie(c, ctx, remembered.token, remembered.expiresAt);
       return {

@@ -57,7 +57,7 @@ export const meRoutes = [
     params: noParams,
     query: noQuery,
     body: emptyBody,
-    stepUp: () => 'if_enrolled',
+    stepUp: () => 'binding',
     response: responses.totpSetupResponse,
     errors: ['step_up_required'],
     run: async ({ ctx, principal }): Promise<TotpSetupResponse> => {
@@ -89,7 +89,7 @@ export const meRoutes = [
     params: noParams,
     query: noQuery,
     body: emptyBody,
-    stepUp: () => 'if_enrolled',
+    stepUp: () => 'binding',
     response: responses.unenrolledResponse,
     errors: ['step_up_required', 'not_enrolled', 'mfa_required_by_policy'],
     run: async ({ ctx, principal }) => {
@@ -105,7 +105,7 @@ export const meRoutes = [
     params: noParams,
     query: noQuery,
     body: emptyBody,
-    stepUp: () => 'if_enrolled',
+    stepUp: () => 'binding',
     response: responses.recoveryCodesResponse,
     errors: ['step_up_required', 'not_enrolled'],
     run: async ({ ctx, principal }): Promise<RecoveryCodesResponse> => ({

@@ -46,7 +46,7 @@ export const webauthnRoutes = [
     params: noParams,
     query: noQuery,
     body: emptyBody,
-    stepUp: () => 'if_enrolled',
+    stepUp: () => 'binding',
     response: responses.webauthnRegistrationOptionsResponse,
     errors: ['step_up_required', 'too_many_credentials'],
     run: async ({ c, ctx, principal }): Promise<WebAuthnRegistrationOptionsResponse> => ({
@@ -80,8 +80,9 @@ export const webauthnRoutes = [
     params: credentialParams,
     query: noQuery,
     body: renameCredentialBody,
+    stepUp: () => 'verified_session',
     response: responses.webauthnCredentialRenamedResponse,
-    errors: ['not_found'],
+    errors: ['step_up_required', 'not_found'],
     run: async ({ ctx, principal, params, body }): Promise<WebAuthnCredentialRenamedResponse> => ({
       credential: credentialResponse(await renameCredential(ctx, principal, params.credentialId, body.name)),
     }),
@@ -94,7 +95,7 @@ export const webauthnRoutes = [
     params: credentialParams,
     query: noQuery,
     body: emptyBody,
-    stepUp: () => 'if_enrolled',
+    stepUp: () => 'binding',
     response: responses.webauthnCredentialRemovedResponse,
     errors: ['step_up_required', 'not_found', 'mfa_required_by_policy'],
     run: async ({ ctx, principal, params }): Promise<WebAuthnCredentialRemovedResponse> => {

@@ -37,6 +37,7 @@ import {
 } from './kysely-store.ts';
 import type { Database } from './schema.ts';
 import {
+  appRemoved,
   bumpFacts,
   codesRenewed,
   credentialAdded,
@@ -45,12 +46,14 @@ import {
   credentialRenamed,
   deviceInsert,
   deviceUsed,
+  factorLeft,
   factorRemoved,
   forgetDevices,
   graceStart,
   mfaReset,
   policyWrite,
   type Statements,
+  sessionEnded,
   sessionMarked,
   totpActivated,
 } from './write-statements.ts';
@@ -266,33 +269,42 @@ export function d1Batches(
       });
     },
 
-    async deleteTotp(userId, write, keepSessionId) {
+    async deleteTotp(userId, write, keepSessionId, mustKeep) {
       const audit = appending(db, write, true);
+      const left = factorLeft(db, userId, { app: true }, mustKeep);
       return optimistically(`user:${userId}`, async () => ({
-        check: present(factorOf(userId)),
-        statements: [
-          db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
-          db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
-          ...factorRemoved(db, userId, keepSessionId),
-        ],
+        check: allOf(present(factorOf(userId)), ...(left ? [left] : [])),
+        statements: [appRemoved(db, userId), ...factorRemoved(db, userId, keepSessionId)],
         audit,
         answer: () => true,
         otherwise: false,
       }));
     },
 
-    async addWebAuthnCredential(record, { limit, recoveryCodeHashes, session }, write) {
+    async addWebAuthnCredential(record, { limit, recoveryCodeHashes, session, challenge }, write) {
       const { userId } = record;
       const taken = db
         .selectFrom('mfa_webauthn_credentials')
         .select('user_id')
         .where('credential_id', '=', record.credentialId);
+      // Its ceremony, still open: no trust change came since it began (the batch takes it).
+      const ceremony = db
+        .selectFrom('mfa_webauthn_challenges')
+        .select('user_id')
+        .where('challenge', '=', challenge ?? '')
+        .where('user_id', '=', userId)
+        .where('session_id', '=', session.sessionId)
+        .where('ceremony', '=', 'registration');
       return optimistically(`user:${userId}`, async (): Promise<Plan<AddCredentialResult>> => {
-        const [credentials = [], duplicate = [], app = []] = await read(
+        const [credentials = [], duplicate = [], app = [], open = []] = await read(
           credentialsOf(userId),
           taken,
           factorOf(userId),
+          ceremony,
         );
+        if (challenge !== undefined && open.length === 0) {
+          return { done: { added: false, reason: 'ceremony_gone' } };
+        }
         if (credentials.length >= limit) return { done: { added: false, reason: 'too_many' } };
         if (duplicate.length > 0) return { done: { added: false, reason: 'duplicate' } };
         const first = app.length === 0 && credentials.length === 0;
@@ -303,6 +315,7 @@ export function d1Batches(
             count(credentialsOf(userId), credentials.length),
             absent(taken),
             app.length > 0 ? present(factorOf(userId)) : absent(factorOf(userId)),
+            ...(challenge !== undefined ? [present(ceremony)] : []),
           ),
           statements: [
             credentialInsert(db, record).compile(),
@@ -325,10 +338,11 @@ export function d1Batches(
       }));
     },
 
-    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
+    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId, mustKeep) {
       const audit = appending(db, write, true);
+      const left = factorLeft(db, userId, { credentialId }, mustKeep);
       return optimistically(`user:${userId}`, async () => ({
-        check: present(credential(userId, credentialId)),
+        check: allOf(present(credential(userId, credentialId)), ...(left ? [left] : [])),
         statements: [
           credentialRemoved(db, userId, credentialId),
           ...factorRemoved(db, userId, keepSessionId),
@@ -415,12 +429,32 @@ export function d1Batches(
       });
     },
 
-    async rememberDevice(device, write) {
-      const audit = appending(db, write, undefined);
-      await optimistically(`user:${device.userId}`, async () => ({
-        check: null,
+    async rememberDevice(device, write, session) {
+      const audit = appending(db, write, true);
+      if (session && session.userId !== device.userId) return false;
+      // Only while the session is verified as it was: a trust change since ended it.
+      const asVerified =
+        session &&
+        db
+          .selectFrom('mfa_verified_sessions')
+          .select('session_id')
+          .where('user_id', '=', session.userId)
+          .where('session_id', '=', session.sessionId)
+          .where('verified_at', '=', session.verifiedAt.getTime())
+          .where('method', '=', session.method);
+      return optimistically(`user:${device.userId}`, async () => ({
+        check: asVerified ? present(asVerified) : null,
         statements: [deviceInsert(db, device)],
         audit,
+        answer: () => true,
+        otherwise: false,
+      }));
+    },
+
+    async endSession(userId, sessionId) {
+      await optimistically(`user:${userId}`, async () => ({
+        check: null,
+        statements: sessionEnded(db, userId, sessionId),
         answer: () => undefined,
       }));
     },

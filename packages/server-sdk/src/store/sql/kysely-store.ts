@@ -30,6 +30,7 @@ import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { type Executor, prepared } from './prepared.ts';
 import type { Database } from './schema.ts';
 import {
+  appRemoved,
   bumpFacts,
   changed,
   codesRenewed,
@@ -45,11 +46,14 @@ import {
   graceStart,
   markSession,
   mfaReset,
+  oldCeremoniesDiscarded,
   policyWrite,
   runStatements,
+  sessionEnded,
   sessionMarked,
   toMs,
   totpActivated,
+  userLock,
 } from './write-statements.ts';
 
 const toDate = (value: number | string) => new Date(Number(value));
@@ -90,6 +94,8 @@ function credentialFromRow(row: Database['mfa_webauthn_credentials']): WebAuthnC
     name: row.name,
     createdAt: toDate(row.created_at),
     lastUsedAt: toDateOrNull(row.last_used_at),
+    rpId: row.rp_id ?? null,
+    aaguid: row.aaguid ?? null,
   };
 }
 
@@ -420,6 +426,8 @@ export function sqlStore(
   /** Versions answered while the counter row is missing (never the same twice). */
   let unversioned = 0;
   const settling = settleStatements(db);
+  /** Takes the user's lock first in a transaction that changes the user's trust (`userLock`). */
+  const lockUser = (trx: Executor, userId: string) => runStatements(trx, userLock(db, flavour, userId));
   /** `settleAttempt`'s judgement inside its transaction (the audit events are appended after it). */
   const judgeAttempt = async (trx: Executor, input: AttemptInput): Promise<AttemptResult> => {
     const { userId, proof } = input;
@@ -551,6 +559,7 @@ export function sqlStore(
     },
     async activateTotp(factor, pendingSecret, hashes, write, session) {
       return withAudit(await q(), write, async (trx) => {
+        await lockUser(trx, factor.userId);
         const taken = await trx
           .deleteFrom('mfa_pending_totp')
           .where('user_id', '=', factor.userId)
@@ -563,21 +572,17 @@ export function sqlStore(
     },
     async deleteFactor(userId, write) {
       return withAudit(await q(), write, async (trx) => {
-        const [, app, credentials] = await runStatements(trx, mfaReset(db, userId));
+        await lockUser(trx, userId);
+        const [, , app, credentials] = await runStatements(trx, mfaReset(db, userId));
         const existed = changed(app) + changed(credentials) > 0;
         if (existed) await trx.executeQuery(bumpFacts(db, userId));
         return [existed, true];
       });
     },
-    async deleteTotp(userId, write, keepSessionId) {
+    async deleteTotp(userId, write, keepSessionId, mustKeep) {
       return withAudit(await q(), write, async (trx) => {
-        // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
-        await trx.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).execute();
-        const removed = await trx
-          .deleteFrom('mfa_totp_factors')
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        if (Number(removed.numDeletedRows) !== 1) return [false, false];
+        await lockUser(trx, userId);
+        if (changed(await trx.executeQuery(appRemoved(db, userId, mustKeep))) !== 1) return [false, false];
         await runStatements(trx, factorRemoved(db, userId, keepSessionId));
         return [true, true];
       });
@@ -616,9 +621,21 @@ export function sqlStore(
         .executeTakeFirst();
       return row ? credentialFromRow(row) : null;
     },
-    async addWebAuthnCredential(credential, { limit, recoveryCodeHashes, session }, write) {
+    async addWebAuthnCredential(credential, { limit, recoveryCodeHashes, session, challenge }, write) {
       const { userId } = credential;
       return withAudit(await q(), write, async (trx): Promise<readonly [AddCredentialResult, boolean]> => {
+        await lockUser(trx, userId);
+        if (challenge !== undefined) {
+          // Its ceremony, taken: still open, so no trust change came since it began.
+          const taken = await trx
+            .deleteFrom('mfa_webauthn_challenges')
+            .where('challenge', '=', challenge)
+            .where('user_id', '=', userId)
+            .where('session_id', '=', session.sessionId)
+            .where('ceremony', '=', 'registration')
+            .executeTakeFirst();
+          if (Number(taken.numDeletedRows) !== 1) return [{ added: false, reason: 'ceremony_gone' }, false];
+        }
         // The user's handle row (made with the registration's options) is written first: SQLite's
         // write lock, PostgreSQL's row lock, so that concurrent additions count one after another.
         await trx
@@ -653,9 +670,10 @@ export function sqlStore(
         return [renamed, renamed];
       });
     },
-    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId) {
+    async deleteWebAuthnCredential(userId, credentialId, write, keepSessionId, mustKeep) {
       return withAudit(await q(), write, async (trx) => {
-        if (changed(await trx.executeQuery(credentialRemoved(db, userId, credentialId))) !== 1) {
+        await lockUser(trx, userId);
+        if (changed(await trx.executeQuery(credentialRemoved(db, userId, credentialId, mustKeep))) !== 1) {
           return [false, false];
         }
         await runStatements(trx, factorRemoved(db, userId, keepSessionId));
@@ -663,7 +681,8 @@ export function sqlStore(
       });
     },
     async putWebAuthnChallenge(challenge) {
-      await (await q())
+      const db = await q();
+      await db
         .insertInto('mfa_webauthn_challenges')
         .values({
           challenge: challenge.challenge,
@@ -673,6 +692,19 @@ export function sqlStore(
           expires_at: toMs(challenge.expiresAt),
         })
         .execute();
+      // Then the oldest beyond the cap: a password alone cannot fill the store with ceremonies.
+      await db.executeQuery(oldCeremoniesDiscarded(db, challenge.userId));
+    },
+    async findWebAuthnChallenge(userId, sessionId, challenge, ceremony) {
+      const row = await (await q())
+        .selectFrom('mfa_webauthn_challenges')
+        .select('expires_at')
+        .where('challenge', '=', challenge)
+        .where('user_id', '=', userId)
+        .where('session_id', '=', sessionId)
+        .where('ceremony', '=', ceremony)
+        .executeTakeFirst();
+      return row ? { challenge, userId, sessionId, ceremony, expiresAt: toDate(row.expires_at) } : null;
     },
     async takeWebAuthnChallenge(userId, sessionId, challenge, ceremony) {
       const row = await (await q())
@@ -688,6 +720,7 @@ export function sqlStore(
 
     async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
       await withAudit(await q(), write, async (trx) => {
+        await lockUser(trx, userId);
         await runStatements(trx, codesRenewed(db, userId, hashes, keepSessionId));
         return [undefined, true];
       });
@@ -740,10 +773,24 @@ export function sqlStore(
         }
       }
     },
-    async rememberDevice(device, write) {
-      await withAudit(await q(), write, async (trx) => {
+    async rememberDevice(device, write, session) {
+      return withAudit(await q(), write, async (trx) => {
+        await lockUser(trx, device.userId);
+        if (session) {
+          // Only while the session is verified as it was: a trust change since ended it.
+          const asVerified = await trx
+            .selectFrom('mfa_verified_sessions')
+            .select('session_id')
+            .where('user_id', '=', device.userId)
+            .where('user_id', '=', session.userId)
+            .where('session_id', '=', session.sessionId)
+            .where('verified_at', '=', toMs(session.verifiedAt))
+            .where('method', '=', session.method)
+            .executeTakeFirst();
+          if (!asVerified) return [false, false];
+        }
         await trx.executeQuery(deviceInsert(db, device));
-        return [undefined, true];
+        return [true, true];
       });
     },
     async findRememberedDevice(userId, tokenHashes) {
@@ -819,11 +866,10 @@ export function sqlStore(
         : null;
     },
     async endSession(userId, sessionId) {
-      await (await q())
-        .deleteFrom('mfa_verified_sessions')
-        .where('user_id', '=', userId)
-        .where('session_id', '=', sessionId)
-        .execute();
+      await (await q()).transaction().execute(async (trx) => {
+        await lockUser(trx, userId);
+        await runStatements(trx, sessionEnded(db, userId, sessionId));
+      });
     },
     async pruneExpired({ now, sessionsBefore, attemptsBefore, keepFailures, limit }) {
       const db = await q();

@@ -223,6 +223,15 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
         }
       },
     },
+    // Each passkey keeps the relying party id it was registered for (its assertions are judged
+    // against it) and its authenticator's AAGUID. Credentials of before are judged against the
+    // configured relying party, as they were.
+    '0010_credential_origin': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('mfa_webauthn_credentials').addColumn('rp_id', 'text').execute();
+        await db.schema.alterTable('mfa_webauthn_credentials').addColumn('aaguid', 'text').execute();
+      },
+    },
     // SQLite only: the table a D1 batch's check writes to when what its write read has changed
     // (d1.ts). Its constraint refuses every row, so the failed check rolls the batch back.
     '0009_guards': {

@@ -51,6 +51,9 @@ export interface Database {
     name: string;
     created_at: number | string;
     last_used_at: number | string | null;
+    /** Migration 0010: the relying party id it was registered for, and its AAGUID. */
+    rp_id: string | null;
+    aaguid: string | null;
   };
   /** Challenges of WebAuthn ceremonies in progress (migration 0006_webauthn). */
   mfa_webauthn_challenges: {

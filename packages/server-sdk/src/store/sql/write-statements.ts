@@ -3,15 +3,25 @@
  * transactions run them in order (kysely-store.ts), and a D1 batch sends them behind
  * its check (d1-batches.ts), so that both write alike.
  */
-import { type CompiledQuery, type ExpressionBuilder, type Kysely, type QueryResult, sql } from 'kysely';
-import type {
-  PolicyRecord,
-  RememberedDeviceRecord,
-  SessionMethod,
-  SessionRecord,
-  TotpFactorRecord,
-  WebAuthnCredentialRecord,
+import {
+  type CompiledQuery,
+  type ExpressionBuilder,
+  type Kysely,
+  type QueryResult,
+  type RawBuilder,
+  sql,
+} from 'kysely';
+import {
+  MAX_OPEN_CEREMONIES,
+  type PolicyRecord,
+  type RememberedDeviceRecord,
+  type SessionMethod,
+  type SessionRecord,
+  type TotpFactorRecord,
+  type WebAuthnCredentialRecord,
 } from '../../model.ts';
+import type { MustKeep } from '../store.ts';
+import type { SqlFlavour } from './migrations.ts';
 import type { Executor } from './prepared.ts';
 import type { Database } from './schema.ts';
 
@@ -56,6 +66,67 @@ export function bumpFacts(db: Kysely<Database>, userId: string): CompiledQuery {
     .set({ value: sql`value + 1` })
     .where('name', '=', factsShard(userId))
     .compile();
+}
+
+/**
+ * Takes the user's lock for the rest of the transaction, first, in every write that changes
+ * the user's trust (factors, codes, sessions, devices): on PostgreSQL an advisory lock on the
+ * user (read committed would let two such writes each judge on rows the other is changing);
+ * SQLite runs one writer at a time already. Taken first, it cannot deadlock with row locks.
+ */
+export function userLock(db: Kysely<Database>, flavour: SqlFlavour, userId: string): Statements {
+  return flavour === 'postgres'
+    ? [sql`select pg_advisory_xact_lock(hashtextextended(${`mfa-user:${userId}`}, 0))`.compile(db)]
+    : [];
+}
+
+/**
+ * A trust change discards the user's pending app setup and open WebAuthn registrations, so
+ * that no ceremony begun before it finishes after it.
+ */
+export function ceremoniesDiscarded(db: Kysely<Database>, userId: string): Statements {
+  return [
+    db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
+    registrationsDiscarded(db, userId),
+  ];
+}
+
+/** The user's open WebAuthn registrations discarded (their pending app setup stays). */
+export function registrationsDiscarded(db: Kysely<Database>, userId: string): CompiledQuery {
+  return db
+    .deleteFrom('mfa_webauthn_challenges')
+    .where('user_id', '=', userId)
+    .where('ceremony', '=', 'registration')
+    .compile();
+}
+
+/** The user's open ceremonies beyond the newest `MAX_OPEN_CEREMONIES` discarded. */
+export function oldCeremoniesDiscarded(db: Kysely<Database>, userId: string): CompiledQuery {
+  return db
+    .deleteFrom('mfa_webauthn_challenges')
+    .where('user_id', '=', userId)
+    .where('challenge', 'not in', (eb) =>
+      eb
+        .selectFrom('mfa_webauthn_challenges')
+        .select('challenge')
+        .where('user_id', '=', userId)
+        .orderBy('expires_at', 'desc')
+        .orderBy('challenge', 'desc')
+        .limit(MAX_OPEN_CEREMONIES),
+    )
+    .compile();
+}
+
+/** A session of the user ended (the host's sign-out): its ceremonies go with it. */
+export function sessionEnded(db: Kysely<Database>, userId: string, sessionId: string): Statements {
+  return [
+    db
+      .deleteFrom('mfa_verified_sessions')
+      .where('user_id', '=', userId)
+      .where('session_id', '=', sessionId)
+      .compile(),
+    ...ceremoniesDiscarded(db, userId),
+  ];
 }
 
 /** The user's recovery codes replaced by `hashes` (none for an empty list). */
@@ -140,6 +211,7 @@ export function totpActivated(
       })
       .compile(),
     ...(hashes ? recoveryCodesReplaced(db, userId, hashes) : []),
+    registrationsDiscarded(db, userId),
     // Sessions verified with the factor replaced are not verified with this one.
     db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
     forgetDevices(db, userId).compile(),
@@ -162,6 +234,8 @@ export function credentialInsert(db: Kysely<Database>, credential: WebAuthnCrede
       name: credential.name,
       created_at: toMs(credential.createdAt),
       last_used_at: credential.lastUsedAt ? toMs(credential.lastUsedAt) : null,
+      rp_id: credential.rpId ?? null,
+      aaguid: credential.aaguid ?? null,
     })
     .onConflict((oc) => oc.column('credential_id').doNothing());
 }
@@ -176,13 +250,53 @@ export function credentialRenamed(db: Kysely<Database>, userId: string, credenti
     .compile();
 }
 
-/** A credential of the user's removed (then `factorRemoved`). */
-export function credentialRemoved(db: Kysely<Database>, userId: string, credentialId: string) {
-  return db
+/**
+ * Whether the user would still hold a factor that `mustKeep` asks for once the app (`{ app:
+ * true }`) or one credential is gone, as a condition the removal is judged by inside its
+ * write; `null` when nothing is asked.
+ */
+export function factorLeft(
+  db: Kysely<Database>,
+  userId: string,
+  without: { app: true } | { credentialId: string },
+  mustKeep: MustKeep | undefined,
+): RawBuilder<boolean> | null {
+  if (mustKeep === undefined) return null;
+  const left: RawBuilder<unknown>[] = [];
+  if (mustKeep.includes('totp') && !('app' in without)) {
+    left.push(sql`exists ${db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId)}`);
+  }
+  if (mustKeep.includes('webauthn')) {
+    let others = db.selectFrom('mfa_webauthn_credentials').select('user_id').where('user_id', '=', userId);
+    if ('credentialId' in without) others = others.where('credential_id', '<>', without.credentialId);
+    left.push(sql`exists ${others}`);
+  }
+  // (Kysely puts a subquery in parentheses of its own.)
+  return left.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(left, sql` or `)})`;
+}
+
+/** The user's app removed, while `mustKeep` holds without it (then `factorRemoved`). */
+export function appRemoved(db: Kysely<Database>, userId: string, mustKeep?: MustKeep) {
+  const left = factorLeft(db, userId, { app: true }, mustKeep);
+  let removing = db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId);
+  if (left) removing = removing.where(left);
+  return removing.compile();
+}
+
+/** A credential of the user's removed, while `mustKeep` holds without it (then `factorRemoved`). */
+export function credentialRemoved(
+  db: Kysely<Database>,
+  userId: string,
+  credentialId: string,
+  mustKeep?: MustKeep,
+) {
+  const left = factorLeft(db, userId, { credentialId }, mustKeep);
+  let removing = db
     .deleteFrom('mfa_webauthn_credentials')
     .where('credential_id', '=', credentialId)
-    .where('user_id', '=', userId)
-    .compile();
+    .where('user_id', '=', userId);
+  if (left) removing = removing.where(left);
+  return removing.compile();
 }
 
 /**
@@ -198,6 +312,7 @@ export function credentialAdded(
 ): Statements {
   return [
     ...(first ? recoveryCodesReplaced(db, userId, hashes) : []),
+    ...ceremoniesDiscarded(db, userId),
     db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
     forgetDevices(db, userId).compile(),
     sessionMarked(db, session),
@@ -220,6 +335,7 @@ export function factorRemoved(db: Kysely<Database>, userId: string, keepSessionI
   return [
     db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).where(withoutFactor).compile(),
     db.deleteFrom('mfa_attempts').where('user_id', '=', userId).where(withoutFactor).compile(),
+    ...ceremoniesDiscarded(db, userId),
     endSessionsBut(db, userId, keepSessionId),
     forgetDevices(db, userId).compile(),
     bumpFacts(db, userId),
@@ -235,6 +351,7 @@ export function codesRenewed(
 ): Statements {
   return [
     ...recoveryCodesReplaced(db, userId, hashes),
+    ...ceremoniesDiscarded(db, userId),
     endSessionsBut(db, userId, keepSessionId),
     forgetDevices(db, userId).compile(),
   ];
@@ -331,7 +448,7 @@ export function graceStart(
 export function mfaReset(db: Kysely<Database>, userId: string): Statements {
   return [
     // Pending row first, as activateTotp locks them: the opposite order can deadlock on PostgreSQL.
-    db.deleteFrom('mfa_pending_totp').where('user_id', '=', userId).compile(),
+    ...ceremoniesDiscarded(db, userId),
     db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
     db.deleteFrom('mfa_webauthn_credentials').where('user_id', '=', userId).compile(),
     db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).compile(),
