@@ -6,6 +6,7 @@ import { resetUser } from './admin/reset-user.ts';
 import { type KeyRotationReport, rotateKeys } from './admin/rotate-keys.ts';
 import { MfaContext } from './core/context.ts';
 import { MfaConfigError, MfaError } from './errors.ts';
+import { configuredRelyingParty } from './factors/webauthn.ts';
 import { createApp } from './http/app.ts';
 import { createGuard, type GuardOptions } from './http/guard.ts';
 import type { AccessDecision, Principal } from './model.ts';
@@ -123,7 +124,10 @@ function validate(options: MfaOptions): void {
       'createMfa: `deviceCookie` must be a cookie name of letters, digits, `_`, `.` and `-` (at most 64).',
     );
   }
-  const webauthnOrigins = [...(webauthn?.origins ?? []), ...(webauthn?.origin === undefined ? [] : [webauthn.origin])];
+  const webauthnOrigins = [
+    ...(webauthn?.origins ?? []),
+    ...(webauthn?.origin === undefined ? [] : [webauthn.origin]),
+  ];
   for (const origin of [...(options.allowedOrigins ?? []), ...webauthnOrigins]) {
     if (typeof origin !== 'string' || new URL(origin).origin !== origin) {
       throw new MfaConfigError(
@@ -156,6 +160,17 @@ export function createMfa(options: MfaOptions): Mfa {
   validate(options);
   const ctx = new MfaContext(options);
   const app = createApp(ctx, new Set(options.allowedOrigins ?? []));
+  let warned = false;
+  /** Once, from `ready()`: passkeys answer 409 outside development until `webauthn` names the site. */
+  const warnWithoutRelyingParty = () => {
+    if (warned || configuredRelyingParty(options)) return;
+    warned = true;
+    const warning = new MfaConfigError(
+      'createMfa: `webauthn` names no site (`rpId` or `origin`): passkeys answer 409 webauthn_not_configured except on localhost.',
+    );
+    if (options.onError) options.onError(warning, { operation: 'webauthn configuration' });
+    else console.warn(`mfakit: ${warning.message}`);
+  };
   return {
     app,
     guard: (guardOptions) => createGuard(ctx, guardOptions),
@@ -181,7 +196,10 @@ export function createMfa(options: MfaOptions): Mfa {
       await endSession(ctx, userId, sessionId);
     },
     // The store's own error, not the 503 a request would get.
-    ready: () => ctx.ready().catch((error: unknown) => Promise.reject(causeOf(error))),
+    ready: async () => {
+      await ctx.ready().catch((error: unknown) => Promise.reject(causeOf(error)));
+      warnWithoutRelyingParty();
+    },
     rotateKeys: async () => {
       await ctx.ready();
       return rotateKeys(ctx);

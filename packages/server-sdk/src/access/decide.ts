@@ -179,6 +179,7 @@ function decideStepUp(facts: AccessFacts, stepUp: number, entry: AccessDecision)
   }
   const maxAgeSeconds = Math.min(stepUp, facts.sessionMaxAge);
   const fresh =
-    acceptsStepUp(allowedFactors, facts.verifiedWith) && isVerified(facts.verifiedAt, facts.now, maxAgeSeconds);
+    acceptsStepUp(allowedFactors, facts.verifiedWith) &&
+    isVerified(facts.verifiedAt, facts.now, maxAgeSeconds);
   return fresh ? entry : { allow: false, reason: 'step_up_required', maxAgeSeconds, accepts: usable };
 }

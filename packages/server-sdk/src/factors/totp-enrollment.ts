@@ -109,7 +109,9 @@ export async function removeTotp(ctx: MfaContext, principal: Principal): Promise
   // The app, its sessions (and, with no credential left, the codes and failed attempts) go
   // together. The asking session stays verified while the user keeps a factor.
   const keep = remaining.length > 0 ? principal.sessionId : undefined;
-  const removed = await ctx.cache.changeUser(userId, () => ctx.store.deleteTotp(userId, audit, keep, mustKeep));
+  const removed = await ctx.cache.changeUser(userId, () =>
+    ctx.store.deleteTotp(userId, audit, keep, mustKeep),
+  );
   if (!removed) {
     // Judged again inside the write: another removal took the factor this one left.
     if (!(await userFactorMethods(ctx, userId)).includes('totp')) throw MfaError.of('not_enrolled');

@@ -43,7 +43,8 @@ const DEVELOPMENT_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** The relying party `createMfa({ webauthn })` configures (`null`: none is). */
 export function configuredRelyingParty(options: MfaContext['options']): RelyingParty | null {
   const { webauthn, issuer, allowedOrigins = [] } = options;
-  const rpId = webauthn?.rpId ?? (webauthn?.origin === undefined ? undefined : new URL(webauthn.origin).hostname);
+  const rpId =
+    webauthn?.rpId ?? (webauthn?.origin === undefined ? undefined : new URL(webauthn.origin).hostname);
   if (rpId === undefined) return null;
   const origins = webauthn?.origins ?? [webauthn?.origin ?? `https://${rpId}`, ...allowedOrigins];
   return { rpId, rpName: webauthn?.rpName ?? issuer, origins: [...origins] };
@@ -60,7 +61,11 @@ export function relyingParty(ctx: MfaContext, site: RequestSite): RelyingParty {
   if (configured) return configured;
   if (!DEVELOPMENT_HOSTS.has(site.hostname)) throw MfaError.of('webauthn_not_configured');
   const { issuer, allowedOrigins = [] } = ctx.options;
-  return { rpId: site.hostname, rpName: ctx.options.webauthn?.rpName ?? issuer, origins: [site.origin, ...allowedOrigins] };
+  return {
+    rpId: site.hostname,
+    rpName: ctx.options.webauthn?.rpName ?? issuer,
+    origins: [site.origin, ...allowedOrigins],
+  };
 }
 
 /** Stores a ceremony's challenge for this user's session, for five minutes. */

@@ -13,6 +13,7 @@ import { describe } from 'vitest';
 import type { MfaStore } from '../store/store.ts';
 import { attemptsConformance } from './attempts.ts';
 import { auditConformance } from './audit.ts';
+import { ceremoniesConformance } from './ceremonies.ts';
 import { conformanceContext, type StoreConformanceOptions } from './context.ts';
 import { devicesConformance } from './devices.ts';
 import { factorsConformance } from './factors.ts';
@@ -47,5 +48,6 @@ export function runStoreConformance(
     webauthnConformance(t);
     devicesConformance(t);
     factsVersionConformance(t);
+    ceremoniesConformance(t);
   });
 }

@@ -74,11 +74,11 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
           transports: ['usb'],
         });
         expect(added.body.recoveryCodes).toHaveLength(10);
-        // The registering session is verified with it.
+        // The registering session is verified by the registration (never a step-up).
         expect((await me('max')).session).toEqual({
           verified: true,
           verifiedAt: iso(h.clock.now),
-          method: 'webauthn',
+          method: 'webauthn_registration',
         });
         expect(h.events.map((e) => e.type)).toEqual(['webauthn.registered']);
         expect(h.events[0]).toMatchObject({
@@ -117,9 +117,12 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
       harness();
       const first = await addPasskey(h, { as: 'max' });
       const codes: string[] = first.body.recoveryCodes;
+      // A registration is no step-up: the next factor is bound after a verification.
+      await verifyWithPasskey(h, { as: 'max' }, first.key);
       const second = await addPasskey(h, { as: 'max' });
       expect(second.status).toBe(200);
       expect(second.body.recoveryCodes).toBeUndefined();
+      await verifyWithPasskey(h, { as: 'max' }, first.key);
       // An app after a passkey: no new codes (the ones saved with the passkey stay), as DESIGN says.
       const app = await h.enroll('max');
       expect(app.recoveryCodes).toBeUndefined();
@@ -209,13 +212,14 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
       expect((await me('max', 'max-s2')).session.verified).toBe(true);
       await addPasskey(h, { as: 'max' });
       expect((await me('max', 'max-s2')).session.verified).toBe(false);
-      expect((await me('max')).session).toMatchObject({ verified: true, method: 'webauthn' });
+      expect((await me('max')).session).toMatchObject({ verified: true, method: 'webauthn_registration' });
     });
 
     it('removing one needs a recent verification and ends the other sessions, keeping this one while a factor remains', async () => {
       harness();
       const key = softwareAuthenticator();
       const { credentialId } = await addPasskey(h, { as: 'max' }, key);
+      await verifyWithPasskey(h, { as: 'max' }, key);
       const spare = await addPasskey(h, { as: 'max' });
       await verifyWithPasskey(h, { as: 'max', session: 'max-s2' }, key);
       h.advance(16 * 60);
@@ -251,13 +255,15 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     it('refuses to remove the last factor an account that requires MFA accepts', async () => {
       harness();
       await setPolicy({ mode: 'required_all' });
-      const { credentialId } = await addPasskey(h, { as: 'max' });
+      const { credentialId, key } = await addPasskey(h, { as: 'max' });
+      await verifyWithPasskey(h, { as: 'max' }, key);
       const refused = await h.json('DELETE', `/mfa/me/webauthn/credentials/${credentialId}`, { as: 'max' });
       expect(expectError(refused, 'mfa_required_by_policy').accounts).toEqual([
         { accountId: 'acme', accountName: 'Acme' },
       ]);
-      // With an app as well, under "any method", the passkey may go.
+      // With an app as well, under "any method", the passkey may go (after a step-up with it).
       await h.enroll('max');
+      await verifyWithPasskey(h, { as: 'max' }, key);
       expect(
         (await h.json('DELETE', `/mfa/me/webauthn/credentials/${credentialId}`, { as: 'max' })).status,
       ).toBe(200);
@@ -354,12 +360,14 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
       });
       // Ada's app is no MFA here, and the policy is optional: she is let in without one.
       expect(await access('ada')).toEqual({ allow: true, reason: 'not_required' });
-      await addPasskey(h, { as: 'ada' });
+      const adaKey = (await addPasskey(h, { as: 'ada' })).key;
       const listed = (await h.json('GET', '/mfa/accounts/acme/members', { as: 'ada' })).body.members;
       const byId = Object.fromEntries(listed.map((m: { userId: string }) => [m.userId, m]));
       expect(byId.ada.methods).toEqual(['totp', 'webauthn']);
       expect(byId.max).toMatchObject({ enrolled: true, methods: ['totp'] });
       expect(byId.sam).toMatchObject({ enrolled: true, methods: ['webauthn'] });
+      // A registration is no step-up: ada changes the policy after verifying with her passkey.
+      await verifyWithPasskey(h, { as: 'ada' }, adaKey);
       const any = await setPolicy({ mode: 'optional', allowedFactors: 'any' });
       expect(any.compliance).toEqual({
         members: 3,

@@ -41,9 +41,7 @@ export const challengeRoutes = [
       const result = await challenge(ctx, principal, proof, requestSite(c));
       // Asked for and allowed by an account of the user: a new cookie; else nothing, and no error.
       const remembered =
-        wanted === true
-          ? await rememberDevice(ctx, principal, result, c.req.header('user-agent'))
-          : null;
+        wanted === true ? await rememberDevice(ctx, principal, result, c.req.header('user-agent')) : null;
       if (remembered) setDeviceCookie(c, ctx, remembered.token, remembered.expiresAt);
       return {
         ...result,

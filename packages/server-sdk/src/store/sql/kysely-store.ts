@@ -94,8 +94,9 @@ function credentialFromRow(row: Database['mfa_webauthn_credentials']): WebAuthnC
     name: row.name,
     createdAt: toDate(row.created_at),
     lastUsedAt: toDateOrNull(row.last_used_at),
-    rpId: row.rp_id ?? null,
-    aaguid: row.aaguid ?? null,
+    // Absent on credentials of before migration 0010, as they were written.
+    ...(row.rp_id == null ? {} : { rpId: row.rp_id }),
+    ...(row.aaguid == null ? {} : { aaguid: row.aaguid }),
   };
 }
 

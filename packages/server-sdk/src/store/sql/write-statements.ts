@@ -264,7 +264,9 @@ export function factorLeft(
   if (mustKeep === undefined) return null;
   const left: RawBuilder<unknown>[] = [];
   if (mustKeep.includes('totp') && !('app' in without)) {
-    left.push(sql`exists ${db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId)}`);
+    left.push(
+      sql`exists ${db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId)}`,
+    );
   }
   if (mustKeep.includes('webauthn')) {
     let others = db.selectFrom('mfa_webauthn_credentials').select('user_id').where('user_id', '=', userId);
