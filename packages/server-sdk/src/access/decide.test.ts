@@ -894,14 +894,24 @@ const stepUpCases: [name: string, overrides: CaseFacts, expected: AccessDecision
     verified,
   ],
   [
-    'phishing_resistant: a recovery code a minute ago → verified (the way back in, under every policy)',
+    'phishing_resistant: a recovery code a minute ago lets the user in, but is no step-up (it is phishable)',
     {
       methods: ['webauthn'],
       verifiedAt: at(-60 * S),
       verifiedWith: 'recovery',
       policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
     },
-    verified,
+    stepUpRequired(['webauthn']),
+  ],
+  [
+    'a new passkey registered a minute ago lets the user in, but is no step-up',
+    { methods: ['webauthn'], verifiedAt: at(-60 * S), verifiedWith: 'webauthn_registration' },
+    stepUpRequired(['webauthn']),
+  ],
+  [
+    'a new app confirmed a minute ago is no step-up either',
+    { enrolled: true, verifiedAt: at(-60 * S), verifiedWith: 'totp_setup' },
+    stepUpRequired(),
   ],
   [
     'a recovery code an hour ago → step_up_required',

@@ -221,7 +221,8 @@ const MATRIX: Record<string, Row> = {
       await h.store.putPendingTotp({ userId: user, secret, expiresAt });
       return { code: await h.code(PENDING_SECRET) };
     },
-    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+    // The setup's step-up is checked again when it is confirmed.
+    expect: cells(U, 200, 200, 200, 200, SU, 200, SU),
   },
   'DELETE /me/totp': {
     method: 'DELETE',
@@ -241,9 +242,9 @@ const MATRIX: Record<string, Row> = {
     body: async ({ h, secrets }, user) => ({ code: await h.code(secrets[user] ?? PENDING_SECRET) }),
     expect: cells(U, 200, 200, 200, 200, 200, NE, 200),
   },
-  // Passkeys: a registration's second step needs no step-up (its challenge is bound to the
-  // session that began it, which did), so it is called here with a challenge planted for the
-  // caller's session; the rows on one credential use one planted in the store.
+  // Passkeys: a registration's second step checks its step-up again (called here with a
+  // challenge planted for the caller's session); the rows on one credential use one planted in
+  // the store.
   'POST /me/webauthn/registration': {
     method: 'POST',
     path: '/mfa/me/webauthn/registration',
@@ -272,7 +273,7 @@ const MATRIX: Record<string, Row> = {
       };
       return { response: softwareAuthenticator().register(options, { origin: ORIGIN }) };
     },
-    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+    expect: cells(U, 200, 200, 200, 200, SU, 200, SU),
   },
   'PATCH /me/webauthn/credentials/:credentialId': {
     method: 'PATCH',
@@ -281,7 +282,8 @@ const MATRIX: Record<string, Row> = {
       await plantCredential(h, user);
       return { name: 'Laptop' };
     },
-    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+    // A verified session (adam's, 16 minutes old, still is): a password alone renames nothing.
+    expect: cells(U, 200, 200, 200, 200, 200, SU, SU),
   },
   'DELETE /me/webauthn/credentials/:credentialId': {
     method: 'DELETE',
@@ -290,8 +292,9 @@ const MATRIX: Record<string, Row> = {
       await plantCredential(h, user);
       return {};
     },
-    // lars's planted credential is MFA, and his session never verified with it.
-    expect: cells(U, 200, 200, 200, 200, SU, SU, SU),
+    // lars's planted credential is MFA, and his session never verified with it. ada, required
+    // to have MFA in acme and now holding a passkey, steps up with it, not her app.
+    expect: cells(U, 200, 200, 200, SU, SU, SU, SU),
   },
   'POST /challenge/webauthn': {
     method: 'POST',

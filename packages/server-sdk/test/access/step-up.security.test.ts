@@ -163,10 +163,11 @@ describe('recovery codes', () => {
     expectError(await payouts(h, max), 'step_up_required');
   });
 
-  it('in a phishing-resistant account too', async () => {
+  it('not in a phishing-resistant account: a recovery code lets the user in there, but passes no step-up', async () => {
     const h = harness();
     const max = { as: 'max', session: 'max-pr' };
-    const added = await addPasskey(h, max, softwareAuthenticator());
+    const key = softwareAuthenticator();
+    const added = await addPasskey(h, max, key);
     await setPolicy(h, 'acme', { mode: 'required_all', allowedFactors: 'phishing_resistant' });
     h.advance(WINDOW + 1);
     expectError(await payouts(h, max), 'step_up_required');
@@ -175,6 +176,10 @@ describe('recovery codes', () => {
       body: { recoveryCode: added.body.recoveryCodes[0] },
     });
     expect(res.status).toBe(200);
+    // A phishable code: the way back in, never a payout's step-up where only passkeys count.
+    expect((await h.json('GET', '/accounts/acme/area', max)).status).toBe(200);
+    expect(expectError(await payouts(h, max), 'step_up_required').accepts).toEqual(['webauthn']);
+    expect((await verifyWithPasskey(h, max, key)).status).toBe(200);
     expect((await payouts(h, max)).status).toBe(200);
   });
 });
