@@ -91,9 +91,6 @@ export async function finishRegistration(
   const open = await ctx.store.findWebAuthnChallenge(userId, sessionId, challenge, 'registration');
   if (!open || open.expiresAt.getTime() <= ctx.now().getTime()) throw MfaError.of('challenge_expired');
   const burn = () => ctx.store.takeWebAuthnChallenge(userId, sessionId, challenge, 'registration');
-  // State before the credential itself (the store checks again, atomically, when it adds).
-  const existing = await ctx.store.listWebAuthnCredentials(userId);
-  if (existing.length >= MAX_WEBAUTHN_CREDENTIALS) throw tooManyCredentials();
   const { rpId, origins } = relyingParty(ctx, site);
   let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
   try {

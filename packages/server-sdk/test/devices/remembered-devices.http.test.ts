@@ -460,6 +460,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     it('removing a passkey', async () => {
       const h = harness();
       const { token } = await setUp(h);
+      await h.verify('max');
       const { credentialId } = await addPasskey(h, { as: 'max' });
       // Adding that passkey was a trust change too; remember again, then remove it.
       const again = await rememberWithCode(h, 'max');

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/errors.ts';
 import { createHarness, type Harness, type RequestOptions, wrongCode } from '../support.ts';
 import { softwareAuthenticator } from '../webauthn/authenticator.ts';
-import { addPasskey, ORIGIN } from '../webauthn/passkeys.ts';
+import { addPasskey, ORIGIN, verifyWithPasskey } from '../webauthn/passkeys.ts';
 
 // ajv-formats is CommonJS: its default export arrives as the module object under some loaders.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ??
@@ -178,6 +178,9 @@ async function provokeEverything() {
     body: { code: await h.code(adaSecret) },
   });
   h.advance(30);
+  // The new app's code is no step-up: she verifies with it.
+  await call(h, 'POST', '/challenge', '/challenge', { as: 'ada', body: { code: await h.code(adaSecret) } });
+  h.advance(30);
   const policy = '/accounts/{accountId}/policy';
   await call(h, 'PUT', policy, '/accounts/acme/policy', {
     as: 'ada',
@@ -239,8 +242,42 @@ async function provokeEverything() {
   });
   await call(h, 'DELETE', members, concrete(members, 'max'), { as: 'ada' });
   // Olga's account requires nothing: she may remove her MFA.
+  // A new app's confirmation rechecks the setup's step-up: a session never verified has none.
+  await call(h, 'POST', '/me/totp/confirm', '/me/totp/confirm', {
+    as: 'ada',
+    session: 'ada-never-verified',
+    body: { code: '123456' },
+  });
+  // Passkeys answer 409 where no site is configured (outside localhost).
+  const u = createHarness({ webauthn: undefined } as unknown as Parameters<typeof createHarness>[0]);
+  await call(u, 'POST', '/me/webauthn/registration', '/me/webauthn/registration', { as: 'max', body: {} });
+  await u.store.webAuthnUserHandle('max', 'aGFuZGxl');
+  await u.store.addWebAuthnCredential(
+    {
+      userId: 'max',
+      credentialId: 'cGxhbnRlZA',
+      publicKey: 'cGs',
+      counter: 0,
+      transports: [],
+      backedUp: false,
+      name: 'Key',
+      createdAt: u.clock.now,
+      lastUsedAt: null,
+    },
+    {
+      limit: 10,
+      recoveryCodeHashes: [],
+      session: { userId: 'max', sessionId: 'x', verifiedAt: u.clock.now, method: 'webauthn' },
+    },
+  );
+  await call(u, 'POST', '/challenge/webauthn', '/challenge/webauthn', { as: 'max', body: {} });
   const olga = await call(h, 'POST', '/me/totp/setup', '/me/totp/setup', { as: 'olga' });
   await call(h, 'POST', '/me/totp/confirm', '/me/totp/confirm', {
+    as: 'olga',
+    body: { code: await h.code(olga.body.secret) },
+  });
+  h.advance(30);
+  await call(h, 'POST', '/challenge', '/challenge', {
     as: 'olga',
     body: { code: await h.code(olga.body.secret) },
   });
@@ -259,6 +296,14 @@ async function provokeEverything() {
   const begun = await call(w, 'POST', registration, registration, { as: 'max' });
   const made = maxKey.register(begun.body.options, { origin: ORIGIN });
   await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: made, name: 'Laptop' } });
+  // A registration is no step-up: binding more asks for a verification with the key first.
+  await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: made } });
+  await call(w, 'PATCH', credential, concrete(credential, 'max', made.id), {
+    as: 'max',
+    session: 'max-password-only',
+    body: { name: 'Key' },
+  });
+  await verifyWithPasskey(w, { as: 'max' }, maxKey);
   await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: made } }); // used challenge
   const another = (await w.json('POST', `/mfa${registration}`, { as: 'max' })).body.options;
   const elsewhere = softwareAuthenticator().register(another, { origin: 'https://evil.example' });
@@ -280,15 +325,20 @@ async function provokeEverything() {
     as: 'max',
     body: { webauthn: maxKey.authenticate(fresh, { origin: ORIGIN }) },
   });
-  // Up to ten: three registrations begun at eight, the third finished is one too many.
-  for (let i = 0; i < 7; i++) await addPasskey(w, { as: 'max' });
-  const pending = [];
-  for (let i = 0; i < 3; i++)
-    pending.push((await w.json('POST', `/mfa${registration}`, { as: 'max' })).body.options);
-  for (const begunOptions of pending) {
-    const response = softwareAuthenticator().register(begunOptions, { origin: ORIGIN });
-    await call(w, 'POST', credentials, credentials, { as: 'max', body: { response } });
+  // Up to ten: two registrations begun at eight; the first finished discards the other.
+  for (let i = 0; i < 7; i++) {
+    await addPasskey(w, { as: 'max' });
+    await verifyWithPasskey(w, { as: 'max' }, maxKey);
   }
+  const pending = [];
+  for (let i = 0; i < 2; i++)
+    pending.push((await w.json('POST', `/mfa${registration}`, { as: 'max' })).body.options);
+  const [nine, discarded] = pending.map((o) => softwareAuthenticator().register(o, { origin: ORIGIN }));
+  await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: nine } });
+  await verifyWithPasskey(w, { as: 'max' }, maxKey);
+  await call(w, 'POST', credentials, credentials, { as: 'max', body: { response: discarded } });
+  await addPasskey(w, { as: 'max' });
+  await verifyWithPasskey(w, { as: 'max' }, maxKey);
   await call(w, 'POST', registration, registration, { as: 'max' }); // ten already
   await call(w, 'DELETE', credential, concrete(credential, 'max', made.id), { as: 'max' }); // nine left
   w.advance(16 * 60);

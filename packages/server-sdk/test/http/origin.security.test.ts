@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { routes } from '../../src/http/routes/index.ts';
 import { createHarness, type Harness } from '../support.ts';
 import { softwareAuthenticator } from '../webauthn/authenticator.ts';
-import { addPasskey, ORIGIN } from '../webauthn/passkeys.ts';
+import { addPasskey, ORIGIN, verifyWithPasskey } from '../webauthn/passkeys.ts';
 
 const SAME_ORIGIN = 'http://portal.test'; // the harness sends requests to http://portal.test
 const ALLOWED = 'https://app.portal.example';
@@ -89,7 +89,9 @@ const stateChanging: Record<string, (h: Harness, secrets: Record<string, string>
     };
   },
   'DELETE /me/webauthn/credentials/:credentialId': async (h) => {
-    const { credentialId } = await addPasskey(h, { as: 'ada' });
+    const { credentialId, key } = await addPasskey(h, { as: 'ada' });
+    // A registration is no step-up: the removal comes after a verification with the key.
+    await verifyWithPasskey(h, { as: 'ada' }, key);
     return { method: 'DELETE', path: `/mfa/me/webauthn/credentials/${credentialId}`, as: 'ada' };
   },
   'POST /challenge/webauthn': async (h) => {

@@ -14,7 +14,7 @@ import { type AuditEvent, auditEventTypes, type MfaStore, memoryStore } from '..
 import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness, wrongCode } from '../support.ts';
 import { softwareAuthenticator } from '../webauthn/authenticator.ts';
-import { addPasskey } from '../webauthn/passkeys.ts';
+import { addPasskey, verifyWithPasskey } from '../webauthn/passkeys.ts';
 
 type Expected = Omit<AuditEvent, 'id' | 'at'>;
 
@@ -110,6 +110,9 @@ describe.each([
         },
       ],
     );
+    // The new app's code was no step-up: max verifies with it before renewing his codes.
+    h.advance(30);
+    await h.json('POST', '/mfa/challenge', { as: 'max', body: { code: await h.code(setup.body.secret) } });
     const codes = (await h.json('POST', '/mfa/me/recovery-codes', { as: 'max' })).body
       .recoveryCodes as string[];
     h.advance(30);
@@ -288,6 +291,8 @@ describe.each([
         },
       ],
     );
+    // Acme requires MFA of max, who holds a passkey now: he removes it after a step-up with it.
+    await verifyWithPasskey(h, { as: 'max' }, key);
     await expectEvents(
       () => h.json('DELETE', credential, { as: 'max' }),
       [

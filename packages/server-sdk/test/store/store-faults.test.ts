@@ -23,7 +23,7 @@ import {
   routeKey,
 } from '../support.ts';
 import { softwareAuthenticator } from '../webauthn/authenticator.ts';
-import { addPasskey, ORIGIN } from '../webauthn/passkeys.ts';
+import { addPasskey, ORIGIN, verifyWithPasskey } from '../webauthn/passkeys.ts';
 
 const TIMEOUT_MS = 200;
 /** Answered within the time limit, plus room for a loaded machine; well under the 5 s default. */
@@ -166,6 +166,8 @@ async function prepare(p: Portal, key: string) {
     const added = await addPasskey(p.h, { as: 'ada' });
     expect(added.status).toBe(200);
     p.prepared.credentialId = added.credentialId as string;
+    // A registration is no step-up: ada verifies with the key before binding anything more.
+    expect((await verifyWithPasskey(p.h, { as: 'ada' }, added.key)).status).toBe(200);
   }
   if (key.startsWith('DELETE /me/devices') || key === 'GET /me/devices') {
     await p.h.store.rememberDevice({
@@ -185,6 +187,13 @@ async function prepare(p: Portal, key: string) {
       body: { code: await p.h.code(p.secrets.olga as string) },
     });
     expect(confirm.status).toBe(200);
+    p.h.advance(30);
+    // Confirming proves the new app, not the person: olga verifies with it before removing it.
+    const verified = await p.h.json('POST', '/mfa/challenge', {
+      as: 'olga',
+      body: { code: await p.h.code(p.secrets.olga as string) },
+    });
+    expect(verified.status).toBe(200);
     p.h.advance(30);
   }
 }

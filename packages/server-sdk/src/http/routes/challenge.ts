@@ -20,7 +20,7 @@ export const challengeRoutes = [
     query: noQuery,
     body: emptyBody,
     response: responses.webauthnAuthenticationOptionsResponse,
-    errors: ['not_enrolled'],
+    errors: ['webauthn_not_configured', 'not_enrolled'],
     run: async ({ c, ctx, principal }): Promise<WebAuthnAuthenticationOptionsResponse> => ({
       options: await beginAuthentication(ctx, principal, requestSite(c)),
     }),

@@ -75,7 +75,7 @@ export const meRoutes = [
     query: noQuery,
     body: confirmBody,
     response: responses.totpConfirmedResponse,
-    errors: ['not_enrolled', 'invalid_code', 'too_many_attempts'],
+    errors: ['step_up_required', 'not_enrolled', 'invalid_code', 'too_many_attempts'],
     run: async ({ ctx, principal, body }): Promise<TotpConfirmedResponse> => {
       const recoveryCodes = await confirmTotp(ctx, principal, body.code);
       return recoveryCodes ? { recoveryCodes } : {};

@@ -48,7 +48,7 @@ export const webauthnRoutes = [
     body: emptyBody,
     stepUp: () => 'binding',
     response: responses.webauthnRegistrationOptionsResponse,
-    errors: ['step_up_required', 'too_many_credentials'],
+    errors: ['step_up_required', 'webauthn_not_configured', 'too_many_credentials'],
     run: async ({ c, ctx, principal }): Promise<WebAuthnRegistrationOptionsResponse> => ({
       options: await beginRegistration(ctx, principal, requestSite(c)),
     }),
@@ -63,7 +63,7 @@ export const webauthnRoutes = [
     query: noQuery,
     body: webauthnCredentialBody,
     response: responses.webauthnCredentialCreatedResponse,
-    errors: ['invalid_credential', 'challenge_expired', 'too_many_credentials'],
+    errors: ['step_up_required', 'invalid_credential', 'challenge_expired'],
     run: async ({ c, ctx, principal, body }): Promise<WebAuthnCredentialCreatedResponse> => {
       const added = await finishRegistration(ctx, principal, requestSite(c), body.response, body.name);
       return {
