@@ -9,7 +9,10 @@ async function post(path: string) {
 }
 
 /** A fresh SDK state (memory store, real clock). */
-export const reset = () => post('/__test/reset');
+export const reset = () => {
+  serverOffsetSteps = 0;
+  return post('/__test/reset');
+};
 /** Signs in as `user`, in a new session; `sso` names the account whose SSO the sign-in went through. */
 export const login = (user: string, sso = '') => post(`/__test/login?user=${user}&sso=${sso}`);
 /** Moves the server's clock forward. */
@@ -43,11 +46,19 @@ async function api(method: string, path: string, body?: unknown) {
   return { status: res.status, body: await res.json() };
 }
 
-/** Enrolls the signed-in user through the API; later codes must use another step (`totp(secret, 1)`). */
+/**
+ * Enrolls the signed-in user through the API, then verifies the session with the app once
+ * (a new app's own code is no step-up), the server's clock a step on; later codes must use
+ * another step (`totp(secret, 1)`).
+ */
 export async function enrollByApi(): Promise<{ secret: string; recoveryCodes: string[] }> {
   const setup = await api('POST', '/me/totp/setup', {});
   const confirm = await api('POST', '/me/totp/confirm', { code: await totp(setup.body.secret) });
   if (confirm.status !== 200) throw new Error(JSON.stringify(confirm.body));
+  await advance(30);
+  serverOffsetSteps += 1;
+  const verified = await api('POST', '/challenge', { code: await totp(setup.body.secret) });
+  if (verified.status !== 200) throw new Error(JSON.stringify(verified.body));
   return { secret: setup.body.secret, recoveryCodes: confirm.body.recoveryCodes };
 }
 

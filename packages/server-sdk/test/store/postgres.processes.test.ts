@@ -204,7 +204,11 @@ describe('postgresStore shared by two host processes', () => {
   });
 
   it('a policy written through one instance is enforced by the other within policyCacheTtl', async () => {
-    await enroll(T0);
+    const secret = await enroll(T0);
+    // The new app's own code is no step-up: ada verifies with it before changing the policy.
+    const verifiedAt = new Date(T0.getTime() + 30_000);
+    await setClock(verifiedAt);
+    expect((await a.call('POST', '/challenge', 'ada', { code: await code(secret, verifiedAt) })).status).toBe(200);
     // B reads (and caches) the default policy: nothing is required of max.
     const before = await b.call('GET', '/accounts/acme/access', 'max');
     expect(before.body).toEqual({ allow: true, reason: 'not_required' });
