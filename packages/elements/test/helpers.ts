@@ -9,10 +9,7 @@ async function post(path: string) {
 }
 
 /** A fresh SDK state (memory store, real clock). */
-export const reset = () => {
-  serverOffsetSteps = 0;
-  return post('/__test/reset');
-};
+export const reset = () => post('/__test/reset');
 /** Signs in as `user`, in a new session; `sso` names the account whose SSO the sign-in went through. */
 export const login = (user: string, sso = '') => post(`/__test/login?user=${user}&sso=${sso}`);
 /** Moves the server's clock forward. */
@@ -48,15 +45,16 @@ async function api(method: string, path: string, body?: unknown) {
 
 /**
  * Enrolls the signed-in user through the API, then verifies the session with the app once
- * (a new app's own code is no step-up), the server's clock a step on; later codes must use
- * another step (`totp(secret, 1)`).
+ * (a new app's own code is no step-up); later codes must use another step (`totp(secret, 1)`).
  */
 export async function enrollByApi(): Promise<{ secret: string; recoveryCodes: string[] }> {
   const setup = await api('POST', '/me/totp/setup', {});
-  const confirm = await api('POST', '/me/totp/confirm', { code: await totp(setup.body.secret) });
+  // Confirmed with the previous step's code (accepted), verified with the current one; not
+  // in a step's last seconds, so that the server judges both in the step they were made in.
+  const into = (Date.now() / 1000) % 30;
+  if (into > 26) await new Promise((resolve) => setTimeout(resolve, (30 - into) * 1000 + 50));
+  const confirm = await api('POST', '/me/totp/confirm', { code: await totp(setup.body.secret, -1) });
   if (confirm.status !== 200) throw new Error(JSON.stringify(confirm.body));
-  await advance(30);
-  serverOffsetSteps += 1;
   const verified = await api('POST', '/challenge', { code: await totp(setup.body.secret) });
   if (verified.status !== 200) throw new Error(JSON.stringify(verified.body));
   return { secret: setup.body.secret, recoveryCodes: confirm.body.recoveryCodes };
@@ -125,7 +123,8 @@ export function virtualAuthenticator(action: string): Promise<unknown> {
 
 /**
  * Adds a passkey for the signed-in user through the API and the browser's real
- * WebAuthn (a virtual authenticator must be present: `virtualAuthenticator('add')`).
+ * WebAuthn (a virtual authenticator must be present: `virtualAuthenticator('add')`), then
+ * verifies the session with it.
  */
 export async function addPasskeyByApi(name = 'Test passkey') {
   const { passkeyCeremony } = await import('../src/webauthn.ts');
@@ -134,5 +133,10 @@ export async function addPasskeyByApi(name = 'Test passkey') {
   const response = await passkeyCeremony('create', registration.body.options);
   const created = await api('POST', '/me/webauthn/credentials', { response, name });
   if (created.status >= 300) throw new Error(JSON.stringify(created.body));
+  // A registration is no step-up: the session verifies with the new passkey, as before binding more.
+  const begun = await api('POST', '/challenge/webauthn', {});
+  const assertion = await passkeyCeremony('get', begun.body.options);
+  const verified = await api('POST', '/challenge', { webauthn: assertion });
+  if (verified.status !== 200) throw new Error(JSON.stringify(verified.body));
   return created.body as { credential: { credentialId: string; name: string }; recoveryCodes?: string[] };
 }

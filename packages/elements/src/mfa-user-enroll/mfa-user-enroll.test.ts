@@ -286,6 +286,12 @@ describe('<mfa-user-enroll>', () => {
       await expect(el).to.be.accessible();
       const removed = oneEvent(el, 'mfa-credential-change') as Promise<MfaCredentialChangeEvent>;
       button(el, 'Yes, remove it').click();
+      // Its registration was no step-up: the passkey itself confirms the removal.
+      const challenge = await until(() => el.shadowRoot?.querySelector('mfa-challenge'));
+      await until(
+        () => challenge.shadowRoot?.querySelector('button.primary')?.textContent?.trim() === 'Use a passkey',
+      );
+      button(challenge, 'Use a passkey').click();
       expect((await removed).action).to.equal('removed');
       await until(() => text(el).includes('No passkeys or security keys yet.'));
       expect(text(el)).to.contain('Passkey removed.');
@@ -427,6 +433,8 @@ describe('<mfa-user-enroll>', () => {
     it('is shown only where an account allows remembering, and says how to remember one', async () => {
       const el = await devices();
       expect($(el, '#devices-title').textContent).to.equal('Remembered devices');
+      // The list loads after the title shows.
+      await until(() => !text(el).includes('Loading'));
       expect(text(el)).to.contain('No remembered devices. Choose "Remember this device" when you verify');
       await expect(el).to.be.accessible();
       await rememberDays(0);
@@ -577,6 +585,8 @@ describe('<mfa-user-enroll>', () => {
         await until(() => !el.shadowRoot?.querySelector('.codes'));
         await expectReflow(el, 'set up');
 
+        // The new app's code was no step-up: the session verifies with it before the removal.
+        expect((await api('POST', '/challenge', { code: await totp(key, 1) })).status).to.equal(200);
         button(el, t.remove).click();
         await el.updateComplete;
         await expectReflow(el, 'asking to confirm the removal');
