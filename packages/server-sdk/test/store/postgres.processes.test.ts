@@ -208,7 +208,9 @@ describe('postgresStore shared by two host processes', () => {
     // The new app's own code is no step-up: ada verifies with it before changing the policy.
     const verifiedAt = new Date(T0.getTime() + 30_000);
     await setClock(verifiedAt);
-    expect((await a.call('POST', '/challenge', 'ada', { code: await code(secret, verifiedAt) })).status).toBe(200);
+    expect((await a.call('POST', '/challenge', 'ada', { code: await code(secret, verifiedAt) })).status).toBe(
+      200,
+    );
     // B reads (and caches) the default policy: nothing is required of max.
     const before = await b.call('GET', '/accounts/acme/access', 'max');
     expect(before.body).toEqual({ allow: true, reason: 'not_required' });
