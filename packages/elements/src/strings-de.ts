@@ -18,6 +18,8 @@ const errors: Record<ClientErrorCode, string> & { fallback: string } = {
   invalid_credential:
     'Dieser Passkey konnte nicht bestätigt werden. Versuchen Sie es erneut oder auf anderem Weg.',
   challenge_expired: 'Das hat zu lange gedauert. Versuchen Sie es erneut.',
+  webauthn_not_configured:
+    'Passkeys sind für diese Website noch nicht eingerichtet. Verwenden Sie Ihre Authenticator-App oder wenden Sie sich an die Website.',
   too_many_credentials:
     'Sie haben 10 Passkeys und Sicherheitsschlüssel, mehr sind nicht möglich. Entfernen Sie zuerst einen.',
   unauthenticated: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',

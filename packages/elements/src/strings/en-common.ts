@@ -39,6 +39,8 @@ export const common: Pick<
     invalid_credential: 'That passkey could not be verified. Try again or use another way.',
     challenge_expired: 'That took too long. Try again.',
     too_many_credentials: 'You have 10 passkeys and security keys, the most allowed. Remove one first.',
+    webauthn_not_configured:
+      'Passkeys are not set up for this site yet. Use your authenticator app, or ask the site.',
     not_enrolled: 'Multi-factor authentication is not set up.',
     unavailable: 'Multi-factor authentication is temporarily unavailable. Try again in a moment.',
     fallback: 'Something went wrong. Try again.',
