@@ -176,10 +176,15 @@ export async function driveScenario(label: string, target: ScenarioTarget): Prom
 
   try {
     await target.ready?.();
-    await step(
-      'the administrator enrolls with an authenticator app',
-      async () => (await enroll('ada', 'a1')).ok,
-    );
+    await step('the administrator enrolls with an authenticator app, and verifies with it', async () => {
+      const ada = await enroll('ada', 'a1');
+      // The new app's own code is no step-up: the session verifies with it before the policy.
+      await target.advance(30_000);
+      const verified = await call('ada', 'a1', 'POST', '/mfa/challenge', {
+        code: await totpCode(ada.secret, target.now()),
+      });
+      return ada.ok && verified.status === 200;
+    });
     await step('the policy becomes "Required for all users", no grace', async () => {
       const put = await call('ada', 'a1', 'PUT', `/mfa/accounts/${ACCOUNT}/policy`, {
         mode: 'required_all',

@@ -9,7 +9,7 @@ export const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
 
 const STEPS = [
-  'the administrator enrolls with an authenticator app',
+  'the administrator enrolls with an authenticator app, and verifies with it',
   'the policy becomes "Required for all users", no grace',
   'the guard refuses a member without MFA: enrollment_required',
   'the member enrolls; the guard lets the session in',
