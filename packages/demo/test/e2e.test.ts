@@ -280,6 +280,10 @@ describe('the demo portal, end to end', () => {
     await shot(page, '03-policy-manager');
     await expectNoAxeViolations(page);
     await dialog.getByRole('button', { name: 'Save' }).click();
+    // Confirming the new app proved the app, not the person: the dialog asks for a code first.
+    await dialog.getByLabel('Authentication code').fill(await codeFor(admin.secret));
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    advance(30);
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('mfa-settings .policy').getByText('Required for all users').waitFor();
     await expect

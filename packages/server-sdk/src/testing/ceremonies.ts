@@ -76,8 +76,20 @@ export function ceremoniesConformance(t: ConformanceContext): void {
     const changes: [string, (userId: string) => Promise<unknown>][] = [
       ['an app activated', (u) => enroll(u)],
       ['a passkey added', (u) => withPasskey(u)],
-      ['the app removed', async (u) => (await enroll(u), t.store.deleteTotp(u))],
-      ['a reset', async (u) => (await enroll(u), t.store.deleteFactor(u))],
+      [
+        'the app removed',
+        async (u) => {
+          await enroll(u);
+          return t.store.deleteTotp(u);
+        },
+      ],
+      [
+        'a reset',
+        async (u) => {
+          await enroll(u);
+          return t.store.deleteFactor(u);
+        },
+      ],
       ['the recovery codes renewed', (u) => t.store.replaceRecoveryCodes(u, t.codes(u))],
       ['a session ended', (u) => t.store.endSession(u, id('own'))],
       [
