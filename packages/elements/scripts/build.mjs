@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { build } from 'vite';
 import { minifyTemplates } from './minify-templates.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -79,11 +80,17 @@ for (const entry of readdirSync(join(dist, 'api'), { recursive: true, encoding: 
 // 2. The elements: JavaScript and declarations (`@mfakit/server-sdk` resolves to dist/api, see tsconfig.build.json).
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 
-// 2b. The templates without their source indentation (scripts/minify-templates.mjs).
+// 2b. The templates without their source indentation (scripts/minify-templates.mjs), and
+// the parts loaded when needed named by their built files: tsc's rewriteRelativeImportExtensions
+// rewrites `./x.ts` in static imports but leaves a dynamic `import('./x.ts')` as it is.
 for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   if (!entry.endsWith('.js')) continue;
   const file = join(dist, entry);
-  writeFileSync(file, minifyTemplates(readFileSync(file, 'utf8'), file));
+  const text = minifyTemplates(readFileSync(file, 'utf8'), file).replace(
+    /(\bimport\(\s*(['"])\.{1,2}\/[^'"]+)\.ts(\2\s*\))/g,
+    '$1.js$3',
+  );
+  writeFileSync(file, text);
 }
 
 // 3. Declarations name built files: `./x.ts` → `./x.js`, `@mfakit/server-sdk` → dist/api.
@@ -102,3 +109,37 @@ for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
 
 // 4. The custom-elements manifest, from the same source.
 run(bin('cem'), ['analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet']);
+
+// 5. The browser build for a page without a bundler (cdn/): from dist/, lit and @lit/context
+// included, minified ES modules, a file per entry point (`cdn/mfa-settings.js` …) and the
+// modules they share in cdn/chunks/. What loads when needed stays a chunk of its own.
+const cdn = join(root, 'cdn');
+rmSync(cdn, { recursive: true, force: true });
+const entries = {
+  index: join(dist, 'index.js'),
+  'strings-de': join(dist, 'strings-de.js'),
+  ...Object.fromEntries(
+    readdirSync(dist, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name.startsWith('mfa-'))
+      .map((d) => [d.name, join(dist, d.name, `${d.name}.js`)]),
+  ),
+};
+// lit's production build, whatever NODE_ENV the build was started with (vitest's is `test`).
+process.env.NODE_ENV = 'production';
+await build({
+  root,
+  configFile: false,
+  mode: 'production',
+  logLevel: 'warn',
+  build: {
+    outDir: cdn,
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    lib: { entry: entries, formats: ['es'], fileName: (_, name) => `${name}.js` },
+    rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
+  },
+});
+
+// 6. Every import of what ships resolves to a file that ships (or a dependency; cdn/ to itself).
+run(process.execPath, [join(root, '../../scripts/package-imports.mjs'), root]);

@@ -6,9 +6,6 @@
  * - `/memory` runs the whole scenario within that one request on the memory store, and
  *   `/d1` on the D1 database bound as `SCENARIO_DB`; each answers its report as JSON.
  */
-// First: @simplewebauthn/server's certificate helpers import this polyfill, but a bundle may run
-// the libraries that need it (tsyringe, through @peculiar/x509) before them.
-import 'reflect-metadata';
 import { kyselyStore, memoryStore } from '@mfakit/server-sdk';
 import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';

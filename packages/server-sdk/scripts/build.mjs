@@ -22,3 +22,9 @@ for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   const text = readFileSync(file, 'utf8');
   writeFileSync(file, text.replace(/((?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1.js$2'));
 }
+
+// Every import of what ships resolves to a file that ships, or to a dependency.
+const check = spawnSync(process.execPath, [join(root, '../../scripts/package-imports.mjs'), root], {
+  stdio: 'inherit',
+});
+if (check.status !== 0) process.exit(check.status ?? 1);

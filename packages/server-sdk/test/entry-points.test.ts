@@ -39,6 +39,17 @@ describe('entry points', () => {
     expect(reached).toContain('kysely');
   });
 
+  it('loads @simplewebauthn/server, and the reflect-metadata polyfill before it, only when a WebAuthn ceremony runs', () => {
+    // Imported with the SDK, a Worker's bundle could run tsyringe's polyfill check first and
+    // fail at start-up (src/factors/webauthn-library.ts): no static import may reach them.
+    const reached = packagesReachedFrom('index.ts');
+    expect(reached).not.toContain('@simplewebauthn/server');
+    expect(reached).not.toContain('reflect-metadata');
+    expect(readFileSync(join(SRC, 'factors/webauthn-library.ts'), 'utf8')).toMatch(
+      /import\('reflect-metadata'\)\s*\.then\(\(\) => import\('@simplewebauthn\/server'\)\)/,
+    );
+  });
+
   it('the Node stores are their own entries', () => {
     expect(packagesReachedFrom('sqlite.ts')).toContain('better-sqlite3');
     expect(packagesReachedFrom('postgres.ts')).toContain('pg');

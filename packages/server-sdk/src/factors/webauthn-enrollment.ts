@@ -3,12 +3,6 @@
  * brings the ten recovery codes), renaming and removing one. Each change of trust ends
  * the user's other verified sessions in the same transaction.
  */
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
 import { requireBindingStepUp } from '../access/step-up.ts';
 import { auditWrite } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
@@ -26,6 +20,12 @@ import {
   WEBAUTHN_ALGORITHMS,
   WEBAUTHN_CHALLENGE_TTL_MS,
 } from './webauthn.ts';
+import {
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+  verifyRegistrationResponse,
+} from './webauthn-library.ts';
 
 /** The name of a credential registered without one. */
 export const DEFAULT_CREDENTIAL_NAME = 'Passkey';

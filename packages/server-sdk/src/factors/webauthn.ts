@@ -6,18 +6,18 @@
  * credentials is in webauthn-enrollment.ts; settling an assertion under the
  * back-off in challenge/challenge.ts.
  */
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
 import { pruneAsWritesGo } from '../access/sessions.ts';
 import type { MfaContext } from '../core/context.ts';
 import { fromBase64Url } from '../crypto/encoding.ts';
 import { MfaError } from '../errors.ts';
 import type { Principal, WebAuthnChallengeRecord, WebAuthnCredentialRecord } from '../model.ts';
 import type { AttemptProof } from '../store/store.ts';
+import {
+  type AuthenticationResponseJSON,
+  generateAuthenticationOptions,
+  type PublicKeyCredentialRequestOptionsJSON,
+  verifyAuthenticationResponse,
+} from './webauthn-library.ts';
 
 /** How long a ceremony's challenge may be answered. */
 export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60_000;

@@ -1,28 +1,27 @@
 /**
- * The packages as npm users get them. In the workspace they export TypeScript
- * source; `pnpm pack` builds them (`prepack`) and applies `publishConfig`, so
- * the tarballs hold ESM JavaScript with declarations. Here both are packed,
- * linted with publint, installed with npm into an empty project (better-sqlite3
- * compiles there: the slow part) and used: the server SDK answers requests on
- * the memory and SQLite stores; the elements entry loads in Node (lit's DOM
- * shim defines the tags); a TypeScript file using both type-checks under
- * `nodenext` with no type degraded to `any`.
+ * The packages as npm users get them (packed and installed once for this folder:
+ * install.ts). The tarballs hold ESM JavaScript with declarations, every import
+ * of which names a file the tarball holds, and the elements' self-contained
+ * browser build (`cdn/`). Here they are linted with publint and used from the
+ * npm project they were installed in: the server SDK answers requests on the
+ * memory and SQLite stores; the elements entry loads in Node (lit's DOM shim
+ * defines the tags); a TypeScript file using both type-checks under `nodenext`
+ * with no type degraded to `any`. (browser.test.ts loads them in Chromium.)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { unresolvedImports } from '../../../../scripts/package-imports.mjs';
 
-const repo = join(import.meta.dirname, '../../..');
-const work = mkdtempSync(join(tmpdir(), 'mfakit-pack-'));
-const project = join(work, 'consumer');
-const tarballs: Record<'server-sdk' | 'elements', string> = { 'server-sdk': '', elements: '' };
+const { project, tarballs } = inject('packed');
+const unpacked = mkdtempSync(join(tmpdir(), 'mfakit-unpacked-'));
 
-function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+function sh(command: string, args: string[], cwd: string) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
@@ -40,40 +39,8 @@ const filesOf = (tarball: string) =>
 const packedJson = (tarball: string) =>
   JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
 
-beforeAll(() => {
-  for (const name of Object.keys(tarballs) as (keyof typeof tarballs)[]) {
-    const dest = join(work, name);
-    sh(
-      'node',
-      [join(repo, 'scripts/pnpm.mjs'), 'pack', '--pack-destination', dest],
-      join(repo, 'packages', name),
-    );
-    const [file] = readdirSync(dest).filter((f) => f.endsWith('.tgz'));
-    if (!file) throw new Error(`no tarball from ${name}`);
-    tarballs[name] = join(dest, file);
-  }
-  sh('mkdir', ['-p', project], work);
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({
-      name: 'consumer',
-      private: true,
-      type: 'module',
-      dependencies: {
-        '@mfakit/server-sdk': `file:${tarballs['server-sdk']}`,
-        '@mfakit/elements': `file:${tarballs.elements}`,
-      },
-    }),
-  );
-  // better-sqlite3 compiles from source here: its prebuilt download is not reachable.
-  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project, {
-    npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr',
-    npm_config_build_from_source: 'true',
-  });
-}, 600_000);
-
 afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
+  rmSync(unpacked, { recursive: true, force: true });
 });
 
 describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (name) => {
@@ -81,7 +48,12 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     const files = filesOf(tarballs[name]);
     const unexpected = files.filter(
       (f) =>
-        !(f === 'package.json' || f === 'custom-elements.json' || /^dist\/.+\.(js|d\.ts)$/.test(f)) ||
+        !(
+          f === 'package.json' ||
+          f === 'custom-elements.json' ||
+          /^dist\/.+\.(js|d\.ts)$/.test(f) ||
+          (name === 'elements' && /^cdn\/.+\.js$/.test(f))
+        ) ||
         // The SDK's store conformance suite ships on purpose (`@mfakit/server-sdk/testing`); no test does.
         (/test|fixture|spec/i.test(f) && !f.startsWith('dist/testing/')) ||
         /\.test\./.test(f),
@@ -90,7 +62,19 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     if (name === 'server-sdk') expect(files).toContain('dist/testing/index.js');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
-    if (name === 'elements') expect(files).toContain('custom-elements.json');
+    if (name === 'elements') {
+      expect(files).toContain('custom-elements.json');
+      expect(files).toContain('cdn/mfa-settings.js');
+    }
+  });
+
+  it('names in every import, static or dynamic, a file it holds or a package it depends on', () => {
+    const dir = join(unpacked, name);
+    sh('mkdir', ['-p', dir], unpacked);
+    sh('tar', ['-xzf', tarballs[name], '-C', dir], unpacked);
+    const files = filesOf(tarballs[name]);
+    // The elements' browser build (cdn/) imports only its own chunks: no package at all.
+    expect(unresolvedImports(join(dir, 'package'), { files, selfContained: ['cdn/'] })).toEqual([]);
   });
 
   it('has a package.json that points at the built files: ESM, exports with types, sideEffects', () => {
@@ -104,7 +88,13 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     for (const target of Object.values(pkg.exports).flatMap((e) =>
       typeof e === 'string' ? [e] : Object.values(e as object),
     )) {
-      expect(files, String(target)).toContain(String(target).replace(/^\.\//, ''));
+      const path = String(target).replace(/^\.\//, '');
+      // A pattern (`./cdn/*`) matches at least one file.
+      const [before = '', after = ''] = path.split('*');
+      const matches = path.includes('*')
+        ? files.filter((f) => f.startsWith(before) && f.endsWith(after))
+        : files.filter((f) => f === path);
+      expect(matches, path).not.toEqual([]);
     }
   });
 
@@ -251,7 +241,7 @@ settings.addEventListener('mfa-policy-change', (event) => {
 console.log(options);
 `,
     );
-    const tsc = join(import.meta.dirname, '../node_modules/.bin/tsc');
+    const tsc = join(import.meta.dirname, '../../node_modules/.bin/tsc');
     const result = spawnSync(tsc, ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
