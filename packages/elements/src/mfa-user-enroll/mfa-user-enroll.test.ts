@@ -420,6 +420,8 @@ describe('<mfa-user-enroll>', () => {
     const devices = async () => {
       const el = await ready(await fixture<MfaUserEnroll>(html`<mfa-user-enroll></mfa-user-enroll>`));
       await until(() => el.shadowRoot?.querySelector('#devices-title'));
+      // The list loads after its heading shows (quietly, with the user's MFA state).
+      await until(() => !text(el).includes('Loading…'));
       return el;
     };
     const forgets = (el: MfaUserEnroll) => $$(el, '[part=devices] button');
