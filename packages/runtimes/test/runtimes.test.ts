@@ -1,5 +1,5 @@
 /**
- * The scenario (src/scenario.ts) on each runtime: Node in this process; Bun,
+ * The scenario (src/scenario.ts) on each runtime: Node in this process; Node 22 and 24, Bun,
  * Deno and workerd each in a process of its own, from the binaries their npm
  * packages ship. A runtime that cannot start is a failure, never a skip.
  */
@@ -16,12 +16,46 @@ import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { driveScenario, runScenario, SCENARIO_START, type ScenarioReport } from '../src/scenario.ts';
 import { bunBinary, DENO_RUN, denoBinary, expectPassed, root, runEntry } from './entries.ts';
+import { NODE_RELEASES, nodeBinary } from './node-binaries.ts';
 
 /** A test of vitest's JSON report. */
 interface Assertion {
   fullName: string;
   status: string;
   failureMessages: string[];
+}
+
+/**
+ * Runs vitest with `conformance/vitest.<config>.config.ts` under another runtime and
+ * answers how many tests passed, failing on any failure, skip or missing report.
+ */
+function conformanceUnder(command: string, vitest: string[], config: string): number {
+  const report = join(mkdtempSync(join(tmpdir(), 'mfakit-conformance-')), 'report.json');
+  const result = spawnSync(
+    command,
+    [
+      ...vitest,
+      'run',
+      '--config',
+      `conformance/vitest.${config}.config.ts`,
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ],
+    { cwd: root, encoding: 'utf8', timeout: 120_000 },
+  );
+  expect(result.status, (result.stdout + result.stderr).slice(-2000)).toBe(0);
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  const { numPassedTests, numFailedTests, numPendingTests } = json;
+  const failures = json.testResults.flatMap((file: { assertionResults: Assertion[]; message: string }) => [
+    ...(file.message ? [file.message] : []),
+    ...file.assertionResults
+      .filter((a) => a.status !== 'passed')
+      .map((a) => `${a.fullName}: ${a.failureMessages.join('\n')}`),
+  ]);
+  expect(failures).toEqual([]);
+  expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
+  expect(numPassedTests).toBeGreaterThan(50);
+  return numPassedTests;
 }
 
 describe('the README\'s "Runtimes"', () => {
@@ -115,33 +149,28 @@ describe('the scenario', () => {
   });
 
   it("the store conformance suite passes on Deno's node:sqlite (vitest under Deno)", () => {
-    const report = join(mkdtempSync(join(tmpdir(), 'mfakit-deno-')), 'report.json');
-    const result = spawnSync(
-      denoBinary(),
-      [
-        ...DENO_RUN,
-        'node_modules/vitest/vitest.mjs',
-        'run',
-        '--config',
-        'conformance/vitest.deno.config.ts',
-        '--reporter=json',
-        `--outputFile=${report}`,
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(result.status, (result.stdout + result.stderr).slice(-2000)).toBe(0);
-    const json = JSON.parse(readFileSync(report, 'utf8'));
-    const { numPassedTests, numFailedTests, numPendingTests } = json;
-    const failures = json.testResults.flatMap((file: { assertionResults: Assertion[]; message: string }) => [
-      ...(file.message ? [file.message] : []),
-      ...file.assertionResults
-        .filter((a) => a.status !== 'passed')
-        .map((a) => `${a.fullName}: ${a.failureMessages.join('\n')}`),
-    ]);
-    expect(failures).toEqual([]);
-    expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
-    expect(numPassedTests).toBeGreaterThan(50);
-    console.log(`store conformance on Deno, node:sqlite: ${numPassedTests} passed, ${numFailedTests} failed`);
+    const passed = conformanceUnder(denoBinary(), [...DENO_RUN, 'node_modules/vitest/vitest.mjs'], 'deno');
+    console.log(`store conformance on Deno, node:sqlite: ${passed} passed, 0 failed`);
+  });
+
+  describe.each([22, 24] as const)('on Node %i (the binary of its npm package)', (line) => {
+    it('runs the scenario: memory, and sqliteStore on node:sqlite', () => {
+      const { runtime, reports } = runEntry(nodeBinary(line), [
+        '--experimental-transform-types',
+        '--no-warnings',
+        'src/node.ts',
+      ]);
+      expect(runtime).toBe(`Node ${NODE_RELEASES[line]}`);
+      expect(reports.map((r) => r.store)).toEqual(['memory', 'sqliteStore (node:sqlite)']);
+      for (const report of reports) expectPassed(runtime, report);
+    });
+
+    it('passes the store conformance suite with sqliteStore on node:sqlite, in memory and in a file', () => {
+      const passed = conformanceUnder(nodeBinary(line), ['node_modules/vitest/vitest.mjs'], 'node');
+      console.log(
+        `store conformance on Node ${NODE_RELEASES[line]}, node:sqlite: ${passed} passed, 0 failed`,
+      );
+    });
   });
 
   describe('on workerd (Miniflare, nodejs_compat)', () => {
