@@ -13,12 +13,14 @@ import { join } from 'node:path';
 /** The releases tested, the newest of each line when this was written. */
 export const NODE_RELEASES = { 22: '22.23.5', 24: '24.22.3' } as const;
 export type NodeLine = keyof typeof NODE_RELEASES;
+/** The first release with `node:sqlite` unflagged, which lacks `StatementSync#columns()`. */
+export const FIRST_NODE_SQLITE = '22.13.1';
 
 const cache = join(import.meta.dirname, '../../../node_modules/.cache/mfakit-node');
 
-/** The path of the `node` binary of that release line, packed and unpacked on first use. */
-export function nodeBinary(line: NodeLine): string {
-  const version = NODE_RELEASES[line];
+/** The path of the `node` binary of that release line (or release), packed and unpacked on first use. */
+export function nodeBinary(line: NodeLine | typeof FIRST_NODE_SQLITE): string {
+  const version = line === FIRST_NODE_SQLITE ? line : NODE_RELEASES[line];
   const name = `node-${process.platform}-${process.arch}`;
   const folder = join(cache, `${name}-${version}`);
   const binary = join(folder, 'bin/node');

@@ -16,7 +16,7 @@ import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { driveScenario, runScenario, SCENARIO_START, type ScenarioReport } from '../src/scenario.ts';
 import { bunBinary, DENO_RUN, denoBinary, expectPassed, root, runEntry } from './entries.ts';
-import { NODE_RELEASES, nodeBinary } from './node-binaries.ts';
+import { FIRST_NODE_SQLITE, NODE_RELEASES, nodeBinary } from './node-binaries.ts';
 
 /** A test of vitest's JSON report. */
 interface Assertion {
@@ -124,6 +124,15 @@ describe('the scenario', () => {
   it("the store conformance suite passes on Deno's node:sqlite (vitest under Deno)", () => {
     const passed = conformanceUnder(denoBinary(), [...DENO_RUN, 'node_modules/vitest/vitest.mjs'], 'deno');
     console.log(`store conformance on Deno, node:sqlite: ${passed} passed, 0 failed`);
+  });
+
+  it(`passes the store conformance suite on Node ${FIRST_NODE_SQLITE}, the first with node:sqlite unflagged (no StatementSync#columns)`, () => {
+    const passed = conformanceUnder(
+      nodeBinary(FIRST_NODE_SQLITE),
+      ['node_modules/vitest/vitest.mjs'],
+      'node',
+    );
+    console.log(`store conformance on Node ${FIRST_NODE_SQLITE}, node:sqlite: ${passed} passed, 0 failed`);
   });
 
   describe.each([22, 24] as const)('on Node %i (the binary of its npm package)', (line) => {
