@@ -2,11 +2,14 @@
  * The packages as npm users get them. In the workspace they export TypeScript
  * source; `pnpm pack` builds them (`prepack`) and applies `publishConfig`, so
  * the tarballs hold ESM JavaScript with declarations. Here both are packed,
- * linted with publint, installed with npm into an empty project (better-sqlite3
- * compiles there: the slow part) and used: the server SDK answers requests on
- * the memory and SQLite stores; the elements entry loads in Node (lit's DOM
- * shim defines the tags); a TypeScript file using both type-checks under
- * `nodenext` with no type degraded to `any`.
+ * linted with publint, installed with npm into an empty project and used.
+ * Installed alone, the SDK brings no native module: a sqlite or postgres store
+ * then says which package to install (Node 20), and on Node 22 and 24 the
+ * embedded store runs on the built-in `node:sqlite`. Then the host installs
+ * better-sqlite3 (it compiles there: the slow part) and the server SDK answers
+ * requests on the memory and SQLite stores; the elements entry loads in Node
+ * (lit's DOM shim defines the tags); a TypeScript file using both type-checks
+ * under `nodenext` with no type degraded to `any`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,14 +18,18 @@ import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_RELEASES, nodeBinary } from '../../runtimes/test/node-binaries.ts';
 
 const repo = join(import.meta.dirname, '../../..');
 const work = mkdtempSync(join(tmpdir(), 'mfakit-pack-'));
 const project = join(work, 'consumer');
 const tarballs: Record<'server-sdk' | 'elements', string> = { 'server-sdk': '', elements: '' };
 
+/** The consumer's environment: this process's, without the NODE_PATH that pnpm's scripts set to the workspace's packages. */
+const { NODE_PATH: _workspacePackages, ...consumerEnv } = process.env;
+
 function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...consumerEnv, ...env } });
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
@@ -65,12 +72,14 @@ beforeAll(() => {
       },
     }),
   );
-  // better-sqlite3 compiles from source here: its prebuilt download is not reachable.
-  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project, {
-    npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr',
-    npm_config_build_from_source: 'true',
-  });
+  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
 }, 600_000);
+
+/** better-sqlite3 compiles from source here: its prebuilt download is not reachable. */
+const buildFromSource = {
+  npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr',
+  npm_config_build_from_source: 'true',
+};
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
@@ -81,7 +90,10 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     const files = filesOf(tarballs[name]);
     const unexpected = files.filter(
       (f) =>
-        !(f === 'package.json' || f === 'custom-elements.json' || /^dist\/.+\.(js|d\.ts)$/.test(f)) ||
+        !(
+          ['package.json', 'README.md', 'custom-elements.json'].includes(f) ||
+          /^dist\/.+\.(js|d\.ts)$/.test(f)
+        ) ||
         // The SDK's store conformance suite ships on purpose (`@mfakit/server-sdk/testing`); no test does.
         (/test|fixture|spec/i.test(f) && !f.startsWith('dist/testing/')) ||
         /\.test\./.test(f),
@@ -89,6 +101,8 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     expect(unexpected).toEqual([]);
     if (name === 'server-sdk') expect(files).toContain('dist/testing/index.js');
     expect(files).toContain('dist/index.js');
+    // npm shows the package's own README.
+    expect(files).toContain('README.md');
     expect(files).toContain('dist/index.d.ts');
     if (name === 'elements') expect(files).toContain('custom-elements.json');
   });
@@ -119,11 +133,23 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
   });
 });
 
-describe('installed with npm into an empty project', () => {
-  it('runs the server SDK on the memory and the SQLite store', () => {
-    writeFileSync(
-      join(project, 'server.mjs'),
-      `import { createMfa, memoryStore } from '@mfakit/server-sdk';
+/** Every package folder under `folder` (a node_modules), and each file of a native addon or its build (`.node`, `binding.gyp`). */
+function installed(folder: string) {
+  const entries = readdirSync(folder, { recursive: true, encoding: 'utf8' }).map(
+    (entry) => `node_modules/${entry}`,
+  );
+  return {
+    packages: entries
+      .filter((entry) => entry.endsWith('package.json'))
+      .map((entry) => entry.replace(/(^|\/)package\.json$/, ''))
+      .filter((dir) => /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+$/.test(dir))
+      .map((dir) => dir.replace(/^.*node_modules\//, '')),
+    native: entries.filter((entry) => /\.node$|(^|\/)binding\.gyp$/.test(entry)),
+  };
+}
+
+/** The SDK answering requests on the memory store and on `sqliteStore` (whichever driver it finds). */
+const SERVER_SCRIPT = `import { createMfa, memoryStore } from '@mfakit/server-sdk';
 import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 const principal = { userId: 'ada', sessionId: 's1', authMethod: 'password' };
 const results = {};
@@ -157,8 +183,84 @@ for (const [name, store] of [['memory', memoryStore()], ['sqlite', sqliteStore({
   await mfa.close();
 }
 console.log(JSON.stringify(results));
-`,
+`;
+
+/** Each store's answer to being made: `made`, or the error's class and message. */
+const DRIVERS_SCRIPT = `import { MfaConfigError } from '@mfakit/server-sdk';
+import { postgresStore } from '@mfakit/server-sdk/postgres';
+import { sqliteStore } from '@mfakit/server-sdk/sqlite';
+const made = (make) => {
+  try {
+    make();
+    return 'made';
+  } catch (error) {
+    return { configError: error instanceof MfaConfigError, message: error.message };
+  }
+};
+console.log(JSON.stringify({
+  sqlite: made(() => sqliteStore({ filename: ':memory:' })),
+  postgres: made(() => postgresStore({ connectionString: 'postgres://127.0.0.1:9/none' })),
+}));
+`;
+
+describe('installed with npm into an empty project', () => {
+  it('brings no native module and no database driver', () => {
+    const { packages, native } = installed(join(project, 'node_modules'));
+    expect(packages).toContain('@mfakit/server-sdk');
+    expect(packages).toContain('kysely');
+    expect(
+      packages.filter((name) => /^(better-sqlite3|pg|bindings|prebuild-install|node-gyp)$/.test(name)),
+    ).toEqual([]);
+    expect(native).toEqual([]);
+  });
+
+  it(`without drivers on Node ${process.versions.node}, the stores name the package to install`, () => {
+    writeFileSync(join(project, 'drivers.mjs'), DRIVERS_SCRIPT);
+    const result = JSON.parse(sh('node', ['drivers.mjs'], project));
+    expect(result.sqlite).toEqual({
+      configError: true,
+      message: expect.stringContaining('npm install better-sqlite3'),
+    });
+    expect(result.postgres).toEqual({
+      configError: true,
+      message: expect.stringContaining('npm install pg'),
+    });
+  });
+
+  it.each([22, 24] as const)(
+    'on Node %i, the embedded store runs on node:sqlite with nothing installed',
+    (line) => {
+      writeFileSync(join(project, 'drivers.mjs'), DRIVERS_SCRIPT);
+      const node = nodeBinary(line);
+      expect(sh(node, ['--version'], project).trim()).toBe(`v${NODE_RELEASES[line]}`);
+      const drivers = JSON.parse(sh(node, ['--no-warnings', 'drivers.mjs'], project));
+      expect(drivers.sqlite).toBe('made');
+      expect(drivers.postgres).toEqual({
+        configError: true,
+        message: expect.stringContaining('npm install pg'),
+      });
+      writeFileSync(join(project, 'server.mjs'), SERVER_SCRIPT);
+      const expected = { policy: [200, 'optional'], setup: [200, true], put: [401, 'step_up_required'] };
+      expect(JSON.parse(sh(node, ['--no-warnings', 'server.mjs'], project))).toEqual({
+        memory: expected,
+        sqlite: expected,
+      });
+    },
+  );
+});
+
+describe('installed with npm into an empty project, with better-sqlite3 added by the host', () => {
+  beforeAll(() => {
+    sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', 'better-sqlite3@^12.11.0'],
+      project,
+      buildFromSource,
     );
+  }, 600_000);
+
+  it('runs the server SDK on the memory and the SQLite store', () => {
+    writeFileSync(join(project, 'server.mjs'), SERVER_SCRIPT);
     const results = JSON.parse(sh('node', ['server.mjs'], project));
     const expected = { policy: [200, 'optional'], setup: [200, true], put: [401, 'step_up_required'] };
     expect(results).toEqual({ memory: expected, sqlite: expected });
@@ -232,7 +334,7 @@ const mfa = createMfa({
 });
 // @ts-expect-error: the app is a Hono app, not a function
 mfa.app();
-// @ts-expect-error: better-sqlite3's own types, not any
+// @ts-expect-error: a database is a better-sqlite3 or node:sqlite one, not any
 const options: SqliteStoreOptions = { database: 42 };
 
 const settings = document.createElement('mfa-settings');
