@@ -131,8 +131,8 @@ function openConnection(options: SqliteStoreOptions): Connection {
   const Database = betterSqlite3();
   if (!Database) {
     throw new MfaConfigError(
-      'sqliteStore needs the package better-sqlite3: npm install better-sqlite3 ' +
-        "(or, on Node 22.13 and later, `driver: 'node:sqlite'`, built in, with nothing to install).",
+      `sqliteStore needs the package better-sqlite3 on Node ${process.versions.node}: npm install better-sqlite3 ` +
+        "(Node 22.13 and later have node:sqlite built in: `driver: 'node:sqlite'`, nothing to install).",
     );
   }
   return open((file) => {
