@@ -15,7 +15,7 @@ import { runScenario } from './scenario.ts';
 declare const Bun: { version: string };
 
 process.chdir(mkdtempSync(join(tmpdir(), 'mfakit-bun-')));
-// As the README's "Runtimes" has it:
+// As docs/runtimes.md has it:
 const db = new Kysely({ dialect: new BunSqliteDialect({ database: new Database('mfa.db') }) });
 const store = kyselyStore(db, { dialect: 'sqlite' });
 const reports = [

@@ -16,7 +16,7 @@ import { runScenario } from './scenario.ts';
 declare const Deno: { version: { deno: string } };
 
 process.chdir(mkdtempSync(join(tmpdir(), 'mfakit-deno-')));
-// As the README's "Runtimes" has it:
+// As docs/runtimes.md has it:
 const db = new Kysely({ dialect: new SqliteDialect({ database: nodeSqlite(new DatabaseSync('mfa.db')) }) });
 const store = kyselyStore(db, { dialect: 'sqlite' });
 const reports = [

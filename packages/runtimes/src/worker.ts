@@ -21,7 +21,7 @@ interface Env {
 /** The host's clock, which the scenario driving it sets. */
 const clock = { now: SCENARIO_START };
 
-/** The isolate's host, made at its first request (the README's "Runtimes"). */
+/** The isolate's host, made at its first request (docs/runtimes.md). */
 let host: ReturnType<typeof scenarioHost> | undefined;
 
 function hostOn(env: Env) {

@@ -1,5 +1,6 @@
 /**
- * The scenario on PostgreSQL (`postgresStore`, pg) on Node, Bun and Deno: each runtime
+ * The scenario on PostgreSQL (`postgresStore`, pg) on Node (20 here, 22 and 24 from
+ * their npm packages), Bun and Deno: each runtime
  * in a schema of its own of `DATABASE_URL`'s database, as a host that keeps mfakit's
  * tables apart would point the store at one (`search_path`). Needs `DATABASE_URL`
  * (vitest.config.ts leaves this file out without it; scripts/test.mjs starts a server).
@@ -10,6 +11,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../src/scenario.ts';
 import { bunBinary, DENO_RUN, denoBinary, expectPassed, runEntry } from './entries.ts';
+import { nodeBinary } from './node-binaries.ts';
 
 const admin = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 const schemas: string[] = [];
@@ -40,6 +42,17 @@ describe('the scenario on PostgreSQL', () => {
       `Node ${process.versions.node}`,
       await runScenario('postgresStore (pg)', postgresStore({ connectionString: url })),
     );
+  });
+
+  it.each([22, 24] as const)('runs on Node %i', async (line) => {
+    const { runtime, reports } = runEntry(
+      nodeBinary(line),
+      ['--experimental-transform-types', '--no-warnings', 'src/node.ts'],
+      await withPostgres(`node${line}`),
+    );
+    const report = reports.find((r) => r.store === 'postgresStore (pg)');
+    expect(report, JSON.stringify(reports.map((r) => r.store))).toBeDefined();
+    expectPassed(runtime, report as NonNullable<typeof report>);
   });
 
   it('runs on Bun', async () => {

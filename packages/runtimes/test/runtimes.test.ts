@@ -1,5 +1,5 @@
 /**
- * The scenario (src/scenario.ts) on each runtime: Node in this process; Bun,
+ * The scenario (src/scenario.ts) on each runtime: Node in this process; Node 22 and 24, Bun,
  * Deno and workerd each in a process of its own, from the binaries their npm
  * packages ship. A runtime that cannot start is a failure, never a skip.
  */
@@ -16,6 +16,7 @@ import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { driveScenario, runScenario, SCENARIO_START, type ScenarioReport } from '../src/scenario.ts';
 import { bunBinary, DENO_RUN, denoBinary, expectPassed, root, runEntry } from './entries.ts';
+import { FIRST_NODE_SQLITE, NODE_RELEASES, nodeBinary } from './node-binaries.ts';
 
 /** A test of vitest's JSON report. */
 interface Assertion {
@@ -24,44 +25,50 @@ interface Assertion {
   failureMessages: string[];
 }
 
-describe('the README\'s "Runtimes"', () => {
-  const readme = readFileSync(join(root, '../../README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Runtimes:'), readme.indexOf('## Embedding the elements'));
-  const snippets = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
-  const tested: Record<string, string> = {
-    Node: 'test/runtimes.test.ts',
-    Bun: 'src/bun.ts',
-    Deno: 'src/deno.ts',
-    'Cloudflare Workers': 'src/worker.ts',
-  };
+/**
+ * Runs vitest with `conformance/vitest.<config>.config.ts` under another runtime and
+ * answers how many tests passed, failing on any failure, skip or missing report.
+ */
+function conformanceUnder(command: string, vitest: string[], config: string): number {
+  const report = join(mkdtempSync(join(tmpdir(), 'mfakit-conformance-')), 'report.json');
+  const result = spawnSync(
+    command,
+    [
+      ...vitest,
+      'run',
+      '--config',
+      `conformance/vitest.${config}.config.ts`,
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ],
+    { cwd: root, encoding: 'utf8', timeout: 120_000 },
+  );
+  expect(result.status, (result.stdout + result.stderr).slice(-2000)).toBe(0);
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  const { numPassedTests, numFailedTests, numPendingTests } = json;
+  const failures = json.testResults.flatMap((file: { assertionResults: Assertion[]; message: string }) => [
+    ...(file.message ? [file.message] : []),
+    ...file.assertionResults
+      .filter((a) => a.status !== 'passed')
+      .map((a) => `${a.fullName}: ${a.failureMessages.join('\n')}`),
+  ]);
+  expect(failures).toEqual([]);
+  expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
+  expect(numPassedTests).toBeGreaterThan(50);
+  return numPassedTests;
+}
 
-  /** The names a file imports from each module (`import { a, type B } from 'm'`; `import 'm'`: none). */
-  const importsOf = (code: string) => {
-    const imports = new Map<string, Set<string>>();
-    for (const [, names = '', from] of code.matchAll(/^import (?:\{([^}]*)\} from )?'([^']+)';$/gm)) {
-      const known = imports.get(from as string) ?? new Set<string>();
-      for (const name of names.split(',')) if (name.trim()) known.add(name.replace(/^\s*type /, '').trim());
-      imports.set(from as string, known);
-    }
-    return imports;
-  };
-
-  it('has a snippet for each runtime, each line of it in the code its test runs', () => {
-    expect(snippets.map((s) => s.match(/^\/\/ ([^:]+):/)?.[1])).toEqual(Object.keys(tested));
-    for (const snippet of snippets) {
-      const runtime = snippet.match(/^\/\/ ([^:]+):/)?.[1] as string;
-      const code = readFileSync(join(root, tested[runtime] as string), 'utf8');
-      const lines = code.split('\n').map((line) => line.trim());
-      const imported = importsOf(code);
-      for (const [from, names] of importsOf(snippet)) {
-        expect(imported.has(from), `${runtime} imports ${from}`).toBe(true);
-        for (const name of names)
-          expect(imported.get(from), `${runtime}: ${name} from ${from}`).toContain(name);
-      }
-      for (const line of snippet.split('\n').filter((l) => l.trim() && !/^(\/\/|import )/.test(l))) {
-        expect(lines, `${runtime}: ${line}`).toContain(line.trim());
-      }
-    }
+describe('docs/runtimes.md', () => {
+  it('shows the store of each runtime as its test builds it (packages/interop checks each line)', () => {
+    const page = readFileSync(join(root, '../../docs/runtimes.md'), 'utf8');
+    const marked = [...page.matchAll(/<!-- snippet: packages\/runtimes\/(\S+) -->/g)].map((m) => m[1]);
+    expect(marked).toEqual([
+      'src/node.ts',
+      'test/runtimes.test.ts',
+      'src/bun.ts',
+      'src/deno.ts',
+      'src/worker.ts',
+    ]);
   });
 });
 
@@ -72,7 +79,7 @@ describe('the scenario', () => {
     const cwd = process.cwd();
     process.chdir(mkdtempSync(join(tmpdir(), 'mfakit-node-')));
     try {
-      // As the README's "Runtimes" has it:
+      // As docs/runtimes.md has it:
       const store = sqliteStore({ filename: 'mfa.db' });
       expectPassed(runtime, await runScenario('sqliteStore', store));
     } finally {
@@ -115,33 +122,37 @@ describe('the scenario', () => {
   });
 
   it("the store conformance suite passes on Deno's node:sqlite (vitest under Deno)", () => {
-    const report = join(mkdtempSync(join(tmpdir(), 'mfakit-deno-')), 'report.json');
-    const result = spawnSync(
-      denoBinary(),
-      [
-        ...DENO_RUN,
-        'node_modules/vitest/vitest.mjs',
-        'run',
-        '--config',
-        'conformance/vitest.deno.config.ts',
-        '--reporter=json',
-        `--outputFile=${report}`,
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    const passed = conformanceUnder(denoBinary(), [...DENO_RUN, 'node_modules/vitest/vitest.mjs'], 'deno');
+    console.log(`store conformance on Deno, node:sqlite: ${passed} passed, 0 failed`);
+  });
+
+  it(`passes the store conformance suite on Node ${FIRST_NODE_SQLITE}, the first with node:sqlite unflagged (no StatementSync#columns)`, () => {
+    const passed = conformanceUnder(
+      nodeBinary(FIRST_NODE_SQLITE),
+      ['node_modules/vitest/vitest.mjs'],
+      'node',
     );
-    expect(result.status, (result.stdout + result.stderr).slice(-2000)).toBe(0);
-    const json = JSON.parse(readFileSync(report, 'utf8'));
-    const { numPassedTests, numFailedTests, numPendingTests } = json;
-    const failures = json.testResults.flatMap((file: { assertionResults: Assertion[]; message: string }) => [
-      ...(file.message ? [file.message] : []),
-      ...file.assertionResults
-        .filter((a) => a.status !== 'passed')
-        .map((a) => `${a.fullName}: ${a.failureMessages.join('\n')}`),
-    ]);
-    expect(failures).toEqual([]);
-    expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
-    expect(numPassedTests).toBeGreaterThan(50);
-    console.log(`store conformance on Deno, node:sqlite: ${numPassedTests} passed, ${numFailedTests} failed`);
+    console.log(`store conformance on Node ${FIRST_NODE_SQLITE}, node:sqlite: ${passed} passed, 0 failed`);
+  });
+
+  describe.each([22, 24] as const)('on Node %i (the binary of its npm package)', (line) => {
+    it('runs the scenario: memory, and sqliteStore on node:sqlite', () => {
+      const { runtime, reports } = runEntry(nodeBinary(line), [
+        '--experimental-transform-types',
+        '--no-warnings',
+        'src/node.ts',
+      ]);
+      expect(runtime).toBe(`Node ${NODE_RELEASES[line]}`);
+      expect(reports.map((r) => r.store)).toEqual(['memory', 'sqliteStore (node:sqlite)']);
+      for (const report of reports) expectPassed(runtime, report);
+    });
+
+    it('passes the store conformance suite with sqliteStore on node:sqlite, in memory and in a file', () => {
+      const passed = conformanceUnder(nodeBinary(line), ['node_modules/vitest/vitest.mjs'], 'node');
+      console.log(
+        `store conformance on Node ${NODE_RELEASES[line]}, node:sqlite: ${passed} passed, 0 failed`,
+      );
+    });
   });
 
   describe('on workerd (Miniflare, nodejs_compat)', () => {

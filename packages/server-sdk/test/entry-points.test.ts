@@ -1,7 +1,10 @@
 /**
  * The SDK's root entry runs on any runtime with `node:crypto` (Node, Bun, Deno,
  * Workers with `nodejs_compat`): nothing it reaches imports another Node module,
- * better-sqlite3 or pg. The Node stores are entries of their own.
+ * better-sqlite3 or pg. The Node stores are entries of their own, and their
+ * drivers are the host's to install (optional peer dependencies): importing an
+ * entry loads none of them, and `node:sqlite` is asked of the runtime only when a
+ * store uses it, so the entries import on Node 20, which has no `node:sqlite`.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -50,8 +53,23 @@ describe('entry points', () => {
     );
   });
 
-  it('the Node stores are their own entries', () => {
-    expect(packagesReachedFrom('sqlite.ts')).toContain('better-sqlite3');
-    expect(packagesReachedFrom('postgres.ts')).toContain('pg');
+  it('the Node stores are their own entries, which import no driver', () => {
+    for (const entry of ['sqlite.ts', 'postgres.ts']) {
+      const reached = [...packagesReachedFrom(entry)];
+      expect(reached, entry).toContain('kysely');
+      expect(reached, entry).not.toContain('better-sqlite3');
+      expect(reached, entry).not.toContain('pg');
+      expect(reached, entry).not.toContain('node:sqlite');
+    }
+  });
+
+  it('the package leaves the drivers to the host: optional peer dependencies, no dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(SRC, '../package.json'), 'utf8'));
+    for (const driver of ['better-sqlite3', 'pg']) {
+      expect(pkg.dependencies[driver], driver).toBeUndefined();
+      expect(pkg.dependencies[`@types/${driver}`], driver).toBeUndefined();
+      expect(pkg.peerDependencies[driver], driver).toBeDefined();
+      expect(pkg.peerDependenciesMeta[driver], driver).toEqual({ optional: true });
+    }
   });
 });

@@ -20,6 +20,8 @@ declare module 'vitest' {
       project: string;
       /** The tarballs, by package folder. */
       tarballs: { 'server-sdk': string; elements: string };
+      /** An npm project that holds the server SDK alone, as a Worker, Bun or Deno host installs it: no driver. */
+      alone: string;
     };
   }
 }
@@ -27,10 +29,13 @@ declare module 'vitest' {
 const repo = join(import.meta.dirname, '../../../..');
 const interop = join(import.meta.dirname, '../..');
 
+/** The consumer's environment: this process's, without the NODE_PATH that pnpm's scripts set to the workspace's packages. */
+const { NODE_PATH: _workspacePackages, ...consumerEnv } = process.env;
+
 /** Runs a command to its end; rejects with its output when it fails. */
 export function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return new Promise<string>((done, fail) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, env: { ...consumerEnv, ...env } });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -82,6 +87,8 @@ export default async function setup(project: TestProject) {
         '@mfakit/elements': `file:${tarballs.elements}`,
         '@hono/node-server': workspaceVersion('@hono/node-server'),
         hono: workspaceVersion('hono'),
+        // The embedded store's driver on Node 20: the host's choice (an optional peer of the SDK).
+        'better-sqlite3': '^12.11.0',
       },
       devDependencies: { vite: workspaceVersion('vite'), esbuild: '0.28.2' },
     }),
@@ -91,6 +98,19 @@ export default async function setup(project: TestProject) {
     npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr',
     npm_config_build_from_source: 'true',
   });
-  project.provide('packed', { project: consumer, tarballs });
+  // The SDK alone: what it brings by itself (no native module, no driver).
+  const alone = join(work, 'alone');
+  mkdirSync(alone);
+  writeFileSync(
+    join(alone, 'package.json'),
+    JSON.stringify({
+      name: 'sdk-alone',
+      private: true,
+      type: 'module',
+      dependencies: { '@mfakit/server-sdk': `file:${tarballs['server-sdk']}` },
+    }),
+  );
+  await sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], alone);
+  project.provide('packed', { project: consumer, tarballs, alone });
   return () => rmSync(work, { recursive: true, force: true });
 }

@@ -7,21 +7,28 @@
  * memory and SQLite stores; the elements entry loads in Node (lit's DOM shim
  * defines the tags); a TypeScript file using both type-checks under `nodenext`
  * with no type degraded to `any`. (browser.test.ts loads them in Chromium.)
+ * Installed alone, the SDK brings no native module: a sqlite or postgres store
+ * then says which package to install (Node 20), and on Node 22 and 24 the
+ * embedded store runs on the built-in `node:sqlite`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { unresolvedImports } from '../../../../scripts/package-imports.mjs';
+import { NODE_RELEASES, nodeBinary } from '../../../runtimes/test/node-binaries.ts';
 
-const { project, tarballs } = inject('packed');
+const { project, tarballs, alone } = inject('packed');
 const unpacked = mkdtempSync(join(tmpdir(), 'mfakit-unpacked-'));
 
+/** The consumer's environment: this process's, without the NODE_PATH that pnpm's scripts set to the workspace's packages. */
+const { NODE_PATH: _workspacePackages, ...consumerEnv } = process.env;
+
 function sh(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: consumerEnv });
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
@@ -109,11 +116,8 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
   });
 });
 
-describe('installed with npm into an empty project', () => {
-  it('runs the server SDK on the memory and the SQLite store', () => {
-    writeFileSync(
-      join(project, 'server.mjs'),
-      `import { createMfa, memoryStore } from '@mfakit/server-sdk';
+/** The SDK answering requests on the memory store and on `sqliteStore` (whichever driver it finds). */
+const SERVER_SCRIPT = `import { createMfa, memoryStore } from '@mfakit/server-sdk';
 import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 const principal = { userId: 'ada', sessionId: 's1', authMethod: 'password' };
 const results = {};
@@ -147,8 +151,91 @@ for (const [name, store] of [['memory', memoryStore()], ['sqlite', sqliteStore({
   await mfa.close();
 }
 console.log(JSON.stringify(results));
-`,
-    );
+`;
+
+/** Each store's answer to being made: `made`, or the error's class and message. */
+const DRIVERS_SCRIPT = `import { MfaConfigError } from '@mfakit/server-sdk';
+import { postgresStore } from '@mfakit/server-sdk/postgres';
+import { sqliteStore } from '@mfakit/server-sdk/sqlite';
+const made = (make) => {
+  try {
+    make();
+    return 'made';
+  } catch (error) {
+    return { configError: error instanceof MfaConfigError, message: error.message };
+  }
+};
+console.log(JSON.stringify({
+  sqlite: made(() => sqliteStore({ filename: ':memory:' })),
+  postgres: made(() => postgresStore({ connectionString: 'postgres://127.0.0.1:9/none' })),
+}));
+`;
+
+/** Every package folder under `folder` (a node_modules), and each file of a native addon or its build (`.node`, `binding.gyp`). */
+function installed(folder: string) {
+  const entries = readdirSync(folder, { recursive: true, encoding: 'utf8' }).map(
+    (entry) => `node_modules/${entry}`,
+  );
+  return {
+    packages: entries
+      .filter((entry) => entry.endsWith('package.json'))
+      .map((entry) => entry.replace(/(^|\/)package\.json$/, ''))
+      .filter((dir) => /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+$/.test(dir))
+      .map((dir) => dir.replace(/^.*node_modules\//, '')),
+    native: entries.filter((entry) => /\.node$|(^|\/)binding\.gyp$/.test(entry)),
+  };
+}
+
+const EXPECTED_SERVER = { policy: [200, 'optional'], setup: [200, true], put: [401, 'step_up_required'] };
+
+describe('the server SDK installed alone with npm', () => {
+  it('brings no native module and no database driver', () => {
+    const { packages, native } = installed(join(alone, 'node_modules'));
+    expect(packages).toContain('@mfakit/server-sdk');
+    expect(packages).toContain('kysely');
+    expect(
+      packages.filter((name) => /^(better-sqlite3|pg|bindings|prebuild-install|node-gyp)$/.test(name)),
+    ).toEqual([]);
+    expect(native).toEqual([]);
+  });
+
+  it(`without drivers on Node ${process.versions.node}, the stores name the package to install`, () => {
+    writeFileSync(join(alone, 'drivers.mjs'), DRIVERS_SCRIPT);
+    const result = JSON.parse(sh('node', ['drivers.mjs'], alone));
+    expect(result.sqlite).toEqual({
+      configError: true,
+      message: expect.stringContaining('npm install better-sqlite3'),
+    });
+    expect(result.postgres).toEqual({
+      configError: true,
+      message: expect.stringContaining('npm install pg'),
+    });
+  });
+
+  it.each([22, 24] as const)(
+    'on Node %i, the embedded store runs on node:sqlite with nothing installed',
+    (line) => {
+      writeFileSync(join(alone, 'drivers.mjs'), DRIVERS_SCRIPT);
+      const node = nodeBinary(line);
+      expect(sh(node, ['--version'], alone).trim()).toBe(`v${NODE_RELEASES[line]}`);
+      const drivers = JSON.parse(sh(node, ['--no-warnings', 'drivers.mjs'], alone));
+      expect(drivers.sqlite).toBe('made');
+      expect(drivers.postgres).toEqual({
+        configError: true,
+        message: expect.stringContaining('npm install pg'),
+      });
+      writeFileSync(join(alone, 'server.mjs'), SERVER_SCRIPT);
+      expect(JSON.parse(sh(node, ['--no-warnings', 'server.mjs'], alone))).toEqual({
+        memory: EXPECTED_SERVER,
+        sqlite: EXPECTED_SERVER,
+      });
+    },
+  );
+});
+
+describe('installed with npm into an empty project, with better-sqlite3 added by the host', () => {
+  it('runs the server SDK on the memory and the SQLite store', () => {
+    writeFileSync(join(project, 'server.mjs'), SERVER_SCRIPT);
     const results = JSON.parse(sh('node', ['server.mjs'], project));
     const expected = { policy: [200, 'optional'], setup: [200, true], put: [401, 'step_up_required'] };
     expect(results).toEqual({ memory: expected, sqlite: expected });

@@ -1,8 +1,8 @@
 /**
- * The README's "Step-up for your own routes", as a host pastes it: the Hono lines as they
+ * docs/hosting.md's "Step-up for your own routes", as a host pastes it: the Hono lines as they
  * stand there, and the Express handler's calls (`mfa.evaluate({ …, stepUp })`, then
  * `denialError`) in a plain node:http server over real HTTP (Express itself hosts the SDK
- * in packages/interop's tests). The README is read first, so that the snippets cannot drift
+ * in packages/interop's tests). The page is read first, so that the snippets cannot drift
  * from what is tested here.
  */
 import { readFileSync } from 'node:fs';
@@ -14,8 +14,8 @@ import { denialError, type Principal } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, type Harness } from '../support.ts';
 
-const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
-const section = readme.slice(readme.indexOf('### Step-up for your own routes'));
+const page = readFileSync(new URL('../../../../docs/hosting.md', import.meta.url), 'utf8');
+const section = page.slice(page.indexOf('## Step-up for your own routes'));
 
 const open: Harness[] = [];
 const servers: Server[] = [];
@@ -24,7 +24,7 @@ afterEach(async () => {
   for (const h of open.splice(0)) await h.mfa.close();
 });
 
-describe('the README section "Step-up for your own routes"', () => {
+describe('the docs/hosting.md section "Step-up for your own routes"', () => {
   it('holds the snippets tested here', () => {
     for (const line of [
       "hostApp.use('/accounts/:accountId/*', mfa.guard());",

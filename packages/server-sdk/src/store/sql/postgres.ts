@@ -1,5 +1,6 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
+import { createRequire } from 'node:module';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { MfaConfigError } from '../../errors.ts';
 import type { MfaStore } from '../store.ts';
 import { sqlStore } from './kysely-store.ts';
 import type { Database as Schema } from './schema.ts';
@@ -13,7 +14,7 @@ export type PostgresStoreOptions =
     }
   | {
       /** A `pg.Pool` of the host's; `close()` leaves it open, its owner ends it. */
-      pool: Pool;
+      pool: PostgresPool;
     };
 
 /**
@@ -25,6 +26,7 @@ export type PostgresStoreOptions =
  *
  * @param options.connectionString the database to connect to, with a pool of `max` (default 10)
  * @param options.pool or a `pg.Pool` the host owns (to set TLS, timeouts or `options: '-c search_path=mfa'`)
+ * @throws MfaConfigError when `connectionString` is given and the package `pg` is not installed
  * @example
  * createMfa({ store: postgresStore({ connectionString: process.env.DATABASE_URL! }), ... });
  */
@@ -37,10 +39,35 @@ export function postgresStore(options: PostgresStoreOptions): MfaStore {
   if (typeof options.connectionString !== 'string' || options.connectionString === '') {
     throw new TypeError('postgresStore: `connectionString` or `pool` is required.');
   }
+  const { Pool } = pg();
   const pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
   // An idle connection that the server drops emits 'error' on the pool; unheard, it would end the process.
   // The pool discards that connection and the next query opens a new one.
   pool.on('error', (error) => console.error('mfakit: PostgreSQL connection lost:', error.message));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return sqlStore(db, 'postgres', () => db.destroy());
+}
+
+/** What the store uses of the package `pg`. */
+interface Pg {
+  Pool: new (config: {
+    connectionString: string;
+    max: number;
+  }) => PostgresPool & {
+    on(event: 'error', listener: (error: Error) => void): unknown;
+  };
+}
+
+/**
+ * The package `pg`, an optional peer dependency: loaded when a store connects
+ * by itself, never when the entry is imported, nor when the host passes its pool.
+ */
+function pg(): Pg {
+  try {
+    return createRequire(import.meta.url)('pg');
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: string };
+    if (code !== 'MODULE_NOT_FOUND' || !message?.includes("'pg'")) throw error;
+    throw new MfaConfigError('postgresStore needs the package pg: npm install pg');
+  }
 }
