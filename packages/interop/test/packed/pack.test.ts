@@ -57,6 +57,7 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
       (f) =>
         !(
           f === 'package.json' ||
+          f === 'README.md' ||
           f === 'custom-elements.json' ||
           /^dist\/.+\.(js|d\.ts)$/.test(f) ||
           (name === 'elements' && /^cdn\/.+\.js$/.test(f))
@@ -68,6 +69,8 @@ describe.each(['server-sdk', 'elements'] as const)('the packed @mfakit/%s', (nam
     expect(unexpected).toEqual([]);
     if (name === 'server-sdk') expect(files).toContain('dist/testing/index.js');
     expect(files).toContain('dist/index.js');
+    // npm shows the package's own README.
+    expect(files).toContain('README.md');
     expect(files).toContain('dist/index.d.ts');
     if (name === 'elements') {
       expect(files).toContain('custom-elements.json');
