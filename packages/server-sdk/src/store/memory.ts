@@ -98,7 +98,7 @@ export function memoryStore(): MfaStore {
     for (const [key, c] of challenges)
       if (c.userId === userId && c.ceremony === 'registration') challenges.delete(key);
   };
-  /** The factors the user would hold without the app (`withoutApp`) or without one credential. */
+  /** The factors the user would hold without the app (`app: true`) or without one credential. */
   const methodsLeft = (userId: string, without: { app: boolean; credentialId?: string }) => {
     const left: FactorMethod[] = [];
     if (!without.app && factors.has(userId)) left.push('totp');
