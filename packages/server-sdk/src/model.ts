@@ -338,6 +338,26 @@ export function policyRequires(mode: PolicyMode, role: Role): boolean {
   return mode === 'required_all' || (mode === 'required_admins' && role === 'admin');
 }
 
-export function graceDeadline(startedAt: Date, gracePeriodDays: number): Date {
-  return new Date(startedAt.getTime() + gracePeriodDays * 86_400_000);
+/**
+ * A user's grace period in an account, as stored: when it started (the first time they were
+ * evaluated there under a requiring policy), and when an administrator's reset forfeited it
+ * (`null`: none did).
+ */
+export interface GraceRecord {
+  startedAt: Date;
+  forfeitedAt: Date | null;
+}
+
+/**
+ * When a grace period ends: `gracePeriodDays` after its start, or at the reset that forfeited
+ * it if that came first (the deadline shown is then the reset's time, never an earlier,
+ * invented date).
+ */
+export function graceDeadline(
+  grace: Pick<GraceRecord, 'startedAt'> & Partial<Pick<GraceRecord, 'forfeitedAt'>>,
+  gracePeriodDays: number,
+): Date {
+  const end = grace.startedAt.getTime() + gracePeriodDays * 86_400_000;
+  const forfeited = grace.forfeitedAt?.getTime();
+  return new Date(forfeited === undefined ? end : Math.min(end, forfeited));
 }

@@ -315,9 +315,71 @@ const cases: [name: string, overrides: CaseFacts, expected: AccessDecision][] = 
     enroll(at(-DAY), ['webauthn']),
   ],
   [
-    'phishing_resistant, an app only, optional → not required (the app is no MFA there)',
+    'phishing_resistant, an app only, required, in grace, not verified → challenged for the app it holds',
+    { enrolled: true, policy: { ...requiredAll, allowedFactors: 'phishing_resistant' } },
+    { allow: false, reason: 'challenge_required', accepts: ['totp'], deadline: at(7 * DAY) },
+  ],
+  [
+    'phishing_resistant, an app only, in grace, verified with a recovery code → grace_period',
+    {
+      enrolled: true,
+      verifiedAt: NOW,
+      verifiedWith: 'recovery',
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+      graceStartedAt: at(-2 * DAY),
+    },
+    grace(at(5 * DAY), ['webauthn']),
+  ],
+  [
+    'phishing_resistant, an app only, in grace, app code verified too long ago → challenged',
+    {
+      enrolled: true,
+      verifiedAt: at(-MAX_AGE * 1000 - 1),
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['totp'], deadline: at(7 * DAY) },
+  ],
+  [
+    'phishing_resistant, an app only, in grace, a device remembered after an app code → grace_period',
+    {
+      enrolled: true,
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant', rememberDeviceDays: 30 },
+      device: device('totp', -DAY),
+    },
+    grace(at(7 * DAY), ['webauthn']),
+  ],
+  [
+    'phishing_resistant, an app only, grace over, not verified → enrollment_required (no challenge first)',
+    {
+      enrolled: true,
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+      graceStartedAt: at(-8 * DAY),
+    },
+    enroll(at(-DAY), ['webauthn']),
+  ],
+  [
+    'phishing_resistant, an app only, optional, verified → not required (the app is no MFA there)',
     { enrolled: true, verifiedAt: NOW, policy: { ...optional, allowedFactors: 'phishing_resistant' } },
     notRequired,
+  ],
+  [
+    'phishing_resistant, an app only, optional, not verified → challenged for the app, as under any',
+    { enrolled: true, policy: { ...optional, allowedFactors: 'phishing_resistant' } },
+    { allow: false, reason: 'challenge_required', accepts: ['totp'] },
+  ],
+  [
+    'phishing_resistant, an app only, admins required, a member not verified → challenged for the app',
+    { enrolled: true, policy: { ...requiredAdmins, allowedFactors: 'phishing_resistant' } },
+    { allow: false, reason: 'challenge_required', accepts: ['totp'] },
+  ],
+  [
+    'phishing_resistant, an app only, admins required, an admin not verified → challenged, with the deadline',
+    {
+      enrolled: true,
+      membership: admin,
+      policy: { ...requiredAdmins, allowedFactors: 'phishing_resistant' },
+    },
+    { allow: false, reason: 'challenge_required', accepts: ['totp'], deadline: at(7 * DAY) },
   ],
   [
     'phishing_resistant, a passkey, session verified with an app code → challenge_required accepting webauthn',
@@ -640,9 +702,11 @@ describe('decideAccess properties', () => {
         const device = f.device ? { ...f.device, method: 'totp' as const } : null;
         const withDevice = decideAccess({ ...strict, verifiedAt: null, verifiedWith: null, device });
         expect(withDevice.reason).not.toBe('verified');
+        // An app alone is no MFA there: never verified, and challenged only for the app it holds.
         const appOnly = decideAccess({ ...strict, methods: ['totp'] });
-        expect(['verified', 'challenge_required']).not.toContain(appOnly.reason);
-        if (appOnly.accepts) expect(appOnly.accepts).toEqual(['webauthn']);
+        expect(appOnly.reason).not.toBe('verified');
+        if (appOnly.reason === 'challenge_required') expect(appOnly.accepts).toEqual(['totp']);
+        else if (appOnly.accepts) expect(appOnly.accepts).toEqual(['webauthn']);
       }),
     );
   });
@@ -680,7 +744,15 @@ describe('decideAccess properties', () => {
       fc.property(factsArb, (f) => {
         const decision = decideAccess(f);
         const graceReasons: AccessReason[] = ['grace_period', 'enrollment_required'];
-        expect(decision.deadline !== undefined).toBe(graceReasons.includes(decision.reason));
+        // And with the challenge of a user who holds only factors the account does not accept,
+        // under a policy that requires MFA of them (they learn by when to add one).
+        const heldOnly = decision.reason === 'challenge_required' && !hasAccepted(f);
+        const requires =
+          f.policy.mode === 'required_all' ||
+          (f.policy.mode === 'required_admins' && f.membership?.role === 'admin');
+        expect(decision.deadline !== undefined).toBe(
+          graceReasons.includes(decision.reason) || (heldOnly && requires),
+        );
         if (decision.reason === 'grace_period')
           expect(decision.deadline!.getTime()).toBeGreaterThan(f.now.getTime());
         if (decision.reason === 'enrollment_required')
@@ -701,8 +773,42 @@ describe('decideAccess properties', () => {
           f.policy.mode === 'required_all' ||
           (f.policy.mode === 'required_admins' && f.membership?.role === 'admin');
         const reason = decideAccess(f).reason;
-        if (applies) expect(['grace_period', 'enrollment_required']).toContain(reason);
-        else expect(reason).toBe('not_required');
+        const start = (f.graceStartedAt ?? f.now).getTime();
+        const over = applies && f.now.getTime() >= start + f.policy.gracePeriodDays * DAY;
+        // A factor held but not accepted here is still asked for (verified with anything, or
+        // a device an account accepting every factor would take), except past the deadline.
+        const age = f.verifiedAt ? f.now.getTime() - f.verifiedAt.getTime() : -1;
+        const entry = f.verifiedWith === null ? null : entryMethodOf(f.verifiedWith);
+        const heldVerified =
+          (entry !== null && age >= 0 && age <= f.sessionMaxAge * 1000) ||
+          deviceAccepted({ ...f, policy: { ...f.policy, allowedFactors: 'any' } });
+        if (over) expect(reason).toBe('enrollment_required');
+        else if (f.methods.length > 0 && !heldVerified) expect(reason).toBe('challenge_required');
+        else expect(reason).toBe(applies ? 'grace_period' : 'not_required');
+      }),
+    );
+  });
+
+  it('tightening a policy never weakens sign-in (stricter methods, a requiring mode)', () => {
+    const strictness = { optional: 0, required_admins: 1, required_all: 2 } as const;
+    fc.assert(
+      fc.property(factsArb, factsArb, (f, other) => {
+        const tighter: AccessFacts = {
+          ...f,
+          policy: {
+            ...f.policy,
+            allowedFactors:
+              f.policy.allowedFactors === 'phishing_resistant'
+                ? 'phishing_resistant'
+                : other.policy.allowedFactors,
+            mode:
+              strictness[other.policy.mode] >= strictness[f.policy.mode] ? other.policy.mode : f.policy.mode,
+            // Fewer days to remember a device and no more days of grace.
+            rememberDeviceDays: Math.min(f.policy.rememberDeviceDays, other.policy.rememberDeviceDays),
+            gracePeriodDays: Math.min(f.policy.gracePeriodDays, other.policy.gracePeriodDays),
+          },
+        };
+        if (!decideAccess(f).allow) expect(decideAccess(tighter).allow).toBe(false);
       }),
     );
   });

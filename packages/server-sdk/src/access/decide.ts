@@ -45,6 +45,8 @@ export interface AccessFacts {
   device?: PresentedDevice | null;
   /** When the user's grace period for this account began (`null`: not yet, it begins now). */
   graceStartedAt: Date | null;
+  /** When an administrator's reset forfeited that grace period (absent or `null`: none did). */
+  graceForfeitedAt?: Date | null | undefined;
   now: Date;
   /** Seconds a verification lasts. */
   sessionMaxAge: number;
@@ -142,13 +144,44 @@ function decideEntry(facts: AccessFacts): AccessDecision {
       ? { allow: true, reason: 'verified' }
       : { allow: false, reason: 'challenge_required', accepts };
   }
-  if (policyRequires(facts.policy.mode, facts.membership.role)) {
-    const deadline = graceDeadline(facts.graceStartedAt ?? facts.now, facts.policy.gracePeriodDays);
-    return facts.now < deadline
-      ? { allow: true, reason: 'grace_period', deadline, accepts }
-      : { allow: false, reason: 'enrollment_required', deadline, accepts };
+  const required = policyRequires(facts.policy.mode, facts.membership.role);
+  const deadline = required
+    ? graceDeadline(
+        { startedAt: facts.graceStartedAt ?? facts.now, forfeitedAt: facts.graceForfeitedAt ?? null },
+        facts.policy.gracePeriodDays,
+      )
+    : undefined;
+  if (deadline !== undefined && facts.now >= deadline) {
+    return { allow: false, reason: 'enrollment_required', deadline, accepts };
   }
-  return { allow: true, reason: 'not_required' };
+  // Tightening a policy never weakens sign-in: a user who holds only factors this account
+  // does not accept (an app, where only passkeys count) still verifies with one of them
+  // before the grace period or the policy's leniency lets them in.
+  // The deadline comes with it, so the user learns by when they must add an accepted one.
+  if (facts.methods.length > 0 && !isVerifiedWithHeldFactor(facts)) {
+    return {
+      allow: false,
+      reason: 'challenge_required',
+      accepts: [...facts.methods],
+      ...(deadline === undefined ? {} : { deadline }),
+    };
+  }
+  return deadline !== undefined
+    ? { allow: true, reason: 'grace_period', deadline, accepts }
+    : { allow: true, reason: 'not_required' };
+}
+
+/**
+ * For a user whose factors this account does not accept: whether this session verified
+ * with any factor of theirs (or a recovery code) within `sessionMaxAge`, or presents a
+ * device remembered after one, as an account that accepts every factor would judge it.
+ */
+function isVerifiedWithHeldFactor(facts: AccessFacts): boolean {
+  const verifiedWith = facts.verifiedWith === null ? null : entryMethodOf(facts.verifiedWith);
+  return (
+    (verifiedWith !== null && isVerified(facts.verifiedAt, facts.now, facts.sessionMaxAge)) ||
+    isDeviceAccepted({ ...facts.policy, allowedFactors: 'any' }, facts.device, facts.now)
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { userFactorMethods } from '../factors/factor-methods.ts';
 import type {
   AccessDecision,
   FactorMethod,
+  GraceRecord,
   Membership,
   PolicyRecord,
   Principal,
@@ -150,7 +151,7 @@ function decideOnFacts(
   request: DecisionRequest,
   [membership, sso, policy, methods, session]: Facts,
 ): AccessDecision | Promise<AccessDecision> {
-  const { principal, accountId, generation, remembered } = request;
+  const { principal, accountId, generation } = request;
   const own = session && session.userId === principal.userId ? session : null;
   const facts: AccessFacts = {
     accountId,
@@ -167,23 +168,34 @@ function decideOnFacts(
     stepUp: request.stepUp,
   };
   const decision = decideAccess(facts);
-  const confirm = (made: AccessDecision) => confirmDenial(ctx, made, remembered, request, membership);
+  // A deadline comes with the decisions of a requiring policy for a user without an accepted
+  // factor (grace_period, enrollment_required, mfa_required_for_action inside the grace, and
+  // challenge_required of a user who holds only factors the account does not accept). The
+  // grace period starts the first time the user is evaluated under a requiring policy.
+  if (decision.deadline === undefined) return withDevice(ctx, request, facts, decision);
+  return graceStart(ctx, accountId, principal.userId, facts.now, generation).then((start) => {
+    const started = { ...facts, graceStartedAt: start.startedAt, graceForfeitedAt: start.forfeitedAt };
+    return withDevice(ctx, request, started, decideAccess(started));
+  });
+}
+
+/** A challenge the remembered device presented with the request may answer; else the decision, confirmed. */
+function withDevice(
+  ctx: MfaContext,
+  request: DecisionRequest,
+  facts: AccessFacts,
+  decision: AccessDecision,
+): AccessDecision | Promise<AccessDecision> {
+  const { principal, remembered } = request;
+  const confirm = (made: AccessDecision) => confirmDenial(ctx, made, remembered, request, facts.membership);
   // Only now is the device cookie read and looked up: a session verified for this account needs none.
   const token = decision.reason === 'challenge_required' ? tokenOf(request.deviceToken) : undefined;
-  if (token !== undefined) {
-    const device = presentedDevice(ctx, principal.userId, token, request.fresh);
-    if (device === null) return confirm(decision);
-    const decideWith = (found: RememberedDeviceRecord | null) =>
-      found === null ? confirm(decision) : decideWithDevice(ctx, request, facts, found, token);
-    return isThenable(device) ? device.then(decideWith) : decideWith(device);
-  }
-  // A deadline comes with the decisions of a requiring policy for a user without an accepted
-  // factor (grace_period, enrollment_required, and mfa_required_for_action inside the grace).
-  if (decision.deadline === undefined) return confirm(decision);
-  // The grace period starts the first time the user is evaluated under a requiring policy.
-  return graceStart(ctx, accountId, principal.userId, facts.now, generation).then((start) =>
-    confirm(decideAccess({ ...facts, graceStartedAt: start })),
-  );
+  if (token === undefined) return confirm(decision);
+  const device = presentedDevice(ctx, principal.userId, token, request.fresh);
+  if (device === null) return confirm(decision);
+  const decideWith = (found: RememberedDeviceRecord | null) =>
+    found === null ? confirm(decision) : decideWithDevice(ctx, request, facts, found, token);
+  return isThenable(device) ? device.then(decideWith) : decideWith(device);
 }
 
 /**
@@ -266,14 +278,14 @@ function loadSession(
   );
 }
 
-/** When the user's grace period in the account began, starting it now if it has not. */
+/** The user's grace period in the account (when it began, whether a reset forfeited it), starting it now if it has not. */
 async function graceStart(
   ctx: MfaContext,
   accountId: string,
   userId: string,
   now: Date,
   generation: number,
-): Promise<Date> {
+): Promise<GraceRecord> {
   const key = `${accountId}\u0000${userId}`;
   const remembered = ctx.cache.graceStarts.get(key, Date.now());
   if (remembered) return remembered;

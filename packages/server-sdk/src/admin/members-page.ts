@@ -37,6 +37,11 @@ export interface MemberRow extends MemberListing {
   /** When a member the policy requires MFA of, without an accepted factor, loses access (`null`: not required, or their grace has not begun). */
   deadline: Date | null;
   overdue: boolean;
+  /**
+   * When an administrator's reset forfeited this member's grace period here, for a member
+   * `deadline` applies to (`null` otherwise): they must set up MFA at their next sign-in.
+   */
+  resetAt: Date | null;
 }
 
 export interface MembersPage {
@@ -192,6 +197,7 @@ export async function membersPage(
         enrolledAt: enrollment?.since ?? null,
         deadline,
         overdue,
+        resetAt: deadline === null ? null : (start?.forfeitedAt ?? null),
       }),
     });
     if (page.length > wanted) page.pop();

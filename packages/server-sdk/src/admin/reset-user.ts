@@ -3,9 +3,6 @@ import type { MfaContext } from '../core/context.ts';
 import { policyRequires } from '../model.ts';
 import { readPolicy } from '../policy/policy.ts';
 
-/** A forfeited grace period starts this far back, so it has ended under any policy (max 90 days). */
-const FORFEIT_MS = 91 * 86_400_000;
-
 /**
  * Removes a user's MFA for the host's support staff or an account admin: the
  * factor, recovery codes, failed attempts and verified sessions go, and the user
@@ -24,9 +21,9 @@ export async function resetUser(
     if (policyRequires((await readPolicy(ctx, m.accountId)).mode, m.role)) accounts.push(m.accountId);
   }
   // Forfeited before the factor goes: a reset cut short there leaves the MFA whole, never a
-  // user without MFA who gets a fresh grace period.
-  const forfeitAt = new Date(ctx.now().getTime() - FORFEIT_MS);
-  await ctx.cache.changeUser(userId, () => ctx.store.forfeitGrace(userId, accounts, forfeitAt));
+  // user without MFA who gets a fresh grace period. Its deadline is the reset's time.
+  const resetAt = ctx.now();
+  await ctx.cache.changeUser(userId, () => ctx.store.forfeitGrace(userId, accounts, resetAt));
   // Written with the reset itself, saying whether there was MFA to reset.
   const audit = auditWrite(ctx, (existed) => ({
     type: 'mfa.reset',

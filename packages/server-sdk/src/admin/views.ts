@@ -118,13 +118,16 @@ export async function profileView(ctx: MfaContext, principal: Principal, deviceT
     ...(credentials.length > 0 ? (['webauthn'] as const) : []),
   ];
   const enrolled = methods.length > 0;
-  const [recoveryCodesRemaining, outdated, requiring, state, rememberDeviceDays] = await Promise.all([
-    enrolled ? ctx.store.countRecoveryCodes(userId) : 0,
-    enrolled ? recoveryCodesOutdated(ctx, userId) : false,
-    requiredBy(ctx, userId, methods),
-    sessionState(ctx, principal),
-    rememberDeviceAllowance(ctx, userId),
-  ]);
+  const [recoveryCodesRemaining, outdated, requiring, state, rememberDeviceDays, attempts] =
+    await Promise.all([
+      enrolled ? ctx.store.countRecoveryCodes(userId) : 0,
+      enrolled ? recoveryCodesOutdated(ctx, userId) : false,
+      requiredBy(ctx, userId, methods),
+      sessionState(ctx, principal),
+      rememberDeviceAllowance(ctx, userId),
+      enrolled ? ctx.store.getAttempts(userId) : null,
+    ]);
+  const locked = attempts?.lockedUntil;
   let session = state;
   if (state.verified && state.method === 'remembered_device') {
     const device = await presentedDevice(ctx, userId, deviceToken);
@@ -140,5 +143,7 @@ export async function profileView(ctx: MfaContext, principal: Principal, deviceT
     requiredBy: requiring,
     rememberDeviceDays,
     session,
+    /** Until when wrong codes paused the challenge (`null`: it is not paused). */
+    lockedUntil: locked && locked.getTime() > ctx.now().getTime() ? locked : null,
   };
 }

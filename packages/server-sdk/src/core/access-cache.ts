@@ -1,6 +1,7 @@
 import type {
   Enrollment,
   FactorMethod,
+  GraceRecord,
   PolicyRecord,
   RememberedDeviceRecord,
   SessionRecord,
@@ -29,7 +30,7 @@ export interface AccountMembersFacts {
   /** When the facts were read (ms): they are read again at most `ACCOUNT_FACTS_MAX_AGE_MS` later. */
   readAt: number;
   enrollments: Map<string, Enrollment>;
-  graceStarts: Map<string, Date>;
+  graceStarts: Map<string, GraceRecord>;
   /** The user ids read (members without a factor or grace have no entry in the maps). */
   read: Set<string>;
 }
@@ -62,7 +63,7 @@ export class AccessCache {
    */
   readonly devices: TtlCache<string, RememberedDeviceRecord | null>;
   /** Grace starts, by `accountId \0 userId`: once known, evaluating writes nothing. */
-  readonly graceStarts: TtlCache<string, Date>;
+  readonly graceStarts: TtlCache<string, GraceRecord>;
   /**
    * Accounts' members' MFA, by account id, for paging the members list (a few accounts at a
    * time): kept up to `ACCOUNT_FACTS_MAX_AGE_MS`, and used past `ttlMs` only while the

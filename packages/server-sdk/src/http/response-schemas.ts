@@ -73,6 +73,7 @@ export const membersResponse = z.strictObject({
       enrolledAt: isoDate.nullable(),
       deadline: isoDate.nullable(),
       overdue: z.boolean(),
+      resetAt: isoDate.nullable(),
     }),
   ),
   nextCursor: z.string().nullable(),
@@ -143,6 +144,7 @@ export const meResponse = z.strictObject({
     verifiedAt: isoDate.nullable(),
     method: z.enum(sessionMethods).nullable(),
   }),
+  lockedUntil: isoDate.nullable(),
 });
 
 export const totpSetupResponse = z.strictObject({

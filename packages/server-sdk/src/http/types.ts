@@ -56,6 +56,11 @@ export interface MemberResponse {
   deadline: string | null;
   /** The deadline has passed: the member is denied until they set up MFA. */
   overdue: boolean;
+  /**
+   * When an administrator's reset forfeited the member's grace period in this account (then
+   * `deadline` is that time: they must set up MFA at their next sign-in); `null` otherwise.
+   */
+  resetAt: string | null;
 }
 
 export interface MembersResponse {
@@ -147,6 +152,11 @@ export interface MeResponse {
    * is `verified` only while that device's cookie comes with the request.
    */
   session: { verified: boolean; verifiedAt: string | null; method: SessionMethod | null };
+  /**
+   * Until when repeated wrong codes paused the challenge for this user (`null`: not paused):
+   * a page loaded during the wait shows it at once.
+   */
+  lockedUntil: string | null;
 }
 
 export interface TotpSetupResponse {

@@ -4,6 +4,7 @@ import {
   type AuditEventInput,
   type Enrollment,
   type FactorMethod,
+  type GraceRecord,
   MAX_OPEN_CEREMONIES,
   type PendingTotpRecord,
   type PolicyRecord,
@@ -46,7 +47,7 @@ export function memoryStore(): MfaStore {
   /** When each user's last counted failure was (for `pruneExpired`). */
   const lastFailure = new Map<string, Date>();
   const sessions = new Map<string, SessionRecord>();
-  const grace = new Map<string, Date>();
+  const grace = new Map<string, GraceRecord>();
   const meta = new Map<string, string>();
   const userHandles = new Map<string, string>();
   /** WebAuthn credentials by credential id (unique across users). */
@@ -177,6 +178,11 @@ export function memoryStore(): MfaStore {
     async activateTotp(factor, pendingSecret, hashes, write, session) {
       if (pending.get(factor.userId)?.secret !== pendingSecret) return false;
       discardCeremonies(factor.userId);
+      // Only an app replaced is a trust change; a first app is a factor added.
+      if (factors.has(factor.userId)) {
+        endSessionsBut(factor.userId);
+        forgetDevices(factor.userId);
+      }
       factors.set(factor.userId, { ...factor });
       facts++;
       if (hashes) {
@@ -185,8 +191,6 @@ export function memoryStore(): MfaStore {
           hashes.map((hash) => ({ hash, usedAt: null })),
         );
       }
-      endSessionsBut(factor.userId);
-      forgetDevices(factor.userId);
       if (session) sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
       recordWith(write, true);
       return true;
@@ -250,8 +254,6 @@ export function memoryStore(): MfaStore {
       credentials.set(credential.credentialId, copyCredential(credential));
       facts++;
       discardCeremonies(userId);
-      endSessionsBut(userId);
-      forgetDevices(userId);
       sessions.set(sessionKey(session.userId, session.sessionId), { ...session });
       const result = { added: true, recoveryCodesIssued: first } as const;
       recordWith(write, result);
@@ -467,16 +469,16 @@ export function memoryStore(): MfaStore {
     async startGrace(accountId, userId, at) {
       const key = graceKey(accountId, userId);
       const existing = grace.get(key);
-      if (existing) return existing;
-      grace.set(key, at);
+      if (existing) return { ...existing };
+      grace.set(key, { startedAt: at, forfeitedAt: null });
       facts++;
-      return at;
+      return { startedAt: at, forfeitedAt: null };
     },
     async getGraceStarts(accountId, userIds) {
-      const starts = new Map<string, Date>();
+      const starts = new Map<string, GraceRecord>();
       for (const userId of userIds) {
-        const start = grace.get(graceKey(accountId, userId));
-        if (start) starts.set(userId, start);
+        const record = grace.get(graceKey(accountId, userId));
+        if (record) starts.set(userId, { ...record });
       }
       return starts;
     },
@@ -487,10 +489,10 @@ export function memoryStore(): MfaStore {
       for (const accountId of accountIds) {
         const key = graceKey(accountId, userId);
         const existing = grace.get(key);
-        if (!existing || existing > at) {
-          grace.set(key, at);
-          facts++;
-        }
+        if (!existing) grace.set(key, { startedAt: at, forfeitedAt: at });
+        else if (existing.forfeitedAt === null || existing.forfeitedAt > at) existing.forfeitedAt = at;
+        else continue;
+        facts++;
       }
     },
 

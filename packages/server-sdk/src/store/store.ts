@@ -4,6 +4,7 @@ import type {
   AuditEventInput,
   Enrollment,
   FactorMethod,
+  GraceRecord,
   PendingTotpRecord,
   PolicyRecord,
   RememberedDeviceRecord,
@@ -289,9 +290,11 @@ export interface MfaStore {
   getPendingTotp(userId: string): Promise<PendingTotpRecord | null>;
   /**
    * Makes the user's pending secret their factor: replaces any factor, sets the
-   * recovery codes (`null`: keeps the user's codes as they are), removes the pending secret, ends every verified session of the
-   * user (a session verified with a replaced factor is not verified with this one),
-   * forgets the user's remembered devices and marks `session` verified, if given. Returns false (and changes nothing)
+   * recovery codes (`null`: keeps the user's codes as they are), removes the pending secret
+   * and marks `session` verified, if given. When it replaces an app, it also ends every
+   * verified session of the user (a session verified with a replaced factor is not verified
+   * with this one) and forgets the user's remembered devices; a first app (a factor added)
+   * keeps them. Returns false (and changes nothing)
    * when the pending secret is no longer the one given.
    */
   activateTotp(
@@ -333,8 +336,9 @@ export interface MfaStore {
    * Adds a credential unless the user has `limit` already or its id is registered
    * (to anyone). The user's handle exists already (`webAuthnUserHandle`, made with the
    * registration's options): the SQL stores count concurrent additions under its row. When it is the user's first factor (no app, no credential),
-   * `recoveryCodeHashes` become their recovery codes. Ends every verified session of
-   * the user, forgets their remembered devices and marks `session` verified. All or nothing, audited with it.
+   * `recoveryCodeHashes` become their recovery codes. Marks `session` verified; the user's
+   * other sessions and remembered devices stay (adding a factor is no loss of trust). All or
+   * nothing, audited with it.
    */
   addWebAuthnCredential(
     credential: WebAuthnCredentialRecord,
@@ -480,10 +484,10 @@ export interface MfaStore {
    */
   pruneExpired(input: PruneInput): Promise<number>;
 
-  /** Starts the user's grace period for the account at `at` unless it started already; returns the start. */
-  startGrace(accountId: string, userId: string, at: Date): Promise<Date>;
-  /** Grace starts of these users in this account. */
-  getGraceStarts(accountId: string, userIds: readonly string[]): Promise<Map<string, Date>>;
+  /** Starts the user's grace period for the account at `at` unless it started already; returns it as stored. */
+  startGrace(accountId: string, userId: string, at: Date): Promise<GraceRecord>;
+  /** The grace periods of these users in this account (users without one have no entry). */
+  getGraceStarts(accountId: string, userIds: readonly string[]): Promise<Map<string, GraceRecord>>;
   /**
    * The facts version: an opaque value that changes, in the same transaction, with every
    * write that changes what `getEnrollments` or `getGraceStarts` answer for anyone (an app
@@ -494,7 +498,11 @@ export interface MfaStore {
    * `policyCacheTtl` only.
    */
   factsVersion?(): Promise<string>;
-  /** Sets the grace start to `at` in each account unless it started earlier (a reset forfeits the grace period). */
+  /**
+   * A reset at `at` forfeits the user's grace period in each account: `forfeitedAt` becomes
+   * `at` unless an earlier reset forfeited it already (a period that never started starts and
+   * is forfeited at `at`); `startedAt` stays.
+   */
   forfeitGrace(userId: string, accountIds: readonly string[], at: Date): Promise<void>;
 
   /** A value of mfakit's own bookkeeping (such as the key check), or `null`. */

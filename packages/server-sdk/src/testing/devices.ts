@@ -149,7 +149,7 @@ export function devicesConformance(t: ConformanceContext): void {
       lastUsedAt: null,
     });
 
-    it('activateTotp (a new or replaced app)', async () => {
+    it('activateTotp (an app replaced)', async () => {
       await enroll(id('ada'), { secret: 'old' });
       await both();
       await t.store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
@@ -178,16 +178,23 @@ export function devicesConformance(t: ConformanceContext): void {
       expect(await left()).toEqual([0, 1]);
     });
 
-    it('addWebAuthnCredential and deleteWebAuthnCredential', async () => {
+    it('deleteWebAuthnCredential, but not addWebAuthnCredential (adding is no loss of trust)', async () => {
       await t.store.webAuthnUserHandle(id('ada'), id('handle'));
       await both();
       const options = { limit: 10, recoveryCodeHashes: [], session };
       expect(await t.store.addWebAuthnCredential(credential('k1'), options)).toMatchObject({ added: true });
-      expect(await left()).toEqual([0, 1]);
+      expect(await left()).toEqual([1, 1]);
       await t.store.addWebAuthnCredential(credential('k2'), options);
-      await t.store.rememberDevice(device('ada', 'phone'));
+      expect(await left()).toEqual([1, 1]);
       expect(await t.store.deleteWebAuthnCredential(id('ada'), id('k1'), undefined, id('s'))).toBe(true);
       expect(await left()).toEqual([0, 1]);
+    });
+
+    it('not activateTotp of a first app (a factor added)', async () => {
+      await both();
+      await t.store.putPendingTotp({ userId: id('ada'), secret: 'first', expiresAt: later(1000) });
+      expect(await t.store.activateTotp(t.factor(id('ada'), { secret: 'first' }), 'first', [])).toBe(true);
+      expect(await left()).toEqual([1, 1]);
     });
 
     it('a change that changes nothing forgets nothing (deleteTotp without an app)', async () => {

@@ -55,7 +55,9 @@ export function factsVersionConformance(t: ConformanceContext): void {
         deleteTotp: (store) => store.deleteTotp(id('max')),
         'deleteFactor (a reset)': (store) => store.deleteFactor(id('ada')),
         'startGrace (a new start)': (store) => store.startGrace(id('acme'), id('sam'), later(1000)),
-        'forfeitGrace (a start moved earlier)': (store) => store.forfeitGrace(id('sam'), [id('acme')], T0),
+        'forfeitGrace (a running grace period forfeited)': (store) =>
+          store.forfeitGrace(id('sam'), [id('acme')], later(2000)),
+        'forfeitGrace (by an earlier reset)': (store) => store.forfeitGrace(id('sam'), [id('acme')], T0),
         'forfeitGrace (a start where none was)': (store) =>
           store.forfeitGrace(id('sam'), [id('acme'), id('contoso')], T0),
       };
@@ -81,6 +83,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
       await enroll(id('max'), {}, ['hash-1', 'hash-2']);
       await addCredential(id('ada'), 'a');
       await t.store.startGrace(id('acme'), id('sam'), later(1000));
+      await t.store.forfeitGrace(id('sam'), [id('acme')], later(2000));
       const session = { userId: id('max'), sessionId: id('s1'), verifiedAt: T0, method: 'totp' as const };
       const steps: Record<string, (store: MfaStore) => Promise<unknown>> = {
         reads: async (store) => {
@@ -141,7 +144,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
           await store.putMeta(id('key'), 'value', null);
         },
         'startGrace for a start already there': (store) => store.startGrace(id('acme'), id('sam'), T0),
-        'forfeitGrace that moves no start': (store) =>
+        'forfeitGrace by a reset after one that forfeited it already': (store) =>
           store.forfeitGrace(id('sam'), [id('acme')], later(5000)),
         'forfeitGrace of no account': (store) => store.forfeitGrace(id('sam'), [], T0),
         'deleteFactor of a user without MFA': (store) => store.deleteFactor(id('nobody')),

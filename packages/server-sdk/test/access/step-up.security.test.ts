@@ -255,7 +255,9 @@ describe('a user without MFA', () => {
     await setPolicy(h, 'acme', { mode: 'required_all', gracePeriodDays: 3 });
     expect(await h.store.getGraceStarts('acme', ['max'])).toEqual(new Map());
     expectError(await payouts(h, { as: 'max' }), 'mfa_required_for_action');
-    expect(await h.store.getGraceStarts('acme', ['max'])).toEqual(new Map([['max', h.clock.now]]));
+    expect(await h.store.getGraceStarts('acme', ['max'])).toEqual(
+      new Map([['max', { startedAt: h.clock.now, forfeitedAt: null }]]),
+    );
   });
 });
 

@@ -330,6 +330,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             enrolledAt: null,
             deadline: null,
             overdue: false,
+            resetAt: null,
           },
           {
             userId: 'max',
@@ -341,6 +342,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             enrolledAt: null,
             deadline: null,
             overdue: false,
+            resetAt: null,
           },
           {
             userId: 'sam',
@@ -352,6 +354,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             enrolledAt: iso(enrolledAt),
             deadline: null,
             overdue: false,
+            resetAt: null,
           },
         ]),
       );
@@ -623,7 +626,10 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         deadline,
         accepts: ['totp', 'webauthn'],
       });
-      expect((await h.store.getGraceStarts('acme', ['max'])).get('max')).toEqual(start);
+      expect((await h.store.getGraceStarts('acme', ['max'])).get('max')).toEqual({
+        startedAt: start,
+        forfeitedAt: null,
+      });
       h.advance(3 * DAY);
       expect((await access(h, 'max')).body).toEqual({
         allow: true,
@@ -729,7 +735,29 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         requiredBy: [],
         rememberDeviceDays: 0,
         session: { verified: false, verifiedAt: null, method: null },
+        lockedUntil: null,
       });
+    });
+
+    it('says until when wrong codes paused the challenge, and nothing once the wait is over', async () => {
+      const h = harness();
+      await h.enroll('max');
+      let status = 0;
+      let wait = 0;
+      for (let i = 0; i < 20 && status !== 429; i++) {
+        const res = await h.json('POST', '/mfa/challenge', {
+          as: 'max',
+          session: 'max-s2',
+          body: { code: '000000' },
+        });
+        status = res.status;
+        wait = res.body.error.retryAfterSeconds ?? 0;
+      }
+      expect(status).toBe(429);
+      const me = await h.json('GET', '/mfa/me', { as: 'max', session: 'max-s2' });
+      expect(me.body.lockedUntil).toBe(iso(new Date(h.clock.now.getTime() + wait * 1000)));
+      h.advance(wait);
+      expect((await h.json('GET', '/mfa/me', { as: 'max', session: 'max-s2' })).body.lockedUntil).toBeNull();
     });
 
     it('describes an enrolled user, their codes and their session', async () => {
@@ -747,6 +775,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         rememberDeviceDays: 0,
         // Verified with the app once after confirming it (the harness's enroll does).
         session: { verified: true, verifiedAt: iso(new Date(enrolledAt.getTime() + 30_000)), method: 'totp' },
+        lockedUntil: null,
       });
       await h.json('POST', '/mfa/challenge', {
         as: 'max',

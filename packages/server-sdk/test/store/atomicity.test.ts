@@ -112,7 +112,7 @@ async function expectUntouched({ h, old }: World, { attempts = true } = {}) {
   for (const session of ['tina-s1', 'tina-s2'])
     expect(await h.store.getSession('tina', session)).not.toBeNull();
   const grace = (await h.store.getGraceStarts('acme', ['tina'])).get('tina');
-  if (grace) expect(grace.getTime()).toBeLessThanOrEqual(h.clock.now.getTime() - 90 * 86_400_000);
+  if (grace) expect(grace.forfeitedAt?.getTime()).toBeLessThanOrEqual(h.clock.now.getTime());
   expect(await accessOf(h, 'tina', 'tina-s1')).toMatchObject({ allow: true, reason: 'verified' });
   expect(await h.store.countRecoveryCodes('tina')).toBe(10);
   expect(await totpWorks(h, old.secret)).toBe(true);

@@ -10,7 +10,9 @@ export async function expectUpgradedForFactsVersion(store: MfaStore, at: Date): 
   expect(await store.getEnrollments(['max', 'sam'])).toEqual(
     new Map([['max', { methods: ['totp'], since: at }]]),
   );
-  expect(await store.getGraceStarts('acme', ['max', 'sam'])).toEqual(new Map([['sam', at]]));
+  expect(await store.getGraceStarts('acme', ['max', 'sam'])).toEqual(
+    new Map([['sam', { startedAt: at, forfeitedAt: null }]]),
+  );
   const read = () => (store.factsVersion as () => Promise<string>)();
   const first = await read();
   expect(await read()).toBe(first);

@@ -236,10 +236,11 @@ describe('sqliteStore shared by several processes', () => {
         method: 'startGrace',
         args: ['acme', users[round], new Date(T0.getTime() + child * 1000 + k)],
       })),
-    )) as Date[][];
+    )) as { startedAt: Date; forfeitedAt: Date | null }[][];
     for (const [round, userId] of users.entries()) {
       const stored = (await local.getGraceStarts('acme', [userId])).get(userId);
-      expect(stored).toBeInstanceOf(Date);
+      expect(stored?.startedAt).toBeInstanceOf(Date);
+      expect(stored?.forfeitedAt).toBeNull();
       expect(starts[round]).toEqual(Array.from({ length: 2 * PROCESSES }, () => stored));
     }
   });

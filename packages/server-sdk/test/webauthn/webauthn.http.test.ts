@@ -204,14 +204,15 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
   });
 
   describe('trust changes', () => {
-    it('adding a passkey ends the other verified sessions; the registering one is verified with it', async () => {
+    it('adding a passkey keeps the other verified sessions (no loss of trust); the registering one is verified with it', async () => {
       harness();
       await h.enroll('max');
       await h.verify('max', 'max-s2');
       expect((await access('max', 'max-s2')).reason).toBe('verified');
       expect((await me('max', 'max-s2')).session.verified).toBe(true);
       await addPasskey(h, { as: 'max' });
-      expect((await me('max', 'max-s2')).session.verified).toBe(false);
+      expect((await me('max', 'max-s2')).session).toMatchObject({ verified: true, method: 'totp' });
+      expect((await access('max', 'max-s2')).reason).toBe('verified');
       expect((await me('max')).session).toMatchObject({ verified: true, method: 'webauthn_registration' });
     });
 
@@ -312,6 +313,32 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
       await h.verify('max');
       expect((await addPasskey(h, { as: 'max' })).status).toBe(200);
       expect(await access('max')).toEqual({ allow: true, reason: 'verified' });
+    });
+
+    it('still challenges an app-only member for the app during the grace period (tightening never weakens)', async () => {
+      harness();
+      await h.enroll('max');
+      await setPolicy({ mode: 'required_all', gracePeriodDays: 10, allowedFactors: 'phishing_resistant' });
+      // A new sign-in with a password alone: not let in, asked for the app he holds, told by
+      // when to add a passkey (his grace period starts now).
+      const deadline = new Date(h.clock.now.getTime() + 10 * 86_400_000).toISOString();
+      expect(await access('max', 'max-s2')).toEqual({
+        allow: false,
+        reason: 'challenge_required',
+        accepts: ['totp'],
+        deadline,
+      });
+      const area = await h.json('GET', '/accounts/acme/area', { as: 'max', session: 'max-s2' });
+      expect(expectError(area, 'challenge_required').accepts).toEqual(['totp']);
+      // His app code lets him in for the grace period, which starts then, and tells him to add a passkey.
+      await h.verify('max', 'max-s2');
+      const grace = await access('max', 'max-s2');
+      expect(grace).toEqual({ allow: true, reason: 'grace_period', accepts: ['webauthn'], deadline });
+      expect((await h.json('GET', '/accounts/acme/area', { as: 'max', session: 'max-s2' })).status).toBe(200);
+      // Past the deadline, no app code opens the account.
+      h.advance(10 * 86_400 + 1);
+      await h.verify('max', 'max-s3');
+      expect(await access('max', 'max-s3')).toMatchObject({ allow: false, reason: 'enrollment_required' });
     });
 
     it('challenges a session verified with an app code; a passkey or a recovery code verifies it', async () => {

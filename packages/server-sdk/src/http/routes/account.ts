@@ -97,6 +97,7 @@ export const accountRoutes = [
           enrolledAt: iso(m.enrolledAt),
           deadline: iso(m.deadline),
           overdue: m.overdue,
+          resetAt: iso(m.resetAt),
         })),
         nextCursor: page.nextCursor ? encodeMembersCursor(page.nextCursor) : null,
         counts: page.counts,

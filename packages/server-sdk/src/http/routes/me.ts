@@ -46,6 +46,7 @@ export const meRoutes = [
           verifiedAt: iso(view.session.verifiedAt),
           method: view.session.method,
         },
+        lockedUntil: iso(view.lockedUntil),
       };
     },
   }),

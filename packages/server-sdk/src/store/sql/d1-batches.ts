@@ -49,6 +49,8 @@ import {
   factorLeft,
   factorRemoved,
   forgetDevices,
+  graceForfeit,
+  graceRecord,
   graceStart,
   mfaReset,
   policyWrite,
@@ -501,16 +503,16 @@ export function d1Batches(
     async startGrace(accountId, userId, at) {
       const grace = db
         .selectFrom('mfa_grace')
-        .select('started_at')
+        .select(['started_at', 'forfeited_at'])
         .where('account_id', '=', accountId)
         .where('user_id', '=', userId);
       return optimistically(`user:${userId}`, async () => {
         const [[row] = []] = await read(grace);
-        if (row) return { done: new Date(Number(row.started_at)) };
+        if (row) return { done: graceRecord(row) };
         return {
           check: absent(grace),
           statements: [graceStart(db, accountId, userId, at), bumpFacts(db, userId)],
-          answer: () => new Date(at.getTime()),
+          answer: () => ({ startedAt: new Date(at.getTime()), forfeitedAt: null }),
         };
       });
     },
@@ -518,20 +520,21 @@ export function d1Batches(
     async forfeitGrace(userId, accountIds, at) {
       const accounts = [...new Set(accountIds)];
       if (accounts.length === 0) return;
-      // Already started by `at` in these accounts: the others move (or start), and the facts with them.
+      // Already forfeited by `at` in these accounts: the others are forfeited (or start so), and
+      // the facts move with them.
       const byThen = db
         .selectFrom('mfa_grace')
         .select('account_id')
         .where('user_id', '=', userId)
         .where('account_id', 'in', idList(accounts))
-        .where('started_at', '<=', at.getTime());
+        .where('forfeited_at', '<=', at.getTime());
       await optimistically(`user:${userId}`, async () => {
         const [started = []] = await read(byThen);
         if (started.length === accounts.length) return { done: undefined };
         return {
           check: count(byThen, started.length),
           statements: [
-            ...accounts.map((accountId) => graceStart(db, accountId, userId, at, { earlier: true })),
+            ...accounts.map((accountId) => graceForfeit(db, accountId, userId, at)),
             bumpFacts(db, userId),
           ],
           answer: () => undefined,

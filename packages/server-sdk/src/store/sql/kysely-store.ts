@@ -4,6 +4,7 @@ import type {
   AuditEvent,
   AuditEventInput,
   Enrollment,
+  GraceRecord,
   PolicyMode,
   PolicyRecord,
   RememberedDeviceRecord,
@@ -43,6 +44,8 @@ import {
   FACTS_SHARDS,
   factorRemoved,
   forgetDevices,
+  graceForfeit,
+  graceRecord,
   graceStart,
   markSession,
   mfaReset,
@@ -922,14 +925,14 @@ export function sqlStore(
       });
       const row = await db
         .selectFrom('mfa_grace')
-        .select('started_at')
+        .select(['started_at', 'forfeited_at'])
         .where('account_id', '=', accountId)
         .where('user_id', '=', userId)
         .executeTakeFirstOrThrow();
-      return toDate(row.started_at);
+      return graceRecord(row);
     },
     async getGraceStarts(accountId, userIds) {
-      const starts = new Map<string, Date>();
+      const starts = new Map<string, GraceRecord>();
       const db = await q();
       if (userIds.length > ACCOUNT_SCAN_FROM) {
         // Most of an account's members (its members page): one scan of the account's rows by
@@ -937,19 +940,19 @@ export function sqlStore(
         const wanted = new Set(userIds);
         const rows = await db
           .selectFrom('mfa_grace')
-          .select(['user_id', 'started_at'])
+          .select(['user_id', 'started_at', 'forfeited_at'])
           .where('account_id', '=', accountId)
           .execute();
-        for (const row of rows) if (wanted.has(row.user_id)) starts.set(row.user_id, toDate(row.started_at));
+        for (const row of rows) if (wanted.has(row.user_id)) starts.set(row.user_id, graceRecord(row));
         return starts;
       }
       const rows = await db
         .selectFrom('mfa_grace')
-        .select(['user_id', 'started_at'])
+        .select(['user_id', 'started_at', 'forfeited_at'])
         .where('account_id', '=', accountId)
         .where('user_id', 'in', jsonIds(flavour, JSON.stringify(userIds)))
         .execute();
-      for (const row of rows) starts.set(row.user_id, toDate(row.started_at));
+      for (const row of rows) starts.set(row.user_id, graceRecord(row));
       return starts;
     },
     async factsVersion() {
@@ -965,7 +968,7 @@ export function sqlStore(
       await (await q()).transaction().execute(async (trx) => {
         let moved = 0;
         for (const accountId of accountIds) {
-          moved += changed(await trx.executeQuery(graceStart(db, accountId, userId, at, { earlier: true })));
+          moved += changed(await trx.executeQuery(graceForfeit(db, accountId, userId, at)));
         }
         if (moved > 0) await trx.executeQuery(bumpFacts(db, userId));
       });

@@ -232,6 +232,13 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
         await db.schema.alterTable('mfa_webauthn_credentials').addColumn('aaguid', 'text').execute();
       },
     },
+    // When an administrator's reset forfeited a grace period: its deadline is then the reset's
+    // time. Grace periods forfeited before kept the start they were moved back to.
+    '0011_grace_forfeit': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('mfa_grace').addColumn('forfeited_at', 'bigint').execute();
+      },
+    },
     // SQLite only: the table a D1 batch's check writes to when what its write read has changed
     // (d1.ts). Its constraint refuses every row, so the failed check rolls the batch back.
     '0009_guards': {

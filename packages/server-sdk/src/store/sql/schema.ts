@@ -74,7 +74,12 @@ export interface Database {
     last_used_at: number | string | null;
     expires_at: number | string;
   };
-  mfa_grace: { account_id: string; user_id: string; started_at: number | string };
+  mfa_grace: {
+    account_id: string;
+    user_id: string;
+    started_at: number | string;
+    forfeited_at: number | string | null;
+  };
   /** mfakit's own bookkeeping, e.g. the key check (migration 0003_meta). */
   mfa_meta: { key: string; value: string };
   /** Counters moved on inside the writes they count (migration 0008_facts_version): `facts`. */

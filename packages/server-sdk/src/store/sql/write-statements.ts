@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import {
+  type GraceRecord,
   MAX_OPEN_CEREMONIES,
   type PolicyRecord,
   type RememberedDeviceRecord,
@@ -199,7 +200,13 @@ export function totpActivated(
   session: SessionRecord | undefined,
 ): Statements {
   const { userId } = factor;
+  // Only an app replaced is a trust change: sessions verified with it are not verified with
+  // this one. A first app is a factor added, which keeps sessions and devices.
+  const replacing = (eb: ExpressionBuilder<Database, 'mfa_verified_sessions' | 'mfa_remembered_devices'>) =>
+    eb.exists(db.selectFrom('mfa_totp_factors').select('user_id').where('user_id', '=', userId));
   return [
+    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).where(replacing).compile(),
+    forgetDevices(db, userId).where(replacing).compile(),
     db.deleteFrom('mfa_totp_factors').where('user_id', '=', userId).compile(),
     db
       .insertInto('mfa_totp_factors')
@@ -212,9 +219,6 @@ export function totpActivated(
       .compile(),
     ...(hashes ? recoveryCodesReplaced(db, userId, hashes) : []),
     registrationsDiscarded(db, userId),
-    // Sessions verified with the factor replaced are not verified with this one.
-    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
-    forgetDevices(db, userId).compile(),
     ...(session ? [sessionMarked(db, session)] : []),
     bumpFacts(db, userId),
   ];
@@ -302,8 +306,9 @@ export function credentialRemoved(
 }
 
 /**
- * A credential added: the first factor of the user gets `hashes` as its recovery codes;
- * sessions verified before this trust change end, the registering one is verified with it.
+ * A credential added: the first factor of the user gets `hashes` as its recovery codes; the
+ * registering session is verified with it. Adding a factor is no loss of trust: the user's
+ * other sessions and remembered devices stay.
  */
 export function credentialAdded(
   db: Kysely<Database>,
@@ -315,8 +320,6 @@ export function credentialAdded(
   return [
     ...(first ? recoveryCodesReplaced(db, userId, hashes) : []),
     ...ceremoniesDiscarded(db, userId),
-    db.deleteFrom('mfa_verified_sessions').where('user_id', '=', userId).compile(),
-    forgetDevices(db, userId).compile(),
     sessionMarked(db, session),
     bumpFacts(db, userId),
   ];
@@ -423,27 +426,46 @@ export function deviceUsed(
     .compile();
 }
 
+/** A grace start at `at`, unless it has started already. */
+export function graceStart(db: Kysely<Database>, accountId: string, userId: string, at: Date): CompiledQuery {
+  return db
+    .insertInto('mfa_grace')
+    .values({ account_id: accountId, user_id: userId, started_at: toMs(at), forfeited_at: null })
+    .onConflict((oc) => oc.columns(['account_id', 'user_id']).doNothing())
+    .compile();
+}
+
 /**
- * A grace start at `at`, unless it has started already; with `earlier`, moved back to `at`
- * unless it started before (a reset forfeits the grace period).
+ * A reset at `at` forfeits the grace period: `forfeited_at` set to `at` unless an earlier reset
+ * set it; a period that never started starts and is forfeited at `at`.
  */
-export function graceStart(
+export function graceForfeit(
   db: Kysely<Database>,
   accountId: string,
   userId: string,
   at: Date,
-  { earlier = false } = {},
 ): CompiledQuery {
   return db
     .insertInto('mfa_grace')
-    .values({ account_id: accountId, user_id: userId, started_at: toMs(at) })
-    .onConflict((oc) => {
-      const conflict = oc.columns(['account_id', 'user_id']);
-      return earlier
-        ? conflict.doUpdateSet({ started_at: toMs(at) }).where('mfa_grace.started_at', '>', toMs(at))
-        : conflict.doNothing();
-    })
+    .values({ account_id: accountId, user_id: userId, started_at: toMs(at), forfeited_at: toMs(at) })
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'user_id'])
+        .doUpdateSet({ forfeited_at: toMs(at) })
+        .where((eb) =>
+          eb.or([eb('mfa_grace.forfeited_at', 'is', null), eb('mfa_grace.forfeited_at', '>', toMs(at))]),
+        ),
+    )
     .compile();
+}
+
+/** A grace row as read (`started_at`, `forfeited_at`: milliseconds, as numbers or strings), as the store answers it. */
+export function graceRecord(row: { started_at?: unknown; forfeited_at?: unknown }): GraceRecord {
+  const forfeited = row.forfeited_at;
+  return {
+    startedAt: new Date(Number(row.started_at)),
+    forfeitedAt: forfeited === null || forfeited === undefined ? null : new Date(Number(forfeited)),
+  };
 }
 
 /** A reset: every factor, code, failure, session and device of the user gone. */
