@@ -6,6 +6,7 @@ import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { accounts, findAccount, findUser, membership, membershipsOf, membersOf } from './directory.ts';
+import { hostStrings, LANG_COOKIE, type Lang, langOf } from './host-strings.ts';
 import { layout, readAssets } from './layout.ts';
 
 export interface DemoOptions {
@@ -165,22 +166,34 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
   // Changing where the money goes asks for the second factor again, within 5 minutes: 401
   // step_up_required (the page shows <mfa-challenge step-up> and retries), or 403
   // mfa_required_for_action for a member who has no second factor to give.
+  // The form is checked before the step-up: nobody is asked for a code to save details that
+  // would be refused anyway. Each refused field is named, for the page to mark it.
   const payouts = new Map<string, Payout>();
-  app.use('/api/accounts/:accountId/payout', mfa.guard({ stepUp: 300 }));
-  app.put('/api/accounts/:accountId/payout', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as Partial<Payout> | null;
-    const holder = typeof body?.holder === 'string' ? body.holder.trim() : '';
-    const iban = typeof body?.iban === 'string' ? body.iban.replace(/\s+/g, '').toUpperCase() : '';
-    if (!holder || holder.length > 70 || !IBAN.test(iban)) {
-      return c.json(
-        { error: { code: 'invalid_request', message: 'Enter the account holder and a valid IBAN.' } },
-        400,
-      );
-    }
-    const payout = { holder, iban };
-    payouts.set(c.req.param('accountId'), payout);
-    return c.json({ payout });
-  });
+  const checked = new WeakMap<Request, Payout>();
+  app.put(
+    '/api/accounts/:accountId/payout',
+    async (c, next) => {
+      const body = (await c.req.json().catch(() => null)) as Partial<Payout> | null;
+      const holder = typeof body?.holder === 'string' ? body.holder.trim() : '';
+      const iban = typeof body?.iban === 'string' ? body.iban.replace(/\s+/g, '').toUpperCase() : '';
+      const t = hostStrings[langOf(getCookie(c, LANG_COOKIE))];
+      const details = [
+        ...(!holder || holder.length > 70 ? [{ field: 'holder', message: t.holderInvalid }] : []),
+        ...(!IBAN.test(iban) ? [{ field: 'iban', message: t.ibanInvalid }] : []),
+      ];
+      if (details.length > 0) {
+        return c.json({ error: { code: 'invalid_request', message: t.payoutInvalid, details } }, 400);
+      }
+      checked.set(c.req.raw, { holder, iban });
+      await next();
+    },
+    mfa.guard({ stepUp: 300 }),
+    (c) => {
+      const payout = checked.get(c.req.raw) as Payout;
+      payouts.set(c.req.param('accountId') as string, payout);
+      return c.json({ payout });
+    },
+  );
 
   const page = (
     c: Context,
@@ -199,27 +212,28 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
           viaSso: principal?.ssoAccountId,
           assets,
           reloadOnVerified: reload,
+          lang: langIn(c),
         },
         body,
       ),
     );
   };
+  /** The language chosen in the top bar (pages/main.ts keeps it in a cookie for the server). */
+  const langIn = (c: Context): Lang => langOf(getCookie(c, LANG_COOKIE));
 
   app.get('/', (c) => {
     const principal = principalOf(c);
+    const t = hostStrings[langIn(c)];
     if (!principal) {
       return page(
         c,
-        'Welcome',
+        t.welcomeTitle,
         'home',
-        html`<h1>Welcome to the Partner Portal</h1>
+        html`<h1>${t.welcomeHeading}</h1>
           <div class="card">
-            <p>This portal shows mfakit in a host application. Choose a user in the top bar to sign in:</p>
+            <p>${t.welcomeIntro}</p>
             <ul>
-              <li><strong>Ada Lovelace</strong>: administrator of Acme</li>
-              <li><strong>Max Mustermann</strong>: member of Acme</li>
-              <li><strong>Sam Shared</strong>: member of Acme and Contoso</li>
-              <li><strong>Cleo Contoso</strong>: administrator of Contoso, which signs in through Active Directory</li>
+              ${t.seeded.map((s) => html`<li><strong>${s.name}</strong>: ${s.what}</li>`)}
             </ul>
           </div>`,
       );
@@ -227,15 +241,15 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
     const mine = membershipsOf(principal.userId);
     return page(
       c,
-      'Home',
+      t.home,
       'home',
-      html`<h1>Your accounts</h1>
+      html`<h1>${t.yourAccounts}</h1>
         ${mine.map(
           (m) => html`<div class="card">
             <h2>${m.accountName}</h2>
-            <p class="muted">You are ${m.role === 'admin' ? 'an administrator' : 'a member'} of this account.</p>
-            <a class="button" href="/accounts/${m.accountId}">Open ${m.accountName}</a>
-            <a href="/accounts/${m.accountId}/settings">Settings</a>
+            <p class="muted">${t.yourRole(m.role === 'admin')}</p>
+            <a class="button" href="/accounts/${m.accountId}">${t.open(m.accountName)}</a>
+            <a href="/accounts/${m.accountId}/settings">${t.settings}</a>
           </div>`,
         )}`,
     );
@@ -243,11 +257,12 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
 
   app.get('/profile', (c) => {
     if (!principalOf(c)) return c.redirect('/', 303);
+    const t = hostStrings[langIn(c)];
     return page(
       c,
-      'Profile',
+      t.profile,
       'profile',
-      html`<h1>Profile &amp; security</h1>
+      html`<h1>${t.profileAndSecurity}</h1>
         <div class="card"><mfa-user-enroll></mfa-user-enroll></div>`,
     );
   });
@@ -267,27 +282,23 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
       });
       const current = `${accountId}:${view}`;
       const name = account?.name ?? accountId;
+      const t = hostStrings[langIn(c)];
       switch (decision.reason) {
         case 'not_member':
           c.status(404);
-          return page(
-            c,
-            'Not found',
-            current,
-            html`<h1>Not found</h1><p>You are not a member of this account.</p>`,
-          );
+          return page(c, t.notFound, current, html`<h1>${t.notFound}</h1><p>${t.notMember}</p>`);
         case 'unavailable':
           c.status(503);
           return page(
             c,
-            'Unavailable',
+            t.unavailableTitle,
             current,
-            html`<h1>Try again shortly</h1><p>Sign-in checks are unavailable.</p>`,
+            html`<h1>${t.unavailableHeading}</h1><p>${t.unavailableText}</p>`,
           );
         case 'challenge_required':
           return page(
             c,
-            `Verify · ${name}`,
+            t.verifyTitle(name),
             current,
             html`<h1>${name}</h1>
               <div class="card"><mfa-challenge account-id="${accountId}"></mfa-challenge></div>`,
@@ -296,44 +307,38 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
         case 'enrollment_required': {
           c.status(403);
           // An account that accepts only passkeys and security keys says so: an authenticator app will not do.
-          const what = passkeysOnly(decision)
-            ? 'It accepts only passkeys and security keys: add a passkey to continue.'
-            : 'Set up an authenticator app or add a passkey to continue.';
           return page(
             c,
-            `Set up MFA · ${name}`,
+            t.setUpTitle(name),
             current,
             html`<h1>${name}</h1>
-              <div class="banner warning" role="alert">
-                ${name} requires multi-factor authentication. ${what}
-              </div>
+              <div class="banner warning" role="alert">${t.enrollmentRequired(name, passkeysOnly(decision))}</div>
               <div class="card"><mfa-user-enroll></mfa-user-enroll></div>
-              <p><a class="button" href="/accounts/${accountId}${view === 'settings' ? '/settings' : ''}">Continue to ${name}</a></p>`,
+              <p><a class="button" href="/accounts/${accountId}${view === 'settings' ? '/settings' : ''}">${t.continueTo(name)}</a></p>`,
           );
         }
       }
       const banner =
         decision.reason === 'grace_period'
           ? html`<div class="banner warning" role="status">
-              ${name} requires multi-factor authentication${passkeysOnly(decision) ? ', with a passkey or security key' : ''}. Set it up by
-              <strong>${decision.deadline ? new Intl.DateTimeFormat('en', { dateStyle: 'long' }).format(decision.deadline) : ''}</strong>
-              to keep access. <a href="/profile">Set up now</a>
+              ${t.grace(name, passkeysOnly(decision))}
+              <strong>${decision.deadline ? new Intl.DateTimeFormat(t.dateLocale, { dateStyle: 'long' }).format(decision.deadline) : ''}</strong>
+              ${t.graceKeep} <a href="/profile">${t.setUpNow}</a>
             </div>`
           : decision.reason === 'sso_delegated'
-            ? html`<div class="banner info" role="status">
-                Signed in through ${account?.sso}: your identity provider's sign-in rules apply.
-              </div>`
+            ? html`<div class="banner info" role="status">${t.ssoDelegated(account?.sso ?? '')}</div>`
             : '';
       if (view === 'settings') {
         return page(
           c,
-          `Settings · ${name}`,
+          t.settingsHeading(name),
           current,
-          html`<h1>${name} settings</h1>
+          html`<h1>${t.settingsHeading(name)}</h1>
             ${banner}
-            <div class="card"><mfa-settings account-id="${accountId}"></mfa-settings></div>`,
+            <div class="card"><mfa-settings account-id="${accountId}" profile-url="/profile"></mfa-settings></div>`,
         );
       }
+      const [order, item, status, total] = t.orderColumns;
       return page(
         c,
         name,
@@ -341,29 +346,34 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
         html`<h1>${name}</h1>
           ${banner}
           <div class="card">
-            <h2>Purchase orders</h2>
+            <h2>${t.purchaseOrders}</h2>
             <table>
               <thead>
-                <tr><th scope="col">Order</th><th scope="col">Item</th><th scope="col">Status</th><th scope="col">Total</th></tr>
+                <tr><th scope="col">${order}</th><th scope="col">${item}</th><th scope="col">${status}</th><th scope="col">${total}</th></tr>
               </thead>
               <tbody>
                 ${orders.map((o) => html`<tr><td>${o.id}</td><td>${o.item}</td><td>${o.status}</td><td>${o.total}</td></tr>`)}
               </tbody>
             </table>
           </div>
-          ${payoutCard(accountId, payouts.get(accountId))}`,
+          ${payoutCard(t, accountId, payouts.get(accountId))}`,
       );
     };
 
-  /** The payout form: pages/main.ts saves it, and asks for the step-up when the API wants one. */
-  const payoutCard = (accountId: string, payout: Payout | undefined) =>
+  /**
+   * The payout form: pages/main.ts saves it, marks a field the API refused (its reason under
+   * it), and asks for the step-up when the API wants one.
+   */
+  const payoutCard = (t: (typeof hostStrings)[Lang], accountId: string, payout: Payout | undefined) =>
     html`<section class="card" aria-labelledby="payout-title">
-      <h2 id="payout-title">Payout details</h2>
-      <p class="muted">Where ${findAccount(accountId)?.name ?? accountId}'s earnings are paid. Changing them asks you to confirm it's you.</p>
+      <h2 id="payout-title">${t.payoutTitle}</h2>
+      <p class="muted">${t.payoutIntro(findAccount(accountId)?.name ?? accountId)}</p>
       <form class="payout" data-payout="${accountId}" novalidate>
-        <label>Account holder <input name="holder" autocomplete="name" maxlength="70" required value="${payout?.holder ?? ''}" /></label>
-        <label>IBAN <input name="iban" autocomplete="off" spellcheck="false" maxlength="42" required value="${payout?.iban ?? ''}" /></label>
-        <button type="submit" class="button">Save payout details</button>
+        <label>${t.holder} <input name="holder" autocomplete="name" maxlength="70" required value="${payout?.holder ?? ''}" aria-describedby="holder-error" /></label>
+        <p class="field-error" id="holder-error" hidden></p>
+        <label>${t.iban} <input name="iban" autocomplete="off" spellcheck="false" maxlength="42" required value="${payout?.iban ?? ''}" aria-describedby="iban-error" /></label>
+        <p class="field-error" id="iban-error" hidden></p>
+        <button type="submit" class="button">${t.savePayout}</button>
       </form>
       <div class="payout-step-up"></div>
       <p class="payout-message" role="status"></p>

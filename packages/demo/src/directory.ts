@@ -130,10 +130,19 @@ export function membersOf(accountId: string): MemberListing[] {
  * changes nothing): Acme lets members skip the second step on a remembered device
  * for 14 days; Globex requires MFA of all users with 14 days' grace, and every
  * third of its staff began that grace between 1 and 40 days ago, so some are overdue.
+ * Each policy is written with its event, so that the activity log tells what the
+ * settings say ("Changed by Ada Lovelace…" beside the change itself).
  */
 export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
   const day = 86_400_000;
-  await store.putPolicy(
+  const defaults = {
+    mode: 'optional',
+    gracePeriodDays: 7,
+    enforceAfterSso: false,
+    allowedFactors: 'any',
+    rememberDeviceDays: 0,
+  } as const;
+  const seeded = [
     {
       accountId: 'acme',
       mode: 'optional',
@@ -145,9 +154,6 @@ export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
       updatedAt: new Date(now.getTime() - 30 * day),
       updatedBy: 'ada',
     },
-    0,
-  );
-  await store.putPolicy(
     {
       accountId: 'globex',
       mode: 'required_all',
@@ -159,8 +165,24 @@ export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
       updatedAt: new Date(now.getTime() - 45 * day),
       updatedBy: 'grace',
     },
-    0,
-  );
+  ] as const;
+  for (const policy of seeded) {
+    const { accountId, updatedBy, updatedAt, version: _version, ...after } = policy;
+    await store.putPolicy({ ...policy }, 0, {
+      events: [
+        {
+          type: 'policy.updated',
+          actorId: updatedBy,
+          userId: null,
+          accountId,
+          before: defaults,
+          after,
+          at: updatedAt,
+        },
+      ],
+      stored: () => undefined,
+    });
+  }
   for (const [n, person] of staff.entries()) {
     if (n % 3 === 0)
       await store.startGrace('globex', person.id, new Date(now.getTime() - (1 + (n % 40)) * day));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { accounts, type DemoUser, membershipsOf, users } from './directory.ts';
+import { hostStrings, type Lang } from './host-strings.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -26,62 +27,73 @@ export interface PageContext {
   current: string;
   assets: { js: string[]; css: string[] };
   reloadOnVerified?: boolean;
+  /** The language chosen in the top bar: the portal's words, and the elements'. */
+  lang: Lang;
 }
 
 export function layout(page: PageContext, body: Html) {
-  const { user, viaSso, current } = page;
+  const { user, viaSso, current, lang } = page;
+  const t = hostStrings[lang];
   const mine = user ? membershipsOf(user.id) : [];
   const ssoChoices = accounts.filter((a) => a.sso && user && a.members[user.id]);
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${page.title} · Partner Portal</title>
+        <title>${page.title} · ${t.portal}</title>
         <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='4' fill='%235b3cc4'/%3E%3C/svg%3E" />
         ${page.assets.css.map((href) => html`<link rel="stylesheet" href="${href}" />`)}
         ${page.assets.js.map((src) => html`<script type="module" src="${src}"></script>`)}
       </head>
-      <body data-reload-on-verified="${page.reloadOnVerified ? 'true' : 'false'}">
+      <body data-reload-on-verified="${page.reloadOnVerified ? 'true' : 'false'}" data-lang="${lang}">
         <header class="topbar">
-          <a class="logo" href="/">Partner Portal</a>
-          <nav aria-label="Main">
-            <a href="/" aria-current="${current === 'home' ? 'page' : 'false'}">Home</a>
-            ${user ? html`<a href="/profile" aria-current="${current === 'profile' ? 'page' : 'false'}">Profile</a>` : ''}
+          <a class="logo" href="/">${t.portal}</a>
+          <nav aria-label="${t.mainNav}">
+            <a href="/" aria-current="${current === 'home' ? 'page' : 'false'}">${t.home}</a>
+            ${user ? html`<a href="/profile" aria-current="${current === 'profile' ? 'page' : 'false'}">${t.profile}</a>` : ''}
           </nav>
-          <div class="language" role="group" aria-label="Language of the MFA settings">
-            <button type="button" data-lang="en" lang="en" title="English" aria-pressed="true">EN</button>
-            <button type="button" data-lang="de" lang="de" title="Deutsch" aria-pressed="false">DE</button>
+          <div class="language" role="group" aria-label="${t.language}">
+            <button type="button" data-lang="en" lang="en" title="English" aria-pressed="${lang === 'en'}">EN</button>
+            <button type="button" data-lang="de" lang="de" title="Deutsch" aria-pressed="${lang === 'de'}">DE</button>
           </div>
-          <form class="switcher" method="post" action="/session" aria-label="Sign in as">
+          <form class="switcher" method="post" action="/session" aria-label="${t.signIn}">
             <label
-              >Signed in as
-              <select name="user" aria-label="User">
-                ${user ? '' : html`<option value="" selected>Nobody</option>`}
+              >${t.signedInAs}
+              <select name="user" aria-label="${t.user}">
+                <option value="" ${user ? '' : 'selected'}>${t.nobody}</option>
                 ${users.map((u) => html`<option value="${u.id}" ${u.id === user?.id ? 'selected' : ''}>${u.displayName}</option>`)}
               </select></label
             >
             <label
-              >via
-              <select name="sso" aria-label="Sign-in method">
-                <option value="">Password</option>
+              >${t.via}
+              <select name="sso" aria-label="${t.signInMethod}">
+                <option value="">${t.password}</option>
                 ${accounts
                   .filter((a) => a.sso)
                   .map(
                     (a) =>
-                      html`<option value="${a.id}" ${viaSso === a.id ? 'selected' : ''}>${a.name} SSO (${a.sso})</option>`,
+                      html`<option value="${a.id}" ${viaSso === a.id ? 'selected' : ''}>${t.ssoOption(a.name, a.sso ?? '')}</option>`,
                   )}
               </select></label
             >
-            <button type="submit">Sign in</button>
+            <button type="submit">${t.signIn}</button>
             ${viaSso ? html`<span class="badge">SSO</span>` : ''}
           </form>
+          ${
+            user
+              ? html`<form class="sign-out" method="post" action="/session">
+                  <input type="hidden" name="user" value="" />
+                  <button type="submit">${t.signOut}</button>
+                </form>`
+              : ''
+          }
         </header>
         <div class="layout">
           <aside class="sidebar">
             ${
               user
-                ? html`<h2>Accounts</h2>
+                ? html`<h2>${t.accounts}</h2>
                   <ul>
                     ${mine.map(
                       (m) => html`<li>
@@ -93,17 +105,17 @@ export function layout(page: PageContext, body: Html) {
                           <a
                             href="/accounts/${m.accountId}/settings"
                             aria-current="${current === `${m.accountId}:settings` ? 'page' : 'false'}"
-                            >${m.accountName} settings</a
+                            >${t.accountSettings(m.accountName)}</a
                           >
                         </li>`,
                     )}
                   </ul>
-                  <h2>You</h2>
+                  <h2>${t.you}</h2>
                   <ul>
-                    <li><a href="/profile" aria-current="${current === 'profile' ? 'page' : 'false'}">Profile &amp; security</a></li>
+                    <li><a href="/profile" aria-current="${current === 'profile' ? 'page' : 'false'}">${t.profileAndSecurity}</a></li>
                   </ul>
-                  <p class="muted">${ssoChoices.length ? 'Your accounts with SSO: ' : ''}${ssoChoices.map((a) => a.name).join(', ')}</p>`
-                : html`<p class="muted">Choose a user above to sign in.</p>`
+                  <p class="muted">${ssoChoices.length ? t.yourSsoAccounts : ''}${ssoChoices.map((a) => a.name).join(', ')}</p>`
+                : html`<p class="muted">${t.chooseUser}</p>`
             }
           </aside>
           <main id="main">${body}</main>

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { memoryStore } from '@mfakit/server-sdk';
 import { describe, expect, it } from 'vitest';
 import { createDemo } from '../src/app.ts';
+import { seedDemo } from '../src/directory.ts';
 
 const SECRET = 'demo-test-secret-with-32-bytes-or-more';
 
@@ -24,6 +25,77 @@ async function signIn(app: ReturnType<typeof createDemo>['app'], user: string, s
 }
 
 describe('demo host', () => {
+  it('checks the payout form before asking for a second factor, naming each refused field', async () => {
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    const max = await signIn(app, 'max');
+    const put = (cookie: string, body: unknown) =>
+      app.request('/api/accounts/acme/payout', {
+        method: 'PUT',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = await put(max, { holder: 'Max', iban: 'DE89 1234' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: {
+        code: 'invalid_request',
+        details: [{ field: 'iban', message: expect.stringContaining('IBAN') }],
+      },
+    });
+    const both = await put(`${max}; demo_lang=de`, { holder: '', iban: '' });
+    expect((await both.json()).error.details).toEqual([
+      { field: 'holder', message: expect.stringContaining('Kontoinhaber') },
+      { field: 'iban', message: expect.stringContaining('IBAN') },
+    ]);
+    // A whole form reaches the step-up (here: a member without MFA is told to set it up).
+    expect((await put(max, { holder: 'Max', iban: 'DE89 3704 0044 0532 0130 00' })).status).toBe(403);
+  });
+
+  it("speaks the language chosen in the top bar, the portal's own words too", async () => {
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    const english = await (await app.request('/')).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('Welcome to the Partner Portal');
+    const german = await (await app.request('/', { headers: { cookie: 'demo_lang=de' } })).text();
+    expect(german).toContain('<html lang="de">');
+    expect(german).toContain('Willkommen im Partnerportal');
+    const max = await signIn(app, 'max');
+    const page = await (
+      await app.request('/accounts/acme', { headers: { cookie: `${max}; demo_lang=de` } })
+    ).text();
+    expect(page).toContain('Auszahlungsdaten speichern');
+    expect(page).toContain('Bestellungen');
+    expect(page).not.toContain('Purchase orders');
+  });
+
+  it('signs out from any page, back to nobody', async () => {
+    const { app } = createDemo({ store: memoryStore(), secret: SECRET });
+    const max = await signIn(app, 'max');
+    const home = await (await app.request('/', { headers: { cookie: max } })).text();
+    expect(home).toMatch(/<form class="sign-out" method="post" action="\/session">/);
+    expect(home).toContain('>Nobody</option>');
+    const out = await app.request(`${ORIGIN}/session`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, cookie: max },
+      body: new URLSearchParams({ user: '' }),
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie().join()).toMatch(/demo_session=;/);
+  });
+
+  it('seeds each policy with its event, so the activity log tells what the settings say', async () => {
+    const store = memoryStore();
+    await seedDemo(store, new Date('2026-12-07T10:00:00Z'));
+    const acme = await store.listAudit({ accountId: 'acme', userIds: [], limit: 10 });
+    expect(acme.map((e) => [e.type, e.actorId])).toEqual([['policy.updated', 'ada']]);
+    const globex = await store.listAudit({ accountId: 'globex', userIds: [], limit: 10 });
+    expect(globex[0]).toMatchObject({
+      actorId: 'grace',
+      before: { mode: 'optional' },
+      after: { mode: 'required_all', gracePeriodDays: 14 },
+    });
+  });
+
   it('signs users in through the switcher and guards the account areas', async () => {
     const { app } = createDemo({ store: memoryStore(), secret: SECRET });
     expect((await app.request('/api/accounts/acme/orders')).status).toBe(401);

@@ -271,6 +271,10 @@ describe('the demo portal, end to end', () => {
     await shot(page, '02-profile-enrolled');
 
     await page.goto(`${base}/accounts/acme/settings`);
+    // A fresh seed's activity tells what the settings say: who set the policy, and when.
+    const activity = page.locator('mfa-audit-log');
+    await activity.getByText(/Ada Lovelace/).first().waitFor();
+    expect(await activity.getByText('No activity yet.').count()).toBe(0);
     await page.getByRole('button', { name: 'Manage' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('radio', { name: 'Required for all users' }).check();
@@ -397,6 +401,24 @@ describe('the demo portal, end to end', () => {
     expect(await challenge.getByRole('checkbox').count()).toBe(0); // remembering does not belong to a step-up
     await shot(page, '18-payout-step-up');
     await expectNoAxeViolations(page);
+    // Cancel puts the form back as it was, nothing saved, focus on its button.
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(await challenge.count()).toBe(0);
+    await page.getByRole('status').filter({ hasText: 'Nothing was saved.' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save payout details');
+    // An incomplete IBAN is refused at its field before any code is asked for.
+    await page.getByLabel('IBAN').fill('DE89 3704');
+    await page.getByRole('button', { name: 'Save payout details' }).click();
+    const iban = page.getByLabel('IBAN');
+    await expect.poll(() => iban.getAttribute('aria-invalid')).toBe('true');
+    expect(await iban.evaluate((el) => el === document.activeElement)).toBe(true);
+    const hint = await iban.getAttribute('aria-describedby');
+    expect(await page.locator(`#${hint}`).textContent()).toContain('Enter a whole IBAN');
+    expect(await challenge.count()).toBe(0);
+    await page.getByLabel('IBAN').fill('DE89 3704 0044 0532 0130 00');
+    await page.getByRole('button', { name: 'Save payout details' }).click();
+    await challenge.getByRole('heading', { name: "Confirm it's you to change payout details" }).waitFor();
+    expect(await iban.getAttribute('aria-invalid')).toBeNull();
     await challenge.getByLabel('Authentication code').fill(await codeFor(admin.secret));
     await challenge.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('status').filter({ hasText: 'Payout details saved.' }).waitFor();
@@ -506,17 +528,20 @@ describe('the demo portal, end to end', () => {
     await context.close();
   });
 
-  it('the top bar switches the elements to German and back, dates included, and keeps the choice', async () => {
+  it('the top bar switches the portal and its elements to German and back, dates included, and keeps the choice', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await signIn(context, 'ada');
     await page.goto(`${base}/profile`);
     const enroll = page.locator('mfa-user-enroll');
     await enroll.getByText(/Authenticator app: on since [A-Z][a-z]{2} \d{1,2}, \d{4}\./).waitFor();
-    const language = page.getByRole('group', { name: 'Language of the MFA settings' });
+    const language = page.getByRole('group', { name: /^(Language|Sprache)$/ });
     await language.getByRole('button', { name: 'DE' }).click();
     await enroll.getByText(/Authenticator-App: aktiv seit \d{2}\.\d{2}\.\d{4}\./).waitFor();
     expect(await enroll.getAttribute('lang')).toBe('de');
-    expect(await page.locator('html').getAttribute('lang')).toBe('en'); // the portal itself stays English
+    // The portal's own words follow: its heading, navigation and sign-in bar.
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    await page.getByRole('heading', { name: 'Profil & Sicherheit' }).waitFor();
+    await page.getByRole('button', { name: 'Abmelden' }).waitFor();
     expect(await language.getByRole('button', { name: 'DE' }).getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Neue Wiederherstellungscodes erzeugen' }).waitFor();
     await shot(page, '09-profile-german');
@@ -527,6 +552,12 @@ describe('the demo portal, end to end', () => {
     await language.getByRole('button', { name: 'EN' }).click();
     await enroll.getByText(/Authenticator app: on since/).waitFor();
     await page.getByRole('button', { name: 'Regenerate recovery codes' }).waitFor();
+    await page.getByRole('heading', { name: 'Profile & security' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    // Signing out leads back to nobody.
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await page.getByRole('heading', { name: 'Welcome to the Partner Portal' }).waitFor();
+    expect(await page.getByLabel('User').inputValue()).toBe('');
     await context.close();
   });
 

@@ -298,6 +298,38 @@ const cases: [name: string, overrides: CaseFacts, expected: AccessDecision][] = 
     grace(at(20 * DAY)),
   ],
 
+  // A reset forfeits the grace period: its deadline is the reset's time, never an earlier, invented one.
+  [
+    'a reset forfeited a running grace period → enrollment_required since the reset',
+    { policy: requiredAll, graceStartedAt: at(-3 * DAY), graceForfeitedAt: at(-DAY) },
+    enroll(at(-DAY)),
+  ],
+  [
+    'a reset made after the grace period had ended → the period’s own end stays the deadline',
+    { policy: requiredAll, graceStartedAt: at(-10 * DAY), graceForfeitedAt: at(-DAY) },
+    enroll(at(-3 * DAY)),
+  ],
+  [
+    'a reset of a member never evaluated before → enrollment_required since the reset',
+    { policy: requiredAll, graceStartedAt: at(-DAY), graceForfeitedAt: at(-DAY) },
+    enroll(at(-DAY)),
+  ],
+  [
+    'a longer grace period set after the reset gives no days back',
+    { policy: { ...requiredAll, gracePeriodDays: 90 }, graceStartedAt: at(-DAY), graceForfeitedAt: at(-DAY) },
+    enroll(at(-DAY)),
+  ],
+  [
+    'a reset member who holds an app in a phishing-resistant account → enrollment_required, no challenge first',
+    {
+      enrolled: true,
+      policy: { ...requiredAll, allowedFactors: 'phishing_resistant' },
+      graceStartedAt: at(-DAY),
+      graceForfeitedAt: at(-DAY),
+    },
+    enroll(at(-DAY), ['webauthn']),
+  ],
+
   // Accepted methods: under phishing_resistant only WebAuthn counts; a recovery code verifies everywhere.
   [
     'phishing_resistant, an app only, required, in grace → grace_period accepting webauthn',
