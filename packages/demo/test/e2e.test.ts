@@ -41,9 +41,11 @@ let dataDir = '';
 async function signIn(context: BrowserContext, user: string, sso = '', origin = base): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${origin}/`);
-  if (sso) await page.getByLabel('Sign-in method').selectOption(sso);
-  await page.getByLabel('User').selectOption(user);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  // By the fields' names: the sign-in bar speaks the portal's language (labels in German too).
+  const bar = page.locator('form.switcher');
+  if (sso) await bar.locator('select[name=sso]').selectOption(sso);
+  await bar.locator('select[name=user]').selectOption(user);
+  await Promise.all([page.waitForNavigation(), bar.locator('button[type=submit]').click()]);
   return page;
 }
 
@@ -595,6 +597,8 @@ describe('the demo portal, end to end', () => {
       for (const { user, sso } of visitors) {
         const context = await browser.newContext({ viewport: PHONE });
         await context.addInitScript((l) => localStorage.setItem('mfakit-demo-lang', l), lang);
+        // The portal's own words follow the cookie the language buttons set.
+        await context.addCookies([{ name: 'demo_lang', value: lang, url: base }]);
         const page = user ? await signIn(context, user, sso) : await context.newPage();
         const who = `${user || 'nobody'}${sso ? ' via SSO' : ''} (${lang})`;
         for (const path of user ? paths : ['/']) {

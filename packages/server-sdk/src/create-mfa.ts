@@ -11,6 +11,7 @@ import { createApp } from './http/app.ts';
 import { createGuard, type GuardOptions } from './http/guard.ts';
 import type { AccessDecision, Principal } from './model.ts';
 import type { MfaOptions } from './options.ts';
+import { missingStoreMethods } from './store/store.ts';
 
 export interface Mfa {
   /** The HTTP API as a Hono app: `hostApp.route('/mfa', mfa.app)`. */
@@ -83,6 +84,12 @@ function validate(options: MfaOptions): void {
     throw new MfaConfigError(
       'createMfa: `store` is required (sqliteStore(), postgresStore() or memoryStore()).',
     );
+  }
+  // A host's own store written against an older interface: say what to add, by capability.
+  const missing = Object.entries(missingStoreMethods(options.store));
+  if (missing.length > 0) {
+    const list = missing.map(([capability, methods]) => `${capability}: ${methods.join(', ')}`).join('; ');
+    throw new MfaConfigError(`createMfa: the store lacks methods (${list}). See MfaStore in the docs.`);
   }
   if (typeof options.issuer !== 'string' || options.issuer.trim() === '') {
     throw new MfaConfigError('createMfa: `issuer` is required: the name authenticator apps show.');
