@@ -11,6 +11,7 @@ import {
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes, requires } from '../modes.ts';
+import { resetAtOf } from '../reset-at.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -27,13 +28,6 @@ interface Draft {
 }
 
 type DayField = 'gracePeriodDays' | 'rememberDeviceDays';
-
-/**
- * When an administrator's reset forfeited the member's grace period in this account (a field
- * newer servers send with each member; older ones leave it out).
- */
-export const resetAtOf = (m: MemberResponse): string | null =>
-  (m as MemberResponse & { resetAt?: string | null }).resetAt ?? null;
 
 /** How long the impact preview waits for the choices to settle before it says whom they affect. */
 const IMPACT_QUIET_MS = 500;
