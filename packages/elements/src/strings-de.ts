@@ -91,7 +91,16 @@ export const de: MfaStrings = {
   compliancePhishingResistant: (withPasskey, members) =>
     `${numbers.format(withPasskey)} von ${count(members, 'Mitglied hat', 'Mitgliedern haben')} einen Passkey oder Sicherheitsschlüssel.`,
   ssoCaution: (provider) =>
-    `Dieses Konto meldet sich über ${provider} an. Die Einstellungen und Verfahren des Identitätsanbieters haben Vorrang und setzen diese MFA-Einstellungen außer Kraft.`,
+    `Wer sich über ${provider} anmeldet, folgt dessen Anmelderegeln; diese Einstellungen gelten für andere Anmeldungen, es sei denn, Sie verlangen unten MFA auch nach Single Sign-On.`,
+  ssoSummary: (provider, alsoAfterSso) =>
+    `Wer sich über ${provider} anmeldet, ${alsoAfterSso ? 'muss hier zusätzlich MFA verwenden.' : 'folgt dessen Anmelderegeln; diese Einstellungen gelten für andere Anmeldungen.'}`,
+  graceSummary: (days) =>
+    `Mitglieder, die MFA einrichten müssen, haben dafür ${count(days, 'Tag', 'Tage')} Zeit (Übergangsfrist).`,
+  enforceFromSummary: (date) => `Gilt ab ${date}.`,
+  daysInvalid: (max) => `Geben Sie 0 bis ${numbers.format(max)} Tage ein`,
+  adminNeedsMfa:
+    'Nur Administratoren, die MFA verwenden, können diese Richtlinie ändern. Richten Sie zuerst MFA in Ihrem Profil ein.',
+  adminNeedsMfaLink: 'MFA in Ihrem Profil einrichten',
   managerTitle: 'Richtlinie für die Multi-Faktor-Authentifizierung',
   policyLegend: 'Richtlinie',
   gracePeriod: 'Übergangsfrist (Tage)',
@@ -114,6 +123,7 @@ export const de: MfaStrings = {
     deadline
       ? `${name}: bis ${deadline}`
       : `${name}: ${count(days, 'Tag', 'Tage')} ab der nächsten Anmeldung`,
+  impactReset: (name) => `${name}: muss MFA bei der nächsten Anmeldung einrichten`,
   save: 'Speichern',
   saving: 'Wird gespeichert …',
   cancel: 'Abbrechen',
@@ -227,6 +237,8 @@ export const de: MfaStrings = {
   membersTitle: 'Mitglieder',
   membersFilter: 'Anzeigen',
   memberFilters: { all: 'Alle', without_mfa: 'Ohne MFA', overdue: 'Überfällig' },
+  memberFilterWithoutPasskey: 'Ohne Passkey',
+  memberAppOnly: 'Nur App – braucht einen Passkey',
   membersSearch: 'Mitglieder suchen',
   membersSearchHint: 'Nach Name oder E-Mail',
   memberColumns: {
@@ -243,6 +255,7 @@ export const de: MfaStrings = {
   memberSince: (date) => `Eingerichtet seit ${date}`,
   memberDue: (date) => `Fällig bis ${date}`,
   memberOverdue: (date) => `Überfällig seit ${date}`,
+  memberReset: (date) => `Zurückgesetzt am ${date} – muss MFA bei der nächsten Anmeldung einrichten`,
   membersShown: (shown, total) => `${numbers.format(shown)} von ${numbers.format(total)} angezeigt`,
   membersEmpty: 'Keine passenden Mitglieder.',
   loadMore: 'Mehr laden',
@@ -266,18 +279,23 @@ export const de: MfaStrings = {
     failures: 'Fehlgeschlagene Anmeldungen',
   },
   auditEmpty: 'Noch keine Aktivität.',
+  auditLoaded: (n) => `${count(n, 'älteres Ereignis', 'ältere Ereignisse')} geladen.`,
   auditSomeone: 'Ein ehemaliges Mitglied',
   auditSupport: 'Der Support des Portals',
   auditSentences: {
     policyMode: (actor, from, to) => `${actor} hat die Richtlinie von „${from}“ auf „${to}“ geändert`,
     policySettings: (actor) => `${actor} hat die Einstellungen der Richtlinie geändert`,
+    policyChanged: (actor, changes) => `${actor} hat die Richtlinie geändert: ${changes.join('; ')}`,
     enrolled: (user) => `${user} hat eine Authenticator-App eingerichtet`,
     removed: (user) => `${user} hat die Authenticator-App entfernt`,
     reset: (actor, user) => `${actor} hat die MFA von ${user} zurückgesetzt`,
     regenerated: (user) => `${user} hat neue Wiederherstellungscodes erstellt`,
     recoveryUsed: (user, left) =>
       `${user} hat einen Wiederherstellungscode verwendet; ${numbers.format(left)} übrig`,
-    failed: (user, failures) => `Ein falscher Code für ${user} (${numbers.format(failures)} in Folge)`,
+    failed: (user, n) =>
+      n === 1
+        ? `${user} hat einen falschen Code eingegeben`
+        : `${user} hat ${count(n, 'falschen Code', 'falsche Codes')} eingegeben`,
     replayed: (user) => `Ein Code von ${user} wurde ein zweites Mal verwendet und abgelehnt`,
     locked: (user, failures, seconds) =>
       `${count(failures, 'falscher Code', 'falsche Codes')} für ${user}; gesperrt für ${count(seconds, 'Sekunde', 'Sekunden')}`,
@@ -291,5 +309,14 @@ export const de: MfaStrings = {
     deviceRemembered: (user, label) => `${user} hat das Gerät „${label}“ merken lassen`,
     deviceForgotten: (user, label) =>
       label ? `${user} hat das Gerät „${label}“ vergessen` : `${user} hat alle gemerkten Geräte vergessen`,
+  },
+  auditChanges: {
+    mode: (from, to) => `Richtlinie von „${from}“ auf „${to}“`,
+    gracePeriod: (from, to) => `Übergangsfrist von ${numbers.format(from)} auf ${count(to, 'Tag', 'Tage')}`,
+    allowedFactors: (from, to) => `zugelassene Methoden von „${from}“ auf „${to}“`,
+    enforceAfterSso: (on) =>
+      on ? 'MFA jetzt auch nach Single Sign-On verlangt' : 'MFA nach Single Sign-On nicht mehr verlangt',
+    rememberDevice: (from, to) =>
+      `gemerkte Geräte von ${numbers.format(from)} auf ${count(to, 'Tag', 'Tage')}`,
   },
 };

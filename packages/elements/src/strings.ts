@@ -29,7 +29,20 @@ export interface MfaStrings {
   compliance: (enrolled: number, members: number) => string;
   /** The compliance line of an account that accepts only passkeys and security keys. */
   compliancePhishingResistant: (withPasskey: number, members: number) => string;
+  /** The policy manager's SSO caution, above "Also require MFA after Single Sign-On". */
   ssoCaution: (provider: string) => string;
+  /** The settings' SSO line: whom the policy applies to, with the switch on (`alsoAfterSso`) or off. */
+  ssoSummary: (provider: string, alsoAfterSso: boolean) => string;
+  /** The settings' line on the grace period of a requiring policy (0: at the next sign-in). */
+  graceSummary: (days: number) => string;
+  /** The settings' line when the policy is enforced from a date on. */
+  enforceFromSummary: (date: string) => string;
+  /** Under a days field holding something other than a whole number from 0 to `max`. */
+  daysInvalid: (max: number) => string;
+  /** Instead of the policy form, to an administrator who has no MFA: changing the policy needs it. */
+  adminNeedsMfa: string;
+  /** The link to the profile (`profile-url`) where the administrator sets up MFA. */
+  adminNeedsMfaLink: string;
   managerTitle: string;
   policyLegend: string;
   gracePeriod: string;
@@ -42,6 +55,8 @@ export interface MfaStrings {
   impactPhishingResistant: (count: number, days: number) => string;
   allowedFactorsLegend: string;
   impactDeadline: (name: string, deadline: string | null, days: number) => string;
+  /** A member whose MFA an administrator reset: their grace period is over. */
+  impactReset: (name: string) => string;
   save: string;
   saving: string;
   cancel: string;
@@ -156,6 +171,13 @@ export interface MfaStrings {
   /** The name of the group of filter buttons. */
   membersFilter: string;
   memberFilters: Record<'all' | 'without_mfa' | 'overdue', string>;
+  /**
+   * The `without_mfa` filter under "Phishing-resistant only", where an authenticator app does
+   * not count: the members without a passkey or security key.
+   */
+  memberFilterWithoutPasskey: string;
+  /** The status of a member with only an authenticator app, under "Phishing-resistant only". */
+  memberAppOnly: string;
   membersSearch: string;
   membersSearchHint: string;
   memberColumns: Record<'name' | 'email' | 'role' | 'methods' | 'status' | 'actions', string>;
@@ -166,6 +188,8 @@ export interface MfaStrings {
   memberSince: (date: string) => string;
   memberDue: (date: string) => string;
   memberOverdue: (date: string) => string;
+  /** A member whose MFA an administrator reset on `date` (their grace period forfeited). */
+  memberReset: (date: string) => string;
   membersShown: (shown: number, total: number) => string;
   membersEmpty: string;
   loadMore: string;
@@ -185,6 +209,8 @@ export interface MfaStrings {
   auditFilter: string;
   auditKinds: Record<'all' | 'policy' | 'enrollment' | 'failures', string>;
   auditEmpty: string;
+  /** Said after **Load more**: how many older events were added. */
+  auditLoaded: (count: number) => string;
   /** Who did it, when they are no longer a member. */
   auditSomeone: string;
   /** Who did it, when the host's own staff did (`mfa.resetUser`). */
@@ -193,12 +219,15 @@ export interface MfaStrings {
   auditSentences: {
     policyMode: (actor: string, from: string, to: string) => string;
     policySettings: (actor: string) => string;
+    /** The settings that changed, each one of `auditChanges`' phrases, in one sentence. */
+    policyChanged: (actor: string, changes: string[]) => string;
     enrolled: (user: string) => string;
     removed: (user: string) => string;
     reset: (actor: string, user: string) => string;
     regenerated: (user: string) => string;
     recoveryUsed: (user: string, left: number) => string;
-    failed: (user: string, failures: number) => string;
+    /** `count` wrong codes in a row (consecutive events of one user, shown as one). */
+    failed: (user: string, count: number) => string;
     replayed: (user: string) => string;
     locked: (user: string, failures: number, seconds: number) => string;
     passkeyAdded: (user: string, name: string) => string;
@@ -209,6 +238,14 @@ export interface MfaStrings {
     deviceRemembered: (user: string, label: string) => string;
     /** `label` is empty when all of the user's devices were forgotten. */
     deviceForgotten: (user: string, label: string) => string;
+  };
+  /** What a policy change changed, as phrases that `auditSentences.policyChanged` joins. */
+  auditChanges: {
+    mode: (from: string, to: string) => string;
+    gracePeriod: (from: number, to: number) => string;
+    allowedFactors: (from: string, to: string) => string;
+    enforceAfterSso: (on: boolean) => string;
+    rememberDevice: (from: number, to: number) => string;
   };
 }
 

@@ -39,12 +39,12 @@ interface Manifest {
 const expected: Record<string, { folder: string; attributes: string[]; events: string[] }> = {
   'mfa-settings': {
     folder: 'mfa-settings',
-    attributes: ['account-id', 'api-base'],
+    attributes: ['account-id', 'api-base', 'profile-url'],
     events: ['mfa-error', 'mfa-policy-change'],
   },
   'mfa-policy-manager': {
     folder: 'mfa-policy-manager',
-    attributes: ['account-id', 'api-base'],
+    attributes: ['account-id', 'api-base', 'profile-url'],
     events: ['mfa-cancel', 'mfa-error', 'mfa-policy-change'],
   },
   'mfa-user-enroll': {

@@ -1,7 +1,8 @@
 import type { AuditEventResponse, AuditResponse } from '@mfakit/server-sdk';
-import type { PolicyMode } from '@mfakit/server-sdk/model';
+import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
+import { Announcer, focusAfterRender } from '../live.ts';
 import { audit as words } from '../strings/en-audit.ts';
 import { common } from '../strings/en-common.ts';
 import { tokens } from '../styles/shared.ts';
@@ -26,7 +27,9 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * sentence in the page's language ("Ada Lovelace changed the policy from Optional to
  * Required for all users"), when it happened (relative, the exact time on hover and
  * for screen readers), a filter by kind (policy, enrollment, sign-in failures) and
- * **Load more**.
+ * **Load more**. A policy change says what changed ("grace period from 10 to 12 days");
+ * wrong codes in a row of one member are one row ("Bob entered 3 wrong codes"). After
+ * **Load more** focus moves to the first older event and how many loaded is said once.
  *
  * @summary An account's MFA activity as sentences.
  * @fires mfa-error - A request failed; the element shows the error too.
@@ -52,6 +55,9 @@ export class MfaAuditLog extends MfaElement {
   private more = false;
   private notice = '';
   private events: AuditEventResponse[] = [];
+  /** The rows shown: one event each, or wrong codes in a row of one member together. */
+  private rows: AuditEventResponse[][] = [];
+  private readonly live = new Announcer(this);
 
   private readonly page = new Loader<AuditResponse>(
     this,
@@ -81,6 +87,12 @@ export class MfaAuditLog extends MfaElement {
       this.events = [...this.events, ...next.events];
       this.page.set(next);
       this.notice = '';
+      this.live.say(this.t.auditLoaded(next.events.length));
+      // The first row holding an older event (the Load more button may be gone), else the heading.
+      await this.updateComplete;
+      const first = next.events[0];
+      const row = this.rows.findIndex((events) => events.includes(first as AuditEventResponse));
+      await focusAfterRender(this, row < 0 ? 'h2' : `ol > li:nth-child(${row + 1})`);
     } catch (err) {
       const error = toApiError(err);
       this.notice = this.message(error);
@@ -90,8 +102,8 @@ export class MfaAuditLog extends MfaElement {
     }
   }
 
-  /** The event as a sentence. */
-  private sentence(e: AuditEventResponse): string {
+  /** The row's event as a sentence; `count` wrong codes in a row are one. */
+  private sentence(e: AuditEventResponse, count = 1): string {
     const t = this.t;
     const s = t.auditSentences;
     const who = (id: string | null, name: string | null) =>
@@ -103,14 +115,26 @@ export class MfaAuditLog extends MfaElement {
     const n = (value: unknown) => (typeof value === 'number' ? value : 0);
     switch (e.type) {
       case 'policy.updated': {
-        const from = before.mode as PolicyMode;
-        const to = after.mode as PolicyMode;
-        const days = n(after.rememberDeviceDays);
-        return from && to && from !== to
-          ? s.policyMode(actor, t.modeLabels[from], t.modeLabels[to])
-          : days !== n(before.rememberDeviceDays)
-            ? s.policyRemember(actor, days)
-            : s.policySettings(actor);
+        // What changed, from the settings before and after (a setting missing from either: unknown).
+        const changed = (key: string) => key in before && key in after && before[key] !== after[key];
+        const c = t.auditChanges;
+        const mode = (key: unknown) => t.modeLabels[key as PolicyMode] ?? String(key);
+        const methods = (key: unknown) => t.allowedFactorsLabels[key as AllowedFactors] ?? String(key);
+        const changes = [
+          changed('mode') && c.mode(mode(before.mode), mode(after.mode)),
+          changed('gracePeriodDays') && c.gracePeriod(n(before.gracePeriodDays), n(after.gracePeriodDays)),
+          changed('allowedFactors') &&
+            c.allowedFactors(methods(before.allowedFactors), methods(after.allowedFactors)),
+          changed('enforceAfterSso') && c.enforceAfterSso(after.enforceAfterSso === true),
+          changed('rememberDeviceDays') &&
+            c.rememberDevice(n(before.rememberDeviceDays), n(after.rememberDeviceDays)),
+        ].filter((change): change is string => !!change);
+        // One change that has a sentence of its own keeps it.
+        if (changes.length === 1 && changed('mode'))
+          return s.policyMode(actor, mode(before.mode), mode(after.mode));
+        if (changes.length === 1 && changed('rememberDeviceDays'))
+          return s.policyRemember(actor, n(after.rememberDeviceDays));
+        return changes.length ? s.policyChanged(actor, changes) : s.policySettings(actor);
       }
       case 'mfa.enrolled':
         return s.enrolled(user);
@@ -123,7 +147,7 @@ export class MfaAuditLog extends MfaElement {
       case 'recovery_code.used':
         return s.recoveryUsed(user, n(after.remaining));
       case 'challenge.failed':
-        return s.failed(user, n(after.failures));
+        return s.failed(user, count);
       case 'challenge.replayed':
         return s.replayed(user);
       case 'challenge.locked':
@@ -155,9 +179,11 @@ export class MfaAuditLog extends MfaElement {
     return '';
   }
 
-  private renderEvent(e: AuditEventResponse) {
+  /** A row: its newest event's sentence (and how many wrong codes it holds) and time. */
+  private renderRow(events: AuditEventResponse[]) {
+    const e = events[0] as AuditEventResponse;
     const exact = this.formatDate(e.at, true);
-    return html`<li><span>${this.sentence(e)}</span><time datetime=${e.at} title=${exact}>${this.relative(e.at)}<span class="visually-hidden"> (${exact})</span></time></li>`;
+    return html`<li tabindex="-1"><span>${this.sentence(e, events.length)}</span><time datetime=${e.at} title=${exact}>${this.relative(e.at)}<span class="visually-hidden"> (${exact})</span></time></li>`;
   }
 
   override render() {
@@ -170,18 +196,27 @@ export class MfaAuditLog extends MfaElement {
           this.kind = k;
         }}>${t.auditKinds[k]}</button>`,
     );
-    const shown = this.events.filter((e) => this.kind === 'all' || kindOf(e.type) === this.kind);
+    const rows: AuditEventResponse[][] = [];
+    for (const e of this.events) {
+      if (this.kind !== 'all' && kindOf(e.type) !== this.kind) continue;
+      const last = rows.at(-1)?.[0];
+      // Wrong codes in a row of one member: one row, not one each.
+      if (e.type === 'challenge.failed' && last?.type === e.type && last.userId === e.userId)
+        rows.at(-1)?.push(e);
+      else rows.push([e]);
+    }
+    this.rows = rows;
     const list = !data
       ? this.renderPending(this.page, this.accountId)
-      : shown.length === 0
+      : rows.length === 0
         ? html`<p>${t.auditEmpty}</p>`
-        : html`<ol part="list">${shown.map((e) => this.renderEvent(e))}</ol>`;
+        : html`<ol part="list">${rows.map((events) => this.renderRow(events))}</ol>`;
     const more = data?.nextCursor
       ? html`<div class="actions"><button type="button" ?disabled=${this.more} @click=${this.loadMore}>${t.loadMore}</button></div>`
       : nothing;
-    return html`<section part="base" aria-labelledby="title"><h2 id="title">${t.auditTitle}</h2>
+    return html`<section part="base" aria-labelledby="title"><h2 id="title" tabindex="-1">${t.auditTitle}</h2>
 <div class="filters" role="group" aria-label=${t.auditFilter}>${filters}</div>
-<p role="status" class="muted">${this.notice}</p>${list}${more}</section>`;
+<p role="status" class="muted">${this.notice}</p>${list}${more}</section>${this.live.render()}`;
   }
 }
 

@@ -3,6 +3,8 @@ import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
+import { Announcer, focusAfterRender } from '../live.ts';
+import { resetAtOf } from '../reset-at.ts';
 import { common } from '../strings/en-common.ts';
 import { members as words } from '../strings/en-members.ts';
 import { tokens } from '../styles/shared.ts';
@@ -23,7 +25,10 @@ type Reset =
  * Without MFA / Overdue with their counts, a search by name or email, **Load
  * more**, **Copy emails** of the members without MFA, and **Reset MFA** per
  * member behind a confirmation that names them (with the step-up when the
- * administrator must verify again).
+ * administrator must verify again). Under "Phishing-resistant only", where an app does not
+ * count, the filter is **Without a passkey** and a member with only an app reads "App only —
+ * needs a passkey". After **Load more** focus moves to the first new row and "Showing 100 of
+ * 222" is said once. Stacked on a narrow screen, each value carries its column's name.
  *
  * @summary An account's members' MFA status, with reset.
  * @fires mfa-member-reset - A member's MFA was reset (`userId`).
@@ -62,10 +67,20 @@ export class MfaMembers extends MfaElement {
   private reset: Reset | null = null;
   private rows: MemberResponse[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The account accepts only passkeys and security keys: an app is no MFA here. */
+  private strict = false;
+  private readonly live = new Announcer(this);
 
   private readonly page = new Loader<MembersResponse>(
     this,
-    () => this.client.getMembers(this.accountId, { status: this.status, q: this.search }),
+    async () => {
+      const [page, policy] = await Promise.all([
+        this.client.getMembers(this.accountId, { status: this.status, q: this.search }),
+        this.client.getPolicy(this.accountId).catch(() => null),
+      ]);
+      this.strict = policy?.allowedFactors === 'phishing_resistant';
+      return page;
+    },
     (page) => {
       this.rows = page.members;
     },
@@ -119,9 +134,13 @@ export class MfaMembers extends MfaElement {
         q: this.search,
         cursor: load.data.nextCursor,
       });
+      const first = this.rows.length;
       this.rows = [...this.rows, ...next.members];
       this.page.set(next);
-      this.notice = this.t.membersShown(this.rows.length, this.total(next));
+      this.notice = '';
+      this.live.say(this.t.membersShown(this.rows.length, this.total(next)));
+      // The Load more button may be gone: focus goes on to the first new member.
+      await focusAfterRender(this, `tbody tr:nth-child(${first + 1}) th`);
     } catch (err) {
       this.fail(toApiError(err));
     } finally {
@@ -206,6 +225,12 @@ export class MfaMembers extends MfaElement {
 
   private statusOf(m: MemberResponse) {
     const t = this.t;
+    const reset = resetAtOf(m);
+    const accepted = this.strict ? m.methods.includes('webauthn') : m.enrolled;
+    // A reset forfeited the grace period: its deadline is the reset itself.
+    if (reset && !accepted)
+      return html`<span class="overdue">${t.memberReset(this.formatDate(reset))}</span>`;
+    if (m.enrolled && !accepted && !m.deadline) return t.memberAppOnly;
     if (m.overdue && m.deadline)
       return html`<span class="overdue">${t.memberOverdue(this.formatDate(m.deadline))}</span>`;
     if (m.deadline) return t.memberDue(this.formatDate(m.deadline));
@@ -219,7 +244,10 @@ export class MfaMembers extends MfaElement {
     const reset = m.enrolled
       ? html`<button type="button" data-user=${m.userId} aria-haspopup="dialog" aria-label=${`${t.resetMfa}: ${m.displayName}`} @click=${() => this.confirmReset(m)}>${t.resetMfa}</button>`
       : nothing;
-    return html`<tr><th scope="row">${m.displayName}</th><td>${m.email}</td><td>${t.memberRoles[m.role]}</td><td>${methods}</td><td>${this.statusOf(m)}</td><td>${reset}</td></tr>`;
+    const c = t.memberColumns;
+    // The column's name, shown only when the table is stacked (screen readers have the header).
+    const label = (name: string) => html`<span class="cell-label" aria-hidden="true">${name}</span>`;
+    return html`<tr><th scope="row" tabindex="-1">${m.displayName}</th><td>${label(c.email)}${m.email}</td><td>${label(c.role)}${t.memberRoles[m.role]}</td><td>${label(c.methods)}${methods}</td><td>${label(c.status)}${this.statusOf(m)}</td><td>${reset}</td></tr>`;
   }
 
   private renderDialog() {
@@ -249,7 +277,7 @@ ${reset.step === 'step-up' ? this.renderStepUp(() => void this.doReset(), this.a
     const data = load.status === 'ready' ? load.data : null;
     const filters = statuses.map(
       (s) =>
-        html`<button type="button" aria-pressed=${s === this.status} @click=${() => this.filter(s)}>${t.memberFilters[s]}${data ? ` (${data.counts[countOf[s]]})` : ''}</button>`,
+        html`<button type="button" aria-pressed=${s === this.status} @click=${() => this.filter(s)}>${s === 'without_mfa' && this.strict ? t.memberFilterWithoutPasskey : t.memberFilters[s]}${data ? ` (${data.counts[countOf[s]]})` : ''}</button>`,
     );
     const emails =
       this.emails === null
@@ -262,7 +290,7 @@ ${reset.step === 'step-up' ? this.renderStepUp(() => void this.doReset(), this.a
 <button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button></div>
 ${emails}<p role="status" class="muted">${this.notice}</p>
 ${data ? this.renderTable(data) : this.renderPending(this.page, this.accountId)}
-</section>${this.renderDialog()}`;
+</section>${this.renderDialog()}${this.live.render()}`;
   }
 
   private renderTable(data: MembersResponse) {

@@ -56,10 +56,38 @@ export const styles = css`
     grid-column: 2;
     margin: 0;
   }
-  .switch input {
-    accent-color: var(--_accent);
+  .switch label {
+    cursor: pointer;
+  }
+  /* A switch that looks like one: a track with a thumb, on the right when on. */
+  [role='switch'] {
+    position: relative;
+    width: 2.75rem;
+    height: 1.5rem;
+    padding: 0;
+    border-radius: 1rem;
+    border-color: var(--_muted);
+  }
+  [role='switch']::after {
+    content: '';
+    position: absolute;
+    top: 2px;
+    left: 2px;
     width: 1.1rem;
     height: 1.1rem;
+    border-radius: 50%;
+    background: var(--_muted);
+  }
+  [aria-checked='true'] {
+    background: var(--_accent);
+  }
+  [aria-checked='true']::after {
+    left: auto;
+    right: 2px;
+    background: var(--_accent-fg);
+  }
+  .field .error {
+    margin: 0.25rem 0 0;
   }
   .impact {
     margin-top: 1rem;
@@ -75,7 +103,11 @@ export const styles = css`
   .step-up {
     margin-top: 1rem;
   }
-  #message:empty {
+  #message {
+    flex-basis: 100%;
     margin: 0;
+  }
+  #message:empty {
+    display: none;
   }
 `;

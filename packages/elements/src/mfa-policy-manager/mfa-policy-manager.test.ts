@@ -1,8 +1,11 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import {
   $,
   $$,
+  addMembers,
   advance,
+  api,
   button,
   enrollByApi,
   login,
@@ -13,6 +16,7 @@ import {
   type,
   until,
 } from '../../test/helpers.ts';
+import { focusedIn, focusIn, liveLog, sleep } from '../../test/live-log.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import { en } from '../strings.ts';
@@ -21,7 +25,9 @@ import './mfa-policy-manager.ts';
 import type { MfaPolicyManager } from './mfa-policy-manager.ts';
 
 async function ready(el: MfaPolicyManager) {
-  await until(() => el.shadowRoot?.querySelector('form'));
+  await until(() => el.shadowRoot?.querySelector('form')).catch(() => {
+    throw new Error(`no form in <mfa-policy-manager account-id="${el.accountId}">: ${text(el)}`);
+  });
   return el;
 }
 
@@ -36,6 +42,7 @@ describe('<mfa-policy-manager>', () => {
   });
 
   it('offers exactly the three policies as labelled radios and is accessible', async () => {
+    await enrollByApi();
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
     );
@@ -49,7 +56,10 @@ describe('<mfa-policy-manager>', () => {
     await expect(el).to.be.accessible();
     radio(el, 'required_admins').click();
     await el.updateComplete;
-    expect(text(el)).to.contain('1 member has not set up MFA; they have 7 days');
+    expect(text(el)).to.contain('Everyone this policy applies to has MFA set up.');
+    radio(el, 'required_all').click();
+    await el.updateComplete;
+    expect(text(el)).to.contain('2 members have not set up MFA; they have 7 days');
     await expect(el).to.be.accessible();
   });
 
@@ -108,27 +118,18 @@ describe('<mfa-policy-manager>', () => {
   });
 
   it('updates the impact preview with the grace period and the policy', async () => {
+    await enrollByApi();
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
     );
     radio(el, 'required_all').click();
     type($(el, '#gracePeriodDays'), '14');
     await el.updateComplete;
-    expect(text(el)).to.contain('3 members have not set up MFA; they have 14 days');
+    expect(text(el)).to.contain('2 members have not set up MFA; they have 14 days');
     expect(text(el)).to.contain('Max Member');
     radio(el, 'optional').click();
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('.impact')).to.equal(null);
-  });
-
-  it('tells an administrator without MFA to set it up before changing the policy', async () => {
-    const el = await ready(
-      await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
-    );
-    radio(el, 'required_all').click();
-    button(el, 'Save').click();
-    await until(() => text(el).includes("Set up MFA in your profile before changing the account's policy."));
-    await expect(el).to.be.accessible();
   });
 
   it('shows the challenge inline when the save needs a step-up, then saves', async () => {
@@ -175,9 +176,9 @@ describe('<mfa-policy-manager>', () => {
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="contoso"></mfa-policy-manager>`),
     );
     expect($(el, '.caution').textContent).to.contain('Active Directory');
-    const sso = $(el, '[role=switch]') as HTMLInputElement;
+    const sso = $(el, '[role=switch]');
     expect($(el, 'label[for=sso]').textContent).to.equal('Also require MFA after Single Sign-On');
-    expect(sso.checked).to.equal(false);
+    expect(sso.getAttribute('aria-checked')).to.equal('false');
     sso.click();
     const saved = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;
     button(el, 'Save').click();
@@ -186,6 +187,7 @@ describe('<mfa-policy-manager>', () => {
   });
 
   it('fires mfa-cancel on Cancel and restores the stored policy', async () => {
+    await enrollByApi();
     const el = await ready(
       await fixture<MfaPolicyManager>(html`<mfa-policy-manager account-id="acme"></mfa-policy-manager>`),
     );
@@ -224,6 +226,230 @@ describe('<mfa-policy-manager>', () => {
     expect(changes).to.equal(1);
   });
 
+  describe('as a first-time administrator meets it', () => {
+    const manager = (lang = 'en', accountId = 'acme') =>
+      fixture<MfaPolicyManager>(
+        html`<mfa-policy-manager lang=${lang} .strings=${lang === 'de' ? de : {}} profile-url="/profile" account-id=${accountId}></mfa-policy-manager>`,
+      );
+
+    /** Counts the PUTs of the policy while `run` runs. */
+    async function puts(run: () => Promise<void>): Promise<number> {
+      let count = 0;
+      const original = window.fetch;
+      window.fetch = (input, init) => {
+        if (init?.method === 'PUT') count++;
+        return original(input, init);
+      };
+      try {
+        await run();
+      } finally {
+        window.fetch = original;
+      }
+      return count;
+    }
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`refuses days out of range in place, clamps nothing and saves nothing (${lang})`, async () => {
+        await enrollByApi();
+        const el = await ready(await manager(lang));
+        radio(el, 'required_all').click();
+        const grace = $(el, '#gracePeriodDays') as HTMLInputElement;
+        const sent = await puts(async () => {
+          grace.focus();
+          for (const typed of ['1', '12', '120']) type(grace, typed);
+          await el.updateComplete;
+          expect(grace.value).to.equal('120');
+          expect(grace.getAttribute('aria-invalid')).to.equal('true');
+          const described = (grace.getAttribute('aria-describedby') ?? '').split(' ');
+          const messages = described.map((id) => $(el, `#${id}`).textContent?.trim());
+          expect(messages).to.include(lang === 'en' ? 'Enter 0 to 90 days' : 'Geben Sie 0 bis 90 Tage ein');
+          // The preview does not claim the 12 days typed on the way.
+          expect(text(el)).not.to.contain(lang === 'en' ? '12 days' : '12 Tage');
+          button(el, t.save).click();
+          await sleep(200);
+          expect(focusIn(el)).to.equal('input#gracePeriodDays');
+          // An empty field is no 0.
+          type(grace, '');
+          await el.updateComplete;
+          expect(grace.getAttribute('aria-invalid')).to.equal('true');
+          button(el, t.save).click();
+          await sleep(200);
+          const remember = $(el, '#rememberDeviceDays') as HTMLInputElement;
+          type(grace, '10');
+          type(remember, '31');
+          await el.updateComplete;
+          expect(grace.hasAttribute('aria-invalid')).to.equal(false);
+          expect(remember.getAttribute('aria-invalid')).to.equal('true');
+          expect(remember.value).to.equal('31');
+          const rememberMessages = (remember.getAttribute('aria-describedby') ?? '')
+            .split(' ')
+            .map((id) => $(el, `#${id}`).textContent?.trim());
+          expect(rememberMessages).to.include(
+            lang === 'en' ? 'Enter 0 to 30 days' : 'Geben Sie 0 bis 30 Tage ein',
+          );
+          button(el, t.save).click();
+          await sleep(200);
+          expect(focusIn(el)).to.equal('input#rememberDeviceDays');
+          await expect(el).to.be.accessible();
+        });
+        expect(sent, 'no save while a field is out of range').to.equal(0);
+        type($(el, '#rememberDeviceDays'), '30');
+        const saved = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;
+        button(el, t.save).click();
+        const { policy } = await saved;
+        expect([policy.gracePeriodDays, policy.rememberDeviceDays]).to.deep.equal([10, 30]);
+      });
+
+      it(`tells an administrator without MFA up front, with a link to their profile (${lang})`, async () => {
+        const el = await manager(lang);
+        await until(() => el.shadowRoot?.querySelector('a[href="/profile"]'));
+        // Not the form first and the refusal after it: no policy to fill in yet.
+        expect(el.shadowRoot?.querySelector('form')).to.equal(null);
+        expect(text(el)).to.contain(t.adminNeedsMfa);
+        const link = $(el, 'a[href="/profile"]');
+        expect(link.textContent?.trim()).to.equal(t.adminNeedsMfaLink);
+        el.focus();
+        expect(focusIn(el)).to.equal(`a "${t.adminNeedsMfaLink}"`);
+        await expect(el).to.be.accessible();
+        // Once the administrator has MFA, the form.
+        await enrollByApi();
+        await el.refresh();
+        await ready(el);
+        expect(el.shadowRoot?.querySelector('a[href="/profile"]')).to.equal(null);
+      });
+    }
+
+    it('moves focus to the error beside Save when a save fails', async () => {
+      await enrollByApi();
+      const el = await ready(await manager());
+      expect((await setPolicyByApi('acme', { mode: 'required_admins' })).status).to.equal(200);
+      radio(el, 'required_all').click();
+      const save = button(el, 'Save');
+      save.focus();
+      save.click();
+      await until(() => text(el).includes('Someone else changed this policy'));
+      await until(() => focusedIn(el)?.id === 'message');
+      expect(focusedIn(el)?.textContent).to.contain('Someone else changed this policy');
+      await expect(el).to.be.accessible();
+    });
+
+    it('announces a short summary of whom a policy affects when the count changes, not per keystroke', async () => {
+      await addMembers(40);
+      await enrollByApi();
+      const el = await ready(await manager());
+      const live = liveLog(el);
+      try {
+        radio(el, 'required_all').click();
+        await until(() => live.said.length > 0, 3000);
+        await sleep(800);
+        expect(live.said).to.deep.equal(['42 members have not set up MFA; they have 7 days.']);
+        // Typing the grace period changes the days, not whom it affects: nothing is said.
+        const grace = $(el, '#gracePeriodDays');
+        for (const typed of ['1', '14', '1', '']) {
+          type(grace, typed);
+          await el.updateComplete;
+        }
+        type(grace, '21');
+        await sleep(800);
+        expect(live.said).to.have.length(1);
+        radio(el, 'required_admins').click();
+        radio(el, 'required_all').click();
+        radio(el, 'required_admins').click();
+        await sleep(800);
+        // Three clicks in quick succession: the count they end in, once.
+        expect(live.said.slice(1)).to.deep.equal(['Everyone this policy applies to has MFA set up.']);
+        expect(live.said.join(' ')).not.to.contain('Member 0');
+      } finally {
+        live.stop();
+      }
+    });
+
+    it('says "Policy saved." once when it stands on its own, and keeps focus on Save', async () => {
+      await enrollByApi();
+      const el = await ready(await manager());
+      const live = liveLog(el);
+      radio(el, 'required_all').click();
+      await sleep(700);
+      live.said.length = 0;
+      const save = button(el, 'Save');
+      save.focus();
+      save.click();
+      await until(() => live.said.includes('Policy saved.'));
+      await sleep(300);
+      live.stop();
+      expect(live.said).to.deep.equal(['Policy saved.']);
+      expect(focusIn(el)).to.equal('button "Save"');
+    });
+
+    it('words the SSO caution without contradicting the switch, and the switch is a switch', async () => {
+      await login('cleo');
+      await enrollByApi();
+      const el = await ready(await manager('en', 'contoso'));
+      const caution = $(el, '.caution').textContent ?? '';
+      expect(caution).to.contain('Active Directory');
+      expect(caution).not.to.contain('override');
+      expect(caution).to.contain('unless you also require MFA after Single Sign-On below');
+      const sso = $(el, '[role=switch]');
+      expect(sso.tagName).to.equal('BUTTON');
+      expect(sso.getAttribute('aria-checked')).to.equal('false');
+      expect($(el, 'label[for=sso]').textContent?.trim()).to.equal('Also require MFA after Single Sign-On');
+      sso.focus();
+      await sendKeys({ press: 'Space' });
+      await el.updateComplete;
+      expect(sso.getAttribute('aria-checked')).to.equal('true');
+      expect(focusIn(el)).to.equal('button#sso');
+      ($(el, 'label[for=sso]') as HTMLElement).click();
+      await el.updateComplete;
+      expect(sso.getAttribute('aria-checked')).to.equal('false');
+      sso.click();
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+      const saved = oneEvent(el, 'mfa-policy-change') as Promise<MfaPolicyChangeEvent>;
+      button(el, 'Save').click();
+      expect((await saved).policy.enforceAfterSso).to.equal(true);
+      const german = await ready(await manager('de', 'contoso'));
+      expect($(german, '.caution').textContent).not.to.contain('außer Kraft');
+      expect($(german, '[role=switch]').getAttribute('aria-checked')).to.equal('true');
+    });
+
+    it('previews a member whose MFA was reset as one who must set it up at the next sign-in', async () => {
+      await enrollByApi();
+      // The server's answer for a member whose reset forfeited the grace period.
+      const original = window.fetch;
+      window.fetch = async (input, init) => {
+        const res = await original(input, init);
+        if (!String(input).includes('/members')) return res;
+        const body = await res.json();
+        for (const m of body.members) {
+          if (m.userId === 'max')
+            Object.assign(m, {
+              resetAt: '2026-12-07T10:00:00.000Z',
+              deadline: '2026-12-07T10:00:00.000Z',
+              overdue: true,
+            });
+        }
+        return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+      };
+      try {
+        for (const [lang, expected] of [
+          ['en', 'Max Member: must set up at next sign-in'],
+          ['de', 'Max Member: muss MFA bei der nächsten Anmeldung einrichten'],
+        ] as const) {
+          const el = await ready(await manager(lang));
+          radio(el, 'required_all').click();
+          await el.updateComplete;
+          const items = $$(el, '.impact li').map((li) => li.textContent?.trim());
+          expect(items).to.include(expected);
+        }
+      } finally {
+        window.fetch = original;
+      }
+    });
+  });
+
   describe('at 320 px wide', () => {
     before(phone);
     after(desktop);
@@ -244,7 +470,15 @@ describe('<mfa-policy-manager>', () => {
         await until(() => text(refused).includes(t.errors.not_admin as string));
         await expectReflow(refused, 'refused to a member');
 
+        await login('cleo'); // Contoso's administrator, with MFA before the clock moves on
+        const cleo = await enrollByApi();
         await login('ada');
+        const needsMfa = await render('acme');
+        await until(() => text(needsMfa).includes(t.adminNeedsMfa));
+        await expectReflow(needsMfa, 'an administrator without MFA');
+
+        const { secret } = await enrollByApi();
+        await advance(20 * 60);
         const el = await ready(await render('acme'));
         for (const mode of ['optional', 'required_admins', 'required_all', 'phishing_resistant']) {
           radio(el, mode).click();
@@ -252,12 +486,10 @@ describe('<mfa-policy-manager>', () => {
           await expectReflow(el, `${mode} with its impact`);
         }
         radio(el, 'any').click();
-        button(el, t.save).click();
-        await until(() => text(el).includes(t.setUpMfaFirst));
-        await expectReflow(el, 'asked to set up MFA first');
-
-        const { secret } = await enrollByApi();
-        await advance(20 * 60);
+        type($(el, '#gracePeriodDays'), '120');
+        await el.updateComplete;
+        await expectReflow(el, 'a grace period out of range');
+        type($(el, '#gracePeriodDays'), '7');
         button(el, t.save).click();
         const challenge = await until(() => el.shadowRoot?.querySelector('mfa-challenge'));
         await until(() => challenge.shadowRoot?.querySelector('input'));
@@ -276,6 +508,9 @@ describe('<mfa-policy-manager>', () => {
         await expectReflow(el, 'a conflicting change');
 
         await login('cleo');
+        expect((await api('POST', '/challenge', { code: await totp(cleo.secret, 40 + 1) })).status).to.equal(
+          200,
+        );
         const sso = await ready(await render('contoso'));
         radio(sso, 'required_all').click();
         ($(sso, '[role=switch]') as HTMLInputElement).click();

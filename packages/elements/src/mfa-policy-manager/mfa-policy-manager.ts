@@ -3,8 +3,15 @@ import type { AllowedFactors } from '@mfakit/server-sdk/model';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
-import { MfaCancelEvent, MfaPolicyChangeEvent } from '../events.ts';
+import {
+  MfaCancelEvent,
+  MfaCredentialChangeEvent,
+  MfaEnrolledEvent,
+  MfaPolicyChangeEvent,
+} from '../events.ts';
+import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes, requires } from '../modes.ts';
+import { resetAtOf } from '../reset-at.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -19,6 +26,11 @@ interface Draft {
   /** Absent when the server predates remembered devices. */
   rememberDeviceDays?: number;
 }
+
+type DayField = 'gracePeriodDays' | 'rememberDeviceDays';
+
+/** How long the impact preview waits for the choices to settle before it says whom they affect. */
+const IMPACT_QUIET_MS = 500;
 
 /** The policy's settings as a form draft. */
 function draftOf(policy: PolicyResponse): Draft {
@@ -37,7 +49,11 @@ function draftOf(policy: PolicyResponse): Draft {
  * methods ("Any method" or "Phishing-resistant only"), how many days members may
  * skip the second step on a remembered device (0–30, 0: never), and a preview of who a
  * requiring policy affects (members without an accepted method) before it is saved. A save that needs a
- * fresh verification shows the challenge inline and retries once verified.
+ * fresh verification shows the challenge inline and retries once verified. An administrator
+ * without MFA, who cannot save any policy, is told so instead of the form, with a link to
+ * `profile-url`. A days field out of range is refused in place (`aria-invalid`, its message
+ * beside it) and nothing is saved; after a failed save focus moves to what failed. Whom a
+ * policy affects is announced briefly when that changes, never per keystroke.
  *
  * @summary Choose an account's MFA policy.
  * @fires mfa-policy-change - The policy was saved; `event.policy` is the new policy.
@@ -46,7 +62,8 @@ function draftOf(policy: PolicyResponse): Draft {
  * @csspart base - The form.
  * @csspart card - Each policy's radio card.
  * @csspart impact - The preview of affected members.
- * @csspart message - The live region for errors.
+ * @csspart message - The message beside Save: an error (focused when it appears), or "Policy saved."
+ * @csspart actions - The message, Save and Cancel (`<mfa-settings>` keeps them in view at the bottom of its dialog).
  * @cssprop --mfa-accent - The colour of the selected card and the Save button.
  * @cssprop --mfa-caution-bg - The background of the SSO caution.
  * @cssprop --mfa-font - The font shorthand.
@@ -55,7 +72,9 @@ function draftOf(policy: PolicyResponse): Draft {
 export class MfaPolicyManager extends MfaElement {
   static override properties: PropertyDeclarations = {
     accountId: { attribute: 'account-id' },
+    profileUrl: { attribute: 'profile-url' },
     draft: { attribute: false },
+    invalid: { attribute: false },
     busy: { attribute: false },
     error: { attribute: false },
     notice: { attribute: false },
@@ -66,24 +85,39 @@ export class MfaPolicyManager extends MfaElement {
 
   /** The account whose policy is edited. */
   accountId = '';
+  /** Where the signed-in user sets up MFA (their profile): linked when an administrator without MFA opens the manager. */
+  profileUrl = '';
 
-  private readonly account = new Loader<{ policy: PolicyResponse; members: MemberResponse[] }>(
+  private readonly live = new Announcer(this);
+
+  private readonly account = new Loader<{
+    policy: PolicyResponse;
+    members: MemberResponse[];
+    /** The administrator has no MFA, so no save can succeed (`null`: unknown). */
+    needsMfa: boolean | null;
+  }>(
     this,
     async () => {
-      // Every member: the preview names whom a requiring policy affects.
-      const [policy, members] = await Promise.all([
+      // Every member: the preview names whom a requiring policy affects. The administrator's own
+      // factors: changing a policy needs an administrator who has MFA.
+      const [policy, members, me] = await Promise.all([
         this.client.getPolicy(this.accountId),
         this.client.allMembers(this.accountId),
+        this.client.me().catch(() => null),
       ]);
-      return { policy, members };
+      return { policy, members, needsMfa: me ? !me.enrolled : null };
     },
     ({ policy }) => {
       this.draft = draftOf(policy);
+      this.invalid = {};
+      this.impactSaid = null;
       if (this.hasAttribute('autofocus') && !this.focusedOnce) {
         this.focusedOnce = true;
         void this.updateComplete.then(() => this.focus());
       }
     },
+    // An administrator without MFA who sets it up elsewhere on the page gets the form.
+    [MfaEnrolledEvent.type, MfaCredentialChangeEvent.type],
   );
   private draft: Draft | null = null;
   private busy = false;
@@ -91,14 +125,24 @@ export class MfaPolicyManager extends MfaElement {
   private notice = '';
   private stepUp = false;
   private focusedOnce = false;
+  /** The days fields holding something out of range: shown as typed, refused, never saved. */
+  private invalid: Partial<Record<DayField, true>> = {};
+  /** What the impact preview shows now: a key of whom it affects, and its summary. */
+  private impact = { key: '', summary: '' };
+  /** The key last announced (`null`: none yet; the first preview after a load is not news). */
+  private impactSaid: string | null = null;
+  private impactTimer: ReturnType<typeof setTimeout> | undefined;
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('accountId') && this.accountId) void this.refresh();
+    this.announceImpact();
     // Every input named after a setting shows the draft after each render, also where the user
-    // changed it and the draft came back before the next render (Cancel right after a click).
+    // changed it and the draft came back before the next render (Cancel right after a click);
+    // a days field out of range keeps what the user typed.
     const draft = this.draft as Record<string, unknown> | null;
     if (!draft) return;
     for (const input of this.renderRoot.querySelectorAll<HTMLInputElement>('input[name]')) {
+      if (this.invalid[input.name as DayField]) continue;
       const value = draft[input.name];
       if (input.type === 'radio') input.checked = input.value === value;
       else if (input.type === 'checkbox') input.checked = value === true;
@@ -111,29 +155,61 @@ export class MfaPolicyManager extends MfaElement {
     await this.account.reload();
   }
 
-  /** Focuses the selected policy's radio. */
+  /**
+   * Says whom the policy affects once the choices have settled and only when that changed:
+   * the count, not the names, and nothing while the grace period is typed.
+   */
+  private announceImpact() {
+    const { key } = this.impact;
+    if (this.impactSaid === null) {
+      if (this.draft) this.impactSaid = key;
+      return;
+    }
+    clearTimeout(this.impactTimer);
+    if (key === this.impactSaid) return;
+    this.impactTimer = setTimeout(() => {
+      const now = this.impact;
+      if (now.key === this.impactSaid) return;
+      this.impactSaid = now.key;
+      if (now.summary) this.live.say(now.summary);
+    }, IMPACT_QUIET_MS);
+  }
+
+  /** Focuses the selected policy's radio (or, for an administrator without MFA, the way to set it up). */
   override focus(): void {
-    (this.renderRoot.querySelector('input[type=radio]:checked') as HTMLElement | null)?.focus();
+    (
+      this.renderRoot.querySelector(
+        '.needs-mfa a, .needs-mfa button, input[type=radio]:checked',
+      ) as HTMLElement | null
+    )?.focus();
   }
 
   private setDraft(patch: Partial<Draft>) {
     if (this.draft) this.draft = { ...this.draft, ...patch };
   }
 
-  /** A number field of the draft, named after its setting: whole numbers within its range only. */
-  private renderDays(
-    name: 'gracePeriodDays' | 'rememberDeviceDays',
-    max: number,
-    label: string,
-    hint: string,
-  ) {
+  /**
+   * A number field of the draft, named after its setting: a whole number from 0 to `max` goes
+   * into the draft; anything else (empty included) stays as typed, marked invalid with its message
+   * beside it, and blocks Save. Nothing is clamped.
+   */
+  private renderDays(name: DayField, max: number, label: string, hint: string) {
+    const invalid = this.invalid[name];
     return html`<div class="field">
       <label for=${name}>${label}</label>
-      <input id=${name} name=${name} type="number" min="0" max=${max} step="1" aria-describedby="${name}-hint"
+      <input id=${name} name=${name} type="number" inputmode="numeric" min="0" max=${max} step="1"
+        aria-invalid=${invalid ? 'true' : nothing}
+        aria-describedby=${invalid ? `${name}-error ${name}-hint` : `${name}-hint`}
         @input=${(e: Event) => {
-          const value = Number((e.target as HTMLInputElement).value);
-          if (Number.isInteger(value) && value >= 0 && value <= max) this.setDraft({ [name]: value });
+          const typed = (e.target as HTMLInputElement).value.trim();
+          const value = Number(typed);
+          const invalid = { ...this.invalid };
+          delete invalid[name];
+          if (/^\d+$/.test(typed) && value <= max) this.setDraft({ [name]: value });
+          else invalid[name] = true;
+          this.invalid = invalid;
         }} />
+      ${invalid ? html`<p id="${name}-error" class="error">${this.t.daysInvalid(max)}</p>` : nothing}
       <p id="${name}-hint" class="muted">${hint}</p>
     </div>`;
   }
@@ -142,22 +218,37 @@ export class MfaPolicyManager extends MfaElement {
     e?.preventDefault();
     const load = this.account.value;
     if (this.busy || !this.draft || load.status !== 'ready') return;
+    // A days field out of range: nothing is sent; the field says why.
+    const invalid = (['gracePeriodDays', 'rememberDeviceDays'] as const).find((name) => this.invalid[name]);
+    if (invalid) {
+      this.renderRoot.querySelector<HTMLElement>(`#${invalid}`)?.focus();
+      return;
+    }
     const { policy } = load.data;
     this.busy = true;
     this.error = null;
     this.notice = '';
+    // Where focus goes once Save is enabled again (it loses focus while disabled).
+    let focus: string | null = null;
     try {
       const saved = await this.client.putPolicy(this.accountId, { ...this.draft, version: policy.version });
       this.stepUp = false;
       this.account.set({ ...load.data, policy: saved });
-      this.notice = this.t.saved;
       this.dispatchEvent(new MfaPolicyChangeEvent(saved));
+      // In <mfa-settings> the dialog has closed by now and the settings say it; on its own, the manager does.
+      if (this.isConnected && this.checkVisibility()) {
+        this.notice = this.t.saved;
+        this.live.say(this.t.saved);
+        focus = 'button.primary';
+      }
     } catch (err) {
       const error = toApiError(err);
+      focus = '#message';
       if (error.code === 'step_up_required') {
         const me = await this.client.me().catch(() => null);
         if (me?.enrolled) {
           this.stepUp = true;
+          focus = null;
           await this.focusStepUp();
         } else {
           this.error = error;
@@ -174,12 +265,15 @@ export class MfaPolicyManager extends MfaElement {
     } finally {
       this.busy = false;
     }
+    if (focus) await focusAfterRender(this, focus);
   }
 
   private cancel() {
     this.stepUp = false;
     this.error = null;
     this.notice = '';
+    this.invalid = {};
+    this.impactSaid = null;
     const load = this.account.value;
     if (load.status === 'ready') {
       this.draft = draftOf(load.data.policy);
@@ -195,26 +289,56 @@ export class MfaPolicyManager extends MfaElement {
     return this.message(error);
   }
 
+  /**
+   * Whom a requiring policy affects. Not a live region: its list changes with every choice;
+   * `announceImpact` says the summary once the choices settle. Hidden while the grace period
+   * is out of range (its days would be wrong).
+   */
   private renderImpact(draft: Draft, members: MemberResponse[]) {
-    if (draft.mode === 'optional') return nothing;
+    if (draft.mode === 'optional' || this.invalid.gracePeriodDays) {
+      this.impact = { key: '', summary: '' };
+      return nothing;
+    }
     const t = this.t;
     const strict = draft.allowedFactors === 'phishing_resistant';
     // Under "Phishing-resistant only" an app does not count: members without a passkey or security key are affected.
     const lacks = (m: MemberResponse) => (strict ? !m.methods?.includes('webauthn') : !m.enrolled);
     const affected = members.filter((m) => requires(draft.mode, m.role) && lacks(m));
     const days = draft.gracePeriodDays;
-    return html`<div part="impact" class="impact" role="status">
+    const summary =
+      affected.length === 0
+        ? t.impactNone
+        : strict
+          ? t.impactPhishingResistant(affected.length, days)
+          : t.impact(affected.length, days);
+    this.impact = { key: `${strict}:${affected.length}`, summary };
+    return html`<div part="impact" class="impact">
       ${
         affected.length === 0
-          ? html`<p>${t.impactNone}</p>`
-          : html`<p><strong>${strict ? t.impactPhishingResistant(affected.length, days) : t.impact(affected.length, days)}</strong></p>
+          ? html`<p>${summary}</p>`
+          : html`<p><strong>${summary}</strong></p>
             <ul>
-              ${affected.map(
-                (m) =>
-                  html`<li>${t.impactDeadline(m.displayName, m.deadline ? this.formatDate(m.deadline) : null, draft.gracePeriodDays)}</li>`,
-              )}
+              ${affected.map((m) => {
+                const reset = resetAtOf(m);
+                return html`<li>${
+                  reset
+                    ? t.impactReset(m.displayName)
+                    : t.impactDeadline(m.displayName, m.deadline ? this.formatDate(m.deadline) : null, days)
+                }</li>`;
+              })}
             </ul>`
       }
+    </div>`;
+  }
+
+  /** Instead of the form: an administrator without MFA cannot change the policy, and where to set it up. */
+  private renderNeedsMfa() {
+    const t = this.t;
+    return html`<div part="base" class="needs-mfa">
+      <p>${t.adminNeedsMfa}</p>
+      ${this.profileUrl ? html`<p><a href=${this.profileUrl}>${t.adminNeedsMfaLink}</a></p>` : nothing}
+      <div class="actions"><button type="button" @click=${this.cancel}>${t.close}</button></div>
+      ${this.live.render()}
     </div>`;
   }
 
@@ -222,7 +346,8 @@ export class MfaPolicyManager extends MfaElement {
     const t = this.t;
     const load = this.account.value;
     if (load.status !== 'ready' || !this.draft) return this.renderPending(this.account);
-    const { policy, members } = load.data;
+    const { policy, members, needsMfa } = load.data;
+    if (needsMfa) return this.renderNeedsMfa();
     const draft = this.draft;
     return html`
       <form part="base" @submit=${this.save} novalidate>
@@ -254,14 +379,14 @@ export class MfaPolicyManager extends MfaElement {
         ${
           policy.sso.enabled
             ? html`<div class="field switch">
-              <input
+              <button
                 id="sso"
-                name="enforceAfterSso"
-                type="checkbox"
+                type="button"
                 role="switch"
+                aria-checked=${draft.enforceAfterSso ? 'true' : 'false'}
                 aria-describedby="sso-hint"
-                @change=${(e: Event) => this.setDraft({ enforceAfterSso: (e.target as HTMLInputElement).checked })}
-              />
+                @click=${() => this.setDraft({ enforceAfterSso: !this.draft?.enforceAfterSso })}
+              ></button>
               <label for="sso">${t.enforceAfterSso}</label>
               <p id="sso-hint" class="muted">${t.enforceAfterSsoHint}</p>
             </div>`
@@ -304,11 +429,16 @@ export class MfaPolicyManager extends MfaElement {
             </div>`
             : nothing
         }
-        <p id="message" part="message" class=${this.error ? 'error' : 'success'} aria-live="polite">${this.messageText()}</p>
-        <div class="actions">
+        <div part="actions" class="actions">
+          <p id="message" part="message" tabindex="-1" class=${this.error ? 'error' : 'success'}>${this.messageText()}${
+            this.error?.code === 'step_up_required' && this.profileUrl
+              ? html` <a href=${this.profileUrl}>${t.adminNeedsMfaLink}</a>`
+              : nothing
+          }</p>
           <button class="primary" type="submit" ?disabled=${this.busy || this.stepUp}>${this.busy ? t.saving : t.save}</button>
           <button type="button" @click=${this.cancel} ?disabled=${this.busy}>${t.cancel}</button>
         </div>
+        ${this.live.render()}
       </form>
     `;
   }

@@ -28,6 +28,18 @@ export const styles = css`
     background: var(--_bg);
     color: var(--_fg);
     padding: 1.25rem;
+    /* Room for the manager's actions below, so that what gets focus is never under them. */
+    scroll-padding-bottom: 6rem;
+  }
+  /* Save and Cancel stay in view while the policy scrolls (three screens of it on a phone). */
+  mfa-policy-manager::part(actions) {
+    position: sticky;
+    bottom: -1.25rem;
+    z-index: 1;
+    background: var(--_bg);
+    margin: 0.75rem 0 -1.25rem;
+    padding: 0.5rem 0 1.25rem;
+    border-top: 1px solid var(--_border);
   }
   mfa-members,
   mfa-audit-log {

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { $, button, enrollByApi, login, reset, setPolicyByApi, text, until } from '../../test/helpers.ts';
+import { $, $$, button, enrollByApi, login, reset, setPolicyByApi, text, until } from '../../test/helpers.ts';
+import { focusIn, liveLog, sleep } from '../../test/live-log.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import type { MfaPolicyManager } from '../mfa-policy-manager/mfa-policy-manager.ts';
@@ -115,12 +116,13 @@ describe('<mfa-settings>', () => {
     );
     const caution = $(el, '.caution');
     expect(caution.textContent).to.contain('Active Directory');
-    expect(caution.textContent).to.contain('take precedence');
+    expect(caution.textContent).to.contain('follow its sign-in rules');
     await expect(el).to.be.accessible();
   });
 
   it('opens the manager in a modal dialog, moves focus in, and Escape returns it to Manage', async () => {
     await login('ada');
+    await enrollByApi();
     const el = await ready(await fixture<MfaSettings>(html`<mfa-settings account-id="acme"></mfa-settings>`));
     const manage = button(el, 'Manage');
     manage.focus();
@@ -178,6 +180,128 @@ describe('<mfa-settings>', () => {
     await until(() => text(el).includes('Changed by Ada Admin'));
   });
 
+  describe('as a first-time administrator meets it', () => {
+    const settings = (lang = 'en', accountId = 'acme') =>
+      fixture<MfaSettings>(
+        html`<mfa-settings lang=${lang} .strings=${lang === 'de' ? de : {}} profile-url="/profile" account-id=${accountId}></mfa-settings>`,
+      );
+
+    it('says "Policy saved." once, in the settings, after the dialog closed', async () => {
+      await login('ada');
+      await enrollByApi();
+      const el = await ready(await settings());
+      const live = liveLog(el);
+      const manage = button(el, 'Manage');
+      manage.focus();
+      const manager = await openManager(el);
+      ($(manager, 'input[value=required_all]') as HTMLInputElement).click();
+      await sleep(700);
+      live.said.length = 0;
+      button(manager, 'Save').click();
+      const dialog = $(el, 'dialog') as HTMLDialogElement;
+      await until(() => !dialog.open);
+      await until(() => $(el, '[data-live]').textContent === 'Policy saved.');
+      await sleep(300);
+      live.stop();
+      expect(live.said.filter((s) => s.includes('Policy saved.'))).to.deep.equal(['Policy saved.']);
+      expect(focusIn(el)).to.equal('button "Manage"');
+      expect(text(el)).to.contain('Policy saved.');
+      await expect(el).to.be.accessible();
+    });
+
+    for (const [lang, t] of [
+      ['en', en],
+      ['de', de],
+    ] as const) {
+      it(`shows the grace period and the enforcement date beside the policy (${lang})`, async () => {
+        await login('ada');
+        await enrollByApi();
+        expect((await setPolicyByApi('acme', { mode: 'required_all', gracePeriodDays: 10 })).status).to.equal(
+          200,
+        );
+        const el = await ready(await settings(lang));
+        await until(() => text(el).includes(t.graceSummary(10)));
+        expect(t.graceSummary(10)).to.contain('10');
+        expect((await setPolicyByApi('acme', { mode: 'optional', gracePeriodDays: 10 })).status).to.equal(
+          200,
+        );
+        await el.refresh();
+        await until(() => !text(el).includes(t.graceSummary(10)));
+        // A server that sends when the policy is enforced from (enforceFrom): the date is shown.
+        const original = window.fetch;
+        window.fetch = async (input, init) => {
+          const res = await original(input, init);
+          if (!String(input).endsWith('/policy')) return res;
+          const body = {
+            ...(await res.json()),
+            mode: 'required_all',
+            enforceFrom: '2027-01-15T00:00:00.000Z',
+          };
+          return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+        };
+        try {
+          await el.refresh();
+          await until(() =>
+            text(el).includes(lang === 'en' ? 'Enforced from Jan 15, 2027.' : 'Gilt ab 15.01.2027.'),
+          );
+        } finally {
+          window.fetch = original;
+        }
+      });
+
+      it(`words the SSO line by the switch, without "override" (${lang})`, async () => {
+        await login('cleo');
+        await enrollByApi();
+        const el = await ready(await settings(lang, 'contoso'));
+        expect($(el, '.caution').textContent?.trim()).to.equal(t.ssoSummary('Active Directory', false));
+        expect($(el, '.caution').textContent).not.to.match(/override|außer Kraft/);
+        expect(
+          (await setPolicyByApi('contoso', { mode: 'required_all', enforceAfterSso: true })).status,
+        ).to.equal(200);
+        await el.refresh();
+        await until(() => $(el, '.caution').textContent?.trim() === t.ssoSummary('Active Directory', true));
+      });
+
+      it(`tells an administrator without MFA before the form, linking their profile (${lang})`, async () => {
+        await login('ada');
+        const el = await ready(await settings(lang));
+        button(el, t.manage).click();
+        const manager = await until(() => el.shadowRoot?.querySelector('mfa-policy-manager'));
+        const link = await until(() => manager.shadowRoot?.querySelector('a[href="/profile"]'));
+        expect(link.textContent?.trim()).to.equal(t.adminNeedsMfaLink);
+        expect(manager.shadowRoot?.querySelector('form')).to.equal(null);
+        await until(() => focusIn(manager) === `a "${t.adminNeedsMfaLink}"`);
+        await expect(el).to.be.accessible();
+      });
+    }
+
+    it('keeps Save and Cancel in view in the phone-width dialog', async () => {
+      await login('ada');
+      await enrollByApi();
+      await phone();
+      try {
+        for (const lang of ['en', 'de']) {
+          const el = await ready(await settings(lang));
+          const manager = await openManager(el, lang === 'en' ? 'Manage' : 'Verwalten');
+          ($(manager, 'input[value=required_all]') as HTMLInputElement).click();
+          await manager.updateComplete;
+          const dialog = $(el, 'dialog').getBoundingClientRect();
+          for (const b of $$(manager, 'form > .actions button')) {
+            const box = b.getBoundingClientRect();
+            expect(box.bottom, `${b.textContent} in view`).to.be.at.most(
+              Math.min(dialog.bottom, window.innerHeight),
+            );
+            expect(box.top).to.be.at.least(dialog.top);
+          }
+          await expectReflow(el, `the dialog in ${lang}`);
+          ($(el, 'dialog') as HTMLDialogElement).close();
+        }
+      } finally {
+        await desktop();
+      }
+    });
+  });
+
   describe('at 320 px wide', () => {
     before(phone);
     after(desktop);
@@ -216,15 +340,19 @@ describe('<mfa-settings>', () => {
         }
 
         await login('cleo');
+        const needsMfa = await ready(await render('contoso'));
+        await expectReflow(needsMfa, 'the SSO caution');
+        button(needsMfa, t.manage).click();
+        const told = await until(() => needsMfa.shadowRoot?.querySelector('mfa-policy-manager'));
+        await until(() => text(told).includes(t.adminNeedsMfa));
+        await expectReflow(needsMfa, 'the dialog telling an administrator without MFA');
+        await enrollByApi();
         const sso = await ready(await render('contoso'));
-        await expectReflow(sso, 'the SSO caution');
         const ssoManager = await openManager(sso, t.manage);
         ($(ssoManager, 'input[value=required_all]') as HTMLInputElement).click();
+        ($(ssoManager, '[role=switch]') as HTMLElement).click();
         await ssoManager.updateComplete;
         await expectReflow(sso, 'the dialog of an SSO account');
-        button(ssoManager, t.save).click();
-        await until(() => text(ssoManager).includes(t.setUpMfaFirst));
-        await expectReflow(sso, 'the dialog asking to set up MFA first');
       });
     }
   });

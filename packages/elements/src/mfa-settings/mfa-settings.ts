@@ -2,6 +2,7 @@ import type { PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
+import { Announcer } from '../live.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -9,11 +10,13 @@ import { styles } from './mfa-settings.styles.ts';
 
 /**
  * The account's Multi-Factor Authentication section: the current policy and
- * the methods it accepts, the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
- * (or, under "Phishing-resistant only", a passkey or security key), the SSO caution, and for
+ * the methods it accepts, the grace period of a requiring policy (and the date it is enforced
+ * from, when the server sends one), the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
+ * (or, under "Phishing-resistant only", a passkey or security key), whom the policy applies to on an SSO account, and for
  * administrators a Manage button that opens the policy manager in a modal dialog,
  * and below the policy the members' MFA (`<mfa-members>`) and the account's MFA
- * activity (`<mfa-audit-log>`), loaded only for administrators.
+ * activity (`<mfa-audit-log>`), loaded only for administrators. "Policy saved." is said here,
+ * once the dialog has closed.
  *
  * @summary Show an account's MFA policy; administrators manage it.
  * @fires mfa-policy-change - Re-dispatched from the dialog when the policy was saved.
@@ -22,6 +25,7 @@ import { styles } from './mfa-settings.styles.ts';
  * @csspart policy - The current policy's label and description.
  * @csspart manage - The Manage button.
  * @csspart dialog - The modal dialog.
+ * @csspart notice - "Policy saved.", after a save.
  * @csspart members - The members' MFA (administrators).
  * @csspart activity - The account's MFA activity (administrators).
  * @cssprop --mfa-accent - The colour of buttons and the selected policy.
@@ -33,16 +37,23 @@ import { styles } from './mfa-settings.styles.ts';
 export class MfaSettings extends MfaElement {
   static override properties: PropertyDeclarations = {
     accountId: { attribute: 'account-id' },
+    profileUrl: { attribute: 'profile-url' },
     open: { attribute: false },
+    saved: { attribute: false },
   };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...policy };
 
   /** The account whose MFA settings are shown. */
   accountId = '';
+  /** Where the signed-in user sets up MFA (their profile): the policy manager links it for an administrator without MFA. */
+  profileUrl = '';
 
   private readonly policy = new Loader<PolicyResponse>(this, () => this.client.getPolicy(this.accountId));
   private open = false;
+  /** The policy was saved in the dialog, since it was last opened. */
+  private saved = false;
+  private readonly live = new Announcer(this);
 
   private get dialog(): HTMLDialogElement {
     return this.renderRoot.querySelector('dialog') as HTMLDialogElement;
@@ -74,6 +85,7 @@ export class MfaSettings extends MfaElement {
     // The manager (and its step-up) loads when first opened: the settings page itself stays small.
     await import('../mfa-policy-manager/mfa-policy-manager.ts');
     this.open = true;
+    this.saved = false;
     await this.updateComplete;
     // The manager loads the policy and then moves focus to the selected policy (`autofocus`).
     this.dialog.showModal();
@@ -91,6 +103,9 @@ export class MfaSettings extends MfaElement {
   private onPolicyChange(e: MfaPolicyChangeEvent) {
     this.policy.set(e.policy);
     this.closeManager();
+    // Said here, where the user is once the dialog has closed (the manager says nothing then).
+    this.saved = true;
+    this.live.say(this.t.saved);
     // The members and the activity below load again by themselves (they hear the event).
   }
 
@@ -102,6 +117,8 @@ export class MfaSettings extends MfaElement {
     const changed = policy.updatedAt
       ? t.changedBy(policy.updatedByName ?? policy.updatedBy ?? '', this.formatDate(policy.updatedAt, true))
       : t.neverChanged;
+    // Sent by servers that enforce a policy from a date on (not every server does).
+    const enforceFrom = (policy as PolicyResponse & { enforceFrom?: string | null }).enforceFrom;
     return html`
       <section part="base" aria-labelledby="title">
         <div class="head">
@@ -114,13 +131,20 @@ export class MfaSettings extends MfaElement {
               : nothing
           }
         </div>
-        ${policy.sso.enabled ? html`<p class="caution" role="note">${t.ssoCaution(policy.sso.provider ?? '')}</p>` : nothing}
+        ${
+          policy.sso.enabled
+            ? html`<p class="caution" role="note">${t.ssoSummary(policy.sso.provider ?? '', policy.enforceAfterSso)}</p>`
+            : nothing
+        }
         <div part="policy" class="policy">
           <span class="muted">${t.currentPolicy}</span>
           <strong class="label">${t.modeLabels[policy.mode]}</strong>
           <span>${t.modeDescriptions[policy.mode]}</span>
         </div>
+        ${this.saved ? html`<p part="notice" class="success">${t.saved}</p>` : nothing}
         <p class="muted">${changed}</p>
+        ${policy.mode === 'optional' ? nothing : html`<p>${t.graceSummary(policy.gracePeriodDays)}</p>`}
+        ${enforceFrom ? html`<p>${t.enforceFromSummary(this.formatDate(enforceFrom))}</p>` : nothing}
         ${
           policy.allowedFactors
             ? html`<p><span class="muted">${t.allowedFactorsLegend}:</span> ${t.allowedFactorsLabels[policy.allowedFactors]}</p>`
@@ -151,6 +175,7 @@ export class MfaSettings extends MfaElement {
                   autofocus
                   account-id=${this.accountId}
                   api-base=${this.apiBase}
+                  profile-url=${this.profileUrl}
                   .strings=${this.strings}
                   @mfa-policy-change=${this.onPolicyChange}
                   @mfa-cancel=${this.closeManager}
@@ -160,6 +185,7 @@ export class MfaSettings extends MfaElement {
           </dialog>`
           : nothing
       }
+      ${this.live.render()}
     `;
   }
 }

@@ -4,6 +4,9 @@ import type { MfaStrings } from '../strings.ts';
 export const audit: Pick<
   MfaStrings,
   | 'modeLabels'
+  | 'allowedFactorsLabels'
+  | 'auditLoaded'
+  | 'auditChanges'
   | 'auditTitle'
   | 'auditFilter'
   | 'auditKinds'
@@ -18,21 +21,28 @@ export const audit: Pick<
     required_admins: 'Required for administrators',
     required_all: 'Required for all users',
   },
+  allowedFactorsLabels: {
+    any: 'Any method',
+    phishing_resistant: 'Phishing-resistant only',
+  },
   auditTitle: 'Activity',
   auditFilter: 'Show',
   auditKinds: { all: 'All', policy: 'Policy', enrollment: 'Enrollment', failures: 'Sign-in failures' },
   auditEmpty: 'No activity yet.',
+  auditLoaded: (count) => `${count} older ${count === 1 ? 'event' : 'events'} loaded.`,
   auditSomeone: 'A former member',
   auditSupport: "The portal's support",
   auditSentences: {
     policyMode: (actor, from, to) => `${actor} changed the policy from ${from} to ${to}`,
     policySettings: (actor) => `${actor} changed the policy's settings`,
+    policyChanged: (actor, changes) => `${actor} changed the policy: ${changes.join('; ')}`,
     enrolled: (user) => `${user} set up an authenticator app`,
     removed: (user) => `${user} removed their authenticator app`,
     reset: (actor, user) => `${actor} reset the MFA of ${user}`,
     regenerated: (user) => `${user} made new recovery codes`,
     recoveryUsed: (user, left) => `${user} used a recovery code; ${left} left`,
-    failed: (user, failures) => `A wrong code for ${user} (${failures} in a row)`,
+    failed: (user, count) =>
+      count === 1 ? `${user} entered a wrong code` : `${user} entered ${count} wrong codes`,
     replayed: (user) => `A code of ${user} was used a second time and refused`,
     locked: (user, failures, seconds) =>
       `${failures} failed codes for ${user}; locked for ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`,
@@ -46,6 +56,14 @@ export const audit: Pick<
     deviceRemembered: (user, label) => `${user} chose to remember the device “${label}”`,
     deviceForgotten: (user, label) =>
       label ? `${user} forgot the device “${label}”` : `${user} forgot all remembered devices`,
+  },
+  auditChanges: {
+    mode: (from, to) => `policy from ${from} to ${to}`,
+    gracePeriod: (from, to) => `grace period from ${from} to ${to} ${to === 1 ? 'day' : 'days'}`,
+    allowedFactors: (from, to) => `accepted methods from ${from} to ${to}`,
+    enforceAfterSso: (on) =>
+      on ? 'MFA now also required after Single Sign-On' : 'MFA no longer required after Single Sign-On',
+    rememberDevice: (from, to) => `remembered devices from ${from} to ${to} ${to === 1 ? 'day' : 'days'}`,
   },
   loadMore: 'Load more',
 };

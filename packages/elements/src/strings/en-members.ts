@@ -6,6 +6,9 @@ export const members: Pick<
   | 'membersTitle'
   | 'membersFilter'
   | 'memberFilters'
+  | 'memberFilterWithoutPasskey'
+  | 'memberAppOnly'
+  | 'memberReset'
   | 'membersSearch'
   | 'membersSearchHint'
   | 'memberColumns'
@@ -31,6 +34,8 @@ export const members: Pick<
   membersTitle: 'Members',
   membersFilter: 'Show',
   memberFilters: { all: 'All', without_mfa: 'Without MFA', overdue: 'Overdue' },
+  memberFilterWithoutPasskey: 'Without a passkey',
+  memberAppOnly: 'App only — needs a passkey',
   membersSearch: 'Search members',
   membersSearchHint: 'By name or email',
   memberColumns: {
@@ -47,6 +52,7 @@ export const members: Pick<
   memberSince: (date) => `Set up since ${date}`,
   memberDue: (date) => `Due by ${date}`,
   memberOverdue: (date) => `Overdue since ${date}`,
+  memberReset: (date) => `Reset ${date} — must set up at next sign-in`,
   membersShown: (shown, total) => `Showing ${shown} of ${total}`,
   membersEmpty: 'No members match.',
   loadMore: 'Load more',

@@ -15,6 +15,14 @@ export const policy: Pick<
   | 'compliance'
   | 'compliancePhishingResistant'
   | 'ssoCaution'
+  | 'ssoSummary'
+  | 'graceSummary'
+  | 'enforceFromSummary'
+  | 'daysInvalid'
+  | 'adminNeedsMfa'
+  | 'adminNeedsMfaLink'
+  | 'impactReset'
+  | 'close'
   | 'managerTitle'
   | 'policyLegend'
   | 'gracePeriod'
@@ -63,7 +71,15 @@ export const policy: Pick<
   compliancePhishingResistant: (withPasskey, members) =>
     `${withPasskey} of ${members} ${members === 1 ? 'member has' : 'members have'} a passkey or security key.`,
   ssoCaution: (provider) =>
-    `This account signs in through ${provider}. The identity provider's settings and procedures take precedence and override these MFA settings.`,
+    `Members who sign in through ${provider} follow its sign-in rules; these settings apply to their other sign-ins, unless you also require MFA after Single Sign-On below.`,
+  ssoSummary: (provider, alsoAfterSso) =>
+    `Members who sign in through ${provider} ${alsoAfterSso ? 'must use MFA here too.' : 'follow its sign-in rules; these settings apply to their other sign-ins.'}`,
+  graceSummary: (days) =>
+    `Members who must set up MFA have ${days} ${days === 1 ? 'day' : 'days'} to do so (grace period).`,
+  enforceFromSummary: (date) => `Enforced from ${date}.`,
+  daysInvalid: (max) => `Enter 0 to ${max} days`,
+  adminNeedsMfa: 'Only administrators who use MFA can change this policy. Set up MFA in your profile first.',
+  adminNeedsMfaLink: 'Set up MFA in your profile',
   managerTitle: 'Multi-factor authentication policy',
   policyLegend: 'Policy',
   gracePeriod: 'Grace period (days)',
@@ -81,6 +97,8 @@ export const policy: Pick<
     deadline
       ? `${name}: until ${deadline}`
       : `${name}: ${days} ${days === 1 ? 'day' : 'days'} from their next sign-in`,
+  impactReset: (name) => `${name}: must set up at next sign-in`,
+  close: 'Close',
   saving: 'Saving…',
   saved: 'Policy saved.',
   conflict:
