@@ -406,7 +406,7 @@ describe('<mfa-members>', () => {
       }
     });
 
-    it('after Reset MFA under a requiring policy, shows the member as the server answers (resetAt once the server sends it)', async () => {
+    it('after Reset MFA under a requiring policy, shows the reset and its day, never an earlier date', async () => {
       await login('max');
       await enrollByApi();
       await login('ada');
@@ -415,25 +415,22 @@ describe('<mfa-members>', () => {
         200,
       );
       const el = await ready(await members());
+      const before = Date.now();
       button(el, 'Reset MFA: Max Member').click();
       const dialog = await until(() => el.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'));
       [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Reset MFA')?.click();
       await until(() => text(el).includes('MFA was reset for Max Member.'));
       const answer = (await api('GET', '/accounts/acme/members')).body.members.find(
         (m: { userId: string }) => m.userId === 'max',
-      ) as { resetAt?: string | null; deadline: string | null; overdue: boolean };
-      const date = (iso: string) =>
-        new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
-      // Until the server sends `resetAt`, this asserts the old display; once it does, the new one.
-      // To require the server's field: expect(answer.resetAt).to.be.a('string').
-      const expected = answer.resetAt
-        ? `Reset ${date(answer.resetAt)} — must set up at next sign-in`
-        : answer.overdue && answer.deadline
-          ? `Overdue since ${date(answer.deadline)}`
-          : answer.deadline
-            ? `Due by ${date(answer.deadline)}`
-            : 'Not set up';
-      await until(() => statusOf(el, 'Max Member') === expected);
+      ) as { resetAt: string | null; deadline: string | null; overdue: boolean };
+      // The server answers the reset's time as the deadline, not a date months before it.
+      expect(answer.resetAt).to.be.a('string');
+      expect(answer.deadline).to.equal(answer.resetAt);
+      expect(new Date(answer.resetAt as string).getTime()).to.be.at.least(before - 1000);
+      const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(
+        new Date(answer.resetAt as string),
+      );
+      await until(() => statusOf(el, 'Max Member') === `Reset ${date} — must set up at next sign-in`);
     });
   });
 

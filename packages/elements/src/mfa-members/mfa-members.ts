@@ -4,7 +4,6 @@ import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
-import { resetAtOf } from '../reset-at.ts';
 import { common } from '../strings/en-common.ts';
 import { members as words } from '../strings/en-members.ts';
 import { tokens } from '../styles/shared.ts';
@@ -225,7 +224,7 @@ export class MfaMembers extends MfaElement {
 
   private statusOf(m: MemberResponse) {
     const t = this.t;
-    const reset = resetAtOf(m);
+    const reset = m.resetAt;
     const accepted = this.strict ? m.methods.includes('webauthn') : m.enrolled;
     // A reset forfeited the grace period: its deadline is the reset itself.
     if (reset && !accepted)

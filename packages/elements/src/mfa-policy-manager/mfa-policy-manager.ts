@@ -11,7 +11,6 @@ import {
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes, requires } from '../modes.ts';
-import { resetAtOf } from '../reset-at.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -319,7 +318,7 @@ export class MfaPolicyManager extends MfaElement {
           : html`<p><strong>${summary}</strong></p>
             <ul>
               ${affected.map((m) => {
-                const reset = resetAtOf(m);
+                const reset = m.resetAt;
                 return html`<li>${
                   reset
                     ? t.impactReset(m.displayName)
