@@ -742,17 +742,17 @@ describe('the demo portal, end to end', () => {
     await page.getByRole('cell', { name: 'PO-1042' }).waitFor();
     expect((await authenticator.credentials())[0]?.signCount).toBeGreaterThan(0);
 
-    // Acme now accepts only passkeys and security keys, at once (no grace period).
+    // Acme now accepts only passkeys and security keys, with 3 days to add one.
     await page.goto(`${local}/accounts/acme/settings`);
     await page.getByRole('button', { name: 'Manage' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('radio', { name: 'Phishing-resistant only' }).check();
-    await dialog.getByLabel('Grace period (days)').fill('0');
+    await dialog.getByLabel('Grace period (days)').fill('3');
     await expect
       .poll(() =>
         dialog
           .locator('.impact')
-          .getByText('2 members have no passkey or security key; they have 0 days')
+          .getByText('2 members have no passkey or security key; they have 3 days')
           .count(),
       )
       .toBe(1);
@@ -762,10 +762,28 @@ describe('the demo portal, end to end', () => {
     await page.locator('mfa-settings').getByText('1 of 3 members have a passkey or security key.').waitFor();
     await context.close();
 
-    // Sam has only an authenticator app: Acme now asks for a passkey, and takes one.
+    // Sam has only an authenticator app. Tightening the policy never weakens sign-in: during
+    // the grace period Acme still asks him for his app's code, then tells him to add a passkey.
     const samContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const sam = await signIn(samContext, 'sam', '', local);
     const samAuthenticator = await virtualAuthenticator(sam);
+    await sam.goto(`${local}/accounts/acme`);
+    const samChallenge = sam.locator('mfa-challenge');
+    await samChallenge.getByLabel('Authentication code').waitFor();
+    expect(await sam.getByRole('cell', { name: 'PO-1042' }).count()).toBe(0);
+    advance(30);
+    await samChallenge.getByLabel('Authentication code').fill(await codeFor(secrets.sam ?? ''));
+    await Promise.all([
+      sam.waitForNavigation(),
+      samChallenge.getByRole('button', { name: 'Verify' }).click(),
+    ]);
+    await sam
+      .getByRole('status')
+      .filter({ hasText: 'Acme requires multi-factor authentication, with a passkey or security key' })
+      .waitFor();
+    await sam.getByRole('cell', { name: 'PO-1042' }).waitFor();
+    // Past the grace period, no app code opens Acme: a passkey does.
+    advance(3 * 86_400 + 60);
     const response = await sam.goto(`${local}/accounts/acme`);
     expect(response?.status()).toBe(403);
     await sam.getByRole('alert').filter({ hasText: 'It accepts only passkeys and security keys' }).waitFor();
