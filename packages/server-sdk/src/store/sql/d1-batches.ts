@@ -27,15 +27,15 @@ import {
   settle,
 } from '../store.ts';
 import { type D1DatabaseLike, failUnless, isStateChanged, type Row, sendTo } from './d1.ts';
+import { jsonIds } from './rows.ts';
+import type { Database } from './schema.ts';
 import {
   auditInsert,
   consumeStatement,
-  jsonIds,
   settleResult,
   settleStatements,
   settleWrite,
-} from './kysely-store.ts';
-import type { Database } from './schema.ts';
+} from './settle-statements.ts';
 import {
   appRemoved,
   bumpFacts,

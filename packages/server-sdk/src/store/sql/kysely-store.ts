@@ -7,11 +7,7 @@ import type {
   GraceRecord,
   PolicyMode,
   PolicyRecord,
-  RememberedDeviceRecord,
   SessionMethod,
-  TotpFactorRecord,
-  VerificationMethod,
-  WebAuthnCredentialRecord,
 } from '../../model.ts';
 import {
   type AddCredentialResult,
@@ -20,16 +16,31 @@ import {
   type AuditWrite,
   auditEvents,
   type MfaStore,
-  type Settlement,
   settle,
-  verificationMethodOf,
 } from '../store.ts';
 import type { D1DatabaseLike } from './d1.ts';
 import { d1Batches } from './d1-batches.ts';
 import { migrateD1 } from './d1-migrations.ts';
 import { migrateToLatest, type SqlFlavour } from './migrations.ts';
 import { type Executor, prepared } from './prepared.ts';
+import {
+  challengeStateFromRow,
+  credentialFromRow,
+  deviceFromRow,
+  factorFromRow,
+  jsonIds,
+  parse,
+  toDate,
+  toDateOrNull,
+} from './rows.ts';
 import type { Database } from './schema.ts';
+import {
+  auditInsert,
+  consumeStatement,
+  settleResult,
+  settleStatements,
+  settleWrite,
+} from './settle-statements.ts';
 import {
   appRemoved,
   bumpFacts,
@@ -47,7 +58,6 @@ import {
   graceForfeit,
   graceRecord,
   graceStart,
-  markSession,
   mfaReset,
   oldCeremoniesDiscarded,
   policyWrite,
@@ -59,83 +69,8 @@ import {
   userLock,
 } from './write-statements.ts';
 
-const toDate = (value: number | string) => new Date(Number(value));
-const toDateOrNull = (value: number | string | null) => (value === null ? null : toDate(value));
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const parse = (value: string | null): unknown => (value === null ? null : JSON.parse(value));
-
-function factorFromRow(row: Database['mfa_totp_factors']): TotpFactorRecord {
-  return {
-    userId: row.user_id,
-    secret: row.secret,
-    lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
-    createdAt: toDate(row.created_at),
-  };
-}
-
-function deviceFromRow(row: Database['mfa_remembered_devices']): RememberedDeviceRecord {
-  return {
-    deviceId: row.device_id,
-    userId: row.user_id,
-    tokenHash: row.token_hash,
-    method: row.method as VerificationMethod,
-    label: row.label,
-    createdAt: toDate(row.created_at),
-    lastUsedAt: toDateOrNull(row.last_used_at),
-    expiresAt: toDate(row.expires_at),
-  };
-}
-
-function credentialFromRow(row: Database['mfa_webauthn_credentials']): WebAuthnCredentialRecord {
-  return {
-    userId: row.user_id,
-    credentialId: row.credential_id,
-    publicKey: row.public_key,
-    counter: Number(row.counter),
-    transports: JSON.parse(row.transports) as string[],
-    backedUp: Boolean(Number(row.backed_up)),
-    name: row.name,
-    createdAt: toDate(row.created_at),
-    lastUsedAt: toDateOrNull(row.last_used_at),
-    // Absent on credentials of before migration 0010, as they were written.
-    ...(row.rp_id == null ? {} : { rpId: row.rp_id }),
-    ...(row.aaguid == null ? {} : { aaguid: row.aaguid }),
-  };
-}
-
-/** A `challengeState` row as what `getChallengeState` answers. */
-export function challengeStateFromRow(
-  row: Database['mfa_totp_factors'] & { locked_until: number | string | null },
-): { factor: TotpFactorRecord; lockedUntil: Date | null } {
-  return { factor: factorFromRow(row), lockedUntil: toDateOrNull(row.locked_until) };
-}
-
-/**
- * Lists of ids go into a statement as one JSON array parameter, expanded by the database:
- * one statement whatever their number (SQLite binds at most 32,766 values to a statement,
- * PostgreSQL 65,535 and D1 100), nothing compiled per call.
- */
-export function jsonIds(flavour: SqlFlavour, idsJson: string) {
-  return flavour === 'postgres'
-    ? sql<string>`(select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`
-    : sql<string>`(select value from json_each(${idsJson}))`;
-}
-
 /** Past this many ids, an account's grace starts are read by one scan of the account's rows. */
 const ACCOUNT_SCAN_FROM = 1000;
-
-/** An audit event as its `mfa_audit` row (without the id the database gives it). */
-export function auditRow(event: AuditEventInput) {
-  return {
-    type: event.type,
-    actor_id: event.actorId,
-    user_id: event.userId,
-    account_id: event.accountId,
-    before: json(event.before),
-    after: json(event.after),
-    at: toMs(event.at),
-  };
-}
 
 async function appendAudit(db: Kysely<Database>, event: AuditEventInput): Promise<AuditEvent> {
   const row = await auditInsert(db, event).executeTakeFirstOrThrow();
@@ -167,190 +102,6 @@ function keyIdOf(flavour: SqlFlavour) {
   return flavour === 'postgres'
     ? sql<string>`split_part(code_hash, '.', 1)`
     : sql<string>`substr(code_hash, 1, instr(code_hash, '.') - 1)`;
-}
-
-/** Marks the first unused code among `hashes` used (one code only, though several might match). */
-function consumeRecoveryCode(db: Kysely<Database>, userId: string, hashes: readonly string[], at: Date) {
-  return db
-    .updateTable('mfa_recovery_codes')
-    .set({ used_at: toMs(at) })
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .where('code_hash', '=', (eb) =>
-      eb
-        .selectFrom('mfa_recovery_codes')
-        .select('code_hash')
-        .where('user_id', '=', userId)
-        .where('code_hash', 'in', [...hashes])
-        .where('used_at', 'is', null)
-        .limit(1),
-    );
-}
-
-/** The insert of one audit event, answering its id. */
-export function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
-  return db.insertInto('mfa_audit').values(auditRow(event)).returning('id');
-}
-
-/** The statement that consumes a proof (`settle`'s `consume`), compiled; none for a setup. */
-export function consumeStatement(
-  settling: ReturnType<typeof settleStatements>,
-  input: AttemptInput,
-): { sql: string; parameters: readonly unknown[] } | null {
-  const { userId, proof, now } = input;
-  switch (proof.kind) {
-    case 'setup':
-      return null;
-    case 'totp':
-      return settling.consumeTimeStep.compiled(userId, proof.step as number, proof.secret);
-    case 'recovery':
-      return settling.consumeRecoveryCode(userId, proof.hashes, now);
-    case 'webauthn':
-      return settling.consumeWebAuthnCounter.compiled(
-        userId,
-        proof.credentialId,
-        proof.expectedCounter,
-        proof.counter,
-        proof.backedUp ? 1 : 0,
-        toMs(now),
-      );
-  }
-}
-
-/**
- * The statements that settle a challenge attempt, built by Kysely and compiled once:
- * the Kysely store runs them in a transaction, and the SQLite store runs the same
- * compiled statements synchronously inside its `BEGIN IMMEDIATE` (sqlite.ts).
- */
-export function settleStatements(db: Kysely<Database>) {
-  return {
-    /** A challenge's first read: the factor and the lock, in one statement. */
-    challengeState: prepared(db, (userId: string) =>
-      db
-        .selectFrom('mfa_totp_factors as f')
-        .leftJoin('mfa_attempts as a', 'a.user_id', 'f.user_id')
-        .select(['f.user_id', 'f.secret', 'f.last_used_step', 'f.created_at', 'a.locked_until'])
-        .where('f.user_id', '=', userId),
-    ),
-    /** The user's failures and lock, read without taking anything (SQLite's write lock is held). */
-    readAttempts: prepared(db, (userId: string) =>
-      db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
-    ),
-    /** Takes the user's attempts row for the transaction (creating it at 0 failures) and reads it. */
-    holdAttempts: prepared(db, (userId: string) =>
-      db
-        .insertInto('mfa_attempts')
-        .values({ user_id: userId, failures: 0, locked_until: null })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql.ref('mfa_attempts.failures') }))
-        .returning(['failures', 'locked_until']),
-    ),
-    /** Only on the secret the code was judged against: a factor replaced meanwhile is another. */
-    consumeTimeStep: prepared(db, (userId: string, step: number, secret: string) =>
-      db
-        .updateTable('mfa_totp_factors')
-        .set({ last_used_step: step })
-        .where('user_id', '=', userId)
-        .where('secret', '=', secret)
-        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
-    ),
-    /**
-     * A verification's common case: the step consumed on the judged secret while the user has
-     * no failures counted (so none to judge the attempt by, nor to clear). Nothing changed:
-     * the attempt is judged in full. (Answering the recovery codes left through `RETURNING`
-     * instead of `countRecoveryCodes` costs SQLite more than the second statement.)
-     */
-    consumeTimeStepWithoutFailures: prepared(db, (userId: string, step: number, secret: string) =>
-      db
-        .updateTable('mfa_totp_factors')
-        .set({ last_used_step: step })
-        .where('user_id', '=', userId)
-        .where('secret', '=', secret)
-        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
-        .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('mfa_attempts').select('user_id').where('user_id', '=', userId))),
-        ),
-    ),
-    storeFailures: prepared(
-      db,
-      (userId: string, failures: number, lockedUntil: number | null, lastFailedAt: number) =>
-        db
-          .insertInto('mfa_attempts')
-          .values({ user_id: userId, failures, locked_until: lockedUntil, last_failed_at: lastFailedAt })
-          .onConflict((oc) =>
-            oc.column('user_id').doUpdateSet({
-              failures: (eb) => eb.ref('excluded.failures'),
-              locked_until: (eb) => eb.ref('excluded.locked_until'),
-              last_failed_at: (eb) => eb.ref('excluded.last_failed_at'),
-            }),
-          ),
-    ),
-    clearAttempts: prepared(db, (userId: string) =>
-      db.deleteFrom('mfa_attempts').where('user_id', '=', userId),
-    ),
-    markSessionVerified: prepared(
-      db,
-      (userId: string, sessionId: string, verifiedAt: number, method: SessionMethod) =>
-        markSession(db, userId, sessionId, verifiedAt, method),
-    ),
-    /**
-     * A valid WebAuthn assertion consumed: the credential's counter moves on from the one it
-     * was judged against (of two assertions judged on one read, one moves it).
-     */
-    consumeWebAuthnCounter: prepared(
-      db,
-      (
-        userId: string,
-        credentialId: string,
-        expected: number,
-        counter: number,
-        backedUp: number,
-        at: number,
-      ) =>
-        db
-          .updateTable('mfa_webauthn_credentials')
-          .set({ counter, backed_up: backedUp, last_used_at: at })
-          .where('credential_id', '=', credentialId)
-          .where('user_id', '=', userId)
-          .where('counter', '=', expected),
-    ),
-    countRecoveryCodes: prepared(db, (userId: string) =>
-      db
-        .selectFrom('mfa_recovery_codes')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null),
-    ),
-    consumeRecoveryCode: (userId: string, hashes: readonly string[], at: Date) =>
-      consumeRecoveryCode(db, userId, hashes, at).compile(),
-    auditInsert: (event: AuditEventInput) => auditInsert(db, event).compile(),
-  };
-}
-
-/** What settling an attempt writes besides consuming its proof. */
-export type SettleWrite =
-  | { kind: 'none' }
-  | { kind: 'failures'; failures: number; lockedUntil: number | null; at: number }
-  | { kind: 'verified'; markSession: boolean; method: VerificationMethod; at: number };
-
-export function settleWrite(input: AttemptInput, settled: Settlement): SettleWrite {
-  const at = toMs(input.now);
-  if (settled.outcome === 'locked') return { kind: 'none' };
-  if (settled.outcome === 'verified') {
-    const { proof } = input;
-    return { kind: 'verified', markSession: proof.kind !== 'setup', method: verificationMethodOf(proof), at };
-  }
-  return {
-    kind: 'failures',
-    failures: settled.failures,
-    lockedUntil: settled.lockedUntil ? toMs(settled.lockedUntil) : null,
-    at,
-  };
-}
-
-export function settleResult(settled: Settlement, recoveryCodesRemaining: number): AttemptResult {
-  if (settled.outcome === 'locked') return settled;
-  if (settled.outcome === 'verified') return { outcome: 'verified', recoveryCodesRemaining };
-  return { outcome: settled.outcome, failures: settled.failures };
 }
 
 /**

@@ -5,16 +5,11 @@ import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from
 import { MfaConfigError } from '../../errors.ts';
 import type { AuditEvent } from '../../model.ts';
 import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
-import {
-  challengeStateFromRow,
-  consumeStatement,
-  settleResult,
-  settleStatements,
-  settleWrite,
-  sqlStore,
-} from './kysely-store.ts';
+import { sqlStore } from './kysely-store.ts';
 import { builtinSqlite, type NodeSqliteDatabase, nodeSqliteStatement } from './node-sqlite.ts';
+import { challengeStateFromRow } from './rows.ts';
 import type { Database as Schema } from './schema.ts';
+import { consumeStatement, settleResult, settleStatements, settleWrite } from './settle-statements.ts';
 
 export type { NodeSqliteDatabase } from './node-sqlite.ts';
 
