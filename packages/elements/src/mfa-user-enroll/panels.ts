@@ -80,7 +80,11 @@ const words = (host: PanelHost): MfaStrings => ({ ...enrollPanels, ...host.t });
 export interface PanelHost {
   readonly t: MfaStrings;
   readonly busy: boolean;
-  /** Shows a confirmation in the element's live message. */
+  /** The error of the last code, shown beside the field (empty: none). */
+  readonly error: string;
+  /** Who the recovery codes are for, in their file and print (empty: unknown). */
+  readonly user: string;
+  /** Says a confirmation, politely, once. */
   say(text: string): void;
   cancel(): void;
 }
@@ -115,14 +119,34 @@ async function copy(host: PanelHost, text: string) {
   }
 }
 
+/** The codes as a file or a page: for which site, whom and when, then one code a line. */
+function codesText(host: PanelHost, codes: string[]): string {
+  const date = new Date().toISOString().slice(0, 10);
+  return `${words(host).recoveryCodesFor(location.hostname, host.user, date)}\n\n${codes.join('\n')}\n`;
+}
+
+/** Saves the codes as `<host>-recovery-codes.txt`, so that the file says which site they open. */
 function download(host: PanelHost, codes: string[]) {
-  const text = `${words(host).recoveryCodesTitle}\n\n${codes.join('\n')}\n`;
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const url = URL.createObjectURL(new Blob([codesText(host, codes)], { type: 'text/plain' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = 'recovery-codes.txt';
+  a.download = `${location.hostname}-recovery-codes.txt`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Prints the codes alone, from a frame of their own (the host page around them is not printed). */
+function print(host: PanelHost, codes: string[]) {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'position:fixed;width:0;height:0;border:0';
+  document.body.append(frame);
+  const view = frame.contentWindow as Window;
+  const pre = view.document.createElement('pre');
+  pre.textContent = codesText(host, codes);
+  view.document.body.append(pre);
+  view.focus();
+  view.print();
+  frame.remove();
 }
 
 export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: Event) => void) {
@@ -137,7 +161,7 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
           <span class="key-label" id="key-label">${t.manualKey}</span>
           <code part="key" class="key" aria-labelledby="key-label">${groupKey(setup.secret)}</code>
           <div class="actions">
-            <button type="button" @click=${() => copy(host, setup.secret)}>${t.copy}</button>
+            <button type="button" @click=${() => copy(host, setup.secret)}>${t.copyKey}</button>
           </div>
           ${
             link
@@ -150,7 +174,8 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
       </div>
       <form @submit=${onConfirm} novalidate>
         <label for="code">${t.codeLabel}</label>
-        ${codeInput()}
+        ${codeInput('code', host.error ? 'message' : '', !!host.error)}
+        <p id="message" part="message" class="error">${host.error}</p>
         <div class="actions">
           <button class="primary" type="submit" ?disabled=${host.busy}>${t.confirm}</button>
           <button type="button" @click=${() => host.cancel()} ?disabled=${host.busy}>${t.cancel}</button>
@@ -176,8 +201,9 @@ export function renderCodes(
         ${codes.map((c) => html`<li><code>${c}</code></li>`)}
       </ol>
       <div class="actions">
-        <button type="button" @click=${() => copy(host, codes.join('\n'))}>${t.copy}</button>
+        <button type="button" @click=${() => copy(host, codes.join('\n'))}>${t.copyCodes}</button>
         <button type="button" @click=${() => download(host, codes)}>${t.download}</button>
+        <button type="button" @click=${() => print(host, codes)}>${t.print}</button>
       </div>
       <label class="check">
         <input

@@ -7,7 +7,10 @@ export const enrollPanels: Pick<
   | 'qrAlt'
   | 'manualKey'
   | 'openInApp'
-  | 'copy'
+  | 'copyKey'
+  | 'copyCodes'
+  | 'print'
+  | 'recoveryCodesFor'
   | 'copied'
   | 'confirm'
   | 'recoveryCodesTitle'
@@ -21,7 +24,11 @@ export const enrollPanels: Pick<
   qrAlt: 'QR code',
   manualKey: 'Setup key',
   openInApp: 'Open in your authenticator app',
-  copy: 'Copy',
+  copyKey: 'Copy key',
+  copyCodes: 'Copy recovery codes',
+  print: 'Print',
+  recoveryCodesFor: (site, user, date) =>
+    `Recovery codes for ${site}\n${user ? `${user}\n` : ''}Made ${date}`,
   copied: 'Copied.',
   confirm: 'Confirm',
   recoveryCodesTitle: 'Recovery codes',

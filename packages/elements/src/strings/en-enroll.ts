@@ -14,6 +14,15 @@ export const enroll: Pick<
   | 'remove'
   | 'removeConfirm'
   | 'removed'
+  | 'removeAppKeeps'
+  | 'removeAppLeavesNone'
+  | 'removeAppRefused'
+  | 'mfaOn'
+  | 'stepUpFor'
+  | 'requiredLead'
+  | 'requiredLeadPasskey'
+  | 'recommendPasskey'
+  | 'recommendApp'
   | 'appAdded'
   | 'requiredByTitle'
   | 'requiredByNone'
@@ -62,6 +71,24 @@ export const enroll: Pick<
   remove: 'Remove authenticator app',
   removeConfirm: 'Yes, remove the app',
   removed: 'Authenticator app removed.',
+  removeAppKeeps: (n) => `You will sign in with your ${n === 1 ? 'passkey' : `${n} passkeys`}.`,
+  removeAppLeavesNone:
+    'You will have no second factor; accounts that require MFA will ask you to set one up.',
+  removeAppRefused: (accounts) => `${accounts} requires MFA: add a passkey before you remove the app.`,
+  mfaOn: 'Two-factor authentication is on.',
+  stepUpFor: {
+    setup: 'Verify it is you to set up a new authenticator app.',
+    regenerate: 'Verify it is you to make new recovery codes.',
+    remove: 'Verify it is you to remove the authenticator app.',
+    'add-passkey': 'Verify it is you to add a passkey.',
+    'remove-passkey': 'Verify it is you to remove this passkey.',
+  },
+  requiredLead: (account, deadline) =>
+    `${account} requires two-factor authentication: set it up ${deadline ? `by ${deadline}` : 'now'}.`,
+  requiredLeadPasskey: (account, deadline) =>
+    `${account} accepts only passkeys and security keys: add one ${deadline ? `by ${deadline}` : 'now'}.`,
+  recommendPasskey: 'We recommend a passkey: you verify with your fingerprint, face or screen lock.',
+  recommendApp: 'We recommend an authenticator app on your phone.',
   appAdded: 'Authenticator app added. Your recovery codes stay the ones you saved.',
   requiredByTitle: 'Required by',
   requiredByNone: 'No account requires MFA of you.',
