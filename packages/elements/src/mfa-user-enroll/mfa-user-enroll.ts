@@ -48,6 +48,12 @@ type Where = 'app' | 'passkeys' | 'devices';
  */
 type Act = { where: Where; busy?: true; error?: MfaApiError; note?: string };
 
+/**
+ * The panels that appear after the user acts (setup, codes, names, confirmations): loaded
+ * once the profile shows, never before its first render, and shared by every instance.
+ */
+let panelsModule: typeof import('./panels.ts') | undefined;
+
 const hasApp = (me: MeResponse) => me.factors.some((f) => f.type === 'totp');
 /** The focus after an action ends, by what it left on screen: the first of these found. */
 const focusAfter: Record<string, string[]> = {
@@ -106,7 +112,11 @@ export class MfaUserEnroll extends MfaElement {
   private readonly me = new Loader<MeResponse>(
     this,
     () => this.client.me(),
-    () => void this.devices.reload({ quiet: true }),
+    () => {
+      void this.devices.reload({ quiet: true });
+      // Loaded once the profile shows, so that the panels open at once when asked for.
+      void this.loadPanels();
+    },
   );
   /** The user's name or email, written above the recovery codes in their file and print (default: the user id). */
   userLabel = '';
@@ -124,17 +134,23 @@ export class MfaUserEnroll extends MfaElement {
   private get codeField(): HTMLInputElement | null {
     return this.renderRoot.querySelector('#code');
   }
-  /** The setup and recovery-code panels, loaded when first shown. */
+  /** The panels in this shadow root (their styles adopted), once loaded. */
   private panels: typeof import('./panels.ts') | undefined;
 
-  private async loadPanels() {
-    if (!this.panels) {
-      this.panels = await import('./panels.ts');
+  /** The panels, at once when a page's element already loaded them. */
+  private adoptPanels() {
+    if (!this.panels && panelsModule) {
+      this.panels = panelsModule;
       const root = this.renderRoot as ShadowRoot;
-      const sheet = this.panels.panelStyles.styleSheet;
+      const sheet = panelsModule.panelStyles.styleSheet;
       if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     }
     return this.panels;
+  }
+
+  private async loadPanels() {
+    panelsModule ??= await import('./panels.ts');
+    return this.adoptPanels() as typeof panelsModule;
   }
 
   /** What the panels use of this element. */
@@ -146,7 +162,7 @@ export class MfaUserEnroll extends MfaElement {
       error: this.phase.name === 'setup' && this.act?.error ? this.messageText(this.act.error) : '',
       user: this.userLabel || (load.status === 'ready' ? load.data.userId : ''),
       say: (text) => this.live.say(text),
-      cancel: () => this.cancelPhase('#set-up, #replace-app'),
+      cancel: (focus) => this.cancelPhase(focus),
     };
   }
 
@@ -230,6 +246,7 @@ export class MfaUserEnroll extends MfaElement {
       } else {
         const error = toApiError(err);
         if (error.code === 'step_up_required') {
+          await this.loadPanels();
           this.end(where);
           this.phase = { name: 'step-up', action, accepts: this.stepUpAccepts(error) };
           await this.focusStepUp();
@@ -484,20 +501,6 @@ export class MfaUserEnroll extends MfaElement {
     void this.focusSoon(focus);
   }
 
-  /** The name field of a new or renamed passkey, with Save or Continue and Cancel. */
-  private renderNameForm(submitLabel: string, value: string, onSubmit: (e: Event) => void) {
-    const t = this.t;
-    return html`<form class="panel" @submit=${onSubmit} novalidate>
-      <label for="passkey-name">${t.passkeyName}</label>
-      <input id="passkey-name" type="text" maxlength="64" required .value=${value} aria-describedby="passkey-name-hint" />
-      <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
-      <div class="actions">
-        <button class="primary" type="submit" ?disabled=${this.busy}>${submitLabel}</button>
-        <button type="button" @click=${() => this.cancelPhase('#add-passkey, #passkeys-title')} ?disabled=${this.busy}>${t.cancel}</button>
-      </div>
-    </form>`;
-  }
-
   private renderPasskey(credential: WebAuthnCredentialResponse) {
     const t = this.t;
     const phase = this.phase;
@@ -506,7 +509,7 @@ export class MfaUserEnroll extends MfaElement {
       'credential' in phase &&
       phase.credential.credentialId === credential.credentialId;
     if (here('rename-passkey')) {
-      return html`<li>${this.renderNameForm(t.save, credential.name, (e) => void this.rename(e, credential))}</li>`;
+      return html`<li>${this.panels?.renderNameForm(this.panelHost, credential.name, (e) => void this.rename(e, credential))}</li>`;
     }
     return html`<li>
       <div class="passkey-info">
@@ -537,7 +540,9 @@ export class MfaUserEnroll extends MfaElement {
     </li>`;
   }
 
-  private openPhase(phase: Phase, focus: string) {
+  /** Opens `phase` (its panel loaded first, where it is not yet) and focuses `focus` in it. */
+  private async openPhase(phase: Phase, focus: string) {
+    if (!this.adoptPanels()) await this.loadPanels();
     this.phase = phase;
     this.act = null;
     this.top = '';
@@ -549,7 +554,7 @@ export class MfaUserEnroll extends MfaElement {
     const action = phase.action;
     const name = typeof action === 'object' ? action.name : action;
     return html`<div class="panel">
-      ${this.renderStepUp(() => void this.run(action), '', this.t.stepUpFor[name], phase.accepts)}
+      ${this.renderStepUp(() => void this.run(action), '', this.panels?.words(this.panelHost).stepUpFor[name], phase.accepts)}
       <div class="actions"><button type="button" @click=${() => this.cancelPhase(back)}>${this.t.cancel}</button></div>
     </div>`;
   }
@@ -605,7 +610,7 @@ export class MfaUserEnroll extends MfaElement {
           : stepUp
             ? this.renderPhaseStepUp(stepUp, '#add-passkey')
             : naming
-              ? this.renderNameForm(t.continue, t.passkeyDefaultName, (e) => {
+              ? this.panels?.renderNameForm(this.panelHost, '', (e) => {
                   e.preventDefault();
                   const label = this.fieldValue('#passkey-name');
                   if (label) void this.run({ name: 'add-passkey', label });
@@ -643,8 +648,16 @@ export class MfaUserEnroll extends MfaElement {
           },
           () => void this.finishCodes(phase.enrolled),
         );
-      case 'confirm-remove':
-        return this.renderConfirmRemove(me);
+      case 'confirm-remove': {
+        const passkeys = passkeysOf(me).length;
+        return this.panels?.renderConfirmRemove(
+          this.panelHost,
+          passkeys,
+          (passkeys ? [] : me.requiredBy.filter((r) => r.accepts.includes('totp'))).map((r) => r.accountName),
+          () => void this.run('remove'),
+          () => this.cancelPhase('#remove-app'),
+        );
+      }
     }
     if (phase.name === 'step-up' && typeof phase.action === 'string') {
       return this.renderPhaseStepUp(phase, '#regenerate, #set-up, #remove-app');
@@ -675,37 +688,6 @@ export class MfaUserEnroll extends MfaElement {
           >${t.setUp}</button>
           ${me.enrolled ? regenerate : nothing}
         </div>`;
-  }
-
-  /**
-   * Before the app is removed: what the user will sign in with then (their passkeys, or
-   * nothing), or which accounts refuse it. Escape cancels, back to **Remove authenticator app**.
-   */
-  private renderConfirmRemove(me: MeResponse) {
-    const t = this.t;
-    const passkeys = passkeysOf(me).length;
-    const refusing = passkeys ? [] : me.requiredBy.filter((r) => r.accepts.includes('totp'));
-    const back = () => this.cancelPhase('#remove-app');
-    return html`<div
-      class="panel"
-      @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Escape') back();
-      }}
-    >
-      <p id="remove-what">
-        ${
-          refusing.length
-            ? t.removeAppRefused(refusing.map((r) => r.accountName).join(', '))
-            : passkeys
-              ? t.removeAppKeeps(passkeys)
-              : t.removeAppLeavesNone
-        }
-      </p>
-      <div class="actions">
-        <button class="danger" type="button" ?disabled=${this.busy} aria-describedby="remove-what" @click=${() => this.run('remove')}>${t.removeConfirm}</button>
-        <button type="button" @click=${back}>${t.cancel}</button>
-      </div>
-    </div>`;
   }
 
   override render() {

@@ -74,7 +74,7 @@ export const panelStyles = css`
 `;
 
 /** The element's words, with the panels' own English beneath them. */
-const words = (host: PanelHost): MfaStrings => ({ ...enrollPanels, ...host.t });
+export const words = (host: PanelHost): MfaStrings => ({ ...enrollPanels, ...host.t });
 
 /** What a panel needs from its element. */
 export interface PanelHost {
@@ -86,7 +86,8 @@ export interface PanelHost {
   readonly user: string;
   /** Says a confirmation, politely, once. */
   say(text: string): void;
-  cancel(): void;
+  /** Closes the panel, focusing the first of `focus` (selectors) that is there. */
+  cancel(focus: string): void;
 }
 
 /** The setup as shown: the QR code checked and turned into an image URL, the link to the app. */
@@ -178,7 +179,7 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
         <p id="message" part="message" class="error">${host.error}</p>
         <div class="actions">
           <button class="primary" type="submit" ?disabled=${host.busy}>${t.confirm}</button>
-          <button type="button" @click=${() => host.cancel()} ?disabled=${host.busy}>${t.cancel}</button>
+          <button type="button" @click=${() => host.cancel('#set-up, #replace-app')} ?disabled=${host.busy}>${t.cancel}</button>
         </div>
       </form>
     </div>
@@ -218,4 +219,56 @@ export function renderCodes(
       </div>
     </div>
   `;
+}
+
+/**
+ * Before the app is removed: what the user will sign in with then (their `passkeys`, or
+ * nothing), or which accounts (`refusing`) require MFA and accept nothing else they hold.
+ * Escape cancels.
+ */
+export function renderConfirmRemove(
+  host: PanelHost,
+  passkeys: number,
+  refusing: string[],
+  onRemove: () => void,
+  onCancel: () => void,
+) {
+  const t = words(host);
+  return html`<div
+    class="panel"
+    @keydown=${(e: KeyboardEvent) => {
+      if (e.key === 'Escape') onCancel();
+    }}
+  >
+    <p id="remove-what">
+      ${
+        refusing.length
+          ? t.removeAppRefused(refusing.join(', '))
+          : passkeys
+            ? t.removeAppKeeps(passkeys)
+            : t.removeAppLeavesNone
+      }
+    </p>
+    <div class="actions">
+      <button class="danger" type="button" ?disabled=${host.busy} aria-describedby="remove-what" @click=${onRemove}>${t.removeConfirm}</button>
+      <button type="button" @click=${onCancel}>${t.cancel}</button>
+    </div>
+  </div>`;
+}
+
+/**
+ * The name field of a new passkey (`name` empty: Continue, with a name offered) or of
+ * one renamed (Save), with Cancel.
+ */
+export function renderNameForm(host: PanelHost, name: string, onSubmit: (e: Event) => void) {
+  const t = words(host);
+  return html`<form class="panel" @submit=${onSubmit} novalidate>
+    <label for="passkey-name">${t.passkeyName}</label>
+    <input id="passkey-name" type="text" maxlength="64" required .value=${name || t.passkeyDefaultName} aria-describedby="passkey-name-hint" />
+    <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
+    <div class="actions">
+      <button class="primary" type="submit" ?disabled=${host.busy}>${name ? t.save : t.continue}</button>
+      <button type="button" @click=${() => host.cancel('#add-passkey, #passkeys-title')} ?disabled=${host.busy}>${t.cancel}</button>
+    </div>
+  </form>`;
 }

@@ -14,11 +14,7 @@ export const enroll: Pick<
   | 'remove'
   | 'removeConfirm'
   | 'removed'
-  | 'removeAppKeeps'
-  | 'removeAppLeavesNone'
-  | 'removeAppRefused'
   | 'mfaOn'
-  | 'stepUpFor'
   | 'requiredLead'
   | 'requiredLeadPasskey'
   | 'recommendPasskey'
@@ -33,10 +29,6 @@ export const enroll: Pick<
   | 'passkeysHint'
   | 'passkeysNone'
   | 'addPasskey'
-  | 'passkeyName'
-  | 'passkeyNameHint'
-  | 'passkeyDefaultName'
-  | 'continue'
   | 'passkeyDates'
   | 'passkeySynced'
   | 'rename'
@@ -71,18 +63,7 @@ export const enroll: Pick<
   remove: 'Remove authenticator app',
   removeConfirm: 'Yes, remove the app',
   removed: 'Authenticator app removed.',
-  removeAppKeeps: (n) => `You will sign in with your ${n === 1 ? 'passkey' : `${n} passkeys`}.`,
-  removeAppLeavesNone:
-    'You will have no second factor; accounts that require MFA will ask you to set one up.',
-  removeAppRefused: (accounts) => `${accounts} requires MFA: add a passkey before you remove the app.`,
   mfaOn: 'Two-factor authentication is on.',
-  stepUpFor: {
-    setup: 'Verify it is you to set up a new authenticator app.',
-    regenerate: 'Verify it is you to make new recovery codes.',
-    remove: 'Verify it is you to remove the authenticator app.',
-    'add-passkey': 'Verify it is you to add a passkey.',
-    'remove-passkey': 'Verify it is you to remove this passkey.',
-  },
   requiredLead: (account, deadline) =>
     `${account} requires two-factor authentication: set it up ${deadline ? `by ${deadline}` : 'now'}.`,
   requiredLeadPasskey: (account, deadline) =>
@@ -100,10 +81,6 @@ export const enroll: Pick<
     'Verify with your fingerprint, face, screen lock or a security key. Passkeys cannot be phished.',
   passkeysNone: 'No passkeys or security keys yet.',
   addPasskey: 'Add a passkey',
-  passkeyName: 'Passkey name',
-  passkeyNameHint: 'To tell your passkeys apart, such as "Work laptop" or "YubiKey".',
-  passkeyDefaultName: 'My passkey',
-  continue: 'Continue',
   passkeyDates: (created, lastUsed) =>
     `Added ${created} · ${lastUsed ? `last used ${lastUsed}` : 'never used'}`,
   passkeySynced: 'Synced',
