@@ -102,31 +102,51 @@ describe('<mfa-user-enroll> for a first-time user', () => {
     });
   }
 
-  it('says "Two-factor authentication is on" at the top of the card, once, when setup ends', async () => {
-    const el = await render();
-    const said = listen(el);
-    button(el, 'Set up').click();
+  for (const [lang, t] of languages) {
+    it(`says "Two-factor authentication is on" at the top of the card, once, when setup ends (${lang})`, async () => {
+      const el = await render(lang, t);
+      const said = listen(el);
+      button(el, t.setUp).click();
+      await until(() => el.shadowRoot?.querySelector('#code'));
+      const key = $(el, '.key').textContent?.replace(/ /g, '') ?? '';
+      type($(el, '#code'), await totp(key));
+      button(el, t.confirm).click();
+      await until(() => $$(el, '.codes li').length === 10);
+      ($(el, '.check input') as HTMLInputElement).click();
+      await el.updateComplete;
+      button(el, t.done).click();
+      await until(() => text(el).includes(t.mfaOn));
+      const done = $$(el, 'p').find((p) => p.textContent?.includes(t.mfaOn)) as HTMLElement;
+      // At the top of the card, above the app's buttons and the passkeys.
+      expect(done.getBoundingClientRect().top).to.be.below($(el, '.passkeys').getBoundingClientRect().top);
+      expect(done.getBoundingClientRect().top).to.be.below(
+        button(el, t.regenerate).getBoundingClientRect().top,
+      );
+      await until(() => said.includes(t.mfaOn));
+      expect(said.filter((s) => s.includes(t.mfaOn))).to.have.length(1);
+      expect(focused(el)?.id).to.equal('title');
+      await expect(el).to.be.accessible();
+      for (const size of [phone, desktop]) {
+        await size();
+        await expectReflow(el, `set up, said at the top (${lang})`);
+      }
+    });
+  }
+
+  it('names the copy buttons by what they copy in German too, beside Print', async () => {
+    const el = await render('de', de);
+    button(el, de.setUp).click();
     await until(() => el.shadowRoot?.querySelector('#code'));
-    const key = $(el, '.key').textContent?.replace(/ /g, '') ?? '';
-    type($(el, '#code'), await totp(key));
-    button(el, 'Confirm').click();
+    expect(button(el, 'Schlüssel kopieren')).to.exist;
+    type($(el, '#code'), await totp($(el, '.key').textContent?.replace(/ /g, '') ?? ''));
+    button(el, de.confirm).click();
     await until(() => $$(el, '.codes li').length === 10);
-    ($(el, '.check input') as HTMLInputElement).click();
-    await el.updateComplete;
-    button(el, 'Done').click();
-    await until(() => text(el).includes('Two-factor authentication is on.'));
-    const done = $$(el, 'p').find((p) =>
-      p.textContent?.includes('Two-factor authentication is on.'),
-    ) as HTMLElement;
-    // At the top of the card, above the app's buttons and the passkeys.
-    expect(done.getBoundingClientRect().top).to.be.below($(el, '.passkeys').getBoundingClientRect().top);
-    expect(done.getBoundingClientRect().top).to.be.below(
-      button(el, 'Regenerate recovery codes').getBoundingClientRect().top,
-    );
-    await until(() => said.includes('Two-factor authentication is on.'));
-    expect(said.filter((s) => s.includes('Two-factor authentication is on.'))).to.have.length(1);
-    expect(focused(el)).to.not.equal(null);
-    await expect(el).to.be.accessible();
+    expect(button(el, 'Wiederherstellungscodes kopieren')).to.exist;
+    expect(button(el, 'Drucken')).to.exist;
+    for (const size of [phone, desktop]) {
+      await size();
+      await expectReflow(el, 'the codes with Copy, Download and Print (de)');
+    }
   });
 
   it('names the copy buttons by what they copy, describes Set up, and names the download by the site', async () => {
@@ -200,18 +220,27 @@ describe('<mfa-user-enroll> for a first-time user', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('says what remains before the app is removed; Escape cancels and returns to Remove', async () => {
-    await enrollByApi();
-    const el = await render();
-    button(el, 'Remove authenticator app').click();
-    await until(() => text(el).includes('You will have no second factor'));
-    await expect(el).to.be.accessible();
-    focused(el)?.dispatchEvent(
-      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
-    );
-    await until(() => focused(el)?.textContent?.trim() === 'Remove authenticator app');
-    expect(text(el)).not.to.contain('You will have no second factor');
-  });
+  for (const [lang, t] of languages) {
+    it(`says what remains before the app is removed; Escape cancels and returns to Remove (${lang})`, async () => {
+      await enrollByApi();
+      const el = await render(lang, t);
+      button(el, t.remove).click();
+      await until(() => text(el).includes(t.removeAppLeavesNone));
+      // The confirmation is described by what remains.
+      const yes = button(el, t.removeConfirm);
+      await until(() => focused(el) === yes);
+      const what = el.shadowRoot?.getElementById(yes.getAttribute('aria-describedby') ?? '');
+      expect(what?.textContent).to.contain(t.removeAppLeavesNone);
+      await expect(el).to.be.accessible();
+      for (const size of [phone, desktop]) {
+        await size();
+        await expectReflow(el, `the removal, saying what remains (${lang})`);
+      }
+      yes.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+      await until(() => focused(el)?.textContent?.trim() === t.remove);
+      expect(text(el)).not.to.contain(t.removeAppLeavesNone);
+    });
+  }
 
   it('focuses the result after Remove app, behind a step-up, and after Try again', async () => {
     const { secret } = await enrollByApi();
@@ -270,18 +299,21 @@ describe('<mfa-user-enroll> for a first-time user', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('asks for the step-up to add a passkey in the passkeys section, in its own words', async () => {
-      await enrollByApi();
-      const el = await render();
-      await advance(16 * 60);
-      button(el, 'Add a passkey').click();
-      await until(() => el.shadowRoot?.querySelector('#passkey-name'));
-      button(el, 'Continue').click();
-      const challenge = await until(() => el.shadowRoot?.querySelector('.passkeys mfa-challenge'));
-      expect($(el, '.passkeys').textContent).to.contain('Verify it is you to add a passkey');
-      expect(text(el)).not.to.contain('save this change');
-      expect(challenge).to.exist;
-    });
+    for (const [lang, t] of languages) {
+      it(`asks for the step-up to add a passkey in the passkeys section, in its own words (${lang})`, async () => {
+        await enrollByApi();
+        const el = await render(lang, t);
+        await advance(16 * 60);
+        button(el, t.addPasskey).click();
+        await until(() => el.shadowRoot?.querySelector('#passkey-name'));
+        button(el, t.continue).click();
+        const challenge = await until(() => el.shadowRoot?.querySelector('.passkeys mfa-challenge'));
+        expect($(el, '.passkeys').textContent).to.contain(t.stepUpFor['add-passkey']);
+        expect(text(el)).not.to.contain(t.stepUp);
+        await until(() => el.shadowRoot?.activeElement === challenge);
+        await expect(el).to.be.accessible();
+      });
+    }
 
     it('offers only a passkey in a step-up that accepts only passkeys', async () => {
       await login('ada');
