@@ -54,6 +54,8 @@ type Act = { where: Where; busy?: true; error?: MfaApiError; note?: string };
  */
 let panelsModule: typeof import('./panels.ts') | undefined;
 
+/** What an account requiring MFA accepts (every method, from a server that does not say). */
+const accepted = (r: { accepts?: readonly string[] }) => r.accepts ?? ['totp', 'webauthn'];
 const hasApp = (me: MeResponse) => me.factors.some((f) => f.type === 'totp');
 /** The focus after an action ends, by what it left on screen: the first of these found. */
 const focusAfter: Record<string, string[]> = {
@@ -485,7 +487,7 @@ export class MfaUserEnroll extends MfaElement {
               ${me.requiredBy.map(
                 (r) => html`<li>
                   ${this.requiredByText(r.accountName, r.deadline)}
-                  ${r.accepts?.includes('totp') === false ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
+                  ${!accepted(r).includes('totp') ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
                 </li>`,
               )}
             </ul>`
@@ -566,9 +568,9 @@ export class MfaUserEnroll extends MfaElement {
    */
   private lead(me: MeResponse) {
     const t = this.t;
-    const held = me.factors.map((f) => f.type);
-    const unmet = me.requiredBy.filter((r) => !r.accepts.some((m) => held.includes(m)));
-    const passkeyOnly = unmet.some((r) => !r.accepts.includes('totp'));
+    const held: string[] = me.factors.map((f) => f.type);
+    const unmet = me.requiredBy.filter((r) => !accepted(r).some((m) => held.includes(m)));
+    const passkeyOnly = unmet.some((r) => !accepted(r).includes('totp'));
     const recommend: 'passkey' | 'app' | '' = !unmet.length
       ? ''
       : passkeyOnly || webauthnSupported()
@@ -576,7 +578,7 @@ export class MfaUserEnroll extends MfaElement {
         : 'app';
     const lines = unmet.map((r) => {
       const date = r.deadline && Date.parse(r.deadline) > Date.now() ? this.formatDate(r.deadline) : null;
-      return r.accepts.includes('totp')
+      return accepted(r).includes('totp')
         ? t.requiredLead(r.accountName, date)
         : t.requiredLeadPasskey(r.accountName, date);
     });
@@ -653,7 +655,9 @@ export class MfaUserEnroll extends MfaElement {
         return this.panels?.renderConfirmRemove(
           this.panelHost,
           passkeys,
-          (passkeys ? [] : me.requiredBy.filter((r) => r.accepts.includes('totp'))).map((r) => r.accountName),
+          (passkeys ? [] : me.requiredBy.filter((r) => accepted(r).includes('totp'))).map(
+            (r) => r.accountName,
+          ),
           () => void this.run('remove'),
           () => this.cancelPhase('#remove-app'),
         );
