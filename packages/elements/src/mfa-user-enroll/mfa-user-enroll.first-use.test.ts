@@ -156,8 +156,23 @@ describe('<mfa-user-enroll> for a first-time user', () => {
     expect(described?.textContent).to.contain('Authenticator app');
     setUp.click();
     await until(() => el.shadowRoot?.querySelector('#code'));
-    expect(button(el, 'Copy key')).to.exist;
     expect($$(el, 'button').filter((b) => b.textContent?.trim() === 'Copy')).to.have.length(0);
+    // Copied: shown beside the key's field and said once.
+    const said = listen(el);
+    const copied: string[] = [];
+    const writeText = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = async (text: string) => {
+      copied.push(text);
+    };
+    try {
+      button(el, 'Copy key').click();
+      await until(() => $(el, '#message').textContent?.includes('Copied.'));
+    } finally {
+      navigator.clipboard.writeText = writeText;
+    }
+    expect(copied).to.deep.equal([$(el, '.key').textContent?.replace(/ /g, '')]);
+    await until(() => said.includes('Copied.'));
+    expect(said.filter((s) => s === 'Copied.')).to.have.length(1);
     const key = $(el, '.key').textContent?.replace(/ /g, '') ?? '';
     type($(el, '#code'), await totp(key));
     button(el, 'Confirm').click();

@@ -162,8 +162,9 @@ export class MfaUserEnroll extends MfaElement {
       t: this.t,
       busy: this.busy,
       error: this.phase.name === 'setup' && this.act?.error ? this.messageText(this.act.error) : '',
+      note: this.act?.note ?? '',
       user: this.userLabel || (load.status === 'ready' ? load.data.userId : ''),
-      say: (text) => this.live.say(text),
+      say: (text) => this.end('app', text),
       cancel: (focus) => this.cancelPhase(focus),
     };
   }

@@ -82,9 +82,11 @@ export interface PanelHost {
   readonly busy: boolean;
   /** The error of the last code, shown beside the field (empty: none). */
   readonly error: string;
+  /** A confirmation of the panel's own ("Copied."), shown beside the setup's field. */
+  readonly note: string;
   /** Who the recovery codes are for, in their file and print (empty: unknown). */
   readonly user: string;
-  /** Says a confirmation, politely, once. */
+  /** Shows a confirmation beside the panel and says it, politely, once. */
   say(text: string): void;
   /** Closes the panel, focusing the first of `focus` (selectors) that is there. */
   cancel(focus: string): void;
@@ -176,7 +178,7 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
       <form @submit=${onConfirm} novalidate>
         <label for="code">${t.codeLabel}</label>
         ${codeInput('code', host.error ? 'message' : '', !!host.error)}
-        <p id="message" part="message" class="error">${host.error}</p>
+        <p id="message" part="message" class=${host.error ? 'error' : 'success'}>${host.error || host.note}</p>
         <div class="actions">
           <button class="primary" type="submit" ?disabled=${host.busy}>${t.confirm}</button>
           <button type="button" @click=${() => host.cancel('#set-up, #replace-app')} ?disabled=${host.busy}>${t.cancel}</button>
