@@ -38,6 +38,8 @@ export function toApiError(error: unknown): MfaApiError {
 export class Loader<T> {
   value: Load<T> = { status: 'loading' };
   private latest = 0;
+  /** The newest `reload()`, for whoever waits for what it brings. */
+  settled: Promise<boolean> = Promise.resolve(false);
 
   /**
    * @param load Fetches the data.
@@ -74,7 +76,12 @@ export class Loader<T> {
    * not reported (a first load that fails is, quiet or not: never "loading" forever).
    * Resolves to whether this run's data is now shown.
    */
-  async reload({ quiet = false } = {}): Promise<boolean> {
+  reload({ quiet = false } = {}): Promise<boolean> {
+    this.settled = this.run(quiet);
+    return this.settled;
+  }
+
+  private async run(quiet: boolean): Promise<boolean> {
     const run = ++this.latest;
     try {
       const data = await this.load();
@@ -199,6 +206,18 @@ export class MfaElement extends LitElement {
   private verifyingHere = false;
 
   /**
+   * After a load that replaced the control that had focus (**Try again**, a verification):
+   * focus moves to the heading of `scope` (its section), else of the element, never the page.
+   */
+  private async focusHeading(scope: Element | null): Promise<void> {
+    await this.updateComplete;
+    const heading = (scope?.isConnected ? scope : this.renderRoot).querySelector<HTMLElement>('h2, h3');
+    if (!heading) return;
+    if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+    heading.focus();
+  }
+
+  /**
    * What to show while `loader` is not ready: the loading line, or the error with a retry
    * button. When the account (`accountId`) first wants this session's second factor
    * (`challenge_required`), **Verify it is you** instead, which opens the challenge here
@@ -214,10 +233,18 @@ export class MfaElement extends LitElement {
         <p class="error" role="alert">${this.message(load.error)}</p>
         ${
           !verify
-            ? html`<button type="button" @click=${() => loader.reload()}>${this.t.retry}</button>`
+            ? html`<button
+                type="button"
+                @click=${async (e: Event) => {
+                  const scope = (e.target as Element).closest('section');
+                  if (await loader.reload()) await this.focusHeading(scope);
+                }}
+              >${this.t.retry}</button>`
             : this.verifyingHere
               ? this.renderChallenge(() => {
                   this.verifyingHere = false;
+                  // The load runs again (see Loader): its result takes the challenge's place, and focus.
+                  void loader.settled.then((shown) => (shown ? this.focusHeading(null) : undefined));
                 }, accountId)
               : html`<button
                   type="button"
@@ -245,20 +272,32 @@ export class MfaElement extends LitElement {
   }
 
   /**
-   * The inline step-up: why, and an `<mfa-challenge>` (loaded by `focusStepUp`)
-   * whose `mfa-verified` stays inside and calls `onVerified`. With `accountId`,
-   * it offers what that account accepts.
+   * The inline step-up: why (`why`, by default "to save this change"), and an
+   * `<mfa-challenge>` (loaded by `focusStepUp`) whose `mfa-verified` stays inside and
+   * calls `onVerified`, which then moves focus to what the action brought. With
+   * `accountId`, it offers what that account accepts; with `accepts` (from the
+   * `step_up_required` answer, with `recovery_code` where one is enough), only those.
    */
-  protected renderStepUp(onVerified: () => void, accountId = ''): TemplateResult {
-    return html`<p>${this.t.stepUp}</p>${this.renderChallenge(onVerified, accountId)}`;
+  protected renderStepUp(
+    onVerified: () => void,
+    accountId = '',
+    why = this.t.stepUp,
+    accepts?: readonly string[],
+  ): TemplateResult {
+    return html`<p>${why}</p>${this.renderChallenge(onVerified, accountId, accepts)}`;
   }
 
   /** An `<mfa-challenge>` without its heading, whose `mfa-verified` stays inside and calls `onVerified`. */
-  private renderChallenge(onVerified: () => void, accountId: string): TemplateResult {
+  private renderChallenge(
+    onVerified: () => void,
+    accountId: string,
+    accepts?: readonly string[],
+  ): TemplateResult {
     return html`<mfa-challenge
         no-heading
         account-id=${accountId}
         api-base=${this.apiBase}
+        .accepts=${accepts}
         .strings=${this.strings}
         @mfa-verified=${(e: Event) => {
           e.stopPropagation();

@@ -150,7 +150,11 @@ export const de: MfaStrings = {
   qrAlt: 'QR-Code',
   manualKey: 'Einrichtungsschlüssel',
   openInApp: 'In der Authenticator-App öffnen',
-  copy: 'Kopieren',
+  copyKey: 'Schlüssel kopieren',
+  copyCodes: 'Wiederherstellungscodes kopieren',
+  print: 'Drucken',
+  recoveryCodesFor: (site, user, date) =>
+    `Wiederherstellungscodes für ${site}\n${user ? `${user}\n` : ''}Erstellt am ${date}`,
   copied: 'Kopiert.',
   confirm: 'Bestätigen',
   recoveryCodesTitle: 'Wiederherstellungscodes',
@@ -163,6 +167,27 @@ export const de: MfaStrings = {
   remove: 'Authenticator-App entfernen',
   removeConfirm: 'Ja, App entfernen',
   removed: 'Authenticator-App entfernt.',
+  removeAppKeeps: (n) =>
+    `Sie melden sich dann mit ${n === 1 ? 'Ihrem Passkey' : `Ihren ${numbers.format(n)} Passkeys`} an.`,
+  removeAppLeavesNone:
+    'Sie haben dann keinen zweiten Faktor mehr; Konten, die MFA verlangen, fordern Sie auf, einen einzurichten.',
+  removeAppRefused: (accounts) =>
+    `${accounts} verlangt MFA: Fügen Sie einen Passkey hinzu, bevor Sie die App entfernen.`,
+  mfaOn: 'Die Zwei-Faktor-Authentifizierung ist aktiviert.',
+  stepUpFor: {
+    setup: 'Bestätigen Sie, dass Sie es sind, um eine neue Authenticator-App einzurichten.',
+    regenerate: 'Bestätigen Sie, dass Sie es sind, um neue Wiederherstellungscodes zu erzeugen.',
+    remove: 'Bestätigen Sie, dass Sie es sind, um die Authenticator-App zu entfernen.',
+    'add-passkey': 'Bestätigen Sie, dass Sie es sind, um einen Passkey hinzuzufügen.',
+    'remove-passkey': 'Bestätigen Sie, dass Sie es sind, um diesen Passkey zu entfernen.',
+  },
+  requiredLead: (account, deadline) =>
+    `${account} verlangt die Zwei-Faktor-Authentifizierung: Richten Sie sie ${deadline ? `bis ${deadline}` : 'jetzt'} ein.`,
+  requiredLeadPasskey: (account, deadline) =>
+    `${account} lässt nur Passkeys und Sicherheitsschlüssel zu: Fügen Sie ${deadline ? `bis ${deadline}` : 'jetzt'} einen hinzu.`,
+  recommendPasskey:
+    'Wir empfehlen einen Passkey: Sie bestätigen mit Fingerabdruck, Gesicht oder Bildschirmsperre.',
+  recommendApp: 'Wir empfehlen eine Authenticator-App auf Ihrem Telefon.',
   appAdded:
     'Authenticator-App hinzugefügt. Ihre Wiederherstellungscodes bleiben die, die Sie gespeichert haben.',
   requiredByTitle: 'Verlangt von',
@@ -230,6 +255,11 @@ export const de: MfaStrings = {
     `Dieser Code ist ungültig. Noch ${count(n, 'Versuch', 'Versuche')}, dann müssen Sie warten.`,
   waitSeconds: (seconds) =>
     `Zu viele Versuche. Versuchen Sie es in ${count(seconds, 'Sekunde', 'Sekunden')} erneut.`,
+  waitMinutes: (minutes) =>
+    `Zu viele Versuche. Versuchen Sie es in ${count(minutes, 'Minute', 'Minuten')} erneut.`,
+  waitOver: 'Sie können es jetzt erneut versuchen.',
+  lockedHelp:
+    'Authenticator-App verloren? Verwenden Sie nach der Wartezeit einen Wiederherstellungscode, oder bitten Sie einen Administrator Ihres Kontos, Ihre MFA zurückzusetzen.',
   recoveryCodeRequired: 'Zu viele Fehlversuche: Bestätigen Sie mit einem Wiederherstellungscode.',
   rememberThisDevice: (days) => `Dieses Gerät ${count(days, 'Tag', 'Tage')} lang merken`,
   confirmTitle: (reason) => `Bestätigen Sie, dass Sie es sind${reason ? `, um ${reason}` : ''}`,

@@ -83,7 +83,13 @@ export interface MfaStrings {
   manualKey: string;
   /** The button that opens the authenticator app on the device showing the page (a phone cannot scan itself). */
   openInApp: string;
-  copy: string;
+  /** The button that copies the setup key. */
+  copyKey: string;
+  /** The button that copies the recovery codes. */
+  copyCodes: string;
+  print: string;
+  /** The first lines of the downloaded and printed recovery codes (`user` may be empty, `date` is YYYY-MM-DD). */
+  recoveryCodesFor: (site: string, user: string, date: string) => string;
   copied: string;
   confirm: string;
   recoveryCodesTitle: string;
@@ -95,6 +101,24 @@ export interface MfaStrings {
   remove: string;
   removeConfirm: string;
   removed: string;
+  /** Before removing the app: what the user will sign in with (their passkeys). */
+  removeAppKeeps: (passkeys: number) => string;
+  /** Before removing the app: nothing remains. */
+  removeAppLeavesNone: string;
+  /** Before removing the app: these accounts require MFA and accept nothing else the user holds. */
+  removeAppRefused: (accounts: string) => string;
+  /** Said at the top of the card when the first method is set up and its codes are saved. */
+  mfaOn: string;
+  /** The step-up's words in `<mfa-user-enroll>`, by the action that asked for it. */
+  stepUpFor: Record<'setup' | 'regenerate' | 'remove' | 'add-passkey' | 'remove-passkey', string>;
+  /** The lead of the profile for an account whose requirement the user does not meet yet; `deadline` null: now. */
+  requiredLead: (account: string, deadline: string | null) => string;
+  /** The same, for an account that accepts only passkeys and security keys. */
+  requiredLeadPasskey: (account: string, deadline: string | null) => string;
+  /** The method recommended under the lead, where the browser can use passkeys. */
+  recommendPasskey: string;
+  /** The method recommended under the lead, where it cannot. */
+  recommendApp: string;
   /** The app was added beside a passkey: no new recovery codes. */
   appAdded: string;
   requiredByTitle: string;
@@ -161,6 +185,12 @@ export interface MfaStrings {
   useApp: string;
   attemptsLeft: (count: number) => string;
   waitSeconds: (seconds: number) => string;
+  /** Said once when a wait of a minute or more begins. */
+  waitMinutes: (minutes: number) => string;
+  /** Said once when the wait ends. */
+  waitOver: string;
+  /** Under the wait: the way out for a user whose codes keep failing. */
+  lockedHelp: string;
   recoveryCodeRequired: string;
   /** The challenge's checkbox, with the largest allowance among the user's accounts. */
   rememberThisDevice: (days: number) => string;

@@ -49,7 +49,7 @@ const expected: Record<string, { folder: string; attributes: string[]; events: s
   },
   'mfa-user-enroll': {
     folder: 'mfa-user-enroll',
-    attributes: ['api-base'],
+    attributes: ['api-base', 'user-label'],
     events: [
       'mfa-credential-change',
       'mfa-device-forgotten',

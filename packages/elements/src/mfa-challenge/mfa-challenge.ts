@@ -5,6 +5,7 @@ import { MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { codeInput } from '../code-input.ts';
 import { MfaVerifiedEvent } from '../events.ts';
+import { Announcer } from '../live.ts';
 import { challenge } from '../strings/en-challenge.ts';
 import { common } from '../strings/en-common.ts';
 import { tokens } from '../styles/shared.ts';
@@ -18,7 +19,12 @@ type Mode = 'passkey' | 'code' | 'recovery';
  * 6-digit code from the authenticator app, or a recovery code instead. With
  * `account-id`, it offers only what that account accepts: an account that
  * accepts only phishing-resistant methods gets the passkey, or a recovery code.
- * Shows attempts left and the wait after too many. When an account of the user
+ * Shows attempts left and the wait after too many: the countdown ticks on the screen,
+ * while its start and its end are each said once, politely; the code field is read-only
+ * until the end, then focused. A wait still running when the page loads (`lockedUntil`
+ * of `GET /me`) is shown at once. When the challenge is the page's main content (not
+ * `no-heading`) and nothing else has focus, the code field (or **Use a passkey**) takes
+ * focus when the methods are known. When an account of the user
  * lets devices be remembered, it offers "Remember this device for N days"
  * (not in a step-up, nor inside another element's step-up: `no-heading`).
  *
@@ -36,7 +42,7 @@ type Mode = 'passkey' | 'code' | 'recovery';
  * @csspart input - The code input.
  * @csspart button - The Verify button.
  * @csspart remember - The "Remember this device" checkbox's label.
- * @csspart message - The live region for errors and waits.
+ * @csspart message - The errors and the wait, beside the field that they describe.
  * @cssprop --mfa-accent - The colour of the primary button and links.
  * @cssprop --mfa-danger - The colour of errors.
  * @cssprop --mfa-font - The font shorthand.
@@ -48,6 +54,7 @@ export class MfaChallenge extends MfaElement {
     accountId: { attribute: 'account-id' },
     stepUp: { type: Boolean, attribute: 'step-up' },
     reason: {},
+    accepts: { attribute: false },
     mode: { attribute: false },
     offered: { attribute: false },
     passkeyError: { attribute: false },
@@ -73,6 +80,13 @@ export class MfaChallenge extends MfaElement {
   /** With `step-up`, the action in the page's language that ends the heading: "change payout details" → "Confirm it's you to change payout details". */
   reason = '';
 
+  /**
+   * What a step-up accepts (the `accepts` of its `step_up_required` answer, with
+   * `recovery_code` where a recovery code is enough); unset, what the account accepts.
+   */
+  accepts: readonly string[] | null | undefined = null;
+
+  private readonly live = new Announcer(this);
   private mode: Mode = 'code';
   /** What the user has and the account accepts; until known, the code (as for every user before passkeys). */
   private offered: FactorMethod[] = ['totp'];
@@ -94,19 +108,33 @@ export class MfaChallenge extends MfaElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.loadMethods();
+    void this.loadMethods().then(async () => {
+      // The page's main content: where the user starts typing, unless they already chose where.
+      const active = document.activeElement;
+      if (this.noHeading || (active && active !== document.body)) return;
+      await this.updateComplete;
+      this.focus();
+    });
+  }
+
+  /** A recovery code is offered: everywhere but a step-up that accepts something else only. */
+  private get recoveryOffered(): boolean {
+    return !this.accepts || this.accepts.includes('recovery_code');
   }
 
   /** Which methods to offer: the user's factors (`/me`) that the account accepts (`/access`). */
   private async loadMethods() {
     const [me, access] = await Promise.all([
       this.client.me().catch(() => null),
-      this.accountId ? this.client.getAccess(this.accountId).catch(() => null) : null,
+      this.accountId && !this.accepts ? this.client.getAccess(this.accountId).catch(() => null) : null,
     ]);
     if (!me) return;
     this.rememberDays = me.rememberDeviceDays ?? 0;
+    // A wait still running when the page loads is shown at once, not at the next try.
+    const locked = me.lockedUntil ? Date.parse(me.lockedUntil) - Date.now() : 0;
+    if (locked > 0 && !this.remainingWait) this.startWait(Math.ceil(locked / 1000));
     const has = new Set(me.factors.map((f) => f.type));
-    const accepts = access?.accepts ?? ['totp', 'webauthn'];
+    const accepts = this.accepts ?? access?.accepts ?? ['totp', 'webauthn'];
     const offered = (['webauthn', 'totp'] as const).filter((m) => has.has(m) && accepts.includes(m));
     if (offered.length === 0) return;
     this.offered = offered;
@@ -123,15 +151,25 @@ export class MfaChallenge extends MfaElement {
     (this.input ?? this.renderRoot.querySelector<HTMLElement>('button.primary'))?.focus();
   }
 
+  /**
+   * A wait of `seconds`: the visible countdown ticks each second; the live region says
+   * the wait and the way out once now, and once more when it is over.
+   */
   private startWait(seconds: number) {
+    const t = this.t;
     this.waitUntil = Date.now() + seconds * 1000;
     this.remainingWait = seconds;
+    this.live.say(
+      `${seconds < 60 ? t.waitSeconds(seconds) : t.waitMinutes(Math.ceil(seconds / 60))} ${t.lockedHelp}`,
+    );
     clearInterval(this.timer);
     this.timer = setInterval(() => {
       this.remainingWait = Math.max(0, Math.ceil((this.waitUntil - Date.now()) / 1000));
       if (this.remainingWait === 0) {
         clearInterval(this.timer);
         this.error = null;
+        this.live.say(this.t.waitOver);
+        void this.updateComplete.then(() => this.focus());
       }
     }, 1000);
   }
@@ -166,8 +204,12 @@ export class MfaChallenge extends MfaElement {
       } else {
         const error = toApiError(err);
         this.error = error;
-        if (error.retryAfterSeconds) this.startWait(error.retryAfterSeconds);
         if (error.recoveryCodeRequired) this.mode = 'recovery';
+        // Said once: a wait with its end to come, or the error itself.
+        // (Moving focus back to the field reads the error that describes it; where focus stayed, it is said.)
+        if (error.retryAfterSeconds) this.startWait(error.retryAfterSeconds);
+        else if (this.input && (this.renderRoot as ShadowRoot).activeElement === this.input)
+          this.live.say(this.errorText());
         if (this.input) this.input.value = '';
         this.reportError(error);
       }
@@ -197,8 +239,8 @@ export class MfaChallenge extends MfaElement {
 
   private errorText(): string {
     const error = this.error;
-    if (!error) return this.passkeyError;
     if (this.remainingWait > 0) return this.t.waitSeconds(this.remainingWait);
+    if (!error) return this.passkeyError;
     if (error.recoveryCodeRequired) return this.t.recoveryCodeRequired;
     if (error.code === 'invalid_code' && error.attemptsLeft !== undefined && error.attemptsLeft > 0) {
       return this.t.attemptsLeft(error.attemptsLeft);
@@ -213,17 +255,18 @@ export class MfaChallenge extends MfaElement {
     if (this.mode !== 'passkey' && this.offered.includes('webauthn')) ways.push(['passkey', t.usePasskey]);
     if (this.mode !== 'code' && this.offered.includes('totp'))
       ways.push(['code', this.mode === 'passkey' ? t.useCode : t.useApp]);
-    if (this.mode !== 'recovery') ways.push(['recovery', t.useRecoveryCode]);
+    if (this.mode !== 'recovery' && this.recoveryOffered) ways.push(['recovery', t.useRecoveryCode]);
     return ways.map(
       ([mode, label]) =>
         html`<button class="link" type="button" @click=${() => this.switchTo(mode)} ?disabled=${this.busy}>${label}</button>`,
     );
   }
 
-  private renderInput() {
+  private renderInput(waiting: boolean) {
     const t = this.t;
+    const invalid = !!this.error && !waiting;
     if (this.mode === 'passkey') {
-      const only = !this.offered.includes('totp');
+      const only = !this.offered.includes('totp') && !this.accepts;
       return html`<p id="hint" class="muted">
         ${webauthnSupported() ? (only ? t.passkeyOnly : t.passkeyHint) : t.passkeysUnsupported}
       </p>`;
@@ -233,7 +276,7 @@ export class MfaChallenge extends MfaElement {
       <p id="hint" class="muted">${code ? t.challengeHint : t.recoveryCodeHint}</p>
       ${
         code
-          ? codeInput('code', 'hint message')
+          ? codeInput('code', 'hint message', invalid, waiting)
           : html`<input
             id="code"
             part="input"
@@ -244,6 +287,9 @@ export class MfaChallenge extends MfaElement {
             maxlength="20"
             spellcheck="false"
             aria-describedby="hint message"
+            aria-invalid=${invalid ? 'true' : nothing}
+            ?readonly=${waiting}
+            aria-disabled=${waiting ? 'true' : nothing}
           />`
       }`;
   }
@@ -258,13 +304,14 @@ export class MfaChallenge extends MfaElement {
     return html`
       <form part="base" @submit=${this.submit} novalidate>
         ${this.noHeading ? nothing : html`<h2>${this.stepUp ? t.confirmTitle(this.reason) : t.challengeTitle}</h2>`}
-        ${this.renderInput()}
+        ${this.renderInput(waiting)}
         ${
           this.rememberDays > 0 && !this.noHeading && !this.stepUp
             ? html`<label part="remember" class="check"><input id="remember" type="checkbox" />${t.rememberThisDevice(this.rememberDays)}</label>`
             : nothing
         }
-        <p id="message" class="error" part="message" aria-live="assertive">${this.errorText()}</p>
+        <p id="message" class="error" part="message">${this.errorText()}${waiting ? html` ${t.lockedHelp}` : nothing}</p>
+        ${this.live.render()}
         <div class="actions">
           <button
             class="primary"

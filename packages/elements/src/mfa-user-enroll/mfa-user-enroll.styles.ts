@@ -65,6 +65,10 @@ export const styles = css`
   #message:empty {
     margin: 0;
   }
+  .lead {
+    border-left: 3px solid var(--_accent);
+    padding-left: 0.75rem;
+  }
   .required {
     margin-top: 1.25rem;
     padding-top: 1rem;

@@ -83,7 +83,9 @@ describe('<mfa-user-enroll>', () => {
     type(input, code === '000000' ? '111111' : '000000');
     button(el, 'Confirm').click();
     await until(() => text(el).includes('attempts left'));
-    expect($(el, '#message').getAttribute('aria-live')).to.equal('polite');
+    // Beside the field, which it describes, and which is marked invalid and focused.
+    expect($(el, '#code').getAttribute('aria-invalid')).to.equal('true');
+    expect($(el, '#code').getAttribute('aria-describedby')).to.equal('message');
 
     const enrolled = oneEvent(el, 'mfa-enrolled');
     const codesEvent = oneEvent(el, 'mfa-recovery-codes') as Promise<MfaRecoveryCodesEvent>;

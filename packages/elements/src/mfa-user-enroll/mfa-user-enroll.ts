@@ -14,6 +14,7 @@ import {
   MfaRecoveryCodesEvent,
   MfaUnenrolledEvent,
 } from '../events.ts';
+import { Announcer, focusAfterRender } from '../live.ts';
 import { common } from '../strings/en-common.ts';
 import { enroll } from '../strings/en-enroll.ts';
 import { tokens } from '../styles/shared.ts';
@@ -36,9 +37,33 @@ type Phase =
   | { name: 'name-passkey' }
   | { name: 'rename-passkey'; credential: WebAuthnCredentialResponse }
   | { name: 'confirm-remove-passkey'; credential: WebAuthnCredentialResponse }
-  | { name: 'step-up'; action: Action };
+  | { name: 'step-up'; action: Action; accepts: readonly string[] };
 
+/** Where an action's outcome is shown: the section of the control that started it. */
+type Where = 'app' | 'passkeys' | 'devices';
+
+/**
+ * The one action under way, or how the last one ended, shown in its section beside the
+ * control that started it (a success is also said once, politely, by the live region).
+ */
+type Act = { where: Where; busy?: true; error?: MfaApiError; note?: string };
+
+/**
+ * The panels that appear after the user acts (setup, codes, names, confirmations): loaded
+ * once the profile shows, never before its first render, and shared by every instance.
+ */
+let panelsModule: typeof import('./panels.ts') | undefined;
+
+/** What an account requiring MFA accepts (every method, from a server that does not say). */
+const accepted = (r: { accepts?: readonly string[] }) => r.accepts ?? ['totp', 'webauthn'];
 const hasApp = (me: MeResponse) => me.factors.some((f) => f.type === 'totp');
+/** The focus after an action ends, by what it left on screen: the first of these found. */
+const focusAfter: Record<string, string[]> = {
+  setup: ['#code', '#set-up', '#replace-app'],
+  regenerate: ['#codes-title', '#regenerate'],
+  remove: ['#set-up', '#remove-app'],
+  passkey: ['#codes-title', '#add-passkey', '#passkeys-title'],
+};
 const passkeysOf = (me: MeResponse) =>
   me.factors.flatMap((f) => (f.type === 'webauthn' ? [f as WebAuthnCredentialResponse] : []));
 
@@ -49,7 +74,9 @@ const passkeysOf = (me: MeResponse) =>
  * once, regenerating them, removing MFA, the devices remembered to skip the
  * second step (each with **Forget**, and **Forget all devices**; shown when an
  * account of the user allows remembering or a device is remembered), and the
- * accounts that require MFA of the user with their deadlines.
+ * accounts that require MFA of the user with their deadlines. A user whom an account
+ * requires to set up MFA is led to it first: which account, by when, and the method
+ * recommended (a passkey where the browser can make one, else the app).
  *
  * @summary Set up, review and remove the user's authenticator app, passkeys and security keys.
  * @fires mfa-enrolled - The authenticator app is set up.
@@ -74,10 +101,10 @@ const passkeysOf = (me: MeResponse) =>
  */
 export class MfaUserEnroll extends MfaElement {
   static override properties: PropertyDeclarations = {
+    userLabel: { attribute: 'user-label' },
     phase: { attribute: false },
-    busy: { attribute: false },
-    error: { attribute: false },
-    notice: { attribute: false },
+    act: { attribute: false },
+    top: { attribute: false },
   };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...enroll };
@@ -87,38 +114,58 @@ export class MfaUserEnroll extends MfaElement {
   private readonly me = new Loader<MeResponse>(
     this,
     () => this.client.me(),
-    () => void this.devices.reload({ quiet: true }),
+    () => {
+      void this.devices.reload({ quiet: true });
+      // Loaded once the profile shows, so that the panels open at once when asked for.
+      void this.loadPanels();
+    },
   );
+  /** The user's name or email, written above the recovery codes in their file and print (default: the user id). */
+  userLabel = '';
+
   private phase: Phase = { name: 'idle' };
-  private busy = false;
-  private error: MfaApiError | null = null;
-  private notice = '';
+  private act: Act | null = null;
+  /** Said at the top of the card: MFA is on. */
+  private top = '';
+  private readonly live = new Announcer(this);
+
+  private get busy(): boolean {
+    return !!this.act?.busy;
+  }
 
   private get codeField(): HTMLInputElement | null {
     return this.renderRoot.querySelector('#code');
   }
-  /** The setup and recovery-code panels, loaded when first shown. */
+  /** The panels in this shadow root (their styles adopted), once loaded. */
   private panels: typeof import('./panels.ts') | undefined;
 
-  private async loadPanels() {
-    if (!this.panels) {
-      this.panels = await import('./panels.ts');
+  /** The panels, at once when a page's element already loaded them. */
+  private adoptPanels() {
+    if (!this.panels && panelsModule) {
+      this.panels = panelsModule;
       const root = this.renderRoot as ShadowRoot;
-      const sheet = this.panels.panelStyles.styleSheet;
+      const sheet = panelsModule.panelStyles.styleSheet;
       if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     }
     return this.panels;
   }
 
+  private async loadPanels() {
+    panelsModule ??= await import('./panels.ts');
+    return this.adoptPanels() as typeof panelsModule;
+  }
+
   /** What the panels use of this element. */
   private get panelHost(): PanelHost {
+    const load = this.me.value;
     return {
       t: this.t,
       busy: this.busy,
-      say: (text) => {
-        this.notice = text;
-      },
-      cancel: () => this.cancelPhase(),
+      error: this.phase.name === 'setup' && this.act?.error ? this.messageText(this.act.error) : '',
+      note: this.act?.note ?? '',
+      user: this.userLabel || (load.status === 'ready' ? load.data.userId : ''),
+      say: (text) => this.end('app', text),
+      cancel: (focus) => this.cancelPhase(focus),
     };
   }
 
@@ -138,58 +185,97 @@ export class MfaUserEnroll extends MfaElement {
     await this.me.reload({ quiet: true });
   }
 
-  private async focusSoon(selector: string) {
-    await this.updateComplete;
-    (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
+  private focusSoon(selector: string) {
+    return focusAfterRender(this, ...selector.split(', '));
   }
 
+  /** Starts an action in `where`: busy until `end` or `fail`, one at a time. */
+  private begin(where: Where): boolean {
+    if (this.busy) return false;
+    this.act = { where, busy: true };
+    this.top = '';
+    return true;
+  }
+
+  /** Ends the action with `note` (said once, shown in its section), or quietly. */
+  private end(where: Where, note = '') {
+    this.act = note ? { where, note } : null;
+    if (note) this.live.say(note);
+  }
+
+  /** Ends the action with its error, shown beside the control that started it, and reported. */
+  private fail(where: Where, error: MfaApiError) {
+    this.act = { where, error };
+    this.reportError(error);
+  }
+
+  /**
+   * Runs an action, then moves focus to what it brought (the setup's code field, the
+   * codes, Set up after a removal …) or, after a failure, back to the control that started it.
+   */
   private async run(action: Action) {
-    if (this.busy) return;
-    this.busy = true;
-    this.error = null;
-    this.notice = '';
+    const passkey = typeof action === 'object';
+    const where = passkey ? 'passkeys' : 'app';
+    if (!this.begin(where)) return;
+    const key = passkey ? 'passkey' : action;
     try {
-      if (typeof action === 'object') {
+      if (passkey) {
         await this.runPasskey(action);
       } else if (action === 'setup') {
         const [setup, panels] = await Promise.all([this.client.setupTotp(), this.loadPanels()]);
         this.phase = { name: 'setup', setup: panels.showSetup(setup) };
-        await this.focusSoon('#code');
+        this.end(where);
       } else if (action === 'regenerate') {
         const [{ recoveryCodes }] = await Promise.all([
           this.client.regenerateRecoveryCodes(),
           this.loadPanels(),
         ]);
         this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: false };
+        this.end(where);
         this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
-        await this.focusSoon('#codes-title');
         await this.refreshStatus();
       } else {
         await this.client.removeTotp();
         this.phase = { name: 'idle' };
-        this.notice = this.t.removed;
         this.dispatchEvent(new MfaUnenrolledEvent());
         await this.refresh();
+        this.end(where, this.t.removed);
       }
     } catch (err) {
       if (err instanceof DOMException) {
         // The browser's dialog was closed or refused (an authenticator that already holds one: InvalidStateError).
         this.phase = { name: 'idle' };
-        this.notice = err.name === 'InvalidStateError' ? this.t.passkeyExists : this.t.passkeyCancelled;
-        return;
-      }
-      const error = toApiError(err);
-      if (error.code === 'step_up_required') {
-        this.phase = { name: 'step-up', action };
-        await this.focusStepUp();
+        this.end(where, err.name === 'InvalidStateError' ? this.t.passkeyExists : this.t.passkeyCancelled);
       } else {
-        this.error = error;
+        const error = toApiError(err);
+        if (error.code === 'step_up_required') {
+          await this.loadPanels();
+          this.end(where);
+          this.phase = { name: 'step-up', action, accepts: this.stepUpAccepts(error) };
+          await this.focusStepUp();
+          return;
+        }
         if (action !== 'setup' && action !== 'regenerate') this.phase = { name: 'idle' };
-        this.reportError(error);
+        this.fail(where, error);
       }
-    } finally {
-      this.busy = false;
     }
+    await focusAfterRender(this, ...(focusAfter[key] ?? []));
+  }
+
+  /**
+   * What the step-up accepts: the answer's `accepts`, and a recovery code unless the server
+   * asked for a passkey because the user holds one and an account requires MFA of them
+   * (then a recovery code, phishable, is no step-up for binding a factor).
+   */
+  private stepUpAccepts(error: MfaApiError): readonly string[] {
+    const load = this.me.value;
+    const required = load.status === 'ready' && load.data.requiredBy.length > 0;
+    const passkeyOnly = error.accepts.length > 0 && !error.accepts.includes('totp');
+    return !error.accepts.length
+      ? ['totp', 'webauthn', 'recovery_code']
+      : passkeyOnly && required
+        ? error.accepts
+        : [...error.accepts, 'recovery_code'];
   }
 
   /** Adds a passkey (the browser's dialog between the server's options and its check) or removes one. */
@@ -197,9 +283,9 @@ export class MfaUserEnroll extends MfaElement {
     if (action.name === 'remove-passkey') {
       await this.client.removeWebauthnCredential(action.credential.credentialId);
       this.phase = { name: 'idle' };
-      this.notice = this.t.passkeyRemoved;
       this.dispatchEvent(new MfaCredentialChangeEvent('removed', action.credential));
       await this.refresh();
+      this.end('passkeys', this.t.passkeyRemoved);
       return;
     }
     const [{ options }, { passkeyCeremony }] = await Promise.all([
@@ -213,33 +299,30 @@ export class MfaUserEnroll extends MfaElement {
       await this.loadPanels();
       // The first factor: its recovery codes are shown once, as after setting up the app.
       this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: true };
+      this.end('passkeys');
       this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
-      await this.focusSoon('#codes-title');
       await this.refreshStatus();
     } else {
       this.phase = { name: 'idle' };
-      this.notice = this.t.passkeyAdded;
       await this.refresh();
+      this.end('passkeys', this.t.passkeyAdded);
     }
   }
 
   private async rename(e: Event, credential: WebAuthnCredentialResponse) {
     e.preventDefault();
     const name = this.fieldValue('#passkey-name');
-    if (this.busy || !name) return;
-    this.busy = true;
-    this.error = null;
+    if (!name || !this.begin('passkeys')) return;
     try {
       await this.client.renameWebauthnCredential(credential.credentialId, name);
       this.phase = { name: 'idle' };
-      this.notice = this.t.passkeyRenamed;
       this.dispatchEvent(new MfaCredentialChangeEvent('renamed', { ...credential, name }));
       await this.refresh();
+      this.end('passkeys', this.t.passkeyRenamed);
+      await this.focusSoon('#add-passkey, #passkeys-title');
     } catch (err) {
-      this.error = toApiError(err);
-      this.reportError(this.error);
-    } finally {
-      this.busy = false;
+      this.fail('passkeys', toApiError(err));
+      await this.focusSoon('#passkey-name');
     }
   }
 
@@ -248,20 +331,14 @@ export class MfaUserEnroll extends MfaElement {
    * device now in its place, else the one before, else the section's heading.
    */
   private async forget(device: RememberedDeviceResponse | null, index = 0) {
-    if (this.busy) return;
-    this.busy = true;
-    this.error = null;
-    this.notice = '';
+    if (!this.begin('devices')) return;
     try {
       await (device ? this.client.forgetDevice(device.deviceId) : this.client.forgetAllDevices());
-      this.notice = device ? this.t.deviceForgotten : this.t.devicesForgotten;
       this.dispatchEvent(new MfaDeviceForgottenEvent(device?.deviceId ?? null));
       await this.devices.reload({ quiet: true });
+      this.end('devices', device ? this.t.deviceForgotten : this.t.devicesForgotten);
     } catch (err) {
-      this.error = toApiError(err);
-      this.reportError(this.error);
-    } finally {
-      this.busy = false;
+      this.fail('devices', toApiError(err));
     }
     await this.updateComplete;
     const forgets = [...this.renderRoot.querySelectorAll<HTMLElement>('[part=devices] button')];
@@ -299,6 +376,7 @@ export class MfaUserEnroll extends MfaElement {
             : // Loading, or the list could not be read: never "none" for a list not read.
               this.renderPending(this.devices)
       }
+      ${this.renderNote('devices')}
     </section>`;
   }
 
@@ -311,49 +389,75 @@ export class MfaUserEnroll extends MfaElement {
     if (this.busy || this.phase.name !== 'setup') return;
     const code = (this.codeField?.value ?? '').replace(/\D/g, '');
     if (code.length !== 6) {
-      this.error = null;
-      this.notice = '';
+      this.act = null;
       this.codeField?.focus();
       return;
     }
-    this.busy = true;
-    this.error = null;
+    if (!this.begin('app')) return;
     try {
       const [{ recoveryCodes }] = await Promise.all([this.client.confirmTotp(code), this.loadPanels()]);
       this.dispatchEvent(new MfaEnrolledEvent());
       if (!recoveryCodes) {
         // Beside a passkey: the recovery codes the user saved stay as they are.
         this.phase = { name: 'idle' };
-        this.notice = this.t.appAdded;
         await this.refresh();
+        this.end('app', this.t.appAdded);
+        await this.focusSoon('#regenerate');
         return;
       }
       this.phase = { name: 'codes', codes: recoveryCodes, saved: false, enrolled: true };
+      this.end('app');
       this.dispatchEvent(new MfaRecoveryCodesEvent(recoveryCodes.length));
-      await this.focusSoon('#codes-title');
       // The status above the codes says at once that the app is set up.
       await this.refreshStatus();
+      await this.focusSoon('#codes-title');
     } catch (err) {
       const error = toApiError(err);
-      this.error = error;
-      if (this.codeField) this.codeField.value = '';
-      this.reportError(error);
+      const field = this.codeField;
+      if (field) field.value = '';
       if (error.code === 'not_enrolled') this.phase = { name: 'idle' };
-    } finally {
-      this.busy = false;
+      this.fail('app', error);
+      // Back to the field, marked invalid and described by the error beside it; said only where
+      // focus stayed in the field (Enter), since moving focus there reads the error.
+      if (field && (this.renderRoot as ShadowRoot).activeElement === field)
+        this.live.say(this.messageText(error));
+      await this.focusSoon('#code, #set-up');
     }
   }
 
-  private async finishCodes() {
+  private async finishCodes(enrolled: boolean) {
     // The codes leave the page once the user says they saved them.
     this.phase = { name: 'idle' };
     await this.refresh();
-    await this.focusSoon('button.primary, button');
+    if (enrolled) {
+      // Said where the user is: at the top of the card, where the codes were.
+      this.top = this.t.mfaOn;
+      this.live.say(this.top);
+    }
+    await this.focusSoon(enrolled ? '#title' : '#regenerate');
   }
 
-  private messageText(): string {
-    const error = this.error;
-    if (!error) return this.notice;
+  /** The outcome of the last action of `where`, beside its controls (id `message` for the app's). */
+  private renderNote(where: Where) {
+    const act = this.act?.where === where && !this.act.busy ? this.act : null;
+    // The app's stays in place, empty until it says something (the setup panel has its own).
+    if (where === 'app' ? this.phase.name === 'setup' : !act) return nothing;
+    return html`<p id=${where === 'app' ? 'message' : `${where}-message`} part="message" class=${act?.error ? 'error' : 'success'}>${
+      act?.error ? this.messageText(act.error) : act?.note
+    }</p>`;
+  }
+
+  /**
+   * `extra` and the error of `where`, for the aria-describedby of a control that focus returns
+   * to after a failure (a success is said by the live region instead: once).
+   */
+  private describedBy(where: Where, extra = '') {
+    const shown = this.act?.where === where && !!this.act.error;
+    const id = shown ? (where === 'app' ? 'message' : `${where}-message`) : '';
+    return [extra, id].filter(Boolean).join(' ') || nothing;
+  }
+
+  private messageText(error: MfaApiError): string {
     if (error.code === 'mfa_required_by_policy') {
       return this.t.requiredByPolicy(error.accounts.map((a) => a.accountName).join(', '));
     }
@@ -384,7 +488,7 @@ export class MfaUserEnroll extends MfaElement {
               ${me.requiredBy.map(
                 (r) => html`<li>
                   ${this.requiredByText(r.accountName, r.deadline)}
-                  ${r.accepts?.includes('totp') === false ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
+                  ${!accepted(r).includes('totp') ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
                 </li>`,
               )}
             </ul>`
@@ -393,24 +497,11 @@ export class MfaUserEnroll extends MfaElement {
     `;
   }
 
-  private cancelPhase() {
+  /** Back to the profile, with focus on `focus` (the control that opened what is closed). */
+  private cancelPhase(focus: string) {
     this.phase = { name: 'idle' };
-    this.error = null;
-    void this.focusSoon('button.primary, button');
-  }
-
-  /** The name field of a new or renamed passkey, with Save or Continue and Cancel. */
-  private renderNameForm(submitLabel: string, value: string, onSubmit: (e: Event) => void) {
-    const t = this.t;
-    return html`<form class="panel" @submit=${onSubmit} novalidate>
-      <label for="passkey-name">${t.passkeyName}</label>
-      <input id="passkey-name" type="text" maxlength="64" required .value=${value} aria-describedby="passkey-name-hint" />
-      <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
-      <div class="actions">
-        <button class="primary" type="submit" ?disabled=${this.busy}>${submitLabel}</button>
-        <button type="button" @click=${() => this.cancelPhase()} ?disabled=${this.busy}>${t.cancel}</button>
-      </div>
-    </form>`;
+    this.act = null;
+    void this.focusSoon(focus);
   }
 
   private renderPasskey(credential: WebAuthnCredentialResponse) {
@@ -421,7 +512,7 @@ export class MfaUserEnroll extends MfaElement {
       'credential' in phase &&
       phase.credential.credentialId === credential.credentialId;
     if (here('rename-passkey')) {
-      return html`<li>${this.renderNameForm(t.save, credential.name, (e) => void this.rename(e, credential))}</li>`;
+      return html`<li>${this.panels?.renderNameForm(this.panelHost, credential.name, (e) => void this.rename(e, credential))}</li>`;
     }
     return html`<li>
       <div class="passkey-info">
@@ -438,7 +529,7 @@ export class MfaUserEnroll extends MfaElement {
               <button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.run({ name: 'remove-passkey', credential })}>
                 ${t.removePasskeyYes}
               </button>
-              <button type="button" @click=${() => this.cancelPhase()}>${t.cancel}</button>
+              <button type="button" @click=${() => this.cancelPhase('#add-passkey, #passkeys-title')}>${t.cancel}</button>
             </div>`
           : html`<div class="actions">
             <button type="button" ?disabled=${this.busy} aria-label=${t.renamePasskey(credential.name)} @click=${() => this.openPhase({ name: 'rename-passkey', credential }, '#passkey-name')}>
@@ -452,20 +543,62 @@ export class MfaUserEnroll extends MfaElement {
     </li>`;
   }
 
-  private openPhase(phase: Phase, focus: string) {
+  /** Opens `phase` (its panel loaded first, where it is not yet) and focuses `focus` in it. */
+  private async openPhase(phase: Phase, focus: string) {
+    if (!this.adoptPanels()) await this.loadPanels();
     this.phase = phase;
-    this.error = null;
-    this.notice = '';
+    this.act = null;
+    this.top = '';
     void this.focusSoon(focus);
   }
 
-  private renderPasskeys(me: MeResponse) {
+  /** The inline step-up for `phase`'s action, in the section of that action, with Cancel. */
+  private renderPhaseStepUp(phase: Extract<Phase, { name: 'step-up' }>, back: string) {
+    const action = phase.action;
+    const name = typeof action === 'object' ? action.name : action;
+    return html`<div class="panel">
+      ${this.renderStepUp(() => void this.run(action), '', this.panels?.words(this.panelHost).stepUpFor[name], phase.accepts)}
+      <div class="actions"><button type="button" @click=${() => this.cancelPhase(back)}>${this.t.cancel}</button></div>
+    </div>`;
+  }
+
+  /**
+   * What the user must do first, when an account requires MFA that they do not hold yet
+   * (or hold only as an app where passkeys are required): which account, by when (now,
+   * once the date has passed), and the method recommended.
+   */
+  private lead(me: MeResponse) {
     const t = this.t;
+    const held: string[] = me.factors.map((f) => f.type);
+    const unmet = me.requiredBy.filter((r) => !accepted(r).some((m) => held.includes(m)));
+    const passkeyOnly = unmet.some((r) => !accepted(r).includes('totp'));
+    const recommend: 'passkey' | 'app' | '' = !unmet.length
+      ? ''
+      : passkeyOnly || webauthnSupported()
+        ? 'passkey'
+        : 'app';
+    const lines = unmet.map((r) => {
+      const date = r.deadline && Date.parse(r.deadline) > Date.now() ? this.formatDate(r.deadline) : null;
+      return accepted(r).includes('totp')
+        ? t.requiredLead(r.accountName, date)
+        : t.requiredLeadPasskey(r.accountName, date);
+    });
+    const template = unmet.length
+      ? html`<div class="lead">
+          ${lines.map((line) => html`<p>${line}</p>`)}
+          ${passkeyOnly ? nothing : html`<p>${recommend === 'passkey' ? t.recommendPasskey : t.recommendApp}</p>`}
+        </div>`
+      : nothing;
+    return { template, recommend };
+  }
+
+  private renderPasskeys(me: MeResponse, recommended: boolean) {
+    const t = this.t;
+    const phase = this.phase;
     const passkeys = passkeysOf(me);
     const supported = webauthnSupported();
-    const naming = this.phase.name === 'name-passkey';
-    // An account that accepts only passkeys asks for one: then adding one is the thing to do.
-    const asked = passkeys.length === 0 && me.requiredBy.some((r) => r.accepts?.includes('totp') === false);
+    const naming = phase.name === 'name-passkey';
+    const stepUp = phase.name === 'step-up' && typeof phase.action === 'object' ? phase : null;
     return html`<section class="passkeys" aria-labelledby="passkeys-title">
       <h3 id="passkeys-title">${t.passkeysTitle}</h3>
       <p class="muted">${t.passkeysHint}</p>
@@ -477,27 +610,32 @@ export class MfaUserEnroll extends MfaElement {
       ${
         !supported
           ? html`<p class="outdated" role="note">${t.passkeysUnsupported}</p>`
-          : naming
-            ? this.renderNameForm(t.continue, t.passkeyDefaultName, (e) => {
-                e.preventDefault();
-                const label = this.fieldValue('#passkey-name');
-                if (label) void this.run({ name: 'add-passkey', label });
-              })
-            : html`<div class="actions">
+          : stepUp
+            ? this.renderPhaseStepUp(stepUp, '#add-passkey')
+            : naming
+              ? this.panels?.renderNameForm(this.panelHost, '', (e) => {
+                  e.preventDefault();
+                  const label = this.fieldValue('#passkey-name');
+                  if (label) void this.run({ name: 'add-passkey', label });
+                })
+              : html`<div class="actions">
               <button
+                id="add-passkey"
                 type="button"
-                class=${asked ? 'primary' : ''}
-                ?disabled=${this.busy || this.phase.name !== 'idle'}
+                class=${recommended ? 'primary' : ''}
+                ?disabled=${this.busy || phase.name !== 'idle'}
+                aria-describedby=${this.describedBy('passkeys')}
                 @click=${() => this.openPhase({ name: 'name-passkey' }, '#passkey-name')}
               >
                 ${t.addPasskey}
               </button>
             </div>`
       }
+      ${this.renderNote('passkeys')}
     </section>`;
   }
 
-  private renderBody(me: MeResponse) {
+  private renderBody(me: MeResponse, recommend: string) {
     const t = this.t;
     const phase = this.phase;
     switch (phase.name) {
@@ -511,38 +649,50 @@ export class MfaUserEnroll extends MfaElement {
           (saved) => {
             this.phase = { ...phase, saved };
           },
-          () => void this.finishCodes(),
+          () => void this.finishCodes(phase.enrolled),
         );
-      case 'step-up':
-        return html`<div class="panel">
-          ${this.renderStepUp(() => void this.run(phase.action))}
-          <div class="actions"><button type="button" @click=${() => this.cancelPhase()}>${t.cancel}</button></div>
-        </div>`;
-      case 'confirm-remove':
-        return html`<div class="actions">
-          <button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.run('remove')}>${t.removeConfirm}</button>
-          <button type="button" @click=${() => this.cancelPhase()}>${t.cancel}</button>
-        </div>`;
-      default: {
-        const regenerate = html`<button type="button" ?disabled=${this.busy} @click=${() => this.run('regenerate')}>${t.regenerate}</button>`;
-        return hasApp(me)
-          ? html`<div class="actions">
-              ${regenerate}
-              <button type="button" ?disabled=${this.busy} @click=${() => this.run('setup')}>${t.replace}</button>
-              <button
-                type="button"
-                ?disabled=${this.busy}
-                @click=${() => this.openPhase({ name: 'confirm-remove' }, 'button.danger')}
-              >
-                ${t.remove}
-              </button>
-            </div>`
-          : html`<div class="actions">
-              <button class="primary" type="button" ?disabled=${this.busy} @click=${() => this.run('setup')}>${t.setUp}</button>
-              ${me.enrolled ? regenerate : nothing}
-            </div>`;
+      case 'confirm-remove': {
+        const passkeys = passkeysOf(me).length;
+        return this.panels?.renderConfirmRemove(
+          this.panelHost,
+          passkeys,
+          (passkeys ? [] : me.requiredBy.filter((r) => accepted(r).includes('totp'))).map(
+            (r) => r.accountName,
+          ),
+          () => void this.run('remove'),
+          () => this.cancelPhase('#remove-app'),
+        );
       }
     }
+    if (phase.name === 'step-up' && typeof phase.action === 'string') {
+      return this.renderPhaseStepUp(phase, '#regenerate, #set-up, #remove-app');
+    }
+    const regenerate = html`<button id="regenerate" type="button" ?disabled=${this.busy} aria-describedby=${this.describedBy('app')} @click=${() => this.run('regenerate')}>${t.regenerate}</button>`;
+    return hasApp(me)
+      ? html`<div class="actions">
+          ${regenerate}
+          <button id="replace-app" type="button" ?disabled=${this.busy} aria-describedby=${this.describedBy('app')} @click=${() => this.run('setup')}>${t.replace}</button>
+          <button
+            id="remove-app"
+            type="button"
+            ?disabled=${this.busy}
+            aria-describedby=${this.describedBy('app')}
+            @click=${() => this.openPhase({ name: 'confirm-remove' }, 'button.danger')}
+          >
+            ${t.remove}
+          </button>
+        </div>`
+      : html`<div class="actions">
+          <button
+            id="set-up"
+            class=${recommend === 'passkey' ? '' : 'primary'}
+            type="button"
+            ?disabled=${this.busy}
+            aria-describedby=${this.describedBy('app', 'app-status')}
+            @click=${() => this.run('setup')}
+          >${t.setUp}</button>
+          ${me.enrolled ? regenerate : nothing}
+        </div>`;
   }
 
   override render() {
@@ -551,19 +701,23 @@ export class MfaUserEnroll extends MfaElement {
     if (load.status !== 'ready') return this.renderPending(this.me);
     const me = load.data;
     const app = me.factors.find((f) => f.type === 'totp');
+    const lead = this.lead(me);
     return html`
       <section part="base" aria-labelledby="title">
-        <h2 id="title">${t.enrollTitle}</h2>
+        <h2 id="title" tabindex="-1">${t.enrollTitle}</h2>
+        ${this.top ? html`<p class="success">${this.top}</p>` : nothing}
+        ${lead.template}
         <p class="status">
-          ${app ? t.statusOn(this.formatDate(app.createdAt)) : t.statusOff}
+          <span id="app-status">${app ? t.statusOn(this.formatDate(app.createdAt)) : t.statusOff}</span>
           ${me.enrolled ? html`<span class="muted">${t.recoveryCodesLeft(me.recoveryCodesRemaining)}</span>` : nothing}
         </p>
         ${me.enrolled && me.recoveryCodesOutdated ? html`<p class="outdated">${t.recoveryCodesOutdated}</p>` : nothing}
-        ${this.renderBody(me)}
-        ${this.renderPasskeys(me)}
+        ${this.renderBody(me, lead.recommend)}
+        ${this.renderNote('app')}
+        ${this.renderPasskeys(me, lead.recommend === 'passkey' && passkeysOf(me).length === 0)}
         ${this.renderDevices(me)}
-        <p id="message" part="message" class=${this.error ? 'error' : 'success'} aria-live="polite">${this.messageText()}</p>
         ${this.renderRequiredBy(me)}
+        ${this.live.render()}
       </section>
     `;
   }

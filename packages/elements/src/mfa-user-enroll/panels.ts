@@ -74,15 +74,22 @@ export const panelStyles = css`
 `;
 
 /** The element's words, with the panels' own English beneath them. */
-const words = (host: PanelHost): MfaStrings => ({ ...enrollPanels, ...host.t });
+export const words = (host: PanelHost): MfaStrings => ({ ...enrollPanels, ...host.t });
 
 /** What a panel needs from its element. */
 export interface PanelHost {
   readonly t: MfaStrings;
   readonly busy: boolean;
-  /** Shows a confirmation in the element's live message. */
+  /** The error of the last code, shown beside the field (empty: none). */
+  readonly error: string;
+  /** A confirmation of the panel's own ("Copied."), shown beside the setup's field. */
+  readonly note: string;
+  /** Who the recovery codes are for, in their file and print (empty: unknown). */
+  readonly user: string;
+  /** Shows a confirmation beside the panel and says it, politely, once. */
   say(text: string): void;
-  cancel(): void;
+  /** Closes the panel, focusing the first of `focus` (selectors) that is there. */
+  cancel(focus: string): void;
 }
 
 /** The setup as shown: the QR code checked and turned into an image URL, the link to the app. */
@@ -115,14 +122,34 @@ async function copy(host: PanelHost, text: string) {
   }
 }
 
+/** The codes as a file or a page: for which site, whom and when, then one code a line. */
+function codesText(host: PanelHost, codes: string[]): string {
+  const date = new Date().toISOString().slice(0, 10);
+  return `${words(host).recoveryCodesFor(location.hostname, host.user, date)}\n\n${codes.join('\n')}\n`;
+}
+
+/** Saves the codes as `<host>-recovery-codes.txt`, so that the file says which site they open. */
 function download(host: PanelHost, codes: string[]) {
-  const text = `${words(host).recoveryCodesTitle}\n\n${codes.join('\n')}\n`;
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const url = URL.createObjectURL(new Blob([codesText(host, codes)], { type: 'text/plain' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = 'recovery-codes.txt';
+  a.download = `${location.hostname}-recovery-codes.txt`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Prints the codes alone, from a frame of their own (the host page around them is not printed). */
+function print(host: PanelHost, codes: string[]) {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'position:fixed;width:0;height:0;border:0';
+  document.body.append(frame);
+  const view = frame.contentWindow as Window;
+  const pre = view.document.createElement('pre');
+  pre.textContent = codesText(host, codes);
+  view.document.body.append(pre);
+  view.focus();
+  view.print();
+  frame.remove();
 }
 
 export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: Event) => void) {
@@ -137,7 +164,7 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
           <span class="key-label" id="key-label">${t.manualKey}</span>
           <code part="key" class="key" aria-labelledby="key-label">${groupKey(setup.secret)}</code>
           <div class="actions">
-            <button type="button" @click=${() => copy(host, setup.secret)}>${t.copy}</button>
+            <button type="button" @click=${() => copy(host, setup.secret)}>${t.copyKey}</button>
           </div>
           ${
             link
@@ -150,10 +177,11 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
       </div>
       <form @submit=${onConfirm} novalidate>
         <label for="code">${t.codeLabel}</label>
-        ${codeInput()}
+        ${codeInput('code', host.error ? 'message' : '', !!host.error)}
+        <p id="message" part="message" class=${host.error ? 'error' : 'success'}>${host.error || host.note}</p>
         <div class="actions">
           <button class="primary" type="submit" ?disabled=${host.busy}>${t.confirm}</button>
-          <button type="button" @click=${() => host.cancel()} ?disabled=${host.busy}>${t.cancel}</button>
+          <button type="button" @click=${() => host.cancel('#set-up, #replace-app')} ?disabled=${host.busy}>${t.cancel}</button>
         </div>
       </form>
     </div>
@@ -176,8 +204,9 @@ export function renderCodes(
         ${codes.map((c) => html`<li><code>${c}</code></li>`)}
       </ol>
       <div class="actions">
-        <button type="button" @click=${() => copy(host, codes.join('\n'))}>${t.copy}</button>
+        <button type="button" @click=${() => copy(host, codes.join('\n'))}>${t.copyCodes}</button>
         <button type="button" @click=${() => download(host, codes)}>${t.download}</button>
+        <button type="button" @click=${() => print(host, codes)}>${t.print}</button>
       </div>
       <label class="check">
         <input
@@ -192,4 +221,56 @@ export function renderCodes(
       </div>
     </div>
   `;
+}
+
+/**
+ * Before the app is removed: what the user will sign in with then (their `passkeys`, or
+ * nothing), or which accounts (`refusing`) require MFA and accept nothing else they hold.
+ * Escape cancels.
+ */
+export function renderConfirmRemove(
+  host: PanelHost,
+  passkeys: number,
+  refusing: string[],
+  onRemove: () => void,
+  onCancel: () => void,
+) {
+  const t = words(host);
+  return html`<div
+    class="panel"
+    @keydown=${(e: KeyboardEvent) => {
+      if (e.key === 'Escape') onCancel();
+    }}
+  >
+    <p id="remove-what">
+      ${
+        refusing.length
+          ? t.removeAppRefused(refusing.join(', '))
+          : passkeys
+            ? t.removeAppKeeps(passkeys)
+            : t.removeAppLeavesNone
+      }
+    </p>
+    <div class="actions">
+      <button class="danger" type="button" ?disabled=${host.busy} aria-describedby="remove-what" @click=${onRemove}>${t.removeConfirm}</button>
+      <button type="button" @click=${onCancel}>${t.cancel}</button>
+    </div>
+  </div>`;
+}
+
+/**
+ * The name field of a new passkey (`name` empty: Continue, with a name offered) or of
+ * one renamed (Save), with Cancel.
+ */
+export function renderNameForm(host: PanelHost, name: string, onSubmit: (e: Event) => void) {
+  const t = words(host);
+  return html`<form class="panel" @submit=${onSubmit} novalidate>
+    <label for="passkey-name">${t.passkeyName}</label>
+    <input id="passkey-name" type="text" maxlength="64" required .value=${name || t.passkeyDefaultName} aria-describedby="passkey-name-hint" />
+    <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
+    <div class="actions">
+      <button class="primary" type="submit" ?disabled=${host.busy}>${name ? t.save : t.continue}</button>
+      <button type="button" @click=${() => host.cancel('#add-passkey, #passkeys-title')} ?disabled=${host.busy}>${t.cancel}</button>
+    </div>
+  </form>`;
 }

@@ -14,6 +14,9 @@ export const common: Pick<
   | 'codeLabel'
   | 'attemptsLeft'
   | 'waitSeconds'
+  | 'waitMinutes'
+  | 'waitOver'
+  | 'lockedHelp'
   | 'errors'
 > = {
   loading: 'Loading…',
@@ -30,6 +33,11 @@ export const common: Pick<
     `That code is not valid. ${count} ${count === 1 ? 'attempt' : 'attempts'} left before a wait.`,
   waitSeconds: (seconds) =>
     `Too many attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+  waitMinutes: (minutes) =>
+    `Too many attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+  waitOver: 'You can try again now.',
+  lockedHelp:
+    'Lost your authenticator app? Use a recovery code instead once the wait is over, or ask an administrator of your account to reset your MFA.',
   errors: {
     network_error: 'The server could not be reached. Check your connection and try again.',
     unauthenticated: 'Your session has ended. Sign in again.',

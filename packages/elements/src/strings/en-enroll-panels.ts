@@ -7,7 +7,18 @@ export const enrollPanels: Pick<
   | 'qrAlt'
   | 'manualKey'
   | 'openInApp'
-  | 'copy'
+  | 'copyKey'
+  | 'passkeyName'
+  | 'passkeyNameHint'
+  | 'passkeyDefaultName'
+  | 'continue'
+  | 'removeAppKeeps'
+  | 'removeAppLeavesNone'
+  | 'removeAppRefused'
+  | 'stepUpFor'
+  | 'copyCodes'
+  | 'print'
+  | 'recoveryCodesFor'
   | 'copied'
   | 'confirm'
   | 'recoveryCodesTitle'
@@ -21,7 +32,26 @@ export const enrollPanels: Pick<
   qrAlt: 'QR code',
   manualKey: 'Setup key',
   openInApp: 'Open in your authenticator app',
-  copy: 'Copy',
+  removeAppKeeps: (n) => `You will sign in with your ${n === 1 ? 'passkey' : `${n} passkeys`}.`,
+  removeAppLeavesNone:
+    'You will have no second factor; accounts that require MFA will ask you to set one up.',
+  removeAppRefused: (accounts) => `${accounts} requires MFA: add a passkey before you remove the app.`,
+  stepUpFor: {
+    setup: 'Verify it is you to set up a new authenticator app.',
+    regenerate: 'Verify it is you to make new recovery codes.',
+    remove: 'Verify it is you to remove the authenticator app.',
+    'add-passkey': 'Verify it is you to add a passkey.',
+    'remove-passkey': 'Verify it is you to remove this passkey.',
+  },
+  passkeyName: 'Passkey name',
+  passkeyNameHint: 'To tell your passkeys apart, such as "Work laptop" or "YubiKey".',
+  passkeyDefaultName: 'My passkey',
+  continue: 'Continue',
+  copyKey: 'Copy key',
+  copyCodes: 'Copy recovery codes',
+  print: 'Print',
+  recoveryCodesFor: (site, user, date) =>
+    `Recovery codes for ${site}\n${user ? `${user}\n` : ''}Made ${date}`,
   copied: 'Copied.',
   confirm: 'Confirm',
   recoveryCodesTitle: 'Recovery codes',

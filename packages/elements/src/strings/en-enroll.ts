@@ -14,6 +14,11 @@ export const enroll: Pick<
   | 'remove'
   | 'removeConfirm'
   | 'removed'
+  | 'mfaOn'
+  | 'requiredLead'
+  | 'requiredLeadPasskey'
+  | 'recommendPasskey'
+  | 'recommendApp'
   | 'appAdded'
   | 'requiredByTitle'
   | 'requiredByNone'
@@ -24,10 +29,6 @@ export const enroll: Pick<
   | 'passkeysHint'
   | 'passkeysNone'
   | 'addPasskey'
-  | 'passkeyName'
-  | 'passkeyNameHint'
-  | 'passkeyDefaultName'
-  | 'continue'
   | 'passkeyDates'
   | 'passkeySynced'
   | 'rename'
@@ -62,6 +63,13 @@ export const enroll: Pick<
   remove: 'Remove authenticator app',
   removeConfirm: 'Yes, remove the app',
   removed: 'Authenticator app removed.',
+  mfaOn: 'Two-factor authentication is on.',
+  requiredLead: (account, deadline) =>
+    `${account} requires two-factor authentication: set it up ${deadline ? `by ${deadline}` : 'now'}.`,
+  requiredLeadPasskey: (account, deadline) =>
+    `${account} accepts only passkeys and security keys: add one ${deadline ? `by ${deadline}` : 'now'}.`,
+  recommendPasskey: 'We recommend a passkey: you verify with your fingerprint, face or screen lock.',
+  recommendApp: 'We recommend an authenticator app on your phone.',
   appAdded: 'Authenticator app added. Your recovery codes stay the ones you saved.',
   requiredByTitle: 'Required by',
   requiredByNone: 'No account requires MFA of you.',
@@ -73,10 +81,6 @@ export const enroll: Pick<
     'Verify with your fingerprint, face, screen lock or a security key. Passkeys cannot be phished.',
   passkeysNone: 'No passkeys or security keys yet.',
   addPasskey: 'Add a passkey',
-  passkeyName: 'Passkey name',
-  passkeyNameHint: 'To tell your passkeys apart, such as "Work laptop" or "YubiKey".',
-  passkeyDefaultName: 'My passkey',
-  continue: 'Continue',
   passkeyDates: (created, lastUsed) =>
     `Added ${created} · ${lastUsed ? `last used ${lastUsed}` : 'never used'}`,
   passkeySynced: 'Synced',
