@@ -6,7 +6,9 @@
 //    it imports. What the element loads later, only when asked to (the policy
 //    dialog behind Manage, the step-up challenge, the passkey dialog's
 //    conversions), is printed beside it, and counts in the total below.
-//  - all elements together, everything any of them can load: at most 26 kB.
+//  - all elements together, everything any of them can load: at most 30 kB. (26 kB
+//    while there were four elements and no field-level errors, announcements or
+//    guidance; the page budget, what a visitor loads, is unchanged.)
 // Each file is gzipped on its own (-9), as a server sends it.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,7 +20,7 @@ import { minifyTemplatesPlugin } from './minify-templates.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 const PAGE_BUDGET = 15 * 1024;
-const ALL_BUDGET = 26 * 1024;
+const ALL_BUDGET = 30 * 1024;
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Every element's own entry point, from the package's exports (`./mfa-…`). */
