@@ -646,7 +646,8 @@ describe('the demo portal, end to end', () => {
             await dialog.waitFor({ state: 'hidden' });
           }
           const enroll = page.locator('mfa-user-enroll');
-          const setUp = enroll.locator('button.primary');
+          // Set up (the app), whichever method the profile recommends first.
+          const setUp = enroll.locator('#set-up');
           if ((await enroll.count()) && (await setUp.count())) {
             await setUp.click();
             await enroll.getByRole('img').waitFor();
@@ -657,20 +658,20 @@ describe('the demo portal, end to end', () => {
               await shot(page, 'phone-02-setup', false);
               const secret = ((await enroll.locator('.key').textContent()) ?? '').replace(/\s/g, '');
               await enroll.locator('input#code').fill(await codeFor(secret));
-              await enroll.locator('button.primary').click();
+              await enroll.locator('.panel button.primary[type=submit]').click();
               await expect.poll(() => enroll.locator('.codes li').count()).toBe(10);
               await enroll.getByText(/on since/).waitFor();
               await check(page, `${at}, the recovery codes`);
               await enroll.locator('.codes').scrollIntoViewIfNeeded();
               await shot(page, 'phone-03-recovery-codes', false);
               await enroll.locator('.check input').check();
-              await enroll.locator('button.primary').click();
+              await enroll.locator('.panel button.primary').click();
               await enroll.locator('.codes').waitFor({ state: 'detached' });
               await check(page, `${at}, set up`);
               secrets.sam = secret;
               advance(30);
             } else {
-              await enroll.locator('button.primary + button').click();
+              await enroll.locator('.panel button.primary[type=submit] + button').click();
             }
           }
         }
@@ -706,7 +707,7 @@ describe('the demo portal, end to end', () => {
     advance(30);
     await enroll.getByLabel('Authentication code').fill(await codeFor(admin.secret));
     await enroll.getByRole('button', { name: 'Verify' }).click();
-    await enroll.getByText('Passkey added.').waitFor();
+    await enroll.locator('#passkeys-message', { hasText: 'Passkey added.' }).waitFor();
     await enroll.locator('.passkey-name', { hasText: 'Work laptop' }).waitFor();
     const made = await authenticator.credentials();
     expect(made).toHaveLength(1);
@@ -801,7 +802,7 @@ describe('the demo portal, end to end', () => {
     advance(30);
     await samEnroll.getByLabel('Authentication code').fill(await codeFor(secrets.sam ?? ''));
     await samEnroll.getByRole('button', { name: 'Verify' }).click();
-    await samEnroll.getByText('Passkey added.').waitFor();
+    await samEnroll.locator('#passkeys-message', { hasText: 'Passkey added.' }).waitFor();
     expect(await samAuthenticator.credentials()).toHaveLength(1);
     await sam.getByRole('link', { name: 'Continue to Acme' }).click();
     await sam.getByRole('cell', { name: 'PO-1042' }).waitFor();
