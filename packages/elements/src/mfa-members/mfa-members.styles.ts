@@ -9,7 +9,9 @@ input, textarea { font: inherit; color: var(--_fg); background: var(--_bg); bord
 small { font-weight: 400; }
 section { container-type: inline-size; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: break-word; }
+/* An address is one long word: it may break anywhere, so that the table fits its card (German too); words elsewhere break only between them. */
+td.email { overflow-wrap: anywhere; }
 .cell-label { display: none; }
 @container (max-width: 40rem) {
   thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }

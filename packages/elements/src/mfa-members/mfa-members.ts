@@ -246,7 +246,7 @@ export class MfaMembers extends MfaElement {
     const c = t.memberColumns;
     // The column's name, shown only when the table is stacked (screen readers have the header).
     const label = (name: string) => html`<span class="cell-label" aria-hidden="true">${name}</span>`;
-    return html`<tr><th scope="row" tabindex="-1">${m.displayName}</th><td>${label(c.email)}${m.email}</td><td>${label(c.role)}${t.memberRoles[m.role]}</td><td>${label(c.methods)}${methods}</td><td>${label(c.status)}${this.statusOf(m)}</td><td>${reset}</td></tr>`;
+    return html`<tr><th scope="row" tabindex="-1">${m.displayName}</th><td class="email">${label(c.email)}${m.email}</td><td>${label(c.role)}${t.memberRoles[m.role]}</td><td>${label(c.methods)}${methods}</td><td>${label(c.status)}${this.statusOf(m)}</td><td>${reset}</td></tr>`;
   }
 
   private renderDialog() {
