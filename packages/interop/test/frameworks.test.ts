@@ -135,14 +135,14 @@ describe.each([
       const activity = page.locator('main > mfa-audit-log');
       await expect
         .poll(() => activity.evaluate((el) => el.shadowRoot?.textContent ?? ''))
-        .toContain('Ada Admin hat die Einstellungen der Richtlinie geändert');
+        .toContain('Ada Admin hat die Richtlinie geändert: Übergangsfrist von 7 auf 14 Tage');
 
       // account-id follows the framework's state.
       await page.getByRole('button', { name: 'Show Contoso' }).click();
       expect(await settings.getAttribute('account-id')).toBe('contoso');
       await expect
         .poll(() => settings.evaluate((el) => el.shadowRoot?.textContent ?? ''))
-        .toContain('Dieses Konto meldet sich über Active Directory an.');
+        .toContain('Wer sich über Active Directory anmeldet, folgt dessen Anmelderegeln');
       // `strings` was set as a property, never as an attribute.
       expect(await settings.getAttribute('strings')).toBeNull();
       expect(await page.locator('#errors').textContent()).toBe('0 errors');

@@ -351,7 +351,7 @@ describe.each(BUILDS)('a portal page built with %s from the tarballs', (build) =
     const stepUp = enroll.locator('mfa-challenge');
     await stepUp.getByLabel('Authentication code').fill(await codeFor(secret));
     await stepUp.getByRole('button', { name: 'Verify' }).click();
-    await enroll.getByText('Passkey added.').waitFor();
+    await enroll.locator('#passkeys-message', { hasText: 'Passkey added.' }).waitFor();
     expect(await credentials()).toHaveLength(1);
     profile.all();
 
