@@ -1,4 +1,4 @@
-import { auditWrite } from '../core/audit.ts';
+import { recordedChange } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { policyRequires } from '../model.ts';
 import { readPolicy } from '../policy/policy.ts';
@@ -24,17 +24,19 @@ export async function resetUser(
   // user without MFA who gets a fresh grace period. Its deadline is the reset's time.
   const resetAt = ctx.now();
   await ctx.cache.changeUser(userId, () => ctx.store.forfeitGrace(userId, accounts, resetAt));
-  // Written with the reset itself, saying whether there was MFA to reset.
-  const audit = auditWrite(ctx, (existed) => ({
-    type: 'mfa.reset',
-    actorId,
-    userId,
-    accountId,
-    before: { enrolled: existed === true },
-    after: { enrolled: false },
-  }));
-  // Factor, codes, failed attempts and sessions go together (the store's deleteFactor).
-  const existed = await ctx.cache.changeUser(userId, () => ctx.store.deleteFactor(userId, audit));
-  await audit.publish();
-  return existed;
+  // Factor, codes, failed attempts and sessions go together (the store's deleteFactor), written
+  // with the event that says whether there was MFA to reset.
+  return recordedChange(
+    ctx,
+    (audit) => ctx.store.deleteFactor(userId, audit),
+    (existed) => ({
+      type: 'mfa.reset',
+      actorId,
+      userId,
+      accountId,
+      before: { enrolled: existed },
+      after: { enrolled: false },
+    }),
+    { user: userId },
+  );
 }

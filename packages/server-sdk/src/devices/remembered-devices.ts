@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { auditWrite } from '../core/audit.ts';
+import { recordedChange } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { toBase64Url } from '../crypto/encoding.ts';
 import { MfaError } from '../errors.ts';
@@ -80,22 +80,25 @@ export async function rememberDevice(
       lastUsedAt: null,
       expiresAt: new Date(now.getTime() + days * DAY_MS),
     };
-    const audit = auditWrite(ctx, {
-      type: 'device.remembered',
-      actorId: userId,
-      userId,
-      accountId: null,
-      before: null,
-      after: {
-        deviceId: device.deviceId,
-        label: device.label,
-        method,
-        expiresAt: device.expiresAt.toISOString(),
-      },
-    });
     const session = { userId, sessionId, verifiedAt, method };
-    if (!(await ctx.store.rememberDevice(device, audit, session))) return null;
-    await audit.publish();
+    const remembered = await recordedChange(
+      ctx,
+      (audit) => ctx.store.rememberDevice(device, audit, session),
+      {
+        type: 'device.remembered',
+        actorId: userId,
+        userId,
+        accountId: null,
+        before: null,
+        after: {
+          deviceId: device.deviceId,
+          label: device.label,
+          method,
+          expiresAt: device.expiresAt.toISOString(),
+        },
+      },
+    );
+    if (!remembered) return null;
     return { token, expiresAt: device.expiresAt };
   } catch (error) {
     // Reported where it failed; the session is verified all the same.
@@ -216,20 +219,21 @@ export async function forgetDevices(
   if (deviceId !== null && !target) throw MfaError.of('not_found', {}, 'No such remembered device.');
   const presented = new Set(isDeviceToken(token) ? ctx.box.deviceHashes(token) : []);
   const current = (target ? [target] : devices).some((d) => presented.has(d.tokenHash));
-  const audit = auditWrite(ctx, (forgotten) => ({
-    type: 'device.forgotten',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: target ? { deviceId: target.deviceId, label: target.label } : { devices: forgotten },
-    after: null,
-  }));
-  const forgotten = await ctx.cache.changeUser(userId, () =>
-    ctx.store.forgetRememberedDevices(userId, deviceId, audit),
+  const forgotten = await recordedChange(
+    ctx,
+    (audit) => ctx.store.forgetRememberedDevices(userId, deviceId, audit),
+    (count) => ({
+      type: 'device.forgotten',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: target ? { deviceId: target.deviceId, label: target.label } : { devices: count },
+      after: null,
+    }),
+    { user: userId },
   );
   if (deviceId !== null && forgotten === 0) {
     throw MfaError.of('not_found', {}, 'No such remembered device.');
   }
-  await audit.publish();
   return { forgotten, current };
 }

@@ -1,4 +1,4 @@
-import { auditWrite } from '../core/audit.ts';
+import { recordedChange } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Principal } from '../model.ts';
@@ -20,18 +20,19 @@ export async function regenerateRecoveryCodes(ctx: MfaContext, principal: Princi
   if ((await userFactorMethods(ctx, userId)).length === 0) throw MfaError.of('not_enrolled');
   const before = await ctx.store.countRecoveryCodes(userId);
   const { codes, hashes } = issueRecoveryCodes(ctx);
-  const audit = auditWrite(ctx, {
-    type: 'recovery_codes.regenerated',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: { remaining: before },
-    after: { remaining: codes.length },
-  });
-  await ctx.cache.changeUser(userId, () =>
-    ctx.store.replaceRecoveryCodes(userId, hashes, audit, principal.sessionId),
+  await recordedChange(
+    ctx,
+    (audit) => ctx.store.replaceRecoveryCodes(userId, hashes, audit, principal.sessionId),
+    {
+      type: 'recovery_codes.regenerated',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: { remaining: before },
+      after: { remaining: codes.length },
+    },
+    { user: userId },
   );
-  await audit.publish();
   return codes;
 }
 

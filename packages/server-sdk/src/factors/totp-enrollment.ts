@@ -1,7 +1,7 @@
 import { pruneAsWritesGo } from '../access/sessions.ts';
 import { requireBindingStepUp } from '../access/step-up.ts';
 import { refuseIfLocked, settle, TOTP_FAILURE_LIMIT } from '../challenge/throttle.ts';
-import { auditWrite } from '../core/audit.ts';
+import { recordedChange } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import type { Principal } from '../model.ts';
@@ -69,21 +69,23 @@ export async function confirmTotp(
   // A setup sealed before a key rotation becomes a factor sealed under the newest key.
   const sealed = opened.stale ? ctx.box.seal(opened.plaintext, userId) : pending.secret;
   const factor = { userId, secret: sealed, lastUsedStep: step, createdAt: now };
-  const audit = auditWrite(ctx, {
-    type: 'mfa.enrolled',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: { enrolled: before !== null },
-    after: { enrolled: true, factor: 'totp' },
-  });
   const session = { sessionId, userId, verifiedAt: now, method: 'totp_setup' as const };
-  const activated = await ctx.cache.changeUser(userId, () =>
-    ctx.store.activateTotp(factor, pending.secret, hashes, audit, session),
+  const activated = await recordedChange(
+    ctx,
+    (audit) => ctx.store.activateTotp(factor, pending.secret, hashes, audit, session),
+    {
+      type: 'mfa.enrolled',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: { enrolled: before !== null },
+      after: { enrolled: true, factor: 'totp' },
+    },
+    { user: userId },
   );
   if (!activated) throw MfaError.of('not_enrolled', {}, 'The setup was replaced. Start again.');
+  // After the change: the cache forgot the user's sessions with it.
   ctx.cache.rememberSession(session);
-  await audit.publish();
   return codes;
 }
 
@@ -98,24 +100,25 @@ export async function removeTotp(ctx: MfaContext, principal: Principal): Promise
   if (!methods.includes('totp')) throw MfaError.of('not_enrolled');
   const remaining = methods.filter((method) => method !== 'totp');
   const { mustKeep, refusal } = await removalRule(ctx, userId, methods, remaining);
-  const audit = auditWrite(ctx, {
-    type: 'mfa.removed',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: { enrolled: true },
-    after: { enrolled: remaining.length > 0 },
-  });
   // The app, its sessions (and, with no credential left, the codes and failed attempts) go
   // together. The asking session stays verified while the user keeps a factor.
   const keep = remaining.length > 0 ? principal.sessionId : undefined;
-  const removed = await ctx.cache.changeUser(userId, () =>
-    ctx.store.deleteTotp(userId, audit, keep, mustKeep),
+  const removed = await recordedChange(
+    ctx,
+    (audit) => ctx.store.deleteTotp(userId, audit, keep, mustKeep),
+    {
+      type: 'mfa.removed',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: { enrolled: true },
+      after: { enrolled: remaining.length > 0 },
+    },
+    { user: userId },
   );
   if (!removed) {
     // Judged again inside the write: another removal took the factor this one left.
     if (!(await userFactorMethods(ctx, userId)).includes('totp')) throw MfaError.of('not_enrolled');
     throw refusal();
   }
-  await audit.publish();
 }

@@ -4,7 +4,7 @@
  * the user's other verified sessions in the same transaction.
  */
 import { requireBindingStepUp } from '../access/step-up.ts';
-import { auditWrite } from '../core/audit.ts';
+import { recordedChange } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { fromBase64Url, toBase64Url } from '../crypto/encoding.ts';
 import { MfaError } from '../errors.ts';
@@ -126,25 +126,28 @@ export async function finishRegistration(
     aaguid: info.aaguid,
   };
   const { codes, hashes } = issueRecoveryCodes(ctx);
-  const audit = auditWrite(ctx, (result) => ({
-    type: 'webauthn.registered',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: null,
-    after: {
-      credentialId: credential.credentialId,
-      name,
-      firstFactor: (result as { recoveryCodesIssued?: boolean }).recoveryCodesIssued === true,
-    },
-  }));
   const session = { sessionId, userId, verifiedAt: now, method: 'webauthn_registration' as const };
-  const result = await ctx.cache.changeUser(userId, () =>
-    ctx.store.addWebAuthnCredential(
-      credential,
-      { limit: MAX_WEBAUTHN_CREDENTIALS, recoveryCodeHashes: hashes, session, challenge },
-      audit,
-    ),
+  const result = await recordedChange(
+    ctx,
+    (audit) =>
+      ctx.store.addWebAuthnCredential(
+        credential,
+        { limit: MAX_WEBAUTHN_CREDENTIALS, recoveryCodeHashes: hashes, session, challenge },
+        audit,
+      ),
+    (added) => ({
+      type: 'webauthn.registered',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: null,
+      after: {
+        credentialId: credential.credentialId,
+        name,
+        firstFactor: added.added && added.recoveryCodesIssued,
+      },
+    }),
+    { user: userId },
   );
   if (!result.added) {
     if (result.reason === 'ceremony_gone') throw MfaError.of('challenge_expired');
@@ -153,8 +156,8 @@ export async function finishRegistration(
       ? tooManyCredentials()
       : MfaError.of('invalid_credential', {}, 'This passkey or security key is registered already.');
   }
+  // After the change: the cache forgot the user's sessions with it.
   ctx.cache.rememberSession(session);
-  await audit.publish();
   return result.recoveryCodesIssued ? { credential, recoveryCodes: codes } : { credential };
 }
 
@@ -170,17 +173,19 @@ export async function renameCredential(
   const { userId } = principal;
   const credential = await ctx.store.getWebAuthnCredential(userId, credentialId);
   if (!credential) throw noSuchCredential();
-  const audit = auditWrite(ctx, {
-    type: 'webauthn.renamed',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: { credentialId, name: credential.name },
-    after: { credentialId, name },
-  });
-  if (!(await ctx.store.renameWebAuthnCredential(userId, credentialId, name, audit)))
-    throw noSuchCredential();
-  await audit.publish();
+  const renamed = await recordedChange(
+    ctx,
+    (audit) => ctx.store.renameWebAuthnCredential(userId, credentialId, name, audit),
+    {
+      type: 'webauthn.renamed',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: { credentialId, name: credential.name },
+      after: { credentialId, name },
+    },
+  );
+  if (!renamed) throw noSuchCredential();
   return { ...credential, name };
 }
 
@@ -203,22 +208,23 @@ export async function removeCredential(
   if (!credentials.some((c) => c.credentialId === credentialId)) throw noSuchCredential();
   const remaining = methods.filter((method) => method !== 'webauthn' || credentials.length > 1);
   const { mustKeep, refusal } = await removalRule(ctx, userId, methods, remaining);
-  const audit = auditWrite(ctx, {
-    type: 'webauthn.removed',
-    actorId: userId,
-    userId,
-    accountId: null,
-    before: { credentialId, enrolled: true },
-    after: { enrolled: remaining.length > 0 },
-  });
   const keep = remaining.length > 0 ? principal.sessionId : undefined;
-  const removed = await ctx.cache.changeUser(userId, () =>
-    ctx.store.deleteWebAuthnCredential(userId, credentialId, audit, keep, mustKeep),
+  const removed = await recordedChange(
+    ctx,
+    (audit) => ctx.store.deleteWebAuthnCredential(userId, credentialId, audit, keep, mustKeep),
+    {
+      type: 'webauthn.removed',
+      actorId: userId,
+      userId,
+      accountId: null,
+      before: { credentialId, enrolled: true },
+      after: { enrolled: remaining.length > 0 },
+    },
+    { user: userId },
   );
   if (!removed) {
     // Judged again inside the write: another removal took the factor this one left.
     if (!(await ctx.store.getWebAuthnCredential(userId, credentialId))) throw noSuchCredential();
     throw refusal();
   }
-  await audit.publish();
 }

@@ -1,4 +1,4 @@
-import { auditWrite } from '../core/audit.ts';
+import { recordedChange } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
 import {
@@ -73,19 +73,23 @@ export async function updatePolicy(
       allowedFactors,
       rememberDeviceDays,
     }: PolicyRecord) => ({ mode, gracePeriodDays, enforceAfterSso, allowedFactors, rememberDeviceDays });
-    const audit = auditWrite(ctx, {
-      type: 'policy.updated',
-      actorId,
-      userId: null,
-      accountId,
-      before: summary(current),
-      after: summary(next),
-    });
-    if (await ctx.store.putPolicy(next, current.version, audit)) {
-      ctx.cache.rememberPolicy(next);
-      await audit.publish();
-      return next;
-    }
+    const written = await recordedChange(
+      ctx,
+      async (audit) => {
+        const done = await ctx.store.putPolicy(next, current.version, audit);
+        if (done) ctx.cache.rememberPolicy(next);
+        return done;
+      },
+      {
+        type: 'policy.updated',
+        actorId,
+        userId: null,
+        accountId,
+        before: summary(current),
+        after: summary(next),
+      },
+    );
+    if (written) return next;
     if (change.version !== undefined) throw MfaError.of('version_conflict');
   }
   throw MfaError.of('version_conflict');
