@@ -61,9 +61,31 @@ export function stepUpMethodOf(method: SessionMethod | null): VerificationMethod
 export const allowedFactorsValues = ['any', 'phishing_resistant'] as const;
 export type AllowedFactors = (typeof allowedFactorsValues)[number];
 
-/** The factors an account with this setting accepts. */
+/**
+ * What each kind of factor is, read wherever a rule depends on it (what an account accepts,
+ * the compliance counts) instead of naming kinds: a kind added to `factorMethods` without
+ * its entry here does not compile.
+ * - `phishingResistant`: bound to the site, so a phishing page cannot relay it (passkeys);
+ * - `guessable`: a short code, so its failures count toward refusing more (`TOTP_FAILURE_LIMIT`).
+ */
+export const factorKinds: Record<FactorMethod, { phishingResistant: boolean; guessable: boolean }> = {
+  totp: { phishingResistant: false, guessable: true },
+  webauthn: { phishingResistant: true, guessable: false },
+};
+
+/** The factors an account with this setting accepts, in `factorMethods`' order. */
 export function acceptedMethods(allowedFactors: AllowedFactors): FactorMethod[] {
-  return allowedFactors === 'phishing_resistant' ? ['webauthn'] : ['totp', 'webauthn'];
+  return factorMethods.filter((method) => allowedFactors === 'any' || factorKinds[method].phishingResistant);
+}
+
+/** Whether a user who holds `methods` has a factor that `accepts` names. */
+export function hasAccepted(methods: readonly FactorMethod[], accepts: readonly FactorMethod[]): boolean {
+  return methods.some((method) => accepts.includes(method));
+}
+
+/** Whether `value` names a factor kind (a row or a request may hold anything). */
+export function isFactorMethod(value: unknown): value is FactorMethod {
+  return (factorMethods as readonly unknown[]).includes(value);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   entryMethodOf,
   type FactorMethod,
   graceDeadline,
+  hasAccepted,
   type Membership,
   type PolicyRecord,
   type Principal,
@@ -133,7 +134,7 @@ function decideEntry(facts: AccessFacts): AccessDecision {
   if (isSsoDelegated(facts)) return { allow: true, reason: 'sso_delegated' };
   const { allowedFactors } = facts.policy;
   const accepts = acceptedMethods(allowedFactors);
-  if (facts.methods.some((method) => accepts.includes(method))) {
+  if (hasAccepted(facts.methods, accepts)) {
     const verifiedWith = facts.verifiedWith === null ? null : entryMethodOf(facts.verifiedWith);
     const verified =
       (verifiedWith !== null &&

@@ -5,11 +5,11 @@ import {
   acceptedMethods,
   type FactorMethod,
   graceDeadline,
+  hasAccepted,
   type MemberListing,
   policyRequires,
 } from '../model.ts';
 import { readPolicy } from '../policy/policy.ts';
-import { hasAccepted } from './views.ts';
 
 /** Which members a page lists: everyone, those without a factor the account accepts, or those past their deadline. */
 export const memberStatuses = ['all', 'without_mfa', 'overdue'] as const;

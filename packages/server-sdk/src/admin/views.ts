@@ -7,16 +7,14 @@ import {
   type AuditEvent,
   acceptedMethods,
   type FactorMethod,
+  factorKinds,
+  hasAccepted,
   type PolicyRecord,
   type Principal,
   type SsoIntegration,
   type WebAuthnCredentialRecord,
 } from '../model.ts';
 import { requiredBy } from '../policy/policy.ts';
-
-/** Whether any of `methods` is one of `accepts`. */
-export const hasAccepted = (methods: readonly FactorMethod[], accepts: readonly FactorMethod[]) =>
-  methods.some((method) => accepts.includes(method));
 
 /** An account's policy as its settings show it: with SSO, who changed it, and how many members have MFA. */
 export async function policyView(ctx: MfaContext, policy: PolicyRecord) {
@@ -48,7 +46,7 @@ async function policySummary(ctx: MfaContext, policy: PolicyRecord): Promise<Pol
       members: members.length,
       enrolled: count((has) => has.length > 0),
       withAcceptedMethod: count((has) => hasAccepted(has, accepts)),
-      phishingResistant: count((has) => has.includes('webauthn')),
+      phishingResistant: count((has) => has.some((method) => factorKinds[method].phishingResistant)),
     },
   };
 }

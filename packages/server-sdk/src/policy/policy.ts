@@ -8,6 +8,7 @@ import {
   type FactorMethod,
   factorMethods,
   graceDeadline,
+  hasAccepted,
   type MembershipListing,
   type PolicyMode,
   type PolicyRecord,
@@ -125,7 +126,7 @@ export async function requiredBy(
     requiring.map(async ({ listing, policy }) => {
       const accepts = acceptedMethods(policy.allowedFactors);
       let deadline: Date | null = null;
-      if (!methods.some((method) => accepts.includes(method))) {
+      if (!hasAccepted(methods, accepts)) {
         const start = (await ctx.store.getGraceStarts(listing.accountId, [userId])).get(userId);
         deadline = start ? graceDeadline(start, policy.gracePeriodDays) : null;
       }
@@ -148,10 +149,8 @@ export async function removalRule(
   current: readonly FactorMethod[],
   remaining: readonly FactorMethod[],
 ): Promise<{ mustKeep: MustKeep | undefined; refusal: () => MfaError }> {
-  const accepted = (accepts: FactorMethod[], methods: readonly FactorMethod[]) =>
-    methods.some((method) => accepts.includes(method));
   const satisfied = (await requiredBy(ctx, userId, current)).filter((account) =>
-    accepted(account.accepts, current),
+    hasAccepted(current, account.accepts),
   );
   const refusal = (accounts = satisfied) => {
     const names = accounts.map((a) => a.accountName).join(', ');
@@ -161,7 +160,7 @@ export async function removalRule(
       `Multi-factor authentication is required by ${names}.`,
     );
   };
-  const refused = satisfied.filter((account) => !accepted(account.accepts, remaining));
+  const refused = satisfied.filter((account) => !hasAccepted(remaining, account.accepts));
   if (refused.length > 0) throw refusal(refused);
   const mustKeep =
     satisfied.length === 0

@@ -1,13 +1,15 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
-import type {
-  AllowedFactors,
-  AuditEvent,
-  AuditEventInput,
-  Enrollment,
-  GraceRecord,
-  PolicyMode,
-  PolicyRecord,
-  SessionMethod,
+import {
+  type AllowedFactors,
+  type AuditEvent,
+  type AuditEventInput,
+  type Enrollment,
+  factorMethods,
+  type GraceRecord,
+  isFactorMethod,
+  type PolicyMode,
+  type PolicyRecord,
+  type SessionMethod,
 } from '../../model.ts';
 import {
   type AddCredentialResult,
@@ -268,10 +270,12 @@ export function sqlStore(
       for (const row of (await hot.enrollments(JSON.stringify(userIds))).rows) {
         const since = toDate(row.created_at as number | string);
         const known = enrolled.get(row.user_id);
-        const method = row.method === 'webauthn' ? 'webauthn' : 'totp';
+        const method = row.method;
+        if (!isFactorMethod(method)) continue;
         if (!known) enrolled.set(row.user_id, { methods: [method], since });
         else {
-          known.methods = method === 'totp' ? ['totp', ...known.methods] : [...known.methods, method];
+          // In `factorMethods`' order, whatever order the rows came in.
+          known.methods = factorMethods.filter((m) => m === method || known.methods.includes(m));
           if (since < known.since) known.since = since;
         }
       }
