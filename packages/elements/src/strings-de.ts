@@ -195,6 +195,8 @@ export const de: MfaStrings = {
   requiredByEntry: (account, deadline) => (deadline ? `${account}: einrichten bis ${deadline}` : account),
   requiredByOverdue: (account, deadline) =>
     `${account}: jetzt erforderlich (die Übergangsfrist endete am ${deadline})`,
+  requiredByReset: (account, date) =>
+    `${account}: Ihre MFA wurde am ${date} zurückgesetzt – richten Sie sie jetzt ein`,
   requiredByPolicy: (accounts) =>
     `Sie können MFA nicht entfernen, solange diese Konten sie verlangen: ${accounts}.`,
   passkeysTitle: 'Passkeys und Sicherheitsschlüssel',

@@ -126,6 +126,8 @@ export interface MfaStrings {
   requiredByEntry: (account: string, deadline: string | null) => string;
   /** The grace period has ended: MFA is needed before the account can be entered again. */
   requiredByOverdue: (account: string, deadline: string) => string;
+  /** An administrator reset the user's MFA there: no grace period is left, set up now. */
+  requiredByReset: (account: string, date: string) => string;
   requiredByPolicy: (accounts: string) => string;
   passkeysTitle: string;
   passkeysHint: string;

@@ -415,3 +415,27 @@ describe('<mfa-user-enroll> for a first-time user', () => {
     });
   });
 });
+
+describe('<mfa-user-enroll> after an administrator reset the member', () => {
+  beforeEach(async () => {
+    await reset();
+  });
+
+  for (const [lang, t] of languages) {
+    it(`says the reset and its day, not that a grace period ended (${lang})`, async () => {
+      await login('max');
+      await enrollByApi();
+      await login('ada');
+      await enrollByApi();
+      expect((await setPolicyByApi('acme', { mode: 'required_all' })).status).to.equal(200);
+      expect((await api('DELETE', '/accounts/acme/members/max/mfa')).status).to.equal(200);
+      await login('max');
+      const resetAt = (await api('GET', '/me')).body.requiredBy[0].resetAt as string;
+      expect(resetAt).to.be.a('string');
+      const el = await render(lang, t);
+      const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(resetAt));
+      await until(() => text(el).includes(t.requiredByReset('Acme', date)));
+      expect(text(el)).not.to.contain(t.requiredByOverdue('Acme', date));
+    });
+  }
+});

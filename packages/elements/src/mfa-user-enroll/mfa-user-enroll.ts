@@ -468,7 +468,9 @@ export class MfaUserEnroll extends MfaElement {
   }
 
   /** An account that requires MFA, with its deadline, or that it has passed. */
-  private requiredByText(account: string, deadline: string | null): string {
+  private requiredByText(account: string, deadline: string | null, resetAt: string | null): string {
+    // A reset left no grace period: the reset's day, not "the grace period ended".
+    if (resetAt) return this.t.requiredByReset(account, this.formatDate(resetAt));
     if (!deadline) return this.t.requiredByEntry(account, null);
     const date = this.formatDate(deadline);
     return Date.parse(deadline) <= Date.now()
@@ -487,7 +489,7 @@ export class MfaUserEnroll extends MfaElement {
             : html`<ul>
               ${me.requiredBy.map(
                 (r) => html`<li>
-                  ${this.requiredByText(r.accountName, r.deadline)}
+                  ${this.requiredByText(r.accountName, r.deadline, r.resetAt)}
                   ${!accepted(r).includes('totp') ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
                 </li>`,
               )}

@@ -24,6 +24,7 @@ export const enroll: Pick<
   | 'requiredByNone'
   | 'requiredByEntry'
   | 'requiredByOverdue'
+  | 'requiredByReset'
   | 'requiredByPolicy'
   | 'passkeysTitle'
   | 'passkeysHint'
@@ -75,6 +76,7 @@ export const enroll: Pick<
   requiredByNone: 'No account requires MFA of you.',
   requiredByEntry: (account, deadline) => (deadline ? `${account}: set up by ${deadline}` : account),
   requiredByOverdue: (account, deadline) => `${account}: required now (the grace period ended ${deadline})`,
+  requiredByReset: (account, date) => `${account}: your MFA was reset on ${date} — set it up now`,
   requiredByPolicy: (accounts) => `You cannot remove it: ${accounts} requires MFA.`,
   passkeysTitle: 'Passkeys and security keys',
   passkeysHint:

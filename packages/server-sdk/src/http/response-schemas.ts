@@ -135,6 +135,7 @@ export const meResponse = z.strictObject({
       accountId: z.string(),
       accountName: z.string(),
       deadline: isoDate.nullable(),
+      resetAt: isoDate.nullable(),
       accepts: methods,
     }),
   ),

@@ -109,6 +109,8 @@ export interface RequiredByEntry {
   accountName: string;
   /** When the grace period ends (or ended) for a user without an accepted factor; `null` otherwise. */
   deadline: string | null;
+  /** When an administrator's reset forfeited that grace period (then `deadline` is that time); `null` otherwise. */
+  resetAt: string | null;
   /** The factors the account accepts. */
   accepts: FactorMethod[];
 }

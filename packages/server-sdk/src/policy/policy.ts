@@ -104,6 +104,8 @@ export interface RequiringAccount {
    * `null` before it began, or with such a factor.
    */
   deadline: Date | null;
+  /** When an administrator's reset forfeited that grace period (`null`: none did, or no deadline). */
+  resetAt: Date | null;
   /** The factors the account accepts. */
   accepts: FactorMethod[];
 }
@@ -126,11 +128,13 @@ export async function requiredBy(
     requiring.map(async ({ listing, policy }) => {
       const accepts = acceptedMethods(policy.allowedFactors);
       let deadline: Date | null = null;
+      let resetAt: Date | null = null;
       if (!hasAccepted(methods, accepts)) {
         const start = (await ctx.store.getGraceStarts(listing.accountId, [userId])).get(userId);
         deadline = start ? graceDeadline(start, policy.gracePeriodDays) : null;
+        resetAt = start?.forfeitedAt ?? null;
       }
-      return { accountId: listing.accountId, accountName: listing.accountName, deadline, accepts };
+      return { accountId: listing.accountId, accountName: listing.accountName, deadline, resetAt, accepts };
     }),
   );
 }

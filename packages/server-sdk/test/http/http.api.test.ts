@@ -802,12 +802,19 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
           accountId: 'acme',
           accountName: 'Acme',
           deadline: iso(daysAfter(evaluatedAt, 10)),
+          resetAt: null,
           accepts: ['totp', 'webauthn'],
         },
       ]);
       const cleo = await h.json('GET', '/mfa/me', { as: 'cleo' });
       expect(cleo.body.requiredBy).toEqual([
-        { accountId: 'contoso', accountName: 'Contoso', deadline: null, accepts: ['totp', 'webauthn'] },
+        {
+          accountId: 'contoso',
+          accountName: 'Contoso',
+          deadline: null,
+          resetAt: null,
+          accepts: ['totp', 'webauthn'],
+        },
       ]);
       expect((await h.json('GET', '/mfa/me', { as: 'olga' })).body.requiredBy).toEqual([]);
     });

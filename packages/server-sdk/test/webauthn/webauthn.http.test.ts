@@ -298,7 +298,13 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
       const grace = await access('max');
       expect(grace).toMatchObject({ allow: true, reason: 'grace_period', accepts: ['webauthn'] });
       expect((await me('max')).requiredBy).toEqual([
-        { accountId: 'acme', accountName: 'Acme', deadline: grace.deadline, accepts: ['webauthn'] },
+        {
+          accountId: 'acme',
+          accountName: 'Acme',
+          deadline: grace.deadline,
+          resetAt: null,
+          accepts: ['webauthn'],
+        },
       ]);
       h.advance(3 * 86_400 + 1);
       expect(await access('max')).toMatchObject({
