@@ -39,7 +39,11 @@ export const meRoutes = [
         factors,
         recoveryCodesRemaining: view.recoveryCodesRemaining,
         recoveryCodesOutdated: view.recoveryCodesOutdated,
-        requiredBy: view.requiredBy.map((r) => ({ ...r, deadline: iso(r.deadline), resetAt: iso(r.resetAt) })),
+        requiredBy: view.requiredBy.map((r) => ({
+          ...r,
+          deadline: iso(r.deadline),
+          resetAt: iso(r.resetAt),
+        })),
         rememberDeviceDays: view.rememberDeviceDays,
         session: {
           verified: view.session.verified,
