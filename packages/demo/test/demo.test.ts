@@ -24,16 +24,20 @@ async function signIn(app: ReturnType<typeof createDemo>['app'], user: string, s
     .join('; ');
 }
 
+/** `PUT /api/accounts/acme/payout` as the payout form sends it. */
+function putPayout(app: ReturnType<typeof createDemo>['app'], cookie: string, body: unknown) {
+  return app.request('/api/accounts/acme/payout', {
+    method: 'PUT',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 describe('demo host', () => {
   it('checks the payout form before asking for a second factor, naming each refused field', async () => {
     const { app } = createDemo({ store: memoryStore(), secret: SECRET });
     const max = await signIn(app, 'max');
-    const put = (cookie: string, body: unknown) =>
-      app.request('/api/accounts/acme/payout', {
-        method: 'PUT',
-        headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const put = (cookie: string, body: unknown) => putPayout(app, cookie, body);
     const refused = await put(max, { holder: 'Max', iban: 'DE89 1234' });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({
@@ -117,12 +121,7 @@ describe('demo host', () => {
   it('asks for a fresh second factor before payout details change, and tells a member without one to set it up', async () => {
     const { app } = createDemo({ store: memoryStore(), secret: SECRET });
     const max = await signIn(app, 'max');
-    const put = (cookie: string, body: unknown) =>
-      app.request('/api/accounts/acme/payout', {
-        method: 'PUT',
-        headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const put = (cookie: string, body: unknown) => putPayout(app, cookie, body);
     const denied = await put(max, { holder: 'Max', iban: 'DE89370400440532013000' });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toMatchObject({ error: { code: 'mfa_required_for_action' } });

@@ -90,6 +90,16 @@ export function memoryState() {
     if (credentialsOf(userId).some((c) => c.credentialId !== without.credentialId)) left.push('webauthn');
     return left;
   };
+  /**
+   * A factor removed (the app or a credential, already deleted): a trust change, so the
+   * ceremonies, other sessions and devices go, and with no factor left the codes and failures.
+   */
+  const factorRemoved = (userId: string, keepSessionId: string | undefined) => {
+    discardCeremonies(userId);
+    forgetMfaIfNone(userId);
+    endSessionsBut(userId, keepSessionId);
+    forgetDevices(userId);
+  };
   const endSessionsBut = (userId: string, keep?: string) => {
     for (const [key, session] of sessions)
       if (session.userId === userId && session.sessionId !== keep) sessions.delete(key);
@@ -123,6 +133,7 @@ export function memoryState() {
     discardCeremonies,
     methodsLeft,
     endSessionsBut,
+    factorRemoved,
   };
 }
 

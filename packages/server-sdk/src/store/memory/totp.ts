@@ -91,11 +91,8 @@ export function totpMethods(mem: MemoryState): TotpStore {
       if (!mem.factors.has(userId) || !keepsFactor(mem.methodsLeft(userId, { app: true }), mustKeep))
         return false;
       mem.factors.delete(userId);
-      mem.discardCeremonies(userId);
       mem.facts++;
-      mem.forgetMfaIfNone(userId);
-      mem.endSessionsBut(userId, keepSessionId);
-      mem.forgetDevices(userId);
+      mem.factorRemoved(userId, keepSessionId);
       mem.recordWith(write, true);
       return true;
     },

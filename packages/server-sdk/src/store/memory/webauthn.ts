@@ -57,11 +57,8 @@ export function webauthnMethods(mem: MemoryState): WebAuthnStore {
       if (!c || c.userId !== userId) return false;
       if (!keepsFactor(mem.methodsLeft(userId, { app: false, credentialId }), mustKeep)) return false;
       mem.credentials.delete(credentialId);
-      mem.discardCeremonies(userId);
       mem.facts++;
-      mem.forgetMfaIfNone(userId);
-      mem.endSessionsBut(userId, keepSessionId);
-      mem.forgetDevices(userId);
+      mem.factorRemoved(userId, keepSessionId);
       mem.recordWith(write, true);
       return true;
     },
