@@ -115,7 +115,7 @@ export async function challengeStepTimings(filename: string): Promise<StepTiming
   const add = async (label: string, run: (k: number) => Promise<unknown>, calls = N) => {
     timings.push({ step: label, ...(await time(calls, run)) });
   };
-  await add('store.getFactor (read)', (k) => store.getFactor(userId(k)));
+  await add('store.getTotpFactor (read)', (k) => store.getTotpFactor(userId(k)));
   await add('secret box: open the sealed secret (AES-GCM)', async () => ctx.box.open(sealed, userId(0)));
   await add('matchTotp: otplib verifySync, ±1 step', async () => matchTotp(secret, code, now));
   await add('store.settleAttempt (one write transaction)', (k) => {

@@ -214,7 +214,7 @@ function explainSqlite(filename: string): void {
   const db = new Database(filename, { readonly: true });
   const statements = {
     getPolicy: 'select * from mfa_policies where account_id = ?',
-    getFactor: 'select * from mfa_totp_factors where user_id = ?',
+    getTotpFactor: 'select * from mfa_totp_factors where user_id = ?',
     getSession: 'select * from mfa_verified_sessions where user_id = ? and session_id = ?',
     getGraceStarts: 'select user_id, started_at from mfa_grace where account_id = ? and user_id in (?)',
   };

@@ -85,6 +85,7 @@ export {
   type AuditWrite,
   auditEvents,
   type DeviceStore,
+  type FactorStore,
   type GraceStore,
   type LockSchedule,
   type MetaStore,

@@ -24,11 +24,11 @@ export async function resetUser(
   // user without MFA who gets a fresh grace period. Its deadline is the reset's time.
   const resetAt = ctx.now();
   await ctx.cache.changeUser(userId, () => ctx.store.forfeitGrace(userId, accounts, resetAt));
-  // Factor, codes, failed attempts and sessions go together (the store's deleteFactor), written
+  // Factor, codes, failed attempts and sessions go together (the store's resetMfa), written
   // with the event that says whether there was MFA to reset.
   return recordedChange(
     ctx,
-    (audit) => ctx.store.deleteFactor(userId, audit),
+    (audit) => ctx.store.resetMfa(userId, audit),
     (existed) => ({
       type: 'mfa.reset',
       actorId,

@@ -30,7 +30,7 @@ export async function rotateKeys(ctx: MfaContext): Promise<KeyRotationReport> {
   let factorsUnreadable = 0;
   const page = 500;
   for (let after: string | null = null; ; ) {
-    const factors = await ctx.store.listFactorSecrets(after, page);
+    const factors = await ctx.store.listTotpSecrets(after, page);
     for (const { userId, secret } of factors) {
       if (SecretBox.isCurrent(secret, keyId)) continue;
       let plaintext: string;
@@ -40,7 +40,7 @@ export async function rotateKeys(ctx: MfaContext): Promise<KeyRotationReport> {
         factorsUnreadable++;
         continue;
       }
-      if (await ctx.store.updateFactorSecret(userId, ctx.box.seal(plaintext, userId), secret))
+      if (await ctx.store.updateTotpSecret(userId, ctx.box.seal(plaintext, userId), secret))
         factorsResealed++;
     }
     if (factors.length < page) break;

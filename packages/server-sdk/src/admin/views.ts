@@ -108,7 +108,7 @@ export async function auditView(
 export async function profileView(ctx: MfaContext, principal: Principal, deviceToken?: string) {
   const { userId } = principal;
   const [factor, credentials] = await Promise.all([
-    ctx.store.getFactor(userId),
+    ctx.store.getTotpFactor(userId),
     ctx.store.listWebAuthnCredentials(userId),
   ]);
   const methods: FactorMethod[] = [

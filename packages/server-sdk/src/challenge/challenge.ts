@@ -83,7 +83,7 @@ async function verifyAppCode(ctx: MfaContext, principal: Principal, code: string
   const result = await verify(ctx, principal, proof, now);
   if (opened.stale) {
     // Sealed under an older key or format: sealed again, unless the factor changed meanwhile.
-    await ctx.store.updateFactorSecret(userId, ctx.box.seal(opened.plaintext, userId), factor.secret);
+    await ctx.store.updateTotpSecret(userId, ctx.box.seal(opened.plaintext, userId), factor.secret);
   }
   return result;
 }

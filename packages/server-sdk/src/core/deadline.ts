@@ -102,7 +102,7 @@ export function deadline(timeoutMs: number, fail: Fail): Run {
 /**
  * The store with each method run under the deadline: a failure or a hang of any
  * store call becomes `unavailable`, reported once with the method's name
- * (`store.getFactor`). Capabilities call this one, never the host's store itself.
+ * (`store.getTotpFactor`). Capabilities call this one, never the host's store itself.
  */
 export function storeUnderDeadline(store: MfaStore, run: Run): MfaStore {
   const wrapped: Record<string, unknown> = {};

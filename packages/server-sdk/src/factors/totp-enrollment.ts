@@ -61,7 +61,10 @@ export async function confirmTotp(
     now,
     proof: { kind: 'setup', valid: step !== null, failureLimit: TOTP_FAILURE_LIMIT },
   });
-  const [before, methods] = await Promise.all([ctx.store.getFactor(userId), userFactorMethods(ctx, userId)]);
+  const [before, methods] = await Promise.all([
+    ctx.store.getTotpFactor(userId),
+    userFactorMethods(ctx, userId),
+  ]);
   // The codes were issued with the user's first factor: a passkey keeps them.
   const { codes, hashes } = methods.includes('webauthn')
     ? { codes: null, hashes: null }

@@ -1,6 +1,7 @@
 import { attemptsMethods } from './memory/attempts.ts';
 import { auditMethods } from './memory/audit.ts';
 import { devicesMethods } from './memory/devices.ts';
+import { factorsMethods } from './memory/factors.ts';
 import { graceMethods } from './memory/grace.ts';
 import { metaMethods } from './memory/meta.ts';
 import { policyMethods } from './memory/policy.ts';
@@ -25,6 +26,7 @@ export function memoryStore(): MfaStore {
     async migrate() {},
     async close() {},
     ...policyMethods(mem),
+    ...factorsMethods(mem),
     ...totpMethods(mem),
     ...webauthnMethods(mem),
     ...recoveryCodesMethods(mem),

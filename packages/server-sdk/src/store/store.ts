@@ -7,6 +7,7 @@
 import type { AttemptStore } from './attempt-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { DeviceStore } from './device-store.ts';
+import type { FactorStore } from './factor-store.ts';
 import type { GraceStore } from './grace-store.ts';
 import type { MetaStore } from './meta-store.ts';
 import type { PolicyStore } from './policy-store.ts';
@@ -28,6 +29,7 @@ export {
 export type { AttemptStore } from './attempt-store.ts';
 export { type AuditQuery, type AuditStore, type AuditWrite, auditEvents } from './audit-store.ts';
 export type { DeviceStore } from './device-store.ts';
+export type { FactorStore } from './factor-store.ts';
 export type { GraceStore } from './grace-store.ts';
 export type { MetaStore } from './meta-store.ts';
 export { keepsFactor, type MustKeep } from './must-keep.ts';
@@ -49,6 +51,7 @@ export type { AddCredentialResult, WebAuthnStore } from './webauthn-store.ts';
  */
 export interface MfaStore
   extends PolicyStore,
+    FactorStore,
     TotpStore,
     WebAuthnStore,
     RecoveryCodeStore,
@@ -67,16 +70,15 @@ export interface MfaStore
 export const storeCapabilities = {
   lifecycle: ['migrate', 'close'],
   policy: ['getPolicy', 'putPolicy'],
+  factors: ['getEnrollments', 'resetMfa'],
   totp: [
-    'getFactor',
+    'getTotpFactor',
     'getChallengeState',
-    'getEnrollments',
-    'updateFactorSecret',
-    'listFactorSecrets',
+    'updateTotpSecret',
+    'listTotpSecrets',
     'putPendingTotp',
     'getPendingTotp',
     'activateTotp',
-    'deleteFactor',
     'deleteTotp',
   ],
   webauthn: [

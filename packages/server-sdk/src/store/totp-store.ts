@@ -1,12 +1,11 @@
-import type { Enrollment, PendingTotpRecord, SessionRecord, TotpFactorRecord } from '../model.ts';
+import type { PendingTotpRecord, SessionRecord, TotpFactorRecord } from '../model.ts';
 import type { AuditWrite } from './audit-store.ts';
 import type { MustKeep } from './must-keep.ts';
 
 /**
- * The authenticator app (TOTP): the active factor, a pending setup, and a user's whole MFA
- * (`getEnrollments`, `deleteFactor`, a reset).
+ * The authenticator app (TOTP): the active factor and a pending setup.
  *
- * Atomic guarantees: `activateTotp`, `deleteFactor` and `deleteTotp` change all they touch
+ * Atomic guarantees: `activateTotp` and `deleteTotp` change all they touch
  * or nothing (the sessions they end, the devices they forget, the audit events they append
  * included); each discards the user's pending setup and open WebAuthn registrations in its
  * transaction; `deleteTotp` given `mustKeep` removes nothing when the user would be left
@@ -14,25 +13,20 @@ import type { MustKeep } from './must-keep.ts';
  * testing/lifecycle.ts, testing/ceremonies.ts.
  */
 export interface TotpStore {
-  getFactor(userId: string): Promise<TotpFactorRecord | null>;
+  getTotpFactor(userId: string): Promise<TotpFactorRecord | null>;
   /**
    * What a challenge reads first, in one read: the user's active factor and until when
    * the user is locked (`null`: not locked, or no failures); `null` without a factor.
    */
   getChallengeState(userId: string): Promise<{ factor: TotpFactorRecord; lockedUntil: Date | null } | null>;
   /**
-   * Which factors each of these users has (an app, WebAuthn credentials) and since when
-   * (their oldest factor); absent: none. Reads no secret.
-   */
-  getEnrollments(userIds: readonly string[]): Promise<Map<string, Enrollment>>;
-  /**
    * Replaces the secret of an active factor (re-encryption under a newer key) if
    * it is still `expected`: a factor replaced meanwhile (a new enrollment) stays.
    * True when it wrote.
    */
-  updateFactorSecret(userId: string, secret: string, expected: string): Promise<boolean>;
+  updateTotpSecret(userId: string, secret: string, expected: string): Promise<boolean>;
   /** Active factors' sealed secrets, by user id, the first `limit` after `after` (`null`: from the start). */
-  listFactorSecrets(after: string | null, limit: number): Promise<{ userId: string; secret: string }[]>;
+  listTotpSecrets(after: string | null, limit: number): Promise<{ userId: string; secret: string }[]>;
 
   putPendingTotp(pending: PendingTotpRecord): Promise<void>;
   getPendingTotp(userId: string): Promise<PendingTotpRecord | null>;
@@ -52,12 +46,6 @@ export interface TotpStore {
     audit?: AuditWrite,
     session?: SessionRecord,
   ): Promise<boolean>;
-  /**
-   * Removes all of the user's MFA (a reset): app, pending secret, WebAuthn credentials,
-   * recovery codes, failed attempts, verified sessions and remembered devices, all or nothing. True when
-   * an app or a credential existed.
-   */
-  deleteFactor(userId: string, audit?: AuditWrite): Promise<boolean>;
   /**
    * Removes the user's app and pending secret, forgets the user's remembered devices and
    * ends every verified session of the user but `keepSessionId`; when no WebAuthn credential remains, the recovery codes

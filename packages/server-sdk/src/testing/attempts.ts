@@ -24,7 +24,7 @@ export function attemptsConformance(t: ConformanceContext): void {
       // A lower step after a higher one is refused, though it was never used itself.
       expect(await consumeStep(id('ada'), STEP + 1)).toBe(false);
       expect(await consumeStep(id('ada'), STEP - 1)).toBe(false);
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 2);
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(STEP + 2);
       expect(await consumeStep(id('ada'), STEP + 3)).toBe(true);
     });
 
@@ -40,7 +40,7 @@ export function attemptsConformance(t: ConformanceContext): void {
       await enroll(id('max'));
       expect(await consumeStep(id('ada'), STEP)).toBe(true);
       expect(await consumeStep(id('max'), STEP)).toBe(true);
-      expect(await t.store.getFactor(id('nobody'))).toBeNull();
+      expect(await t.store.getTotpFactor(id('nobody'))).toBeNull();
     });
 
     it('returns true for exactly one of 50 concurrent callers with the same step', async () => {
@@ -49,7 +49,7 @@ export function attemptsConformance(t: ConformanceContext): void {
         const results = await times(50, () => consumeStep(id('ada'), step));
         expect(countTrue(results)).toBe(1);
       }
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 5);
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(STEP + 5);
     });
 
     it('never goes back under concurrent callers with different steps', async () => {
@@ -57,7 +57,7 @@ export function attemptsConformance(t: ConformanceContext): void {
       const steps = Array.from({ length: 30 }, (_, i) => STEP + ((i * 7) % 30));
       const results = await Promise.all(steps.map((step) => consumeStep(id('ada'), step)));
       expect(results[steps.indexOf(STEP + 29)]).toBe(true);
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP + 29);
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(STEP + 29);
     });
   });
 
@@ -145,7 +145,7 @@ export function attemptsConformance(t: ConformanceContext): void {
         outcome: 'verified',
         recoveryCodesRemaining: 3,
       });
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP);
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(STEP);
       expect(await t.store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
       expect(await t.store.getSession(id('ada'), id('s'))).toEqual({
         sessionId: id('s'),
@@ -166,7 +166,7 @@ export function attemptsConformance(t: ConformanceContext): void {
         failures: 2,
       });
       expect(await t.store.getSession(id('ada'), id('s2'))).toBeNull();
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBe(STEP);
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(STEP);
       // Without a factor there is no step to consume.
       expect(await attempt(id('nobody'), totp(STEP))).toEqual({ outcome: 'replayed', failures: 1 });
       expect(await t.store.getSession(id('nobody'), id('s'))).toBeNull();
@@ -186,7 +186,7 @@ export function attemptsConformance(t: ConformanceContext): void {
           lockedUntil: later(30_000),
         });
       }
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBeNull();
       expect(await t.store.getSession(id('ada'), id('s'))).toBeNull();
       expect(await t.store.getAttempts(id('ada'))).toEqual({ failures: 5, lockedUntil: later(30_000) });
       // The lock ends at lockedUntil itself; the next failure doubles it.
@@ -210,7 +210,7 @@ export function attemptsConformance(t: ConformanceContext): void {
         now = later(lockDurationOf(n), now);
       }
       expect(await attempt(id('ada'), totp(STEP, 3), now)).toEqual({ outcome: 'refused', failures: 4 });
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBeNull();
       now = later(SCHEDULE.capMs, now);
       const [code] = codes(id('ada'), 2);
       expect(await attempt(id('ada'), recovery('not-a-code', code as string), now)).toEqual({

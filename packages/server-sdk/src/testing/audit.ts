@@ -167,7 +167,7 @@ export function auditConformance(t: ConformanceContext): void {
       expect(enrolled.reported[0]).toHaveLength(1);
     });
 
-    it('deleteFactor and replaceRecoveryCodes append theirs; a function of the result gives them', async () => {
+    it('resetMfa and replaceRecoveryCodes append theirs; a function of the result gives them', async () => {
       await enroll(id('ada'));
       const regenerated = write([event('recovery_codes.regenerated')]);
       await t.store.replaceRecoveryCodes(id('ada'), codes(id('ada')), regenerated.write);
@@ -177,9 +177,9 @@ export function auditConformance(t: ConformanceContext): void {
         return [event('mfa.reset', { existed: result })];
       };
       const removed = write(removal);
-      expect(await t.store.deleteFactor(id('ada'), removed.write)).toBe(true);
+      expect(await t.store.resetMfa(id('ada'), removed.write)).toBe(true);
       const again = write(removal);
-      expect(await t.store.deleteFactor(id('ada'), again.write)).toBe(false);
+      expect(await t.store.resetMfa(id('ada'), again.write)).toBe(false);
       expect(results).toEqual([true, false]);
       expect((await listed()).map((e) => [e.type, e.after])).toEqual([
         ['mfa.reset', { existed: false }],

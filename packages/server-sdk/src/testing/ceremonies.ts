@@ -87,7 +87,7 @@ export function ceremoniesConformance(t: ConformanceContext): void {
         'a reset',
         async (u) => {
           await enroll(u);
-          return t.store.deleteFactor(u);
+          return t.store.resetMfa(u);
         },
       ],
       ['the recovery codes renewed', (u) => t.store.replaceRecoveryCodes(u, t.codes(u))],
@@ -125,7 +125,7 @@ export function ceremoniesConformance(t: ConformanceContext): void {
     it("leaves other users' ceremonies open", async () => {
       const challenge = await begin(id('bob'), 'bob');
       await enroll(id('ann'));
-      await t.store.deleteFactor(id('ann'));
+      await t.store.resetMfa(id('ann'));
       expect(await stillOpen(id('bob'), 'bob', challenge)).not.toBeNull();
     });
 

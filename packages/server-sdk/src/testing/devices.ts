@@ -164,10 +164,10 @@ export function devicesConformance(t: ConformanceContext): void {
       expect(await left()).toEqual([0, 1]);
     });
 
-    it('deleteFactor (a reset)', async () => {
+    it('resetMfa (a reset)', async () => {
       await enroll(id('ada'));
       await both();
-      await t.store.deleteFactor(id('ada'));
+      await t.store.resetMfa(id('ada'));
       expect(await left()).toEqual([0, 1]);
     });
 

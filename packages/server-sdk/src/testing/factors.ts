@@ -5,16 +5,16 @@ import { type ConformanceContext, countTrue, later, STEP, T0, times } from './co
 export function factorsConformance(t: ConformanceContext): void {
   const { id, factor, enroll, consumeStep, consumeCode, codes, fail } = t;
   describe('factors', () => {
-    it('getFactor and getEnrollments answer active factors only', async () => {
-      expect(await t.store.getFactor(id('ada'))).toBeNull();
+    it('getTotpFactor and getEnrollments answer active factors only', async () => {
+      expect(await t.store.getTotpFactor(id('ada'))).toBeNull();
       expect(await t.store.getEnrollments([])).toEqual(new Map());
 
       const ada = await enroll(id('ada'), { lastUsedStep: STEP, createdAt: later(5) });
       const cleo = await enroll(id('cleo'));
       await t.store.putPendingTotp({ userId: id('max'), secret: 'pending', expiresAt: T0 });
 
-      expect(await t.store.getFactor(id('ada'))).toEqual(ada);
-      expect(await t.store.getFactor(id('max'))).toBeNull();
+      expect(await t.store.getTotpFactor(id('ada'))).toEqual(ada);
+      expect(await t.store.getTotpFactor(id('max'))).toBeNull();
       const found = await t.store.getEnrollments([id('ada'), id('max'), id('cleo'), id('nobody')]);
       expect(found).toEqual(
         new Map([
@@ -25,23 +25,23 @@ export function factorsConformance(t: ConformanceContext): void {
       expect(await t.store.getEnrollments([id('max')])).toEqual(new Map());
     });
 
-    it('updateFactorSecret replaces the secret only, and creates no factor', async () => {
+    it('updateTotpSecret replaces the secret only, and creates no factor', async () => {
       const ada = await enroll(id('ada'), { lastUsedStep: STEP });
-      expect(await t.store.updateFactorSecret(id('ada'), 'resealed', ada.secret)).toBe(true);
-      expect(await t.store.getFactor(id('ada'))).toEqual({ ...ada, secret: 'resealed' });
+      expect(await t.store.updateTotpSecret(id('ada'), 'resealed', ada.secret)).toBe(true);
+      expect(await t.store.getTotpFactor(id('ada'))).toEqual({ ...ada, secret: 'resealed' });
 
-      expect(await t.store.updateFactorSecret(id('max'), 'resealed', 'anything')).toBe(false);
-      expect(await t.store.getFactor(id('max'))).toBeNull();
+      expect(await t.store.updateTotpSecret(id('max'), 'resealed', 'anything')).toBe(false);
+      expect(await t.store.getTotpFactor(id('max'))).toBeNull();
     });
 
-    it('updateFactorSecret keeps a factor whose secret changed meanwhile (a new enrollment)', async () => {
+    it('updateTotpSecret keeps a factor whose secret changed meanwhile (a new enrollment)', async () => {
       const old = await enroll(id('ada'));
       await enroll(id('ada'), { secret: 'new-enrollment' });
-      expect(await t.store.updateFactorSecret(id('ada'), 'resealed-old', old.secret)).toBe(false);
-      expect((await t.store.getFactor(id('ada')))?.secret).toBe('new-enrollment');
+      expect(await t.store.updateTotpSecret(id('ada'), 'resealed-old', old.secret)).toBe(false);
+      expect((await t.store.getTotpFactor(id('ada')))?.secret).toBe('new-enrollment');
     });
 
-    it('listFactorSecrets pages through every active factor in order, once each', async () => {
+    it('listTotpSecrets pages through every active factor in order, once each', async () => {
       const users = Array.from({ length: 23 }, (_, i) => id(`p${String(i).padStart(2, '0')}`));
       for (const user of [...users].reverse()) await enroll(user, { secret: `sealed-${user}` });
       await t.store.putPendingTotp({ userId: id('pending'), secret: 'p', expiresAt: later(1000) });
@@ -49,7 +49,7 @@ export function factorsConformance(t: ConformanceContext): void {
       const seen: { userId: string; secret: string }[] = [];
       let after: string | null = t.prefix;
       for (let page = 0; page < 10 && after !== null; page++) {
-        const found = await t.store.listFactorSecrets(after, 5);
+        const found = await t.store.listTotpSecrets(after, 5);
         seen.push(...found.filter((f) => f.userId.startsWith(t.prefix)));
         after =
           found.length === 5 && found.every((f) => f.userId.startsWith(t.prefix))
@@ -58,15 +58,15 @@ export function factorsConformance(t: ConformanceContext): void {
       }
       expect(seen).toEqual(users.map((userId) => ({ userId, secret: `sealed-${userId}` })));
       expect(
-        (await t.store.listFactorSecrets(null, 1_000_000)).filter((f) => f.userId.startsWith(t.prefix)),
+        (await t.store.listTotpSecrets(null, 1_000_000)).filter((f) => f.userId.startsWith(t.prefix)),
       ).toHaveLength(23);
     });
 
     it('hands out copies of factors', async () => {
       await enroll(id('ada'));
-      const read = await t.store.getFactor(id('ada'));
+      const read = await t.store.getTotpFactor(id('ada'));
       if (read) read.secret = 'changed';
-      expect((await t.store.getFactor(id('ada')))?.secret).toBe(`sealed-${id('ada')}`);
+      expect((await t.store.getTotpFactor(id('ada')))?.secret).toBe(`sealed-${id('ada')}`);
     });
   });
 
@@ -93,7 +93,7 @@ export function factorsConformance(t: ConformanceContext): void {
       const active = factor(id('ada'), { secret: 'new', lastUsedStep: STEP, createdAt: later(7) });
       expect(await t.store.activateTotp(active, 'new', codes(id('ada')))).toBe(true);
 
-      expect(await t.store.getFactor(id('ada'))).toEqual(active);
+      expect(await t.store.getTotpFactor(id('ada'))).toEqual(active);
       expect(await t.store.getPendingTotp(id('ada'))).toBeNull();
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(10);
       // The pending secret is spent: the same activation cannot run twice.
@@ -106,7 +106,7 @@ export function factorsConformance(t: ConformanceContext): void {
       const replacement = factor(id('ada'), { secret: 'new', createdAt: later(60_000) });
       expect(await t.store.activateTotp(replacement, 'new', ['new-1', 'new-2'])).toBe(true);
 
-      expect(await t.store.getFactor(id('ada'))).toEqual(replacement);
+      expect(await t.store.getTotpFactor(id('ada'))).toEqual(replacement);
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(2);
       expect(await consumeCode(id('ada'), ['old-1'], T0)).toBe(false);
       expect(await consumeCode(id('ada'), ['new-1'], T0)).toBe(true);
@@ -120,7 +120,7 @@ export function factorsConformance(t: ConformanceContext): void {
       await t.store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
       expect(await t.store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', null)).toBe(true);
 
-      expect((await t.store.getFactor(id('ada')))?.secret).toBe('new');
+      expect((await t.store.getTotpFactor(id('ada')))?.secret).toBe('new');
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(2);
       expect(await consumeCode(id('ada'), ['old-1'], T0)).toBe(false);
       expect(await consumeCode(id('ada'), ['old-2'], T0)).toBe(true);
@@ -134,7 +134,7 @@ export function factorsConformance(t: ConformanceContext): void {
       const stale = factor(id('ada'), { secret: 'superseded' });
       expect(await t.store.activateTotp(stale, 'superseded', ['x-1', 'x-2', 'x-3'])).toBe(false);
 
-      expect(await t.store.getFactor(id('ada'))).toEqual(old);
+      expect(await t.store.getTotpFactor(id('ada'))).toEqual(old);
       expect(await t.store.getPendingTotp(id('ada'))).toEqual(pending);
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(2);
       expect(await consumeCode(id('ada'), ['x-1'], T0)).toBe(false);
@@ -144,7 +144,7 @@ export function factorsConformance(t: ConformanceContext): void {
       expect(await t.store.activateTotp(factor(id('ada'), { secret: 's' }), 's', ['c'])).toBe(false);
       await t.store.putPendingTotp({ userId: id('max'), secret: 's', expiresAt: later(1000) });
       expect(await t.store.activateTotp(factor(id('ada'), { secret: 's' }), 's', ['c'])).toBe(false);
-      expect(await t.store.getFactor(id('ada'))).toBeNull();
+      expect(await t.store.getTotpFactor(id('ada'))).toBeNull();
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(0);
       expect(await t.store.getPendingTotp(id('max'))).not.toBeNull();
     });
@@ -163,13 +163,13 @@ export function factorsConformance(t: ConformanceContext): void {
       );
       expect(countTrue(results)).toBe(1);
       const winner = results.indexOf(true);
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBe(winner);
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(winner);
       expect(await consumeCode(id('ada'), [`hash-${winner}-0`], T0)).toBe(true);
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(2);
     });
   });
 
-  describe('deleteFactor', () => {
+  describe('resetMfa', () => {
     it("removes the user's factor, pending secret, recovery codes, attempts and sessions, and nobody else's", async () => {
       for (const user of [id('ada'), id('max')]) {
         await enroll(user, {}, codes(user));
@@ -189,28 +189,28 @@ export function factorsConformance(t: ConformanceContext): void {
         });
       }
 
-      expect(await t.store.deleteFactor(id('ada'))).toBe(true);
+      expect(await t.store.resetMfa(id('ada'))).toBe(true);
 
-      expect(await t.store.getFactor(id('ada'))).toBeNull();
+      expect(await t.store.getTotpFactor(id('ada'))).toBeNull();
       expect(await t.store.getPendingTotp(id('ada'))).toBeNull();
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(0);
       expect(await t.store.getSession(id('ada'), `${id('ada')}-s1`)).toBeNull();
       expect(await t.store.getSession(id('ada'), `${id('ada')}-s2`)).toBeNull();
       expect(await t.store.getAttempts(id('ada'))).toEqual({ failures: 0, lockedUntil: null });
 
-      expect(await t.store.getFactor(id('max'))).not.toBeNull();
+      expect(await t.store.getTotpFactor(id('max'))).not.toBeNull();
       expect((await t.store.getAttempts(id('max'))).failures).toBe(6);
       expect(await t.store.getPendingTotp(id('max'))).not.toBeNull();
       expect(await t.store.countRecoveryCodes(id('max'))).toBe(10);
       expect(await t.store.getSession(id('max'), `${id('max')}-s1`)).not.toBeNull();
       expect(await t.store.getSession(id('max'), `${id('max')}-s2`)).not.toBeNull();
 
-      expect(await t.store.deleteFactor(id('ada'))).toBe(false);
+      expect(await t.store.resetMfa(id('ada'))).toBe(false);
     });
 
     it('returns false without a factor, and still removes a pending secret', async () => {
       await t.store.putPendingTotp({ userId: id('ada'), secret: 'p', expiresAt: later(1000) });
-      expect(await t.store.deleteFactor(id('ada'))).toBe(false);
+      expect(await t.store.resetMfa(id('ada'))).toBe(false);
       expect(await t.store.getPendingTotp(id('ada'))).toBeNull();
     });
 
@@ -221,11 +221,11 @@ export function factorsConformance(t: ConformanceContext): void {
         await t.store.putPendingTotp({ userId: user, secret: 'new', expiresAt: later(1000) });
         const [, deleted] = await Promise.all([
           t.store.activateTotp(factor(user, { secret: 'new' }), 'new', ['new-1']),
-          t.store.deleteFactor(user),
+          t.store.resetMfa(user),
         ]);
         // Either order removes everything: the old factor or the new one it replaced.
         expect(deleted).toBe(true);
-        expect(await t.store.getFactor(user)).toBeNull();
+        expect(await t.store.getTotpFactor(user)).toBeNull();
         expect(await t.store.getPendingTotp(user)).toBeNull();
         expect(await t.store.countRecoveryCodes(user)).toBe(0);
       }
@@ -233,9 +233,9 @@ export function factorsConformance(t: ConformanceContext): void {
 
     it('lets a deleted user enroll again', async () => {
       await enroll(id('ada'), { lastUsedStep: STEP + 10 }, codes(id('ada')));
-      await t.store.deleteFactor(id('ada'));
+      await t.store.resetMfa(id('ada'));
       const again = await enroll(id('ada'), { secret: 'again' }, ['a']);
-      expect(await t.store.getFactor(id('ada'))).toEqual(again);
+      expect(await t.store.getTotpFactor(id('ada'))).toEqual(again);
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(1);
     });
   });

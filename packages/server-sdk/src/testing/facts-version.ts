@@ -53,7 +53,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
         'addWebAuthnCredential (another)': () => addCredential(id('ada'), 'b'),
         deleteWebAuthnCredential: (store) => store.deleteWebAuthnCredential(id('ada'), id('cred-b')),
         deleteTotp: (store) => store.deleteTotp(id('max')),
-        'deleteFactor (a reset)': (store) => store.deleteFactor(id('ada')),
+        'resetMfa (a reset)': (store) => store.resetMfa(id('ada')),
         'startGrace (a new start)': (store) => store.startGrace(id('acme'), id('sam'), later(1000)),
         'forfeitGrace (a running grace period forfeited)': (store) =>
           store.forfeitGrace(id('sam'), [id('acme')], later(2000)),
@@ -71,7 +71,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
       for (const user of ['a', 'b', 'c']) {
         await enroll(id(user));
         seen.push(await read());
-        await t.store.deleteFactor(id(user));
+        await t.store.resetMfa(id(user));
         seen.push(await read());
       }
       expect(new Set(seen).size).toBe(seen.length);
@@ -89,7 +89,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
         reads: async (store) => {
           await store.getEnrollments([id('max'), id('ada'), id('sam')]);
           await store.getGraceStarts(id('acme'), [id('sam')]);
-          await store.getFactor(id('max'));
+          await store.getTotpFactor(id('max'));
           await store.listWebAuthnCredentials(id('ada'));
           await store.getSession(id('max'), id('s1'));
         },
@@ -116,7 +116,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
         },
         'recovery codes, a secret re-sealed, a pending setup': async (store) => {
           await store.replaceRecoveryCodes(id('max'), ['hash-3']);
-          expect(await store.updateFactorSecret(id('max'), 'sealed-anew', `sealed-${id('max')}`)).toBe(true);
+          expect(await store.updateTotpSecret(id('max'), 'sealed-anew', `sealed-${id('max')}`)).toBe(true);
           await store.putPendingTotp({ userId: id('sam'), secret: 'pending', expiresAt: later(600_000) });
         },
         'a passkey renamed': (store) => store.renameWebAuthnCredential(id('ada'), id('cred-a'), 'Laptop'),
@@ -147,7 +147,7 @@ export function factsVersionConformance(t: ConformanceContext): void {
         'forfeitGrace by a reset after one that forfeited it already': (store) =>
           store.forfeitGrace(id('sam'), [id('acme')], later(5000)),
         'forfeitGrace of no account': (store) => store.forfeitGrace(id('sam'), [], T0),
-        'deleteFactor of a user without MFA': (store) => store.deleteFactor(id('nobody')),
+        'resetMfa of a user without MFA': (store) => store.resetMfa(id('nobody')),
         'deleteTotp without an app': (store) => store.deleteTotp(id('ada')),
         'deleteWebAuthnCredential of none': (store) =>
           store.deleteWebAuthnCredential(id('ada'), id('cred-x')),

@@ -129,7 +129,7 @@ export function sessionsConformance(t: ConformanceContext): void {
       await t.store.putPendingTotp({ userId: id('ada'), secret: 'new', expiresAt: later(1000) });
       expect(await t.store.activateTotp(factor(id('ada'), { secret: 'new' }), 'new', [])).toBe(true);
       expect(await consumeStep(id('ada'), STEP, 'old')).toBe(false);
-      expect((await t.store.getFactor(id('ada')))?.lastUsedStep).toBeNull();
+      expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBeNull();
       expect(await t.store.getSession(id('ada'), id('ada-step'))).toBeNull();
       expect(await consumeStep(id('ada'), STEP, 'new')).toBe(true);
     });

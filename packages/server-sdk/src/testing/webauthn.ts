@@ -212,7 +212,7 @@ export function webauthnConformance(t: ConformanceContext): void {
         method: 'totp',
       });
       expect(await t.store.deleteTotp(id('ada'), undefined, id('reg'))).toBe(true);
-      expect(await t.store.getFactor(id('ada'))).toBeNull();
+      expect(await t.store.getTotpFactor(id('ada'))).toBeNull();
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(10);
       expect(await t.store.getSession(id('ada'), id('other'))).toBeNull();
       expect(await t.store.getSession(id('ada'), id('reg'))).not.toBeNull();
@@ -223,12 +223,12 @@ export function webauthnConformance(t: ConformanceContext): void {
       expect(await t.store.countRecoveryCodes(id('max'))).toBe(0);
     });
 
-    it('deleteFactor (a reset) removes the credentials too', async () => {
+    it('resetMfa (a reset) removes the credentials too', async () => {
       await add(credential(id('ada'), 'a'), codes(id('ada')));
-      expect(await t.store.deleteFactor(id('ada'))).toBe(true);
+      expect(await t.store.resetMfa(id('ada'))).toBe(true);
       expect(await t.store.listWebAuthnCredentials(id('ada'))).toEqual([]);
       expect(await t.store.countRecoveryCodes(id('ada'))).toBe(0);
-      expect(await t.store.deleteFactor(id('ada'))).toBe(false);
+      expect(await t.store.resetMfa(id('ada'))).toBe(false);
     });
   });
 

@@ -354,7 +354,7 @@ async function snapshot({ h }: Portal) {
   };
   for (const user of users) {
     state[user] = {
-      factor: await h.store.getFactor(user),
+      factor: await h.store.getTotpFactor(user),
       pending: await h.store.getPendingTotp(user),
       codes: await h.store.countRecoveryCodes(user),
       attempts: await h.store.getAttempts(user),

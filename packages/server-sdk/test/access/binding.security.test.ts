@@ -169,7 +169,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
       const h = harness();
       await setPolicy(h, 'acme', { mode: 'required_all' });
       await h.enroll('max');
-      const before = await h.store.getFactor('max');
+      const before = await h.store.getTotpFactor('max');
       await phishedCode(h);
       const setup = await h.json('POST', '/mfa/me/totp/setup', EVIL);
       expect(setup.status).toBe(200);
@@ -179,7 +179,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
         body: { code: await h.code(setup.body.secret) },
       });
       expect(confirm.status).not.toBe(200);
-      expect((await h.store.getFactor('max'))?.secret).toBe(before?.secret);
+      expect((await h.store.getTotpFactor('max'))?.secret).toBe(before?.secret);
     });
   });
 

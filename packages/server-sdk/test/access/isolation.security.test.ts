@@ -46,7 +46,7 @@ const stepUpCases: Record<string, StepUpCase> = {
     before: async (h) => {
       await h.enroll('max');
     },
-    done: async (h) => (await h.store.getFactor('max')) === null,
+    done: async (h) => (await h.store.getTotpFactor('max')) === null,
   },
   'POST /me/totp/setup (replacing the factor)': {
     method: 'POST',
@@ -56,7 +56,7 @@ const stepUpCases: Record<string, StepUpCase> = {
   'DELETE /me/totp': {
     method: 'DELETE',
     path: '/mfa/me/totp',
-    done: async (h) => (await h.store.getFactor('ada')) === null,
+    done: async (h) => (await h.store.getTotpFactor('ada')) === null,
   },
   'POST /me/recovery-codes': {
     method: 'POST',
@@ -165,7 +165,7 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
       // Max's changes touch max's factor only.
       expect((await h.json('POST', '/mfa/me/recovery-codes', { as: 'max' })).status).toBe(200);
       expect((await h.json('DELETE', '/mfa/me/totp', { as: 'max' })).status).toBe(200);
-      expect((await h.store.getFactor('max')) === null).toBe(true);
+      expect((await h.store.getTotpFactor('max')) === null).toBe(true);
       const me = (await h.json('GET', '/mfa/me', { as: 'ada' })).body;
       expect(me).toMatchObject({ userId: 'ada', enrolled: true, recoveryCodesRemaining: 10 });
       const own = await h.json('POST', '/mfa/challenge', {
@@ -205,7 +205,7 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
         expect(stepUp.status).toBe(401);
         expect(stepUp.body.error.code).toBe('step_up_required');
       }
-      expect(await h.store.getFactor('max')).not.toBeNull();
+      expect(await h.store.getTotpFactor('max')).not.toBeNull();
       // Ada's own session is untouched.
       expect(await access('ada', 'shared-id')).toEqual({ allow: true, reason: 'verified' });
     });
@@ -238,7 +238,7 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
         expect(text).not.toContain(admin);
       }
       expect(await h.store.getPolicy(accountId)).toBeNull();
-      expect(await h.store.getFactor(admin)).not.toBeNull();
+      expect(await h.store.getTotpFactor(admin)).not.toBeNull();
       expect(h.events.filter((e) => e.accountId === accountId)).toEqual([]);
     });
 
@@ -253,8 +253,8 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
       const fromContoso = await h.json('DELETE', '/mfa/accounts/contoso/members/sam/mfa', { as: 'cleo' });
       expect(fromContoso.status).toBe(409);
       expect(fromContoso.body.error.code).toBe('shared_member');
-      expect(await h.store.getFactor('cleo')).not.toBeNull();
-      expect(await h.store.getFactor('sam')).not.toBeNull();
+      expect(await h.store.getTotpFactor('cleo')).not.toBeNull();
+      expect(await h.store.getTotpFactor('sam')).not.toBeNull();
       expect(h.events.filter((e) => e.type === 'mfa.reset')).toEqual([]);
     });
 
@@ -273,7 +273,7 @@ describe.each(storeFactories)('isolation on the %s store', (_name, makeStore) =>
         expect(answer.body.error.code).toBe('not_admin');
       }
       expect(await h.store.getPolicy('acme')).toBeNull();
-      expect(await h.store.getFactor('ada')).not.toBeNull();
+      expect(await h.store.getTotpFactor('ada')).not.toBeNull();
       const policy = await h.json('GET', '/mfa/accounts/acme/policy', { as: 'max' });
       expect(policy.body.canManage).toBe(false);
     });

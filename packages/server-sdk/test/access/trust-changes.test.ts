@@ -136,7 +136,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     const h = createHarness({ store });
     open.push(h);
     const old = await h.enroll('max');
-    const current = await h.store.getFactor('max');
+    const current = await h.store.getTotpFactor('max');
     replaceBeforeSettling = async () => {
       const secret = `${current?.secret}-replaced`;
       await inner.putPendingTotp({
@@ -157,7 +157,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     });
     expectError(res, 'invalid_code');
     expect(await sessionVerified(h, 'max', 'max-attacker')).toBe(false);
-    expect((await h.store.getFactor('max'))?.lastUsedStep).toBeNull();
+    expect((await h.store.getTotpFactor('max'))?.lastUsedStep).toBeNull();
   });
 });
 

@@ -63,7 +63,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     });
     expectError(locked, 'too_many_attempts');
     expect(open).not.toHaveBeenCalled();
-    expect(await h.store.getFactor('max')).toBeNull();
+    expect(await h.store.getTotpFactor('max')).toBeNull();
     await h.mfa.close();
   });
 });

@@ -97,9 +97,9 @@ describe.each(storeFactories)('failed attempts on the %s store', (_name, makeSto
   it('answers a correct code 429 while locked, without judging it', async () => {
     await failTimes(4);
     expectJudgedWrong(await guess(), 0);
-    const stepBefore = (await h.store.getFactor('max'))?.lastUsedStep;
+    const stepBefore = (await h.store.getTotpFactor('max'))?.lastUsedStep;
     expectLocked(await correct(), 30);
-    expect((await h.store.getFactor('max'))?.lastUsedStep).toBe(stepBefore);
+    expect((await h.store.getTotpFactor('max'))?.lastUsedStep).toBe(stepBefore);
     const me = await h.json('GET', '/mfa/me', { as: 'max', session: 'max-s2' });
     expect(me.body.session.verified).toBe(false);
     // A recovery code waits out the lock too.

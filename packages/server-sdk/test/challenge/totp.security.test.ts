@@ -143,7 +143,9 @@ describe.each(storeFactories)('TOTP codes on the %s store', (_name, makeStore) =
     const code = await h.code(setup.body.secret);
     const confirm = await h.json('POST', '/mfa/me/totp/confirm', { as: 'ada', body: { code } });
     expect(confirm.status).toBe(200);
-    expect((await h.store.getFactor('ada'))?.lastUsedStep).toBe(Math.floor(h.clock.now.getTime() / 30_000));
+    expect((await h.store.getTotpFactor('ada'))?.lastUsedStep).toBe(
+      Math.floor(h.clock.now.getTime() / 30_000),
+    );
 
     const reuse = await h.json('POST', '/mfa/challenge', { as: 'ada', session: 'ada-s2', body: { code } });
     expect(reuse.status).toBe(400);

@@ -22,7 +22,7 @@ async function setPolicy(
   admin: string,
   body: Record<string, unknown>,
 ): Promise<void> {
-  if (!(await h.store.getFactor(admin))) await h.enroll(admin);
+  if (!(await h.store.getTotpFactor(admin))) await h.enroll(admin);
   const res = await h.json('PUT', `/mfa/accounts/${accountId}/policy`, { as: admin, body });
   if (res.status !== 200) throw new Error(`policy not set: ${JSON.stringify(res.body)}`);
 }
@@ -405,7 +405,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect((await h.json('GET', '/mfa/me', { as: 'max' })).body.session.verified).toBe(true);
       const res = await h.json('DELETE', '/mfa/accounts/acme/members/max/mfa', { as: 'ada' });
       expect(res.status).toBe(200);
-      expect(await h.store.getFactor('max')).toBeNull();
+      expect(await h.store.getTotpFactor('max')).toBeNull();
       expect(await h.store.countRecoveryCodes('max')).toBe(0);
       for (const session of ['max-s1', 'max-s2']) {
         const me = await h.json('GET', '/mfa/me', { as: 'max', session });
@@ -434,7 +434,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         await h.json('DELETE', '/mfa/accounts/contoso/members/sam/mfa', { as: 'cleo' }),
         'shared_member',
       );
-      expect(await h.store.getFactor('sam')).not.toBeNull();
+      expect(await h.store.getTotpFactor('sam')).not.toBeNull();
       expect(h.events.some((e) => e.type === 'mfa.reset')).toBe(false);
     });
 
@@ -447,7 +447,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         await h.json('DELETE', '/mfa/accounts/acme/members/nobody/mfa', { as: 'ada' }),
         'not_member',
       );
-      expect(await h.store.getFactor('cleo')).not.toBeNull();
+      expect(await h.store.getTotpFactor('cleo')).not.toBeNull();
     });
 
     it('answers 409 not_enrolled for a member without MFA', async () => {
@@ -470,7 +470,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         await h.json('DELETE', '/mfa/accounts/acme/members/max/mfa', { as: 'ada' }),
         'step_up_required',
       );
-      expect(await h.store.getFactor('max')).not.toBeNull();
+      expect(await h.store.getTotpFactor('max')).not.toBeNull();
       await h.json('POST', '/mfa/challenge', { as: 'ada', body: { code: await h.code(secret) } });
       expect((await h.json('DELETE', '/mfa/accounts/acme/members/max/mfa', { as: 'ada' })).status).toBe(200);
     });
@@ -841,7 +841,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         userId: 'ada',
         expiresAt: new Date(expiresAt),
       });
-      expect(await h.store.getFactor('ada')).toBeNull();
+      expect(await h.store.getTotpFactor('ada')).toBeNull();
       expect((await h.json('GET', '/mfa/me', { as: 'ada' })).body.enrolled).toBe(false);
       // Also with an empty JSON body, and each setup is a new secret.
       const again = await h.json('POST', '/mfa/me/totp/setup', { as: 'ada', body: {} });
@@ -894,7 +894,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         'invalid_code',
       );
       expect(second.attemptsLeft).toBe(3);
-      expect(await h.store.getFactor('max')).toBeNull();
+      expect(await h.store.getTotpFactor('max')).toBeNull();
       expect(await h.store.getPendingTotp('max')).not.toBeNull();
       // The right code still works after failures below the threshold.
       const ok = await h.json('POST', '/mfa/me/totp/confirm', {
@@ -922,7 +922,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         body: { code: await h.code(setup.body.secret) },
       });
       expectError(late, 'not_enrolled');
-      expect(await h.store.getFactor('max')).toBeNull();
+      expect(await h.store.getTotpFactor('max')).toBeNull();
     });
 
     it('activates the factor, answers ten recovery codes once and verifies the session', async () => {
@@ -938,7 +938,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       expect(res.body.recoveryCodes).toHaveLength(10);
       for (const code of res.body.recoveryCodes) expect(code).toMatch(RECOVERY_CODE);
       expect(new Set(res.body.recoveryCodes).size).toBe(10);
-      expect(await h.store.getFactor('max')).toMatchObject({ userId: 'max', createdAt: h.clock.now });
+      expect(await h.store.getTotpFactor('max')).toMatchObject({ userId: 'max', createdAt: h.clock.now });
       expect(await h.store.getPendingTotp('max')).toBeNull();
       expect(await h.store.countRecoveryCodes('max')).toBe(10);
       expect(await h.store.getSession('max', 'max-s1')).toMatchObject({
@@ -968,7 +968,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         'mfa_required_by_policy',
       );
       expect(refused.accounts).toEqual([{ accountId: 'acme', accountName: 'Acme' }]);
-      expect(await h.store.getFactor('ada')).not.toBeNull();
+      expect(await h.store.getTotpFactor('ada')).not.toBeNull();
     });
 
     it('names every account that requires it', async () => {
@@ -995,7 +995,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       await h.enroll('max'); // a member: required_admins does not apply
       const res = await h.json('DELETE', '/mfa/me/totp', { as: 'max' });
       expect(res.status).toBe(200);
-      expect(await h.store.getFactor('max')).toBeNull();
+      expect(await h.store.getTotpFactor('max')).toBeNull();
       expect(await h.store.countRecoveryCodes('max')).toBe(0);
       expect((await h.json('GET', '/mfa/me', { as: 'max' })).body).toMatchObject({
         enrolled: false,
@@ -1014,7 +1014,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
       await h.enroll('max');
       h.advance(STEP_UP_MAX_AGE + 1);
       expectError(await h.json('DELETE', '/mfa/me/totp', { as: 'max' }), 'step_up_required');
-      expect(await h.store.getFactor('max')).not.toBeNull();
+      expect(await h.store.getTotpFactor('max')).not.toBeNull();
     });
   });
 

@@ -35,9 +35,9 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     h = createHarness({ store: makeStore() });
     const attacker = await h.enroll('ada'); // the attacker's own phone
     await h.enroll('max');
-    const adaSealed = (await h.store.getFactor('ada'))?.secret as string;
-    const maxSealed = (await h.store.getFactor('max'))?.secret as string;
-    expect(await h.store.updateFactorSecret('max', adaSealed, maxSealed)).toBe(true);
+    const adaSealed = (await h.store.getTotpFactor('ada'))?.secret as string;
+    const maxSealed = (await h.store.getTotpFactor('max'))?.secret as string;
+    expect(await h.store.updateTotpSecret('max', adaSealed, maxSealed)).toBe(true);
     const res = await h.json('POST', '/mfa/challenge', {
       as: 'max',
       session: 'max-attacker',
@@ -52,10 +52,10 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
   it('rotateKeys re-seals secrets of the first format, bound to their user', async () => {
     h = createHarness({ store: makeStore() });
     const { secret } = await h.enroll('max');
-    const current = (await h.store.getFactor('max'))?.secret as string;
-    await h.store.updateFactorSecret('max', await sealV1(SECRET, secret), current);
+    const current = (await h.store.getTotpFactor('max'))?.secret as string;
+    await h.store.updateTotpSecret('max', await sealV1(SECRET, secret), current);
     expect(await h.mfa.rotateKeys()).toMatchObject({ factorsResealed: 1, factorsUnreadable: 0 });
-    const resealed = (await h.store.getFactor('max'))?.secret as string;
+    const resealed = (await h.store.getTotpFactor('max'))?.secret as string;
     expect(resealed.startsWith('v2.')).toBe(true);
     expect((await new SecretBox([SECRET]).open(resealed, 'max')).plaintext).toBe(secret);
   });
@@ -87,7 +87,7 @@ describe('an SQLite database sealed before secrets were bound to their user', ()
     expect((await h.store.getAttempts('max')).failures).toBe(2);
     const res = await h.json('POST', '/mfa/challenge', { as: 'max', body: { code: await h.code(secret) } });
     expect(res.status).toBe(200);
-    const resealed = (await h.store.getFactor('max'))?.secret as string;
+    const resealed = (await h.store.getTotpFactor('max'))?.secret as string;
     expect(resealed.startsWith('v2.')).toBe(true);
     expect((await new SecretBox([SECRET]).open(resealed, 'max')).plaintext).toBe(secret);
     await h.mfa.close();

@@ -142,7 +142,7 @@ describe('secrets at rest in an SQLite file', () => {
     const h = harness();
     const { secret } = await h.enroll('ada');
     const keys = await derivedKeys(SECRET);
-    const sealed = (await h.store.getFactor('ada'))?.secret ?? '';
+    const sealed = (await h.store.getTotpFactor('ada'))?.secret ?? '';
     expect(sealed.startsWith(`v2.${keys.id}.`)).toBe(true);
     const [, keyId, iv, ciphertext] = sealed.split('.') as [string, string, string, string];
     expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
@@ -260,7 +260,7 @@ describe('secrets at rest in an SQLite file', () => {
     });
     expect(answer.status).toBe(200);
     const { id: newKeyId } = await derivedKeys(OTHER_SECRET);
-    expect((await rotated.store.getFactor('ada'))?.secret.startsWith(`v2.${newKeyId}.`)).toBe(true);
+    expect((await rotated.store.getTotpFactor('ada'))?.secret.startsWith(`v2.${newKeyId}.`)).toBe(true);
     const recovery = await rotated.json('POST', '/mfa/challenge', {
       as: 'ada',
       session: 'ada-s3',
@@ -297,9 +297,9 @@ describe.each(storeFactories)('secrets through the API on the %s store', (_name,
 
   it('answers 503 unavailable, never a 500 or a verification, when a stored secret was tampered with', async () => {
     const { secret } = await h.enroll('ada');
-    const sealed = (await store.getFactor('ada'))?.secret ?? '';
+    const sealed = (await store.getTotpFactor('ada'))?.secret ?? '';
     const last = sealed.at(-2) === 'A' ? 'B' : 'A';
-    await store.updateFactorSecret('ada', `${sealed.slice(0, -2)}${last}${sealed.at(-1)}`, sealed);
+    await store.updateTotpSecret('ada', `${sealed.slice(0, -2)}${last}${sealed.at(-1)}`, sealed);
     const answer = await h.json('POST', '/mfa/challenge', {
       as: 'ada',
       session: 'ada-s2',
@@ -444,7 +444,7 @@ describe.each(storeFactories)('secrets through the API on the %s store', (_name,
     // each TOTP secret or recovery code outside the one answer that hands it out.
     const sealed = [
       ...(await Promise.all(
-        ['ada', 'max', 'sam', 'cleo'].map(async (u) => (await store.getFactor(u))?.secret ?? ''),
+        ['ada', 'max', 'sam', 'cleo'].map(async (u) => (await store.getTotpFactor(u))?.secret ?? ''),
       )),
       (await store.getPendingTotp('ada'))?.secret ?? '',
     ];

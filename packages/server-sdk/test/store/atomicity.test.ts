@@ -122,7 +122,7 @@ async function expectUntouched({ h, old }: World, { attempts = true } = {}) {
 
 /** tina's MFA is gone entirely: factor, pending, codes, failures, sessions, and no new grace period. */
 async function expectReset({ h, old }: World) {
-  expect(await h.store.getFactor('tina')).toBeNull();
+  expect(await h.store.getTotpFactor('tina')).toBeNull();
   expect(await h.store.getPendingTotp('tina')).toBeNull();
   expect(await h.store.countRecoveryCodes('tina')).toBe(0);
   expect(await h.store.getAttempts('tina')).toEqual({ failures: 0, lockedUntil: null });
@@ -146,7 +146,7 @@ interface Flow {
 }
 
 const resetWhole: Flow['whole'] = async (w) => {
-  if (await w.h.store.getFactor('tina')) await expectUntouched(w);
+  if (await w.h.store.getTotpFactor('tina')) await expectUntouched(w);
   else await expectReset(w);
 };
 
@@ -179,7 +179,7 @@ const flows: Record<string, Flow> = {
     },
     whole: async (w) => {
       const { h, old } = w;
-      if (await h.store.getFactor('tina')) return expectUntouched(w);
+      if (await h.store.getTotpFactor('tina')) return expectUntouched(w);
       expect(await h.store.countRecoveryCodes('tina')).toBe(0);
       expect(await h.store.getAttempts('tina')).toEqual({ failures: 0, lockedUntil: null });
       for (const session of ['tina-s1', 'tina-s2'])
@@ -217,7 +217,7 @@ const flows: Record<string, Flow> = {
       return { ok: res.status === 200, body: res.body };
     },
     whole: async ({ h, old }, outcome, { newSecret }) => {
-      const factor = await h.store.getFactor('tina');
+      const factor = await h.store.getTotpFactor('tina');
       expect(factor).not.toBeNull();
       const current = (await box.open(factor?.secret ?? '', 'tina')).plaintext;
       expect([old.secret, newSecret]).toContain(current);
@@ -320,7 +320,7 @@ describe('inside the SQLite store’s transactions', () => {
     });
     expect(res.status).toBe(503);
     database.exec('drop trigger no_codes');
-    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '', 'tina')).plaintext).toBe(
+    expect((await box.open((await w.h.store.getTotpFactor('tina'))?.secret ?? '', 'tina')).plaintext).toBe(
       w.old.secret,
     );
     expect(await w.h.store.getPendingTotp('tina')).not.toBeNull();
@@ -384,7 +384,7 @@ describe('inside the SQLite store’s transactions', () => {
     ).toBe(200);
     trigger('no_audit', 'before insert on mfa_audit');
     expect((await w.h.json('DELETE', '/mfa/me/totp', { as: 'tina' })).status).toBe(503);
-    expect(await w.h.store.getFactor('tina')).not.toBeNull();
+    expect(await w.h.store.getTotpFactor('tina')).not.toBeNull();
     const setup = await w.h.json('POST', '/mfa/me/totp/setup', { as: 'tina' });
     const confirm = await w.h.json('POST', '/mfa/me/totp/confirm', {
       as: 'tina',
@@ -393,7 +393,7 @@ describe('inside the SQLite store’s transactions', () => {
     expect(confirm.status).toBe(503);
     expect(await w.h.store.getPendingTotp('tina')).not.toBeNull();
     database.exec('drop trigger no_audit');
-    expect((await box.open((await w.h.store.getFactor('tina'))?.secret ?? '', 'tina')).plaintext).toBe(
+    expect((await box.open((await w.h.store.getTotpFactor('tina'))?.secret ?? '', 'tina')).plaintext).toBe(
       w.old.secret,
     );
     const after = await w.h.store.listAudit({ accountId: 'acme', userIds: ['ada', 'tina'], limit: 100 });

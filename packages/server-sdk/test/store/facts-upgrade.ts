@@ -16,7 +16,7 @@ export async function expectUpgradedForFactsVersion(store: MfaStore, at: Date): 
   const read = () => (store.factsVersion as () => Promise<string>)();
   const first = await read();
   expect(await read()).toBe(first);
-  expect(await store.deleteFactor('max')).toBe(true);
+  expect(await store.resetMfa('max')).toBe(true);
   const second = await read();
   expect(second).not.toBe(first);
   await store.startGrace('acme', 'max', at);

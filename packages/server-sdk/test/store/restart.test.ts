@@ -55,7 +55,7 @@ describe('a restart on the same SQLite file', () => {
     const store: Record<string, unknown> = {};
     for (const user of USERS) {
       store[user] = {
-        factor: await h.store.getFactor(user),
+        factor: await h.store.getTotpFactor(user),
         pending: await h.store.getPendingTotp(user),
         codes: await h.store.countRecoveryCodes(user),
         attempts: await h.store.getAttempts(user),

@@ -139,7 +139,7 @@ describe('sqliteStore shared by several processes', () => {
       expect(outcomes).toHaveLength(3 * PROCESSES);
       expect(outcomes.filter((o) => o === 'verified')).toHaveLength(1);
       expect(outcomes.filter((o) => o !== 'verified' && o !== 'replayed' && o !== 'locked')).toEqual([]);
-      expect((await local.getFactor(userId))?.lastUsedStep).toBe(STEP);
+      expect((await local.getTotpFactor(userId))?.lastUsedStep).toBe(STEP);
     }
   });
 
@@ -213,7 +213,7 @@ describe('sqliteStore shared by several processes', () => {
     );
     for (const [round, userId] of users.entries()) {
       expect(results[round]?.filter((won) => won === true)).toHaveLength(1);
-      const winner = (await local.getFactor(userId))?.lastUsedStep ?? -1;
+      const winner = (await local.getTotpFactor(userId))?.lastUsedStep ?? -1;
       expect(await local.getPendingTotp(userId)).toBeNull();
       expect(await local.countRecoveryCodes(userId)).toBe(1);
       // The winner's recovery code came with the winner's factor.

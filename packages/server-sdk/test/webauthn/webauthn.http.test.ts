@@ -27,7 +27,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     (await h.json('GET', `/mfa/accounts/${accountId}/access`, { as: user, ...(session ? { session } : {}) }))
       .body;
   const setPolicy = async (body: Record<string, unknown>) => {
-    if (!(await h.store.getFactor('ada'))) await h.enroll('ada');
+    if (!(await h.store.getTotpFactor('ada'))) await h.enroll('ada');
     const put = await h.json('PUT', '/mfa/accounts/acme/policy', { as: 'ada', body });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     return put.body;

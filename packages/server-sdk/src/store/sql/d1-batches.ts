@@ -256,7 +256,7 @@ export function d1Batches(
       }));
     },
 
-    async deleteFactor(userId, write) {
+    async resetMfa(userId, write) {
       const anyFactor = sql`(${present(factorOf(userId))} or ${present(credentialsOf(userId))})`;
       return optimistically(`user:${userId}`, async () => {
         const [app, credentials] = await read(factorOf(userId).limit(1), credentialsOf(userId).limit(1));

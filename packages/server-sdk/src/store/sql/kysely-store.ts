@@ -253,7 +253,7 @@ export function sqlStore(
       });
     },
 
-    async getFactor(userId) {
+    async getTotpFactor(userId) {
       await ready();
       const [row] = (await hot.factor(userId)).rows;
       return row ? factorFromRow(row) : null;
@@ -281,7 +281,7 @@ export function sqlStore(
       }
       return enrolled;
     },
-    async updateFactorSecret(userId, secret, expected) {
+    async updateTotpSecret(userId, secret, expected) {
       const result = await (await q())
         .updateTable('mfa_totp_factors')
         .set({ secret })
@@ -290,7 +290,7 @@ export function sqlStore(
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async listFactorSecrets(after, limit) {
+    async listTotpSecrets(after, limit) {
       let query = (await q()).selectFrom('mfa_totp_factors').select(['user_id', 'secret']);
       if (after !== null) query = query.where('user_id', '>', after);
       // The database's own order of user ids, the same one `>` pages by.
@@ -329,7 +329,7 @@ export function sqlStore(
         return [true, true];
       });
     },
-    async deleteFactor(userId, write) {
+    async resetMfa(userId, write) {
       return withAudit(await q(), write, async (trx) => {
         await lockUser(trx, userId);
         const [, , app, credentials] = await runStatements(trx, mfaReset(db, userId));

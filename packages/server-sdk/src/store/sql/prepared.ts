@@ -17,9 +17,9 @@ type Slot = { arg: number } | { value: unknown };
  * What depends on JavaScript must be computed by the caller and passed in.
  *
  * @example
- * const getFactor = prepared(db, (userId: string) =>
+ * const getTotpFactor = prepared(db, (userId: string) =>
  *   db.selectFrom('mfa_totp_factors').selectAll().where('user_id', '=', userId));
- * const { rows } = await getFactor('u1');
+ * const { rows } = await getTotpFactor('u1');
  */
 export type Executor = Pick<Kysely<Database>, 'executeQuery'>;
 
