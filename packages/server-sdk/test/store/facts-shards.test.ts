@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../src/sqlite.ts';
-import { FACTS_SHARDS, factsShard } from '../../src/store/sql/write-statements.ts';
+import { FACTS_SHARDS, factsShard } from '../../src/store/sql/trust-change.ts';
 
 let folder = '';
 afterEach(() => rmSync(folder, { recursive: true, force: true }));

@@ -1,5 +1,6 @@
 import type { Enrollment } from '../../model.ts';
 import type { FactorStore } from '../factor-store.ts';
+import { trustChanges } from '../trust-changes.ts';
 import type { MemoryState } from './state.ts';
 
 /** A user's factors as a whole: which ones each user holds, and a reset. In memory: each method runs to completion without an `await` between its read and its write. */
@@ -26,13 +27,7 @@ export function factorsMethods(mem: MemoryState): FactorStore {
     async resetMfa(userId, write) {
       let existed = mem.factors.delete(userId);
       for (const c of mem.credentialsOf(userId)) existed = mem.credentials.delete(c.credentialId) || existed;
-      mem.discardCeremonies(userId);
-      mem.recoveryCodes.delete(userId);
-      mem.attempts.delete(userId);
-      mem.lastFailure.delete(userId);
-      mem.endSessionsBut(userId);
-      mem.forgetDevices(userId);
-      if (existed) mem.facts++;
+      mem.applyTrustChange(userId, trustChanges.reset, { enrollmentsChanged: existed });
       mem.recordWith(write, existed);
       return existed;
     },

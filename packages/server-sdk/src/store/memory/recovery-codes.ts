@@ -1,17 +1,12 @@
 import type { RecoveryCodeStore } from '../recovery-code-store.ts';
+import { trustChanges } from '../trust-changes.ts';
 import type { MemoryState } from './state.ts';
 
 /** Recovery codes, as keyed hashes. In memory: each method runs to completion without an `await` between its read and its write. */
 export function recoveryCodesMethods(mem: MemoryState): RecoveryCodeStore {
   return {
     async replaceRecoveryCodes(userId, hashes, write, keepSessionId) {
-      mem.recoveryCodes.set(
-        userId,
-        hashes.map((hash) => ({ hash, usedAt: null })),
-      );
-      mem.endSessionsBut(userId, keepSessionId);
-      mem.forgetDevices(userId);
-      mem.discardCeremonies(userId);
+      mem.applyTrustChange(userId, trustChanges.codesRenewed, { recoveryCodeHashes: hashes, keepSessionId });
       mem.recordWith(write);
     },
     async recoveryCodeKeys(userId) {

@@ -12,7 +12,15 @@ import type {
   WebAuthnChallengeRecord,
   WebAuthnCredentialRecord,
 } from '../../model.ts';
-import { type AuditWrite, auditEvents } from '../store.ts';
+import { type AuditWrite, auditEvents } from '../audit-store.ts';
+import type { TrustChange } from '../trust-changes.ts';
+
+/** What a trust change brings or spares (as the SQL stores take it). */
+export interface TrustChangeOptions {
+  recoveryCodeHashes?: readonly string[] | null | undefined;
+  keepSessionId?: string | undefined;
+  enrollmentsChanged?: boolean | undefined;
+}
 
 export interface RecoveryCode {
   hash: string;
@@ -59,13 +67,6 @@ export function memoryState() {
     [...credentials.values()]
       .filter((c) => c.userId === userId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  /** A user left without any factor loses the codes and failures that went with MFA. */
-  const forgetMfaIfNone = (userId: string) => {
-    if (factors.has(userId) || credentialsOf(userId).length > 0) return;
-    recoveryCodes.delete(userId);
-    attempts.delete(userId);
-    lastFailure.delete(userId);
-  };
   const graceKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
   const append = (events: readonly AuditEventInput[]): AuditEvent[] =>
     events.map((event) => {
@@ -83,29 +84,52 @@ export function memoryState() {
     for (const [key, c] of challenges)
       if (c.userId === userId && c.ceremony === 'registration') challenges.delete(key);
   };
-  /** The factors the user would hold without the app (`app: true`) or without one credential. */
-  const methodsLeft = (userId: string, without: { app: boolean; credentialId?: string }) => {
-    const left: FactorMethod[] = [];
-    if (!without.app && factors.has(userId)) left.push('totp');
-    if (credentialsOf(userId).some((c) => c.credentialId !== without.credentialId)) left.push('webauthn');
-    return left;
-  };
   /**
-   * A factor removed (the app or a credential, already deleted): a trust change, so the
-   * ceremonies, other sessions and devices go, and with no factor left the codes and failures.
+   * Whether the user holds a factor of each kind, leaving out the app (`app: true`) or one
+   * credential: one entry a kind, so a new kind is a compile error until it is here.
    */
-  const factorRemoved = (userId: string, keepSessionId: string | undefined) => {
-    discardCeremonies(userId);
-    forgetMfaIfNone(userId);
-    endSessionsBut(userId, keepSessionId);
-    forgetDevices(userId);
-  };
+  const holds = (userId: string, without: { app: boolean; credentialId?: string }) =>
+    ({
+      totp: !without.app && factors.has(userId),
+      webauthn: credentialsOf(userId).some((c) => c.credentialId !== without.credentialId),
+    }) satisfies Record<FactorMethod, boolean>;
+  /** The factors the user would hold without the app (`app: true`) or without one credential. */
+  const methodsLeft = (userId: string, without: { app: boolean; credentialId?: string }) =>
+    (Object.entries(holds(userId, without)) as [FactorMethod, boolean][])
+      .filter(([, held]) => held)
+      .map(([method]) => method);
   const endSessionsBut = (userId: string, keep?: string) => {
     for (const [key, session] of sessions)
       if (session.userId === userId && session.sessionId !== keep) sessions.delete(key);
   };
+  /**
+   * A trust change's rules (`../trust-changes.ts`) applied to the user, after the write's own
+   * change (a factor set or deleted): ceremonies, codes and failures, sessions, devices, facts.
+   */
+  const applyTrustChange = (userId: string, change: TrustChange, options: TrustChangeOptions = {}) => {
+    discardCeremonies(userId);
+    const hashes = options.recoveryCodeHashes;
+    const dropCodes =
+      change.recoveryCodes === 'drop' ||
+      (change.recoveryCodes === 'drop-if-no-factor' && methodsLeft(userId, { app: false }).length === 0);
+    if (change.recoveryCodes === 'given' && hashes) {
+      recoveryCodes.set(
+        userId,
+        hashes.map((hash) => ({ hash, usedAt: null })),
+      );
+    } else if (dropCodes) {
+      recoveryCodes.delete(userId);
+      attempts.delete(userId);
+      lastFailure.delete(userId);
+    }
+    if (change.sessions !== 'keep') {
+      endSessionsBut(userId, change.sessions === 'others' ? options.keepSessionId : undefined);
+    }
+    if (change.devices === 'forget') forgetDevices(userId);
+    if (options.enrollmentsChanged ?? change.enrollments) state.facts++;
+  };
 
-  return {
+  const state = {
     policies,
     factors,
     pending,
@@ -125,7 +149,6 @@ export function memoryState() {
     forgetDevices,
     copyCredential,
     credentialsOf,
-    forgetMfaIfNone,
     graceKey,
     append,
     recordWith,
@@ -133,8 +156,9 @@ export function memoryState() {
     discardCeremonies,
     methodsLeft,
     endSessionsBut,
-    factorRemoved,
+    applyTrustChange,
   };
+  return state;
 }
 
 export type MemoryState = ReturnType<typeof memoryState>;

@@ -1,5 +1,6 @@
 import { keepsFactor } from '../store.ts';
 import type { TotpStore } from '../totp-store.ts';
+import { trustChanges } from '../trust-changes.ts';
 import type { MemoryState } from './state.ts';
 
 /** The authenticator app and its pending setup. In memory: each method runs to completion without an `await` between its read and its write. */
@@ -37,20 +38,10 @@ export function totpMethods(mem: MemoryState): TotpStore {
     },
     async activateTotp(factor, pendingSecret, hashes, write, session) {
       if (mem.pending.get(factor.userId)?.secret !== pendingSecret) return false;
-      mem.discardCeremonies(factor.userId);
       // Only an app replaced is a trust change; a first app is a factor added.
-      if (mem.factors.has(factor.userId)) {
-        mem.endSessionsBut(factor.userId);
-        mem.forgetDevices(factor.userId);
-      }
+      const change = mem.factors.has(factor.userId) ? trustChanges.factorReplaced : trustChanges.factorAdded;
       mem.factors.set(factor.userId, { ...factor });
-      mem.facts++;
-      if (hashes) {
-        mem.recoveryCodes.set(
-          factor.userId,
-          hashes.map((hash) => ({ hash, usedAt: null })),
-        );
-      }
+      mem.applyTrustChange(factor.userId, change, { recoveryCodeHashes: hashes });
       if (session) mem.sessions.set(mem.sessionKey(session.userId, session.sessionId), { ...session });
       mem.recordWith(write, true);
       return true;
@@ -59,8 +50,7 @@ export function totpMethods(mem: MemoryState): TotpStore {
       if (!mem.factors.has(userId) || !keepsFactor(mem.methodsLeft(userId, { app: true }), mustKeep))
         return false;
       mem.factors.delete(userId);
-      mem.facts++;
-      mem.factorRemoved(userId, keepSessionId);
+      mem.applyTrustChange(userId, trustChanges.factorRemoved, { keepSessionId });
       mem.recordWith(write, true);
       return true;
     },

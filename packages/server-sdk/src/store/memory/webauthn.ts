@@ -1,5 +1,6 @@
 import { MAX_OPEN_CEREMONIES } from '../../model.ts';
 import { keepsFactor } from '../store.ts';
+import { trustChanges } from '../trust-changes.ts';
 import type { WebAuthnStore } from '../webauthn-store.ts';
 import type { MemoryState } from './state.ts';
 
@@ -31,15 +32,10 @@ export function webauthnMethods(mem: MemoryState): WebAuthnStore {
       if (existing.length >= limit) return { added: false, reason: 'too_many' };
       if (mem.credentials.has(credential.credentialId)) return { added: false, reason: 'duplicate' };
       const first = !mem.factors.has(userId) && existing.length === 0;
-      if (first) {
-        mem.recoveryCodes.set(
-          userId,
-          recoveryCodeHashes.map((hash) => ({ hash, usedAt: null })),
-        );
-      }
       mem.credentials.set(credential.credentialId, mem.copyCredential(credential));
-      mem.facts++;
-      mem.discardCeremonies(userId);
+      mem.applyTrustChange(userId, trustChanges.factorAdded, {
+        recoveryCodeHashes: first ? recoveryCodeHashes : null,
+      });
       mem.sessions.set(mem.sessionKey(session.userId, session.sessionId), { ...session });
       const result = { added: true, recoveryCodesIssued: first } as const;
       mem.recordWith(write, result);
@@ -57,8 +53,7 @@ export function webauthnMethods(mem: MemoryState): WebAuthnStore {
       if (!c || c.userId !== userId) return false;
       if (!keepsFactor(mem.methodsLeft(userId, { app: false, credentialId }), mustKeep)) return false;
       mem.credentials.delete(credentialId);
-      mem.facts++;
-      mem.factorRemoved(userId, keepSessionId);
+      mem.applyTrustChange(userId, trustChanges.factorRemoved, { keepSessionId });
       mem.recordWith(write, true);
       return true;
     },

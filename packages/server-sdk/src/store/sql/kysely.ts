@@ -44,5 +44,5 @@ export function kyselyStore<DB>(db: Kysely<DB>, options: KyselyStoreOptions): Mf
   if (options.d1 && (options.dialect !== 'sqlite' || typeof options.d1.batch !== 'function')) {
     throw new TypeError("kyselyStore: `d1` is a D1 database binding, with `dialect: 'sqlite'`.");
   }
-  return sqlStore(db as unknown as Kysely<Database>, options.dialect, async () => {}, options.d1);
+  return sqlStore(db as unknown as Kysely<Database>, options.dialect, async () => {}, { d1: options.d1 });
 }

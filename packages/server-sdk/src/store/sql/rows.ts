@@ -85,3 +85,6 @@ export function auditRow(event: AuditEventInput) {
     at: toMs(event.at),
   };
 }
+
+/** Ids as one JSON array parameter (no bind limit: D1 binds at most 100 to a statement). */
+export const idList = (flavour: SqlFlavour, ids: readonly string[]) => jsonIds(flavour, JSON.stringify(ids));

@@ -1,71 +1,53 @@
 /**
- * Settling a challenge attempt in SQL: the statements that consume a proof and record the
- * outcome, shared by the Kysely transaction (kysely-store.ts), SQLite's synchronous path
- * (sqlite.ts) and D1's batch (d1-batches.ts).
+ * The statements of a challenge attempt, built by Kysely and compiled once (`prepared`):
+ * a challenge runs them on every guarded sign-in, so none is compiled per call.
  */
-import { type Kysely, sql } from 'kysely';
-import type { AttemptInput, AttemptResult, Settlement } from '../../attempts/settle.ts';
-import { verificationMethodOf } from '../../attempts/settle.ts';
-import type { AuditEventInput, SessionMethod, VerificationMethod } from '../../model.ts';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import type { AuditEventInput, SessionMethod } from '../../model.ts';
 import { prepared } from './prepared.ts';
-import { auditRow } from './rows.ts';
+import { auditRow, jsonIds } from './rows.ts';
 import type { Database } from './schema.ts';
-import { markSession, toMs } from './write-statements.ts';
-
-/** Marks the first unused code among `hashes` used (one code only, though several might match). */
-function consumeRecoveryCode(db: Kysely<Database>, userId: string, hashes: readonly string[], at: Date) {
-  return db
-    .updateTable('mfa_recovery_codes')
-    .set({ used_at: toMs(at) })
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .where('code_hash', '=', (eb) =>
-      eb
-        .selectFrom('mfa_recovery_codes')
-        .select('code_hash')
-        .where('user_id', '=', userId)
-        .where('code_hash', 'in', [...hashes])
-        .where('used_at', 'is', null)
-        .limit(1),
-    );
-}
+import { markSession } from './write-statements.ts';
 
 /** The insert of one audit event, answering its id. */
 export function auditInsert(db: Kysely<Database>, event: AuditEventInput) {
   return db.insertInto('mfa_audit').values(auditRow(event)).returning('id');
 }
 
-/** The statement that consumes a proof (`settle`'s `consume`), compiled; none for a setup. */
-export function consumeStatement(
-  settling: ReturnType<typeof settleStatements>,
-  input: AttemptInput,
-): { sql: string; parameters: readonly unknown[] } | null {
-  const { userId, proof, now } = input;
-  switch (proof.kind) {
-    case 'setup':
-      return null;
-    case 'totp':
-      return settling.consumeTimeStep.compiled(userId, proof.step as number, proof.secret);
-    case 'recovery':
-      return settling.consumeRecoveryCode(userId, proof.hashes, now);
-    case 'webauthn':
-      return settling.consumeWebAuthnCounter.compiled(
-        userId,
-        proof.credentialId,
-        proof.expectedCounter,
-        proof.counter,
-        proof.backedUp ? 1 : 0,
-        toMs(now),
-      );
-  }
-}
+type Eb = ExpressionBuilder<Database, never>;
 
 /**
- * The statements that settle a challenge attempt, built by Kysely and compiled once:
- * the Kysely store runs them in a transaction, and the SQLite store runs the same
- * compiled statements synchronously inside its `BEGIN IMMEDIATE` (sqlite.ts).
+ * What an attempt is judged by, as one row read: the user's failures and lock, the unused
+ * recovery codes counted, and the app's secret and last step (`secret` `null`: no app).
  */
-export function settleStatements(db: Kysely<Database>) {
+function attemptState(eb: Eb, userId: string) {
+  const attempts = eb.selectFrom('mfa_attempts').where('user_id', '=', userId);
+  const app = eb.selectFrom('mfa_totp_factors').where('user_id', '=', userId);
+  return [
+    attempts.select('failures').as('failures'),
+    attempts.select('locked_until').as('locked_until'),
+    eb
+      .selectFrom('mfa_recovery_codes')
+      .select((e) => e.fn.countAll().as('n'))
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .as('codes'),
+    app.select('secret').as('secret'),
+    app.select('last_used_step').as('last_step'),
+  ] as const;
+}
+
+export type AttemptStateRow = {
+  failures: number | string | null;
+  locked_until: number | string | null;
+  codes: number | string;
+  secret: string | null;
+  last_step: number | string | null;
+  /** A recovery code's or a WebAuthn credential's: whether the proof can be consumed. */
+  can_consume?: number | string | boolean;
+};
+
+export function settleStatements(db: Kysely<Database>, flavour: 'sqlite' | 'postgres') {
   return {
     /** A challenge's first read: the factor and the lock, in one statement. */
     challengeState: prepared(db, (userId: string) =>
@@ -75,19 +57,41 @@ export function settleStatements(db: Kysely<Database>) {
         .select(['f.user_id', 'f.secret', 'f.last_used_step', 'f.created_at', 'a.locked_until'])
         .where('f.user_id', '=', userId),
     ),
-    /** The user's failures and lock, read without taking anything (SQLite's write lock is held). */
-    readAttempts: prepared(db, (userId: string) =>
-      db.selectFrom('mfa_attempts').select(['failures', 'locked_until']).where('user_id', '=', userId),
+    /** An app code's or a setup's attempt: its state. */
+    state: prepared(db, (userId: string) => db.selectNoFrom((eb) => attemptState(eb, userId))),
+    /** A recovery code's attempt: its state, and whether one of `hashes` (a JSON array) is an unused code. */
+    recoveryState: prepared(db, (userId: string, hashes: string) =>
+      db.selectNoFrom((eb) => [
+        ...attemptState(eb, userId),
+        eb
+          .exists(
+            eb
+              .selectFrom('mfa_recovery_codes')
+              .select('user_id')
+              .where('user_id', '=', userId)
+              .where('code_hash', 'in', jsonIds(flavour, hashes))
+              .where('used_at', 'is', null),
+          )
+          .as('can_consume'),
+      ]),
     ),
-    /** Takes the user's attempts row for the transaction (creating it at 0 failures) and reads it. */
-    holdAttempts: prepared(db, (userId: string) =>
-      db
-        .insertInto('mfa_attempts')
-        .values({ user_id: userId, failures: 0, locked_until: null })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql.ref('mfa_attempts.failures') }))
-        .returning(['failures', 'locked_until']),
+    /** A WebAuthn assertion's attempt: its state, and whether the credential's counter is still `expected`. */
+    webAuthnState: prepared(db, (userId: string, credentialId: string, expected: number) =>
+      db.selectNoFrom((eb) => [
+        ...attemptState(eb, userId),
+        eb
+          .exists(
+            eb
+              .selectFrom('mfa_webauthn_credentials')
+              .select('user_id')
+              .where('credential_id', '=', credentialId)
+              .where('user_id', '=', userId)
+              .where('counter', '=', expected),
+          )
+          .as('can_consume'),
+      ]),
     ),
-    /** Only on the secret the code was judged against: a factor replaced meanwhile is another. */
+    /** Only on the secret the code was judged against, and only after the last step used. */
     consumeTimeStep: prepared(db, (userId: string, step: number, secret: string) =>
       db
         .updateTable('mfa_totp_factors')
@@ -96,22 +100,40 @@ export function settleStatements(db: Kysely<Database>) {
         .where('secret', '=', secret)
         .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
     ),
-    /**
-     * A verification's common case: the step consumed on the judged secret while the user has
-     * no failures counted (so none to judge the attempt by, nor to clear). Nothing changed:
-     * the attempt is judged in full. (Answering the recovery codes left through `RETURNING`
-     * instead of `countRecoveryCodes` costs SQLite more than the second statement.)
-     */
-    consumeTimeStepWithoutFailures: prepared(db, (userId: string, step: number, secret: string) =>
+    /** The first unused code among `hashes` (a JSON array) marked used: one code only, though several might match. */
+    consumeRecoveryCode: prepared(db, (userId: string, hashes: string, at: number) =>
       db
-        .updateTable('mfa_totp_factors')
-        .set({ last_used_step: step })
+        .updateTable('mfa_recovery_codes')
+        .set({ used_at: at })
         .where('user_id', '=', userId)
-        .where('secret', '=', secret)
-        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
-        .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('mfa_attempts').select('user_id').where('user_id', '=', userId))),
+        .where('used_at', 'is', null)
+        .where('code_hash', '=', (eb) =>
+          eb
+            .selectFrom('mfa_recovery_codes')
+            .select('code_hash')
+            .where('user_id', '=', userId)
+            .where('code_hash', 'in', jsonIds(flavour, hashes))
+            .where('used_at', 'is', null)
+            .limit(1),
         ),
+    ),
+    /** A valid assertion consumed: the credential's counter moves on from the one it was judged against. */
+    consumeWebAuthnCounter: prepared(
+      db,
+      (
+        userId: string,
+        credentialId: string,
+        expected: number,
+        counter: number,
+        backedUp: number,
+        at: number,
+      ) =>
+        db
+          .updateTable('mfa_webauthn_credentials')
+          .set({ counter, backed_up: backedUp, last_used_at: at })
+          .where('credential_id', '=', credentialId)
+          .where('user_id', '=', userId)
+          .where('counter', '=', expected),
     ),
     storeFailures: prepared(
       db,
@@ -135,27 +157,6 @@ export function settleStatements(db: Kysely<Database>) {
       (userId: string, sessionId: string, verifiedAt: number, method: SessionMethod) =>
         markSession(db, userId, sessionId, verifiedAt, method),
     ),
-    /**
-     * A valid WebAuthn assertion consumed: the credential's counter moves on from the one it
-     * was judged against (of two assertions judged on one read, one moves it).
-     */
-    consumeWebAuthnCounter: prepared(
-      db,
-      (
-        userId: string,
-        credentialId: string,
-        expected: number,
-        counter: number,
-        backedUp: number,
-        at: number,
-      ) =>
-        db
-          .updateTable('mfa_webauthn_credentials')
-          .set({ counter, backed_up: backedUp, last_used_at: at })
-          .where('credential_id', '=', credentialId)
-          .where('user_id', '=', userId)
-          .where('counter', '=', expected),
-    ),
     countRecoveryCodes: prepared(db, (userId: string) =>
       db
         .selectFrom('mfa_recovery_codes')
@@ -163,35 +164,23 @@ export function settleStatements(db: Kysely<Database>) {
         .where('user_id', '=', userId)
         .where('used_at', 'is', null),
     ),
-    consumeRecoveryCode: (userId: string, hashes: readonly string[], at: Date) =>
-      consumeRecoveryCode(db, userId, hashes, at).compile(),
-    auditInsert: (event: AuditEventInput) => auditInsert(db, event).compile(),
+    /** The user's attempt state as the plan read it, still (D1's check, in its writing batch). */
+    stateAsRead(userId: string, row: AttemptStateRow) {
+      const is = (value: unknown) => (value === null || value === undefined ? sql`is null` : sql`= ${value}`);
+      const attempts = db.selectFrom('mfa_attempts').where('user_id', '=', userId);
+      const app = db.selectFrom('mfa_totp_factors').where('user_id', '=', userId);
+      const codes = db
+        .selectFrom('mfa_recovery_codes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null);
+      return sql`(coalesce((${attempts.select('failures')}), -1) = ${Number(row.failures ?? -1)}
+        and (${attempts.select('locked_until')}) ${is(row.locked_until)}
+        and (${codes}) = ${Number(row.codes)}
+        and (${app.select('secret')}) ${is(row.secret)}
+        and (${app.select('last_used_step')}) ${is(row.last_step)})`;
+    },
   };
 }
 
-/** What settling an attempt writes besides consuming its proof. */
-export type SettleWrite =
-  | { kind: 'none' }
-  | { kind: 'failures'; failures: number; lockedUntil: number | null; at: number }
-  | { kind: 'verified'; markSession: boolean; method: VerificationMethod; at: number };
-
-export function settleWrite(input: AttemptInput, settled: Settlement): SettleWrite {
-  const at = toMs(input.now);
-  if (settled.outcome === 'locked') return { kind: 'none' };
-  if (settled.outcome === 'verified') {
-    const { proof } = input;
-    return { kind: 'verified', markSession: proof.kind !== 'setup', method: verificationMethodOf(proof), at };
-  }
-  return {
-    kind: 'failures',
-    failures: settled.failures,
-    lockedUntil: settled.lockedUntil ? toMs(settled.lockedUntil) : null,
-    at,
-  };
-}
-
-export function settleResult(settled: Settlement, recoveryCodesRemaining: number): AttemptResult {
-  if (settled.outcome === 'locked') return settled;
-  if (settled.outcome === 'verified') return { outcome: 'verified', recoveryCodesRemaining };
-  return { outcome: settled.outcome, failures: settled.failures };
-}
+export type SettleStatements = ReturnType<typeof settleStatements>;

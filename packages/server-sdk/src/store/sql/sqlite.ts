@@ -3,15 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { MfaConfigError } from '../../errors.ts';
-import type { AuditEvent } from '../../model.ts';
-import { type AttemptInput, type AttemptResult, type MfaStore, settle } from '../store.ts';
+import type { MfaStore } from '../store.ts';
+import { sqliteSyncEngine } from './engines/sqlite-sync.ts';
 import { sqlStore } from './kysely-store.ts';
 import { builtinSqlite, type NodeSqliteDatabase, nodeSqliteStatement } from './node-sqlite.ts';
-import { challengeStateFromRow } from './rows.ts';
 import type { Database as Schema } from './schema.ts';
-import { consumeStatement, settleResult, settleStatements, settleWrite } from './settle-statements.ts';
 
 export type { NodeSqliteDatabase } from './node-sqlite.ts';
+
+/** How long a statement waits for another connection's lock. */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** Which SQLite runs the embedded store. */
 export type SqliteDriver = 'better-sqlite3' | 'node:sqlite';
@@ -54,30 +55,21 @@ export interface SqliteStoreOptions {
 export function sqliteStore(options: SqliteStoreOptions = {}): MfaStore {
   const connection = openConnection(options);
   // First, so that the other pragmas wait for a process that holds the file too.
-  connection.exec('PRAGMA busy_timeout = 5000');
+  connection.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   enableWal(connection);
   connection.exec('PRAGMA synchronous = NORMAL');
   const statements = withStatementCache(connection);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: statements }) });
-  const store = sqlStore(db, 'sqlite', () => db.destroy());
-  const settleNow = settleInTransaction(statements, db);
-  const challengeState = settleStatements(db).challengeState;
-  return {
-    ...store,
-    // A challenge's first read, run on the connection Kysely shares out without its query pipeline.
-    async getChallengeState(userId) {
-      await store.migrate();
-      const { sql, parameters } = challengeState.compiled(userId);
-      const row = await db.connection().execute(async () => statements.prepare(sql).get(parameters));
-      return row ? challengeStateFromRow(row as Parameters<typeof challengeStateFromRow>[0]) : null;
-    },
-    // The challenge's hot path as one synchronous transaction, on the connection Kysely
-    // shares out (so never inside one of its transactions).
-    async settleAttempt(input) {
-      await store.migrate();
-      return db.connection().execute(async () => settleNow(input));
-    },
-  };
+  // Every atomic write is one synchronous `BEGIN IMMEDIATE` transaction on the connection:
+  // with no Kysely transaction left on it, nothing of this process can run in between.
+  return sqlStore(db, 'sqlite', () => db.destroy(), {
+    engine: (ready) =>
+      sqliteSyncEngine(
+        db,
+        { prepare: (sql) => statements.prepare(sql), tryBegin: () => tryBegin(connection) },
+        ready,
+      ),
+  });
 }
 
 /** A statement as Kysely's SQLite driver runs it, with `get` for the synchronous path. */
@@ -176,82 +168,24 @@ function nodeSqliteConnection(database: NodeSqliteDatabase): Connection {
   };
 }
 
-/**
- * `settleAttempt` on SQLite: the rules and the statements of the Kysely store
- * (`settleStatements`, compiled once by Kysely), run as one `BEGIN IMMEDIATE`
- * transaction without a promise between them. The write lock taken at its start
- * is what makes concurrent attempts (of this process or another) wait for each other.
- */
-function settleInTransaction(
-  statements: StatementCache,
-  db: Kysely<Schema>,
-): (input: AttemptInput) => AttemptResult & { events: AuditEvent[] } {
-  const settling = settleStatements(db);
-  const run = ({ sql, parameters }: { sql: string; parameters: readonly unknown[] }) =>
-    Number(statements.prepare(sql).run(parameters).changes);
-  const get = <T>({ sql, parameters }: { sql: string; parameters: readonly unknown[] }) =>
-    statements.prepare(sql).get(parameters) as T | undefined;
-  const judge = (input: AttemptInput): AttemptResult => {
-    const { userId, proof, now } = input;
-    // The common case first: no failures counted, the step consumed; else judged in full.
-    if (proof.kind === 'totp' && proof.step !== null) {
-      const consume = settling.consumeTimeStepWithoutFailures.compiled(userId, proof.step, proof.secret);
-      if (run(consume) === 1) {
-        run(settling.markSessionVerified.compiled(userId, input.sessionId, now.getTime(), 'totp'));
-        const left = get<{ n: number }>(settling.countRecoveryCodes.compiled(userId));
-        return { outcome: 'verified', recoveryCodesRemaining: Number(left?.n ?? 0) };
-      }
-    }
-    const row = get<{ failures: number; locked_until: number | null }>(
-      settling.readAttempts.compiled(userId),
-    );
-    const state = {
-      failures: row?.failures ?? 0,
-      lockedUntil: row?.locked_until == null ? null : new Date(Number(row.locked_until)),
-    };
-    const settled = settle(input, state, () => {
-      const consume = consumeStatement(settling, input);
-      return consume === null || run(consume) === 1;
-    });
-    const write = settleWrite(input, settled);
-    let remaining = 0;
-    if (write.kind === 'failures') {
-      run(settling.storeFailures.compiled(userId, write.failures, write.lockedUntil, write.at));
-    } else if (write.kind === 'verified') {
-      if (row) run(settling.clearAttempts.compiled(userId));
-      if (write.markSession) {
-        run(settling.markSessionVerified.compiled(userId, input.sessionId, write.at, write.method));
-      }
-      remaining = Number(get<{ n: number }>(settling.countRecoveryCodes.compiled(userId))?.n ?? 0);
-    }
-    return settleResult(settled, remaining);
-  };
-  const transaction = (input: AttemptInput) => {
-    const result = judge(input);
-    // The events the outcome calls for, in the same transaction as the change they record.
-    const events = (input.audit?.(result) ?? []).map((event): AuditEvent => {
-      const row = get<{ id: number | bigint }>(settling.auditInsert(event));
-      return { ...event, id: String(row?.id) };
-    });
-    return { ...result, events };
-  };
-  const begin = { sql: 'BEGIN IMMEDIATE', parameters: [] };
-  const commit = { sql: 'COMMIT', parameters: [] };
-  const rollback = { sql: 'ROLLBACK', parameters: [] };
-  return (input) => {
-    run(begin);
-    try {
-      const result = transaction(input);
-      run(commit);
-      return result;
-    } catch (error) {
-      // SQLite may have rolled back already (then ROLLBACK fails, and the first error is the one to tell).
-      try {
-        run(rollback);
-      } catch {}
-      throw error;
-    }
-  };
+/** `BEGIN IMMEDIATE` unless another connection holds the write lock (then false, at once). */
+function tryBegin(connection: Connection): boolean {
+  connection.exec('PRAGMA busy_timeout = 0');
+  try {
+    connection.exec('BEGIN IMMEDIATE');
+    return true;
+  } catch (error) {
+    if (isBusy(error)) return false;
+    throw error;
+  } finally {
+    connection.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
+/** SQLITE_BUSY, as better-sqlite3 (its code) or node:sqlite (its error code, 5) says it. */
+function isBusy(error: unknown): boolean {
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  return code === 'SQLITE_BUSY' || errcode === 5;
 }
 
 /**
@@ -265,9 +199,7 @@ function enableWal(connection: Connection): void {
       connection.exec('PRAGMA journal_mode = WAL');
       return;
     } catch (error) {
-      // better-sqlite3 says SQLITE_BUSY; node:sqlite says its error code, 5.
-      const { code, errcode } = error as { code?: unknown; errcode?: unknown };
-      if (attempt >= 50 || (code !== 'SQLITE_BUSY' && errcode !== 5)) throw error;
+      if (attempt >= 50 || !isBusy(error)) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }
