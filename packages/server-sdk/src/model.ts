@@ -62,15 +62,33 @@ export const allowedFactorsValues = ['any', 'phishing_resistant'] as const;
 export type AllowedFactors = (typeof allowedFactorsValues)[number];
 
 /**
- * What each kind of factor is, read wherever a rule depends on it (what an account accepts,
- * the compliance counts) instead of naming kinds: a kind added to `factorMethods` without
- * its entry here does not compile.
+ * What a kind of factor is, read wherever a rule depends on it (what an account accepts, the
+ * compliance counts, the back-off) instead of naming kinds:
  * - `phishingResistant`: bound to the site, so a phishing page cannot relay it (passkeys);
- * - `guessable`: a short code, so its failures count toward refusing more (`TOTP_FAILURE_LIMIT`).
+ * - `guessable`: a short code, so its failures count toward refusing more (`TOTP_FAILURE_LIMIT`);
+ * - `use`: `second_factor` (holding one is having MFA) or `way_back_in` (recovery codes: they
+ *   let a user back in when a factor is lost, under every policy, and are never MFA of their own).
  */
-export const factorKinds: Record<FactorMethod, { phishingResistant: boolean; guessable: boolean }> = {
-  totp: { phishingResistant: false, guessable: true },
-  webauthn: { phishingResistant: true, guessable: false },
+export interface FactorKind {
+  phishingResistant: boolean;
+  guessable: boolean;
+  use: 'second_factor' | 'way_back_in';
+}
+
+/**
+ * Each second factor's kind (its folder, factors/<name>/, declares itself with it): a kind
+ * added to `factorMethods` without its entry here does not compile.
+ */
+export const factorKinds: Record<FactorMethod, FactorKind & { use: 'second_factor' }> = {
+  totp: { phishingResistant: false, guessable: true, use: 'second_factor' },
+  webauthn: { phishingResistant: true, guessable: false, use: 'second_factor' },
+};
+
+/** The recovery codes' kind: 50 random bits each (not guessable), the way back in. */
+export const recoveryCodeKind: FactorKind = {
+  phishingResistant: false,
+  guessable: false,
+  use: 'way_back_in',
 };
 
 /** The factors an account with this setting accepts, in `factorMethods`' order. */
@@ -350,6 +368,13 @@ export interface AccessDecision {
   accepts?: FactorMethod[];
   /** For `step_up_required`: the session must have verified within this many seconds. */
   maxAgeSeconds?: number;
+}
+
+/** Whether a session verified at `verifiedAt` (`null`: never) is still verified at `now`, within `maxAgeSeconds`. */
+export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {
+  if (!verifiedAt) return false;
+  const age = now.getTime() - verifiedAt.getTime();
+  return age >= 0 ? age <= maxAgeSeconds * 1000 : false;
 }
 
 /** The longest step-up window a host route may ask for (`stepUp`), in seconds: one day. */

@@ -8,6 +8,7 @@ import {
   type FactorMethod,
   graceDeadline,
   hasAccepted,
+  isVerified,
   type Membership,
   type PolicyRecord,
   type Principal,
@@ -70,12 +71,6 @@ export function isSsoDelegated(
   const { principal, sso, policy, accountId } = facts;
   if (!sso || principal.authMethod !== 'sso' || policy.enforceAfterSso) return false;
   return principal.ssoAccountId === accountId;
-}
-
-export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {
-  if (!verifiedAt) return false;
-  const age = now.getTime() - verifiedAt.getTime();
-  return age >= 0 ? age <= maxAgeSeconds * 1000 : false;
 }
 
 /**

@@ -1,21 +1,22 @@
 import type { MfaContext } from '../core/context.ts';
 import { isThenable } from '../core/deadline.ts';
+import { userFactorMethods } from '../core/user-state.ts';
 import { markSessionByDevice, presentedDevice } from '../devices/remembered-devices.ts';
 import { MfaError } from '../errors.ts';
-import { userFactorMethods } from '../factors/factor-methods.ts';
-import type {
-  AccessDecision,
-  FactorMethod,
-  GraceRecord,
-  Membership,
-  PolicyRecord,
-  Principal,
-  RememberedDeviceRecord,
-  SessionRecord,
-  SsoIntegration,
+import {
+  type AccessDecision,
+  type FactorMethod,
+  type GraceRecord,
+  isVerified,
+  type Membership,
+  type PolicyRecord,
+  type Principal,
+  type RememberedDeviceRecord,
+  type SessionRecord,
+  type SsoIntegration,
 } from '../model.ts';
 import { loadPolicy } from '../policy/policy.ts';
-import { type AccessFacts, decideAccess, isVerified } from './decide.ts';
+import { type AccessFacts, decideAccess } from './decide.ts';
 
 type Facts = [
   Membership | null,
