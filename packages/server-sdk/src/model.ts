@@ -63,28 +63,23 @@ export type AllowedFactors = (typeof allowedFactorsValues)[number];
 
 /**
  * What a kind of factor is, read wherever a rule depends on it (what an account accepts, the
- * compliance counts, the back-off) instead of naming kinds:
- * - `phishingResistant`: bound to the site, so a phishing page cannot relay it (passkeys);
- * - `guessable`: a short code, so its failures count toward refusing more (`TOTP_FAILURE_LIMIT`);
- * - `use`: `second_factor` (holding one is having MFA) or `way_back_in` (recovery codes: they
- *   let a user back in when a factor is lost, under every policy, and are never MFA of their own).
+ * compliance counts) instead of naming kinds. Each second factor's folder (factors/<name>/)
+ * declares itself with its entry in `factorKinds`; a method without one does not compile.
  */
 export interface FactorKind {
+  /** Bound to the site, so a phishing page cannot relay it (passkeys). */
   phishingResistant: boolean;
+  /** A short code: its failures count toward refusing more (`TOTP_FAILURE_LIMIT`). */
   guessable: boolean;
+  /** Holding one is having MFA, or it only lets a user back in (recovery codes, under every policy). */
   use: 'second_factor' | 'way_back_in';
 }
 
-/**
- * Each second factor's kind (its folder, factors/<name>/, declares itself with it): a kind
- * added to `factorMethods` without its entry here does not compile.
- */
 export const factorKinds: Record<FactorMethod, FactorKind & { use: 'second_factor' }> = {
   totp: { phishingResistant: false, guessable: true, use: 'second_factor' },
   webauthn: { phishingResistant: true, guessable: false, use: 'second_factor' },
 };
-
-/** The recovery codes' kind: 50 random bits each (not guessable), the way back in. */
+/** Recovery codes: 50 random bits each, the way back in. */
 export const recoveryCodeKind: FactorKind = {
   phishingResistant: false,
   guessable: false,
@@ -368,13 +363,6 @@ export interface AccessDecision {
   accepts?: FactorMethod[];
   /** For `step_up_required`: the session must have verified within this many seconds. */
   maxAgeSeconds?: number;
-}
-
-/** Whether a session verified at `verifiedAt` (`null`: never) is still verified at `now`, within `maxAgeSeconds`. */
-export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {
-  if (!verifiedAt) return false;
-  const age = now.getTime() - verifiedAt.getTime();
-  return age >= 0 ? age <= maxAgeSeconds * 1000 : false;
 }
 
 /** The longest step-up window a host route may ask for (`stepUp`), in seconds: one day. */

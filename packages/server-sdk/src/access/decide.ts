@@ -1,3 +1,4 @@
+import { isVerified } from '../core/user-state.ts';
 import {
   type AccessDecision,
   acceptedMethods,
@@ -8,7 +9,6 @@ import {
   type FactorMethod,
   graceDeadline,
   hasAccepted,
-  isVerified,
   type Membership,
   type PolicyRecord,
   type Principal,

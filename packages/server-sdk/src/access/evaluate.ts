@@ -1,19 +1,18 @@
 import type { MfaContext } from '../core/context.ts';
 import { isThenable } from '../core/deadline.ts';
-import { userFactorMethods } from '../core/user-state.ts';
+import { isVerified, userFactorMethods } from '../core/user-state.ts';
 import { markSessionByDevice, presentedDevice } from '../devices/remembered-devices.ts';
 import { MfaError } from '../errors.ts';
-import {
-  type AccessDecision,
-  type FactorMethod,
-  type GraceRecord,
-  isVerified,
-  type Membership,
-  type PolicyRecord,
-  type Principal,
-  type RememberedDeviceRecord,
-  type SessionRecord,
-  type SsoIntegration,
+import type {
+  AccessDecision,
+  FactorMethod,
+  GraceRecord,
+  Membership,
+  PolicyRecord,
+  Principal,
+  RememberedDeviceRecord,
+  SessionRecord,
+  SsoIntegration,
 } from '../model.ts';
 import { loadPolicy } from '../policy/policy.ts';
 import { type AccessFacts, decideAccess } from './decide.ts';

@@ -1,7 +1,7 @@
 import type { MfaContext } from '../core/context.ts';
-import { sessionState, userFactorMethods } from '../core/user-state.ts';
+import { isVerified, sessionState, userFactorMethods } from '../core/user-state.ts';
 import { MfaConfigError, MfaError } from '../errors.ts';
-import { isVerified, MAX_STEP_UP_SECONDS, type Principal, stepUpMethodOf } from '../model.ts';
+import { MAX_STEP_UP_SECONDS, type Principal, stepUpMethodOf } from '../model.ts';
 import { STEP_UP_MAX_AGE } from '../policy/binding-step-up.ts';
 
 /**

@@ -1,5 +1,12 @@
-import { type FactorMethod, isVerified, type Principal } from '../model.ts';
+import type { FactorMethod, Principal } from '../model.ts';
 import type { MfaContext } from './context.ts';
+
+/** Whether a session verified at `verifiedAt` (`null`: never) is still verified at `now`, within `maxAgeSeconds`. */
+export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {
+  if (!verifiedAt) return false;
+  const age = now.getTime() - verifiedAt.getTime();
+  return age >= 0 ? age <= maxAgeSeconds * 1000 : false;
+}
 
 /** The factors the user has now, read from the store (none: an empty list). */
 export async function userFactorMethods(ctx: MfaContext, userId: string): Promise<FactorMethod[]> {

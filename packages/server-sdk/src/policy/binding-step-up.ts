@@ -1,7 +1,7 @@
 import type { MfaContext } from '../core/context.ts';
-import { sessionState, userFactorMethods } from '../core/user-state.ts';
+import { isVerified, sessionState, userFactorMethods } from '../core/user-state.ts';
 import { MfaError } from '../errors.ts';
-import { type FactorMethod, isVerified, type Principal, stepUpMethodOf } from '../model.ts';
+import { type FactorMethod, type Principal, stepUpMethodOf } from '../model.ts';
 import { requiredBy } from './policy.ts';
 
 /** A sensitive call needs a verification this recent (seconds). */
