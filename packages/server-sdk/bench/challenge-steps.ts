@@ -11,10 +11,10 @@
  * another's rows.
  */
 
+import { LOCK_SCHEDULE } from '../src/attempts/throttle.ts';
 import { challenge } from '../src/challenge/challenge.ts';
-import { LOCK_SCHEDULE } from '../src/challenge/throttle.ts';
 import { MfaContext } from '../src/core/context.ts';
-import { matchTotp, timeStepAt } from '../src/factors/totp.ts';
+import { matchTotp, timeStepAt } from '../src/factors/totp/totp.ts';
 import { sqliteStore } from '../src/sqlite.ts';
 import { fmt } from './machine.ts';
 import {

@@ -6,7 +6,7 @@ import { resetUser } from './admin/reset-user.ts';
 import { type KeyRotationReport, rotateKeys } from './admin/rotate-keys.ts';
 import { MfaContext } from './core/context.ts';
 import { MfaConfigError, MfaError } from './errors.ts';
-import { configuredRelyingParty } from './factors/webauthn.ts';
+import { configuredRelyingParty } from './factors/webauthn/ceremony.ts';
 import { createApp } from './http/app.ts';
 import { createGuard, type GuardOptions } from './http/guard.ts';
 import type { AccessDecision, Principal } from './model.ts';

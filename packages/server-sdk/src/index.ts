@@ -1,32 +1,15 @@
 export { type AccessFacts, decideAccess, isDeviceAccepted, type PresentedDevice } from './access/decide.ts';
 export type { KeyRotationReport } from './admin/rotate-keys.ts';
-export type { MfaErrorContext } from './core/deadline.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
 export { type ErrorBody, type ErrorCode, errorCodes, MfaConfigError, MfaError } from './errors.ts';
-export { denialError } from './http/denial.ts';
-export type { GuardOptions } from './http/guard.ts';
+export type { RecoveryCodesResponse } from './factors/recovery-codes/schemas.ts';
+export type { FactorResponse } from './factors/registry.ts';
+export type { TotpConfirmedResponse, TotpSetupResponse } from './factors/totp/schemas.ts';
 export type {
-  AccessResponse,
-  AuditEventResponse,
-  AuditResponse,
   AuthenticationResponseJSON,
-  ChallengeRequest,
-  ChallengeResponse,
-  FactorResponse,
-  MemberResponse,
-  MembersResponse,
-  MeResponse,
-  PolicyResponse,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
-  RecoveryCodesResponse,
   RegistrationResponseJSON,
-  RememberedDeviceResponse,
-  RememberedDevicesForgottenResponse,
-  RememberedDevicesResponse,
-  RequiredByEntry,
-  TotpConfirmedResponse,
-  TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
   WebAuthnCredentialCreatedResponse,
   WebAuthnCredentialRemovedResponse,
@@ -34,6 +17,23 @@ export type {
   WebAuthnCredentialRequest,
   WebAuthnCredentialResponse,
   WebAuthnRegistrationOptionsResponse,
+} from './factors/webauthn/schemas.ts';
+export { denialError } from './http/denial.ts';
+export type { GuardOptions } from './http/guard.ts';
+export type {
+  AccessResponse,
+  AuditEventResponse,
+  AuditResponse,
+  ChallengeRequest,
+  ChallengeResponse,
+  MemberResponse,
+  MembersResponse,
+  MeResponse,
+  PolicyResponse,
+  RememberedDeviceResponse,
+  RememberedDevicesForgottenResponse,
+  RememberedDevicesResponse,
+  RequiredByEntry,
 } from './http/types.ts';
 export {
   type AccessDecision,
@@ -46,6 +46,7 @@ export {
   acceptsVerification,
   allowedFactorsValues,
   auditEventTypes,
+  type FactorKind,
   type FactorMethod,
   factorKinds,
   factorMethods,
@@ -64,13 +65,14 @@ export {
   policyModes,
   type RememberedDeviceRecord,
   type Role,
+  recoveryCodeKind,
   type SessionMethod,
   type SsoIntegration,
   sessionMethods,
   type VerificationMethod,
   verificationMethods,
 } from './model.ts';
-export type { MfaOptions, WebAuthnOptions } from './options.ts';
+export type { MfaErrorContext, MfaOptions, WebAuthnOptions } from './options.ts';
 export { memoryStore } from './store/memory.ts';
 export type { D1DatabaseLike, D1StatementLike } from './store/sql/d1.ts';
 export { type KyselyStoreOptions, kyselyStore } from './store/sql/kysely.ts';

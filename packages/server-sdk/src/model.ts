@@ -62,15 +62,28 @@ export const allowedFactorsValues = ['any', 'phishing_resistant'] as const;
 export type AllowedFactors = (typeof allowedFactorsValues)[number];
 
 /**
- * What each kind of factor is, read wherever a rule depends on it (what an account accepts,
- * the compliance counts) instead of naming kinds: a kind added to `factorMethods` without
- * its entry here does not compile.
- * - `phishingResistant`: bound to the site, so a phishing page cannot relay it (passkeys);
- * - `guessable`: a short code, so its failures count toward refusing more (`TOTP_FAILURE_LIMIT`).
+ * What a kind of factor is, read wherever a rule depends on it (what an account accepts, the
+ * compliance counts) instead of naming kinds. Each second factor's folder (factors/<name>/)
+ * declares itself with its entry in `factorKinds`; a method without one does not compile.
  */
-export const factorKinds: Record<FactorMethod, { phishingResistant: boolean; guessable: boolean }> = {
-  totp: { phishingResistant: false, guessable: true },
-  webauthn: { phishingResistant: true, guessable: false },
+export interface FactorKind {
+  /** Bound to the site, so a phishing page cannot relay it (passkeys). */
+  phishingResistant: boolean;
+  /** A short code: its failures count toward refusing more (`TOTP_FAILURE_LIMIT`). */
+  guessable: boolean;
+  /** Holding one is having MFA, or it only lets a user back in (recovery codes, under every policy). */
+  use: 'second_factor' | 'way_back_in';
+}
+
+export const factorKinds: Record<FactorMethod, FactorKind & { use: 'second_factor' }> = {
+  totp: { phishingResistant: false, guessable: true, use: 'second_factor' },
+  webauthn: { phishingResistant: true, guessable: false, use: 'second_factor' },
+};
+/** Recovery codes: 50 random bits each, the way back in. */
+export const recoveryCodeKind: FactorKind = {
+  phishingResistant: false,
+  guessable: false,
+  use: 'way_back_in',
 };
 
 /** The factors an account with this setting accepts, in `factorMethods`' order. */

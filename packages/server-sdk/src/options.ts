@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import type { MfaErrorContext } from './core/deadline.ts';
 import type {
   AuditEvent,
   MemberListing,
@@ -11,6 +10,12 @@ import type {
 import type { MfaStore } from './store/store.ts';
 
 type MaybePromise<T> = T | Promise<T>;
+
+/** What a store call or hook that failed was, for the host's `onError`. */
+export interface MfaErrorContext {
+  /** `store.<method>` for a store call, else the hook's name (`getMembership`, `authenticate`…). */
+  operation: string;
+}
 
 /** What the host gives `createMfa`. Only `store`, `secret`, `issuer` and the membership hooks are required. */
 export interface MfaOptions {

@@ -44,11 +44,11 @@ describe('entry points', () => {
 
   it('loads @simplewebauthn/server, and the reflect-metadata polyfill before it, only when a WebAuthn ceremony runs', () => {
     // Imported with the SDK, a Worker's bundle could run tsyringe's polyfill check first and
-    // fail at start-up (src/factors/webauthn-library.ts): no static import may reach them.
+    // fail at start-up (src/factors/webauthn/library.ts): no static import may reach them.
     const reached = packagesReachedFrom('index.ts');
     expect(reached).not.toContain('@simplewebauthn/server');
     expect(reached).not.toContain('reflect-metadata');
-    expect(readFileSync(join(SRC, 'factors/webauthn-library.ts'), 'utf8')).toMatch(
+    expect(readFileSync(join(SRC, 'factors/webauthn/library.ts'), 'utf8')).toMatch(
       /import\('reflect-metadata'\)\s*\.then\(\(\) => import\('@simplewebauthn\/server'\)\)/,
     );
   });

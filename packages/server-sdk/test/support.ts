@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { generate } from 'otplib';
 import { expect } from 'vitest';
+import type { RouteDef } from '../src/core/endpoint.ts';
 import { type ErrorCode, errorCodes } from '../src/errors.ts';
-import type { RouteDef } from '../src/http/route.ts';
 import { createMfa, type Mfa, type MfaOptions, type MfaStore, memoryStore, type Role } from '../src/index.ts';
 import { sqliteStore } from '../src/sqlite.ts';
 

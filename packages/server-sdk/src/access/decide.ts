@@ -1,3 +1,4 @@
+import { isVerified } from '../core/user-state.ts';
 import {
   type AccessDecision,
   acceptedMethods,
@@ -70,12 +71,6 @@ export function isSsoDelegated(
   const { principal, sso, policy, accountId } = facts;
   if (!sso || principal.authMethod !== 'sso' || policy.enforceAfterSso) return false;
   return principal.ssoAccountId === accountId;
-}
-
-export function isVerified(verifiedAt: Date | null, now: Date, maxAgeSeconds: number): boolean {
-  if (!verifiedAt) return false;
-  const age = now.getTime() - verifiedAt.getTime();
-  return age >= 0 ? age <= maxAgeSeconds * 1000 : false;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { MfaContext } from '../core/context.ts';
 import { isThenable } from '../core/deadline.ts';
+import { isVerified, userFactorMethods } from '../core/user-state.ts';
 import { markSessionByDevice, presentedDevice } from '../devices/remembered-devices.ts';
 import { MfaError } from '../errors.ts';
-import { userFactorMethods } from '../factors/factor-methods.ts';
 import type {
   AccessDecision,
   FactorMethod,
@@ -15,7 +15,7 @@ import type {
   SsoIntegration,
 } from '../model.ts';
 import { loadPolicy } from '../policy/policy.ts';
-import { type AccessFacts, decideAccess, isVerified } from './decide.ts';
+import { type AccessFacts, decideAccess } from './decide.ts';
 
 type Facts = [
   Membership | null,

@@ -1,18 +1,19 @@
-import { sessionState } from '../access/step-up.ts';
 import type { PolicySummary } from '../core/access-cache.ts';
 import type { MfaContext } from '../core/context.ts';
+import { sessionState } from '../core/user-state.ts';
 import { presentedDevice, rememberDeviceAllowance } from '../devices/remembered-devices.ts';
-import { recoveryCodesOutdated } from '../factors/recovery-code-renewal.ts';
+import { recoveryCodesOutdated } from '../factors/recovery-codes/renewal.ts';
+import { type FactorResponse, secondFactors } from '../factors/registry.ts';
 import {
   type AuditEvent,
   acceptedMethods,
   type FactorMethod,
   factorKinds,
+  factorMethods,
   hasAccepted,
   type PolicyRecord,
   type Principal,
   type SsoIntegration,
-  type WebAuthnCredentialRecord,
 } from '../model.ts';
 import { requiredBy } from '../policy/policy.ts';
 
@@ -107,14 +108,12 @@ export async function auditView(
  */
 export async function profileView(ctx: MfaContext, principal: Principal, deviceToken?: string) {
   const { userId } = principal;
-  const [factor, credentials] = await Promise.all([
-    ctx.store.getTotpFactor(userId),
-    ctx.store.listWebAuthnCredentials(userId),
-  ]);
-  const methods: FactorMethod[] = [
-    ...(factor ? (['totp'] as const) : []),
-    ...(credentials.length > 0 ? (['webauthn'] as const) : []),
-  ];
+  // Each kind's factors as its folder lists them, in `factorMethods`' order.
+  const listed = await Promise.all(
+    factorMethods.map((method): Promise<FactorResponse[]> => secondFactors[method].listFactors(ctx, userId)),
+  );
+  const methods = factorMethods.filter((_, i) => (listed[i]?.length ?? 0) > 0);
+  const factors = listed.flat();
   const enrolled = methods.length > 0;
   const [recoveryCodesRemaining, outdated, requiring, state, rememberDeviceDays, attempts] =
     await Promise.all([
@@ -134,8 +133,7 @@ export async function profileView(ctx: MfaContext, principal: Principal, deviceT
   }
   return {
     userId,
-    factorCreatedAt: factor?.createdAt ?? null,
-    credentials: credentials satisfies WebAuthnCredentialRecord[],
+    factors,
     recoveryCodesRemaining,
     recoveryCodesOutdated: outdated,
     requiredBy: requiring,

@@ -9,7 +9,7 @@ export type AuditEventDraft = Omit<AuditEventInput, 'at'>;
  * `publish`, which hands the stored ones to `onEvent` once the call returned.
  * `event` may be a function of the call's result (a reset says whether MFA existed).
  */
-export function auditWrite(
+function auditWrite(
   ctx: MfaContext,
   event: AuditEventDraft | ((result: unknown) => AuditEventDraft),
 ): AuditWrite & { publish(): Promise<void> } {

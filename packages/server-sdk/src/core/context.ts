@@ -24,7 +24,7 @@ export class MfaContext {
   readonly cache: AccessCache;
   /** The remembered-device cookie's name. */
   readonly deviceCookie: string;
-  /** This instance's writes since expired rows were last pruned (access/sessions.ts). */
+  /** This instance's writes since expired rows were last pruned (attempts/prune.ts). */
   writesSincePrune = 0;
 
   constructor(readonly options: MfaOptions) {

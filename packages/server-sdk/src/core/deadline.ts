@@ -1,14 +1,9 @@
 import { MfaConfigError, MfaError } from '../errors.ts';
+import type { MfaErrorContext } from '../options.ts';
 import type { MfaStore } from '../store/store.ts';
 
 export const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
-
-/** What a store call or hook that failed was, for the host's `onError`. */
-export interface MfaErrorContext {
-  /** `store.<method>` for a store call, else the hook's name (`getMembership`, `authenticate`…). */
-  operation: string;
-}
 
 /** Turns a failure underneath into `unavailable`, reported once. */
 export type Fail = (cause: unknown, operation: string) => MfaError;

@@ -2,16 +2,17 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { evaluate } from '../access/evaluate.ts';
-import { requireBindingStepUp, requireStepUp, requireVerifiedSession } from '../access/step-up.ts';
+import { requireStepUp, requireVerifiedSession } from '../access/step-up.ts';
 import type { MfaContext } from '../core/context.ts';
+import type { RouteDef } from '../core/endpoint.ts';
 import { MfaError } from '../errors.ts';
 import type { Membership } from '../model.ts';
+import { requireBindingStepUp } from '../policy/binding-step-up.ts';
 import { denialError } from './denial.ts';
 import { deviceTokenOf } from './device-cookie.ts';
 import { errorResponse } from './error-response.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkOrigin, isStateChanging, readJsonBody } from './request.ts';
-import type { RouteDef } from './route.ts';
 import { routes } from './routes/index.ts';
 
 /** A route without a body takes none. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { RouteDef } from '../core/endpoint.ts';
 import { type ErrorCode, errorCodes } from '../errors.ts';
-import type { RouteDef } from './route.ts';
 import { routes } from './routes/index.ts';
 
 const common: Record<RouteDef['access'], ErrorCode[]> = {

@@ -105,9 +105,3 @@ export async function readJsonBody(c: Context): Promise<unknown> {
     throw MfaError.of('invalid_request', {}, 'The body is not valid JSON.');
   }
 }
-
-/** The request's origin and host name, for the WebAuthn relying party's defaults. */
-export function requestSite(c: Context): { origin: string; hostname: string } {
-  const url = new URL(c.req.url);
-  return { origin: url.origin, hostname: url.hostname };
-}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { count, isoDate, type Same } from '../core/endpoint-schemas.ts';
+import { factorListings } from '../factors/registry.ts';
 import {
   accessReasons,
   allowedFactorsValues,
@@ -16,29 +18,20 @@ import type {
   MembersResponse,
   MeResponse,
   PolicyResponse,
-  RecoveryCodesResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
-  TotpConfirmedResponse,
-  TotpSetupResponse,
-  WebAuthnAuthenticationOptionsResponse,
-  WebAuthnCredentialCreatedResponse,
-  WebAuthnCredentialRemovedResponse,
-  WebAuthnCredentialRenamedResponse,
-  WebAuthnRegistrationOptionsResponse,
 } from './types.ts';
 
 /**
- * The success bodies of the HTTP API as zod schemas, for the OpenAPI document
+ * The success bodies of the routes http/ declares itself as zod schemas (a factor's own are in
+ * its folder, factors/<name>/schemas.ts), for the OpenAPI document
  * only (the handlers' return types are the interfaces in types.ts; the checks
  * at the end keep both in step). Objects are strict: a field the schema does not
  * name is a field the API should not send.
  */
 
-const isoDate = z.iso.datetime({ offset: true });
 const role = z.enum(['admin', 'member']);
 const methods = z.array(z.enum(factorMethods));
-const count = z.int().min(0);
 
 export const policyResponse = z.strictObject({
   accountId: z.string(),
@@ -110,24 +103,10 @@ export const accessResponse = z.strictObject({
   accepts: methods.exactOptional(),
 });
 
-export const webauthnCredential = z.strictObject({
-  credentialId: z.string(),
-  name: z.string().min(1).max(64),
-  createdAt: isoDate,
-  lastUsedAt: isoDate.nullable(),
-  backedUp: z.boolean(),
-  transports: z.array(z.string()),
-});
-
 export const meResponse = z.strictObject({
   userId: z.string(),
   enrolled: z.boolean(),
-  factors: z.array(
-    z.discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('totp'), createdAt: isoDate }),
-      webauthnCredential.extend({ type: z.literal('webauthn') }),
-    ]),
-  ),
+  factors: z.array(z.discriminatedUnion('type', factorListings)),
   recoveryCodesRemaining: z.int().min(0),
   recoveryCodesOutdated: z.boolean(),
   requiredBy: z.array(
@@ -147,21 +126,6 @@ export const meResponse = z.strictObject({
   }),
   lockedUntil: isoDate.nullable(),
 });
-
-export const totpSetupResponse = z.strictObject({
-  otpauthUri: z.string().regex(/^otpauth:\/\/totp\//),
-  qrSvg: z.string(),
-  secret: z.string().regex(/^[A-Z2-7]+$/),
-  expiresAt: isoDate,
-});
-
-export const recoveryCodesResponse = z.strictObject({ recoveryCodes: z.array(z.string()).length(10) });
-
-export const totpConfirmedResponse = z.strictObject({
-  recoveryCodes: z.array(z.string()).length(10).exactOptional(),
-});
-
-export const unenrolledResponse = z.strictObject({ enrolled: z.literal(false) });
 
 export const challengeResponse = z.strictObject({
   verified: z.literal(true),
@@ -186,53 +150,15 @@ export const rememberedDevicesResponse = z.strictObject({
 
 export const rememberedDevicesForgottenResponse = z.strictObject({ forgotten: z.int().min(0) });
 
-/**
- * The WebAuthn options as @simplewebauthn/server makes them (its types are the contract;
- * here only what the OpenAPI document names).
- */
-const creationOptions = z.looseObject({
-  rp: z.looseObject({ id: z.string().optional(), name: z.string() }),
-  user: z.looseObject({ id: z.string(), name: z.string(), displayName: z.string() }),
-  challenge: z.string(),
-  pubKeyCredParams: z.array(z.looseObject({ alg: z.int(), type: z.literal('public-key') })),
-});
-const requestOptions = z.looseObject({ challenge: z.string(), rpId: z.string().optional() });
-
-export const webauthnRegistrationOptionsResponse = z.strictObject({ options: creationOptions });
-export const webauthnAuthenticationOptionsResponse = z.strictObject({ options: requestOptions });
-export const webauthnCredentialCreatedResponse = z.strictObject({
-  credential: webauthnCredential,
-  recoveryCodes: z.array(z.string()).length(10).exactOptional(),
-});
-export const webauthnCredentialRenamedResponse = z.strictObject({ credential: webauthnCredential });
-export const webauthnCredentialRemovedResponse = z.strictObject({ removed: z.literal(true) });
-
-/** True when A and B are the same type (each assignable to the other). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inStep: [
   Same<z.output<typeof policyResponse>, PolicyResponse>,
   Same<z.output<typeof membersResponse>, MembersResponse>,
   Same<z.output<typeof auditResponse>, AuditResponse>,
   Same<z.output<typeof meResponse>, MeResponse>,
-  Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,
-  Same<z.output<typeof recoveryCodesResponse>, RecoveryCodesResponse>,
-  Same<z.output<typeof totpConfirmedResponse>, TotpConfirmedResponse>,
   Same<z.output<typeof challengeResponse>, ChallengeResponse>,
   Same<z.output<typeof rememberedDevicesResponse>, RememberedDevicesResponse>,
   Same<z.output<typeof rememberedDevicesForgottenResponse>, RememberedDevicesForgottenResponse>,
-  Same<z.output<typeof webauthnCredentialCreatedResponse>, WebAuthnCredentialCreatedResponse>,
-  Same<z.output<typeof webauthnCredentialRenamedResponse>, WebAuthnCredentialRenamedResponse>,
-  Same<z.output<typeof webauthnCredentialRemovedResponse>, WebAuthnCredentialRemovedResponse>,
-  // The options' schemas name their main fields only; the library's types are the contract.
-  keyof WebAuthnRegistrationOptionsResponse extends keyof z.output<typeof webauthnRegistrationOptionsResponse>
-    ? true
-    : false,
-  keyof WebAuthnAuthenticationOptionsResponse extends keyof z.output<
-    typeof webauthnAuthenticationOptionsResponse
-  >
-    ? true
-    : false,
   // The schema is narrower (the API answers not_member and unavailable as errors).
   z.output<typeof accessResponse> extends AccessResponse ? true : false,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void inStep;

@@ -1,7 +1,17 @@
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { decodeMembersCursor, memberStatuses } from '../admin/members-page.ts';
+import { base64url } from '../core/endpoint-schemas.ts';
+import { recoveryCode } from '../factors/recovery-codes/schemas.ts';
+import { totpCode } from '../factors/totp/schemas.ts';
+import { authenticationResponse } from '../factors/webauthn/schemas.ts';
 import { allowedFactorsValues, MAX_REMEMBER_DEVICE_DAYS, policyModes } from '../model.ts';
+
+/**
+ * The request schemas of the routes http/ declares itself: the account's, the challenge's
+ * (made of each factor's proof) and the remembered devices'. A factor's own are in its
+ * folder (factors/<name>/schemas.ts); the pieces every declaration shares in
+ * core/endpoint-schemas.ts.
+ */
 
 /** Ids the host chooses: any printable text without slashes, up to 200 characters (no control characters: PostgreSQL cannot store NUL). */
 export const ID_PATTERN = /^[^/\s\p{Cc}]+$/u;
@@ -14,11 +24,6 @@ export const id = z
 
 export const accountParams = z.strictObject({ accountId: id });
 export const memberParams = z.strictObject({ accountId: id, userId: id });
-export const noParams = z.strictObject({});
-export const noQuery = z.strictObject({});
-
-/** "no body or {}" */
-export const emptyBody = z.strictObject({}).optional();
 
 export const policyUpdateBody = z.strictObject({
   mode: z.enum(policyModes),
@@ -31,84 +36,6 @@ export const policyUpdateBody = z.strictObject({
   rememberDeviceDays: z.number().int().min(0).max(MAX_REMEMBER_DEVICE_DAYS).optional(),
   version: z.number().int().min(0).optional(),
 });
-
-const totpCode = z
-  .string()
-  .max(32)
-  .transform((s) => s.replace(/\s/g, ''))
-  .pipe(z.string().regex(/^\d{6}$/, 'A code is 6 digits.'));
-
-const recoveryCode = z
-  .string()
-  .max(64)
-  .transform((s) => s.toLowerCase().replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^[a-z2-7]{10}$/, 'A recovery code is 10 letters and digits.'));
-
-export const confirmBody = z.strictObject({ code: totpCode });
-
-/** base64url without padding, as WebAuthn's JSON encodes bytes. */
-const base64url = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]+$/, 'Not base64url.');
-
-/** A credential id: at most 1023 bytes (WebAuthn), 1364 base64url characters. */
-export const credentialId = base64url(1364);
-
-/**
- * What the browser's `PublicKeyCredential.toJSON()` gives. The credential's own fields are
- * strict; inside `response` and `clientExtensionResults`, fields the browser or authenticator
- * adds beyond the ones read here are dropped, not refused (WebAuthn grows them).
- */
-const publicKeyCredential = <R extends z.ZodRawShape>(response: R) =>
-  z.strictObject({
-    id: credentialId,
-    rawId: credentialId,
-    type: z.literal('public-key'),
-    response: z.object(response),
-    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-    clientExtensionResults: z.record(z.string(), z.unknown()),
-  });
-
-/** Checked here; typed as the library's JSON (which names the same fields) for the capability. */
-const asJson = <T>(schema: z.ZodType) => schema as unknown as z.ZodType<T>;
-
-export const registrationResponse = asJson<RegistrationResponseJSON>(
-  publicKeyCredential({
-    clientDataJSON: base64url(4096),
-    attestationObject: base64url(8192),
-    authenticatorData: base64url(4096).optional(),
-    transports: z.array(z.string().max(32)).max(8).optional(),
-    publicKeyAlgorithm: z.number().int().optional(),
-    publicKey: base64url(4096).optional(),
-  }),
-);
-
-export const authenticationResponse = asJson<AuthenticationResponseJSON>(
-  publicKeyCredential({
-    clientDataJSON: base64url(4096),
-    authenticatorData: base64url(4096),
-    signature: base64url(2048),
-    userHandle: base64url(128).optional(),
-  }),
-);
-
-/** A credential's name: 1–64 characters, no control characters, trimmed. */
-export const credentialName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[^\p{Cc}]*$/u, 'A name has no control characters.');
-
-export const credentialParams = z.strictObject({ credentialId });
-export const webauthnCredentialBody = z.strictObject({
-  response: registrationResponse,
-  name: credentialName.optional(),
-});
-export const renameCredentialBody = z.strictObject({ name: credentialName });
 
 /** Ask for this browser to be remembered, where an account of the user allows it. */
 const rememberDevice = z.boolean().optional();

@@ -1,7 +1,4 @@
-import type {
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+import type { FactorResponse } from '../factors/registry.ts';
 import type {
   AccessReason,
   AllowedFactors,
@@ -13,9 +10,10 @@ import type {
   VerificationMethod,
 } from '../model.ts';
 
-export type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON };
-
-/** The bodies the HTTP API answers with. Dates are ISO 8601 strings. */
+/**
+ * The bodies the HTTP API answers with, for the routes http/ declares itself (a factor's own
+ * are in its folder, factors/<name>/schemas.ts). Dates are ISO 8601 strings.
+ */
 
 export interface PolicyResponse {
   accountId: string;
@@ -115,27 +113,11 @@ export interface RequiredByEntry {
   accepts: FactorMethod[];
 }
 
-/** A WebAuthn credential (passkey or security key) as the API shows it; never its public key. */
-export interface WebAuthnCredentialResponse {
-  /** base64url, as the browser's `PublicKeyCredential.id`. */
-  credentialId: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  /** A synced passkey (backed up by its provider). */
-  backedUp: boolean;
-  transports: string[];
-}
-
-export type FactorResponse =
-  | { type: 'totp'; createdAt: string }
-  | ({ type: 'webauthn' } & WebAuthnCredentialResponse);
-
 export interface MeResponse {
   userId: string;
   /** Whether the user has any factor. */
   enrolled: boolean;
-  /** The app first (if any), then the WebAuthn credentials, oldest first. */
+  /** Each kind's factors in `factorMethods`' order (the app, then the WebAuthn credentials), oldest first. */
   factors: FactorResponse[];
   recoveryCodesRemaining: number;
   /**
@@ -159,23 +141,6 @@ export interface MeResponse {
    * a page loaded during the wait shows it at once.
    */
   lockedUntil: string | null;
-}
-
-export interface TotpSetupResponse {
-  otpauthUri: string;
-  qrSvg: string;
-  /** Unpadded upper-case RFC 4648 base32. */
-  secret: string;
-  expiresAt: string;
-}
-
-export interface RecoveryCodesResponse {
-  recoveryCodes: string[];
-}
-
-/** `POST /me/totp/confirm`: the recovery codes, unless the user has a passkey and keeps theirs. */
-export interface TotpConfirmedResponse {
-  recoveryCodes?: string[];
 }
 
 export interface ChallengeResponse {
@@ -213,42 +178,7 @@ export interface RememberedDevicesForgottenResponse {
   forgotten: number;
 }
 
-/** `POST /me/webauthn/registration`: for `navigator.credentials.create()` (`PublicKeyCredential.parseCreationOptionsFromJSON`). */
-export interface WebAuthnRegistrationOptionsResponse {
-  options: PublicKeyCredentialCreationOptionsJSON;
-}
-
-/** `POST /challenge/webauthn`: for `navigator.credentials.get()` (`PublicKeyCredential.parseRequestOptionsFromJSON`). */
-export interface WebAuthnAuthenticationOptionsResponse {
-  options: PublicKeyCredentialRequestOptionsJSON;
-}
-
-/** `POST /me/webauthn/credentials`: the new credential, and the recovery codes when it is the user's first factor. */
-export interface WebAuthnCredentialCreatedResponse {
-  credential: WebAuthnCredentialResponse;
-  recoveryCodes?: string[];
-}
-
-/** `PATCH /me/webauthn/credentials/:credentialId`. */
-export interface WebAuthnCredentialRenamedResponse {
-  credential: WebAuthnCredentialResponse;
-}
-
-/** `DELETE /me/webauthn/credentials/:credentialId`. */
-export interface WebAuthnCredentialRemovedResponse {
-  removed: true;
-}
-
-/** Request bodies of the WebAuthn routes and `POST /challenge`, for clients. */
-export type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-
-export interface WebAuthnCredentialRequest {
-  /** `credential.toJSON()` of what `navigator.credentials.create()` made. */
-  response: import('@simplewebauthn/server').RegistrationResponseJSON;
-  /** 1–64 characters; default "Passkey". */
-  name?: string;
-}
-
+/** `POST /challenge`'s body, for clients. */
 export type ChallengeRequest = (
   | { code: string }
   | { recoveryCode: string }

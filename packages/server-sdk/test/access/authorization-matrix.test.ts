@@ -16,10 +16,10 @@
  * without its row fails here.
  */
 import { describe, expect, it } from 'vitest';
-import { STEP_UP_MAX_AGE } from '../../src/access/step-up.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { type ErrorCode, errorCodes } from '../../src/errors.ts';
 import { routes } from '../../src/http/routes/index.ts';
+import { STEP_UP_MAX_AGE } from '../../src/policy/binding-step-up.ts';
 import { createHarness, type Directory, expectError, type Harness, routeKey, SECRET } from '../support.ts';
 import { softwareAuthenticator } from '../webauthn/authenticator.ts';
 import { ORIGIN } from '../webauthn/passkeys.ts';

@@ -11,8 +11,8 @@
  * request by request; this file throws volume and concurrency at it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOCK_SCHEDULE, TOTP_FAILURE_LIMIT } from '../../src/challenge/throttle.ts';
-import { generateRecoveryCodes } from '../../src/factors/recovery-codes.ts';
+import { LOCK_SCHEDULE, TOTP_FAILURE_LIMIT } from '../../src/attempts/throttle.ts';
+import { generateRecoveryCodes } from '../../src/factors/recovery-codes/recovery-codes.ts';
 import { type MfaStore, memoryStore } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import { lockDurationMs } from '../../src/store/store.ts';

@@ -12,7 +12,7 @@
  * this file sweeps the window and races instances.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { matchTotp } from '../../src/factors/totp.ts';
+import { matchTotp } from '../../src/factors/totp/totp.ts';
 import { type MfaStore, memoryStore } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import { createHarness, forgetFailures, freshSession, type Harness, tempFolder } from '../support.ts';

@@ -14,7 +14,7 @@
 import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
-import { normalizeRecoveryCode } from '../../src/factors/recovery-codes.ts';
+import { normalizeRecoveryCode } from '../../src/factors/recovery-codes/recovery-codes.ts';
 import { memoryStore } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import type { AttemptInput } from '../../src/store/store.ts';

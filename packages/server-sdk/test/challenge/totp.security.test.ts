@@ -10,7 +10,7 @@
  * authenticator app produces them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { matchTotp } from '../../src/factors/totp.ts';
+import { matchTotp } from '../../src/factors/totp/totp.ts';
 import { createHarness, type Harness, storeFactories } from '../support.ts';
 
 /** The events of one type that concern a user. */

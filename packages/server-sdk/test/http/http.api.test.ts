@@ -5,9 +5,9 @@
  * `http.bad-input.test.ts`; random input in `http.property.test.ts`.
  */
 import { describe, expect, it } from 'vitest';
-import { STEP_UP_MAX_AGE } from '../../src/access/step-up.ts';
 import { errorCodes } from '../../src/errors.ts';
 import { routes } from '../../src/http/routes/index.ts';
+import { STEP_UP_MAX_AGE } from '../../src/policy/binding-step-up.ts';
 import { createHarness, expectError, type Harness, storeFactories, T0, wrongCode } from '../support.ts';
 
 const DAY = 86_400;

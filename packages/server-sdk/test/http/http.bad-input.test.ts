@@ -8,10 +8,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { STEP_UP_MAX_AGE } from '../../src/access/step-up.ts';
+import type { RouteDef } from '../../src/core/endpoint.ts';
 import { MAX_BODY_BYTES } from '../../src/http/request.ts';
-import type { RouteDef } from '../../src/http/route.ts';
 import { routes } from '../../src/http/routes/index.ts';
+import { STEP_UP_MAX_AGE } from '../../src/policy/binding-step-up.ts';
 import {
   createHarness,
   expectError,

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RouteDef } from '../../src/http/route.ts';
+import type { RouteDef } from '../../src/core/endpoint.ts';
 import { routes } from '../../src/http/routes/index.ts';
 import { policyModes } from '../../src/model.ts';
 import { createHarness, errorShapeProblems, type Harness, paramNames, routeKey } from '../support.ts';

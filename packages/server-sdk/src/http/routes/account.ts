@@ -3,22 +3,15 @@ import { encodeMembersCursor, membersPage } from '../../admin/members-page.ts';
 import { resetUser } from '../../admin/reset-user.ts';
 import { auditView, policyView } from '../../admin/views.ts';
 import type { MfaContext } from '../../core/context.ts';
+import { defineRoute, iso } from '../../core/endpoint.ts';
+import { emptyBody, noQuery } from '../../core/endpoint-schemas.ts';
+import { userFactorMethods } from '../../core/user-state.ts';
 import { MfaError } from '../../errors.ts';
-import { userFactorMethods } from '../../factors/factor-methods.ts';
 import type { PolicyRecord } from '../../model.ts';
 import { readPolicy, updatePolicy } from '../../policy/policy.ts';
 import { deviceTokenOf } from '../device-cookie.ts';
 import * as responses from '../response-schemas.ts';
-import { defineRoute, iso } from '../route.ts';
-import {
-  accountParams,
-  auditQuery,
-  emptyBody,
-  memberParams,
-  membersQuery,
-  noQuery,
-  policyUpdateBody,
-} from '../schemas.ts';
+import { accountParams, auditQuery, memberParams, membersQuery, policyUpdateBody } from '../schemas.ts';
 import type { AccessResponse, AuditResponse, MembersResponse, PolicyResponse } from '../types.ts';
 
 async function policyResponse(

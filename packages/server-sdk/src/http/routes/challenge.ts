@@ -1,30 +1,14 @@
 import { challenge } from '../../challenge/challenge.ts';
+import { defineRoute, requestSite } from '../../core/endpoint.ts';
+import { noParams, noQuery } from '../../core/endpoint-schemas.ts';
 import { rememberDevice } from '../../devices/remembered-devices.ts';
-import { beginAuthentication } from '../../factors/webauthn.ts';
 import { setDeviceCookie } from '../device-cookie.ts';
-import { requestSite } from '../request.ts';
 import * as responses from '../response-schemas.ts';
-import { defineRoute } from '../route.ts';
-import { challengeBody, emptyBody, noParams, noQuery } from '../schemas.ts';
-import type { ChallengeResponse, WebAuthnAuthenticationOptionsResponse } from '../types.ts';
+import { challengeBody } from '../schemas.ts';
+import type { ChallengeResponse } from '../types.ts';
 
-/** Verifying the session with a second factor. */
+/** Verifying the session with a second factor or a recovery code (`POST /challenge/webauthn` is in factors/webauthn/). */
 export const challengeRoutes = [
-  defineRoute({
-    method: 'POST',
-    path: '/challenge/webauthn',
-    summary:
-      'Begin verifying the session with a passkey or security key: options for navigator.credentials.get()',
-    access: 'user',
-    params: noParams,
-    query: noQuery,
-    body: emptyBody,
-    response: responses.webauthnAuthenticationOptionsResponse,
-    errors: ['webauthn_not_configured', 'not_enrolled'],
-    run: async ({ c, ctx, principal }): Promise<WebAuthnAuthenticationOptionsResponse> => ({
-      options: await beginAuthentication(ctx, principal, requestSite(c)),
-    }),
-  }),
   defineRoute({
     method: 'POST',
     path: '/challenge',

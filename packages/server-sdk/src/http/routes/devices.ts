@@ -1,8 +1,9 @@
+import { defineRoute, iso } from '../../core/endpoint.ts';
+import { emptyBody, noParams, noQuery } from '../../core/endpoint-schemas.ts';
 import { forgetDevices, listDevices } from '../../devices/remembered-devices.ts';
 import { clearDeviceCookie, deviceTokenOf } from '../device-cookie.ts';
 import * as responses from '../response-schemas.ts';
-import { defineRoute, iso } from '../route.ts';
-import { deviceParams, emptyBody, noParams, noQuery } from '../schemas.ts';
+import { deviceParams } from '../schemas.ts';
 import type { RememberedDevicesForgottenResponse, RememberedDevicesResponse } from '../types.ts';
 
 /**

@@ -1,15 +1,19 @@
-import type { RouteDef } from '../route.ts';
+import type { RouteDef } from '../../core/endpoint.ts';
+import { factorEndpoints } from '../../factors/registry.ts';
 import { accountRoutes } from './account.ts';
 import { challengeRoutes } from './challenge.ts';
 import { deviceRoutes } from './devices.ts';
 import { meRoutes } from './me.ts';
-import { webauthnRoutes } from './webauthn.ts';
 
-/** Every endpoint of the HTTP API (DESIGN.md, "HTTP API"), in the order of that table. */
+/**
+ * Every endpoint of the HTTP API (DESIGN.md, "HTTP API"), in the order of that table: the
+ * account's, the caller's own MFA, what each factor's folder declares, the challenge, the
+ * remembered devices.
+ */
 export const routes: readonly RouteDef[] = [
   ...accountRoutes,
   ...meRoutes,
-  ...webauthnRoutes,
+  ...factorEndpoints,
   ...challengeRoutes,
   ...deviceRoutes,
 ];

@@ -1,8 +1,8 @@
-import { recordedChange } from '../core/audit.ts';
-import type { MfaContext } from '../core/context.ts';
-import { MfaError } from '../errors.ts';
-import type { Principal } from '../model.ts';
-import { userFactorMethods } from './factor-methods.ts';
+import { recordedChange } from '../../core/audit.ts';
+import type { MfaContext } from '../../core/context.ts';
+import { userFactorMethods } from '../../core/user-state.ts';
+import { MfaError } from '../../errors.ts';
+import type { Principal } from '../../model.ts';
 import { generateRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts';
 
 /** Ten fresh codes and their keyed hashes, in the canonical form a challenge hashes what the user types. */

@@ -1,28 +1,24 @@
-import {
-  beginRegistration,
-  finishRegistration,
-  removeCredential,
-  renameCredential,
-} from '../../factors/webauthn-enrollment.ts';
+import { defineRoute, iso, requestSite } from '../../core/endpoint.ts';
+import { emptyBody, noParams, noQuery } from '../../core/endpoint-schemas.ts';
 import type { WebAuthnCredentialRecord } from '../../model.ts';
-import { requestSite } from '../request.ts';
-import * as responses from '../response-schemas.ts';
-import { defineRoute, iso } from '../route.ts';
+import { beginRegistration, finishRegistration, removeCredential, renameCredential } from './enrollment.ts';
 import {
   credentialParams,
-  emptyBody,
-  noParams,
-  noQuery,
   renameCredentialBody,
+  type WebAuthnAuthenticationOptionsResponse,
+  type WebAuthnCredentialCreatedResponse,
+  type WebAuthnCredentialRemovedResponse,
+  type WebAuthnCredentialRenamedResponse,
+  type WebAuthnCredentialResponse,
+  type WebAuthnRegistrationOptionsResponse,
+  webauthnAuthenticationOptionsResponse,
   webauthnCredentialBody,
-} from '../schemas.ts';
-import type {
-  WebAuthnCredentialCreatedResponse,
-  WebAuthnCredentialRemovedResponse,
-  WebAuthnCredentialRenamedResponse,
-  WebAuthnCredentialResponse,
-  WebAuthnRegistrationOptionsResponse,
-} from '../types.ts';
+  webauthnCredentialCreatedResponse,
+  webauthnCredentialRemovedResponse,
+  webauthnCredentialRenamedResponse,
+  webauthnRegistrationOptionsResponse,
+} from './schemas.ts';
+import { beginAuthentication } from './verification.ts';
 
 /** A credential as the API shows it: never its public key or counter. */
 export function credentialResponse(c: WebAuthnCredentialRecord): WebAuthnCredentialResponse {
@@ -36,8 +32,11 @@ export function credentialResponse(c: WebAuthnCredentialRecord): WebAuthnCredent
   };
 }
 
-/** The caller's passkeys and security keys: registering, renaming and removing them. */
-export const webauthnRoutes = [
+/**
+ * The caller's passkeys and security keys: registering, renaming and removing them, and
+ * beginning a verification with one (the assertion itself is answered at `POST /challenge`).
+ */
+export const webauthnEndpoints = [
   defineRoute({
     method: 'POST',
     path: '/me/webauthn/registration',
@@ -47,7 +46,7 @@ export const webauthnRoutes = [
     query: noQuery,
     body: emptyBody,
     stepUp: () => 'binding',
-    response: responses.webauthnRegistrationOptionsResponse,
+    response: webauthnRegistrationOptionsResponse,
     errors: ['step_up_required', 'webauthn_not_configured', 'too_many_credentials'],
     run: async ({ c, ctx, principal }): Promise<WebAuthnRegistrationOptionsResponse> => ({
       options: await beginRegistration(ctx, principal, requestSite(c)),
@@ -62,7 +61,7 @@ export const webauthnRoutes = [
     params: noParams,
     query: noQuery,
     body: webauthnCredentialBody,
-    response: responses.webauthnCredentialCreatedResponse,
+    response: webauthnCredentialCreatedResponse,
     errors: ['step_up_required', 'invalid_credential', 'challenge_expired'],
     run: async ({ c, ctx, principal, body }): Promise<WebAuthnCredentialCreatedResponse> => {
       const added = await finishRegistration(ctx, principal, requestSite(c), body.response, body.name);
@@ -81,7 +80,7 @@ export const webauthnRoutes = [
     query: noQuery,
     body: renameCredentialBody,
     stepUp: () => 'verified_session',
-    response: responses.webauthnCredentialRenamedResponse,
+    response: webauthnCredentialRenamedResponse,
     errors: ['step_up_required', 'not_found'],
     run: async ({ ctx, principal, params, body }): Promise<WebAuthnCredentialRenamedResponse> => ({
       credential: credentialResponse(await renameCredential(ctx, principal, params.credentialId, body.name)),
@@ -96,11 +95,26 @@ export const webauthnRoutes = [
     query: noQuery,
     body: emptyBody,
     stepUp: () => 'binding',
-    response: responses.webauthnCredentialRemovedResponse,
+    response: webauthnCredentialRemovedResponse,
     errors: ['step_up_required', 'not_found', 'mfa_required_by_policy'],
     run: async ({ ctx, principal, params }): Promise<WebAuthnCredentialRemovedResponse> => {
       await removeCredential(ctx, principal, params.credentialId);
       return { removed: true };
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/challenge/webauthn',
+    summary:
+      'Begin verifying the session with a passkey or security key: options for navigator.credentials.get()',
+    access: 'user',
+    params: noParams,
+    query: noQuery,
+    body: emptyBody,
+    response: webauthnAuthenticationOptionsResponse,
+    errors: ['webauthn_not_configured', 'not_enrolled'],
+    run: async ({ c, ctx, principal }): Promise<WebAuthnAuthenticationOptionsResponse> => ({
+      options: await beginAuthentication(ctx, principal, requestSite(c)),
+    }),
   }),
 ];

@@ -4,12 +4,19 @@ import type { MfaContext } from '../core/context.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Membership, Principal } from '../model.ts';
 
+/**
+ * How an endpoint of the HTTP API is declared: by the capability that owns it (a factor's
+ * folder declares its own), below `http/`, which mounts every declared endpoint through its
+ * one request pipeline (http/app.ts) and documents it (http/openapi.ts). Nothing here runs a
+ * request; hono is imported for its types only.
+ */
+
 /** Who may call a route: anyone, any signed-in user, a member or an administrator of `:accountId`. */
 export type RouteAccess = 'public' | 'user' | 'member' | 'admin';
 
 /**
  * Whether a route needs a recent verification: of every caller (`require_factor`), one strong
- * enough to bind a factor (`binding`, see `requireBindingStepUp`), or a verified session at
+ * enough to bind a factor (`binding`, see policy/binding-step-up.ts), or a verified session at
  * all (`verified_session`).
  */
 export type StepUp = 'none' | 'require_factor' | 'binding' | 'verified_session';
@@ -46,7 +53,7 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
    * `enrollment_required` then, as the guard would.
    */
   reachableWhenDenied?: true;
-  /** The success body, for the OpenAPI document (http/response-schemas.ts). */
+  /** The success body, for the OpenAPI document (http/response-schemas.ts, or the factor's schemas.ts). */
   response: z.ZodType;
   /** Error codes beyond the ones every route of its access level can answer. */
   errors: readonly ErrorCode[];
@@ -60,3 +67,15 @@ export function defineRoute<P, Q, B>(route: RouteDef<P, Q, B>): RouteDef {
 
 /** A date as the API writes it: ISO 8601, or `null`. */
 export const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** The request a WebAuthn ceremony runs for: its origin and host name (`https://portal.example`, `portal.example`). */
+export interface RequestSite {
+  origin: string;
+  hostname: string;
+}
+
+/** The request's origin and host name, for the WebAuthn relying party's defaults. */
+export function requestSite(c: Context): RequestSite {
+  const url = new URL(c.req.url);
+  return { origin: url.origin, hostname: url.hostname };
+}

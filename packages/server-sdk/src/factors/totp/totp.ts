@@ -1,7 +1,7 @@
 import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
 import { generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
-import { fromBase32, toBase32 } from '../crypto/encoding.ts';
+import { fromBase32, toBase32 } from '../../crypto/encoding.ts';
 
 /** RFC 6238 parameters: SHA-1, 6 digits, 30-second steps, ±1 step of clock drift. */
 export const TOTP_PERIOD_SECONDS = 30;

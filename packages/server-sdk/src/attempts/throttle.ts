@@ -1,3 +1,9 @@
+/**
+ * The back-off as the capabilities meet it: its numbers, the lock checked before anything is
+ * judged, an attempt settled in the store (judged, consumed, audited in one transaction) and
+ * the refusal a failed one answers. The rules the store runs inside that transaction are in
+ * settle.ts.
+ */
 import { publishEvents } from '../core/audit.ts';
 import type { MfaContext } from '../core/context.ts';
 import { MfaError } from '../errors.ts';
@@ -8,7 +14,7 @@ import {
   type LockSchedule,
   lockDurationMs,
   verificationMethodOf,
-} from '../store/store.ts';
+} from './settle.ts';
 
 /** Consecutive failures before the back-off starts, its first lock, its cap (DESIGN: security rules). */
 export const LOCK_SCHEDULE: LockSchedule = { threshold: 5, baseMs: 30_000, capMs: 3_600_000 };
@@ -27,7 +33,11 @@ export function tooManyAttempts(lockedUntil: Date, now: Date): MfaError {
  * checks again, atomically, for attempts that raced past this).
  */
 export async function refuseIfLocked(ctx: MfaContext, userId: string, now: Date): Promise<void> {
-  const { lockedUntil } = await ctx.store.getAttempts(userId);
+  refuseWhileLocked((await ctx.store.getAttempts(userId)).lockedUntil, now);
+}
+
+/** Throws `too_many_attempts` while `lockedUntil` is after `now`: nothing is judged (the settling transaction checks again). */
+export function refuseWhileLocked(lockedUntil: Date | null, now: Date): void {
   if (lockedUntil && lockedUntil.getTime() > now.getTime()) throw tooManyAttempts(lockedUntil, now);
 }
 

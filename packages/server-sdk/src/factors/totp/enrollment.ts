@@ -1,13 +1,18 @@
-import { pruneAsWritesGo } from '../access/sessions.ts';
-import { requireBindingStepUp } from '../access/step-up.ts';
-import { refuseIfLocked, settle, TOTP_FAILURE_LIMIT } from '../challenge/throttle.ts';
-import { recordedChange } from '../core/audit.ts';
-import type { MfaContext } from '../core/context.ts';
-import { MfaError } from '../errors.ts';
-import type { Principal } from '../model.ts';
-import { removalRule } from '../policy/policy.ts';
-import { userFactorMethods } from './factor-methods.ts';
-import { issueRecoveryCodes } from './recovery-code-renewal.ts';
+/**
+ * The user's authenticator app: setting one up (a pending secret confirmed with a code, under
+ * the back-off) and removing it. Each change of trust ends the user's other verified
+ * sessions in the same transaction.
+ */
+import { pruneAsWritesGo } from '../../attempts/prune.ts';
+import { refuseIfLocked, settle, TOTP_FAILURE_LIMIT } from '../../attempts/throttle.ts';
+import { recordedChange } from '../../core/audit.ts';
+import type { MfaContext } from '../../core/context.ts';
+import { userFactorMethods } from '../../core/user-state.ts';
+import { MfaError } from '../../errors.ts';
+import type { Principal } from '../../model.ts';
+import { requireBindingStepUp } from '../../policy/binding-step-up.ts';
+import { removalRule } from '../../policy/policy.ts';
+import { issueRecoveryCodes } from '../recovery-codes/renewal.ts';
 import { generateTotpSecret, matchTotp, qrSvg, totpUri } from './totp.ts';
 
 /** How long a pending TOTP secret waits for its confirmation. */

@@ -3,37 +3,33 @@
  * brings the ten recovery codes), renaming and removing one. Each change of trust ends
  * the user's other verified sessions in the same transaction.
  */
-import { requireBindingStepUp } from '../access/step-up.ts';
-import { recordedChange } from '../core/audit.ts';
-import type { MfaContext } from '../core/context.ts';
-import { fromBase64Url, toBase64Url } from '../crypto/encoding.ts';
-import { MfaError } from '../errors.ts';
-import { MAX_WEBAUTHN_CREDENTIALS, type Principal, type WebAuthnCredentialRecord } from '../model.ts';
-import { removalRule } from '../policy/policy.ts';
-import { userFactorMethods } from './factor-methods.ts';
-import { issueRecoveryCodes } from './recovery-code-renewal.ts';
+import { recordedChange } from '../../core/audit.ts';
+import type { MfaContext } from '../../core/context.ts';
+import type { RequestSite } from '../../core/endpoint.ts';
+import { userFactorMethods } from '../../core/user-state.ts';
+import { fromBase64Url, toBase64Url } from '../../crypto/encoding.ts';
+import { MfaError } from '../../errors.ts';
+import { MAX_WEBAUTHN_CREDENTIALS, type Principal, type WebAuthnCredentialRecord } from '../../model.ts';
+import { requireBindingStepUp } from '../../policy/binding-step-up.ts';
+import { removalRule } from '../../policy/policy.ts';
+import { issueRecoveryCodes } from '../recovery-codes/renewal.ts';
 import {
   answeredChallenge,
-  type RequestSite,
   relyingParty,
   rememberChallenge,
+  userHandle,
   WEBAUTHN_ALGORITHMS,
   WEBAUTHN_CHALLENGE_TTL_MS,
-} from './webauthn.ts';
+} from './ceremony.ts';
 import {
   generateRegistrationOptions,
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
-} from './webauthn-library.ts';
+} from './library.ts';
 
 /** The name of a credential registered without one. */
 export const DEFAULT_CREDENTIAL_NAME = 'Passkey';
-
-/** The user's random WebAuthn user handle (base64url of 32 bytes), made on first use; never the host's user id. */
-export function userHandle(ctx: MfaContext, userId: string): Promise<string> {
-  return ctx.store.webAuthnUserHandle(userId, toBase64Url(crypto.getRandomValues(new Uint8Array(32))));
-}
 
 const tooManyCredentials = () => MfaError.of('too_many_credentials');
 

@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { toBase32, utf8 } from '../crypto/encoding.ts';
+import { toBase32, utf8 } from '../../crypto/encoding.ts';
 import { generateTotpSecret, matchTotp, qrSvg, TOTP_PERIOD_SECONDS, timeStepAt, totpUri } from './totp.ts';
 
 /** RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890". */

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { isoDate, type Same } from '../../core/endpoint-schemas.ts';
+import { recoveryCodeList } from '../recovery-codes/schemas.ts';
+
+/** The request and response shapes of the authenticator app's endpoints. */
+
+/** A 6-digit code as typed: spaces dropped. */
+export const totpCode = z
+  .string()
+  .max(32)
+  .transform((s) => s.replace(/\s/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, 'A code is 6 digits.'));
+
+export const confirmBody = z.strictObject({ code: totpCode });
+
+export const totpSetupResponse = z.strictObject({
+  otpauthUri: z.string().regex(/^otpauth:\/\/totp\//),
+  qrSvg: z.string(),
+  secret: z.string().regex(/^[A-Z2-7]+$/),
+  expiresAt: isoDate,
+});
+
+export const totpConfirmedResponse = z.strictObject({
+  recoveryCodes: recoveryCodeList().exactOptional(),
+});
+
+export const unenrolledResponse = z.strictObject({ enrolled: z.literal(false) });
+
+/** The app as `GET /me` lists it among the user's factors. */
+export const totpListing = z.strictObject({ type: z.literal('totp'), createdAt: isoDate });
+
+export interface TotpSetupResponse {
+  otpauthUri: string;
+  qrSvg: string;
+  /** Unpadded upper-case RFC 4648 base32. */
+  secret: string;
+  expiresAt: string;
+}
+
+/** `POST /me/totp/confirm`: the recovery codes, unless the user has a passkey and keeps theirs. */
+export interface TotpConfirmedResponse {
+  recoveryCodes?: string[];
+}
+
+/** The app among `GET /me`'s factors. */
+export interface TotpFactorResponse {
+  type: 'totp';
+  createdAt: string;
+}
+
+const inStep: [
+  Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,
+  Same<z.output<typeof totpConfirmedResponse>, TotpConfirmedResponse>,
+  Same<z.output<typeof totpListing>, TotpFactorResponse>,
+] = [true, true, true];
+void inStep;
