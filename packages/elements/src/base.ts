@@ -10,7 +10,7 @@ import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import { MfaErrorEvent } from './events.ts';
 import { common } from './strings/en-common.ts';
-import type { MfaStrings } from './strings.ts';
+import type { MfaStrings } from './strings/mfa-strings.ts';
 
 const ownClients = new Map<string, MfaClient>();
 
