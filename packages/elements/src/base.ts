@@ -9,8 +9,9 @@ import {
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import { MfaErrorEvent } from './events.ts';
+import { focusHeading } from './live.ts';
 import { common } from './strings/en-common.ts';
-import type { MfaStrings } from './strings.ts';
+import type { MfaStrings } from './strings/mfa-strings.ts';
 
 const ownClients = new Map<string, MfaClient>();
 
@@ -202,108 +203,32 @@ export class MfaElement extends LitElement {
     );
   }
 
-  /** The challenge of `renderPending` is open (the user asked to verify here). */
-  private verifyingHere = false;
-
-  /**
-   * After a load that replaced the control that had focus (**Try again**, a verification):
-   * focus moves to the heading of `scope` (its section), else of the element, never the page.
-   */
-  private async focusHeading(scope: Element | null): Promise<void> {
-    await this.updateComplete;
-    const heading = (scope?.isConnected ? scope : this.renderRoot).querySelector<HTMLElement>('h2, h3');
-    if (!heading) return;
-    if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
-    heading.focus();
-  }
-
   /**
    * What to show while `loader` is not ready: the loading line, or the error with a retry
-   * button. When the account (`accountId`) first wants this session's second factor
-   * (`challenge_required`), **Verify it is you** instead, which opens the challenge here
-   * (one button, not one code field per element on a page); the load runs again once any
-   * challenge on the page verifies the session (see `Loader`).
+   * button. When the account first wants this session's second factor
+   * (`challenge_required`) and the element offers `verify` (`StepUp.verifyHere`), that
+   * instead of the retry button.
    */
-  protected renderPending<T>(loader: Loader<T>, accountId = ''): TemplateResult | null {
+  protected renderPending<T>(loader: Loader<T>, verify?: () => TemplateResult): TemplateResult | null {
     const load = loader.value;
     if (load.status === 'loading') return html`<p role="status" class="muted">${this.t.loading}</p>`;
     if (load.status === 'error') {
-      const verify = accountId && load.error.code === 'challenge_required';
       return html`<div part="base">
         <p class="error" role="alert">${this.message(load.error)}</p>
         ${
-          !verify
-            ? html`<button
+          verify && load.error.code === 'challenge_required'
+            ? verify()
+            : html`<button
                 type="button"
                 @click=${async (e: Event) => {
                   const scope = (e.target as Element).closest('section');
-                  if (await loader.reload()) await this.focusHeading(scope);
+                  if (await loader.reload()) await focusHeading(this, scope);
                 }}
               >${this.t.retry}</button>`
-            : this.verifyingHere
-              ? this.renderChallenge(() => {
-                  this.verifyingHere = false;
-                  // The load runs again (see Loader): its result takes the challenge's place, and focus.
-                  void loader.settled.then((shown) => (shown ? this.focusHeading(null) : undefined));
-                }, accountId)
-              : html`<button
-                  type="button"
-                  @click=${() => {
-                    this.verifyingHere = true;
-                    this.requestUpdate();
-                    void this.focusStepUp();
-                  }}
-                >${this.t.verifyHere}</button>`
         }
       </div>`;
     }
     return null;
-  }
-
-  /**
-   * Loads `<mfa-challenge>` for a step-up and focuses the one in this element's
-   * shadow root. Loaded when first needed: a page that never asks for a step-up
-   * does not ship the challenge.
-   */
-  protected async focusStepUp(): Promise<void> {
-    await import('./mfa-challenge/mfa-challenge.ts');
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('mfa-challenge')?.focus();
-  }
-
-  /**
-   * The inline step-up: why (`why`, by default "to save this change"), and an
-   * `<mfa-challenge>` (loaded by `focusStepUp`) whose `mfa-verified` stays inside and
-   * calls `onVerified`, which then moves focus to what the action brought. With
-   * `accountId`, it offers what that account accepts; with `accepts` (from the
-   * `step_up_required` answer, with `recovery_code` where one is enough), only those.
-   */
-  protected renderStepUp(
-    onVerified: () => void,
-    accountId = '',
-    why = this.t.stepUp,
-    accepts?: readonly string[],
-  ): TemplateResult {
-    return html`<p>${why}</p>${this.renderChallenge(onVerified, accountId, accepts)}`;
-  }
-
-  /** An `<mfa-challenge>` without its heading, whose `mfa-verified` stays inside and calls `onVerified`. */
-  private renderChallenge(
-    onVerified: () => void,
-    accountId: string,
-    accepts?: readonly string[],
-  ): TemplateResult {
-    return html`<mfa-challenge
-        no-heading
-        account-id=${accountId}
-        api-base=${this.apiBase}
-        .accepts=${accepts}
-        .strings=${this.strings}
-        @mfa-verified=${(e: Event) => {
-          e.stopPropagation();
-          onVerified();
-        }}
-      ></mfa-challenge>`;
   }
 
   /** Reports a failure to the host page. */

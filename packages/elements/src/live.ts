@@ -66,3 +66,18 @@ export async function focusAfterRender(
   }
   return false;
 }
+
+/**
+ * After a load that replaced the control that had focus (**Try again**, a verification):
+ * focus moves to the heading of `scope` (its section), else of the host, never the page.
+ */
+export async function focusHeading(
+  host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment },
+  scope: Element | null,
+): Promise<void> {
+  await host.updateComplete;
+  const heading = (scope?.isConnected ? scope : host.renderRoot).querySelector<HTMLElement>('h2, h3');
+  if (!heading) return;
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  heading.focus();
+}

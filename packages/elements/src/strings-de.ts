@@ -1,5 +1,5 @@
 import type { ClientErrorCode } from './client.ts';
-import type { MfaStrings } from './strings.ts';
+import type { MfaStrings } from './strings/mfa-strings.ts';
 
 const plurals = new Intl.PluralRules('de');
 const numbers = new Intl.NumberFormat('de');

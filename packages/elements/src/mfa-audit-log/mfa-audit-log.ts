@@ -3,6 +3,7 @@ import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
+import { StepUp, verifyHere } from '../step-up.ts';
 import { audit as words } from '../strings/en-audit.ts';
 import { common } from '../strings/en-common.ts';
 import { tokens } from '../styles/shared.ts';
@@ -58,6 +59,7 @@ export class MfaAuditLog extends MfaElement {
   /** The rows shown: one event each, or wrong codes in a row of one member together. */
   private rows: AuditEventResponse[][] = [];
   private readonly live = new Announcer(this);
+  private readonly stepUp = new StepUp(this);
 
   private readonly page = new Loader<AuditResponse>(
     this,
@@ -207,7 +209,9 @@ export class MfaAuditLog extends MfaElement {
     }
     this.rows = rows;
     const list = !data
-      ? this.renderPending(this.page, this.accountId)
+      ? this.renderPending(this.page, () =>
+          verifyHere(this.stepUp, this.page, this.accountId, this.t.verifyHere),
+        )
       : rows.length === 0
         ? html`<p>${t.auditEmpty}</p>`
         : html`<ol part="list">${rows.map((events) => this.renderRow(events))}</ol>`;

@@ -4,6 +4,7 @@ import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
+import { StepUp, verifyHere } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { members as words } from '../strings/en-members.ts';
 import { tokens } from '../styles/shared.ts';
@@ -69,6 +70,7 @@ export class MfaMembers extends MfaElement {
   /** The account accepts only passkeys and security keys: an app is no MFA here. */
   private strict = false;
   private readonly live = new Announcer(this);
+  private readonly stepUp = new StepUp(this);
 
   private readonly page = new Loader<MembersResponse>(
     this,
@@ -200,7 +202,7 @@ export class MfaMembers extends MfaElement {
       const error = toApiError(err);
       if (error.code === 'step_up_required') {
         this.reset = { step: 'step-up', member };
-        await this.focusStepUp();
+        await this.stepUp.focus();
         return;
       }
       this.reset = { step: 'error', member, error };
@@ -265,7 +267,7 @@ export class MfaMembers extends MfaElement {
         : html`<button type="button" class="danger" ?disabled=${reset.step === 'working'} @click=${this.doReset}>${t.resetMfa}</button>`;
     return html`<dialog part="dialog" aria-labelledby="reset-title" aria-describedby="reset-text" @close=${this.onDialogClose}>
 <h2 id="reset-title">${t.resetTitle(name)}</h2><p id="reset-text">${t.resetExplain(name)}</p>
-${reset.step === 'step-up' ? this.renderStepUp(() => void this.doReset(), this.accountId) : nothing}${error}
+${reset.step === 'step-up' ? this.stepUp.render(() => void this.doReset(), this.t.stepUp, this.accountId) : nothing}${error}
 <div class="actions">${confirm}<button type="button" autofocus @click=${() => this.dialog?.close()}>${shared ? t.close : t.cancel}</button></div>
 </dialog>`;
   }
@@ -288,7 +290,7 @@ ${reset.step === 'step-up' ? this.renderStepUp(() => void this.doReset(), this.a
 <div class="search"><label for="search">${t.membersSearch} <small class="muted">${t.membersSearchHint}</small></label><input id="search" type="search" autocomplete="off" @input=${this.onSearch}></div>
 <button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button></div>
 ${emails}<p role="status" class="muted">${this.notice}</p>
-${data ? this.renderTable(data) : this.renderPending(this.page, this.accountId)}
+${data ? this.renderTable(data) : this.renderPending(this.page, () => verifyHere(this.stepUp, this.page, this.accountId, this.t.verifyHere))}
 </section>${this.renderDialog()}${this.live.render()}`;
   }
 

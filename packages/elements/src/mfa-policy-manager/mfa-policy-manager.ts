@@ -11,6 +11,7 @@ import {
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes, requires } from '../modes.ts';
+import { StepUp } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -77,7 +78,7 @@ export class MfaPolicyManager extends MfaElement {
     busy: { attribute: false },
     error: { attribute: false },
     notice: { attribute: false },
-    stepUp: { attribute: false },
+    stepUpOpen: { attribute: false },
   };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...policy };
@@ -88,6 +89,7 @@ export class MfaPolicyManager extends MfaElement {
   profileUrl = '';
 
   private readonly live = new Announcer(this);
+  private readonly stepUp = new StepUp(this);
 
   private readonly account = new Loader<{
     policy: PolicyResponse;
@@ -122,7 +124,7 @@ export class MfaPolicyManager extends MfaElement {
   private busy = false;
   private error: MfaApiError | null = null;
   private notice = '';
-  private stepUp = false;
+  private stepUpOpen = false;
   private focusedOnce = false;
   /** The days fields holding something out of range: shown as typed, refused, never saved. */
   private invalid: Partial<Record<DayField, true>> = {};
@@ -231,7 +233,7 @@ export class MfaPolicyManager extends MfaElement {
     let focus: string | null = null;
     try {
       const saved = await this.client.putPolicy(this.accountId, { ...this.draft, version: policy.version });
-      this.stepUp = false;
+      this.stepUpOpen = false;
       this.account.set({ ...load.data, policy: saved });
       this.dispatchEvent(new MfaPolicyChangeEvent(saved));
       // In <mfa-settings> the dialog has closed by now and the settings say it; on its own, the manager does.
@@ -246,9 +248,9 @@ export class MfaPolicyManager extends MfaElement {
       if (error.code === 'step_up_required') {
         const me = await this.client.me().catch(() => null);
         if (me?.enrolled) {
-          this.stepUp = true;
+          this.stepUpOpen = true;
           focus = null;
-          await this.focusStepUp();
+          await this.stepUp.focus();
         } else {
           this.error = error;
           this.notice = '';
@@ -268,7 +270,7 @@ export class MfaPolicyManager extends MfaElement {
   }
 
   private cancel() {
-    this.stepUp = false;
+    this.stepUpOpen = false;
     this.error = null;
     this.notice = '';
     this.invalid = {};
@@ -419,12 +421,16 @@ export class MfaPolicyManager extends MfaElement {
         ${draft.rememberDeviceDays === undefined ? nothing : this.renderDays('rememberDeviceDays', 30, t.rememberDevice, t.rememberDeviceHint)}
         ${this.renderImpact(draft, members)}
         ${
-          this.stepUp
+          this.stepUpOpen
             ? html`<div class="step-up">
-              ${this.renderStepUp(() => {
-                this.stepUp = false;
-                void this.save();
-              }, this.accountId)}
+              ${this.stepUp.render(
+                () => {
+                  this.stepUpOpen = false;
+                  void this.save();
+                },
+                t.stepUp,
+                this.accountId,
+              )}
             </div>`
             : nothing
         }
@@ -434,7 +440,7 @@ export class MfaPolicyManager extends MfaElement {
               ? html` <a href=${this.profileUrl}>${t.adminNeedsMfaLink}</a>`
               : nothing
           }</p>
-          <button class="primary" type="submit" ?disabled=${this.busy || this.stepUp}>${this.busy ? t.saving : t.save}</button>
+          <button class="primary" type="submit" ?disabled=${this.busy || this.stepUpOpen}>${this.busy ? t.saving : t.save}</button>
           <button type="button" @click=${this.cancel} ?disabled=${this.busy}>${t.cancel}</button>
         </div>
         ${this.live.render()}

@@ -15,6 +15,7 @@ import {
   MfaUnenrolledEvent,
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
+import { StepUp } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { enroll } from '../strings/en-enroll.ts';
 import { tokens } from '../styles/shared.ts';
@@ -128,6 +129,7 @@ export class MfaUserEnroll extends MfaElement {
   /** Said at the top of the card: MFA is on. */
   private top = '';
   private readonly live = new Announcer(this);
+  private readonly stepUp = new StepUp(this);
 
   private get busy(): boolean {
     return !!this.act?.busy;
@@ -252,7 +254,7 @@ export class MfaUserEnroll extends MfaElement {
           await this.loadPanels();
           this.end(where);
           this.phase = { name: 'step-up', action, accepts: this.stepUpAccepts(error) };
-          await this.focusStepUp();
+          await this.stepUp.focus();
           return;
         }
         if (action !== 'setup' && action !== 'regenerate') this.phase = { name: 'idle' };
@@ -559,7 +561,7 @@ export class MfaUserEnroll extends MfaElement {
     const action = phase.action;
     const name = typeof action === 'object' ? action.name : action;
     return html`<div class="panel">
-      ${this.renderStepUp(() => void this.run(action), '', this.panels?.words(this.panelHost).stepUpFor[name], phase.accepts)}
+      ${this.stepUp.render(() => void this.run(action), this.panels?.words(this.panelHost).stepUpFor[name] ?? this.t.stepUp, '', phase.accepts)}
       <div class="actions"><button type="button" @click=${() => this.cancelPhase(back)}>${this.t.cancel}</button></div>
     </div>`;
   }

@@ -7,7 +7,7 @@ import { css, html, nothing } from 'lit';
 import { codeInput } from '../code-input.ts';
 import { groupKey, safeOtpauthUri, safeQrDataUrl } from '../qr.ts';
 import { enrollPanels } from '../strings/en-enroll-panels.ts';
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from '../strings/mfa-strings.ts';
 
 /** The panels' styles, adopted by the element's shadow root when the panels load. */
 export const panelStyles = css`

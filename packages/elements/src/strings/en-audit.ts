@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** The words of `<mfa-audit-log>`, in English: each event as a sentence. */
 export const audit: Pick<

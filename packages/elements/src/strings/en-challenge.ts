@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** `<mfa-challenge>`'s words (also the step-up inside the other elements). English; each element ships only the words it shows. */
 export const challenge: Pick<

@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** What every element says: loading, errors, waits, the step-up. English; each element ships only the words it shows. */
 export const common: Pick<

@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** The words of `<mfa-user-enroll>`'s setup and recovery-code panels, loaded with them. English; each element ships only the words it shows. */
 export const enrollPanels: Pick<

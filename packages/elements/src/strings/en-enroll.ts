@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** `<mfa-user-enroll>`'s words. English; each element ships only the words it shows. */
 export const enroll: Pick<

@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** The words of `<mfa-members>`, in English. */
 export const members: Pick<

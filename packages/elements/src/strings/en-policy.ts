@@ -1,4 +1,4 @@
-import type { MfaStrings } from '../strings.ts';
+import type { MfaStrings } from './mfa-strings.ts';
 
 /** `<mfa-settings>`' and `<mfa-policy-manager>`'s words. English; each element ships only the words it shows. */
 export const policy: Pick<
