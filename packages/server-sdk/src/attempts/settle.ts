@@ -21,11 +21,13 @@ export function lockDurationMs(failures: number, schedule: LockSchedule): number
 /** What a challenge offers, already checked against what the caller could check alone. */
 export type AttemptProof =
   /**
-   * A TOTP code and the time step it matched (`null`: it matched none of the steps tried),
-   * judged against `secret`, the factor's sealed secret as read: the step is consumed only
-   * while the factor still holds that secret (a factor replaced meanwhile is another factor).
+   * A TOTP code, judged inside the settling transaction on the app as the store reads it
+   * there: `match` is given the factor's sealed secret and answers the time step the code is
+   * for (`null`: none of the steps tried). It is synchronous, and called only when the attempt
+   * is judged (not while the user is locked, nor past `failureLimit`); without an app the
+   * attempt is `not_enrolled` and nothing is written.
    */
-  | { kind: 'totp'; step: number | null; failureLimit: number; secret: string }
+  | { kind: 'totp'; failureLimit: number; match: (sealedSecret: string) => number | null }
   /**
    * A code confirming a pending setup, judged by the caller (`valid`): nothing is consumed
    * (the setup's activation is), and no session is marked verified (the activation marks it).
@@ -71,6 +73,7 @@ export interface AttemptInput {
 
 /**
  * How an attempt was settled:
+ * - `not_enrolled`: an app code from a user without an app; nothing was judged or changed;
  * - `locked`: the user was locked at `now`; nothing was judged or changed;
  * - `verified`: the proof held and was consumed, the failures cleared, the session marked;
  * - `invalid`: wrong code; `replayed`: a TOTP step at or before the last one used;
@@ -78,33 +81,46 @@ export interface AttemptInput {
  *   it was. Each counts a failure (`failures`, the new count) and sets the lock it earns.
  */
 export type AttemptResult =
+  | { outcome: 'not_enrolled' }
   | { outcome: 'locked'; lockedUntil: Date }
   | { outcome: 'verified'; recoveryCodesRemaining: number }
   | { outcome: 'invalid' | 'replayed' | 'refused'; failures: number };
 
 /** `settle`'s verdict; a failure carries the failures and lock to store. */
 export type Settlement =
+  | { outcome: 'not_enrolled' }
   | { outcome: 'locked'; lockedUntil: Date }
   | { outcome: 'verified' }
   | { outcome: 'invalid' | 'replayed' | 'refused'; failures: number; lockedUntil: Date | null };
 
+/** What an attempt is judged by: the user's failures and lock, and for an app code the app's sealed secret (`null`: none). */
+export interface JudgedState extends AttemptState {
+  totpSecret?: string | null;
+}
+
 /**
  * The rules of `settleAttempt`, for a store to run inside its transaction: given the
- * user's failures and lock as they stand, and `consume`, which consumes the proof
- * and says whether it held. Shared by the stores so that they judge alike.
+ * user's failures and lock as they stand (and the app's secret, for an app code), and
+ * `consume`, which consumes the proof (an app code: its `step`) and says whether it held.
+ * Shared by the stores so that they judge alike.
  */
-export function settle(input: AttemptInput, state: AttemptState, consume: () => boolean): Settlement;
 export function settle(
   input: AttemptInput,
-  state: AttemptState,
-  consume: () => Promise<boolean>,
+  state: JudgedState,
+  consume: (step: number) => boolean,
+): Settlement;
+export function settle(
+  input: AttemptInput,
+  state: JudgedState,
+  consume: (step: number) => Promise<boolean>,
 ): Promise<Settlement>;
 export function settle(
   input: AttemptInput,
-  state: AttemptState,
-  consume: () => boolean | Promise<boolean>,
+  state: JudgedState,
+  consume: (step: number) => boolean | Promise<boolean>,
 ): Settlement | Promise<Settlement> {
   const { now, schedule, proof } = input;
+  if (proof.kind === 'totp' && !state.totpSecret) return { outcome: 'not_enrolled' };
   if (state.lockedUntil && state.lockedUntil.getTime() > now.getTime()) {
     return { outcome: 'locked', lockedUntil: state.lockedUntil };
   }
@@ -118,9 +134,11 @@ export function settle(
   if ((proof.kind === 'totp' || proof.kind === 'setup') && state.failures >= proof.failureLimit) {
     return fail('refused');
   }
+  // An app code is judged only now, on the secret read with the state.
+  const step = proof.kind === 'totp' ? proof.match(state.totpSecret as string) : 0;
   const judgedWrong =
     proof.kind === 'totp'
-      ? proof.step === null
+      ? step === null
       : proof.kind === 'setup'
         ? !proof.valid
         : proof.kind === 'webauthn'
@@ -131,6 +149,6 @@ export function settle(
   if (proof.kind === 'setup') return { outcome: 'verified' };
   const judge = (held: boolean): Settlement =>
     held ? { outcome: 'verified' } : fail(proof.kind === 'recovery' ? 'invalid' : 'replayed');
-  const held = consume();
+  const held = consume(step as number);
   return typeof held === 'boolean' ? judge(held) : held.then(judge);
 }

@@ -60,7 +60,7 @@ export function attemptEvents(
     after,
     at,
   });
-  if (result.outcome === 'locked') return [];
+  if (result.outcome === 'locked' || result.outcome === 'not_enrolled') return [];
   if (result.outcome === 'verified') {
     const remaining = result.recoveryCodesRemaining;
     return proof.kind === 'recovery'
@@ -121,6 +121,7 @@ export async function settle(
     audit: (settled) => attemptEvents(userId, proof, settled, now),
   });
   await publishEvents(ctx, result.events);
+  if (result.outcome === 'not_enrolled') throw MfaError.of('not_enrolled');
   if (result.outcome === 'locked') throw tooManyAttempts(result.lockedUntil, now);
   if (result.outcome !== 'verified') throw refusal(proof, result.outcome, result.failures);
   return { recoveryCodesRemaining: result.recoveryCodesRemaining };

@@ -73,7 +73,6 @@ export const storeCapabilities = {
   factors: ['getEnrollments', 'resetMfa'],
   totp: [
     'getTotpFactor',
-    'getChallengeState',
     'updateTotpSecret',
     'listTotpSecrets',
     'putPendingTotp',

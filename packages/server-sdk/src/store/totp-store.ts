@@ -15,11 +15,6 @@ import type { MustKeep } from './must-keep.ts';
 export interface TotpStore {
   getTotpFactor(userId: string): Promise<TotpFactorRecord | null>;
   /**
-   * What a challenge reads first, in one read: the user's active factor and until when
-   * the user is locked (`null`: not locked, or no failures); `null` without a factor.
-   */
-  getChallengeState(userId: string): Promise<{ factor: TotpFactorRecord; lockedUntil: Date | null } | null>;
-  /**
    * Replaces the secret of an active factor (re-encryption under a newer key) if
    * it is still `expected`: a factor replaced meanwhile (a new enrollment) stays.
    * True when it wrote.

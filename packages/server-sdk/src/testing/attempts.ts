@@ -11,6 +11,7 @@ import {
   STEP,
   T0,
   times,
+  totpProof,
 } from './context.ts';
 
 export function attemptsConformance(t: ConformanceContext): void {
@@ -61,29 +62,9 @@ export function attemptsConformance(t: ConformanceContext): void {
     });
   });
 
-  describe('getChallengeState', () => {
-    it('answers the factor and the lock together, and nothing without a factor', async () => {
-      expect(await t.store.getChallengeState(id('ada'))).toBeNull();
-      const ada = await enroll(id('ada'), { lastUsedStep: STEP });
-      expect(await t.store.getChallengeState(id('ada'))).toEqual({ factor: ada, lockedUntil: null });
-      for (let i = 0; i < 5; i++) await t.fail(id('ada'), T0);
-      expect(await t.store.getChallengeState(id('ada'))).toEqual({
-        factor: ada,
-        lockedUntil: later(lockDurationOf(5)),
-      });
-      // A lock without a factor is no challenge state.
-      for (let i = 0; i < 5; i++) await t.fail(id('max'), T0);
-      expect(await t.store.getChallengeState(id('max'))).toBeNull();
-    });
-  });
-
   describe('settleAttempt', () => {
-    const totp = (step: number | null, failureLimit = 100, user = id('ada')): AttemptProof => ({
-      kind: 'totp',
-      step,
-      failureLimit,
-      secret: `sealed-${user}`,
-    });
+    const totp = (step: number | null, failureLimit = 100, user = id('ada')): AttemptProof =>
+      totpProof(step, `sealed-${user}`, failureLimit);
     const recovery = (...hashes: string[]): AttemptProof => ({ kind: 'recovery', hashes });
     /** The result without its audit events (none are asked for here). */
     const attempt = async (
@@ -167,8 +148,9 @@ export function attemptsConformance(t: ConformanceContext): void {
       });
       expect(await t.store.getSession(id('ada'), id('s2'))).toBeNull();
       expect((await t.store.getTotpFactor(id('ada')))?.lastUsedStep).toBe(STEP);
-      // Without a factor there is no step to consume.
-      expect(await attempt(id('nobody'), totp(STEP))).toEqual({ outcome: 'replayed', failures: 1 });
+      // Without an app there is no code to judge: nothing is counted or marked.
+      expect(await attempt(id('nobody'), totp(STEP))).toEqual({ outcome: 'not_enrolled' });
+      expect(await t.store.getAttempts(id('nobody'))).toEqual({ failures: 0, lockedUntil: null });
       expect(await t.store.getSession(id('nobody'), id('s'))).toBeNull();
     });
 

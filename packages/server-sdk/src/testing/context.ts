@@ -9,7 +9,7 @@
  */
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { PolicyRecord, TotpFactorRecord } from '../model.ts';
-import type { LockSchedule, MfaStore } from '../store/store.ts';
+import type { AttemptProof, LockSchedule, MfaStore } from '../store/store.ts';
 
 export interface StoreConformanceOptions {
   /** Runs after each test, once its store is closed (remove files, truncate tables). */
@@ -105,7 +105,7 @@ export function conformanceContext(
         sessionId: `${userId}-step`,
         now: T0,
         schedule: t.NO_LOCK,
-        proof: { kind: 'totp', step, failureLimit: Number.MAX_SAFE_INTEGER, secret },
+        proof: totpProof(step, secret, Number.MAX_SAFE_INTEGER),
       });
       return outcome === 'verified';
     },
@@ -132,4 +132,13 @@ export function conformanceContext(
     codes: (userId: string, n = 10) => Array.from({ length: n }, (_, i) => `hash-${userId}-${i}`),
   };
   return t;
+}
+
+/**
+ * An app code's proof as a test makes it: the code is for `step` when the app's sealed
+ * secret (as the store reads it in its transaction) is `secret`; for no step otherwise, or
+ * when `step` is `null`.
+ */
+export function totpProof(step: number | null, secret: string, failureLimit = 100): AttemptProof {
+  return { kind: 'totp', failureLimit, match: (sealed) => (sealed === secret ? step : null) };
 }

@@ -10,12 +10,15 @@
  * and the consuming.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { SecretBox } from '../../src/crypto/secret-box.ts';
+import { generateTotpSecret } from '../../src/factors/totp/totp.ts';
 import type { MfaStore } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
 import {
   createHarness,
   expectError,
   type Harness,
+  SECRET,
   sessionVerified,
   storeFactories,
   tempFolder,
@@ -116,9 +119,9 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     expect(await sessionVerified(h, 'max', 'max-s1')).toBe(true);
   });
 
-  it('a code judged against the old secret is not consumed on a factor that replaced it meanwhile', async () => {
-    // The replacement lands between the judging (the old secret opened, the code matched)
-    // and the settling transaction: the step must not count on the new factor.
+  it('a code of the old app is not consumed on a factor that replaced it meanwhile', async () => {
+    // The replacement lands just before the settling transaction, which reads the app and
+    // judges the code inside it: the old app's code does not count on the new factor.
     let replaceBeforeSettling: (() => Promise<void>) | null = null;
     const inner = makeStore();
     const store = new Proxy(inner, {
@@ -137,8 +140,9 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
     open.push(h);
     const old = await h.enroll('max');
     const current = await h.store.getTotpFactor('max');
+    expect(current).not.toBeNull();
     replaceBeforeSettling = async () => {
-      const secret = `${current?.secret}-replaced`;
+      const secret = new SecretBox([SECRET]).seal(generateTotpSecret(), 'max');
       await inner.putPendingTotp({
         userId: 'max',
         secret,

@@ -22,14 +22,17 @@ import { createHarness, type FaultyStore, faultyStore, type Harness, SECRET, wro
 
 const OTHER_SECRET = 'another-secret-of-at-least-32-bytes!!';
 
-/** What a logged `settleAttempt` call gave the store: the user, and the proof's hashes or step. */
-function attemptOf(entry: { args: unknown[] } | undefined) {
+/**
+ * What a logged `settleAttempt` call gave the store: the user, and the proof's hashes, or the
+ * step its judge answers on `sealedSecret` (an app code reaches the store only as that judge).
+ */
+function attemptOf(entry: { args: unknown[] } | undefined, sealedSecret = '') {
   const input = entry?.args[0] as AttemptInput | undefined;
   const proof = input?.proof;
   return {
     userId: input?.userId,
     hashes: proof?.kind === 'recovery' ? [...proof.hashes] : [],
-    step: proof?.kind === 'totp' ? proof.step : undefined,
+    step: proof?.kind === 'totp' ? proof.match(sealedSecret) : undefined,
   };
 }
 
@@ -155,7 +158,7 @@ describe.each([
     expect(storeArguments()).not.toContain('abcdefghij');
   });
 
-  it('a typed TOTP code never reaches the store either: only its time step does', async () => {
+  it('a typed TOTP code never reaches the store either: only a judge of it, answering its time step', async () => {
     setUp();
     const { secret } = await h.enroll('max');
     spy.record();
@@ -163,7 +166,11 @@ describe.each([
     expect(
       (await h.json('POST', '/mfa/challenge', { as: 'max', session: 'max-s2', body: { code } })).status,
     ).toBe(200);
-    const { userId, step } = attemptOf(spy.log.find((entry) => entry.method === 'settleAttempt'));
+    const sealed = (await h.store.getTotpFactor('max'))?.secret;
+    const { userId, step } = attemptOf(
+      spy.log.find((entry) => entry.method === 'settleAttempt'),
+      sealed,
+    );
     expect([userId, step]).toEqual(['max', Math.floor(h.clock.now.getTime() / 30_000)]);
     expect(storeArguments()).not.toContain(`"${code}"`);
   });

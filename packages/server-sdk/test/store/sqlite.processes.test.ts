@@ -131,7 +131,7 @@ describe('sqliteStore shared by several processes', () => {
           step: STEP,
           failureLimit: 100,
           secret: `sealed-${users[round]}`,
-        }),
+        } as never),
       ),
     )) as AttemptResult[][];
     for (const [round, userId] of users.entries()) {
@@ -153,7 +153,7 @@ describe('sqliteStore shared by several processes', () => {
           step: null,
           failureLimit: 100,
           secret: `sealed-${users[round]}`,
-        }),
+        } as never),
       ),
     )) as AttemptResult[][];
     for (const [round, userId] of users.entries()) {

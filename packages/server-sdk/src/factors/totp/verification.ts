@@ -1,8 +1,7 @@
 import type { AttemptProof } from '../../attempts/settle.ts';
-import { refuseWhileLocked, TOTP_FAILURE_LIMIT } from '../../attempts/throttle.ts';
+import { TOTP_FAILURE_LIMIT } from '../../attempts/throttle.ts';
 import { verifySession } from '../../attempts/verify.ts';
 import type { MfaContext } from '../../core/context.ts';
-import { MfaError } from '../../errors.ts';
 import type { Principal } from '../../model.ts';
 import { matchTotp } from './totp.ts';
 
@@ -22,26 +21,29 @@ export function openFactorSecret(ctx: MfaContext, userId: string, sealed: string
 }
 
 /**
- * Verifies the session with an app code: the factor and the lock in one read, the code
- * judged on the secret read, settled under the back-off.
+ * Verifies the session with an app code: the app read, the code judged on its secret and
+ * the attempt settled under the back-off, all in the store's one settling transaction (the
+ * secret is opened and the code matched there, only when the attempt is judged: never while
+ * the user is locked).
  */
 export async function verifyAppCode(ctx: MfaContext, principal: Principal, code: string) {
   const { userId } = principal;
   const now = ctx.now();
-  const state = await ctx.store.getChallengeState(userId);
-  if (!state) throw MfaError.of('not_enrolled');
-  const { factor, lockedUntil } = state;
-  // Locked: refused before any secret is opened or code computed.
-  refuseWhileLocked(lockedUntil, now);
-  const opened = openFactorSecret(ctx, userId, factor.secret);
-  // Judged against every step the code may be for; the store decides on the replay and the
-  // back-off in the same transaction that consumes the step, on this secret only.
-  const step = matchTotp(opened.plaintext, code, now);
-  const proof: AttemptProof = { kind: 'totp', step, failureLimit: TOTP_FAILURE_LIMIT, secret: factor.secret };
+  let judged: { sealed: string; opened: ReturnType<typeof openFactorSecret> } | undefined;
+  const proof: AttemptProof = {
+    kind: 'totp',
+    failureLimit: TOTP_FAILURE_LIMIT,
+    match: (sealed) => {
+      const opened = openFactorSecret(ctx, userId, sealed);
+      judged = { sealed, opened };
+      // Judged against every step the code may be for; the store decides on the replay.
+      return matchTotp(opened.plaintext, code, now);
+    },
+  };
   const result = await verifySession(ctx, principal, proof, now);
-  if (opened.stale) {
+  if (judged?.opened.stale) {
     // Sealed under an older key or format: sealed again, unless the factor changed meanwhile.
-    await ctx.store.updateTotpSecret(userId, ctx.box.seal(opened.plaintext, userId), factor.secret);
+    await ctx.store.updateTotpSecret(userId, ctx.box.seal(judged.opened.plaintext, userId), judged.sealed);
   }
   return result;
 }

@@ -12,8 +12,11 @@ export function attemptsMethods(mem: MemoryState): AttemptStore {
 
     async settleAttempt(input) {
       const { userId, proof, now } = input;
-      const state = mem.attempts.get(userId) ?? { failures: 0, lockedUntil: null };
-      const settled = settle(input, state, () => {
+      const state = {
+        ...(mem.attempts.get(userId) ?? { failures: 0, lockedUntil: null }),
+        totpSecret: mem.factors.get(userId)?.secret ?? null,
+      };
+      const settled = settle(input, state, (step) => {
         if (proof.kind === 'setup') return true;
         if (proof.kind === 'webauthn') {
           const c = mem.credentials.get(proof.credentialId);
@@ -24,11 +27,9 @@ export function attemptsMethods(mem: MemoryState): AttemptStore {
           return true;
         }
         if (proof.kind === 'totp') {
+          // Judged on this factor's secret, read in this same run (no `await` in between).
           const factor = mem.factors.get(userId);
-          const step = proof.step as number;
-          // Only on the secret the code was judged against: a factor replaced meanwhile is another.
-          if (!factor || factor.secret !== proof.secret) return false;
-          if (factor.lastUsedStep !== null && factor.lastUsedStep >= step) return false;
+          if (!factor || (factor.lastUsedStep !== null && factor.lastUsedStep >= step)) return false;
           factor.lastUsedStep = step;
           return true;
         }
@@ -40,7 +41,7 @@ export function attemptsMethods(mem: MemoryState): AttemptStore {
         return true;
       });
       let result: AttemptResult;
-      if (settled.outcome === 'locked') {
+      if (settled.outcome === 'locked' || settled.outcome === 'not_enrolled') {
         result = settled;
       } else if (settled.outcome !== 'verified') {
         mem.attempts.set(userId, { failures: settled.failures, lockedUntil: settled.lockedUntil });

@@ -10,11 +10,6 @@ export function totpMethods(mem: MemoryState): TotpStore {
       const factor = mem.factors.get(userId);
       return factor ? { ...factor } : null;
     },
-    async getChallengeState(userId) {
-      const factor = mem.factors.get(userId);
-      if (!factor) return null;
-      return { factor: { ...factor }, lockedUntil: mem.attempts.get(userId)?.lockedUntil ?? null };
-    },
     async updateTotpSecret(userId, secret, expected) {
       const factor = mem.factors.get(userId);
       if (!factor || factor.secret !== expected) return false;

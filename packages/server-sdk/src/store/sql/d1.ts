@@ -1,6 +1,6 @@
 /**
  * What the store uses of Cloudflare D1: its binding's `prepare` and `batch`, and the
- * check a batch opens with (d1-batches.ts, d1-migrations.ts).
+ * check a batch opens with (engines/d1-batch.ts, d1-migrations.ts).
  */
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 

@@ -55,13 +55,6 @@ export function credentialFromRow(row: Database['mfa_webauthn_credentials']): We
   };
 }
 
-/** A `challengeState` row as what `getChallengeState` answers. */
-export function challengeStateFromRow(
-  row: Database['mfa_totp_factors'] & { locked_until: number | string | null },
-): { factor: TotpFactorRecord; lockedUntil: Date | null } {
-  return { factor: factorFromRow(row), lockedUntil: toDateOrNull(row.locked_until) };
-}
-
 /**
  * Lists of ids go into a statement as one JSON array parameter, expanded by the database:
  * one statement whatever their number (SQLite binds at most 32,766 values to a statement,

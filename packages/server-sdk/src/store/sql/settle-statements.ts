@@ -49,14 +49,6 @@ export type AttemptStateRow = {
 
 export function settleStatements(db: Kysely<Database>, flavour: 'sqlite' | 'postgres') {
   return {
-    /** A challenge's first read: the factor and the lock, in one statement. */
-    challengeState: prepared(db, (userId: string) =>
-      db
-        .selectFrom('mfa_totp_factors as f')
-        .leftJoin('mfa_attempts as a', 'a.user_id', 'f.user_id')
-        .select(['f.user_id', 'f.secret', 'f.last_used_step', 'f.created_at', 'a.locked_until'])
-        .where('f.user_id', '=', userId),
-    ),
     /** An app code's or a setup's attempt: its state. */
     state: prepared(db, (userId: string) => db.selectNoFrom((eb) => attemptState(eb, userId))),
     /** A recovery code's attempt: its state, and whether one of `hashes` (a JSON array) is an unused code. */

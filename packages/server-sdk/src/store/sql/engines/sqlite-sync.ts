@@ -60,20 +60,20 @@ export function sqliteSyncEngine(
     return { written: decision, stored };
   }
 
-  /** Takes the write lock, waiting between tries (not blocking the thread) while another connection holds it. */
-  async function begin(): Promise<void> {
-    const since = Date.now();
-    for (let tries = 0; !tryBegin(); tries++) {
-      if (Date.now() - since > BUSY_WAIT_MS)
-        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** tries, 16)));
+  /** Waits a while before trying the write lock again (not blocking the thread); throws once waited too long. */
+  async function waitForLock(since: number, tries: number): Promise<void> {
+    if (Date.now() - since > BUSY_WAIT_MS) {
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
     }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** tries, 16)));
   }
 
   return async <T>(plan: Plan<T>): Promise<T> => {
     await ready();
     for (let round = 1; ; round++) {
-      await begin();
+      // No `await` between the lock taken and the commit: the transaction is one synchronous run.
+      const since = Date.now();
+      for (let tries = 0; !tryBegin(); tries++) await waitForLock(since, tries);
       let made: Made<T>;
       try {
         made = once(plan);

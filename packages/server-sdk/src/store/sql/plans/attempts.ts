@@ -25,25 +25,22 @@ function stateRead(s: SettleStatements, input: AttemptInput): CompiledQuery {
   return raw(s.state.compiled(userId));
 }
 
-/** Whether the proof can be consumed, by the row read (a setup consumes nothing). */
-function consumable(input: AttemptInput, row: AttemptStateRow): boolean {
+/** Whether the proof can be consumed (an app code: its `step`), by the row read (a setup consumes nothing). */
+function consumable(input: AttemptInput, row: AttemptStateRow, step: number): boolean {
   const { proof } = input;
   if (proof.kind === 'setup') return true;
-  if (proof.kind === 'totp') {
-    const last = row.last_step === null ? null : Number(row.last_step);
-    return proof.step !== null && row.secret === proof.secret && (last === null || last < proof.step);
-  }
+  if (proof.kind === 'totp') return row.last_step === null || Number(row.last_step) < step;
   return row.can_consume === true || Number(row.can_consume) === 1;
 }
 
-/** The statement that consumes the proof; none for a setup. */
-function consuming(s: SettleStatements, input: AttemptInput): CompiledQuery | null {
+/** The statement that consumes the proof (an app code: `step`, on the secret read); none for a setup. */
+function consuming(s: SettleStatements, input: AttemptInput, row: AttemptStateRow, step: number) {
   const { userId, proof, now } = input;
   switch (proof.kind) {
     case 'setup':
       return null;
     case 'totp':
-      return raw(s.consumeTimeStep.compiled(userId, proof.step as number, proof.secret));
+      return raw(s.consumeTimeStep.compiled(userId, step, row.secret as string));
     case 'recovery':
       return raw(s.consumeRecoveryCode.compiled(userId, JSON.stringify(proof.hashes), now.getTime()));
     case 'webauthn':
@@ -80,11 +77,11 @@ function consumableAsRead(db: Kysely<Database>, input: AttemptInput, row: Attemp
       .where('counter', '=', proof.expectedCounter);
   }
   if (rows === null) return [];
-  return [consumable(input, row) ? sql`exists ${rows}` : sql`not exists ${rows}`];
+  return [consumable(input, row, 0) ? sql`exists ${rows}` : sql`not exists ${rows}`];
 }
 
 function answerOf(settled: Settlement, recoveryCodesRemaining: number): AttemptResult {
-  if (settled.outcome === 'locked') return settled;
+  if (settled.outcome === 'locked' || settled.outcome === 'not_enrolled') return settled;
   if (settled.outcome === 'verified') return { outcome: 'verified', recoveryCodesRemaining };
   return { outcome: settled.outcome, failures: settled.failures };
 }
@@ -111,11 +108,15 @@ export function settlePlan(
         failures: Number(row.failures ?? 0),
         lockedUntil: row.locked_until == null ? null : new Date(Number(row.locked_until)),
       };
-      const settled = settle(input, state, () => consumable(input, row));
+      let step = 0;
+      const settled = settle(input, { ...state, totpSecret: row.secret }, (judged) => {
+        step = judged;
+        return consumable(input, row, judged);
+      });
       const statements: Statements = [];
       let remaining = Number(row.codes);
       if (settled.outcome === 'verified') {
-        const consume = consuming(s, input);
+        const consume = consuming(s, input, row, step);
         // A step, code or counter that changed under another lock (a key rotation) is planned again.
         if (consume) statements.push(mustChange(consume));
         if (row.failures != null) statements.push(raw(s.clearAttempts.compiled(userId)));
@@ -125,7 +126,7 @@ export function settlePlan(
           );
         }
         if (proof.kind === 'recovery') remaining -= 1;
-      } else if (settled.outcome !== 'locked') {
+      } else if (settled.outcome !== 'locked' && settled.outcome !== 'not_enrolled') {
         const lockedUntil = settled.lockedUntil ? settled.lockedUntil.getTime() : null;
         statements.push(raw(s.storeFailures.compiled(userId, settled.failures, lockedUntil, at)));
       }

@@ -2,7 +2,7 @@
 
 import { type Enrollment, factorMethods, isFactorMethod } from '../../../model.ts';
 import type { MfaStore } from '../../store.ts';
-import { challengeStateFromRow, factorFromRow, toDate } from '../rows.ts';
+import { factorFromRow, toDate } from '../rows.ts';
 import { toMs } from '../write-statements.ts';
 import type { QueryContext } from './context.ts';
 
@@ -10,12 +10,10 @@ export function factorsQueries({
   ready,
   q,
   hot,
-  settling,
 }: QueryContext): Required<
   Pick<
     MfaStore,
     | 'getTotpFactor'
-    | 'getChallengeState'
     | 'getEnrollments'
     | 'updateTotpSecret'
     | 'listTotpSecrets'
@@ -28,11 +26,6 @@ export function factorsQueries({
       await ready();
       const [row] = (await hot.factor(userId)).rows;
       return row ? factorFromRow(row) : null;
-    },
-    async getChallengeState(userId) {
-      await ready();
-      const [row] = (await settling.challengeState(userId)).rows;
-      return row ? challengeStateFromRow(row) : null;
     },
     async getEnrollments(userIds) {
       await ready();
