@@ -123,7 +123,7 @@ export async function challengeStepTimings(filename: string): Promise<StepTiming
   };
   await add('store.getTotpFactor (read)', (k) => store.getTotpFactor(userId(k)));
   await add('secret box: open the sealed secret (AES-GCM)', async () => ctx.box.open(sealed, userId(0)));
-  await add('matchTotp: otplib verifySync, ±1 step', async () => matchTotp(secret, code, now));
+  await add('matchTotp: RFC 6238 on otplib parts, ±1 step', async () => matchTotp(secret, code, now));
   await add('store.settleAttempt (one write transaction)', (k) => {
     const i = first('settle') + (k % N);
     // The warm-up consumes `step`, the timed calls the step after it: each call verifies.

@@ -58,7 +58,7 @@ export interface Plan<T> {
   decide(rows: Row[][]): Decision<T>;
 }
 
-const MUST_CHANGE = Symbol('mfakit.mustChange');
+const mustChangeMarks = new WeakSet<CompiledQuery>();
 
 /**
  * `statement`, marked as one that must change a row: when it changes none (a row another
@@ -67,11 +67,11 @@ const MUST_CHANGE = Symbol('mfakit.mustChange');
  * needs no mark: its batch runs behind the plan's `asRead`, checked in the batch.
  */
 export function mustChange(statement: CompiledQuery): CompiledQuery {
-  return Object.assign(Object.create(statement) as CompiledQuery, { [MUST_CHANGE]: true });
+  mustChangeMarks.add(statement);
+  return statement;
 }
 
-export const isMustChange = (statement: CompiledQuery): boolean =>
-  (statement as { [MUST_CHANGE]?: true })[MUST_CHANGE] === true;
+export const isMustChange = (statement: CompiledQuery): boolean => mustChangeMarks.has(statement);
 
 /** Runs plans: each engine makes a plan's write atomic in its own way. */
 export type Engine = <T>(plan: Plan<T>) => Promise<T>;
