@@ -192,10 +192,13 @@ export class MfaElement extends LitElement {
     return new Intl.DateTimeFormat(this.locale, options).format(new Date(iso));
   }
 
-  /** The message to show for a failed request. */
+  /** The message to show for a failed request (a wrong code says how many attempts are left). */
   protected message(error: MfaApiError): string {
     if (error.code === 'too_many_attempts' && error.retryAfterSeconds !== undefined) {
       return this.t.waitSeconds(error.retryAfterSeconds);
+    }
+    if (error.code === 'invalid_code' && error.attemptsLeft !== undefined && error.attemptsLeft > 0) {
+      return this.t.attemptsLeft(error.attemptsLeft);
     }
     const errors = this.t.errors;
     return (
