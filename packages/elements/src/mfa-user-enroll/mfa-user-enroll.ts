@@ -8,7 +8,6 @@ import { renderDevices } from './devices.ts';
 import { styles } from './mfa-user-enroll.styles.ts';
 import { renderPasskeys } from './passkeys.ts';
 import { Profile } from './profile.ts';
-import { renderCodes } from './recovery-codes.ts';
 import { lead, renderRequiredBy } from './required-by.ts';
 
 /**
@@ -60,6 +59,7 @@ export class MfaUserEnroll extends MfaElement {
     date: (iso) => this.formatDate(iso),
     message: (error) => this.message(error),
     pending: (loader) => this.renderPending(loader),
+    panels: () => import('./panels.ts'),
   });
 
   override connectedCallback(): void {
@@ -89,7 +89,7 @@ export class MfaUserEnroll extends MfaElement {
         ${renderAppStatus(profile, me)}
         ${
           phase.name === 'codes'
-            ? renderCodes(profile, phase)
+            ? profile.panels?.renderCodes(profile, phase)
             : phase.name === 'step-up' && typeof phase.action === 'string'
               ? profile.renderStepUp(phase, '#regenerate, #set-up, #remove-app')
               : renderApp(profile, me, recommend)

@@ -1,16 +1,15 @@
 import type { MeResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
-import { toApiError } from '../base.ts';
 import { MfaCredentialChangeEvent } from '../events.ts';
 import { webauthnSupported } from '../webauthn-support.ts';
 import type { Action, Profile } from './profile.ts';
-import { showCodes } from './recovery-codes.ts';
 
 /** Adding or removing a passkey: the actions that may need a step-up. */
 export type PasskeyAction = Exclude<Action, string>;
 
 // Passkeys and security keys: the list (name, "Synced", when added and last used), **Add a
-// passkey** (named first, then the browser's dialog), **Rename** and **Remove** each.
+// passkey** (named first, then the browser's dialog), **Rename** and **Remove** each. The
+// name's form, and renaming, are a panel (panels.ts).
 
 function run(h: Profile, action: PasskeyAction) {
   return h.run(action, () => perform(h, action));
@@ -35,28 +34,11 @@ async function perform(h: Profile, action: PasskeyAction): Promise<void> {
   h.el.dispatchEvent(new MfaCredentialChangeEvent('added', credential));
   if (recoveryCodes) {
     // The first factor: its recovery codes are shown once, as after setting up the app.
-    await showCodes(h, recoveryCodes, true, 'passkeys');
+    await (await h.loadPanels()).showCodes(h, recoveryCodes, true, 'passkeys');
   } else {
     h.phase = { name: 'idle' };
     await h.reload();
     h.act.end('passkeys', h.t.passkeyAdded);
-  }
-}
-
-async function rename(h: Profile, e: Event, credential: WebAuthnCredentialResponse) {
-  e.preventDefault();
-  const name = h.field('#passkey-name');
-  if (!name || !h.act.begin('passkeys')) return;
-  try {
-    await h.client.renameWebauthnCredential(credential.credentialId, name);
-    h.phase = { name: 'idle' };
-    h.el.dispatchEvent(new MfaCredentialChangeEvent('renamed', { ...credential, name }));
-    await h.reload();
-    h.act.end('passkeys', h.t.passkeyRenamed);
-    await h.focus('#add-passkey, #passkeys-title');
-  } catch (err) {
-    h.act.fail('passkeys', toApiError(err));
-    await h.focus('#passkey-name');
   }
 }
 
@@ -67,7 +49,7 @@ function renderItem(h: Profile, credential: WebAuthnCredentialResponse) {
   const here = (name: string) =>
     phase.name === name && 'credential' in phase && phase.credential.credentialId === credential.credentialId;
   if (here('rename-passkey')) {
-    return html`<li>${h.panels?.renderNameForm(h.panelHost, credential.name, (e) => void rename(h, e, credential))}</li>`;
+    return html`<li>${h.panels?.renderRename(h, credential)}</li>`;
   }
   return html`<li>
       <div class="passkey-info">
@@ -120,11 +102,7 @@ export function renderPasskeys(h: Profile, me: MeResponse, recommended: boolean)
           : stepUp
             ? h.renderStepUp(stepUp, '#add-passkey')
             : phase.name === 'name-passkey'
-              ? h.panels?.renderNameForm(h.panelHost, '', (e) => {
-                  e.preventDefault();
-                  const label = h.field('#passkey-name');
-                  if (label) void run(h, { name: 'add-passkey', label });
-                })
+              ? h.panels?.renderNameForm(h, '', (label) => void run(h, { name: 'add-passkey', label }))
               : html`<div class="actions">
               <button
                 id="add-passkey"

@@ -1,15 +1,44 @@
-import type { MeResponse, RememberedDevicesResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
-import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type {
+  MeResponse,
+  RememberedDevicesResponse,
+  TotpSetupResponse,
+  WebAuthnCredentialResponse,
+} from '@mfakit/server-sdk';
+import { type CSSResult, html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { Loader, toApiError } from '../base.ts';
 import type { MfaApiError, MfaClient } from '../client.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import type { StepUp, StepUpHost } from '../step-up.ts';
 import type { MfaStrings } from '../strings/mfa-strings.ts';
 import { ActionState, type Where } from './action.ts';
-import type { PanelHost, ShownSetup } from './panels.ts';
 
-/** The panels that appear after the user acts (setup, codes, names, confirmations), loaded later. */
-export type Panels = typeof import('./panels.ts');
+/**
+ * The panels that appear after the user acts (setup, codes, names, confirmations) and the
+ * actions only they start: `panels.ts`, loaded later. Named here, so that the profile need
+ * not import the module that imports it.
+ */
+export interface Panels {
+  /** The panels' styles, adopted by the element's shadow root when the panels load. */
+  panelStyles: CSSResult;
+  /** The element's words, with the panels' own English beneath them. */
+  words(h: Profile): MfaStrings;
+  showSetup(setup: TotpSetupResponse): ShownSetup;
+  /** Shows `codes` once (`enrolled`: the first factor's), ending the action of `where`. */
+  showCodes(h: Profile, codes: string[], enrolled: boolean, where: Where): Promise<void>;
+  renderSetup(h: Profile, setup: ShownSetup): TemplateResult;
+  renderCodes(h: Profile, phase: Extract<Phase, { name: 'codes' }>): TemplateResult;
+  renderConfirmRemove(h: Profile, me: MeResponse): TemplateResult;
+  /** A passkey's name (`name` empty: a new one's); `onName` gets the name entered. */
+  renderNameForm(h: Profile, name: string, onName: (name: string) => void): TemplateResult;
+  renderRename(h: Profile, credential: WebAuthnCredentialResponse): TemplateResult;
+}
+
+/** The setup as shown: the QR code checked and turned into an image URL, the link to the app. */
+export interface ShownSetup {
+  secret: string;
+  qr: string | null;
+  link: string | null;
+}
 
 /** A request the user starts with a button, busy in its section; the server may ask for a step-up first. */
 export type Action =
@@ -45,6 +74,8 @@ export interface ProfileUses {
   message(error: MfaApiError): string;
   /** The loading line, or the error with **Try again**, for a list not read yet. */
   pending<T>(loader: Loader<T>): TemplateResult | null;
+  /** Loads the panels (panels.ts, which the profile does not import itself: it imports the profile). */
+  panels(): Promise<Panels>;
 }
 
 /**
@@ -151,32 +182,13 @@ export class Profile {
   }
 
   async loadPanels(): Promise<Panels> {
-    panelsModule ??= await import('./panels.ts');
+    panelsModule ??= await this.uses.panels();
     return this.adoptPanels() as Panels;
-  }
-
-  /** What the panels use of the element. */
-  get panelHost(): PanelHost {
-    const me = this.me.value;
-    return {
-      t: this.t,
-      busy: this.act.busy,
-      error: this.current.name === 'setup' ? this.act.error : '',
-      note: this.act.notice,
-      user: this.el.userLabel || (me.status === 'ready' ? me.data.userId : ''),
-      say: (text) => this.act.end('app', text),
-      cancel: (focus) => this.cancel(focus),
-    };
   }
 
   /** Moves focus, after the next render, to the first of `selectors` (comma-separated) found. */
   focus(selectors: string): Promise<boolean> {
     return focusAfterRender(this.el, ...selectors.split(', '));
-  }
-
-  /** The trimmed value of the input `selector`. */
-  field(selector: string): string {
-    return (this.el.renderRoot.querySelector<HTMLInputElement>(selector)?.value ?? '').trim();
   }
 
   /** Opens `phase` (its panel loaded first, where it is not yet) and focuses `focus` in it. */
@@ -250,7 +262,7 @@ export class Profile {
   renderStepUp(phase: Extract<Phase, { name: 'step-up' }>, back: string) {
     const action = phase.action;
     const name = typeof action === 'object' ? action.name : action;
-    const why = this.panels?.words(this.panelHost).stepUpFor[name] ?? this.t.stepUp;
+    const why = this.panels?.words(this).stepUpFor[name] ?? this.t.stepUp;
     return html`<div class="panel">
       ${this.stepUp?.render(() => void this.run(action, phase.perform), why, '', phase.accepts)}
       <div class="actions"><button type="button" @click=${() => this.cancel(back)}>${this.t.cancel}</button></div>
