@@ -101,14 +101,14 @@ export async function showCodes(h: Profile, codes: string[], enrolled: boolean, 
   h.phase = { name: 'codes', codes, saved: false, enrolled };
   h.act.end(where);
   h.el.dispatchEvent(new MfaRecoveryCodesEvent(codes.length));
-  // The codes matter more now; the status follows after Done.
-  await h.reload(true);
+  // The codes matter more now; the status follows after Done (quiet: a failure keeps the codes).
+  await h.me.reload({ quiet: true });
 }
 
 /** The codes leave the page once the user says they saved them. */
 async function finish(h: Profile, enrolled: boolean) {
   h.phase = { name: 'idle' };
-  await h.reload();
+  await h.me.reload();
   // Said where the user is: at the top of the card, where the codes were.
   if (enrolled) h.act.end('top', words(h).mfaOn);
   await h.focus(enrolled ? '#title' : '#regenerate');
@@ -132,7 +132,7 @@ async function confirm(h: Profile, e: Event) {
     if (!recoveryCodes) {
       // Beside a passkey: the recovery codes the user saved stay as they are.
       h.phase = { name: 'idle' };
-      await h.reload();
+      await h.me.reload();
       h.act.end('app', words(h).appAdded);
       await h.focus('#regenerate');
       return;
@@ -156,7 +156,7 @@ async function remove(h: Profile): Promise<void> {
   await h.client.removeTotp();
   h.phase = { name: 'idle' };
   h.el.dispatchEvent(new MfaUnenrolledEvent());
-  await h.reload();
+  await h.me.reload();
   h.act.end('app', words(h).removed);
 }
 
@@ -166,7 +166,7 @@ async function rename(h: Profile, credential: WebAuthnCredentialResponse, name: 
     await h.client.renameWebauthnCredential(credential.credentialId, name);
     h.phase = { name: 'idle' };
     h.el.dispatchEvent(new MfaCredentialChangeEvent('renamed', { ...credential, name }));
-    await h.reload();
+    await h.me.reload();
     h.act.end('passkeys', words(h).passkeyRenamed);
     await h.focus('#add-passkey, #passkeys-title');
   } catch (err) {
@@ -331,32 +331,33 @@ export function renderConfirmRemove(h: Profile, me: MeResponse) {
 }
 
 /**
- * The name field of a new passkey (`name` empty: Continue, with a name offered) or of
- * one renamed (Save), with Cancel; `onName` gets the name entered (never empty).
+ * The name field of the passkey `renaming` (Save), or of a new one (Continue, with a name
+ * offered, then `add` with the name entered), with Cancel.
  */
-export function renderNameForm(h: Profile, name: string, onName: (name: string) => void) {
+export function renderNameForm(
+  h: Profile,
+  renaming: WebAuthnCredentialResponse | null,
+  add?: (name: string) => void,
+) {
   const t = words(h);
   const busy = h.act.busy;
   return html`<form
     class="panel"
     @submit=${(e: Event) => {
       e.preventDefault();
-      const entered = (h.el.renderRoot.querySelector<HTMLInputElement>('#passkey-name')?.value ?? '').trim();
-      if (entered) onName(entered);
+      const name = (h.el.renderRoot.querySelector<HTMLInputElement>('#passkey-name')?.value ?? '').trim();
+      if (!name) return;
+      if (renaming) void rename(h, renaming, name);
+      else add?.(name);
     }}
     novalidate
   >
     <label for="passkey-name">${t.passkeyName}</label>
-    <input id="passkey-name" type="text" maxlength="64" required .value=${name || t.passkeyDefaultName} aria-describedby="passkey-name-hint" />
+    <input id="passkey-name" type="text" maxlength="64" required .value=${renaming?.name || t.passkeyDefaultName} aria-describedby="passkey-name-hint" />
     <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
     <div class="actions">
-      <button class="primary" type="submit" ?disabled=${busy}>${name ? t.save : t.continue}</button>
+      <button class="primary" type="submit" ?disabled=${busy}>${renaming ? t.save : t.continue}</button>
       <button type="button" @click=${() => h.cancel('#add-passkey, #passkeys-title')} ?disabled=${busy}>${t.cancel}</button>
     </div>
   </form>`;
-}
-
-/** `credential`'s name, to rename it. */
-export function renderRename(h: Profile, credential: WebAuthnCredentialResponse) {
-  return renderNameForm(h, credential.name, (name) => void rename(h, credential, name));
 }

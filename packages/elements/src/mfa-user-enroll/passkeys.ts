@@ -21,7 +21,7 @@ async function perform(h: Profile, action: PasskeyAction): Promise<void> {
     await h.client.removeWebauthnCredential(action.credential.credentialId);
     h.phase = { name: 'idle' };
     h.el.dispatchEvent(new MfaCredentialChangeEvent('removed', action.credential));
-    await h.reload();
+    await h.me.reload();
     h.act.end('passkeys', h.t.passkeyRemoved);
     return;
   }
@@ -37,7 +37,7 @@ async function perform(h: Profile, action: PasskeyAction): Promise<void> {
     await (await h.loadPanels()).showCodes(h, recoveryCodes, true, 'passkeys');
   } else {
     h.phase = { name: 'idle' };
-    await h.reload();
+    await h.me.reload();
     h.act.end('passkeys', h.t.passkeyAdded);
   }
 }
@@ -49,7 +49,7 @@ function renderItem(h: Profile, credential: WebAuthnCredentialResponse) {
   const here = (name: string) =>
     phase.name === name && 'credential' in phase && phase.credential.credentialId === credential.credentialId;
   if (here('rename-passkey')) {
-    return html`<li>${h.panels?.renderRename(h, credential)}</li>`;
+    return html`<li>${h.panels?.renderNameForm(h, credential)}</li>`;
   }
   return html`<li>
       <div class="passkey-info">
@@ -102,7 +102,7 @@ export function renderPasskeys(h: Profile, me: MeResponse, recommended: boolean)
           : stepUp
             ? h.renderStepUp(stepUp, '#add-passkey')
             : phase.name === 'name-passkey'
-              ? h.panels?.renderNameForm(h, '', (label) => void run(h, { name: 'add-passkey', label }))
+              ? h.panels?.renderNameForm(h, null, (label) => void run(h, { name: 'add-passkey', label }))
               : html`<div class="actions">
               <button
                 id="add-passkey"

@@ -5,7 +5,7 @@ import type {
   WebAuthnCredentialResponse,
 } from '@mfakit/server-sdk';
 import { type CSSResult, html, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { Loader, toApiError } from '../base.ts';
+import { type Load, Loader, toApiError } from '../base.ts';
 import type { MfaApiError, MfaClient } from '../client.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import type { StepUp, StepUpHost } from '../step-up.ts';
@@ -28,9 +28,12 @@ export interface Panels {
   renderSetup(h: Profile, setup: ShownSetup): TemplateResult;
   renderCodes(h: Profile, phase: Extract<Phase, { name: 'codes' }>): TemplateResult;
   renderConfirmRemove(h: Profile, me: MeResponse): TemplateResult;
-  /** A passkey's name (`name` empty: a new one's); `onName` gets the name entered. */
-  renderNameForm(h: Profile, name: string, onName: (name: string) => void): TemplateResult;
-  renderRename(h: Profile, credential: WebAuthnCredentialResponse): TemplateResult;
+  /** The name of the passkey `renaming`, or of a new one (then `add` gets the name entered). */
+  renderNameForm(
+    h: Profile,
+    renaming: WebAuthnCredentialResponse | null,
+    add?: (name: string) => void,
+  ): TemplateResult;
 }
 
 /** The setup as shown: the QR code checked and turned into an image URL, the link to the app. */
@@ -93,6 +96,21 @@ const focusAfter: Record<string, string[]> = {
 };
 
 /**
+ * What the step-up accepts: the answer's `accepts`, and a recovery code unless the server
+ * asked for a passkey because the user holds one and an account requires MFA of them
+ * (then a recovery code, phishable, is no step-up for binding a factor).
+ */
+function stepUpAccepts(error: MfaApiError, me: Load<MeResponse>): readonly string[] {
+  const required = me.status === 'ready' && me.data.requiredBy.length > 0;
+  const passkeyOnly = error.accepts.length > 0 && !error.accepts.includes('totp');
+  return !error.accepts.length
+    ? ['totp', 'webauthn', 'recovery_code']
+    : passkeyOnly && required
+      ? error.accepts
+      : [...error.accepts, 'recovery_code'];
+}
+
+/**
  * What the parts of `<mfa-user-enroll>` (the authenticator app, passkeys, recovery codes,
  * remembered devices, "required by") share: the phase (what is open, one thing at a time),
  * the one action state, the live region, the panels, and the moves every part makes
@@ -107,7 +125,7 @@ export class Profile {
   private stepUp: StepUp | undefined;
   /** The panels in this shadow root (their styles adopted), once loaded. */
   panels: Panels | undefined;
-  /** The user's MFA state. */
+  /** The user's MFA state; loading it again loads the remembered devices too. */
   readonly me: Loader<MeResponse>;
   /** The remembered devices, loaded again with the user's MFA state (a factor change forgets every device). */
   readonly devices: Loader<RememberedDevicesResponse>;
@@ -120,7 +138,11 @@ export class Profile {
     this.act = new ActionState(
       el,
       (text) => this.live.say(text),
-      (error) => this.text(error),
+      // A failed request in the words shown beside the control that sent it.
+      (error) =>
+        error.code === 'mfa_required_by_policy'
+          ? this.t.requiredByPolicy(error.accounts.map((a) => a.accountName).join(', '))
+          : uses.message(error),
     );
     this.devices = new Loader(el, () => this.client.devices());
     this.me = new Loader(
@@ -134,13 +156,6 @@ export class Profile {
     );
   }
 
-  /** A failed request in the words shown beside the control that sent it. */
-  private text(error: MfaApiError): string {
-    return error.code === 'mfa_required_by_policy'
-      ? this.t.requiredByPolicy(error.accounts.map((a) => a.accountName).join(', '))
-      : this.uses.message(error);
-  }
-
   get t(): MfaStrings {
     return this.uses.t();
   }
@@ -152,14 +167,6 @@ export class Profile {
   }
   pending<T>(loader: Loader<T>): TemplateResult | null {
     return this.uses.pending(loader);
-  }
-
-  /**
-   * Loads the user's MFA state again, and with it the remembered devices. `quiet` beside new
-   * codes: a failure keeps the codes and the last status.
-   */
-  async reload(quiet = false): Promise<void> {
-    await this.me.reload({ quiet });
   }
 
   get phase(): Phase {
@@ -231,7 +238,7 @@ export class Profile {
           const [{ StepUp }] = await Promise.all([import('../step-up.ts'), this.loadPanels()]);
           this.stepUp ??= new StepUp(this.el);
           this.act.end(where);
-          this.phase = { name: 'step-up', action, accepts: this.stepUpAccepts(error), perform };
+          this.phase = { name: 'step-up', action, accepts: stepUpAccepts(error, this.me.value), perform };
           await this.stepUp.focus();
           return;
         }
@@ -240,22 +247,6 @@ export class Profile {
       }
     }
     await focusAfterRender(this.el, ...(focusAfter[passkey ? 'passkey' : action] ?? []));
-  }
-
-  /**
-   * What the step-up accepts: the answer's `accepts`, and a recovery code unless the server
-   * asked for a passkey because the user holds one and an account requires MFA of them
-   * (then a recovery code, phishable, is no step-up for binding a factor).
-   */
-  private stepUpAccepts(error: MfaApiError): readonly string[] {
-    const me = this.me.value;
-    const required = me.status === 'ready' && me.data.requiredBy.length > 0;
-    const passkeyOnly = error.accepts.length > 0 && !error.accepts.includes('totp');
-    return !error.accepts.length
-      ? ['totp', 'webauthn', 'recovery_code']
-      : passkeyOnly && required
-        ? error.accepts
-        : [...error.accepts, 'recovery_code'];
   }
 
   /** The inline step-up for `phase`'s action, in the section of that action, with Cancel (back to `back`). */
