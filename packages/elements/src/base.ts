@@ -58,11 +58,16 @@ export class Loader<T> {
   }
 
   hostConnected(): void {
-    for (const type of ['mfa-verified', ...this.changedBy]) addEventListener(type, this.heard, true);
+    this.listen(addEventListener);
   }
 
   hostDisconnected(): void {
-    for (const type of ['mfa-verified', ...this.changedBy]) removeEventListener(type, this.heard, true);
+    this.listen(removeEventListener);
+  }
+
+  /** Starts (`addEventListener`) or stops hearing the events after which the data is stale. */
+  private listen(how: typeof addEventListener) {
+    for (const type of ['mfa-verified', ...this.changedBy]) how(type, this.heard, true);
   }
 
   private readonly heard = (e: Event) => {
@@ -186,16 +191,19 @@ export class MfaElement extends LitElement {
 
   protected formatDate(iso: string | null | undefined, withTime = false): string {
     if (!iso) return '';
-    const options: Intl.DateTimeFormatOptions = withTime
-      ? { dateStyle: 'medium', timeStyle: 'short' }
-      : { dateStyle: 'medium' };
-    return new Intl.DateTimeFormat(this.locale, options).format(new Date(iso));
+    return new Intl.DateTimeFormat(this.locale, {
+      dateStyle: 'medium',
+      timeStyle: withTime ? 'short' : undefined,
+    }).format(new Date(iso));
   }
 
-  /** The message to show for a failed request. */
+  /** The message to show for a failed request (a wrong code says how many attempts are left). */
   protected message(error: MfaApiError): string {
     if (error.code === 'too_many_attempts' && error.retryAfterSeconds !== undefined) {
       return this.t.waitSeconds(error.retryAfterSeconds);
+    }
+    if (error.code === 'invalid_code' && error.attemptsLeft !== undefined && error.attemptsLeft > 0) {
+      return this.t.attemptsLeft(error.attemptsLeft);
     }
     const errors = this.t.errors;
     return (

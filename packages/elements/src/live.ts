@@ -1,4 +1,4 @@
-import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 
 /**
  * A polite live region that says one thing once: a success the user should hear
@@ -13,15 +13,11 @@ import { html, type ReactiveController, type ReactiveControllerHost, type Templa
  * render() { return html`…${this.live.render()}`; }
  * this.live.say(this.t.saved);
  */
-export class Announcer implements ReactiveController {
+export class Announcer {
   private text = '';
   private serial = 0;
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  constructor(private readonly host: ReactiveControllerHost) {}
 
   /** Announces `text` (politely), replacing what the region said before. */
   say(text: string): void {
@@ -34,11 +30,6 @@ export class Announcer implements ReactiveController {
       this.text = text;
       this.host.requestUpdate();
     });
-  }
-
-  /** What the region says now (for tests and for hosts that mirror it). */
-  get current(): string {
-    return this.text;
   }
 
   render(): TemplateResult {

@@ -1,4 +1,4 @@
-import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Loader } from './base.ts';
 import { focusHeading } from './live.ts';
 import type { MfaStrings } from './strings/mfa-strings.ts';
@@ -19,7 +19,8 @@ export interface StepUpHost extends ReactiveControllerHost, HTMLElement {
  * first needed, so a page that never asks for a step-up does not ship it.
  *
  * The element decides when a step-up is open (its own state: the action waiting for
- * it); this controller loads, renders and focuses the challenge. It also keeps the one
+ * it); this object loads, renders and focuses the challenge (it needs none of a controller's
+ * lifecycle, so it is not registered as one). It also keeps the one
  * step-up an element opens for a load refused with `challenge_required`
  * (**Verify it is you**, see `verifyHere` below, which only the elements that need it ship).
  *
@@ -29,15 +30,11 @@ export interface StepUpHost extends ReactiveControllerHost, HTMLElement {
  * await this.stepUp.focus();
  * render() { return html`${this.open ? this.stepUp.render(() => this.save(), this.t.stepUp) : nothing}`; }
  */
-export class StepUp implements ReactiveController {
+export class StepUp {
   /** The challenge of `verifyHere` is open (the user asked to verify here). */
   verifying = false;
 
-  constructor(readonly host: StepUpHost) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  constructor(readonly host: StepUpHost) {}
 
   /** Loads `<mfa-challenge>` and focuses the one the host renders, after its next render. */
   async focus(): Promise<void> {

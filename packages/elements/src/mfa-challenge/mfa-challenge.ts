@@ -242,9 +242,6 @@ export class MfaChallenge extends MfaElement {
     if (this.remainingWait > 0) return this.t.waitSeconds(this.remainingWait);
     if (!error) return this.passkeyError;
     if (error.recoveryCodeRequired) return this.t.recoveryCodeRequired;
-    if (error.code === 'invalid_code' && error.attemptsLeft !== undefined && error.attemptsLeft > 0) {
-      return this.t.attemptsLeft(error.attemptsLeft);
-    }
     return this.message(error);
   }
 

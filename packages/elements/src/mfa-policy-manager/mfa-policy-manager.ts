@@ -1,5 +1,4 @@
-import type { MemberResponse, PolicyMode, PolicyResponse } from '@mfakit/server-sdk';
-import type { AllowedFactors } from '@mfakit/server-sdk/model';
+import type { MemberResponse, PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
@@ -10,38 +9,17 @@ import {
   MfaPolicyChangeEvent,
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
-import { allowedFactorsValues, policyModes, requires } from '../modes.ts';
+import { allowedFactorsValues, policyModes } from '../modes.ts';
 import { StepUp } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
+import { type DayField, type Draft, draftOf, showDraft } from './draft.ts';
+import { type Impact, impactOf, noImpact } from './impact.ts';
 import { styles } from './mfa-policy-manager.styles.ts';
-
-interface Draft {
-  mode: PolicyMode;
-  gracePeriodDays: number;
-  enforceAfterSso: boolean;
-  /** Absent when the server predates accepted methods. */
-  allowedFactors?: AllowedFactors;
-  /** Absent when the server predates remembered devices. */
-  rememberDeviceDays?: number;
-}
-
-type DayField = 'gracePeriodDays' | 'rememberDeviceDays';
 
 /** How long the impact preview waits for the choices to settle before it says whom they affect. */
 const IMPACT_QUIET_MS = 500;
-
-/** The policy's settings as a form draft. */
-function draftOf(policy: PolicyResponse): Draft {
-  return {
-    mode: policy.mode,
-    gracePeriodDays: policy.gracePeriodDays,
-    enforceAfterSso: policy.enforceAfterSso,
-    ...(policy.allowedFactors ? { allowedFactors: policy.allowedFactors } : {}),
-    ...(policy.rememberDeviceDays === undefined ? {} : { rememberDeviceDays: policy.rememberDeviceDays }),
-  };
-}
 
 /**
  * Edits an account's MFA policy: the three policies as radio cards, the grace
@@ -128,8 +106,8 @@ export class MfaPolicyManager extends MfaElement {
   private focusedOnce = false;
   /** The days fields holding something out of range: shown as typed, refused, never saved. */
   private invalid: Partial<Record<DayField, true>> = {};
-  /** What the impact preview shows now: a key of whom it affects, and its summary. */
-  private impact = { key: '', summary: '' };
+  /** What the impact preview shows now: a key of whom it affects, its summary, the preview. */
+  private impact: Impact = noImpact;
   /** The key last announced (`null`: none yet; the first preview after a load is not news). */
   private impactSaid: string | null = null;
   private impactTimer: ReturnType<typeof setTimeout> | undefined;
@@ -137,18 +115,7 @@ export class MfaPolicyManager extends MfaElement {
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('accountId') && this.accountId) void this.refresh();
     this.announceImpact();
-    // Every input named after a setting shows the draft after each render, also where the user
-    // changed it and the draft came back before the next render (Cancel right after a click);
-    // a days field out of range keeps what the user typed.
-    const draft = this.draft as Record<string, unknown> | null;
-    if (!draft) return;
-    for (const input of this.renderRoot.querySelectorAll<HTMLInputElement>('input[name]')) {
-      if (this.invalid[input.name as DayField]) continue;
-      const value = draft[input.name];
-      if (input.type === 'radio') input.checked = input.value === value;
-      else if (input.type === 'checkbox') input.checked = value === true;
-      else input.value = String(value);
-    }
+    if (this.draft) showDraft(this.renderRoot, this.draft, this.invalid);
   }
 
   /** Reloads the policy and the members, and resets the form to the stored policy. */
@@ -290,48 +257,6 @@ export class MfaPolicyManager extends MfaElement {
     return this.message(error);
   }
 
-  /**
-   * Whom a requiring policy affects. Not a live region: its list changes with every choice;
-   * `announceImpact` says the summary once the choices settle. Hidden while the grace period
-   * is out of range (its days would be wrong).
-   */
-  private renderImpact(draft: Draft, members: MemberResponse[]) {
-    if (draft.mode === 'optional' || this.invalid.gracePeriodDays) {
-      this.impact = { key: '', summary: '' };
-      return nothing;
-    }
-    const t = this.t;
-    const strict = draft.allowedFactors === 'phishing_resistant';
-    // Under "Phishing-resistant only" an app does not count: members without a passkey or security key are affected.
-    const lacks = (m: MemberResponse) => (strict ? !m.methods?.includes('webauthn') : !m.enrolled);
-    const affected = members.filter((m) => requires(draft.mode, m.role) && lacks(m));
-    const days = draft.gracePeriodDays;
-    const summary =
-      affected.length === 0
-        ? t.impactNone
-        : strict
-          ? t.impactPhishingResistant(affected.length, days)
-          : t.impact(affected.length, days);
-    this.impact = { key: `${strict}:${affected.length}`, summary };
-    return html`<div part="impact" class="impact">
-      ${
-        affected.length === 0
-          ? html`<p>${summary}</p>`
-          : html`<p><strong>${summary}</strong></p>
-            <ul>
-              ${affected.map((m) => {
-                const reset = m.resetAt;
-                return html`<li>${
-                  reset
-                    ? t.impactReset(m.displayName)
-                    : t.impactDeadline(m.displayName, m.deadline ? this.formatDate(m.deadline) : null, days)
-                }</li>`;
-              })}
-            </ul>`
-      }
-    </div>`;
-  }
-
   /** Instead of the form: an administrator without MFA cannot change the policy, and where to set it up. */
   private renderNeedsMfa() {
     const t = this.t;
@@ -350,6 +275,8 @@ export class MfaPolicyManager extends MfaElement {
     const { policy, members, needsMfa } = load.data;
     if (needsMfa) return this.renderNeedsMfa();
     const draft = this.draft;
+    // Whom the draft affects: shown below, said by `announceImpact` once the choices settle.
+    this.impact = impactOf(t, draft, members, (iso) => this.formatDate(iso), !!this.invalid.gracePeriodDays);
     return html`
       <form part="base" @submit=${this.save} novalidate>
         ${
@@ -419,7 +346,7 @@ export class MfaPolicyManager extends MfaElement {
             : nothing
         }
         ${draft.rememberDeviceDays === undefined ? nothing : this.renderDays('rememberDeviceDays', 30, t.rememberDevice, t.rememberDeviceHint)}
-        ${this.renderImpact(draft, members)}
+        ${this.impact.template}
         ${
           this.stepUpOpen
             ? html`<div class="step-up">

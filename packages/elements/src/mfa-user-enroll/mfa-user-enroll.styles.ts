@@ -9,11 +9,7 @@ export const styles = css`
     margin: 0.75rem 0;
   }
   .passkeys,
-  .devices {
-    margin-top: 1.25rem;
-    padding-top: 1rem;
-    border-top: 1px solid var(--_border);
-  }
+  .devices,
   .passkey-list {
     list-style: none;
     margin: 0 0 0.75rem;

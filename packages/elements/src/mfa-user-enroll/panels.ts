@@ -1,13 +1,26 @@
-// The panels of <mfa-user-enroll> that appear only after the user acts: the
-// authenticator app's setup (QR code, key, code) and the recovery codes shown
-// once. The element loads this module when it first needs one of them, so the
-// profile page ships neither until then (see scripts/size.mjs).
-import type { TotpSetupResponse } from '@mfakit/server-sdk';
+// The panels of <mfa-user-enroll> that appear only after the user acts, and the
+// actions only they can start: the authenticator app's setup (QR code, key, and
+// confirming it with a code), the removal's confirmation, a passkey's name (and its
+// renaming), and the recovery codes shown once (until Done). The element loads this
+// module once the profile shows, so that the profile page ships none of it until then
+// (see scripts/size.mjs). It is `Panels` (profile.ts), which names its shape so that
+// the profile need not import it.
+import type { MeResponse, TotpSetupResponse, WebAuthnCredentialResponse } from '@mfakit/server-sdk';
 import { css, html, nothing } from 'lit';
+import { toApiError } from '../base.ts';
 import { codeInput } from '../code-input.ts';
+import {
+  MfaCredentialChangeEvent,
+  MfaEnrolledEvent,
+  MfaRecoveryCodesEvent,
+  MfaUnenrolledEvent,
+} from '../events.ts';
 import { groupKey, safeOtpauthUri, safeQrDataUrl } from '../qr.ts';
 import { enrollPanels } from '../strings/en-enroll-panels.ts';
 import type { MfaStrings } from '../strings/mfa-strings.ts';
+import type { Where } from './action.ts';
+import type { Phase, Profile, ShownSetup } from './profile.ts';
+import { accepted } from './required-by.ts';
 
 /** The panels' styles, adopted by the element's shadow root when the panels load. */
 export const panelStyles = css`
@@ -74,33 +87,92 @@ export const panelStyles = css`
 `;
 
 /** The element's words, with the panels' own English beneath them. */
-export const words = (host: PanelHost): MfaStrings => ({ ...enrollPanels, ...host.t });
-
-/** What a panel needs from its element. */
-export interface PanelHost {
-  readonly t: MfaStrings;
-  readonly busy: boolean;
-  /** The error of the last code, shown beside the field (empty: none). */
-  readonly error: string;
-  /** A confirmation of the panel's own ("Copied."), shown beside the setup's field. */
-  readonly note: string;
-  /** Who the recovery codes are for, in their file and print (empty: unknown). */
-  readonly user: string;
-  /** Shows a confirmation beside the panel and says it, politely, once. */
-  say(text: string): void;
-  /** Closes the panel, focusing the first of `focus` (selectors) that is there. */
-  cancel(focus: string): void;
-}
-
-/** The setup as shown: the QR code checked and turned into an image URL, the link to the app. */
-export interface ShownSetup {
-  secret: string;
-  qr: string | null;
-  link: string | null;
-}
+export const words = (h: Profile): MfaStrings => ({ ...enrollPanels, ...h.t });
 
 export function showSetup(setup: TotpSetupResponse): ShownSetup {
   return { secret: setup.secret, qr: safeQrDataUrl(setup.qrSvg), link: safeOtpauthUri(setup.otpauthUri) };
+}
+
+/**
+ * Shows `codes` once, in place of the app's controls (`enrolled`: the first factor's,
+ * so "Two-factor authentication is on" follows), ending the action of `where`.
+ */
+export async function showCodes(h: Profile, codes: string[], enrolled: boolean, where: Where): Promise<void> {
+  h.phase = { name: 'codes', codes, saved: false, enrolled };
+  h.act.end(where);
+  h.el.dispatchEvent(new MfaRecoveryCodesEvent(codes.length));
+  // The codes matter more now; the status follows after Done (quiet: a failure keeps the codes).
+  await h.me.reload({ quiet: true });
+}
+
+/** The codes leave the page once the user says they saved them. */
+async function finish(h: Profile, enrolled: boolean) {
+  h.phase = { name: 'idle' };
+  await h.me.reload();
+  // Said where the user is: at the top of the card, where the codes were.
+  if (enrolled) h.act.end('top', words(h).mfaOn);
+  await h.focus(enrolled ? '#title' : '#regenerate');
+}
+
+/** Confirms the setup with a code: the first factor's recovery codes follow, else a note. */
+async function confirm(h: Profile, e: Event) {
+  e.preventDefault();
+  if (h.act.busy || h.phase.name !== 'setup') return;
+  const field = h.el.renderRoot.querySelector<HTMLInputElement>('#code');
+  const code = (field?.value ?? '').replace(/\D/g, '');
+  if (code.length !== 6) {
+    h.act.clear();
+    field?.focus();
+    return;
+  }
+  if (!h.act.begin('app')) return;
+  try {
+    const { recoveryCodes } = await h.client.confirmTotp(code);
+    h.el.dispatchEvent(new MfaEnrolledEvent());
+    if (!recoveryCodes) {
+      // Beside a passkey: the recovery codes the user saved stay as they are.
+      h.phase = { name: 'idle' };
+      await h.me.reload();
+      h.act.end('app', words(h).appAdded);
+      await h.focus('#regenerate');
+      return;
+    }
+    // The status above the codes says at once that the app is set up.
+    await showCodes(h, recoveryCodes, true, 'app');
+    await h.focus('#codes-title');
+  } catch (err) {
+    const error = toApiError(err);
+    if (field) field.value = '';
+    if (error.code === 'not_enrolled') h.phase = { name: 'idle' };
+    h.act.fail('app', error);
+    // Back to the field, marked invalid and described by the error beside it; said only where
+    // focus stayed in the field (Enter), since moving focus there reads the error.
+    if (field && (h.el.renderRoot as ShadowRoot).activeElement === field) h.live.say(h.act.error);
+    await h.focus('#code, #set-up');
+  }
+}
+
+async function remove(h: Profile): Promise<void> {
+  await h.client.removeTotp();
+  h.phase = { name: 'idle' };
+  h.el.dispatchEvent(new MfaUnenrolledEvent());
+  await h.me.reload();
+  h.act.end('app', words(h).removed);
+}
+
+async function rename(h: Profile, credential: WebAuthnCredentialResponse, name: string) {
+  if (!h.act.begin('passkeys')) return;
+  try {
+    await h.client.renameWebauthnCredential(credential.credentialId, name);
+    h.phase = { name: 'idle' };
+    h.el.dispatchEvent(new MfaCredentialChangeEvent('renamed', { ...credential, name }));
+    await h.me.reload();
+    h.act.end('passkeys', words(h).passkeyRenamed);
+    await h.focus('#add-passkey, #passkeys-title');
+  } catch (err) {
+    h.act.fail('passkeys', toApiError(err));
+    await h.focus('#passkey-name');
+  }
 }
 
 /**
@@ -113,24 +185,26 @@ function openLink(href: string): void {
   anchor.click();
 }
 
-async function copy(host: PanelHost, text: string) {
+async function copy(h: Profile, text: string) {
   try {
     await navigator.clipboard.writeText(text);
-    host.say(words(host).copied);
+    h.act.end('app', words(h).copied);
   } catch {
     // Clipboard access can be refused; the text stays visible and selectable.
   }
 }
 
-/** The codes as a file or a page: for which site, whom and when, then one code a line. */
-function codesText(host: PanelHost, codes: string[]): string {
+/** The codes as a file or a page: for which site, whom and when (the user's label, else their id), then one code a line. */
+function codesText(h: Profile, codes: string[]): string {
   const date = new Date().toISOString().slice(0, 10);
-  return `${words(host).recoveryCodesFor(location.hostname, host.user, date)}\n\n${codes.join('\n')}\n`;
+  const me = h.me.value;
+  const user = h.el.userLabel || (me.status === 'ready' ? me.data.userId : '');
+  return `${words(h).recoveryCodesFor(location.hostname, user, date)}\n\n${codes.join('\n')}\n`;
 }
 
 /** Saves the codes as `<host>-recovery-codes.txt`, so that the file says which site they open. */
-function download(host: PanelHost, codes: string[]) {
-  const url = URL.createObjectURL(new Blob([codesText(host, codes)], { type: 'text/plain' }));
+function download(h: Profile, codes: string[]) {
+  const url = URL.createObjectURL(new Blob([codesText(h, codes)], { type: 'text/plain' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = `${location.hostname}-recovery-codes.txt`;
@@ -139,22 +213,25 @@ function download(host: PanelHost, codes: string[]) {
 }
 
 /** Prints the codes alone, from a frame of their own (the host page around them is not printed). */
-function print(host: PanelHost, codes: string[]) {
+function print(h: Profile, codes: string[]) {
   const frame = document.createElement('iframe');
   frame.style.cssText = 'position:fixed;width:0;height:0;border:0';
   document.body.append(frame);
   const view = frame.contentWindow as Window;
   const pre = view.document.createElement('pre');
-  pre.textContent = codesText(host, codes);
+  pre.textContent = codesText(h, codes);
   view.document.body.append(pre);
   view.focus();
   view.print();
   frame.remove();
 }
 
-export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: Event) => void) {
-  const t = words(host);
+/** The setup: the QR code, the key, and the code field that confirms it. */
+export function renderSetup(h: Profile, setup: ShownSetup) {
+  const t = words(h);
   const { qr, link } = setup;
+  const busy = h.act.busy;
+  const error = h.act.error;
   return html`
     <div class="panel">
       <p>${t.scanQr}</p>
@@ -164,7 +241,7 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
           <span class="key-label" id="key-label">${t.manualKey}</span>
           <code part="key" class="key" aria-labelledby="key-label">${groupKey(setup.secret)}</code>
           <div class="actions">
-            <button type="button" @click=${() => copy(host, setup.secret)}>${t.copyKey}</button>
+            <button type="button" @click=${() => copy(h, setup.secret)}>${t.copyKey}</button>
           </div>
           ${
             link
@@ -175,27 +252,23 @@ export function renderSetup(host: PanelHost, setup: ShownSetup, onConfirm: (e: E
           }
         </div>
       </div>
-      <form @submit=${onConfirm} novalidate>
+      <form @submit=${(e: Event) => confirm(h, e)} novalidate>
         <label for="code">${t.codeLabel}</label>
-        ${codeInput('code', host.error ? 'message' : '', !!host.error)}
-        <p id="message" part="message" class=${host.error ? 'error' : 'success'}>${host.error || host.note}</p>
+        ${codeInput('code', error ? 'message' : '', !!error)}
+        <p id="message" part="message" class=${error ? 'error' : 'success'}>${error || h.act.notice}</p>
         <div class="actions">
-          <button class="primary" type="submit" ?disabled=${host.busy}>${t.confirm}</button>
-          <button type="button" @click=${() => host.cancel('#set-up, #replace-app')} ?disabled=${host.busy}>${t.cancel}</button>
+          <button class="primary" type="submit" ?disabled=${busy}>${t.confirm}</button>
+          <button type="button" @click=${() => h.cancel('#set-up, #replace-app')} ?disabled=${busy}>${t.cancel}</button>
         </div>
       </form>
     </div>
   `;
 }
 
-export function renderCodes(
-  host: PanelHost,
-  codes: string[],
-  saved: boolean,
-  onSaved: (saved: boolean) => void,
-  onDone: () => void,
-) {
-  const t = words(host);
+/** The codes, shown once, with Done once the user says they saved them. */
+export function renderCodes(h: Profile, phase: Extract<Phase, { name: 'codes' }>) {
+  const t = words(h);
+  const { codes, saved } = phase;
   return html`
     <div class="panel">
       <h3 id="codes-title" tabindex="-1">${t.recoveryCodesTitle}</h3>
@@ -204,73 +277,87 @@ export function renderCodes(
         ${codes.map((c) => html`<li><code>${c}</code></li>`)}
       </ol>
       <div class="actions">
-        <button type="button" @click=${() => copy(host, codes.join('\n'))}>${t.copyCodes}</button>
-        <button type="button" @click=${() => download(host, codes)}>${t.download}</button>
-        <button type="button" @click=${() => print(host, codes)}>${t.print}</button>
+        <button type="button" @click=${() => copy(h, codes.join('\n'))}>${t.copyCodes}</button>
+        <button type="button" @click=${() => download(h, codes)}>${t.download}</button>
+        <button type="button" @click=${() => print(h, codes)}>${t.print}</button>
       </div>
       <label class="check">
         <input
           type="checkbox"
           .checked=${saved}
-          @change=${(e: Event) => onSaved((e.target as HTMLInputElement).checked)}
+          @change=${(e: Event) => {
+            h.phase = { ...phase, saved: (e.target as HTMLInputElement).checked };
+          }}
         />
         ${t.savedCodes}
       </label>
       <div class="actions">
-        <button class="primary" type="button" ?disabled=${!saved} @click=${onDone}>${t.done}</button>
+        <button class="primary" type="button" ?disabled=${!saved} @click=${() => finish(h, phase.enrolled)}>${t.done}</button>
       </div>
     </div>
   `;
 }
 
 /**
- * Before the app is removed: what the user will sign in with then (their `passkeys`, or
- * nothing), or which accounts (`refusing`) require MFA and accept nothing else they hold.
+ * Before the app is removed: what the user will sign in with then (their passkeys, or
+ * nothing), or which accounts require MFA and accept nothing else they hold.
  * Escape cancels.
  */
-export function renderConfirmRemove(
-  host: PanelHost,
-  passkeys: number,
-  refusing: string[],
-  onRemove: () => void,
-  onCancel: () => void,
-) {
-  const t = words(host);
+export function renderConfirmRemove(h: Profile, me: MeResponse) {
+  const t = words(h);
+  const passkeys = me.factors.filter((f) => f.type === 'webauthn').length;
+  const refusing = passkeys ? [] : me.requiredBy.filter((r) => accepted(r).includes('totp'));
+  const cancel = () => h.cancel('#remove-app');
   return html`<div
     class="panel"
     @keydown=${(e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
+      if (e.key === 'Escape') cancel();
     }}
   >
     <p id="remove-what">
       ${
         refusing.length
-          ? t.removeAppRefused(refusing.join(', '))
+          ? t.removeAppRefused(refusing.map((r) => r.accountName).join(', '))
           : passkeys
             ? t.removeAppKeeps(passkeys)
             : t.removeAppLeavesNone
       }
     </p>
     <div class="actions">
-      <button class="danger" type="button" ?disabled=${host.busy} aria-describedby="remove-what" @click=${onRemove}>${t.removeConfirm}</button>
-      <button type="button" @click=${onCancel}>${t.cancel}</button>
+      <button class="danger" type="button" ?disabled=${h.act.busy} aria-describedby="remove-what" @click=${() => h.run('remove', () => remove(h))}>${t.removeConfirm}</button>
+      <button type="button" @click=${cancel}>${t.cancel}</button>
     </div>
   </div>`;
 }
 
 /**
- * The name field of a new passkey (`name` empty: Continue, with a name offered) or of
- * one renamed (Save), with Cancel.
+ * The name field of the passkey `renaming` (Save), or of a new one (Continue, with a name
+ * offered, then `add` with the name entered), with Cancel.
  */
-export function renderNameForm(host: PanelHost, name: string, onSubmit: (e: Event) => void) {
-  const t = words(host);
-  return html`<form class="panel" @submit=${onSubmit} novalidate>
+export function renderNameForm(
+  h: Profile,
+  renaming: WebAuthnCredentialResponse | null,
+  add?: (name: string) => void,
+) {
+  const t = words(h);
+  const busy = h.act.busy;
+  return html`<form
+    class="panel"
+    @submit=${(e: Event) => {
+      e.preventDefault();
+      const name = (h.el.renderRoot.querySelector<HTMLInputElement>('#passkey-name')?.value ?? '').trim();
+      if (!name) return;
+      if (renaming) void rename(h, renaming, name);
+      else add?.(name);
+    }}
+    novalidate
+  >
     <label for="passkey-name">${t.passkeyName}</label>
-    <input id="passkey-name" type="text" maxlength="64" required .value=${name || t.passkeyDefaultName} aria-describedby="passkey-name-hint" />
+    <input id="passkey-name" type="text" maxlength="64" required .value=${renaming?.name || t.passkeyDefaultName} aria-describedby="passkey-name-hint" />
     <p id="passkey-name-hint" class="muted">${t.passkeyNameHint}</p>
     <div class="actions">
-      <button class="primary" type="submit" ?disabled=${host.busy}>${name ? t.save : t.continue}</button>
-      <button type="button" @click=${() => host.cancel('#add-passkey, #passkeys-title')} ?disabled=${host.busy}>${t.cancel}</button>
+      <button class="primary" type="submit" ?disabled=${busy}>${renaming ? t.save : t.continue}</button>
+      <button type="button" @click=${() => h.cancel('#add-passkey, #passkeys-title')} ?disabled=${busy}>${t.cancel}</button>
     </div>
   </form>`;
 }

@@ -1,6 +1,6 @@
 import type { MfaStrings } from './mfa-strings.ts';
 
-/** The words of `<mfa-user-enroll>`'s setup and recovery-code panels, loaded with them. English; each element ships only the words it shows. */
+/** The words of `<mfa-user-enroll>`'s panels and of the actions only they start, loaded with them. English; each element ships only the words it shows. */
 export const enrollPanels: Pick<
   MfaStrings,
   | 'scanQr'
@@ -26,6 +26,10 @@ export const enrollPanels: Pick<
   | 'download'
   | 'savedCodes'
   | 'done'
+  | 'appAdded'
+  | 'removed'
+  | 'passkeyRenamed'
+  | 'mfaOn'
 > = {
   scanQr:
     'Scan this QR code with Google Authenticator, Microsoft Authenticator or another authenticator app, or type the key.',
@@ -60,4 +64,8 @@ export const enrollPanels: Pick<
   download: 'Download',
   savedCodes: 'I have saved these recovery codes',
   done: 'Done',
+  appAdded: 'Authenticator app added. Your recovery codes stay the ones you saved.',
+  removed: 'Authenticator app removed.',
+  passkeyRenamed: 'Passkey renamed.',
+  mfaOn: 'Two-factor authentication is on.',
 };

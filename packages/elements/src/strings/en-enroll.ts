@@ -13,13 +13,10 @@ export const enroll: Pick<
   | 'regenerate'
   | 'remove'
   | 'removeConfirm'
-  | 'removed'
-  | 'mfaOn'
   | 'requiredLead'
   | 'requiredLeadPasskey'
   | 'recommendPasskey'
   | 'recommendApp'
-  | 'appAdded'
   | 'requiredByTitle'
   | 'requiredByNone'
   | 'requiredByEntry'
@@ -39,7 +36,6 @@ export const enroll: Pick<
   | 'removePasskeyConfirm'
   | 'removePasskeyYes'
   | 'passkeyAdded'
-  | 'passkeyRenamed'
   | 'passkeyRemoved'
   | 'passkeyExists'
   | 'requiredByPasskey'
@@ -63,15 +59,12 @@ export const enroll: Pick<
   regenerate: 'Regenerate recovery codes',
   remove: 'Remove authenticator app',
   removeConfirm: 'Yes, remove the app',
-  removed: 'Authenticator app removed.',
-  mfaOn: 'Two-factor authentication is on.',
   requiredLead: (account, deadline) =>
     `${account} requires two-factor authentication: set it up ${deadline ? `by ${deadline}` : 'now'}.`,
   requiredLeadPasskey: (account, deadline) =>
     `${account} accepts only passkeys and security keys: add one ${deadline ? `by ${deadline}` : 'now'}.`,
   recommendPasskey: 'We recommend a passkey: you verify with your fingerprint, face or screen lock.',
   recommendApp: 'We recommend an authenticator app on your phone.',
-  appAdded: 'Authenticator app added. Your recovery codes stay the ones you saved.',
   requiredByTitle: 'Required by',
   requiredByNone: 'No account requires MFA of you.',
   requiredByEntry: (account, deadline) => (deadline ? `${account}: set up by ${deadline}` : account),
@@ -93,7 +86,6 @@ export const enroll: Pick<
   removePasskeyConfirm: (name) => `Remove ${name}? You can no longer verify with it.`,
   removePasskeyYes: 'Yes, remove it',
   passkeyAdded: 'Passkey added.',
-  passkeyRenamed: 'Passkey renamed.',
   passkeyRemoved: 'Passkey removed.',
   passkeyExists: 'This device or security key already holds a passkey for your account.',
   requiredByPasskey: (account) => `${account} accepts only passkeys and security keys.`,

@@ -1,0 +1,72 @@
+import type { MeResponse } from '@mfakit/server-sdk';
+import { html, nothing } from 'lit';
+import { webauthnSupported } from '../webauthn-support.ts';
+import type { Profile } from './profile.ts';
+
+/** What an account requiring MFA accepts (every method, from a server that does not say). */
+export const accepted = (r: { accepts?: readonly string[] }) => r.accepts ?? ['totp', 'webauthn'];
+
+/**
+ * What the user must do first, when an account requires MFA that they do not hold yet
+ * (or hold only as an app where passkeys are required): which account, by when (now,
+ * once the date has passed), and the method recommended (a passkey where the browser can
+ * make one, else the app), whose button is then the primary one.
+ */
+export function lead(h: Profile, me: MeResponse) {
+  const t = h.t;
+  const held: string[] = me.factors.map((f) => f.type);
+  const unmet = me.requiredBy.filter((r) => !accepted(r).some((m) => held.includes(m)));
+  const passkeyOnly = unmet.some((r) => !accepted(r).includes('totp'));
+  const recommend: 'passkey' | 'app' | '' = !unmet.length
+    ? ''
+    : passkeyOnly || webauthnSupported()
+      ? 'passkey'
+      : 'app';
+  const lines = unmet.map((r) => {
+    const date = r.deadline && Date.parse(r.deadline) > Date.now() ? h.date(r.deadline) : null;
+    return accepted(r).includes('totp')
+      ? t.requiredLead(r.accountName, date)
+      : t.requiredLeadPasskey(r.accountName, date);
+  });
+  const template = unmet.length
+    ? html`<div class="lead">
+        ${lines.map((line) => html`<p>${line}</p>`)}
+        ${passkeyOnly ? nothing : html`<p>${recommend === 'passkey' ? t.recommendPasskey : t.recommendApp}</p>`}
+      </div>`
+    : nothing;
+  return { template, recommend };
+}
+
+/** An account that requires MFA, with its deadline, or that it has passed, or the reset that ended it. */
+function entry(h: Profile, account: string, deadline: string | null, resetAt: string | null): string {
+  const t = h.t;
+  // A reset left no grace period: the reset's day, not "the grace period ended".
+  if (resetAt) return t.requiredByReset(account, h.date(resetAt));
+  if (!deadline) return t.requiredByEntry(account, null);
+  const date = h.date(deadline);
+  return Date.parse(deadline) <= Date.now()
+    ? t.requiredByOverdue(account, date)
+    : t.requiredByEntry(account, date);
+}
+
+/** The accounts that require MFA of the user, each with its deadline and what it accepts. */
+export function renderRequiredBy(h: Profile, me: MeResponse) {
+  const t = h.t;
+  return html`
+    <section class="required" aria-labelledby="required-title">
+      <h3 id="required-title">${t.requiredByTitle}</h3>
+      ${
+        me.requiredBy.length === 0
+          ? html`<p class="muted">${t.requiredByNone}</p>`
+          : html`<ul>
+            ${me.requiredBy.map(
+              (r) => html`<li>
+                ${entry(h, r.accountName, r.deadline, r.resetAt)}
+                ${!accepted(r).includes('totp') ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
+              </li>`,
+            )}
+          </ul>`
+      }
+    </section>
+  `;
+}
