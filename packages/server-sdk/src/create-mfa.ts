@@ -6,6 +6,8 @@ import { resetUser } from './admin/reset-user.ts';
 import { type KeyRotationReport, rotateKeys } from './admin/rotate-keys.ts';
 import { MfaContext } from './core/context.ts';
 import { MfaConfigError, MfaError } from './errors.ts';
+import { type DeliveryStatus, EventDelivery } from './events/delivery.ts';
+import type { Subscriber } from './events/subscriber.ts';
 import { configuredRelyingParty } from './factors/webauthn/ceremony.ts';
 import { createApp } from './http/app.ts';
 import { createGuard, type GuardOptions } from './http/guard.ts';
@@ -59,8 +61,24 @@ export interface Mfa {
    * codes hashed under it). Safe to run while serving, from any instance, and again.
    */
   rotateKeys: () => Promise<KeyRotationReport>;
-  /** Closes the store. */
+  /**
+   * One delivery pass: every event stored and not yet given to a subscriber (`onEvent`) is
+   * given now, where this instance holds the subscriber's lease. Instances with a process
+   * of their own run passes by themselves; a Worker calls this from its cron.
+   */
+  deliverEvents: () => Promise<void>;
+  /** Each subscriber's progress: the last event given, how many wait, its failures. */
+  deliveryStatus: () => Promise<DeliveryStatus[]>;
+  /** Stops the delivery loop and closes the store. */
   close: () => Promise<void>;
+}
+
+/** The subscribers the options name. */
+function subscribersOf(options: MfaOptions): Subscriber[] {
+  const subscribers: Subscriber[] = [];
+  const { onEvent } = options;
+  if (onEvent) subscribers.push({ name: 'onEvent', deliver: async (event) => void (await onEvent(event)) });
+  return subscribers;
 }
 
 /** What lies under an `unavailable`: the store's or hook's own error. */
@@ -166,6 +184,10 @@ function validate(options: MfaOptions): void {
 export function createMfa(options: MfaOptions): Mfa {
   validate(options);
   const ctx = new MfaContext(options);
+  const delivery = new EventDelivery(ctx, subscribersOf(options));
+  ctx.eventsStored = () => delivery.wake();
+  ctx.onReady = () => delivery.ready();
+  delivery.start();
   const app = createApp(ctx, new Set(options.allowedOrigins ?? []));
   let warned = false;
   /** Once, from `ready()`: passkeys answer 409 outside development until `webauthn` names the site. */
@@ -211,6 +233,17 @@ export function createMfa(options: MfaOptions): Mfa {
       await ctx.ready();
       return rotateKeys(ctx);
     },
-    close: () => ctx.store.close(),
+    deliverEvents: async () => {
+      await ctx.ready();
+      await delivery.pass();
+    },
+    deliveryStatus: async () => {
+      await ctx.ready();
+      return delivery.status();
+    },
+    close: async () => {
+      await delivery.stop();
+      await ctx.store.close();
+    },
   };
 }

@@ -41,7 +41,11 @@ export interface MfaOptions {
    * failure is logged once with `console.error`. Neither names the call's arguments.
    */
   onError?: (error: unknown, context: MfaErrorContext) => void;
-  /** Called with each audit event after it is stored; a throw here is reported, not propagated. */
+  /**
+   * Given each audit event, at least once, in order, beside the requests (the delivery loop:
+   * the event is in the store before, so a restart loses none; dedupe on its `id`). A throw
+   * (or rejection) is reported and the event given again later, with growing waits.
+   */
   onEvent?: (event: AuditEvent) => MaybePromise<void>;
   /** The clock (tests inject one). */
   now?: () => Date;

@@ -85,6 +85,7 @@ const floors: Record<string, number> = {
   'postgres.ts': 2,
   'core/': 3,
   'attempts/': 4,
+  'events/': 4,
   'policy/': 5,
   'factors/': 6,
   'devices/': 6,

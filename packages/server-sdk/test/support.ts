@@ -15,7 +15,15 @@ import { generate } from 'otplib';
 import { expect } from 'vitest';
 import type { RouteDef } from '../src/core/endpoint.ts';
 import { type ErrorCode, errorCodes } from '../src/errors.ts';
-import { createMfa, type Mfa, type MfaOptions, type MfaStore, memoryStore, type Role } from '../src/index.ts';
+import {
+  type AuditEvent,
+  createMfa,
+  type Mfa,
+  type MfaOptions,
+  type MfaStore,
+  memoryStore,
+  type Role,
+} from '../src/index.ts';
 import { sqliteStore } from '../src/sqlite.ts';
 
 // ── a host for tests ─────────────────────────────────────────────────────────
@@ -123,9 +131,13 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
         email: dir.users[userId]?.email ?? '',
       })),
     getSso: (accountId) => (dir.sso[accountId] ? { provider: dir.sso[accountId] } : null),
-    onEvent: (event) => {
-      events.push(event);
-    },
+    ...(spied.has(store)
+      ? {}
+      : {
+          onEvent: (event: AuditEvent) => {
+            events.push(event);
+          },
+        }),
     ...overrides,
   });
   const host = new Hono();
@@ -144,9 +156,14 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
+    // Then the delivery loop's pass (it runs beside requests): the events a request stored
+    // are in `events` when it answers, as a host's `onEvent` gets them moments later.
     return Promise.resolve(
       host.request(`http://portal.test${path}`, { method, headers, ...(body === undefined ? {} : { body }) }),
-    );
+    ).then(async (res) => {
+      if (!spied.has(store)) await mfa.deliverEvents().catch(() => {});
+      return res;
+    });
   };
 
   const harness: Harness = {
@@ -331,6 +348,18 @@ const LIFECYCLE = new Set(['migrate', 'close']);
  * real one (memory or SQLite), so what a fault leaves behind is what that store
  * really holds afterwards.
  */
+/**
+ * Stores a test spies on or breaks (`faultyStore`): a harness on one has no `onEvent`, so no
+ * delivery loop makes store calls of its own beside the requests the test counts.
+ */
+const spied = new WeakSet<MfaStore>();
+
+/** Marks `store` as one a test counts the calls of (no delivery loop on a harness over it); answers it. */
+export function spiedOn<S extends MfaStore>(store: S): S {
+  spied.add(store);
+  return store;
+}
+
 export function faultyStore(inner: MfaStore): FaultyStore {
   let fault: Fault | null = null;
   let seen = 0;
@@ -356,6 +385,7 @@ export function faultyStore(inner: MfaStore): FaultyStore {
       };
     },
   });
+  spied.add(store);
   return {
     store,
     calls,

@@ -6,7 +6,7 @@ export type AuditEventDraft = Omit<AuditEventInput, 'at'>;
 
 /**
  * Audit events for a store call to append with its change (`AuditWrite`), and
- * `publish`, which hands the stored ones to `onEvent` once the call returned.
+ * `publish`, which wakes the delivery loop for the stored ones once the call returned.
  * `event` may be a function of the call's result (a reset says whether MFA existed).
  */
 function auditWrite(
@@ -28,7 +28,7 @@ function auditWrite(
  * The one way a capability makes a change with its audit event: the store call is given the
  * event to append in its own transaction (`AuditWrite`); a change to a user's MFA (`user`)
  * goes through the caches, so this instance sees it at once; and the stored event is handed
- * to `onEvent` once the call has returned (nothing, when the store changed nothing). `event`
+ * to the delivery loop once the call has returned (nothing, when the store changed nothing). `event`
  * may be a function of the call's result. Answers the call's result.
  *
  * @example
@@ -48,13 +48,10 @@ export async function recordedChange<T>(
   return result;
 }
 
-/** Hands stored events to the host's `onEvent`; its failures are logged, never the caller's. */
+/**
+ * Stored events are for the delivery loop (events/delivery.ts), which hands them to `onEvent`
+ * and the other subscribers beside the request: this wakes it.
+ */
 export async function publishEvents(ctx: MfaContext, events: readonly AuditEvent[]): Promise<void> {
-  for (const event of events) {
-    try {
-      await ctx.options.onEvent?.(event);
-    } catch (error) {
-      console.error('mfakit: onEvent threw', error);
-    }
-  }
+  if (events.length > 0) ctx.eventsStored();
 }

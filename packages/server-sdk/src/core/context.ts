@@ -26,6 +26,10 @@ export class MfaContext {
   readonly deviceCookie: string;
   /** This instance's writes since expired rows were last pruned (attempts/prune.ts). */
   writesSincePrune = 0;
+  /** Called when a change stored audit events: wakes the delivery loop (set by `createMfa`). */
+  eventsStored: () => void = () => {};
+  /** Run once the store is ready, before any request: the delivery loop's subscribers made. */
+  onReady: () => Promise<void> = async () => {};
 
   constructor(readonly options: MfaOptions) {
     this.box = new SecretBox(checkSecrets(options.secret));
@@ -48,16 +52,18 @@ export class MfaContext {
    * with `MfaConfigError`, for good; a store failure is tried again on the next call.
    */
   ready(): Promise<void> {
-    this.readiness ??= checkKeys(this.store, this.box).then(
-      () => {
-        this.isReady = true;
-      },
-      (error: unknown) => {
-        if (error instanceof MfaConfigError) console.error(`mfakit: ${error.message}`);
-        else this.readiness = undefined;
-        throw error;
-      },
-    );
+    this.readiness ??= checkKeys(this.store, this.box)
+      .then(() => this.onReady())
+      .then(
+        () => {
+          this.isReady = true;
+        },
+        (error: unknown) => {
+          if (error instanceof MfaConfigError) console.error(`mfakit: ${error.message}`);
+          else this.readiness = undefined;
+          throw error;
+        },
+      );
     return this.readiness;
   }
 

@@ -9,6 +9,7 @@ import type { RouteDef } from '../core/endpoint.ts';
 import type { FactorMethod } from '../model.ts';
 import type { FactorFolder, SecondFactor } from './factor-module.ts';
 import { recoveryCodesFolder } from './recovery-codes/factor.ts';
+import type { FactorResponse } from './responses.ts';
 import { totpFactor } from './totp/factor.ts';
 import { webauthnFactor } from './webauthn/factor.ts';
 
@@ -18,8 +19,16 @@ export const secondFactors = {
   webauthn: webauthnFactor,
 } satisfies { [M in FactorMethod]: SecondFactor<M> };
 
-/** One entry of `GET /me`'s `factors`: a second factor of any kind, as its folder lists it. */
-export type FactorResponse = Awaited<ReturnType<(typeof secondFactors)[FactorMethod]['listFactors']>>[number];
+export type { FactorResponse } from './responses.ts';
+
+/** What the folders list is what the API says they list. */
+type Listed = Awaited<ReturnType<(typeof secondFactors)[FactorMethod]['listFactors']>>[number];
+const listedAsDeclared: [Listed] extends [FactorResponse]
+  ? [FactorResponse] extends [Listed]
+    ? true
+    : false
+  : false = true;
+void listedAsDeclared;
 
 type Listing = (typeof secondFactors)[FactorMethod]['listing'];
 

@@ -1,4 +1,4 @@
-import type { FactorResponse } from '../factors/registry.ts';
+import type { FactorResponse } from '../factors/responses.ts';
 import type {
   AccessReason,
   AllowedFactors,
@@ -12,8 +12,11 @@ import type {
 
 /**
  * The bodies the HTTP API answers with, for the routes http/ declares itself (a factor's own
- * are in its folder, factors/<name>/schemas.ts). Dates are ISO 8601 strings.
+ * are in its folder, factors/<name>/responses.ts, and exported here too). Dates are ISO 8601
+ * strings.
  */
+
+export type * from '../factors/responses.ts';
 
 export interface PolicyResponse {
   accountId: string;

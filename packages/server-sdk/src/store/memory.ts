@@ -1,5 +1,6 @@
 import { attemptsMethods } from './memory/attempts.ts';
 import { auditMethods } from './memory/audit.ts';
+import { deliveriesMethods } from './memory/deliveries.ts';
 import { devicesMethods } from './memory/devices.ts';
 import { factorsMethods } from './memory/factors.ts';
 import { graceMethods } from './memory/grace.ts';
@@ -36,5 +37,6 @@ export function memoryStore(): MfaStore {
     ...graceMethods(mem),
     ...metaMethods(mem),
     ...auditMethods(mem),
+    ...deliveriesMethods(mem),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { AttemptStore } from './attempt-store.ts';
 import type { AuditStore } from './audit-store.ts';
+import type { DeliveryStore } from './delivery-store.ts';
 import type { DeviceStore } from './device-store.ts';
 import type { FactorStore } from './factor-store.ts';
 import type { GraceStore } from './grace-store.ts';
@@ -28,6 +29,7 @@ export {
 } from '../attempts/settle.ts';
 export type { AttemptStore } from './attempt-store.ts';
 export { type AuditQuery, type AuditStore, type AuditWrite, auditEvents } from './audit-store.ts';
+export type { DeliveryCursor, DeliveryProgress, DeliveryStore } from './delivery-store.ts';
 export type { DeviceStore } from './device-store.ts';
 export type { FactorStore } from './factor-store.ts';
 export type { GraceStore } from './grace-store.ts';
@@ -60,7 +62,8 @@ export interface MfaStore
     DeviceStore,
     GraceStore,
     MetaStore,
-    AuditStore {
+    AuditStore,
+    DeliveryStore {
   /** Creates tables or whatever the store needs; idempotent, called before first use. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -109,6 +112,14 @@ export const storeCapabilities = {
   grace: ['startGrace', 'getGraceStarts', 'forfeitGrace'],
   meta: ['getMeta', 'putMeta'],
   audit: ['appendAudit', 'listAudit'],
+  deliveries: [
+    'registerSubscriber',
+    'leaseDelivery',
+    'recordDelivery',
+    'listDeliveries',
+    'listEventsAfter',
+    'countEventsAfter',
+  ],
 } as const satisfies Record<string, readonly (keyof MfaStore)[]>;
 
 /**

@@ -15,6 +15,7 @@ import { attemptsConformance } from './attempts.ts';
 import { auditConformance } from './audit.ts';
 import { ceremoniesConformance } from './ceremonies.ts';
 import { conformanceContext, type StoreConformanceOptions } from './context.ts';
+import { deliveriesConformance } from './deliveries.ts';
 import { devicesConformance } from './devices.ts';
 import { factorsConformance } from './factors.ts';
 import { factsVersionConformance } from './facts-version.ts';
@@ -49,5 +50,6 @@ export function runStoreConformance(
     devicesConformance(t);
     factsVersionConformance(t);
     ceremoniesConformance(t);
+    deliveriesConformance(t);
   });
 }

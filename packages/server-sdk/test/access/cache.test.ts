@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type MfaStore, memoryStore, type Principal } from '../../src/index.ts';
 import { sqliteStore } from '../../src/sqlite.ts';
-import { createHarness, defaultDirectory, type Harness } from '../support.ts';
+import { createHarness, defaultDirectory, type Harness, spiedOn } from '../support.ts';
 
 const TTL_SECONDS = 5;
 const folders: string[] = [];
@@ -59,20 +59,22 @@ function countingStore(inner: MfaStore) {
   /** The same calls with their arguments. */
   const made: { method: string; args: unknown[] }[] = [];
   let gate: { methods: string[]; opened: Promise<void> } | null = null;
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      if (property === 'migrate' || property === 'close') return value.bind(target);
-      return async (...args: unknown[]) => {
-        calls.push(property);
-        made.push({ method: property, args });
-        const result = await value.apply(target, args);
-        if (gate?.methods.includes(property)) await gate.opened;
-        return result;
-      };
-    },
-  });
+  const store = spiedOn(
+    new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        if (property === 'migrate' || property === 'close') return value.bind(target);
+        return async (...args: unknown[]) => {
+          calls.push(property);
+          made.push({ method: property, args });
+          const result = await value.apply(target, args);
+          if (gate?.methods.includes(property)) await gate.opened;
+          return result;
+        };
+      },
+    }),
+  );
   return {
     store,
     calls,

@@ -36,6 +36,9 @@ describe.each([
     const from = h.events.length;
     const at = new Date(h.clock.now);
     await act();
+    // A call to `mfa` itself (not a request, after which the harness runs a pass): its events
+    // reach `onEvent` with the next pass of the delivery loop.
+    await h.mfa.deliverEvents();
     const events = h.events.slice(from);
     expect(events).toEqual(expected.map((e) => ({ ...e, id: expect.any(String), at })));
     for (const event of events) {

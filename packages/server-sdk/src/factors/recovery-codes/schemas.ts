@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { Same } from '../../core/endpoint-schemas.ts';
+import type { RecoveryCodesResponse } from './responses.ts';
+
+export type { RecoveryCodesResponse } from './responses.ts';
 
 /** The request and response shapes of the recovery codes' endpoints. */
 
@@ -14,10 +17,6 @@ export const recoveryCode = z
 export const recoveryCodeList = () => z.array(z.string()).length(10);
 
 export const recoveryCodesResponse = z.strictObject({ recoveryCodes: recoveryCodeList() });
-
-export interface RecoveryCodesResponse {
-  recoveryCodes: string[];
-}
 
 const inStep: [Same<z.output<typeof recoveryCodesResponse>, RecoveryCodesResponse>] = [true];
 void inStep;

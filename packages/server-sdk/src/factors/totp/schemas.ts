@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isoDate, type Same } from '../../core/endpoint-schemas.ts';
 import { recoveryCodeList } from '../recovery-codes/schemas.ts';
+import type { TotpConfirmedResponse, TotpFactorResponse, TotpSetupResponse } from './responses.ts';
+
+export type { TotpConfirmedResponse, TotpFactorResponse, TotpSetupResponse } from './responses.ts';
 
 /** The request and response shapes of the authenticator app's endpoints. */
 
@@ -28,25 +31,6 @@ export const unenrolledResponse = z.strictObject({ enrolled: z.literal(false) })
 
 /** The app as `GET /me` lists it among the user's factors. */
 export const totpListing = z.strictObject({ type: z.literal('totp'), createdAt: isoDate });
-
-export interface TotpSetupResponse {
-  otpauthUri: string;
-  qrSvg: string;
-  /** Unpadded upper-case RFC 4648 base32. */
-  secret: string;
-  expiresAt: string;
-}
-
-/** `POST /me/totp/confirm`: the recovery codes, unless the user has a passkey and keeps theirs. */
-export interface TotpConfirmedResponse {
-  recoveryCodes?: string[];
-}
-
-/** The app among `GET /me`'s factors. */
-export interface TotpFactorResponse {
-  type: 'totp';
-  createdAt: string;
-}
 
 const inStep: [
   Same<z.output<typeof totpSetupResponse>, TotpSetupResponse>,

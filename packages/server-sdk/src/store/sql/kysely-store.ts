@@ -17,6 +17,7 @@ import type { Engine } from './plan.ts';
 import { plannedWrites } from './planned-writes.ts';
 import { accessQueries } from './queries/access.ts';
 import { hotStatements, type QueryContext } from './queries/context.ts';
+import { deliveriesQueries } from './queries/deliveries.ts';
 import { factorsQueries } from './queries/factors.ts';
 import { recordsQueries } from './queries/records.ts';
 import { webauthnQueries } from './queries/webauthn.ts';
@@ -59,6 +60,7 @@ export function sqlStore(
     ...webauthnQueries(context),
     ...accessQueries(context),
     ...recordsQueries(context),
+    ...deliveriesQueries(context),
     ...plannedWrites(db, flavour, run, settling),
   };
 }

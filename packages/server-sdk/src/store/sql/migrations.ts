@@ -239,6 +239,21 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
         await db.schema.alterTable('mfa_grace').addColumn('forfeited_at', 'bigint').execute();
       },
     },
+    // How far each subscriber of the audit trail got (events/delivery.ts): the outbox's cursors
+    // and the lease an instance holds while it delivers.
+    '0012_deliveries': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('mfa_deliveries')
+          .addColumn('subscriber', 'text', (c) => c.primaryKey())
+          .addColumn('last_id', 'bigint', (c) => c.notNull())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('retry_at', 'bigint')
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', 'bigint')
+          .execute();
+      },
+    },
     // SQLite only: the table a D1 batch's check writes to when what its write read has changed
     // (d1.ts). Its constraint refuses every row, so the failed check rolls the batch back.
     '0009_guards': {

@@ -1,6 +1,7 @@
 /** Rows as the SQL stores read and write them, and the values they hold. */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type {
+  AuditEvent,
   AuditEventInput,
   RememberedDeviceRecord,
   TotpFactorRecord,
@@ -81,3 +82,17 @@ export function auditRow(event: AuditEventInput) {
 
 /** Ids as one JSON array parameter (no bind limit: D1 binds at most 100 to a statement). */
 export const idList = (flavour: SqlFlavour, ids: readonly string[]) => jsonIds(flavour, JSON.stringify(ids));
+
+/** An audit event as read. */
+export function auditEventFromRow(row: Selectable<Database['mfa_audit']>): AuditEvent {
+  return {
+    id: String(row.id),
+    type: row.type as never,
+    actorId: row.actor_id,
+    userId: row.user_id,
+    accountId: row.account_id,
+    before: parse(row.before),
+    after: parse(row.after),
+    at: toDate(row.at),
+  };
+}

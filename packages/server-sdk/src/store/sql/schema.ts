@@ -84,6 +84,15 @@ export interface Database {
   mfa_meta: { key: string; value: string };
   /** Counters moved on inside the writes they count (migration 0008_facts_version): `facts`. */
   mfa_counters: { name: string; value: number | string };
+  /** Each audit-trail subscriber's progress and lease (migration 0012_deliveries). */
+  mfa_deliveries: {
+    subscriber: string;
+    last_id: number | string;
+    failures: number;
+    retry_at: number | string | null;
+    lease_owner: string | null;
+    lease_until: number | string | null;
+  };
   mfa_audit: {
     id: Generated<number | string>;
     type: string;

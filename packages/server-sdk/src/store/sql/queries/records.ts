@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditEvent, AuditEventInput, GraceRecord } from '../../../model.ts';
 import type { MfaStore } from '../../store.ts';
-import { jsonIds, parse, toDate } from '../rows.ts';
+import { auditEventFromRow, jsonIds } from '../rows.ts';
 import type { Database } from '../schema.ts';
 import { auditInsert } from '../settle-statements.ts';
 import { FACTS_SHARDS } from '../trust-change.ts';
@@ -105,16 +105,7 @@ export function recordsQueries({
         );
       if (beforeId !== undefined) query = query.where('id', '<', Number(beforeId));
       const rows = await query.orderBy('id', 'desc').limit(limit).execute();
-      return rows.map((row) => ({
-        id: String(row.id),
-        type: row.type as never,
-        actorId: row.actor_id,
-        userId: row.user_id,
-        accountId: row.account_id,
-        before: parse(row.before),
-        after: parse(row.after),
-        at: toDate(row.at),
-      }));
+      return rows.map(auditEventFromRow);
     },
   };
 }

@@ -1,0 +1,5 @@
+/** The recovery codes' answers in the HTTP API (types only). */
+
+export interface RecoveryCodesResponse {
+  recoveryCodes: string[];
+}
