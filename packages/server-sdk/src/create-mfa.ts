@@ -7,7 +7,10 @@ import { type KeyRotationReport, rotateKeys } from './admin/rotate-keys.ts';
 import { MfaContext } from './core/context.ts';
 import { MfaConfigError, MfaError } from './errors.ts';
 import { type DeliveryStatus, EventDelivery } from './events/delivery.ts';
+import { memberDirectory } from './events/notifications/directory.ts';
+import { notificationSubscriber } from './events/notifications/subscriber.ts';
 import type { Subscriber } from './events/subscriber.ts';
+import { webhookSubscriber } from './events/webhooks.ts';
 import { configuredRelyingParty } from './factors/webauthn/ceremony.ts';
 import { createApp } from './http/app.ts';
 import { createGuard, type GuardOptions } from './http/guard.ts';
@@ -73,11 +76,47 @@ export interface Mfa {
   close: () => Promise<void>;
 }
 
-/** The subscribers the options name. */
-function subscribersOf(options: MfaOptions): Subscriber[] {
+/** The subscribers the options name, each with its hooks under the deadline. */
+function subscribersOf(ctx: MfaContext, options: MfaOptions): Subscriber[] {
   const subscribers: Subscriber[] = [];
-  const { onEvent } = options;
+  const { onEvent, webhooks, notify } = options;
   if (onEvent) subscribers.push({ name: 'onEvent', deliver: async (event) => void (await onEvent(event)) });
+  const urls = new Set<string>();
+  for (const endpoint of webhooks ?? []) {
+    const subscriber = webhookSubscriber(endpoint);
+    // Progress is kept by name: two endpoints of one URL would share it.
+    if (urls.has(subscriber.name)) {
+      throw new MfaConfigError(`createMfa: \`webhooks\` names ${endpoint.url} twice.`);
+    }
+    urls.add(subscriber.name);
+    subscribers.push(subscriber);
+  }
+  if (notify) {
+    const { notifications = {} } = options;
+    const hook =
+      <A extends unknown[], R>(name: string, f: (...args: A) => R | Promise<R>) =>
+      (...args: A) =>
+        ctx.run(() => f(...args), name) as Promise<R>;
+    const directory = memberDirectory({
+      listMemberships: hook('listMemberships', options.listMemberships),
+      listMembers: hook('listMembers', options.listMembers),
+      ...(notifications.userLocale
+        ? { locale: hook('notifications.userLocale', notifications.userLocale) }
+        : {}),
+    });
+    subscribers.push(
+      notificationSubscriber({
+        notify,
+        ...directory,
+        ...(notifications.recipient
+          ? { recipient: hook('notifications.recipient', notifications.recipient) }
+          : {}),
+        ...(options.profileUrl === undefined ? {} : { profileUrl: options.profileUrl }),
+        ...(notifications.strings ? { strings: notifications.strings } : {}),
+        ...(notifications.locale ? { locale: notifications.locale } : {}),
+      }),
+    );
+  }
   return subscribers;
 }
 
@@ -184,7 +223,7 @@ function validate(options: MfaOptions): void {
 export function createMfa(options: MfaOptions): Mfa {
   validate(options);
   const ctx = new MfaContext(options);
-  const delivery = new EventDelivery(ctx, subscribersOf(options));
+  const delivery = new EventDelivery(ctx, subscribersOf(ctx, options));
   ctx.eventsStored = () => delivery.wake();
   ctx.onReady = () => delivery.ready();
   delivery.start();

@@ -2,6 +2,22 @@ export { type AccessFacts, decideAccess, isDeviceAccepted, type PresentedDevice 
 export type { KeyRotationReport } from './admin/rotate-keys.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
 export { type ErrorBody, type ErrorCode, errorCodes, MfaConfigError, MfaError } from './errors.ts';
+export type { DeliveryStatus } from './events/delivery.ts';
+export {
+  type NotificationKind,
+  type NotificationMessage,
+  notificationKinds,
+} from './events/notifications/messages.ts';
+export { en as notificationStringsEn, type NotificationStrings } from './events/notifications/strings.ts';
+export { de as notificationStringsDe } from './events/notifications/strings-de.ts';
+export type { NotificationRecipient } from './events/notifications/subscriber.ts';
+export type { Subscriber } from './events/subscriber.ts';
+export {
+  WebhookDeliveryError,
+  type WebhookEndpoint,
+  type WebhookPayload,
+  webhookPayload,
+} from './events/webhooks.ts';
 export type { RecoveryCodesResponse } from './factors/recovery-codes/schemas.ts';
 export type { FactorResponse } from './factors/registry.ts';
 export type { TotpConfirmedResponse, TotpSetupResponse } from './factors/totp/schemas.ts';

@@ -1,4 +1,8 @@
 import type { Context } from 'hono';
+import type { NotificationMessage } from './events/notifications/messages.ts';
+import type { NotificationStrings } from './events/notifications/strings.ts';
+import type { NotificationRecipient } from './events/notifications/subscriber.ts';
+import type { WebhookEndpoint } from './events/webhooks.ts';
 import type {
   AuditEvent,
   MemberListing,
@@ -47,6 +51,31 @@ export interface MfaOptions {
    * (or rejection) is reported and the event given again later, with growing waits.
    */
   onEvent?: (event: AuditEvent) => MaybePromise<void>;
+  /**
+   * Endpoints that get every event (or those of `events`) as a JSON POST signed per the
+   * Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`;
+   * `secret` as `whsec_…`), at least once, retried with growing waits while they fail.
+   */
+  webhooks?: readonly WebhookEndpoint[];
+  /**
+   * Sends a security notification the SDK wrote (`{ id, kind, to, locale, subject, text,
+   * html }`) with the host's mailer: to a user when their second factor changes, to an
+   * account's administrators when a member is reset or the policy changes. Given at least
+   * once per event (dedupe on `id`); a throw has it sent again later.
+   */
+  notify?: (message: NotificationMessage) => MaybePromise<void>;
+  /** The host's profile page, where users review their second factor: linked in notifications. */
+  profileUrl?: string;
+  notifications?: {
+    /** Who a user is (default: their entry in the member listing of their first account). */
+    recipient?: (userId: string) => MaybePromise<NotificationRecipient | null>;
+    /** A user's language (BCP 47), when the host knows it; English and German are built in. */
+    userLocale?: (userId: string) => MaybePromise<string | null | undefined>;
+    /** Words to replace, per language (`{ de: { footer: '…' } }`). */
+    strings?: Readonly<Record<string, Partial<NotificationStrings>>>;
+    /** The language of recipients whose own is unknown, default `en`. */
+    locale?: string;
+  };
   /** The clock (tests inject one). */
   now?: () => Date;
   /** Seconds a verification lasts, default 12 hours. */

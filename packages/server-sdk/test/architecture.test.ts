@@ -78,6 +78,8 @@ const floors: Record<string, number> = {
   'errors.ts': 0,
   'attempts/settle.ts': 0,
   'store/': 1,
+  // The subscribers (webhooks, notifications) and their options' types: pure, below options.ts.
+  'events/': 1,
   'crypto/': 1,
   'options.ts': 2,
   'testing/': 2,
@@ -85,7 +87,7 @@ const floors: Record<string, number> = {
   'postgres.ts': 2,
   'core/': 3,
   'attempts/': 4,
-  'events/': 4,
+  'events/delivery.ts': 4,
   'policy/': 5,
   'factors/': 6,
   'devices/': 6,

@@ -29,6 +29,12 @@ const POLL_MS = 1000;
  */
 const GAP_WAIT_MS = 15_000;
 
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    (timer as { unref?: () => void }).unref?.();
+  });
+
 /** A subscriber's state, as `mfa.deliveryStatus()` reports it. */
 export interface DeliveryStatus {
   subscriber: string;
@@ -73,10 +79,33 @@ export class EventDelivery {
     this.wake();
   }
 
+  /** Stops polling, and waits for a running pass (at most one delivery's time limit). */
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    await this.queue;
+    await Promise.race([this.queue, sleep(this.timeLimitMs())]);
+  }
+
+  /** How long one delivery may take before it counts as failed: the deadline, at least 10 s. */
+  private timeLimitMs(): number {
+    return Math.max(this.ctx.options.timeoutMs ?? 5000, 10_000);
+  }
+
+  /** `subscriber.deliver(event)`, failed when it takes longer than the time limit (a hung receiver). */
+  private async within(subscriber: Subscriber, event: AuditEvent): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.timeLimitMs()} ms`)),
+        this.timeLimitMs(),
+      );
+      (timer as { unref?: () => void }).unref?.();
+    });
+    try {
+      await Promise.race([subscriber.deliver(event), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A write happened: a pass runs soon, after the request (at most one waiting at a time). */
@@ -140,7 +169,7 @@ export class EventDelivery {
         if (events.length === 0) break;
         for (const event of events) {
           try {
-            if (subscriber.wants?.(event) ?? true) await subscriber.deliver(event);
+            if (subscriber.wants?.(event) ?? true) await this.within(subscriber, event);
           } catch (error) {
             failures++;
             retryAt = new Date(this.ctx.now().getTime() + retryWaitMs(failures));
