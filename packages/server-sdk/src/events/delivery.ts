@@ -54,8 +54,12 @@ export function retryWaitMs(failures: number): number {
 }
 
 export class EventDelivery {
-  /** This instance, as the leases name it. */
-  private readonly owner = `instance-${crypto.randomUUID()}`;
+  /** This instance, as the leases name it (made on first use: a Worker makes no random value at start-up). */
+  private ownerId: string | undefined;
+  private get owner(): string {
+    this.ownerId ??= `instance-${crypto.randomUUID()}`;
+    return this.ownerId;
+  }
   /** The passes of this instance, one after another (two at once would lease as one owner). */
   private queue: Promise<void> = Promise.resolve();
   private scheduled = false;
@@ -71,12 +75,19 @@ export class EventDelivery {
     private readonly subscribers: readonly Subscriber[],
   ) {}
 
-  /** Starts polling (unref'd: it never keeps a process alive by itself). */
+  /**
+   * Starts polling (unref'd: it never keeps a process alive by itself). Where timers are
+   * refused outside a request (a Worker's global scope), passes run when writes wake them
+   * and when the host calls `deliverEvents()`.
+   */
   start(): void {
     if (this.subscribers.length === 0 || this.timer !== undefined) return;
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    (this.timer as { unref?: () => void }).unref?.();
-    this.wake();
+    try {
+      this.timer = setInterval(() => this.wake(), POLL_MS);
+      (this.timer as { unref?: () => void }).unref?.();
+    } catch {
+      this.timer = undefined;
+    }
   }
 
   /** Stops polling, and waits for a running pass (at most one delivery's time limit). */
