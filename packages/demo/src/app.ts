@@ -7,6 +7,8 @@ import { html } from 'hono/html';
 import { accounts, findAccount, findUser, membership, membershipsOf, membersOf } from './directory.ts';
 import { hostStrings, LANG_COOKIE, type Lang, langOf } from './host-strings.ts';
 import { layout, readAssets } from './layout.ts';
+import { mailRoute } from './mail-page.ts';
+import { type Mailbox, memoryMailbox } from './mailbox.ts';
 import { type DemoSession, SESSION_COOKIE, sessionCookies } from './session.ts';
 
 export interface DemoOptions {
@@ -15,6 +17,10 @@ export interface DemoOptions {
   now?: () => Date;
   /** Where Vite put the built pages (default: the package's dist/). */
   distDir?: string;
+  /** The portal's address as its users reach it, for links in notifications (default: port 5173). */
+  url?: string;
+  /** Where the security notifications go instead of a mailer (default: this process's memory). */
+  mailbox?: Mailbox;
 }
 
 const packageDir = join(import.meta.dirname, '..');
@@ -55,7 +61,14 @@ const orders = [
  * The demo portal: a host app that mounts the SDK at /mfa, guards its API with
  * `mfa.guard()`, and renders its account pages as the access decision says.
  */
-export function createDemo({ store, secret, now, distDir = join(packageDir, 'dist') }: DemoOptions) {
+export function createDemo({
+  store,
+  secret,
+  now,
+  distDir = join(packageDir, 'dist'),
+  url = 'http://127.0.0.1:5173',
+  mailbox = memoryMailbox(),
+}: DemoOptions) {
   const cookies = sessionCookies(secret);
   /** Who is signed in: the principal of the signed cookie, or null. */
   const principalOf = (c: Context): Principal | null => {
@@ -85,6 +98,9 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
       const sso = findAccount(accountId)?.sso;
       return sso ? { provider: sso } : null;
     },
+    // Security notifications: kept for the Mail page (src/mail-page.ts), where a portal would mail them.
+    notify: (message) => mailbox.send(message, now?.() ?? new Date()),
+    profileUrl: new URL('/profile', url).href,
   });
   const assets = readAssets(distDir);
   const app = new Hono();
@@ -216,6 +232,9 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
     );
   });
 
+  const signedIn = (c: Context) => principalOf(c) !== null;
+  app.get('/mail', mailRoute({ mfa, mailbox, signedIn, lang: langIn, t: hostStrings, page }));
+
   app.get('/profile', (c) => {
     if (!principalOf(c)) return c.redirect('/', 303);
     const t = hostStrings[langIn(c)];
@@ -343,5 +362,5 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
   app.get('/accounts/:accountId', accountPage('overview'));
   app.get('/accounts/:accountId/settings', accountPage('settings'));
 
-  return { app, mfa };
+  return { app, mfa, mailbox };
 }
