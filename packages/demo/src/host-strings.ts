@@ -230,7 +230,8 @@ const de: HostStrings = {
   payoutInvalid: 'Prüfen Sie die Auszahlungsdaten: Die markierten Felder sind nicht vollständig.',
   dateLocale: 'de',
   mail: 'E-Mails',
-  mailHeading: 'Gesendete Sicherheitsbenachrichtigungen',
+  // A soft hyphen: the long word breaks on a phone instead of widening the page.
+  mailHeading: 'Gesendete Sicherheits\u00ADbenachrichtigungen',
   mailIntro:
     'Die Nachrichten, die mfakit schrieb, als sich die Anmeldesicherheit von jemandem änderte, so wie dieses Portal sie seinem Mailserver übergäbe; die Demo verschickt keine E-Mails und bewahrt sie hier auf. Ein Werkzeug zum Ausprobieren: Jeder angemeldete Benutzer sieht alle Nachrichten, während ein echtes Portal jede nur an ihren Empfänger schickt.',
   mailEmpty:

@@ -46,7 +46,7 @@ describe('the Mail page', () => {
     expect(english).toMatch(/<a href="\/mail" aria-current="page">Mail<\/a>/);
     expect(english).not.toContain('<ol class="mailbox"');
     const german = await (await app.request('/mail', { headers: { cookie: `${max}; demo_lang=de` } })).text();
-    expect(german).toContain('Gesendete Sicherheitsbenachrichtigungen');
+    expect(german).toContain('Gesendete Sicherheits\u00ADbenachrichtigungen');
     expect(german).toContain('Noch wurde keine E-Mail gesendet.');
     expect(german).toMatch(/<a href="\/mail" aria-current="page">E-Mails<\/a>/);
     await mfa.close();
