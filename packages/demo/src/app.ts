@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type AccessDecision, createMfa, type MfaStore, type Principal } from '@mfakit/server-sdk';
@@ -8,6 +7,9 @@ import { html } from 'hono/html';
 import { accounts, findAccount, findUser, membership, membershipsOf, membersOf } from './directory.ts';
 import { hostStrings, LANG_COOKIE, type Lang, langOf } from './host-strings.ts';
 import { layout, readAssets } from './layout.ts';
+import { mailRoute } from './mail-page.ts';
+import { type Mailbox, memoryMailbox } from './mailbox.ts';
+import { type DemoSession, SESSION_COOKIE, sessionCookies } from './session.ts';
 
 export interface DemoOptions {
   store: MfaStore;
@@ -15,51 +17,16 @@ export interface DemoOptions {
   now?: () => Date;
   /** Where Vite put the built pages (default: the package's dist/). */
   distDir?: string;
+  /** The portal's address as its users reach it, for links in notifications (default: port 5173). */
+  url?: string;
+  /** Where the security notifications go instead of a mailer (default: this process's memory). */
+  mailbox?: Mailbox;
 }
 
 const packageDir = join(import.meta.dirname, '..');
 
-/** The demo's sign-in cookie: who is signed in, in which session, and through which account's SSO. */
-const SESSION_COOKIE = 'demo_session';
 /** The SDK's remembered-device cookie (`deviceCookie`), read where the demo evaluates access itself. */
 const DEVICE_COOKIE = 'mfa_device';
-
-interface DemoSession {
-  user: string;
-  session: string;
-  /** The account whose directory (SSO) the user signed in through, if any. */
-  sso?: string;
-}
-
-/**
- * The host's sign-in, reduced to one signed cookie that the user switcher sets:
- * `<base64url JSON>.<HMAC-SHA-256>`, keyed from the demo's secret. A cookie edited
- * by hand (another user, an SSO account) fails the signature and signs nobody in.
- * Hosts copy demos: never take a user or an SSO claim from an unsigned cookie.
- */
-function sessionCookies(secret: string) {
-  const key = createHmac('sha256', secret).update('mfakit demo: sign-in cookie').digest();
-  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
-  return {
-    seal(session: DemoSession): string {
-      const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
-      return `${payload}.${mac(payload)}`;
-    },
-    open(value: string | undefined): DemoSession | null {
-      const [payload, signature, extra] = (value ?? '').split('.');
-      if (!payload || !signature || extra !== undefined) return null;
-      const expected = Buffer.from(mac(payload));
-      const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-      try {
-        const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as DemoSession;
-        return typeof session.user === 'string' && typeof session.session === 'string' ? session : null;
-      } catch {
-        return null;
-      }
-    },
-  };
-}
 
 /** The origin a request came from, as its browser says (Origin, else Referer), or null. */
 function originOf(header: string | undefined): string | null {
@@ -94,7 +61,14 @@ const orders = [
  * The demo portal: a host app that mounts the SDK at /mfa, guards its API with
  * `mfa.guard()`, and renders its account pages as the access decision says.
  */
-export function createDemo({ store, secret, now, distDir = join(packageDir, 'dist') }: DemoOptions) {
+export function createDemo({
+  store,
+  secret,
+  now,
+  distDir = join(packageDir, 'dist'),
+  url = 'http://127.0.0.1:5173',
+  mailbox = memoryMailbox(),
+}: DemoOptions) {
   const cookies = sessionCookies(secret);
   /** Who is signed in: the principal of the signed cookie, or null. */
   const principalOf = (c: Context): Principal | null => {
@@ -124,6 +98,9 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
       const sso = findAccount(accountId)?.sso;
       return sso ? { provider: sso } : null;
     },
+    // Security notifications: kept for the Mail page (src/mail-page.ts), where a portal would mail them.
+    notify: (message) => mailbox.send(message, now?.() ?? new Date()),
+    profileUrl: new URL('/profile', url).href,
   });
   const assets = readAssets(distDir);
   const app = new Hono();
@@ -255,6 +232,9 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
     );
   });
 
+  const signedIn = (c: Context) => principalOf(c) !== null;
+  app.get('/mail', mailRoute({ mfa, mailbox, signedIn, lang: langIn, t: hostStrings, page }));
+
   app.get('/profile', (c) => {
     if (!principalOf(c)) return c.redirect('/', 303);
     const t = hostStrings[langIn(c)];
@@ -382,5 +362,5 @@ export function createDemo({ store, secret, now, distDir = join(packageDir, 'dis
   app.get('/accounts/:accountId', accountPage('overview'));
   app.get('/accounts/:accountId/settings', accountPage('settings'));
 
-  return { app, mfa };
+  return { app, mfa, mailbox };
 }

@@ -131,9 +131,12 @@ export function membersOf(accountId: string): MemberListing[] {
  * for 14 days; Globex requires MFA of all users with 14 days' grace, and every
  * third of its staff began that grace between 1 and 40 days ago, so some are overdue.
  * Each policy is written with its event, so that the activity log tells what the
- * settings say ("Changed by Ada Lovelace…" beside the change itself).
+ * settings say ("Changed by Ada Lovelace…" beside the change itself). It migrates the
+ * store first, so that it can run before `createMfa`, whose delivery loop then starts after
+ * the seeded events (the Mail page does not show weeks-old history as just sent).
  */
 export async function seedDemo(store: MfaStore, now: Date): Promise<void> {
+  await store.migrate();
   const day = 86_400_000;
   const defaults = {
     mode: 'optional',

@@ -65,6 +65,17 @@ export interface HostStrings {
   ibanInvalid: string;
   payoutInvalid: string;
   dateLocale: string;
+  mail: string;
+  mailHeading: string;
+  mailIntro: string;
+  mailEmpty: string;
+  mailNewest: (shown: number) => string;
+  mailList: string;
+  mailTo: string;
+  mailSent: string;
+  mailKind: string;
+  mailFrame: (subject: string) => string;
+  mailText: string;
 }
 
 const en: HostStrings = {
@@ -134,6 +145,19 @@ const en: HostStrings = {
   ibanInvalid: 'Enter a whole IBAN, such as DE89 3704 0044 0532 0130 00.',
   payoutInvalid: 'Check the payout details: the marked fields are not complete.',
   dateLocale: 'en',
+  mail: 'Mail',
+  mailHeading: 'Security notifications sent',
+  mailIntro:
+    "The messages mfakit wrote when a user's sign-in security changed, as this portal would hand them to its mailer; the demo sends no mail and keeps them here. An evaluation tool: every signed-in user sees every message, where a real portal mails each one to its recipient only.",
+  mailEmpty:
+    'No mail has been sent yet. Add a passkey or regenerate your recovery codes in Profile & security, and the notification appears here.',
+  mailNewest: (shown) => `The newest ${shown} messages are shown.`,
+  mailList: 'Messages, newest first',
+  mailTo: 'To',
+  mailSent: 'Sent',
+  mailKind: 'Kind',
+  mailFrame: (subject) => `Message: ${subject}`,
+  mailText: 'Plain text',
 };
 
 const de: HostStrings = {
@@ -205,6 +229,20 @@ const de: HostStrings = {
   ibanInvalid: 'Geben Sie eine vollständige IBAN ein, etwa DE89 3704 0044 0532 0130 00.',
   payoutInvalid: 'Prüfen Sie die Auszahlungsdaten: Die markierten Felder sind nicht vollständig.',
   dateLocale: 'de',
+  mail: 'E-Mails',
+  // A soft hyphen: the long word breaks on a phone instead of widening the page.
+  mailHeading: 'Gesendete Sicherheits\u00ADbenachrichtigungen',
+  mailIntro:
+    'Die Nachrichten, die mfakit schrieb, als sich die Anmeldesicherheit von jemandem änderte, so wie dieses Portal sie seinem Mailserver übergäbe; die Demo verschickt keine E-Mails und bewahrt sie hier auf. Ein Werkzeug zum Ausprobieren: Jeder angemeldete Benutzer sieht alle Nachrichten, während ein echtes Portal jede nur an ihren Empfänger schickt.',
+  mailEmpty:
+    'Noch wurde keine E-Mail gesendet. Fügen Sie unter Profil & Sicherheit einen Passkey hinzu oder erzeugen Sie neue Wiederherstellungscodes, und die Benachrichtigung erscheint hier.',
+  mailNewest: (shown) => `Die neuesten ${shown} Nachrichten werden angezeigt.`,
+  mailList: 'Nachrichten, neueste zuerst',
+  mailTo: 'An',
+  mailSent: 'Gesendet',
+  mailKind: 'Art',
+  mailFrame: (subject) => `Nachricht: ${subject}`,
+  mailText: 'Nur-Text',
 };
 
 export const hostStrings: Record<Lang, HostStrings> = { en, de };

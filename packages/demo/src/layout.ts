@@ -23,7 +23,7 @@ export interface PageContext {
   title: string;
   user: DemoUser | undefined;
   viaSso: string | undefined;
-  /** Which nav entry is current: `profile`, or an account id with its page. */
+  /** Which nav entry is current: `home`, `profile`, `mail`, or an account id with its page. */
   current: string;
   assets: { js: string[]; css: string[] };
   reloadOnVerified?: boolean;
@@ -52,6 +52,7 @@ export function layout(page: PageContext, body: Html) {
           <nav aria-label="${t.mainNav}">
             <a href="/" aria-current="${current === 'home' ? 'page' : 'false'}">${t.home}</a>
             ${user ? html`<a href="/profile" aria-current="${current === 'profile' ? 'page' : 'false'}">${t.profile}</a>` : ''}
+            ${user ? html`<a href="/mail" aria-current="${current === 'mail' ? 'page' : 'false'}">${t.mail}</a>` : ''}
           </nav>
           <div class="language" role="group" aria-label="${t.language}">
             <button type="button" data-lang="en" lang="en" title="English" aria-pressed="${lang === 'en'}">EN</button>

@@ -6,10 +6,13 @@ import { serve } from '@hono/node-server';
 import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import { createDemo } from './app.ts';
 import { seedDemo } from './directory.ts';
+import { fileMailbox } from './mailbox.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(process.env.MFA_DEMO_DATA ?? join(here, '..', 'data'));
 const port = Number(process.env.PORT ?? 5173);
+/** Where the portal is reached (behind a proxy, another address): notifications link its profile page there. */
+const url = process.env.MFA_DEMO_URL ?? `http://127.0.0.1:${port}`;
 
 mkdirSync(dataDir, { recursive: true });
 
@@ -22,9 +25,12 @@ function demoSecret(): string {
 }
 
 const store = sqliteStore({ filename: join(dataDir, 'mfa.db') });
-const { app, mfa } = createDemo({ store, secret: demoSecret() });
-await mfa.ready();
+// Seeded before the delivery loop begins, which starts after the newest event: the seed's
+// history (who set each policy, weeks ago) is not mailed as if it had just happened.
 await seedDemo(store, new Date());
+const mailbox = fileMailbox(join(dataDir, 'mail.jsonl'));
+const { app, mfa } = createDemo({ store, secret: demoSecret(), url, mailbox });
+await mfa.ready();
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) => {
   console.log(`mfakit demo on http://127.0.0.1:${info.port} (data in ${dataDir})`);

@@ -56,17 +56,18 @@ async function shot(page: Page, name: string, fullPage = true) {
 /** A small phone: the narrowest window WCAG's reflow criterion asks for (320 CSS px). */
 const PHONE = { width: 320, height: 640 };
 
-async function expectNoAxeViolations(page: Page) {
+/** `frames: false` leaves out the page's frames (the Mail page's are sandboxed: no script runs in them). */
+async function expectNoAxeViolations(page: Page, { frames = true } = {}) {
   await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (iframes) => {
     const axe = (
       window as unknown as {
         axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
       }
     ).axe;
-    const result = await axe.run({ resultTypes: ['violations'] });
+    const result = await axe.run({ resultTypes: ['violations'], iframes });
     return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
+  }, frames);
   expect(violations).toEqual([]);
 }
 
@@ -224,17 +225,26 @@ beforeAll(async () => {
   await build({ root: packageDir, logLevel: 'warn', configFile: join(packageDir, 'vite.config.ts') });
   dataDir = mkdtempSync(join(tmpdir(), 'mfakit-e2e-'));
   const store = sqliteStore({ filename: join(dataDir, 'mfa.db') });
+  // As src/server.ts does: the seed before the delivery loop, so that the Mail page starts empty.
+  await seedDemo(store, new Date(clock.now));
+  // The port first: the demo's address (its notifications link the profile there) names it.
+  let demo: ReturnType<typeof createDemo>['app'] | undefined;
+  server = serve({
+    fetch: (request, env) => (demo ? demo.fetch(request, env) : new Response(null, { status: 503 })),
+    hostname: '127.0.0.1',
+    port: 0,
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  local = base.replace('127.0.0.1', 'localhost');
   const { app, mfa } = createDemo({
     store,
     secret: 'end-to-end-secret-with-at-least-32-bytes',
     now: () => new Date(clock.now),
+    url: base,
   });
   await mfa.ready();
-  await seedDemo(store, new Date(clock.now));
-  server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  local = base.replace('127.0.0.1', 'localhost');
+  demo = app;
   browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -595,6 +605,7 @@ describe('the demo portal, end to end', () => {
       '/accounts/contoso',
       '/accounts/contoso/settings',
       '/profile',
+      '/mail',
     ];
     secrets.ada = admin.secret;
 
@@ -743,6 +754,14 @@ describe('the demo portal, end to end', () => {
     await page.getByRole('cell', { name: 'PO-1042' }).waitFor();
     expect((await authenticator.credentials())[0]?.signCount).toBeGreaterThan(0);
 
+    // Verified with her passkey, Ada makes new recovery codes (who holds a passkey steps up with it).
+    await page.goto(`${local}/profile`);
+    await page.getByRole('button', { name: 'Regenerate recovery codes' }).click();
+    await expect.poll(() => enroll.locator('.codes code').count()).toBe(10);
+    await page.getByLabel('I have saved these recovery codes').check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await enroll.locator('.codes').waitFor({ state: 'detached' });
+
     // Acme now accepts only passkeys and security keys, with 3 days to add one.
     await page.goto(`${local}/accounts/acme/settings`);
     await page.getByRole('button', { name: 'Manage' }).click();
@@ -807,5 +826,64 @@ describe('the demo portal, end to end', () => {
     await sam.getByRole('link', { name: 'Continue to Acme' }).click();
     await sam.getByRole('cell', { name: 'PO-1042' }).waitFor();
     await samContext.close();
+  });
+
+  it('the Mail page shows each security notification: the passkey added, the recovery codes regenerated, the member reset', async () => {
+    // Any signed-in user sees the demo's mailbox (an evaluation tool): here Max, whose MFA Ada reset.
+    const page = await signIn(await browser.newContext({ viewport: { width: 1280, height: 860 } }), 'max');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('link', { name: 'Mail', exact: true }).click(),
+    ]);
+    await page.getByRole('heading', { level: 1, name: 'Security notifications sent' }).waitFor();
+    const mailbox = page.getByRole('list', { name: 'Messages, newest first' });
+    const mail = (subject: string, to: string) =>
+      mailbox
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading', { level: 2, name: subject, exact: true }) })
+        .filter({ hasText: `<${to}>` });
+    const passkey = mail('A passkey was added to your sign-in', 'ada@acme.example');
+    const codes = mail('New recovery codes were created', 'ada@acme.example');
+    const reset = mail('Your multi-factor authentication was reset', 'max@acme.example');
+    const memberReset = mail(
+      "Max Mustermann's multi-factor authentication was reset in Acme",
+      'ada@acme.example',
+    );
+    for (const [kind, found] of [
+      ['factor_added', passkey],
+      ['recovery_codes_regenerated', codes],
+      ['mfa_reset', reset],
+      ['member_reset', memberReset],
+    ] as const) {
+      expect(await found.count(), kind).toBe(1);
+      expect(await found.locator('code').textContent()).toBe(kind);
+    }
+    // Newest first: the codes were made after the passkey was added, which was after the reset.
+    const top = async (item: typeof passkey) => (await item.boundingBox())?.y ?? Number.NaN;
+    expect(await top(codes)).toBeLessThan(await top(passkey));
+    expect(await top(passkey)).toBeLessThan(await top(memberReset));
+    expect(await top(memberReset)).toBeLessThan(await top(reset));
+
+    // Each message's HTML in a sandboxed frame (no script, an origin of its own), naming the passkey
+    // and linking the portal's profile; its text under a summary.
+    const frame = passkey.locator('iframe');
+    expect(await frame.getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
+    await frame
+      .contentFrame()
+      .getByText(/Work laptop/)
+      .waitFor();
+    expect(await frame.contentFrame().getByRole('link').getAttribute('href')).toBe(`${base}/profile`);
+    await passkey.getByText('Plain text').click();
+    const text = (await passkey.locator('pre').textContent()) ?? '';
+    expect(text).toContain('Work laptop');
+    expect(text).toContain(`${base}/profile`);
+    await reset
+      .locator('iframe')
+      .contentFrame()
+      .getByText(/Ada Lovelace/)
+      .waitFor();
+    await memberReset.scrollIntoViewIfNeeded();
+    await shot(page, '19-mail', false);
+    await expectNoAxeViolations(page, { frames: false });
   });
 });
