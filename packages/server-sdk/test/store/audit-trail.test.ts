@@ -304,7 +304,7 @@ describe.each([
           actorId: 'max',
           userId: 'max',
           accountId: null,
-          before: { credentialId, enrolled: true },
+          before: { credentialId, name: expect.any(String), enrolled: true },
           after: { enrolled: true },
         },
       ],

@@ -201,7 +201,8 @@ export async function removeCredential(
     ctx.store.listWebAuthnCredentials(userId),
     userFactorMethods(ctx, userId),
   ]);
-  if (!credentials.some((c) => c.credentialId === credentialId)) throw noSuchCredential();
+  const removing = credentials.find((c) => c.credentialId === credentialId);
+  if (!removing) throw noSuchCredential();
   const remaining = methods.filter((method) => method !== 'webauthn' || credentials.length > 1);
   const { mustKeep, refusal } = await removalRule(ctx, userId, methods, remaining);
   const keep = remaining.length > 0 ? principal.sessionId : undefined;
@@ -213,7 +214,8 @@ export async function removeCredential(
       actorId: userId,
       userId,
       accountId: null,
-      before: { credentialId, enrolled: true },
+      // Its name, for the activity log and the user's notification ("Passkey removed: YubiKey").
+      before: { credentialId, name: removing.name, enrolled: true },
       after: { enrolled: remaining.length > 0 },
     },
     { user: userId },
