@@ -78,9 +78,19 @@ export async function totpCode(secret: string, epochMs: number): Promise<string>
 // ── the host ───────────────────────────────────────────────────────────────────
 
 /** The host the scenario drives: the SDK under `/mfa`, its guard in front of the account's orders. */
-export function scenarioHost(store: MfaStore, clock: { now: number }) {
+export function scenarioHost(
+  store: MfaStore,
+  clock: { now: number },
+  eventDelivery: 'background' | 'manual' = 'background',
+) {
+  /** The types of the events `onEvent` was given, in order. */
+  const events: string[] = [];
   const mfa = createMfa({
     store,
+    onEvent: (event) => {
+      events.push(event.type);
+    },
+    eventDelivery,
     secret: 'a-runtime-scenario-secret-of-at-least-32-bytes',
     issuer: 'Runtimes',
     now: () => new Date(clock.now),
@@ -111,6 +121,11 @@ export function scenarioHost(store: MfaStore, clock: { now: number }) {
   app.route('/mfa', mfa.app);
   app.use('/accounts/:accountId/*', mfa.guard());
   app.get('/accounts/:accountId/orders', (c) => c.json({ orders: ['PO-1042'] }));
+  // What a cron trigger does on a Worker: a delivery pass; answers what `onEvent` was given.
+  app.post('/__events', async (c) => {
+    await mfa.deliverEvents();
+    return c.json({ events });
+  });
   return { app, mfa };
 }
 
@@ -235,6 +250,14 @@ export async function driveScenario(label: string, target: ScenarioTarget): Prom
       const verified = await call('bob', 'b4', 'POST', '/mfa/challenge', { webauthn });
       const orders = await call('bob', 'b4', 'GET', `/accounts/${ACCOUNT}/orders`);
       return verified.status === 200 && verified.body.method === 'webauthn' && orders.status === 200;
+    });
+    await step('every change reached onEvent, in order, through a delivery pass', async () => {
+      const response = await target.fetch(new Request('http://localhost/__events', { method: 'POST' }));
+      const { events } = (await response.json()) as { events: string[] };
+      // The changes, without the refused replay's own events.
+      const changes = events.filter((type) => !type.startsWith('challenge.'));
+      const expected = ['mfa.enrolled', 'policy.updated', 'mfa.enrolled', 'webauthn.registered'];
+      return response.status === 200 && JSON.stringify(changes) === JSON.stringify(expected);
     });
     return { store: label, passed };
   } catch (error) {

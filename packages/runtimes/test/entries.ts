@@ -18,6 +18,7 @@ const STEPS = [
   'the same code again, in another session, is refused',
   'the member adds a passkey',
   'a new session verifies with the passkey; the guard lets it in',
+  'every change reached onEvent, in order, through a delivery pass',
 ];
 
 export function expectPassed(runtime: string, report: ScenarioReport) {

@@ -166,6 +166,9 @@ function validate(options: MfaOptions): void {
       throw new MfaConfigError(`createMfa: \`${name}\` must be a number from ${min} to ${max}.`);
     }
   }
+  if (options.eventDelivery !== undefined && !['background', 'manual'].includes(options.eventDelivery)) {
+    throw new MfaConfigError("createMfa: `eventDelivery` is 'background' or 'manual'.");
+  }
   const webauthn = options.webauthn;
   if (webauthn !== undefined) {
     if (typeof webauthn !== 'object' || webauthn === null)
@@ -224,9 +227,11 @@ export function createMfa(options: MfaOptions): Mfa {
   validate(options);
   const ctx = new MfaContext(options);
   const delivery = new EventDelivery(ctx, subscribersOf(ctx, options));
-  ctx.eventsStored = () => delivery.wake();
   ctx.onReady = () => delivery.ready();
-  delivery.start();
+  if (options.eventDelivery !== 'manual') {
+    ctx.eventsStored = () => delivery.wake();
+    delivery.start();
+  }
   const app = createApp(ctx, new Set(options.allowedOrigins ?? []));
   let warned = false;
   /** Once, from `ready()`: passkeys answer 409 outside development until `webauthn` names the site. */

@@ -64,6 +64,13 @@ export interface MfaOptions {
    * once per event (dedupe on `id`); a throw has it sent again later.
    */
   notify?: (message: NotificationMessage) => MaybePromise<void>;
+  /**
+   * How events reach the subscribers (`onEvent`, `webhooks`, `notify`): `'background'`
+   * (default) runs a delivery pass after each change and polls every second; `'manual'` runs
+   * none by itself, for a runtime without a process of its own (a Cloudflare Worker): call
+   * `mfa.deliverEvents()` from a cron trigger, or hand it to `ctx.waitUntil()` after a request.
+   */
+  eventDelivery?: 'background' | 'manual';
   /** The host's profile page, where users review their second factor: linked in notifications. */
   profileUrl?: string;
   notifications?: {
