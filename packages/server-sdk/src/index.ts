@@ -18,22 +18,7 @@ export {
   type WebhookPayload,
   webhookPayload,
 } from './events/webhooks.ts';
-export type { RecoveryCodesResponse } from './factors/recovery-codes/schemas.ts';
-export type { FactorResponse } from './factors/registry.ts';
-export type { TotpConfirmedResponse, TotpSetupResponse } from './factors/totp/schemas.ts';
-export type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-  WebAuthnAuthenticationOptionsResponse,
-  WebAuthnCredentialCreatedResponse,
-  WebAuthnCredentialRemovedResponse,
-  WebAuthnCredentialRenamedResponse,
-  WebAuthnCredentialRequest,
-  WebAuthnCredentialResponse,
-  WebAuthnRegistrationOptionsResponse,
-} from './factors/webauthn/schemas.ts';
+export type * from './factors/responses.ts';
 export { denialError } from './http/denial.ts';
 export type { GuardOptions } from './http/guard.ts';
 export type {

@@ -155,11 +155,22 @@ export class EventDelivery {
     const pass = this.queue.then(async () => {
       this.waiting = null;
       await this.register();
-      for (const subscriber of this.subscribers) await this.deliverTo(subscriber);
+      // Read first, lease only what has work: an idle poll writes nothing to the store.
+      const cursors = new Map((await this.ctx.store.listDeliveries()).map((c) => [c.subscriber, c]));
+      for (const subscriber of this.subscribers) {
+        if (await this.hasWork(cursors.get(subscriber.name))) await this.deliverTo(subscriber);
+      }
     });
     this.waiting = pass;
     this.queue = pass.catch(() => {});
     return pass;
+  }
+
+  /** Whether the cursor, as read, has an event after it and no wait before its next try. */
+  private async hasWork(cursor: DeliveryCursor | undefined): Promise<boolean> {
+    if (!cursor) return true;
+    if (cursor.retryAt && cursor.retryAt.getTime() > this.ctx.now().getTime()) return false;
+    return (await this.ctx.store.listEventsAfter(cursor.lastId, 1)).length > 0;
   }
 
   private async deliverTo(subscriber: Subscriber): Promise<void> {

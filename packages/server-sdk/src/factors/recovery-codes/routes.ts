@@ -1,7 +1,8 @@
 import { defineRoute } from '../../core/endpoint.ts';
 import { emptyBody, noParams, noQuery } from '../../core/endpoint-schemas.ts';
 import { regenerateRecoveryCodes } from './renewal.ts';
-import { type RecoveryCodesResponse, recoveryCodesResponse } from './schemas.ts';
+import type { RecoveryCodesResponse } from './responses.ts';
+import { recoveryCodesResponse } from './schemas.ts';
 
 /** New recovery codes for the caller. */
 export const recoveryCodeEndpoints = [

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import type { Same } from '../../core/endpoint-schemas.ts';
 import type { RecoveryCodesResponse } from './responses.ts';
 
-export type { RecoveryCodesResponse } from './responses.ts';
-
 /** The request and response shapes of the recovery codes' endpoints. */
 
 /** A recovery code as typed: any case, spaces and dashes dropped, then 10 base32 characters. */

@@ -1,8 +1,9 @@
 import type { MfaContext } from '../../core/context.ts';
 import { factorKinds } from '../../model.ts';
 import type { SecondFactor } from '../factor-module.ts';
+import type { TotpFactorResponse } from './responses.ts';
 import { totpEndpoints } from './routes.ts';
-import { type TotpFactorResponse, totpListing } from './schemas.ts';
+import { totpListing } from './schemas.ts';
 
 /** The authenticator app (TOTP, RFC 6238): at most one per user. */
 export const totpFactor = {

@@ -1,14 +1,8 @@
 import { defineRoute } from '../../core/endpoint.ts';
 import { emptyBody, noParams, noQuery } from '../../core/endpoint-schemas.ts';
 import { confirmTotp, removeTotp, setupTotp } from './enrollment.ts';
-import {
-  confirmBody,
-  type TotpConfirmedResponse,
-  type TotpSetupResponse,
-  totpConfirmedResponse,
-  totpSetupResponse,
-  unenrolledResponse,
-} from './schemas.ts';
+import type { TotpConfirmedResponse, TotpSetupResponse } from './responses.ts';
+import { confirmBody, totpConfirmedResponse, totpSetupResponse, unenrolledResponse } from './schemas.ts';
 
 /** Setting up and removing the caller's authenticator app. */
 export const totpEndpoints = [

@@ -3,8 +3,6 @@ import { isoDate, type Same } from '../../core/endpoint-schemas.ts';
 import { recoveryCodeList } from '../recovery-codes/schemas.ts';
 import type { TotpConfirmedResponse, TotpFactorResponse, TotpSetupResponse } from './responses.ts';
 
-export type { TotpConfirmedResponse, TotpFactorResponse, TotpSetupResponse } from './responses.ts';
-
 /** The request and response shapes of the authenticator app's endpoints. */
 
 /** A 6-digit code as typed: spaces dropped. */

@@ -1,8 +1,9 @@
 import type { MfaContext } from '../../core/context.ts';
 import { factorKinds } from '../../model.ts';
 import type { SecondFactor } from '../factor-module.ts';
+import type { WebAuthnFactorResponse } from './responses.ts';
 import { credentialResponse, webauthnEndpoints } from './routes.ts';
-import { type WebAuthnFactorResponse, webauthnListing } from './schemas.ts';
+import { webauthnListing } from './schemas.ts';
 
 /** Passkeys and security keys (WebAuthn): up to 10 per user. */
 export const webauthnFactor = {

@@ -2,15 +2,17 @@ import { defineRoute, iso, requestSite } from '../../core/endpoint.ts';
 import { emptyBody, noParams, noQuery } from '../../core/endpoint-schemas.ts';
 import type { WebAuthnCredentialRecord } from '../../model.ts';
 import { beginRegistration, finishRegistration, removeCredential, renameCredential } from './enrollment.ts';
+import type {
+  WebAuthnAuthenticationOptionsResponse,
+  WebAuthnCredentialCreatedResponse,
+  WebAuthnCredentialRemovedResponse,
+  WebAuthnCredentialRenamedResponse,
+  WebAuthnCredentialResponse,
+  WebAuthnRegistrationOptionsResponse,
+} from './responses.ts';
 import {
   credentialParams,
   renameCredentialBody,
-  type WebAuthnAuthenticationOptionsResponse,
-  type WebAuthnCredentialCreatedResponse,
-  type WebAuthnCredentialRemovedResponse,
-  type WebAuthnCredentialRenamedResponse,
-  type WebAuthnCredentialResponse,
-  type WebAuthnRegistrationOptionsResponse,
   webauthnAuthenticationOptionsResponse,
   webauthnCredentialBody,
   webauthnCredentialCreatedResponse,

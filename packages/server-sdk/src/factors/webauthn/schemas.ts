@@ -11,21 +11,6 @@ import type {
   WebAuthnRegistrationOptionsResponse,
 } from './responses.ts';
 
-export type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-  WebAuthnAuthenticationOptionsResponse,
-  WebAuthnCredentialCreatedResponse,
-  WebAuthnCredentialRemovedResponse,
-  WebAuthnCredentialRenamedResponse,
-  WebAuthnCredentialRequest,
-  WebAuthnCredentialResponse,
-  WebAuthnFactorResponse,
-  WebAuthnRegistrationOptionsResponse,
-} from './responses.ts';
-
 /** The request and response shapes of the passkeys' and security keys' endpoints. */
 
 /** A credential id: at most 1023 bytes (WebAuthn), 1364 base64url characters. */
