@@ -5,7 +5,8 @@
  * once a day per account, audited.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectError, type Harness, storeFactories } from '../support.ts';
+import { defaultPolicy } from '../../src/model.ts';
+import { defaultDirectory, expectError, type Harness, storeFactories } from '../support.ts';
 import { DAY, DAY_S, type RolloutPortal, rolloutPortal, savePolicy } from './rollout.support.ts';
 
 describe.each(storeFactories)('reminders on the %s store', (_name, makeStore) => {
@@ -200,5 +201,46 @@ describe.each(storeFactories)('reminders on the %s store', (_name, makeStore) =>
       expectError(await remind(h, 'cleo'), 'not_member');
       expect(h.events.filter((e) => e.type === 'reminder.sent')).toEqual([]);
     });
+  });
+});
+
+describe('reminders when an account cannot be looked at', () => {
+  it('one account the host cannot list holds up no other, and is tried again an hour later', async () => {
+    let failing = false;
+    const errors: string[] = [];
+    const dir = defaultDirectory();
+    const h = await rolloutPortal(
+      {
+        onError: (_error, { operation }) => void errors.push(operation),
+        listMembers: (accountId) => {
+          if (accountId === 'acme' && failing) throw new Error('directory down');
+          return Object.entries(dir.memberships[accountId] ?? {}).map(([userId, role]) => ({
+            userId,
+            role,
+            displayName: dir.users[userId]?.displayName ?? userId,
+            email: dir.users[userId]?.email ?? '',
+          }));
+        },
+      },
+      dir,
+    );
+    try {
+      await savePolicy(h, { mode: 'required_all' });
+      await h.store.putPolicy({ ...defaultPolicy('contoso'), mode: 'required_all', version: 1 }, 0);
+      failing = true;
+      // acme is looked at first, and fails: contoso's members are reminded all the same.
+      const reminded = () =>
+        h.events.filter((e) => e.type === 'reminder.sent').map((e) => `${e.accountId}:${e.userId}`);
+      expect((await h.remind()).sent).toBe(2);
+      expect(reminded()).toEqual(['contoso:cleo', 'contoso:sam']);
+      expect(errors).toContain('listMembers');
+      expect((await h.remind()).sent).toBe(0);
+      failing = false;
+      h.advance(3600);
+      expect((await h.remind()).sent).toBe(2);
+      expect(reminded().slice(2)).toEqual(['acme:max', 'acme:sam']);
+    } finally {
+      await h.mfa.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 /** What the rollout's tests share: a portal whose notifications are kept, and its reminders' passes. */
 import type { NotificationMessage } from '../../src/index.ts';
 import type { MfaOptions } from '../../src/options.ts';
-import { createHarness, type Harness } from '../support.ts';
+import { createHarness, type Directory, defaultDirectory, type Harness } from '../support.ts';
 
 export const DAY_S = 86_400;
 export const DAY = DAY_S * 1000;
@@ -15,9 +15,12 @@ export interface RolloutPortal extends Harness {
 }
 
 /** acme (ada admin, max and sam members), ada with an app; notifications kept in `mails`. */
-export async function rolloutPortal(overrides: Partial<MfaOptions> = {}): Promise<RolloutPortal> {
+export async function rolloutPortal(
+  overrides: Partial<MfaOptions> = {},
+  dir: Directory = defaultDirectory(),
+): Promise<RolloutPortal> {
   const mails: NotificationMessage[] = [];
-  const h = createHarness({ notify: (message) => void mails.push(message), ...overrides });
+  const h = createHarness({ notify: (message) => void mails.push(message), ...overrides }, dir);
   await h.enroll('ada');
   const portal: RolloutPortal = Object.assign(h, {
     mails,
