@@ -16,6 +16,8 @@ import { createApp } from './http/app.ts';
 import { createGuard, type GuardOptions } from './http/guard.ts';
 import type { AccessDecision, Principal } from './model.ts';
 import type { MfaOptions } from './options.ts';
+import { reminderLoop } from './rollout/reminder-loop.ts';
+import { type RemindersSent, type SendRemindersOptions, sendDueReminders } from './rollout/reminders.ts';
 import { missingStoreMethods } from './store/store.ts';
 
 export interface Mfa {
@@ -72,6 +74,13 @@ export interface Mfa {
   deliverEvents: () => Promise<void>;
   /** Each subscriber's progress: the last event given, how many wait, its failures. */
   deliveryStatus: () => Promise<DeliveryStatus[]>;
+  /**
+   * Reminds the members without MFA whose reminder is due (a requiring policy's announcement,
+   * seven days and one day before their deadline, overdue), each once across instances;
+   * bounded work a call (`more`: call again). What a host's scheduler calls with
+   * `reminders: 'manual'` (a cron, a Worker's scheduled handler); safe to call any time.
+   */
+  sendDueReminders: (options?: SendRemindersOptions) => Promise<RemindersSent>;
   /** Stops the delivery loop and closes the store. */
   close: () => Promise<void>;
 }
@@ -161,13 +170,17 @@ function validate(options: MfaOptions): void {
     ['sessionMaxAge', options.sessionMaxAge, 60, 366 * 86_400],
     ['policyCacheTtl', options.policyCacheTtl, 0, 60],
     ['timeoutMs', options.timeoutMs, 1, 600_000],
+    ['nudgeSnoozeDays', options.nudgeSnoozeDays, 1, 90],
   ] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= min && value <= max)) {
       throw new MfaConfigError(`createMfa: \`${name}\` must be a number from ${min} to ${max}.`);
     }
   }
-  if (options.eventDelivery !== undefined && !['background', 'manual'].includes(options.eventDelivery)) {
-    throw new MfaConfigError("createMfa: `eventDelivery` is 'background' or 'manual'.");
+  for (const name of ['eventDelivery', 'reminders'] as const) {
+    const value = options[name];
+    if (value !== undefined && !['background', 'manual'].includes(value)) {
+      throw new MfaConfigError(`createMfa: \`${name}\` is 'background' or 'manual'.`);
+    }
   }
   const webauthn = options.webauthn;
   if (webauthn !== undefined) {
@@ -232,6 +245,13 @@ export function createMfa(options: MfaOptions): Mfa {
     ctx.eventsStored = () => delivery.wake();
     delivery.start();
   }
+  const reminders = reminderLoop(ctx);
+  if (
+    (options.reminders ?? (options.eventDelivery === 'manual' ? 'manual' : 'background')) === 'background'
+  ) {
+    ctx.policySaved = () => reminders.wake();
+    reminders.start();
+  }
   const app = createApp(ctx, new Set(options.allowedOrigins ?? []));
   let warned = false;
   /** Once, from `ready()`: passkeys answer 409 outside development until `webauthn` names the site. */
@@ -285,7 +305,12 @@ export function createMfa(options: MfaOptions): Mfa {
       await ctx.ready();
       return delivery.status();
     },
+    sendDueReminders: async (sendOptions) => {
+      await ctx.ready();
+      return sendDueReminders(ctx, sendOptions);
+    },
     close: async () => {
+      await reminders.stop();
       await delivery.stop();
       await ctx.store.close();
     },

@@ -46,9 +46,18 @@ export const errorCodes = {
     message:
       'This user belongs to other accounts too; their MFA can be reset only by the portal support staff.',
   },
+  snooze_limit: { status: 409, message: 'This suggestion was postponed as often as it can be.' },
+  nothing_to_remind: {
+    status: 409,
+    message: 'This account does not require multi-factor authentication: there is no one to remind.',
+  },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
   too_many_attempts: { status: 429, message: 'Too many failed attempts. Wait before trying again.' },
+  reminder_limit: {
+    status: 429,
+    message: 'Members of this account were reminded less than a day ago. Try again later.',
+  },
   unavailable: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -73,6 +82,8 @@ export interface ErrorExtra {
   /** For `step_up_required` from a host route's `stepUp`: verify again within this many seconds. */
   maxAgeSeconds?: number;
   accounts?: { accountId: string; accountName: string }[];
+  /** For `reminder_limit`: when the next round of reminders may be sent. */
+  nextAllowedAt?: string;
   details?: unknown;
 }
 

@@ -149,6 +149,8 @@ export interface PolicyRecord {
   allowedFactors: AllowedFactors;
   /** Days a remembered device skips the challenge in this account (0: never, at most 30). */
   rememberDeviceDays: number;
+  /** (requiring modes) Enforced from this time on, announced before; grace is counted from it (`null`: at once). */
+  enforceFrom: Date | null;
   version: number;
   updatedAt: Date | null;
   updatedBy: string | null;
@@ -164,6 +166,7 @@ export function defaultPolicy(accountId: string): PolicyRecord {
     enforceAfterSso: false,
     allowedFactors: 'any',
     rememberDeviceDays: 0,
+    enforceFrom: null,
     version: 0,
     updatedAt: null,
     updatedBy: null,
@@ -278,6 +281,7 @@ export const auditEventTypes = [
   'webauthn.removed',
   'device.remembered',
   'device.forgotten',
+  'reminder.sent',
 ] as const;
 export type AuditEventType = (typeof auditEventTypes)[number];
 
@@ -353,7 +357,10 @@ export type AccessReason = (typeof accessReasons)[number];
 export interface AccessDecision {
   allow: boolean;
   reason: AccessReason;
-  /** For `grace_period` (and `enrollment_required`): when the grace period ends or ended. */
+  /**
+   * For `grace_period` (and `enrollment_required`): when the grace period ends or ended; for
+   * `not_required` with `enforceFrom`: when it will end.
+   */
   deadline?: Date;
   /**
    * For `challenge_required`, `grace_period`, `enrollment_required` and
@@ -363,6 +370,8 @@ export interface AccessDecision {
   accepts?: FactorMethod[];
   /** For `step_up_required`: the session must have verified within this many seconds. */
   maxAgeSeconds?: number;
+  /** For `not_required` before a requiring policy's start date: when it starts (`deadline`: when grace will end). */
+  enforceFrom?: Date;
 }
 
 /** The longest step-up window a host route may ask for (`stepUp`), in seconds: one day. */

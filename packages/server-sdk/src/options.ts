@@ -66,9 +66,10 @@ export interface MfaOptions {
   notify?: (message: NotificationMessage) => MaybePromise<void>;
   /**
    * How events reach the subscribers (`onEvent`, `webhooks`, `notify`): `'background'`
-   * (default) runs a delivery pass after each change and polls every second; `'manual'` runs
-   * none by itself, for a runtime without a process of its own (a Cloudflare Worker): call
-   * `mfa.deliverEvents()` from a cron trigger, or hand it to `ctx.waitUntil()` after a request.
+   * (default) runs a delivery pass after each change and polls every second, and sends due
+   * reminders (`mfa.sendDueReminders()`) every ten minutes and after a policy is saved;
+   * `'manual'` runs none by itself, for a runtime without a process of its own (a Cloudflare
+   * Worker): call `mfa.deliverEvents()` and `mfa.sendDueReminders()` from a cron trigger.
    */
   eventDelivery?: 'background' | 'manual';
   /** The host's profile page, where users review their second factor: linked in notifications. */
@@ -83,6 +84,15 @@ export interface MfaOptions {
     /** The language of recipients whose own is unknown, default `en`. */
     locale?: string;
   };
+  /**
+   * How due reminders to members without MFA are sent (DESIGN "Rollout"): `'background'`
+   * (the default, unless `eventDelivery` is `'manual'`) every ten minutes and a few seconds
+   * after a policy is saved; `'manual'`: only when the host calls `mfa.sendDueReminders()`
+   * (a cron, a Worker's scheduled handler).
+   */
+  reminders?: 'background' | 'manual';
+  /** Days **Not now** hides `<mfa-nudge>`'s suggestion (1 to 90, default 14); three times at most. */
+  nudgeSnoozeDays?: number;
   /** The clock (tests inject one). */
   now?: () => Date;
   /** Seconds a verification lasts, default 12 hours. */

@@ -38,6 +38,7 @@ const floors: Record<string, number> = {
   'devices/': 6,
   'challenge/': 7,
   'access/': 8,
+  'rollout/': 8,
   'admin/': 9,
   'http/': 10,
   'create-mfa.ts': 11,

@@ -99,6 +99,8 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
     issuer: 'Acme Portal',
     now: () => new Date(clock.now),
     policyCacheTtl: 0,
+    // Reminders only when a test sends them (`mfa.sendDueReminders()`), on the test's clock.
+    reminders: 'manual',
     // Passkeys belong to the portal's configured origin, never to a request's Host header.
     webauthn: { origin: 'http://portal.test' },
     authenticate: (c) => {
@@ -253,6 +255,7 @@ export const ERROR_EXTRAS = new Set([
   'accepts',
   'maxAgeSeconds',
   'accounts',
+  'nextAllowedAt',
   'details',
 ]);
 

@@ -7,7 +7,6 @@ import {
   acceptsVerification,
   entryMethodOf,
   type FactorMethod,
-  graceDeadline,
   hasAccepted,
   type Membership,
   type PolicyRecord,
@@ -17,6 +16,7 @@ import {
   type SessionMethod,
   type SsoIntegration,
 } from '../model.ts';
+import { isPending, memberDeadline } from '../policy/enforcement.ts';
 
 /** A remembered device presented with the request: the principal's user's own, not forgotten. */
 export type PresentedDevice = Pick<RememberedDeviceRecord, 'method' | 'createdAt' | 'expiresAt'>;
@@ -32,7 +32,8 @@ export interface AccessFacts {
   policy: Pick<
     PolicyRecord,
     'mode' | 'gracePeriodDays' | 'enforceAfterSso' | 'allowedFactors' | 'rememberDeviceDays'
-  >;
+  > &
+    Partial<Pick<PolicyRecord, 'enforceFrom'>>;
   /** The factors the user has (an app, WebAuthn credentials). */
   methods: readonly FactorMethod[];
   /** When this session last verified a factor, if it did. */
@@ -103,6 +104,10 @@ export function isDeviceAccepted(
  * is challenged again. A session verified with a recovery code counts as verified
  * under every policy (the way back in when a device is lost; each use is audited).
  *
+ * A requiring policy announced ahead (`enforceFrom`) requires nothing before that time:
+ * `not_required`, with `enforceFrom` in the answer; from it on, the grace period of a member
+ * seen before it counts from it (`memberDeadline`, policy/enforcement.ts).
+ *
  * A remembered device the account accepts (`isDeviceAccepted`) verifies like a fresh
  * verification. A session marked verified with `remembered_device` counts for nothing by
  * itself: only while a device this account accepts is presented with it. So a session that
@@ -140,13 +145,16 @@ function decideEntry(facts: AccessFacts): AccessDecision {
       ? { allow: true, reason: 'verified' }
       : { allow: false, reason: 'challenge_required', accepts };
   }
-  const required = policyRequires(facts.policy.mode, facts.membership.role);
-  const deadline = required
-    ? graceDeadline(
-        { startedAt: facts.graceStartedAt ?? facts.now, forfeitedAt: facts.graceForfeitedAt ?? null },
-        facts.policy.gracePeriodDays,
-      )
-    : undefined;
+  const requires = policyRequires(facts.policy.mode, facts.membership.role);
+  // Announced ahead (`enforceFrom`): nothing is required yet, and the answer says from when.
+  const pending = requires && isPending(facts.policy, facts.now);
+  const deadline =
+    requires && !pending
+      ? memberDeadline(facts.policy, {
+          startedAt: facts.graceStartedAt ?? facts.now,
+          forfeitedAt: facts.graceForfeitedAt ?? null,
+        })
+      : undefined;
   if (deadline !== undefined && facts.now >= deadline) {
     return { allow: false, reason: 'enrollment_required', deadline, accepts };
   }
@@ -162,9 +170,16 @@ function decideEntry(facts: AccessFacts): AccessDecision {
       ...(deadline === undefined ? {} : { deadline }),
     };
   }
-  return deadline !== undefined
-    ? { allow: true, reason: 'grace_period', deadline, accepts }
-    : { allow: true, reason: 'not_required' };
+  if (deadline !== undefined) return { allow: true, reason: 'grace_period', deadline, accepts };
+  if (!pending || !facts.policy.enforceFrom) return { allow: true, reason: 'not_required' };
+  // The deadline this member will have: their grace period, counted from the start date.
+  const start = { startedAt: facts.graceStartedAt ?? facts.now, forfeitedAt: facts.graceForfeitedAt ?? null };
+  return {
+    allow: true,
+    reason: 'not_required',
+    enforceFrom: facts.policy.enforceFrom,
+    deadline: memberDeadline(facts.policy, start),
+  };
 }
 
 /**

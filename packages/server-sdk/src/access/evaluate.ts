@@ -170,8 +170,10 @@ function decideOnFacts(
   const decision = decideAccess(facts);
   // A deadline comes with the decisions of a requiring policy for a user without an accepted
   // factor (grace_period, enrollment_required, mfa_required_for_action inside the grace, and
-  // challenge_required of a user who holds only factors the account does not accept). The
-  // grace period starts the first time the user is evaluated under a requiring policy.
+  // challenge_required of a user who holds only factors the account does not accept), and
+  // not_required before a requiring policy's start date. The grace period starts the first
+  // time the user is evaluated under a requiring policy, announced or enforced (a member seen
+  // before the start date has it counted from that date: policy/enforcement.ts).
   if (decision.deadline === undefined) return withDevice(ctx, request, facts, decision);
   return graceStart(ctx, accountId, principal.userId, facts.now, generation).then((start) => {
     const started = { ...facts, graceStartedAt: start.startedAt, graceForfeitedAt: start.forfeitedAt };

@@ -4,12 +4,13 @@ import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts';
 import {
   acceptedMethods,
   type FactorMethod,
-  graceDeadline,
   hasAccepted,
   type MemberListing,
   policyRequires,
 } from '../model.ts';
+import { countedReset, isPending, memberDeadline } from '../policy/enforcement.ts';
 import { readPolicy } from '../policy/policy.ts';
+import { REMINDER_ROUND_MS } from '../rollout/reminder-round.ts';
 
 /** Which members a page lists: everyone, those without a factor the account accepts, or those past their deadline. */
 export const memberStatuses = ['all', 'without_mfa', 'overdue'] as const;
@@ -42,11 +43,15 @@ export interface MemberRow extends MemberListing {
    * `deadline` applies to (`null` otherwise): they must set up MFA at their next sign-in.
    */
   resetAt: Date | null;
+  /** When this member was last reminded to set up MFA here (`null`: never). */
+  lastRemindedAt: Date | null;
 }
 
 export interface MembersPage {
   members: MemberRow[];
   nextCursor: MembersCursor | null;
+  /** The account's last round of reminders by an administrator, and when the next may be sent. */
+  reminders: { lastSentAt: Date | null; nextAllowedAt: Date | null };
   /**
    * Over the whole account, whatever `status` and `q` select: members, those with any
    * factor, those without a factor the account accepts (the Without MFA filter), overdue.
@@ -147,7 +152,10 @@ export async function membersPage(
   const [members, policy] = await Promise.all([ctx.members(accountId), readPolicy(ctx, accountId)]);
   const facts = await accountFacts(ctx, accountId, members);
   const accepts = acceptedMethods(policy.allowedFactors);
-  const nowMs = ctx.now().getTime();
+  const now = ctx.now();
+  const nowMs = now.getTime();
+  // Before a start date, the members not seen yet will have theirs counted from it.
+  const projected = isPending(policy, now) ? { startedAt: now, forfeitedAt: null } : undefined;
   // A search is a case-insensitive regular expression of the text itself: testing 200,000
   // names and emails with it is about twice as fast as lower-casing each of them.
   const needle = query.q ? new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : undefined;
@@ -160,9 +168,8 @@ export async function membersPage(
     const enrollment = facts.enrollments.get(member.userId);
     const methods = enrollment?.methods ?? [];
     const accepted = hasAccepted(methods, accepts);
-    const start = accepted ? undefined : facts.graceStarts.get(member.userId);
-    const deadline =
-      start && policyRequires(policy.mode, member.role) ? graceDeadline(start, policy.gracePeriodDays) : null;
+    const start = accepted ? undefined : (facts.graceStarts.get(member.userId) ?? projected);
+    const deadline = start && policyRequires(policy.mode, member.role) ? memberDeadline(policy, start) : null;
     const overdue = deadline !== null && deadline.getTime() <= nowMs;
     if (methods.length > 0) counts.enrolled++;
     if (!accepted) counts.withoutMfa++;
@@ -197,7 +204,8 @@ export async function membersPage(
         enrolledAt: enrollment?.since ?? null,
         deadline,
         overdue,
-        resetAt: deadline === null ? null : (start?.forfeitedAt ?? null),
+        resetAt: deadline === null || !start ? null : countedReset(policy, start),
+        lastRemindedAt: null,
       }),
     });
     if (page.length > wanted) page.pop();
@@ -205,10 +213,24 @@ export async function membersPage(
   const more = page.length > query.limit;
   const shown = more ? page.slice(0, query.limit) : page;
   const last = shown.at(-1);
+  const [reminded, schedule] = await Promise.all([
+    ctx.store.listReminders(
+      accountId,
+      shown.map((entry) => entry.member.userId),
+    ),
+    ctx.store.getReminderSchedule(accountId),
+  ]);
+  const lastReminded = new Map(reminded.map((r) => [r.userId, r.sentAt]));
+  const lastSentAt = schedule?.manualAt ?? null;
+  const nextAllowedMs = lastSentAt === null ? 0 : lastSentAt.getTime() + REMINDER_ROUND_MS;
   return {
-    members: shown.map((entry) => entry.row()),
+    members: shown.map((entry) => ({
+      ...entry.row(),
+      lastRemindedAt: lastReminded.get(entry.member.userId) ?? null,
+    })),
     nextCursor: more && last ? { key: last.key, userId: last.member.userId } : null,
     counts,
+    reminders: { lastSentAt, nextAllowedAt: nextAllowedMs > nowMs ? new Date(nextAllowedMs) : null },
   };
 }
 

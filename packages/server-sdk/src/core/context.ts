@@ -28,6 +28,8 @@ export class MfaContext {
   writesSincePrune = 0;
   /** Called when a change stored audit events: wakes the delivery loop (set by `createMfa`). */
   eventsStored: () => void = () => {};
+  /** Called when a policy was saved: wakes the reminder loop for the announcement (set by `createMfa`). */
+  policySaved: () => void = () => {};
   /** Run once the store is ready, before any request: the delivery loop's subscribers made. */
   onReady: () => Promise<void> = async () => {};
 

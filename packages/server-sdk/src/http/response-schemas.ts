@@ -11,15 +11,19 @@ import {
   sessionMethods,
   verificationMethods,
 } from '../model.ts';
+import { nudgeKinds } from '../store/rollout-store.ts';
 import type {
   AccessResponse,
   AuditResponse,
   ChallengeResponse,
   MembersResponse,
   MeResponse,
+  NudgeResponse,
+  NudgeSnoozeResponse,
   PolicyResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
+  RemindersResponse,
 } from './types.ts';
 
 /**
@@ -40,6 +44,7 @@ export const policyResponse = z.strictObject({
   enforceAfterSso: z.boolean(),
   allowedFactors: z.enum(allowedFactorsValues),
   rememberDeviceDays: z.int().min(0).max(MAX_REMEMBER_DEVICE_DAYS),
+  enforceFrom: isoDate.nullable(),
   version: z.int().min(0),
   updatedAt: isoDate.nullable(),
   updatedBy: z.string().nullable(),
@@ -67,10 +72,30 @@ export const membersResponse = z.strictObject({
       deadline: isoDate.nullable(),
       overdue: z.boolean(),
       resetAt: isoDate.nullable(),
+      lastRemindedAt: isoDate.nullable(),
     }),
   ),
   nextCursor: z.string().nullable(),
   counts: z.strictObject({ members: count, enrolled: count, withoutMfa: count, overdue: count }),
+  reminders: z.strictObject({ lastSentAt: isoDate.nullable(), nextAllowedAt: isoDate.nullable() }),
+});
+
+export const remindersResponse = z.strictObject({ reminded: count, sentAt: isoDate, nextAllowedAt: isoDate });
+
+export const nudgeResponse = z.strictObject({
+  nudge: z
+    .strictObject({
+      kind: z.enum(nudgeKinds),
+      accountId: z.string().nullable(),
+      enforceFrom: isoDate.nullable(),
+      snoozesLeft: z.int().min(0).max(3),
+    })
+    .nullable(),
+});
+
+export const nudgeSnoozeResponse = z.strictObject({
+  snoozedUntil: isoDate,
+  snoozesLeft: z.int().min(0).max(3),
 });
 
 export const resetResponse = z.strictObject({ reset: z.literal(true) });
@@ -101,6 +126,7 @@ export const accessResponse = z.strictObject({
     .exclude(['unauthenticated', 'not_member', 'unavailable', 'step_up_required', 'mfa_required_for_action']),
   deadline: isoDate.exactOptional(),
   accepts: methods.exactOptional(),
+  enforceFrom: isoDate.exactOptional(),
 });
 
 export const meResponse = z.strictObject({
@@ -116,6 +142,7 @@ export const meResponse = z.strictObject({
       deadline: isoDate.nullable(),
       resetAt: isoDate.nullable(),
       accepts: methods,
+      enforceFrom: isoDate.nullable(),
     }),
   ),
   rememberDeviceDays: z.int().min(0).max(MAX_REMEMBER_DEVICE_DAYS),
@@ -158,7 +185,10 @@ const inStep: [
   Same<z.output<typeof challengeResponse>, ChallengeResponse>,
   Same<z.output<typeof rememberedDevicesResponse>, RememberedDevicesResponse>,
   Same<z.output<typeof rememberedDevicesForgottenResponse>, RememberedDevicesForgottenResponse>,
+  Same<z.output<typeof remindersResponse>, RemindersResponse>,
+  Same<z.output<typeof nudgeResponse>, NudgeResponse>,
+  Same<z.output<typeof nudgeSnoozeResponse>, NudgeSnoozeResponse>,
   // The schema is narrower (the API answers not_member and unavailable as errors).
   z.output<typeof accessResponse> extends AccessResponse ? true : false,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];
 void inStep;

@@ -5,6 +5,7 @@ import { recoveryCode } from '../factors/recovery-codes/schemas.ts';
 import { totpCode } from '../factors/totp/schemas.ts';
 import { authenticationResponse } from '../factors/webauthn/schemas.ts';
 import { allowedFactorsValues, MAX_REMEMBER_DEVICE_DAYS, policyModes } from '../model.ts';
+import { nudgeKinds } from '../store/rollout-store.ts';
 
 /**
  * The request schemas of the routes http/ declares itself: the account's, the challenge's
@@ -34,8 +35,17 @@ export const policyUpdateBody = z.strictObject({
   allowedFactors: z.enum(allowedFactorsValues).optional(),
   // Absent: the account keeps it, for the same reason.
   rememberDeviceDays: z.number().int().min(0).max(MAX_REMEMBER_DEVICE_DAYS).optional(),
+  // Absent or null: enforced at once. Checked against now and the stored one in policy/policy.ts.
+  enforceFrom: z.iso
+    .datetime({ offset: true })
+    .transform((text) => new Date(text))
+    .nullable()
+    .optional(),
   version: z.number().int().min(0).optional(),
 });
+
+export const nudgeQuery = z.strictObject({ accountId: id.optional() });
+export const nudgeSnoozeBody = z.strictObject({ kind: z.enum(nudgeKinds) });
 
 /** Ask for this browser to be remembered, where an account of the user allows it. */
 const rememberDevice = z.boolean().optional();

@@ -27,6 +27,8 @@ export interface PolicyResponse {
   allowedFactors: AllowedFactors;
   /** Days a remembered device skips the challenge in this account (0: never, at most 30). */
   rememberDeviceDays: number;
+  /** A requiring policy announced ahead: enforced from this time on (`null`: at once). */
+  enforceFrom: string | null;
   version: number;
   updatedAt: string | null;
   /** The user id of who changed it last. */
@@ -62,6 +64,8 @@ export interface MemberResponse {
    * `deadline` is that time: they must set up MFA at their next sign-in); `null` otherwise.
    */
   resetAt: string | null;
+  /** When the member was last reminded to set up MFA in this account (`null`: never). */
+  lastRemindedAt: string | null;
 }
 
 export interface MembersResponse {
@@ -75,6 +79,37 @@ export interface MembersResponse {
    * `without_mfa` filter lists); past their deadline (`overdue`).
    */
   counts: { members: number; enrolled: number; withoutMfa: number; overdue: number };
+  /**
+   * **Remind members without MFA**: when an administrator last did (`null`: never), and when
+   * it may be done again (`null`: now).
+   */
+  reminders: { lastSentAt: string | null; nextAllowedAt: string | null };
+}
+
+/** `POST …/reminders`: how many members were reminded, and when the next round may be sent. */
+export interface RemindersResponse {
+  reminded: number;
+  sentAt: string;
+  nextAllowedAt: string;
+}
+
+/** `GET /me/nudge`: what `<mfa-nudge>` suggests now (`null`: nothing). */
+export interface NudgeResponse {
+  nudge: {
+    /** `set_up`: MFA at all; `passkey`: a passkey, to a user who signs in with an app code. */
+    kind: 'set_up' | 'passkey';
+    accountId: string | null;
+    /** That account will require MFA of the user from this time on. */
+    enforceFrom: string | null;
+    /** How many more times **Not now** may snooze it (0: it stays). */
+    snoozesLeft: number;
+  } | null;
+}
+
+/** `POST /me/nudge/snooze`. */
+export interface NudgeSnoozeResponse {
+  snoozedUntil: string;
+  snoozesLeft: number;
 }
 
 export interface AuditEventResponse {
@@ -103,6 +138,8 @@ export interface AccessResponse {
   deadline?: string;
   /** For `challenge_required`, `grace_period` and `enrollment_required`: the factors the account accepts. */
   accepts?: FactorMethod[];
+  /** For `not_required` before a requiring policy's start date: when it starts (`deadline`: by when to set up MFA then). */
+  enforceFrom?: string;
 }
 
 export interface RequiredByEntry {
@@ -114,6 +151,8 @@ export interface RequiredByEntry {
   resetAt: string | null;
   /** The factors the account accepts. */
   accepts: FactorMethod[];
+  /** A start date still ahead: nothing is required before it, and `deadline` is the one to come. */
+  enforceFrom: string | null;
 }
 
 export interface MeResponse {

@@ -7,7 +7,6 @@ import {
   defaultPolicy,
   type FactorMethod,
   factorMethods,
-  graceDeadline,
   hasAccepted,
   type MembershipListing,
   type PolicyMode,
@@ -15,6 +14,7 @@ import {
   policyRequires,
 } from '../model.ts';
 import type { MustKeep } from '../store/store.ts';
+import { countedReset, enforceFromProblem, isPending, memberDeadline } from './enforcement.ts';
 
 export interface PolicyChange {
   mode: PolicyMode;
@@ -24,6 +24,8 @@ export interface PolicyChange {
   allowedFactors?: AllowedFactors | undefined;
   /** Absent: the account keeps how long devices are remembered. */
   rememberDeviceDays?: number | undefined;
+  /** A requiring policy's start date (absent or `null`: enforced at once). */
+  enforceFrom?: Date | null | undefined;
   version?: number | undefined;
 }
 
@@ -56,6 +58,7 @@ export async function updatePolicy(
     const current = (await ctx.store.getPolicy(accountId)) ?? defaultPolicy(accountId);
     if (change.version !== undefined && change.version !== current.version)
       throw MfaError.of('version_conflict');
+    const enforceFrom = startDate(change, current, ctx.now());
     const next: PolicyRecord = {
       accountId,
       mode: change.mode,
@@ -63,17 +66,19 @@ export async function updatePolicy(
       enforceAfterSso: change.enforceAfterSso,
       allowedFactors: change.allowedFactors ?? current.allowedFactors,
       rememberDeviceDays: change.rememberDeviceDays ?? current.rememberDeviceDays,
+      enforceFrom,
       version: current.version + 1,
       updatedAt: ctx.now(),
       updatedBy: actorId,
     };
-    const summary = ({
-      mode,
-      gracePeriodDays,
-      enforceAfterSso,
-      allowedFactors,
-      rememberDeviceDays,
-    }: PolicyRecord) => ({ mode, gracePeriodDays, enforceAfterSso, allowedFactors, rememberDeviceDays });
+    const summary = (policy: PolicyRecord) => ({
+      mode: policy.mode,
+      gracePeriodDays: policy.gracePeriodDays,
+      enforceAfterSso: policy.enforceAfterSso,
+      allowedFactors: policy.allowedFactors,
+      rememberDeviceDays: policy.rememberDeviceDays,
+      enforceFrom: policy.enforceFrom?.toISOString() ?? null,
+    });
     const written = await recordedChange(
       ctx,
       async (audit) => {
@@ -90,10 +95,32 @@ export async function updatePolicy(
         after: summary(next),
       },
     );
-    if (written) return next;
+    if (written) {
+      ctx.policySaved();
+      return next;
+    }
     if (change.version !== undefined) throw MfaError.of('version_conflict');
   }
   throw MfaError.of('version_conflict');
+}
+
+/**
+ * The start date a change asks for, checked (`invalid_request` naming `enforceFrom`): only with
+ * a requiring mode, after now and at most a year ahead, or the stored one sent back unchanged.
+ */
+function startDate(change: PolicyChange, current: PolicyRecord, now: Date): Date | null {
+  const asked = change.enforceFrom ?? null;
+  if (asked === null) return null;
+  const problem =
+    change.mode === 'optional'
+      ? 'A start date goes with a policy that requires MFA.'
+      : enforceFromProblem(asked, current.enforceFrom, now);
+  if (problem === null) return asked;
+  throw MfaError.of(
+    'invalid_request',
+    { details: [{ in: 'body', path: ['enforceFrom'], code: 'custom', message: problem }] },
+    `The request body is not valid: ${problem}`,
+  );
 }
 
 export interface RequiringAccount {
@@ -108,6 +135,8 @@ export interface RequiringAccount {
   resetAt: Date | null;
   /** The factors the account accepts. */
   accepts: FactorMethod[];
+  /** A start date still ahead: nothing is required before it (`deadline` is then the one to come). */
+  enforceFrom: Date | null;
 }
 
 /**
@@ -129,12 +158,23 @@ export async function requiredBy(
       const accepts = acceptedMethods(policy.allowedFactors);
       let deadline: Date | null = null;
       let resetAt: Date | null = null;
+      const pending = isPending(policy, ctx.now());
       if (!hasAccepted(methods, accepts)) {
         const start = (await ctx.store.getGraceStarts(listing.accountId, [userId])).get(userId);
-        deadline = start ? graceDeadline(start, policy.gracePeriodDays) : null;
-        resetAt = start?.forfeitedAt ?? null;
+        // Before the start date, the deadline to come: counted from it (or from now, if later).
+        const projected = pending ? { startedAt: ctx.now(), forfeitedAt: null } : undefined;
+        const counted = start ?? projected;
+        deadline = counted ? memberDeadline(policy, counted) : null;
+        resetAt = start ? countedReset(policy, start) : null;
       }
-      return { accountId: listing.accountId, accountName: listing.accountName, deadline, resetAt, accepts };
+      return {
+        accountId: listing.accountId,
+        accountName: listing.accountName,
+        deadline,
+        resetAt,
+        accepts,
+        enforceFrom: pending ? policy.enforceFrom : null,
+      };
     }),
   );
 }

@@ -7,6 +7,7 @@ import { graceMethods } from './memory/grace.ts';
 import { metaMethods } from './memory/meta.ts';
 import { policyMethods } from './memory/policy.ts';
 import { recoveryCodesMethods } from './memory/recovery-codes.ts';
+import { rolloutMethods } from './memory/rollout.ts';
 import { sessionsMethods } from './memory/sessions.ts';
 import { memoryState } from './memory/state.ts';
 import { totpMethods } from './memory/totp.ts';
@@ -38,5 +39,6 @@ export function memoryStore(): MfaStore {
     ...metaMethods(mem),
     ...auditMethods(mem),
     ...deliveriesMethods(mem),
+    ...rolloutMethods(mem),
   };
 }

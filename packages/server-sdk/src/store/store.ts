@@ -13,6 +13,7 @@ import type { GraceStore } from './grace-store.ts';
 import type { MetaStore } from './meta-store.ts';
 import type { PolicyStore } from './policy-store.ts';
 import type { RecoveryCodeStore } from './recovery-code-store.ts';
+import type { RolloutStore } from './rollout-store.ts';
 import type { SessionStore } from './session-store.ts';
 import type { TotpStore } from './totp-store.ts';
 import type { WebAuthnStore } from './webauthn-store.ts';
@@ -37,6 +38,16 @@ export type { MetaStore } from './meta-store.ts';
 export { keepsFactor, type MustKeep } from './must-keep.ts';
 export type { PolicyStore } from './policy-store.ts';
 export type { RecoveryCodeStore } from './recovery-code-store.ts';
+export {
+  type NudgeKind,
+  type NudgeSnooze,
+  nudgeKinds,
+  type ReminderRecord,
+  type ReminderSchedule,
+  type ReminderStage,
+  type RolloutStore,
+  reminderStages,
+} from './rollout-store.ts';
 export type { PruneInput, SessionStore } from './session-store.ts';
 export type { TotpStore } from './totp-store.ts';
 export type { AddCredentialResult, WebAuthnStore } from './webauthn-store.ts';
@@ -63,7 +74,8 @@ export interface MfaStore
     GraceStore,
     MetaStore,
     AuditStore,
-    DeliveryStore {
+    DeliveryStore,
+    RolloutStore {
   /** Creates tables or whatever the store needs; idempotent, called before first use. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -119,6 +131,16 @@ export const storeCapabilities = {
     'listDeliveries',
     'listEventsAfter',
     'countEventsAfter',
+  ],
+  rollout: [
+    'recordReminder',
+    'listReminders',
+    'claimReminderRound',
+    'getReminderSchedule',
+    'dueReminderAccounts',
+    'scheduleReminders',
+    'getNudgeSnoozes',
+    'snoozeNudge',
   ],
 } as const satisfies Record<string, readonly (keyof MfaStore)[]>;
 

@@ -77,6 +77,7 @@ export function conformanceContext(
       enforceAfterSso: false,
       allowedFactors: 'any',
       rememberDeviceDays: 0,
+      enforceFrom: null,
       version,
       updatedAt: later(version * 1000),
       updatedBy: t.id('admin'),

@@ -24,6 +24,7 @@ import { lifecycleConformance } from './lifecycle.ts';
 import { manyMembersConformance } from './many-members.ts';
 import { metaConformance } from './meta.ts';
 import { policyConformance } from './policy.ts';
+import { rolloutConformance } from './rollout.ts';
 import { sessionsConformance } from './sessions.ts';
 import { webauthnConformance } from './webauthn.ts';
 
@@ -51,5 +52,6 @@ export function runStoreConformance(
     factsVersionConformance(t);
     ceremoniesConformance(t);
     deliveriesConformance(t);
+    rolloutConformance(t);
   });
 }

@@ -329,6 +329,25 @@ const MATRIX: Record<string, Row> = {
     },
     expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
   },
+  // The rollout: an administrator's reminders obey the access decision like every account
+  // route; the nudge is the caller's own (no account needed, so a non-member asks without one).
+  'POST /accounts/:accountId/reminders': {
+    method: 'POST',
+    path: '/mfa/accounts/acme/reminders',
+    body: async () => ({}),
+    expect: cells(U, NM, NA, NM, 200, 200, EN, CH),
+  },
+  'GET /me/nudge': {
+    method: 'GET',
+    path: '/mfa/me/nudge',
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
+  'POST /me/nudge/snooze': {
+    method: 'POST',
+    path: '/mfa/me/nudge/snooze',
+    body: async () => ({ kind: 'set_up' }),
+    expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
+  },
   // Outside the route table: the OpenAPI document, and the host's area behind mfa.guard().
   'GET /openapi.json': {
     method: 'GET',

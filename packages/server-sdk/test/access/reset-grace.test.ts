@@ -32,7 +32,14 @@ describe.each(storeFactories)('grace after a reset on the %s store', (_name, mak
       resetAt: null,
     });
     expect((await h.json('GET', '/mfa/me', { as: 'max' })).body.requiredBy).toEqual([
-      { accountId: 'acme', accountName: 'Acme', deadline: resetAt, resetAt, accepts: ['totp', 'webauthn'] },
+      {
+        accountId: 'acme',
+        accountName: 'Acme',
+        deadline: resetAt,
+        resetAt,
+        accepts: ['totp', 'webauthn'],
+        enforceFrom: null,
+      },
     ]);
     // Lengthening the grace period later gives the reset member no days back.
     await h.verify('ada');

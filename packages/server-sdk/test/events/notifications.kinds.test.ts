@@ -266,6 +266,70 @@ const cases: Case[] = [
     },
   },
   {
+    title: 'a requiring policy announced ahead, with its start date',
+    kind: 'mfa_required_soon',
+    event: () =>
+      auditEvent({
+        type: 'reminder.sent',
+        actorId: null,
+        accountId: 'acme',
+        after: {
+          stage: 'announcement',
+          deadline: '2026-12-11T00:00:00.000Z',
+          enforceFrom: '2026-12-04T00:00:00.000Z',
+        },
+      }),
+    en: {
+      subject: /^Acme requires multi-factor authentication$/,
+      says: [
+        'will require multi-factor authentication to sign in from December 4, 2026',
+        'by December 11, 2026',
+      ],
+    },
+    de: {
+      subject: /^Acme verlangt Multi-Faktor-Authentifizierung$/,
+      says: ['verlangt ab 4. Dezember 2026', 'bis 11. Dezember 2026'],
+    },
+  },
+  {
+    title: 'a reminder before the deadline',
+    kind: 'mfa_reminder',
+    event: () =>
+      auditEvent({
+        type: 'reminder.sent',
+        actorId: null,
+        accountId: 'acme',
+        after: { stage: 'one_day', deadline: '2026-12-02T10:00:00.000Z', enforceFrom: null },
+      }),
+    en: {
+      subject: /^Reminder: set up multi-factor authentication for Acme$/,
+      says: ['not set up multi-factor authentication yet', 'from December 2, 2026'],
+    },
+    de: {
+      subject: /^Erinnerung: Multi-Faktor-Authentifizierung für Acme einrichten$/,
+      says: ['noch nicht eingerichtet', 'ab 2. Dezember 2026'],
+    },
+  },
+  {
+    title: "an administrator's reminder after the deadline: overdue",
+    kind: 'mfa_overdue',
+    event: () =>
+      auditEvent({
+        type: 'reminder.sent',
+        actorId: 'grace',
+        accountId: 'acme',
+        after: { stage: 'manual', deadline: '2026-11-30T10:00:00.000Z', enforceFrom: null },
+      }),
+    en: {
+      subject: /^Set up multi-factor authentication to access Acme$/,
+      says: ['the time to set it up has ended'],
+    },
+    de: {
+      subject: /^Richten Sie Multi-Faktor-Authentifizierung ein, um Acme zu nutzen$/,
+      says: ['Frist zur Einrichtung ist abgelaufen'],
+    },
+  },
+  {
     title: "the policy changed, to the account's administrators",
     kind: 'policy_changed',
     to: 'grace',
@@ -357,6 +421,9 @@ describe('each notification kind, in both languages', () => {
         'recovery_codes_regenerated',
         'recovery_code_used',
         'mfa_reset',
+        'mfa_required_soon',
+        'mfa_reminder',
+        'mfa_overdue',
         'device_remembered',
         'sign_in_paused',
         'member_reset',

@@ -45,6 +45,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         enforceAfterSso: false,
         allowedFactors: 'any',
         rememberDeviceDays: 0,
+        enforceFrom: null,
         version: 0,
         updatedAt: null,
         updatedBy: null,
@@ -156,6 +157,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
         enforceAfterSso: false,
         allowedFactors: 'any',
         rememberDeviceDays: 0,
+        enforceFrom: null,
         version: 1,
         updatedAt: at,
         updatedBy: 'ada',
@@ -331,6 +333,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             deadline: null,
             overdue: false,
             resetAt: null,
+            lastRemindedAt: null,
           },
           {
             userId: 'max',
@@ -343,6 +346,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             deadline: null,
             overdue: false,
             resetAt: null,
+            lastRemindedAt: null,
           },
           {
             userId: 'sam',
@@ -355,6 +359,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
             deadline: null,
             overdue: false,
             resetAt: null,
+            lastRemindedAt: null,
           },
         ]),
       );
@@ -804,6 +809,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
           deadline: iso(daysAfter(evaluatedAt, 10)),
           resetAt: null,
           accepts: ['totp', 'webauthn'],
+          enforceFrom: null,
         },
       ]);
       const cleo = await h.json('GET', '/mfa/me', { as: 'cleo' });
@@ -814,6 +820,7 @@ describe.each(storeFactories)('on the %s store', (_store, makeStore) => {
           deadline: null,
           resetAt: null,
           accepts: ['totp', 'webauthn'],
+          enforceFrom: null,
         },
       ]);
       expect((await h.json('GET', '/mfa/me', { as: 'olga' })).body.requiredBy).toEqual([]);

@@ -31,6 +31,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /accounts/:accountId/policy': { mode: 'optional' },
   'POST /me/totp/confirm': { code: '123456' },
   'POST /challenge': { code: '123456' },
+  'POST /me/nudge/snooze': { kind: 'set_up' },
   'POST /me/webauthn/credentials': {
     response: {
       id: 'AAAA',

@@ -112,6 +112,20 @@ const stateChanging: Record<string, (h: Harness, secrets: Record<string, string>
     return { method: 'DELETE', path: '/mfa/me/devices/ZGV2aWNl', as: 'ada' };
   },
   'DELETE /me/devices': async () => ({ method: 'DELETE', path: '/mfa/me/devices', as: 'ada' }),
+  'POST /accounts/:accountId/reminders': async (h) => {
+    const policy = await h.json('PUT', '/mfa/accounts/acme/policy', {
+      as: 'ada',
+      body: { mode: 'required_all' },
+    });
+    if (policy.status !== 200) throw new Error(JSON.stringify(policy.body));
+    return { method: 'POST', path: '/mfa/accounts/acme/reminders', as: 'ada', body: {} };
+  },
+  'POST /me/nudge/snooze': async () => ({
+    method: 'POST',
+    path: '/mfa/me/nudge/snooze',
+    as: 'ada',
+    body: { kind: 'set_up' },
+  }),
 };
 
 const readOnly = [
@@ -121,6 +135,7 @@ const readOnly = [
   '/mfa/accounts/acme/access',
   '/mfa/me',
   '/mfa/me/devices',
+  '/mfa/me/nudge',
   '/mfa/openapi.json',
   '/accounts/acme/area',
 ];

@@ -24,6 +24,9 @@ export const notificationKinds = [
   'sign_in_paused',
   'member_reset',
   'policy_changed',
+  'mfa_required_soon',
+  'mfa_reminder',
+  'mfa_overdue',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -57,7 +60,8 @@ export type PolicyChange =
   | { setting: 'mode'; from: PolicyMode; to: PolicyMode }
   | { setting: 'allowedFactors'; from: AllowedFactors; to: AllowedFactors }
   | { setting: 'gracePeriodDays' | 'rememberDeviceDays'; from: number; to: number }
-  | { setting: 'enforceAfterSso'; from: boolean; to: boolean };
+  | { setting: 'enforceAfterSso'; from: boolean; to: boolean }
+  | { setting: 'enforceFrom'; from: Date | null; to: Date | null };
 
 /** What a message of each kind says, names resolved: the values its strings place. */
 export type NotificationDetails =
@@ -68,7 +72,18 @@ export type NotificationDetails =
   | { kind: 'device_remembered'; label: string; expiresAt: Date | null }
   | { kind: 'sign_in_paused'; failures: number; pausedForSeconds: number }
   | { kind: 'member_reset'; member: string; by: Actor; account: string }
-  | { kind: 'policy_changed'; by: Actor; account: string; changes: PolicyChange[] };
+  | { kind: 'policy_changed'; by: Actor; account: string; changes: PolicyChange[] }
+  | {
+      kind: RolloutKind;
+      account: string;
+      /** By when to set up MFA (`null`: unknown). */
+      deadline: Date | null;
+      /** From when the account requires it, when announced ahead. */
+      enforceFrom: Date | null;
+    };
+
+/** The rollout's reminders: the announcement, a reminder before the deadline, overdue. */
+export type RolloutKind = 'mfa_required_soon' | 'mfa_reminder' | 'mfa_overdue';
 
 /**
  * A notification an event calls for, before it is addressed: to the user the event concerns,
@@ -76,7 +91,14 @@ export type NotificationDetails =
  * resolved per recipient by the subscriber, so only ids are here.
  */
 export type Notice =
-  | { audience: 'user'; details: Exclude<NotificationDetails, { by: Actor }> }
+  | { audience: 'user'; details: Exclude<NotificationDetails, { by: Actor } | { kind: RolloutKind }> }
+  | {
+      audience: 'user';
+      kind: RolloutKind;
+      accountId: string;
+      deadline: Date | null;
+      enforceFrom: Date | null;
+    }
   | { audience: 'user'; kind: 'mfa_reset'; actorId: string | null; accountId: string | null }
   | { audience: 'admins'; kind: 'member_reset'; actorId: string | null; accountId: string }
   | {
@@ -93,6 +115,10 @@ const numberOr = (value: unknown, fallback: number) =>
   typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 const stringOr = <T>(value: unknown, fallback: T) =>
   typeof value === 'string' && value !== '' ? value : fallback;
+const dateOr = (value: unknown): Date | null => {
+  const date = typeof value === 'string' ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+};
 
 /** The settings of a policy that differ between `before` and `after` (`policy.updated`'s summaries). */
 export function policyChanges(before: unknown, after: unknown): PolicyChange[] {
@@ -117,6 +143,10 @@ export function policyChanges(before: unknown, after: unknown): PolicyChange[] {
   if (typeof from === 'boolean' && typeof to === 'boolean' && from !== to) {
     changes.push({ setting: 'enforceAfterSso', from, to });
   }
+  // Summaries written before start dates existed have none: no change there.
+  if ('enforceFrom' in a && (b.enforceFrom ?? null) !== a.enforceFrom) {
+    changes.push({ setting: 'enforceFrom', from: dateOr(b.enforceFrom), to: dateOr(a.enforceFrom) });
+  }
   return changes;
 }
 
@@ -135,6 +165,7 @@ export function policyChanges(before: unknown, after: unknown): PolicyChange[] {
  * | `device.remembered` | `device_remembered` (`after.label`) |
  * | `challenge.locked` | `sign_in_paused` |
  * | `policy.updated` that changed anything | `policy_changed` to the account's admins |
+ * | `reminder.sent` | `mfa_required_soon` (the announcement), `mfa_reminder` (before the deadline), `mfa_overdue` |
  */
 export function noticesFor(event: AuditEvent): Notice[] {
   const before = record(event.before);
@@ -208,6 +239,19 @@ export function noticesFor(event: AuditEvent): Notice[] {
       if (accountId === null || JSON.stringify(event.before) === JSON.stringify(event.after)) return [];
       const changes = policyChanges(event.before, event.after);
       return [{ audience: 'admins', kind: 'policy_changed', actorId, accountId, changes }];
+    }
+    case 'reminder.sent': {
+      if (accountId === null) return [];
+      const deadline = dateOr(after.deadline);
+      const enforceFrom = dateOr(after.enforceFrom);
+      const overdue = deadline !== null && deadline.getTime() <= event.at.getTime();
+      const kind: RolloutKind =
+        after.stage === 'announcement'
+          ? 'mfa_required_soon'
+          : after.stage === 'overdue' || overdue
+            ? 'mfa_overdue'
+            : 'mfa_reminder';
+      return [{ audience: 'user', kind, accountId, deadline, enforceFrom }];
     }
     default:
       return [];

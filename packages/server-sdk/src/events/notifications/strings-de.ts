@@ -115,9 +115,27 @@ export const de: NotificationStrings = {
         return change.to
           ? 'MFA wird jetzt auch nach Single Sign-On verlangt'
           : 'MFA wird nach Single Sign-On nicht mehr verlangt';
+      case 'enforceFrom':
+        return change.to ? `Verlangt ab ${s.dateTime(change.to)}` : 'Sofort verlangt, ohne Startdatum';
     }
   },
   policyChangedOther: 'Andere Einstellungen der Richtlinie wurden geändert.',
+  mfaRequiredSoonSubject: (account) => `${account} verlangt Multi-Faktor-Authentifizierung`,
+  mfaRequiredSoonBody: (account, from, deadline) => [
+    from
+      ? `${account} verlangt ab ${from} Multi-Faktor-Authentifizierung für die Anmeldung.`
+      : `${account} verlangt ab sofort Multi-Faktor-Authentifizierung für die Anmeldung.`,
+    `Bitte richten Sie sie${deadline ? ` bis ${deadline}` : ''} in Ihrem Profil ein: mit einer Authenticator-App oder einem Passkey. Das dauert eine Minute. Danach ist ${account} für Sie erst wieder zugänglich, wenn Sie sie eingerichtet haben.`,
+  ],
+  mfaReminderSubject: (account) => `Erinnerung: Multi-Faktor-Authentifizierung für ${account} einrichten`,
+  mfaReminderBody: (account, deadline) => [
+    `Sie haben die Multi-Faktor-Authentifizierung noch nicht eingerichtet. ${account} verlangt sie${deadline ? ` ab ${deadline}` : ''}: danach ist ${account} für Sie erst wieder zugänglich, wenn Sie sie eingerichtet haben.`,
+    'Das dauert in Ihrem Profil eine Minute, mit einer Authenticator-App oder einem Passkey.',
+  ],
+  mfaOverdueSubject: (account) => `Richten Sie Multi-Faktor-Authentifizierung ein, um ${account} zu nutzen`,
+  mfaOverdueBody: (account) => [
+    `${account} verlangt Multi-Faktor-Authentifizierung, und die Frist zur Einrichtung ist abgelaufen. Sie werden bei Ihrer nächsten Anmeldung bei ${account} aufgefordert, sie einzurichten.`,
+  ],
   modeLabels: {
     optional: 'Optional',
     required_admins: 'Pflicht für Administratoren',

@@ -55,6 +55,13 @@ export interface NotificationStrings {
   policyChange: (change: PolicyChange, s: NotificationStrings) => string;
   /** When no setting this version knows of changed (a newer one did). */
   policyChangedOther: string;
+  /** The announcement of a requiring policy; `from`: its start date when announced ahead. */
+  mfaRequiredSoonSubject: (account: string) => string;
+  mfaRequiredSoonBody: (account: string, from: string | null, deadline: string | null) => string[];
+  mfaReminderSubject: (account: string) => string;
+  mfaReminderBody: (account: string, deadline: string | null) => string[];
+  mfaOverdueSubject: (account: string) => string;
+  mfaOverdueBody: (account: string) => string[];
   modeLabels: Record<PolicyMode, string>;
   allowedFactorsLabels: Record<AllowedFactors, string>;
 }
@@ -169,9 +176,27 @@ export const en: NotificationStrings = {
         return change.to
           ? 'MFA is now also required after Single Sign-On'
           : 'MFA is no longer required after Single Sign-On';
+      case 'enforceFrom':
+        return change.to ? `Required from ${s.dateTime(change.to)}` : 'Required at once, with no start date';
     }
   },
   policyChangedOther: 'Other settings of the policy changed.',
+  mfaRequiredSoonSubject: (account) => `${account} requires multi-factor authentication`,
+  mfaRequiredSoonBody: (account, from, deadline) => [
+    from
+      ? `${account} will require multi-factor authentication to sign in from ${from}.`
+      : `${account} now requires multi-factor authentication to sign in.`,
+    `Set it up in your profile${deadline ? ` by ${deadline}` : ''}: with an authenticator app, or a passkey. It takes a minute. After that date you cannot access ${account} until you have set it up.`,
+  ],
+  mfaReminderSubject: (account) => `Reminder: set up multi-factor authentication for ${account}`,
+  mfaReminderBody: (account, deadline) => [
+    `You have not set up multi-factor authentication yet. ${account} requires it${deadline ? ` from ${deadline}` : ''}: after that you cannot access it until you have set it up.`,
+    'It takes a minute in your profile, with an authenticator app or a passkey.',
+  ],
+  mfaOverdueSubject: (account) => `Set up multi-factor authentication to access ${account}`,
+  mfaOverdueBody: (account) => [
+    `${account} requires multi-factor authentication, and the time to set it up has ended. You will be asked to set it up when you next sign in to ${account}.`,
+  ],
   modeLabels: {
     optional: 'Optional',
     required_admins: 'Required for administrators',

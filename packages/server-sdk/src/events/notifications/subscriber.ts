@@ -154,6 +154,10 @@ export function notificationSubscriber(options: NotificationSubscriberOptions): 
       /** The details of `notice` as `userId` reads them (names resolved for them). */
       const detailsFor = async (notice: Notice, userId: string): Promise<NotificationDetails> => {
         if ('details' in notice) return notice.details;
+        if (!('actorId' in notice)) {
+          const { kind, deadline, enforceFrom } = notice;
+          return { kind, account: await nameOf(notice.accountId, userId), deadline, enforceFrom };
+        }
         const by = await actor(notice.actorId, userId);
         if (notice.kind === 'mfa_reset') {
           const account = notice.accountId === null ? null : await nameOf(notice.accountId, userId);

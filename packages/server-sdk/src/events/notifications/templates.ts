@@ -83,6 +83,31 @@ function parts(details: NotificationDetails, s: NotificationStrings, when: strin
         selfService: false,
         adminOf: details.account,
       };
+    case 'mfa_required_soon':
+      return {
+        subject: s.mfaRequiredSoonSubject(details.account),
+        paragraphs: s.mfaRequiredSoonBody(
+          details.account,
+          details.enforceFrom ? s.dateTime(details.enforceFrom) : null,
+          details.deadline ? s.dateTime(details.deadline) : null,
+        ),
+        selfService: false,
+      };
+    case 'mfa_reminder':
+      return {
+        subject: s.mfaReminderSubject(details.account),
+        paragraphs: s.mfaReminderBody(
+          details.account,
+          details.deadline ? s.dateTime(details.deadline) : null,
+        ),
+        selfService: false,
+      };
+    case 'mfa_overdue':
+      return {
+        subject: s.mfaOverdueSubject(details.account),
+        paragraphs: s.mfaOverdueBody(details.account),
+        selfService: false,
+      };
     case 'policy_changed':
       return {
         subject: s.policyChangedSubject(details.account),

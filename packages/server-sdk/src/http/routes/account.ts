@@ -27,6 +27,7 @@ async function policyResponse(
     enforceAfterSso: policy.enforceAfterSso,
     allowedFactors: policy.allowedFactors,
     rememberDeviceDays: policy.rememberDeviceDays,
+    enforceFrom: iso(policy.enforceFrom),
     version: policy.version,
     updatedAt: iso(policy.updatedAt),
     updatedBy: policy.updatedBy,
@@ -91,9 +92,14 @@ export const accountRoutes = [
           deadline: iso(m.deadline),
           overdue: m.overdue,
           resetAt: iso(m.resetAt),
+          lastRemindedAt: iso(m.lastRemindedAt),
         })),
         nextCursor: page.nextCursor ? encodeMembersCursor(page.nextCursor) : null,
         counts: page.counts,
+        reminders: {
+          lastSentAt: iso(page.reminders.lastSentAt),
+          nextAllowedAt: iso(page.reminders.nextAllowedAt),
+        },
       };
     },
   }),
@@ -153,6 +159,7 @@ export const accountRoutes = [
         reason: decision.reason,
         ...(decision.deadline ? { deadline: decision.deadline.toISOString() } : {}),
         ...(decision.accepts ? { accepts: decision.accepts } : {}),
+        ...(decision.enforceFrom ? { enforceFrom: decision.enforceFrom.toISOString() } : {}),
       };
     },
   }),

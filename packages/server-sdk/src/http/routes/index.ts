@@ -4,11 +4,12 @@ import { accountRoutes } from './account.ts';
 import { challengeRoutes } from './challenge.ts';
 import { deviceRoutes } from './devices.ts';
 import { meRoutes } from './me.ts';
+import { rolloutRoutes } from './rollout.ts';
 
 /**
  * Every endpoint of the HTTP API (DESIGN.md, "HTTP API"), in the order of that table: the
  * account's, the caller's own MFA, what each factor's folder declares, the challenge, the
- * remembered devices.
+ * remembered devices, the rollout's reminders and nudge.
  */
 export const routes: readonly RouteDef[] = [
   ...accountRoutes,
@@ -16,4 +17,5 @@ export const routes: readonly RouteDef[] = [
   ...factorEndpoints,
   ...challengeRoutes,
   ...deviceRoutes,
+  ...rolloutRoutes,
 ];

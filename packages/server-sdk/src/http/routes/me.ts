@@ -28,6 +28,7 @@ export const meRoutes = [
           ...r,
           deadline: iso(r.deadline),
           resetAt: iso(r.resetAt),
+          enforceFrom: iso(r.enforceFrom),
         })),
         rememberDeviceDays: view.rememberDeviceDays,
         session: {

@@ -20,6 +20,7 @@ import { hotStatements, type QueryContext } from './queries/context.ts';
 import { deliveriesQueries } from './queries/deliveries.ts';
 import { factorsQueries } from './queries/factors.ts';
 import { recordsQueries } from './queries/records.ts';
+import { rolloutQueries } from './queries/rollout.ts';
 import { webauthnQueries } from './queries/webauthn.ts';
 import type { Database } from './schema.ts';
 import { settleStatements } from './settle-statements.ts';
@@ -61,6 +62,7 @@ export function sqlStore(
     ...accessQueries(context),
     ...recordsQueries(context),
     ...deliveriesQueries(context),
+    ...rolloutQueries(context),
     ...plannedWrites(db, flavour, run, settling),
   };
 }

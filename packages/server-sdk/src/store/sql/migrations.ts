@@ -254,6 +254,39 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    // Rollouts (policy/enforcement.ts, rollout/): a policy's start date, the reminders sent
+    // (one row per member and occasion, so each is sent once across instances), when each
+    // account's reminders are next due, and the nudges' snoozes.
+    '0013_rollout': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('mfa_policies').addColumn('enforce_from', 'bigint').execute();
+        await db.schema
+          .createTable('mfa_reminders')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('occasion', 'text', (c) => c.notNull())
+          .addColumn('stage', 'text', (c) => c.notNull())
+          .addColumn('deadline', 'bigint')
+          .addColumn('sent_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('mfa_reminders_pk', ['account_id', 'user_id', 'occasion'])
+          .execute();
+        await db.schema
+          .createTable('mfa_reminder_accounts')
+          .addColumn('account_id', 'text', (c) => c.primaryKey())
+          .addColumn('scanned_at', 'bigint')
+          .addColumn('due_at', 'bigint')
+          .addColumn('manual_at', 'bigint')
+          .execute();
+        await db.schema
+          .createTable('mfa_nudges')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('snoozes', 'integer', (c) => c.notNull())
+          .addColumn('snoozed_until', 'bigint')
+          .addPrimaryKeyConstraint('mfa_nudges_pk', ['user_id', 'kind'])
+          .execute();
+      },
+    },
     // SQLite only: the table a D1 batch's check writes to when what its write read has changed
     // (d1.ts). Its constraint refuses every row, so the failed check rolls the batch back.
     '0009_guards': {

@@ -12,6 +12,7 @@ import { resetMfaPlan } from './plans/factors.ts';
 import { forfeitGracePlan, startGracePlan } from './plans/grace.ts';
 import { putPolicyPlan } from './plans/policy.ts';
 import { replaceRecoveryCodesPlan } from './plans/recovery-codes.ts';
+import { recordReminderPlan } from './plans/reminders.ts';
 import { endSessionPlan } from './plans/sessions.ts';
 import { activateTotpPlan, deleteTotpPlan } from './plans/totp.ts';
 import { addCredentialPlan, deleteCredentialPlan, renameCredentialPlan } from './plans/webauthn.ts';
@@ -35,6 +36,7 @@ export type PlannedWrites = Pick<
   | 'endSession'
   | 'startGrace'
   | 'forfeitGrace'
+  | 'recordReminder'
 >;
 
 export function plannedWrites(
@@ -74,5 +76,6 @@ export function plannedWrites(
       if (accountIds.length === 0) return;
       await run(forfeitGracePlan(db, flavour, userId, accountIds, at));
     },
+    recordReminder: (reminder, write) => run(recordReminderPlan(db, reminder, write)),
   };
 }

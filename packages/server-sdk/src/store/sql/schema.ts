@@ -11,6 +11,8 @@ export interface Database {
     allowed_factors: string;
     /** Since migration 0007_remembered_devices. */
     remember_device_days: number;
+    /** Since migration 0013_rollout: the start date of an announced policy. */
+    enforce_from?: number | string | null;
     version: number;
     updated_at: number | string | null;
     updated_by: string | null;
@@ -93,6 +95,25 @@ export interface Database {
     lease_owner: string | null;
     lease_until: number | string | null;
   };
+  /** Reminders sent to members without MFA (migration 0013_rollout), once per `occasion`. */
+  mfa_reminders: {
+    account_id: string;
+    user_id: string;
+    /** `<stage>:<deadline ms>`, or `manual:<round ms>` for an administrator's round. */
+    occasion: string;
+    stage: string;
+    deadline: number | string | null;
+    sent_at: number | string;
+  };
+  /** Per account: when its reminders were last looked at, when next due, its last manual round. */
+  mfa_reminder_accounts: {
+    account_id: string;
+    scanned_at: number | string | null;
+    due_at: number | string | null;
+    manual_at: number | string | null;
+  };
+  /** Each user's snoozes of a nudge (migration 0013_rollout). */
+  mfa_nudges: { user_id: string; kind: string; snoozes: number; snoozed_until: number | string | null };
   mfa_audit: {
     id: Generated<number | string>;
     type: string;

@@ -103,6 +103,7 @@ export function policyWrite(
     enforce_after_sso: policy.enforceAfterSso ? 1 : 0,
     allowed_factors: policy.allowedFactors,
     remember_device_days: policy.rememberDeviceDays,
+    enforce_from: policy.enforceFrom ? toMs(policy.enforceFrom) : null,
     version: policy.version,
     updated_at: policy.updatedAt ? toMs(policy.updatedAt) : null,
     updated_by: policy.updatedBy,

@@ -48,6 +48,7 @@ export function accessQueries({
         enforceAfterSso: Boolean(Number(row.enforce_after_sso)),
         allowedFactors: (row.allowed_factors ?? 'any') as AllowedFactors,
         rememberDeviceDays: Number(row.remember_device_days ?? 0),
+        enforceFrom: toDateOrNull(row.enforce_from ?? null),
         version: Number(row.version),
         updatedAt: toDateOrNull(row.updated_at),
         updatedBy: row.updated_by,
