@@ -150,6 +150,7 @@ app.post('/__test/remember-days', async (c) => {
       allowedFactors: 'any',
       updatedAt: null,
       updatedBy: null,
+      enforceFrom: null,
       ...current,
       accountId,
       rememberDeviceDays: Number(c.req.query('days') ?? 0),

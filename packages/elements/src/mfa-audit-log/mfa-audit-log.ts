@@ -3,7 +3,6 @@ import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
-import type { RolloutAuditEvent } from '../rollout-types.ts';
 import { StepUp, verifyHere } from '../step-up.ts';
 import { audit as words } from '../strings/en-audit.ts';
 import { common } from '../strings/en-common.ts';
@@ -116,7 +115,7 @@ export class MfaAuditLog extends MfaElement {
     const before = (e.before ?? {}) as Record<string, unknown>;
     const after = (e.after ?? {}) as Record<string, unknown>;
     const n = (value: unknown) => (typeof value === 'number' ? value : 0);
-    switch (e.type as RolloutAuditEvent['type']) {
+    switch (e.type) {
       case 'policy.updated': {
         // What changed, from the settings before and after (a setting missing from either: unknown).
         const changed = (key: string) => key in before && key in after && before[key] !== after[key];

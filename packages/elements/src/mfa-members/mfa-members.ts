@@ -1,13 +1,9 @@
+import type { MemberResponse, MembersResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
-import type {
-  RolloutMember as MemberResponse,
-  RolloutMembers as MembersResponse,
-  Reminders,
-} from '../rollout-types.ts';
 import { StepUp, verifyHere } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { members as words } from '../strings/en-members.ts';
@@ -77,7 +73,7 @@ export class MfaMembers extends MfaElement {
   /** The policy requires MFA (or will, from its start date): members without it can be reminded. */
   private requiring = false;
   /** The account's reminders (from the members' answer, then from a reminder sent here). */
-  private reminders: Reminders | null = null;
+  private reminders: MembersResponse['reminders'] | null = null;
   private reminding = false;
   private readonly live = new Announcer(this);
   private readonly stepUp = new StepUp(this);
@@ -95,7 +91,7 @@ export class MfaMembers extends MfaElement {
     },
     (page) => {
       this.rows = page.members;
-      this.reminders = page.reminders ?? null;
+      this.reminders = page.reminders;
     },
     // A new policy moves deadlines.
     ['mfa-policy-change'],

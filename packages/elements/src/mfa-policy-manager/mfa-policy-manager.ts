@@ -1,4 +1,4 @@
-import type { MemberResponse } from '@mfakit/server-sdk';
+import type { MemberResponse, PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
@@ -10,7 +10,6 @@ import {
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes } from '../modes.ts';
-import type { RolloutPolicy } from '../rollout-types.ts';
 import { StepUp } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
@@ -81,7 +80,7 @@ export class MfaPolicyManager extends MfaElement {
   private readonly stepUp = new StepUp(this);
 
   private readonly account = new Loader<{
-    policy: RolloutPolicy;
+    policy: PolicyResponse;
     members: MemberResponse[];
     /** The administrator has no MFA, so no save can succeed (`null`: unknown). */
     needsMfa: boolean | null;

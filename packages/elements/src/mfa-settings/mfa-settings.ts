@@ -1,8 +1,8 @@
+import type { AccessResponse, PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import { Announcer } from '../live.ts';
-import type { RolloutAccess, RolloutPolicy } from '../rollout-types.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -50,13 +50,13 @@ export class MfaSettings extends MfaElement {
   /** Where the signed-in user sets up MFA (their profile): the policy manager links it for an administrator without MFA. */
   profileUrl = '';
 
-  private readonly policy = new Loader<RolloutPolicy>(
+  private readonly policy = new Loader<PolicyResponse>(
     this,
     () => this.client.getPolicy(this.accountId),
     (policy) => void this.loadAccess(policy),
   );
   /** The viewer's own access while the policy's start date is ahead (it says when MFA starts for them). */
-  private access: RolloutAccess | null = null;
+  private access: AccessResponse | null = null;
   private open = false;
   /** The policy was saved in the dialog, since it was last opened. */
   private saved = false;
@@ -92,7 +92,7 @@ export class MfaSettings extends MfaElement {
    * A policy with a start date ahead: whether it will require MFA of the viewer, and by when
    * (their `GET …/access` says `enforceFrom` when they have none it accepts).
    */
-  private async loadAccess(policy: RolloutPolicy) {
+  private async loadAccess(policy: PolicyResponse) {
     this.access = null;
     if (!pending(policy)) return;
     const access = await this.client.getAccess(this.accountId).catch(() => null);
@@ -217,7 +217,7 @@ export class MfaSettings extends MfaElement {
 }
 
 /** A requiring policy whose start date is still ahead. */
-const pending = (policy: RolloutPolicy) =>
+const pending = (policy: PolicyResponse) =>
   policy.mode !== 'optional' && !!policy.enforceFrom && Date.parse(policy.enforceFrom) > Date.now();
 
 customElements.define('mfa-settings', MfaSettings);
