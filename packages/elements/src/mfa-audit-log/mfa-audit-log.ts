@@ -28,7 +28,9 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * sentence in the page's language ("Ada Lovelace changed the policy from Optional to
  * Required for all users"), when it happened (relative, the exact time on hover and
  * for screen readers), a filter by kind (policy, enrollment, sign-in failures) and
- * **Load more**. A policy change says what changed ("grace period from 10 to 12 days");
+ * **Load more**. A policy change says what changed ("grace period from 10 to 12 days") and a
+ * start date ("… to Required for all users from Dec 11, 2026"); reminders say who reminded whom
+ * ("Ada Lovelace reminded Bob Smith to set up MFA", or "Bob Smith was reminded …" when scheduled);
  * wrong codes in a row of one member are one row ("Bob entered 3 wrong codes"). After
  * **Load more** focus moves to the first older event and how many loaded is said once.
  *

@@ -23,7 +23,9 @@ type Reset =
  * The account's members and their MFA, for its administrators: a table (name,
  * email, role, methods, and set up since / due by / overdue), the filters All /
  * Without MFA / Overdue with their counts, a search by name or email, **Load
- * more**, **Copy emails** of the members without MFA, and **Reset MFA** per
+ * more**, **Copy emails** of the members without MFA, under a requiring policy **Remind members
+ * without MFA** (once a day per account: until then disabled, with when it is possible next;
+ * "Reminded 5 members" is said) and when each member without MFA was last reminded, and **Reset MFA** per
  * member behind a confirmation that names them (with the step-up when the
  * administrator must verify again). Under "Phishing-resistant only", where an app does not
  * count, the filter is **Without a passkey** and a member with only an app reads "App only —

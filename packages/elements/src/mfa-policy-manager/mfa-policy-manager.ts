@@ -33,13 +33,15 @@ const IMPACT_QUIET_MS = 500;
 
 /**
  * Edits an account's MFA policy: the three policies as radio cards, the grace
- * period, "Also require MFA after Single Sign-On" on SSO accounts, the accepted
+ * period, for a requiring policy an optional start date ("Start enforcing on", tomorrow to a
+ * year ahead: sent as that day's local midnight), "Also require MFA after Single Sign-On" on SSO accounts, the accepted
  * methods ("Any method" or "Phishing-resistant only"), how many days members may
  * skip the second step on a remembered device (0–30, 0: never), and a preview of who a
- * requiring policy affects (members without an accepted method) before it is saved. A save that needs a
+ * requiring policy affects (members without an accepted method, and with a start date from when
+ * and by when) before it is saved. A save that needs a
  * fresh verification shows the challenge inline and retries once verified. An administrator
  * without MFA, who cannot save any policy, is told so instead of the form, with a link to
- * `profile-url`. A days field out of range is refused in place (`aria-invalid`, its message
+ * `profile-url`. A days field or start date out of range is refused in place (`aria-invalid`, its message
  * beside it) and nothing is saved; after a failed save focus moves to what failed. Whom a
  * policy affects is announced briefly when that changes, never per keystroke.
  *

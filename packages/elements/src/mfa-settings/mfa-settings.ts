@@ -10,8 +10,9 @@ import { styles } from './mfa-settings.styles.ts';
 
 /**
  * The account's Multi-Factor Authentication section: the current policy and
- * the methods it accepts, the grace period of a requiring policy (and the date it is enforced
- * from, when the server sends one), the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
+ * the methods it accepts, the grace period of a requiring policy and its start date ("Required for
+ * all users from Dec 11, 2026."; to a member without MFA also from when it requires MFA of them,
+ * and by when, with a link to `profile-url`), the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
  * (or, under "Phishing-resistant only", a passkey or security key), whom the policy applies to on an SSO account, and for
  * administrators a Manage button that opens the policy manager in a modal dialog,
  * and below the policy the members' MFA (`<mfa-members>`) and the account's MFA
@@ -26,6 +27,7 @@ import { styles } from './mfa-settings.styles.ts';
  * @csspart manage - The Manage button.
  * @csspart dialog - The modal dialog.
  * @csspart notice - "Policy saved.", after a save.
+ * @csspart pending - To a member without MFA, before the policy's start date: from when it requires MFA of them, and by when.
  * @csspart members - The members' MFA (administrators).
  * @csspart activity - The account's MFA activity (administrators).
  * @cssprop --mfa-accent - The colour of buttons and the selected policy.
