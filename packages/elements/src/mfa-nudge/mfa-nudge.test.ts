@@ -19,9 +19,7 @@ import './mfa-nudge.ts';
 import type { MfaNudge } from './mfa-nudge.ts';
 
 const nudge = (account = 'acme') =>
-  fixture<MfaNudge>(
-    html`<mfa-nudge account-id=${account} profile-url="/profile#security"></mfa-nudge>`,
-  );
+  fixture<MfaNudge>(html`<mfa-nudge account-id=${account} profile-url="/profile#security"></mfa-nudge>`);
 
 /** The nudge once it has asked the server (shown, or known to show nothing). */
 async function settled(el: MfaNudge): Promise<MfaNudge> {
