@@ -53,13 +53,18 @@ export function minifyTemplates(code, fileName = 'module.ts') {
 
 const minifyMarkup = (text) => text.replace(/\s*\n\s*/g, ' ');
 
-/** CSS: no comments, and no spaces where CSS needs none (around `{ } ; , >` and after `:`). */
+/**
+ * CSS: no comments, no spaces where CSS needs none (around `{ } ; , >` and after `:`), no `;`
+ * before a `}`, and no leading zero of a fraction (`0.5rem` is `.5rem`).
+ */
 const minifyCss = (text) =>
   text
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};,>]) ?/g, '$1')
-    .replace(/: /g, ':');
+    .replace(/: /g, ':')
+    .replace(/;}/g, '}')
+    .replace(/(^|[\s:,(/-])0(\.\d)/g, '$1$2');
 
 function tagName(tag) {
   if (ts.isIdentifier(tag)) return tag.text;

@@ -9,9 +9,11 @@
 //  - `<mfa-nudge>`, a banner a portal puts on its home page, loads at most 8 kB:
 //    lit (about 5.7 kB) and little more (it takes the theme, not the shared styles,
 //    and calls the API without the client).
-//  - all elements together, everything any of them can load: at most 30 kB. (26 kB
+//  - all elements together, everything any of them can load: at most 33 kB. (26 kB
 //    while there were four elements and no field-level errors, announcements or
-//    guidance; the page budget, what a visitor loads, is unchanged.)
+//    guidance; 30 kB until the rollout's start date, reminders and `<mfa-nudge>`, which
+//    add about 2.8 kB, mostly their English words: 30.0 kB was full before them. The page
+//    budgets, what a visitor loads, are unchanged.)
 // Each file is gzipped on its own (-9), as a server sends it.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +27,7 @@ const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 const PAGE_BUDGET = 15 * 1024;
 /** Pages held to less than `PAGE_BUDGET`. */
 const PAGE_BUDGETS = { 'mfa-nudge': 8 * 1024 };
-const ALL_BUDGET = 30 * 1024;
+const ALL_BUDGET = 33 * 1024;
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Every element's own entry point, from the package's exports (`./mfa-…`). */

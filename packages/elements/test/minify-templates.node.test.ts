@@ -23,13 +23,13 @@ describe('minifyTemplates', () => {
     const code =
       'css`\n  /* a note */\n  :host > .a .b:hover,\n  .c { margin: 0 auto; }\n  @media (max-width: 30rem) { .d ${x} .e { color: red } }\n`';
     expect(minify(code)).toBe(
-      'css`:host>.a .b:hover,.c{margin:0 auto;}@media (max-width:30rem){.d ${x} .e{color:red}}`',
+      'css`:host>.a .b:hover,.c{margin:0 auto}@media (max-width:30rem){.d ${x} .e{color:red}}`',
     );
   });
 
   it('finds templates as the TypeScript compiler emits them (`css ` with a space)', () => {
     expect(minify('export const s = css `\n  a {\n    b: c;\n  }\n`;')).toBe(
-      'export const s = css `a{b:c;}`;',
+      'export const s = css `a{b:c}`;',
     );
   });
 

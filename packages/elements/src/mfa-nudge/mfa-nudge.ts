@@ -13,12 +13,10 @@ type Nudge = NonNullable<NudgeResponse['nudge']>;
 
 /** Whether this browser can make a passkey on this device (fingerprint, face or screen lock). */
 async function platformPasskeys(): Promise<boolean> {
-  if (!webauthnSupported()) return false;
-  try {
-    return (await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable?.()) === true;
-  } catch {
-    return false;
-  }
+  return (
+    webauthnSupported() &&
+    (await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable?.().catch(() => false)) === true
+  );
 }
 
 /**

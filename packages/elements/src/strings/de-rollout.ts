@@ -56,6 +56,6 @@ export const deRollout: Pick<
     `Ihr Konto verlangt ab ${date} MFA. Richten Sie sie jetzt ein, dann sind Sie bereit.`,
   nudgeSetUpLink: 'MFA einrichten',
   nudgePasskey:
-    'Melden Sie sich nächstes Mal mit Fingerabdruck oder Gesicht an: Fügen Sie einen Passkey hinzu, statt Codes einzutippen.',
+    'Melden Sie sich nächstes Mal mit Fingerabdruck oder Gesicht an: Fügen Sie einen Passkey hinzu, ohne Code zum Eintippen.',
   notNow: 'Nicht jetzt',
 };

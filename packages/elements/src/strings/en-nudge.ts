@@ -9,7 +9,7 @@ export const nudge: Pick<
   nudgeSetUp: 'Protect your account with a second step at sign-in, so that a password alone is not enough.',
   nudgeSetUpFrom: (date) => `Your account will require MFA from ${date}: set it up now to be ready.`,
   nudgeSetUpLink: 'Set up MFA',
-  nudgePasskey: 'Sign in with your fingerprint or face next time: add a passkey instead of typing codes.',
+  nudgePasskey: 'Sign in with your fingerprint or face next time: add a passkey, no code to type.',
   addPasskey: 'Add a passkey',
   notNow: 'Not now',
 };
