@@ -362,5 +362,17 @@ export function createDemo({
   app.get('/accounts/:accountId', accountPage('overview'));
   app.get('/accounts/:accountId/settings', accountPage('settings'));
 
-  return { app, mfa, mailbox };
+  /**
+   * Waits for the SDK, then sends the reminders due now (the seeded rollout's announcement):
+   * the SDK's own pass comes ten minutes after start, and a policy the seed wrote into the
+   * store was never "saved" to wake it sooner. Each call does bounded work and says whether
+   * more is due (at most 20 calls here; the SDK's pass sends the rest); a reminder is
+   * recorded once, so a restart sends nothing twice.
+   */
+  const ready = async () => {
+    await mfa.ready();
+    for (let call = 0; call < 20; call++) if (!(await mfa.sendDueReminders()).more) break;
+  };
+
+  return { app, mfa, mailbox, ready };
 }
