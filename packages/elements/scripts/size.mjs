@@ -6,6 +6,9 @@
 //    it imports. What the element loads later, only when asked to (the policy
 //    dialog behind Manage, the step-up challenge, the passkey dialog's
 //    conversions), is printed beside it, and counts in the total below.
+//  - `<mfa-nudge>`, a banner a portal puts on its home page, loads at most 8 kB:
+//    lit (about 5.7 kB) and little more (it takes the theme, not the shared styles,
+//    and calls the API without the client).
 //  - all elements together, everything any of them can load: at most 30 kB. (26 kB
 //    while there were four elements and no field-level errors, announcements or
 //    guidance; the page budget, what a visitor loads, is unchanged.)
@@ -20,6 +23,8 @@ import { minifyTemplatesPlugin } from './minify-templates.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 const PAGE_BUDGET = 15 * 1024;
+/** Pages held to less than `PAGE_BUDGET`. */
+const PAGE_BUDGETS = { 'mfa-nudge': 8 * 1024 };
 const ALL_BUDGET = 30 * 1024;
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -99,14 +104,15 @@ let over = false;
 for (const [name, entry] of elements) {
   const { shown, everything } = await page(entry);
   const later = everything - shown;
-  over ||= shown > PAGE_BUDGET;
+  const budget = PAGE_BUDGETS[name] ?? PAGE_BUDGET;
+  over ||= shown > budget;
   console.log(
-    `<${name}>: ${kB(shown)} gzipped when shown (budget ${kB(PAGE_BUDGET)})${later ? `, + ${kB(later)} loaded when needed` : ''}`,
+    `<${name}>: ${kB(shown)} gzipped when shown (${shown} bytes, budget ${kB(budget)})${later ? `, + ${kB(later)} loaded when needed` : ''}`,
   );
 }
 const { everything: all } = await page(join(root, 'src/index.ts'));
 over ||= all > ALL_BUDGET;
-console.log(`all elements: ${kB(all)} gzipped (budget ${kB(ALL_BUDGET)})`);
+console.log(`all elements: ${kB(all)} gzipped (${all} bytes, budget ${kB(ALL_BUDGET)})`);
 if (over) {
   console.error('over budget');
   process.exit(1);

@@ -1,15 +1,10 @@
 import { ContextConsumer } from '@lit/context';
-import {
-  html,
-  LitElement,
-  type PropertyDeclarations,
-  type ReactiveControllerHost,
-  type TemplateResult,
-} from 'lit';
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { MfaApiError, MfaClient } from './client.ts';
 import { mfaClientContext } from './context.ts';
 import { MfaErrorEvent } from './events.ts';
 import { focusHeading } from './live.ts';
+import { LocalizedElement } from './localized-element.ts';
 import { common } from './strings/en-common.ts';
 import type { MfaStrings } from './strings/mfa-strings.ts';
 
@@ -116,33 +111,11 @@ export class Loader<T> {
   }
 }
 
-/** `defaults` with `s` over them, one level deep (`modeLabels: { optional }` replaces that label only). */
-function mergeStrings(defaults: Partial<MfaStrings>, s: Partial<MfaStrings>): MfaStrings {
-  const merged: Record<string, unknown> = { ...defaults, ...s };
-  for (const [key, value] of Object.entries(s)) {
-    const base = (defaults as Record<string, unknown>)[key];
-    if (value && typeof value === 'object' && base && typeof base === 'object')
-      merged[key] = { ...base, ...value };
-  }
-  return merged as unknown as MfaStrings;
-}
-
 /**
- * What every mfakit element shares: the `api-base` attribute, the `MfaClient`
- * from a context provider (or its own), the `strings` to localise, and dates
- * formatted with `Intl` in the page's language.
+ * What every mfakit element shares: besides `LocalizedElement`'s `api-base`, `strings`
+ * and dates, the `MfaClient` from a context provider (or its own), loading and errors.
  */
-export class MfaElement extends LitElement {
-  static override properties: PropertyDeclarations = {
-    apiBase: { attribute: 'api-base' },
-    strings: { attribute: false },
-  };
-  /** Where the mfakit HTTP API is mounted. */
-  apiBase = '/mfa';
-
-  /** Replacements for any of the user-visible strings (see `MfaStrings`). */
-  strings: Partial<MfaStrings> = {};
-
+export class MfaElement extends LocalizedElement {
   private readonly clientConsumer = new ContextConsumer(this, { context: mfaClientContext, subscribe: true });
 
   /** The shared client from a provider above, else one for `api-base`. */
@@ -157,45 +130,7 @@ export class MfaElement extends LitElement {
     return own;
   }
 
-  /**
-   * The English words this element shows: each element lists its own, so a page
-   * ships only the words of the elements it loads (`en` has them all).
-   */
-  protected readonly defaults: Partial<MfaStrings> = common;
-
-  private merged: { from: Partial<MfaStrings>; t: MfaStrings } | undefined;
-
-  /**
-   * The defaults with `strings` over them, merged again only when `strings` is
-   * replaced (as lit sees a change: a new object, not one changed in place).
-   */
-  protected get t(): MfaStrings {
-    const s = this.strings;
-    if (this.merged?.from !== s) this.merged = { from: s, t: mergeStrings(this.defaults, s) };
-    return this.merged.t;
-  }
-
-  /**
-   * The language of the nearest `lang` on the element or an ancestor, also
-   * across shadow roots (a manager inside `<mfa-settings lang="de">` formats in German).
-   */
-  protected get locale(): string | undefined {
-    for (let node: Element | null = this; node; ) {
-      const lang = node.closest('[lang]')?.getAttribute('lang');
-      if (lang) return lang;
-      const root = node.getRootNode();
-      node = root instanceof ShadowRoot ? root.host : null;
-    }
-    return document.documentElement.lang || undefined;
-  }
-
-  protected formatDate(iso: string | null | undefined, withTime = false): string {
-    if (!iso) return '';
-    return new Intl.DateTimeFormat(this.locale, {
-      dateStyle: 'medium',
-      timeStyle: withTime ? 'short' : undefined,
-    }).format(new Date(iso));
-  }
+  protected override readonly defaults: Partial<MfaStrings> = common;
 
   /** The message to show for a failed request (a wrong code says how many attempts are left). */
   protected message(error: MfaApiError): string {

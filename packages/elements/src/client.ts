@@ -1,12 +1,7 @@
 import type {
-  AccessResponse,
   AuditResponse,
   ChallengeResponse,
-  ErrorCode,
-  MembersResponse,
-  MeResponse,
   PolicyMode,
-  PolicyResponse,
   RecoveryCodesResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
@@ -17,34 +12,19 @@ import type {
   WebAuthnRegistrationOptionsResponse,
 } from '@mfakit/server-sdk';
 import type { AllowedFactors } from '@mfakit/server-sdk/model';
+import { request } from './request.ts';
+import type {
+  NudgeKind,
+  NudgeResponse,
+  NudgeSnoozeResponse,
+  RemindersSentResponse,
+  RolloutAccess,
+  RolloutMe,
+  RolloutMembers,
+  RolloutPolicy,
+} from './rollout-types.ts';
 
-/** The codes a request can fail with: the API's own, or `network_error` when no answer came. */
-export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
-
-/** A failed API call: the server's stable `code`, its message and extra fields. */
-export class MfaApiError extends Error {
-  readonly status: number;
-  readonly code: ClientErrorCode;
-  readonly attemptsLeft: number | undefined;
-  readonly retryAfterSeconds: number | undefined;
-  readonly recoveryCodeRequired: boolean;
-  readonly accounts: { accountId: string; accountName: string }[];
-  /** For `enrollment_required`: the methods the account accepts (`["webauthn"]` when only passkeys and security keys count). */
-  readonly accepts: string[];
-
-  constructor(status: number, code: ClientErrorCode, message: string, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'MfaApiError';
-    this.status = status;
-    this.code = code;
-    this.attemptsLeft = typeof extra.attemptsLeft === 'number' ? extra.attemptsLeft : undefined;
-    this.retryAfterSeconds =
-      typeof extra.retryAfterSeconds === 'number' ? extra.retryAfterSeconds : undefined;
-    this.recoveryCodeRequired = extra.recoveryCodeRequired === true;
-    this.accounts = Array.isArray(extra.accounts) ? (extra.accounts as MfaApiError['accounts']) : [];
-    this.accepts = Array.isArray(extra.accepts) ? (extra.accepts as string[]) : [];
-  }
-}
+export { type ClientErrorCode, MfaApiError } from './request.ts';
 
 /** `GET …/members`: which page, which members. */
 export interface MembersQuery {
@@ -71,6 +51,11 @@ export interface PolicyUpdate {
   allowedFactors?: AllowedFactors;
   /** Days a remembered device skips the challenge in this account (0–30; 0: never). */
   rememberDeviceDays?: number;
+  /**
+   * A requiring policy's start date (ISO 8601, e.g. local midnight of the chosen day), at most a
+   * year ahead; `null`: enforced at once. Send it whenever the policy should keep one.
+   */
+  enforceFrom?: string | null;
   version?: number;
 }
 
@@ -92,53 +77,26 @@ export class MfaClient {
     this.base = base.replace(/\/+$/, '');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.fetchImpl(`${this.base}${path}`, {
-        method,
-        credentials: 'same-origin',
-        headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { accept: 'application/json', 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new MfaApiError(0, 'network_error', 'The server could not be reached.');
-    }
-    const data = (await res.json().catch(() => undefined)) as
-      | { error?: { code?: ClientErrorCode; message?: string } & Record<string, unknown> }
-      | undefined;
-    if (res.ok && data !== undefined) return data as T;
-    const error = data?.error;
-    if (error?.code) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      const extra = {
-        ...error,
-        ...(error.retryAfterSeconds === undefined && retryAfter ? { retryAfterSeconds: retryAfter } : {}),
-      };
-      throw new MfaApiError(res.status, error.code, error.message ?? error.code, extra);
-    }
-    throw new MfaApiError(res.status, 'unexpected_response', `Unexpected answer (${res.status}).`);
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return request(this.fetchImpl, method, `${this.base}${path}`, body);
   }
 
-  getPolicy(accountId: string): Promise<PolicyResponse> {
+  getPolicy(accountId: string): Promise<RolloutPolicy> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/policy`);
   }
-  putPolicy(accountId: string, update: PolicyUpdate): Promise<PolicyResponse> {
+  putPolicy(accountId: string, update: PolicyUpdate): Promise<RolloutPolicy> {
     return this.call('PUT', `/accounts/${encodeURIComponent(accountId)}/policy`, update);
   }
   /** A page of the account's members by display name (administrators), with the account's counts. */
-  getMembers(accountId: string, query: MembersQuery = {}): Promise<MembersResponse> {
+  getMembers(accountId: string, query: MembersQuery = {}): Promise<RolloutMembers> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/members${search(query)}`);
   }
   /** Every member the query selects, page by page (200 a page). */
   async allMembers(accountId: string, query: Omit<MembersQuery, 'cursor' | 'limit'> = {}) {
-    const members: MembersResponse['members'] = [];
+    const members: RolloutMembers['members'] = [];
     let cursor: string | null = null;
     do {
-      const page: MembersResponse = await this.getMembers(accountId, {
+      const page: RolloutMembers = await this.getMembers(accountId, {
         ...query,
         limit: 200,
         ...(cursor ? { cursor } : {}),
@@ -159,11 +117,27 @@ export class MfaClient {
   getAudit(accountId: string, query: { cursor?: string; limit?: number } = {}): Promise<AuditResponse> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/audit${search(query)}`);
   }
-  getAccess(accountId: string): Promise<AccessResponse> {
+  /**
+   * Reminds every member without MFA whom the policy requires (or will require) it of, at
+   * most once a day per account (administrators): 429 `reminder_limit` (with
+   * `nextAllowedAt`) before then, 409 `nothing_to_remind` under an optional policy.
+   */
+  remindMembers(accountId: string): Promise<RemindersSentResponse> {
+    return this.call('POST', `/accounts/${encodeURIComponent(accountId)}/reminders`, {});
+  }
+  getAccess(accountId: string): Promise<RolloutAccess> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/access`);
   }
-  me(): Promise<MeResponse> {
+  me(): Promise<RolloutMe> {
     return this.call('GET', '/me');
+  }
+  /** What to suggest to the user (set up MFA, or add a passkey), in `accountId` when given; `null` while snoozed. */
+  nudge(accountId = ''): Promise<NudgeResponse> {
+    return this.call('GET', `/me/nudge${search({ accountId })}`);
+  }
+  /** **Not now** on a suggestion: hidden for some days, at most three times (409 `snooze_limit`). */
+  snoozeNudge(kind: NudgeKind): Promise<NudgeSnoozeResponse> {
+    return this.call('POST', '/me/nudge/snooze', { kind });
   }
   setupTotp(): Promise<TotpSetupResponse> {
     return this.call('POST', '/me/totp/setup', {});

@@ -1,4 +1,5 @@
 import type { ClientErrorCode } from './client.ts';
+import { deRollout } from './strings/de-rollout.ts';
 import type { MfaStrings } from './strings/mfa-strings.ts';
 
 const plurals = new Intl.PluralRules('de');
@@ -44,6 +45,9 @@ const errors: Record<ClientErrorCode, string> & { fallback: string } = {
   too_many_attempts: 'Zu viele Fehlversuche. Warten Sie, bevor Sie es erneut versuchen.',
   unavailable:
     'Die Multi-Faktor-Authentifizierung ist vorübergehend nicht verfügbar. Versuchen Sie es gleich noch einmal.',
+  reminder_limit: 'Die Mitglieder dieses Kontos wurden vor weniger als einem Tag erinnert.',
+  nothing_to_remind: 'Niemand zu erinnern: Die Richtlinie dieses Kontos verlangt keine MFA.',
+  snooze_limit: 'Dieser Hinweis lässt sich nicht noch einmal verschieben.',
   fallback: 'Etwas ist schiefgelaufen. Versuchen Sie es erneut.',
 };
 
@@ -58,6 +62,7 @@ const errors: Record<ClientErrorCode, string> & { fallback: string } = {
  * settings.strings = de;
  */
 export const de: MfaStrings = {
+  ...deRollout,
   modeLabels: {
     optional: 'Optional',
     required_admins: 'Pflicht für Administratoren',
@@ -96,7 +101,6 @@ export const de: MfaStrings = {
     `Wer sich über ${provider} anmeldet, ${alsoAfterSso ? 'muss hier zusätzlich MFA verwenden.' : 'folgt dessen Anmelderegeln; diese Einstellungen gelten für andere Anmeldungen.'}`,
   graceSummary: (days) =>
     `Mitglieder, die MFA einrichten müssen, haben dafür ${count(days, 'Tag', 'Tage')} Zeit (Übergangsfrist).`,
-  enforceFromSummary: (date) => `Gilt ab ${date}.`,
   daysInvalid: (max) => `Geben Sie 0 bis ${numbers.format(max)} Tage ein`,
   adminNeedsMfa:
     'Nur Administratoren, die MFA verwenden, können diese Richtlinie ändern. Richten Sie zuerst MFA in Ihrem Profil ein.',
@@ -181,10 +185,6 @@ export const de: MfaStrings = {
     'add-passkey': 'Bestätigen Sie, dass Sie es sind, um einen Passkey hinzuzufügen.',
     'remove-passkey': 'Bestätigen Sie, dass Sie es sind, um diesen Passkey zu entfernen.',
   },
-  requiredLead: (account, deadline) =>
-    `${account} verlangt die Zwei-Faktor-Authentifizierung: Richten Sie sie ${deadline ? `bis ${deadline}` : 'jetzt'} ein.`,
-  requiredLeadPasskey: (account, deadline) =>
-    `${account} lässt nur Passkeys und Sicherheitsschlüssel zu: Fügen Sie ${deadline ? `bis ${deadline}` : 'jetzt'} einen hinzu.`,
   recommendPasskey:
     'Wir empfehlen einen Passkey: Sie bestätigen mit Fingerabdruck, Gesicht oder Bildschirmsperre.',
   recommendApp: 'Wir empfehlen eine Authenticator-App auf Ihrem Telefon.',
@@ -315,7 +315,8 @@ export const de: MfaStrings = {
   auditSomeone: 'Ein ehemaliges Mitglied',
   auditSupport: 'Der Support des Portals',
   auditSentences: {
-    policyMode: (actor, from, to) => `${actor} hat die Richtlinie von „${from}“ auf „${to}“ geändert`,
+    policyMode: (actor, from, to, start) =>
+      `${actor} hat die Richtlinie von „${from}“ auf „${to}“${start ? ` ab ${start}` : ''} geändert`,
     policySettings: (actor) => `${actor} hat die Einstellungen der Richtlinie geändert`,
     policyChanged: (actor, changes) => `${actor} hat die Richtlinie geändert: ${changes.join('; ')}`,
     enrolled: (user) => `${user} hat eine Authenticator-App eingerichtet`,
@@ -341,6 +342,8 @@ export const de: MfaStrings = {
     deviceRemembered: (user, label) => `${user} hat das Gerät „${label}“ merken lassen`,
     deviceForgotten: (user, label) =>
       label ? `${user} hat das Gerät „${label}“ vergessen` : `${user} hat alle gemerkten Geräte vergessen`,
+    reminded: (actor, user) => `${actor} hat ${user} erinnert, MFA einzurichten`,
+    remindedAuto: (user) => `${user} wurde erinnert, MFA einzurichten`,
   },
   auditChanges: {
     mode: (from, to) => `Richtlinie von „${from}“ auf „${to}“`,
@@ -350,5 +353,6 @@ export const de: MfaStrings = {
       on ? 'MFA jetzt auch nach Single Sign-On verlangt' : 'MFA nach Single Sign-On nicht mehr verlangt',
     rememberDevice: (from, to) =>
       `gemerkte Geräte von ${numbers.format(from)} auf ${count(to, 'Tag', 'Tage')}`,
+    enforceFrom: (date) => (date ? `durchgesetzt ab ${date}` : 'sofort durchgesetzt, ohne Startdatum'),
   },
 };

@@ -4,6 +4,7 @@ import { common } from './strings/en-common.ts';
 import { enroll } from './strings/en-enroll.ts';
 import { enrollPanels } from './strings/en-enroll-panels.ts';
 import { members } from './strings/en-members.ts';
+import { nudge } from './strings/en-nudge.ts';
 import { policy } from './strings/en-policy.ts';
 import type { MfaStrings } from './strings/mfa-strings.ts';
 
@@ -18,4 +19,5 @@ export const en: MfaStrings = {
   ...policy,
   ...members,
   ...audit,
+  ...nudge,
 };

@@ -1,6 +1,7 @@
 export { type AccessFacts, decideAccess, isDeviceAccepted, type PresentedDevice } from './access/decide.ts';
 export type { KeyRotationReport } from './admin/rotate-keys.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
+export type { RemindersSent, SendRemindersOptions } from './rollout/reminders.ts';
 export { type ErrorBody, type ErrorCode, errorCodes, MfaConfigError, MfaError } from './errors.ts';
 export type { DeliveryStatus } from './events/delivery.ts';
 export {
@@ -30,10 +31,13 @@ export type {
   MemberResponse,
   MembersResponse,
   MeResponse,
+  NudgeResponse,
+  NudgeSnoozeResponse,
   PolicyResponse,
   RememberedDeviceResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
+  RemindersResponse,
   RequiredByEntry,
 } from './http/types.ts';
 export {
@@ -95,9 +99,15 @@ export {
   type MfaStore,
   type MustKeep,
   missingStoreMethods,
+  type NudgeKind,
+  type NudgeSnooze,
   type PolicyStore,
   type PruneInput,
   type RecoveryCodeStore,
+  type ReminderRecord,
+  type ReminderSchedule,
+  type ReminderStage,
+  type RolloutStore,
   type SessionStore,
   type Settlement,
   settle,

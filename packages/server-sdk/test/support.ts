@@ -255,6 +255,7 @@ export const ERROR_EXTRAS = new Set([
   'accepts',
   'maxAgeSeconds',
   'accounts',
+  'nextAllowedAt',
   'details',
 ]);
 

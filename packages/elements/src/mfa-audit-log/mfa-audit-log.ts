@@ -3,6 +3,7 @@ import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
+import type { RolloutAuditEvent } from '../rollout-types.ts';
 import { StepUp, verifyHere } from '../step-up.ts';
 import { audit as words } from '../strings/en-audit.ts';
 import { common } from '../strings/en-common.ts';
@@ -115,15 +116,18 @@ export class MfaAuditLog extends MfaElement {
     const before = (e.before ?? {}) as Record<string, unknown>;
     const after = (e.after ?? {}) as Record<string, unknown>;
     const n = (value: unknown) => (typeof value === 'number' ? value : 0);
-    switch (e.type) {
+    switch (e.type as RolloutAuditEvent['type']) {
       case 'policy.updated': {
         // What changed, from the settings before and after (a setting missing from either: unknown).
         const changed = (key: string) => key in before && key in after && before[key] !== after[key];
         const c = t.auditChanges;
         const mode = (key: unknown) => t.modeLabels[key as PolicyMode] ?? String(key);
         const methods = (key: unknown) => t.allowedFactorsLabels[key as AllowedFactors] ?? String(key);
+        // A requiring policy's start date: said with a new policy, or as a change of its own.
+        const start = typeof after.enforceFrom === 'string' ? this.formatDate(after.enforceFrom) : null;
         const changes = [
           changed('mode') && c.mode(mode(before.mode), mode(after.mode)),
+          changed('enforceFrom') && !changed('mode') && c.enforceFrom(start),
           changed('gracePeriodDays') && c.gracePeriod(n(before.gracePeriodDays), n(after.gracePeriodDays)),
           changed('allowedFactors') &&
             c.allowedFactors(methods(before.allowedFactors), methods(after.allowedFactors)),
@@ -133,7 +137,7 @@ export class MfaAuditLog extends MfaElement {
         ].filter((change): change is string => !!change);
         // One change that has a sentence of its own keeps it.
         if (changes.length === 1 && changed('mode'))
-          return s.policyMode(actor, mode(before.mode), mode(after.mode));
+          return s.policyMode(actor, mode(before.mode), mode(after.mode), start);
         if (changes.length === 1 && changed('rememberDeviceDays'))
           return s.policyRemember(actor, n(after.rememberDeviceDays));
         return changes.length ? s.policyChanged(actor, changes) : s.policySettings(actor);
@@ -164,6 +168,9 @@ export class MfaAuditLog extends MfaElement {
         return s.deviceRemembered(user, String(after.label ?? ''));
       case 'device.forgotten':
         return s.deviceForgotten(user, String(before.label ?? ''));
+      // Sent by an administrator (`actorId`), or by the schedule (none).
+      case 'reminder.sent':
+        return e.actorId ? s.reminded(actor, user) : s.remindedAuto(user);
       default:
         // A kind of event newer than these elements: its type, rather than nothing.
         return e.type;

@@ -21,6 +21,7 @@ td.email { overflow-wrap: anywhere; }
   .cell-label::after { content: ': '; }
 }
 .overdue { color: var(--_danger); font-weight: 600; }
+.reminded { display: block; }
 dialog { width: min(34rem, calc(100vw - 2rem)); max-height: calc(100vh - 2rem); border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); color: var(--_fg); padding: 1.25rem; }
 dialog::backdrop { background: rgb(0 0 0 / 0.45); }
 .danger { background: var(--_danger); border-color: var(--_danger); color: var(--_bg); }

@@ -1,9 +1,13 @@
-import type { MemberResponse, MembersResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
+import type {
+  RolloutMember as MemberResponse,
+  RolloutMembers as MembersResponse,
+  Reminders,
+} from '../rollout-types.ts';
 import { StepUp, verifyHere } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { members as words } from '../strings/en-members.ts';
@@ -50,6 +54,7 @@ export class MfaMembers extends MfaElement {
     notice: { attribute: false },
     emails: { attribute: false },
     reset: { attribute: false },
+    reminding: { attribute: false },
   };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...words };
@@ -69,6 +74,11 @@ export class MfaMembers extends MfaElement {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The account accepts only passkeys and security keys: an app is no MFA here. */
   private strict = false;
+  /** The policy requires MFA (or will, from its start date): members without it can be reminded. */
+  private requiring = false;
+  /** The account's reminders (from the members' answer, then from a reminder sent here). */
+  private reminders: Reminders | null = null;
+  private reminding = false;
   private readonly live = new Announcer(this);
   private readonly stepUp = new StepUp(this);
 
@@ -80,10 +90,12 @@ export class MfaMembers extends MfaElement {
         this.client.getPolicy(this.accountId).catch(() => null),
       ]);
       this.strict = policy?.allowedFactors === 'phishing_resistant';
+      this.requiring = !!policy && policy.mode !== 'optional';
       return page;
     },
     (page) => {
       this.rows = page.members;
+      this.reminders = page.reminders ?? null;
     },
     // A new policy moves deadlines.
     ['mfa-policy-change'],
@@ -178,6 +190,43 @@ export class MfaMembers extends MfaElement {
     }
   }
 
+  /**
+   * Reminds every member without MFA whom the policy requires it of (once a day per account):
+   * "Reminded 5 members" is said, and the button waits for the next day, with its note in focus.
+   */
+  private async remind() {
+    if (this.reminding) return;
+    this.reminding = true;
+    try {
+      const sent = await this.client.remindMembers(this.accountId);
+      this.reminders = { lastSentAt: sent.sentAt, nextAllowedAt: sent.nextAllowedAt };
+      this.notice = '';
+      this.live.say(this.t.reminded(sent.reminded));
+      void this.page.reload({ quiet: true }); // each member's "Last reminded"
+    } catch (err) {
+      const error = toApiError(err);
+      // Another administrator reminded them meanwhile: when the next is allowed, from the answer.
+      if (error.nextAllowedAt)
+        this.reminders = { lastSentAt: null, ...this.reminders, nextAllowedAt: error.nextAllowedAt };
+      this.fail(error);
+    } finally {
+      this.reminding = false;
+    }
+    await focusAfterRender(this, '#remind:enabled', '#remind-note');
+  }
+
+  /** **Remind members without MFA**, under a requiring policy; while it must wait, when it may be sent again. */
+  private renderRemind() {
+    if (!this.requiring) return nothing;
+    const next = this.reminders?.nextAllowedAt;
+    const waiting = !!next && Date.parse(next) > Date.now();
+    return html`<button id="remind" type="button" ?disabled=${waiting || this.reminding} aria-describedby=${waiting ? 'remind-note' : nothing} @click=${this.remind}>${this.t.remindMembers}</button>${
+      waiting
+        ? html`<small id="remind-note" class="muted" tabindex="-1">${this.t.remindNext(this.formatDate(next, true))}</small>`
+        : nothing
+    }`;
+  }
+
   private async confirmReset(member: MemberResponse) {
     this.reset = { step: 'confirm', member };
     await this.updateComplete;
@@ -239,6 +288,16 @@ export class MfaMembers extends MfaElement {
     return t.memberNone;
   }
 
+  /** The status, and for a member without an accepted method when they were last reminded. */
+  private statusCell(m: MemberResponse) {
+    const accepted = this.strict ? m.methods.includes('webauthn') : m.enrolled;
+    return html`${this.statusOf(m)}${
+      m.lastRemindedAt && !accepted
+        ? html`<small class="muted reminded">${this.t.memberReminded(this.formatDate(m.lastRemindedAt))}</small>`
+        : nothing
+    }`;
+  }
+
   private renderRow(m: MemberResponse) {
     const t = this.t;
     const methods = m.methods.map((method) => t.memberMethods[method]).join(', ') || '—';
@@ -248,7 +307,7 @@ export class MfaMembers extends MfaElement {
     const c = t.memberColumns;
     // The column's name, shown only when the table is stacked (screen readers have the header).
     const label = (name: string) => html`<span class="cell-label" aria-hidden="true">${name}</span>`;
-    return html`<tr><th scope="row" tabindex="-1">${m.displayName}</th><td class="email">${label(c.email)}${m.email}</td><td>${label(c.role)}${t.memberRoles[m.role]}</td><td>${label(c.methods)}${methods}</td><td>${label(c.status)}${this.statusOf(m)}</td><td>${reset}</td></tr>`;
+    return html`<tr><th scope="row" tabindex="-1">${m.displayName}</th><td class="email">${label(c.email)}${m.email}</td><td>${label(c.role)}${t.memberRoles[m.role]}</td><td>${label(c.methods)}${methods}</td><td>${label(c.status)}${this.statusCell(m)}</td><td>${reset}</td></tr>`;
   }
 
   private renderDialog() {
@@ -288,7 +347,7 @@ ${reset.step === 'step-up' ? this.stepUp.render(() => void this.doReset(), this.
 <h2 id="title" tabindex="-1">${t.membersTitle}</h2>
 <div class="bar"><div class="filters" role="group" aria-label=${t.membersFilter}>${filters}</div>
 <div class="search"><label for="search">${t.membersSearch} <small class="muted">${t.membersSearchHint}</small></label><input id="search" type="search" autocomplete="off" @input=${this.onSearch}></div>
-<button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button></div>
+<button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button>${this.renderRemind()}</div>
 ${emails}<p role="status" class="muted">${this.notice}</p>
 ${data ? this.renderTable(data) : this.renderPending(this.page, () => verifyHere(this.stepUp, this.page, this.accountId, this.t.verifyHere))}
 </section>${this.renderDialog()}${this.live.render()}`;

@@ -1,4 +1,4 @@
-import type { MemberResponse, PolicyResponse } from '@mfakit/server-sdk';
+import type { MemberResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
@@ -10,13 +10,24 @@ import {
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes } from '../modes.ts';
+import type { RolloutPolicy } from '../rollout-types.ts';
 import { StepUp } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
-import { type DayField, type Draft, draftOf, showDraft } from './draft.ts';
+import {
+  type CheckedField,
+  type DayField,
+  type Draft,
+  draftOf,
+  showDraft,
+  storedDay,
+  updateOf,
+} from './draft.ts';
+import { renderCards, renderDays, renderStartDate } from './fields.ts';
 import { type Impact, impactOf, noImpact } from './impact.ts';
 import { styles } from './mfa-policy-manager.styles.ts';
+import { startDateAllowed } from './start-date.ts';
 
 /** How long the impact preview waits for the choices to settle before it says whom they affect. */
 const IMPACT_QUIET_MS = 500;
@@ -70,7 +81,7 @@ export class MfaPolicyManager extends MfaElement {
   private readonly stepUp = new StepUp(this);
 
   private readonly account = new Loader<{
-    policy: PolicyResponse;
+    policy: RolloutPolicy;
     members: MemberResponse[];
     /** The administrator has no MFA, so no save can succeed (`null`: unknown). */
     needsMfa: boolean | null;
@@ -104,8 +115,8 @@ export class MfaPolicyManager extends MfaElement {
   private notice = '';
   private stepUpOpen = false;
   private focusedOnce = false;
-  /** The days fields holding something out of range: shown as typed, refused, never saved. */
-  private invalid: Partial<Record<DayField, true>> = {};
+  /** The fields holding something out of range: shown as typed, refused, never saved. */
+  private invalid: Partial<Record<CheckedField, true>> = {};
   /** What the impact preview shows now: a key of whom it affects, its summary, the preview. */
   private impact: Impact = noImpact;
   /** The key last announced (`null`: none yet; the first preview after a load is not news). */
@@ -162,32 +173,42 @@ export class MfaPolicyManager extends MfaElement {
    * beside it, and blocks Save. Nothing is clamped.
    */
   private renderDays(name: DayField, max: number, label: string, hint: string) {
-    const invalid = this.invalid[name];
-    return html`<div class="field">
-      <label for=${name}>${label}</label>
-      <input id=${name} name=${name} type="number" inputmode="numeric" min="0" max=${max} step="1"
-        aria-invalid=${invalid ? 'true' : nothing}
-        aria-describedby=${invalid ? `${name}-error ${name}-hint` : `${name}-hint`}
-        @input=${(e: Event) => {
-          const typed = (e.target as HTMLInputElement).value.trim();
-          const value = Number(typed);
-          const invalid = { ...this.invalid };
-          delete invalid[name];
-          if (/^\d+$/.test(typed) && value <= max) this.setDraft({ [name]: value });
-          else invalid[name] = true;
-          this.invalid = invalid;
-        }} />
-      ${invalid ? html`<p id="${name}-error" class="error">${this.t.daysInvalid(max)}</p>` : nothing}
-      <p id="${name}-hint" class="muted">${hint}</p>
-    </div>`;
+    return renderDays(this.t, name, max, label, hint, this.invalid[name], (e) => {
+      const typed = (e.target as HTMLInputElement).value.trim();
+      this.check(name, /^\d+$/.test(typed) && Number(typed) <= max ? { [name]: Number(typed) } : null);
+    });
+  }
+
+  /**
+   * The start date as typed: a day from tomorrow to a year ahead (or the one stored, or none)
+   * goes into the draft; a day out of range or half typed stays as it is, marked invalid.
+   */
+  private onStartDate(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const load = this.account.value;
+    const stored = load.status === 'ready' ? storedDay(load.data.policy) : '';
+    const allowed = !input.validity.badInput && startDateAllowed(input.value, stored);
+    this.check('enforceFrom', allowed ? { enforceFrom: input.value } : null);
+  }
+
+  /** A checked field's new value: `patch` into the draft, or (`null`) the field marked invalid. */
+  private check(name: CheckedField, patch: Partial<Draft> | null) {
+    const invalid = { ...this.invalid };
+    delete invalid[name];
+    if (patch) this.setDraft(patch);
+    else invalid[name] = true;
+    this.invalid = invalid;
   }
 
   private async save(e?: Event) {
     e?.preventDefault();
     const load = this.account.value;
     if (this.busy || !this.draft || load.status !== 'ready') return;
-    // A days field out of range: nothing is sent; the field says why.
-    const invalid = (['gracePeriodDays', 'rememberDeviceDays'] as const).find((name) => this.invalid[name]);
+    // A field out of range: nothing is sent; the field says why (the start date only where it is shown).
+    const checked: CheckedField[] = ['gracePeriodDays', 'enforceFrom', 'rememberDeviceDays'];
+    const invalid = checked.find(
+      (name) => this.invalid[name] && (name !== 'enforceFrom' || this.draft?.mode !== 'optional'),
+    );
     if (invalid) {
       this.renderRoot.querySelector<HTMLElement>(`#${invalid}`)?.focus();
       return;
@@ -199,7 +220,7 @@ export class MfaPolicyManager extends MfaElement {
     // Where focus goes once Save is enabled again (it loses focus while disabled).
     let focus: string | null = null;
     try {
-      const saved = await this.client.putPolicy(this.accountId, { ...this.draft, version: policy.version });
+      const saved = await this.client.putPolicy(this.accountId, updateOf(this.draft, policy));
       this.stepUpOpen = false;
       this.account.set({ ...load.data, policy: saved });
       this.dispatchEvent(new MfaPolicyChangeEvent(saved));
@@ -276,7 +297,14 @@ export class MfaPolicyManager extends MfaElement {
     if (needsMfa) return this.renderNeedsMfa();
     const draft = this.draft;
     // Whom the draft affects: shown below, said by `announceImpact` once the choices settle.
-    this.impact = impactOf(t, draft, members, (iso) => this.formatDate(iso), !!this.invalid.gracePeriodDays);
+    const date = (iso: string) => this.formatDate(iso);
+    this.impact = impactOf(
+      t,
+      draft,
+      members,
+      date,
+      !!(this.invalid.gracePeriodDays || this.invalid.enforceFrom),
+    );
     return html`
       <form part="base" @submit=${this.save} novalidate>
         ${
@@ -284,26 +312,21 @@ export class MfaPolicyManager extends MfaElement {
             ? html`<p class="caution" role="note">${t.ssoCaution(policy.sso.provider ?? '')}</p>`
             : nothing
         }
-        <fieldset>
-          <legend>${t.policyLegend}</legend>
-          ${policyModes.map(
-            (mode) => html`<label part="card" class="card ${draft.mode === mode ? 'selected' : ''}">
-              <input
-                type="radio"
-                name="mode"
-                .value=${mode}
-                aria-labelledby="label-${mode}"
-                aria-describedby="desc-${mode}"
-                @change=${() => this.setDraft({ mode })}
-              />
-              <span>
-                <span class="card-label" id="label-${mode}">${t.modeLabels[mode]}</span>
-                <span class="card-desc" id="desc-${mode}">${t.modeDescriptions[mode]}</span>
-              </span>
-            </label>`,
-          )}
-        </fieldset>
+        ${renderCards(
+          t.policyLegend,
+          'mode',
+          policyModes,
+          draft.mode,
+          t.modeLabels,
+          t.modeDescriptions,
+          (mode) => this.setDraft({ mode }),
+        )}
         ${this.renderDays('gracePeriodDays', 90, t.gracePeriod, t.gracePeriodHint)}
+        ${
+          draft.enforceFrom === undefined || draft.mode === 'optional'
+            ? nothing
+            : renderStartDate(t, this.invalid.enforceFrom, date, (e) => this.onStartDate(e))
+        }
         ${
           policy.sso.enabled
             ? html`<div class="field switch">
@@ -322,27 +345,15 @@ export class MfaPolicyManager extends MfaElement {
         }
         ${
           draft.allowedFactors
-            ? html`<fieldset>
-              <legend>${t.allowedFactorsLegend}</legend>
-              ${allowedFactorsValues.map(
-                (
-                  value,
-                ) => html`<label part="card" class="card ${draft.allowedFactors === value ? 'selected' : ''}">
-                  <input
-                    type="radio"
-                    name="allowedFactors"
-                    .value=${value}
-                    aria-labelledby="label-${value}"
-                    aria-describedby="desc-${value}"
-                    @change=${() => this.setDraft({ allowedFactors: value })}
-                  />
-                  <span>
-                    <span class="card-label" id="label-${value}">${t.allowedFactorsLabels[value]}</span>
-                    <span class="card-desc" id="desc-${value}">${t.allowedFactorsDescriptions[value]}</span>
-                  </span>
-                </label>`,
-              )}
-            </fieldset>`
+            ? renderCards(
+                t.allowedFactorsLegend,
+                'allowedFactors',
+                allowedFactorsValues,
+                draft.allowedFactors,
+                t.allowedFactorsLabels,
+                t.allowedFactorsDescriptions,
+                (allowedFactors) => this.setDraft({ allowedFactors }),
+              )
             : nothing
         }
         ${draft.rememberDeviceDays === undefined ? nothing : this.renderDays('rememberDeviceDays', 30, t.rememberDevice, t.rememberDeviceHint)}

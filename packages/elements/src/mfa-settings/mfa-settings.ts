@@ -1,8 +1,8 @@
-import type { PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import { Announcer } from '../live.ts';
+import type { RolloutAccess, RolloutPolicy } from '../rollout-types.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -40,6 +40,7 @@ export class MfaSettings extends MfaElement {
     profileUrl: { attribute: 'profile-url' },
     open: { attribute: false },
     saved: { attribute: false },
+    access: { attribute: false },
   };
   static override styles = [tokens, styles];
   protected override readonly defaults = { ...common, ...policy };
@@ -49,7 +50,13 @@ export class MfaSettings extends MfaElement {
   /** Where the signed-in user sets up MFA (their profile): the policy manager links it for an administrator without MFA. */
   profileUrl = '';
 
-  private readonly policy = new Loader<PolicyResponse>(this, () => this.client.getPolicy(this.accountId));
+  private readonly policy = new Loader<RolloutPolicy>(
+    this,
+    () => this.client.getPolicy(this.accountId),
+    (policy) => void this.loadAccess(policy),
+  );
+  /** The viewer's own access while the policy's start date is ahead (it says when MFA starts for them). */
+  private access: RolloutAccess | null = null;
   private open = false;
   /** The policy was saved in the dialog, since it was last opened. */
   private saved = false;
@@ -81,6 +88,17 @@ export class MfaSettings extends MfaElement {
     await this.policy.reload();
   }
 
+  /**
+   * A policy with a start date ahead: whether it will require MFA of the viewer, and by when
+   * (their `GET …/access` says `enforceFrom` when they have none it accepts).
+   */
+  private async loadAccess(policy: RolloutPolicy) {
+    this.access = null;
+    if (!pending(policy)) return;
+    const access = await this.client.getAccess(this.accountId).catch(() => null);
+    if (this.policy.value.status === 'ready' && this.policy.value.data === policy) this.access = access;
+  }
+
   private async openManager() {
     // The manager (and its step-up) loads when first opened: the settings page itself stays small.
     await import('../mfa-policy-manager/mfa-policy-manager.ts');
@@ -102,6 +120,7 @@ export class MfaSettings extends MfaElement {
 
   private onPolicyChange(e: MfaPolicyChangeEvent) {
     this.policy.set(e.policy);
+    void this.loadAccess(e.policy);
     this.closeManager();
     // Said here, where the user is once the dialog has closed (the manager says nothing then).
     this.saved = true;
@@ -117,8 +136,8 @@ export class MfaSettings extends MfaElement {
     const changed = policy.updatedAt
       ? t.changedBy(policy.updatedByName ?? policy.updatedBy ?? '', this.formatDate(policy.updatedAt, true))
       : t.neverChanged;
-    // Sent by servers that enforce a policy from a date on (not every server does).
-    const enforceFrom = (policy as PolicyResponse & { enforceFrom?: string | null }).enforceFrom;
+    const enforceFrom = policy.mode === 'optional' ? null : policy.enforceFrom;
+    const you = this.access?.enforceFrom ? this.access : null;
     return html`
       <section part="base" aria-labelledby="title">
         <div class="head">
@@ -144,7 +163,14 @@ export class MfaSettings extends MfaElement {
         ${this.saved ? html`<p part="notice" class="success">${t.saved}</p>` : nothing}
         <p class="muted">${changed}</p>
         ${policy.mode === 'optional' ? nothing : html`<p>${t.graceSummary(policy.gracePeriodDays)}</p>`}
-        ${enforceFrom ? html`<p>${t.enforceFromSummary(this.formatDate(enforceFrom))}</p>` : nothing}
+        ${enforceFrom ? html`<p>${t.enforceFromSummary(t.modeLabels[policy.mode], this.formatDate(enforceFrom), pending(policy))}</p>` : nothing}
+        ${
+          you
+            ? html`<p part="pending" class="caution">${t.enforceFromYou(this.formatDate(you.enforceFrom), this.formatDate(you.deadline))}${
+                this.profileUrl ? html` <a href=${this.profileUrl}>${t.adminNeedsMfaLink}</a>` : nothing
+              }</p>`
+            : nothing
+        }
         ${
           policy.allowedFactors
             ? html`<p><span class="muted">${t.allowedFactorsLegend}:</span> ${t.allowedFactorsLabels[policy.allowedFactors]}</p>`
@@ -189,6 +215,10 @@ export class MfaSettings extends MfaElement {
     `;
   }
 }
+
+/** A requiring policy whose start date is still ahead. */
+const pending = (policy: RolloutPolicy) =>
+  policy.mode !== 'optional' && !!policy.enforceFrom && Date.parse(policy.enforceFrom) > Date.now();
 
 customElements.define('mfa-settings', MfaSettings);
 

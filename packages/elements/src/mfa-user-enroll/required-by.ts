@@ -1,10 +1,15 @@
 import type { MeResponse } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
+import type { RolloutRequiredBy } from '../rollout-types.ts';
 import { webauthnSupported } from '../webauthn-support.ts';
 import type { Profile } from './profile.ts';
 
 /** What an account requiring MFA accepts (every method, from a server that does not say). */
 export const accepted = (r: { accepts?: readonly string[] }) => r.accepts ?? ['totp', 'webauthn'];
+
+/** The start date of an account's policy that is not enforced yet, else `null`. */
+const pendingFrom = (r: RolloutRequiredBy) =>
+  r.enforceFrom && Date.parse(r.enforceFrom) > Date.now() ? r.enforceFrom : null;
 
 /**
  * What the user must do first, when an account requires MFA that they do not hold yet
@@ -22,11 +27,13 @@ export function lead(h: Profile, me: MeResponse) {
     : passkeyOnly || webauthnSupported()
       ? 'passkey'
       : 'app';
-  const lines = unmet.map((r) => {
+  const lines = unmet.map((r: RolloutRequiredBy) => {
     const date = r.deadline && Date.parse(r.deadline) > Date.now() ? h.date(r.deadline) : null;
+    const from = pendingFrom(r);
+    const start = from && h.date(from);
     return accepted(r).includes('totp')
-      ? t.requiredLead(r.accountName, date)
-      : t.requiredLeadPasskey(r.accountName, date);
+      ? t.requiredLead(r.accountName, date, start)
+      : t.requiredLeadPasskey(r.accountName, date, start);
   });
   const template = unmet.length
     ? html`<div class="lead">
@@ -37,9 +44,15 @@ export function lead(h: Profile, me: MeResponse) {
   return { template, recommend };
 }
 
-/** An account that requires MFA, with its deadline, or that it has passed, or the reset that ended it. */
-function entry(h: Profile, account: string, deadline: string | null, resetAt: string | null): string {
+/**
+ * An account that requires MFA, with its deadline, or that it has passed, or the reset that ended
+ * it; a pending one from when (its deadline then counts from that day).
+ */
+function entry(h: Profile, r: RolloutRequiredBy): string {
   const t = h.t;
+  const { accountName: account, deadline, resetAt } = r;
+  const from = pendingFrom(r);
+  if (from) return t.requiredByPending(account, h.date(from), h.date(deadline ?? from));
   // A reset left no grace period: the reset's day, not "the grace period ended".
   if (resetAt) return t.requiredByReset(account, h.date(resetAt));
   if (!deadline) return t.requiredByEntry(account, null);
@@ -61,7 +74,7 @@ export function renderRequiredBy(h: Profile, me: MeResponse) {
           : html`<ul>
             ${me.requiredBy.map(
               (r) => html`<li>
-                ${entry(h, r.accountName, r.deadline, r.resetAt)}
+                ${entry(h, r)}
                 ${!accepted(r).includes('totp') ? html`<span class="muted">${t.requiredByPasskey(r.accountName)}</span>` : nothing}
               </li>`,
             )}

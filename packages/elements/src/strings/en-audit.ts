@@ -33,7 +33,8 @@ export const audit: Pick<
   auditSomeone: 'A former member',
   auditSupport: "The portal's support",
   auditSentences: {
-    policyMode: (actor, from, to) => `${actor} changed the policy from ${from} to ${to}`,
+    policyMode: (actor, from, to, start) =>
+      `${actor} changed the policy from ${from} to ${to}${start ? ` from ${start}` : ''}`,
     policySettings: (actor) => `${actor} changed the policy's settings`,
     policyChanged: (actor, changes) => `${actor} changed the policy: ${changes.join('; ')}`,
     enrolled: (user) => `${user} set up an authenticator app`,
@@ -56,6 +57,8 @@ export const audit: Pick<
     deviceRemembered: (user, label) => `${user} chose to remember the device “${label}”`,
     deviceForgotten: (user, label) =>
       label ? `${user} forgot the device “${label}”` : `${user} forgot all remembered devices`,
+    reminded: (actor, user) => `${actor} reminded ${user} to set up MFA`,
+    remindedAuto: (user) => `${user} was reminded to set up MFA`,
   },
   auditChanges: {
     mode: (from, to) => `policy from ${from} to ${to}`,
@@ -64,6 +67,7 @@ export const audit: Pick<
     enforceAfterSso: (on) =>
       on ? 'MFA now also required after Single Sign-On' : 'MFA no longer required after Single Sign-On',
     rememberDevice: (from, to) => `remembered devices from ${from} to ${to} ${to === 1 ? 'day' : 'days'}`,
+    enforceFrom: (date) => (date ? `enforced from ${date}` : 'enforced at once, with no start date'),
   },
   loadMore: 'Load more',
 };

@@ -51,6 +51,8 @@ export const common: Pick<
       'Passkeys are not set up for this site yet. Use your authenticator app, or ask the site.',
     not_enrolled: 'Multi-factor authentication is not set up.',
     unavailable: 'Multi-factor authentication is temporarily unavailable. Try again in a moment.',
+    reminder_limit: 'Members of this account were reminded less than a day ago.',
+    nothing_to_remind: 'Nobody to remind: this account’s policy does not require MFA.',
     fallback: 'Something went wrong. Try again.',
   },
 };

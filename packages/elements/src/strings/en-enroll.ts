@@ -23,6 +23,7 @@ export const enroll: Pick<
   | 'requiredByOverdue'
   | 'requiredByReset'
   | 'requiredByPolicy'
+  | 'requiredByPending'
   | 'passkeysTitle'
   | 'passkeysHint'
   | 'passkeysNone'
@@ -59,10 +60,10 @@ export const enroll: Pick<
   regenerate: 'Regenerate recovery codes',
   remove: 'Remove authenticator app',
   removeConfirm: 'Yes, remove the app',
-  requiredLead: (account, deadline) =>
-    `${account} requires two-factor authentication: set it up ${deadline ? `by ${deadline}` : 'now'}.`,
-  requiredLeadPasskey: (account, deadline) =>
-    `${account} accepts only passkeys and security keys: add one ${deadline ? `by ${deadline}` : 'now'}.`,
+  requiredLead: (account, deadline, from) =>
+    `${account} ${from ? `will require two-factor authentication from ${from}` : 'requires two-factor authentication'}: set it up ${deadline ? `by ${deadline}` : 'now'}.`,
+  requiredLeadPasskey: (account, deadline, from) =>
+    `${account} ${from ? `will accept only passkeys and security keys from ${from}` : 'accepts only passkeys and security keys'}: add one ${deadline ? `by ${deadline}` : 'now'}.`,
   recommendPasskey: 'We recommend a passkey: you verify with your fingerprint, face or screen lock.',
   recommendApp: 'We recommend an authenticator app on your phone.',
   requiredByTitle: 'Required by',
@@ -71,6 +72,7 @@ export const enroll: Pick<
   requiredByOverdue: (account, deadline) => `${account}: required now (the grace period ended ${deadline})`,
   requiredByReset: (account, date) => `${account}: your MFA was reset on ${date} — set it up now`,
   requiredByPolicy: (accounts) => `You cannot remove it: ${accounts} requires MFA.`,
+  requiredByPending: (account, from, deadline) => `${account}: from ${from} — set up by ${deadline}`,
   passkeysTitle: 'Passkeys and security keys',
   passkeysHint:
     'Verify with your fingerprint, face, screen lock or a security key. Passkeys cannot be phished.',

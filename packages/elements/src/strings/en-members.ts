@@ -30,6 +30,10 @@ export const members: Pick<
   | 'resetDone'
   | 'resetShared'
   | 'close'
+  | 'remindMembers'
+  | 'remindNext'
+  | 'reminded'
+  | 'memberReminded'
 > = {
   membersTitle: 'Members',
   membersFilter: 'Show',
@@ -67,4 +71,9 @@ export const members: Pick<
   resetShared: (name) =>
     `${name} also belongs to other accounts, so resetting their MFA here would change it there too. Only the portal's support can reset it.`,
   close: 'Close',
+  remindMembers: 'Remind members without MFA',
+  remindNext: (when) => `Next reminder possible ${when}`,
+  reminded: (count) =>
+    count ? `Reminded ${count} ${count === 1 ? 'member' : 'members'}` : 'Nobody needed a reminder.',
+  memberReminded: (date) => `Last reminded ${date}`,
 };

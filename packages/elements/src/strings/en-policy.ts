@@ -18,6 +18,12 @@ export const policy: Pick<
   | 'ssoSummary'
   | 'graceSummary'
   | 'enforceFromSummary'
+  | 'enforceFromYou'
+  | 'enforceFrom'
+  | 'enforceFromHint'
+  | 'enforceFromInvalid'
+  | 'impactFrom'
+  | 'impactFromPhishingResistant'
   | 'daysInvalid'
   | 'adminNeedsMfa'
   | 'adminNeedsMfaLink'
@@ -76,7 +82,14 @@ export const policy: Pick<
     `Members who sign in through ${provider} ${alsoAfterSso ? 'must use MFA here too.' : 'follow its sign-in rules; these settings apply to their other sign-ins.'}`,
   graceSummary: (days) =>
     `Members who must set up MFA have ${days} ${days === 1 ? 'day' : 'days'} to do so (grace period).`,
-  enforceFromSummary: (date) => `Enforced from ${date}.`,
+  enforceFromSummary: (policy, date, pending) =>
+    pending ? `${policy} from ${date}.` : `Enforced since ${date}.`,
+  enforceFromYou: (date, deadline) =>
+    `From ${date} this account requires MFA of you too: set it up by ${deadline}.`,
+  enforceFrom: 'Start enforcing on',
+  enforceFromHint:
+    'Optional. Until then nothing is enforced and members are told it is coming; the grace period starts on this day.',
+  enforceFromInvalid: (last) => `Choose a day from tomorrow to ${last}, or leave it empty`,
   daysInvalid: (max) => `Enter 0 to ${max} days`,
   adminNeedsMfa: 'Only administrators who use MFA can change this policy. Set up MFA in your profile first.',
   adminNeedsMfaLink: 'Set up MFA in your profile',
@@ -90,6 +103,10 @@ export const policy: Pick<
   impact: (count, days) =>
     `${count} ${count === 1 ? 'member has' : 'members have'} not set up MFA; they have ${days} ${days === 1 ? 'day' : 'days'}.`,
   impactNone: 'Everyone this policy applies to has MFA set up.',
+  impactFrom: (count, from, deadline) =>
+    `From ${from}, ${count} ${count === 1 ? 'member' : 'members'} without MFA will have to set it up (by ${deadline}).`,
+  impactFromPhishingResistant: (count, from, deadline) =>
+    `From ${from}, ${count} ${count === 1 ? 'member' : 'members'} without a passkey or security key will have to add one (by ${deadline}).`,
   impactPhishingResistant: (count, days) =>
     `${count} ${count === 1 ? 'member has' : 'members have'} no passkey or security key; they have ${days} ${days === 1 ? 'day' : 'days'}.`,
   allowedFactorsLegend: 'Accepted methods',

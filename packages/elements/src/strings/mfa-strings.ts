@@ -28,8 +28,18 @@ export interface MfaStrings {
   ssoSummary: (provider: string, alsoAfterSso: boolean) => string;
   /** The settings' line on the grace period of a requiring policy (0: at the next sign-in). */
   graceSummary: (days: number) => string;
-  /** The settings' line when the policy is enforced from a date on. */
-  enforceFromSummary: (date: string) => string;
+  /**
+   * The settings' line on a requiring policy's start date: `pending` before it ("Required for all
+   * users from Dec 11, 2026."; `policy` is the policy's label), else since when it is enforced.
+   */
+  enforceFromSummary: (policy: string, date: string, pending: boolean) => string;
+  /** The settings' line to a member without MFA whom a pending policy will require it of: from when, and by when. */
+  enforceFromYou: (date: string, deadline: string) => string;
+  /** The policy manager's date field: when a requiring policy starts to be enforced (optional). */
+  enforceFrom: string;
+  enforceFromHint: string;
+  /** Under the date field holding a day before tomorrow or after `last` (a year ahead). */
+  enforceFromInvalid: (last: string) => string;
   /** Under a days field holding something other than a whole number from 0 to `max`. */
   daysInvalid: (max: number) => string;
   /** Instead of the policy form, to an administrator who has no MFA: changing the policy needs it. */
@@ -44,6 +54,10 @@ export interface MfaStrings {
   enforceAfterSsoHint: string;
   impact: (count: number, days: number) => string;
   impactNone: string;
+  /** The preview of a policy with a start date: who will have to set up MFA, from when (`from`) and by when. */
+  impactFrom: (count: number, from: string, deadline: string) => string;
+  /** The same under "Phishing-resistant only": who will need a passkey or security key. */
+  impactFromPhishingResistant: (count: number, from: string, deadline: string) => string;
   /** The preview under "Phishing-resistant only": members who must still add a passkey or security key. */
   impactPhishingResistant: (count: number, days: number) => string;
   allowedFactorsLegend: string;
@@ -104,10 +118,13 @@ export interface MfaStrings {
   mfaOn: string;
   /** The step-up's words in `<mfa-user-enroll>`, by the action that asked for it. */
   stepUpFor: Record<'setup' | 'regenerate' | 'remove' | 'add-passkey' | 'remove-passkey', string>;
-  /** The lead of the profile for an account whose requirement the user does not meet yet; `deadline` null: now. */
-  requiredLead: (account: string, deadline: string | null) => string;
+  /**
+   * The lead of the profile for an account whose requirement the user does not meet yet; `deadline`
+   * null: now; `from`: the day a pending policy starts (null: it applies already).
+   */
+  requiredLead: (account: string, deadline: string | null, from: string | null) => string;
   /** The same, for an account that accepts only passkeys and security keys. */
-  requiredLeadPasskey: (account: string, deadline: string | null) => string;
+  requiredLeadPasskey: (account: string, deadline: string | null, from: string | null) => string;
   /** The method recommended under the lead, where the browser can use passkeys. */
   recommendPasskey: string;
   /** The method recommended under the lead, where it cannot. */
@@ -122,6 +139,8 @@ export interface MfaStrings {
   /** An administrator reset the user's MFA there: no grace period is left, set up now. */
   requiredByReset: (account: string, date: string) => string;
   requiredByPolicy: (accounts: string) => string;
+  /** An account whose policy starts on `from`: by when the user must have set up MFA. */
+  requiredByPending: (account: string, from: string, deadline: string) => string;
   passkeysTitle: string;
   passkeysHint: string;
   passkeysNone: string;
@@ -229,6 +248,14 @@ export interface MfaStrings {
   /** The `shared_member` answer, in words. */
   resetShared: (name: string) => string;
   close: string;
+  /** The button that reminds, by email, every member whom the policy requires MFA of and who has none. */
+  remindMembers: string;
+  /** Beside **Remind members without MFA** while the next reminder is not allowed yet (once a day per account). */
+  remindNext: (when: string) => string;
+  /** Said once the reminders are sent (`count` 0: nobody needed one). */
+  reminded: (count: number) => string;
+  /** A member's row: when they were last reminded to set up MFA. */
+  memberReminded: (date: string) => string;
   auditTitle: string;
   /** The name of the group of kind filters. */
   auditFilter: string;
@@ -242,7 +269,8 @@ export interface MfaStrings {
   auditSupport: string;
   /** The events as sentences: the names (and values) are placed by each function. */
   auditSentences: {
-    policyMode: (actor: string, from: string, to: string) => string;
+    /** `start`: the day the new policy is enforced from, when it has one. */
+    policyMode: (actor: string, from: string, to: string, start: string | null) => string;
     policySettings: (actor: string) => string;
     /** The settings that changed, each one of `auditChanges`' phrases, in one sentence. */
     policyChanged: (actor: string, changes: string[]) => string;
@@ -263,6 +291,10 @@ export interface MfaStrings {
     deviceRemembered: (user: string, label: string) => string;
     /** `label` is empty when all of the user's devices were forgotten. */
     deviceForgotten: (user: string, label: string) => string;
+    /** An administrator reminded a member to set up MFA. */
+    reminded: (actor: string, user: string) => string;
+    /** A scheduled reminder (no one sent it by hand). */
+    remindedAuto: (user: string) => string;
   };
   /** What a policy change changed, as phrases that `auditSentences.policyChanged` joins. */
   auditChanges: {
@@ -271,5 +303,19 @@ export interface MfaStrings {
     allowedFactors: (from: string, to: string) => string;
     enforceAfterSso: (on: boolean) => string;
     rememberDevice: (from: number, to: number) => string;
+    /** The start date set (`date`) or removed (`null`: enforced at once). */
+    enforceFrom: (date: string | null) => string;
   };
+  /** `<mfa-nudge>`'s accessible name. */
+  nudgeLabel: string;
+  /** The suggestion to set up MFA, where nothing requires it (yet). */
+  nudgeSetUp: string;
+  /** The same, before the account's start date `date`. */
+  nudgeSetUpFrom: (date: string) => string;
+  /** The link to the profile that goes with it. */
+  nudgeSetUpLink: string;
+  /** The suggestion to add a passkey, to a user who verified with an app code; its link is `addPasskey`. */
+  nudgePasskey: string;
+  /** Hides the suggestion for some days. */
+  notNow: string;
 }

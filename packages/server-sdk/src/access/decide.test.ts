@@ -1180,3 +1180,99 @@ describe('decideAccess with a step-up: properties', () => {
     );
   });
 });
+
+describe('decideAccess with a start date (enforceFrom)', () => {
+  const announced = (enforceFrom: Date, gracePeriodDays = 7) =>
+    ({ mode: 'required_all', gracePeriodDays, enforceAfterSso: false, enforceFrom }) as const;
+
+  it('the day before: requires nothing yet, and says from when and by when', () => {
+    expect(decideAccess(facts({ policy: announced(at(DAY)) }))).toEqual({
+      allow: true,
+      reason: 'not_required',
+      enforceFrom: at(DAY),
+      deadline: at(8 * DAY),
+    });
+    // A member seen weeks before has their grace counted from the start date all the same.
+    expect(decideAccess(facts({ policy: announced(at(DAY)), graceStartedAt: at(-30 * DAY) }))).toEqual({
+      allow: true,
+      reason: 'not_required',
+      enforceFrom: at(DAY),
+      deadline: at(8 * DAY),
+    });
+  });
+
+  it('the day before: a member with a factor is challenged as ever', () => {
+    expect(decideAccess(facts({ policy: announced(at(DAY)), enrolled: true }))).toEqual(challenge);
+    expect(
+      decideAccess(facts({ policy: announced(at(DAY)), enrolled: true, verifiedAt: at(-60_000) })),
+    ).toEqual(verified);
+  });
+
+  it('the day of: the grace period of a member seen before runs from the start date', () => {
+    expect(decideAccess(facts({ policy: announced(NOW), graceStartedAt: at(-3 * DAY) }))).toEqual(
+      grace(at(7 * DAY)),
+    );
+    expect(decideAccess(facts({ policy: announced(at(-DAY)), graceStartedAt: at(-3 * DAY) }))).toEqual(
+      grace(at(6 * DAY)),
+    );
+    // Without a grace period, the start date is the deadline.
+    expect(decideAccess(facts({ policy: announced(at(-1), 0), graceStartedAt: at(-3 * DAY) }))).toEqual(
+      enroll(at(-1)),
+    );
+  });
+
+  it('a late joiner: the grace period runs from their first access after the start date', () => {
+    expect(decideAccess(facts({ policy: announced(at(-10 * DAY)), graceStartedAt: at(-DAY) }))).toEqual(
+      grace(at(6 * DAY)),
+    );
+    // First evaluated now (the grace period begins now).
+    expect(decideAccess(facts({ policy: announced(at(-10 * DAY)) }))).toEqual(grace(at(7 * DAY)));
+  });
+
+  it('a reset before the start date forfeits nothing of it; one after it does', () => {
+    const before = facts({
+      policy: announced(at(-DAY)),
+      graceStartedAt: at(-20 * DAY),
+      graceForfeitedAt: at(-5 * DAY),
+    });
+    expect(decideAccess(before)).toEqual(grace(at(6 * DAY)));
+    const after = facts({
+      policy: announced(at(-DAY)),
+      graceStartedAt: at(-20 * DAY),
+      graceForfeitedAt: at(-1000),
+    });
+    expect(decideAccess(after)).toEqual(enroll(at(-1000)));
+  });
+
+  it('an optional policy or one that does not require it of the role has no start date to tell', () => {
+    expect(decideAccess(facts({ policy: { ...announced(at(DAY)), mode: 'required_admins' } }))).toEqual(
+      notRequired,
+    );
+  });
+
+  it('before its start date, no member is ever denied for want of a factor', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 365 * DAY }),
+        fc.option(fc.integer({ min: -400 * DAY, max: 0 }), { nil: null }),
+        fc.integer({ min: 0, max: 90 }),
+        fc.constantFrom('admin', 'member'),
+        (ahead, seen, days, role) => {
+          const decision = decideAccess(
+            facts({
+              policy: announced(at(ahead), days),
+              membership: { role, accountName: 'Acme' },
+              graceStartedAt: seen === null ? null : at(seen),
+            }),
+          );
+          expect(decision).toEqual({
+            allow: true,
+            reason: 'not_required',
+            enforceFrom: at(ahead),
+            deadline: at(ahead + days * DAY),
+          });
+        },
+      ),
+    );
+  });
+});

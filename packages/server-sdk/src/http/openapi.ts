@@ -175,6 +175,11 @@ export function openApiDocument(): object {
                     properties: { accountId: { type: 'string' }, accountName: { type: 'string' } },
                   },
                 },
+                nextAllowedAt: {
+                  description: 'For reminder_limit: when the next round of reminders may be sent.',
+                  type: 'string',
+                  format: 'date-time',
+                },
                 details: { description: 'For invalid_request: the schema issues, where they are known.' },
               },
             },

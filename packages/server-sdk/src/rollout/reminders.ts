@@ -17,6 +17,8 @@ import type { ReminderRecord, ReminderStage } from '../store/rollout-store.ts';
 import { dueStage, nextStageAt } from './reminder-schedule.ts';
 
 const DAY_MS = 86_400_000;
+/** An account whose look failed is looked at again this much later. */
+const RETRY_MS = 3_600_000;
 
 export interface SendRemindersOptions {
   /** At most this many reminders a call (default 200). */
@@ -52,7 +54,16 @@ export async function sendDueReminders(
   const due = await ctx.store.dueReminderAccounts(now, accounts);
   let sent = 0;
   for (const accountId of due) {
-    const scan = await remindAccount(ctx, accountId, now, limit - sent, null);
+    let scan: Awaited<ReturnType<typeof remindAccount>>;
+    try {
+      scan = await remindAccount(ctx, accountId, now, limit - sent, null);
+    } catch (error) {
+      // One account the host cannot list (or the store fails on) holds up no other: it is
+      // reported, and looked at again in an hour.
+      ctx.fail(error, 'sendDueReminders');
+      await ctx.store.scheduleReminders(accountId, now, new Date(now.getTime() + RETRY_MS));
+      continue;
+    }
     sent += scan.sent;
     // An account looked at whole waits until its next reminder is due (a day at most, for
     // members who join meanwhile); one cut short by the limit is due again at once.
