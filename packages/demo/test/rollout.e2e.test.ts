@@ -34,7 +34,7 @@ type Lang = 'en' | 'de';
 const words = {
   en: {
     nudge: 'Account security',
-    nudgeText: (date: string) => `Your account will require MFA from ${date}.`,
+    nudgeText: (date: string) => `Your account will require MFA from ${date}`,
     setUp: 'Set up MFA',
     notNow: 'Not now',
     banner: 'Globex Distribution will require multi-factor authentication from',
@@ -46,7 +46,7 @@ const words = {
   },
   de: {
     nudge: 'Kontosicherheit',
-    nudgeText: (date: string) => `Ihr Konto verlangt ab ${date} MFA.`,
+    nudgeText: (date: string) => `Ihr Konto verlangt ab ${date} MFA`,
     setUp: 'MFA einrichten',
     notNow: 'Nicht jetzt',
     banner: 'Globex Distribution verlangt Multi-Faktor-Authentifizierung ab dem',
