@@ -21,6 +21,12 @@ export interface DemoOptions {
   url?: string;
   /** Where the security notifications go instead of a mailer (default: this process's memory). */
   mailbox?: Mailbox;
+  /**
+   * The SDK's due reminders: sent by itself every ten minutes and after a policy is saved
+   * (`'background'`, the default), or only from `ready()` (`'manual'`: a test that moves the
+   * clock by days in seconds, so that no pass runs at a moment it did not choose).
+   */
+  reminders?: 'background' | 'manual';
 }
 
 const packageDir = join(import.meta.dirname, '..');
@@ -68,6 +74,7 @@ export function createDemo({
   distDir = join(packageDir, 'dist'),
   url = 'http://127.0.0.1:5173',
   mailbox = memoryMailbox(),
+  reminders,
 }: DemoOptions) {
   const cookies = sessionCookies(secret);
   /** Who is signed in: the principal of the signed cookie, or null. */
@@ -90,6 +97,7 @@ export function createDemo({
     issuer: 'Partner Portal',
     deviceCookie: DEVICE_COOKIE,
     ...(now ? { now } : {}),
+    ...(reminders ? { reminders } : {}),
     authenticate: principalOf,
     getMembership: membership,
     listMemberships: membershipsOf,

@@ -13,7 +13,7 @@ import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
-import { createDemo } from '../../src/app.ts';
+import { createDemo, type DemoOptions } from '../../src/app.ts';
 import { seedDemo } from '../../src/directory.ts';
 
 const packageDir = join(import.meta.dirname, '..', '..');
@@ -31,7 +31,10 @@ export interface DemoServer {
  * share one), seeds a fresh data folder at `clock.now`, and serves the demo on a free port,
  * ready as src/server.ts makes it (the reminders due at start sent).
  */
-export async function startDemo(clock: { now: Date }): Promise<DemoServer> {
+export async function startDemo(
+  clock: { now: Date },
+  { reminders }: Pick<DemoOptions, 'reminders'> = {},
+): Promise<DemoServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mfakit-e2e-'));
   const distDir = join(dataDir, 'dist');
   await build({
@@ -58,6 +61,7 @@ export async function startDemo(clock: { now: Date }): Promise<DemoServer> {
     now: () => new Date(clock.now),
     url: base,
     distDir,
+    ...(reminders ? { reminders } : {}),
   });
   await demo.ready();
   app = demo.app;
