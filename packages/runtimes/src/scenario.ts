@@ -91,6 +91,8 @@ export function scenarioHost(
       events.push(event.type);
     },
     eventDelivery,
+    // Reminders as a host's cron sends them (`POST /__reminders`), on every runtime.
+    reminders: 'manual',
     secret: 'a-runtime-scenario-secret-of-at-least-32-bytes',
     issuer: 'Runtimes',
     now: () => new Date(clock.now),
@@ -126,6 +128,8 @@ export function scenarioHost(
     await mfa.deliverEvents();
     return c.json({ events });
   });
+  // What a scheduled handler does for the rollout: the reminders due now.
+  app.post('/__reminders', async (c) => c.json(await mfa.sendDueReminders()));
   return { app, mfa };
 }
 
@@ -207,6 +211,13 @@ export async function driveScenario(label: string, target: ScenarioTarget): Prom
       });
       return put.status === 200 && put.body.mode === 'required_all';
     });
+    await step('a scheduled pass reminds the member without MFA, once', async () => {
+      const remind = async () => {
+        const response = await target.fetch(new Request('http://localhost/__reminders', { method: 'POST' }));
+        return response.status === 200 ? ((await response.json()) as { sent: number }).sent : -1;
+      };
+      return (await remind()) === 1 && (await remind()) === 0;
+    });
     await step('the guard refuses a member without MFA: enrollment_required', async () => {
       const denied = await call('bob', 'b1', 'GET', `/accounts/${ACCOUNT}/orders`);
       return denied.status === 403 && denied.body.error?.code === 'enrollment_required';
@@ -256,7 +267,13 @@ export async function driveScenario(label: string, target: ScenarioTarget): Prom
       const { events } = (await response.json()) as { events: string[] };
       // The changes, without the refused replay's own events.
       const changes = events.filter((type) => !type.startsWith('challenge.'));
-      const expected = ['mfa.enrolled', 'policy.updated', 'mfa.enrolled', 'webauthn.registered'];
+      const expected = [
+        'mfa.enrolled',
+        'policy.updated',
+        'reminder.sent',
+        'mfa.enrolled',
+        'webauthn.registered',
+      ];
       return response.status === 200 && JSON.stringify(changes) === JSON.stringify(expected);
     });
     return { store: label, passed };

@@ -11,6 +11,7 @@ const require = createRequire(join(root, 'package.json'));
 const STEPS = [
   'the administrator enrolls with an authenticator app, and verifies with it',
   'the policy becomes "Required for all users", no grace',
+  'a scheduled pass reminds the member without MFA, once',
   'the guard refuses a member without MFA: enrollment_required',
   'the member enrolls; the guard lets the session in',
   'a new session is asked for a code: challenge_required',

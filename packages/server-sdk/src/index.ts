@@ -1,7 +1,6 @@
 export { type AccessFacts, decideAccess, isDeviceAccepted, type PresentedDevice } from './access/decide.ts';
 export type { KeyRotationReport } from './admin/rotate-keys.ts';
 export { createMfa, type Mfa } from './create-mfa.ts';
-export type { RemindersSent, SendRemindersOptions } from './rollout/reminders.ts';
 export { type ErrorBody, type ErrorCode, errorCodes, MfaConfigError, MfaError } from './errors.ts';
 export type { DeliveryStatus } from './events/delivery.ts';
 export {
@@ -78,6 +77,7 @@ export {
   verificationMethods,
 } from './model.ts';
 export type { MfaErrorContext, MfaOptions, WebAuthnOptions } from './options.ts';
+export type { RemindersSent, SendRemindersOptions } from './rollout/reminders.ts';
 export { memoryStore } from './store/memory.ts';
 export type { D1DatabaseLike, D1StatementLike } from './store/sql/d1.ts';
 export { type KyselyStoreOptions, kyselyStore } from './store/sql/kysely.ts';

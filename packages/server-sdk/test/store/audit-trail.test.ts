@@ -59,6 +59,7 @@ describe.each([
     enforceAfterSso: false,
     allowedFactors: 'any',
     rememberDeviceDays: 0,
+    enforceFrom: null,
   });
 
   it('records every change and every refused verification, field by field', async () => {
@@ -354,6 +355,22 @@ describe.each([
           accountId: null,
           before: { deviceId, label: 'Firefox on Linux' },
           after: null,
+        },
+      ],
+    );
+
+    // An administrator reminds the members without MFA, sam, of acme's policy.
+    await h.verify('ada');
+    await expectEvents(
+      () => h.json('POST', '/mfa/accounts/acme/reminders', { as: 'ada', body: {} }),
+      [
+        {
+          type: 'reminder.sent',
+          actorId: 'ada',
+          userId: 'sam',
+          accountId: 'acme',
+          before: null,
+          after: { stage: 'manual', deadline: expect.any(String) as unknown as string, enforceFrom: null },
         },
       ],
     );

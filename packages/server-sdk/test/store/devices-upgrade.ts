@@ -14,6 +14,7 @@ export async function expectUpgradedForDevices(store: MfaStore, at: Date): Promi
     enforceAfterSso: false,
     allowedFactors: 'phishing_resistant',
     rememberDeviceDays: 0,
+    enforceFrom: null,
     version: 4,
     updatedAt: at,
     updatedBy: 'ada',

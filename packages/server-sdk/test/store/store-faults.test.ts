@@ -95,6 +95,19 @@ const SUCCESSFUL: Record<
     as: 'sam',
   }),
   'GET /me': async () => ({ method: 'GET', path: '/mfa/me', as: 'ada' }),
+  'POST /accounts/:accountId/reminders': async () => ({
+    method: 'POST',
+    path: '/mfa/accounts/acme/reminders',
+    as: 'ada',
+    body: {},
+  }),
+  'GET /me/nudge': async () => ({ method: 'GET', path: '/mfa/me/nudge?accountId=acme', as: 'ada' }),
+  'POST /me/nudge/snooze': async () => ({
+    method: 'POST',
+    path: '/mfa/me/nudge/snooze',
+    as: 'ada',
+    body: { kind: 'passkey' },
+  }),
   'POST /me/totp/setup': async () => ({ method: 'POST', path: '/mfa/me/totp/setup', as: 'ada', body: {} }),
   'POST /me/totp/confirm': async ({ h, secrets }) => ({
     method: 'POST',

@@ -15,6 +15,7 @@ export async function expectUpgradedForWebAuthn(store: MfaStore, at: Date): Prom
     enforceAfterSso: true,
     allowedFactors: 'any',
     rememberDeviceDays: 0,
+    enforceFrom: null,
     version: 2,
     updatedAt: at,
     updatedBy: 'ada',

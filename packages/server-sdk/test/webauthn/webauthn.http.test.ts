@@ -304,6 +304,7 @@ describe.each(storeFactories)('on the %s store', (_name, makeStore) => {
           deadline: grace.deadline,
           resetAt: null,
           accepts: ['webauthn'],
+          enforceFrom: null,
         },
       ]);
       h.advance(3 * 86_400 + 1);
