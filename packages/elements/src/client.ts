@@ -1,10 +1,17 @@
 import type {
+  AccessResponse,
   AuditResponse,
   ChallengeResponse,
+  MembersResponse,
+  MeResponse,
+  NudgeResponse,
+  NudgeSnoozeResponse,
   PolicyMode,
+  PolicyResponse,
   RecoveryCodesResponse,
   RememberedDevicesForgottenResponse,
   RememberedDevicesResponse,
+  RemindersResponse,
   TotpConfirmedResponse,
   TotpSetupResponse,
   WebAuthnAuthenticationOptionsResponse,
@@ -12,17 +19,11 @@ import type {
   WebAuthnRegistrationOptionsResponse,
 } from '@mfakit/server-sdk';
 import type { AllowedFactors } from '@mfakit/server-sdk/model';
+
+/** What `<mfa-nudge>` suggests: to set up MFA, or a passkey. */
+export type NudgeKind = NonNullable<NudgeResponse['nudge']>['kind'];
+
 import { request } from './request.ts';
-import type {
-  NudgeKind,
-  NudgeResponse,
-  NudgeSnoozeResponse,
-  RemindersSentResponse,
-  RolloutAccess,
-  RolloutMe,
-  RolloutMembers,
-  RolloutPolicy,
-} from './rollout-types.ts';
 
 export { type ClientErrorCode, MfaApiError } from './request.ts';
 
@@ -81,22 +82,22 @@ export class MfaClient {
     return request(this.fetchImpl, method, `${this.base}${path}`, body);
   }
 
-  getPolicy(accountId: string): Promise<RolloutPolicy> {
+  getPolicy(accountId: string): Promise<PolicyResponse> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/policy`);
   }
-  putPolicy(accountId: string, update: PolicyUpdate): Promise<RolloutPolicy> {
+  putPolicy(accountId: string, update: PolicyUpdate): Promise<PolicyResponse> {
     return this.call('PUT', `/accounts/${encodeURIComponent(accountId)}/policy`, update);
   }
   /** A page of the account's members by display name (administrators), with the account's counts. */
-  getMembers(accountId: string, query: MembersQuery = {}): Promise<RolloutMembers> {
+  getMembers(accountId: string, query: MembersQuery = {}): Promise<MembersResponse> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/members${search(query)}`);
   }
   /** Every member the query selects, page by page (200 a page). */
   async allMembers(accountId: string, query: Omit<MembersQuery, 'cursor' | 'limit'> = {}) {
-    const members: RolloutMembers['members'] = [];
+    const members: MembersResponse['members'] = [];
     let cursor: string | null = null;
     do {
-      const page: RolloutMembers = await this.getMembers(accountId, {
+      const page: MembersResponse = await this.getMembers(accountId, {
         ...query,
         limit: 200,
         ...(cursor ? { cursor } : {}),
@@ -122,13 +123,13 @@ export class MfaClient {
    * most once a day per account (administrators): 429 `reminder_limit` (with
    * `nextAllowedAt`) before then, 409 `nothing_to_remind` under an optional policy.
    */
-  remindMembers(accountId: string): Promise<RemindersSentResponse> {
+  remindMembers(accountId: string): Promise<RemindersResponse> {
     return this.call('POST', `/accounts/${encodeURIComponent(accountId)}/reminders`, {});
   }
-  getAccess(accountId: string): Promise<RolloutAccess> {
+  getAccess(accountId: string): Promise<AccessResponse> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/access`);
   }
-  me(): Promise<RolloutMe> {
+  me(): Promise<MeResponse> {
     return this.call('GET', '/me');
   }
   /** What to suggest to the user (set up MFA, or add a passkey), in `accountId` when given; `null` while snoozed. */

@@ -1,8 +1,7 @@
 import type { ErrorCode } from '@mfakit/server-sdk';
-import type { RolloutErrorCode } from './rollout-types.ts';
 
 /** The codes a request can fail with: the API's own, or `network_error` when no answer came. */
-export type ClientErrorCode = ErrorCode | RolloutErrorCode | 'network_error' | 'unexpected_response';
+export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
 
 /** A failed API call: the server's stable `code`, its message and extra fields. */
 export class MfaApiError extends Error {

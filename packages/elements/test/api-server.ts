@@ -2,7 +2,7 @@
  * The real SDK app that element tests talk to, served by the test runner's own
  * dev server: `/mfa/*` is `mfa.app` on a memory store, `/mfa-broken/*` the same
  * app on a store that always throws (503s), `/mfa-slow/*` the first app
- * answering 5 s late, and `/__test/*` stands in for the host's sign-in and clock
+ * answering 5 s late, and `/__test/*` stands in for the host's sign-in, clock and reminder cron
  * (and, with `/__test/devices-down`, for a store that fails one read).
  */
 
@@ -48,6 +48,8 @@ function build(store: MfaStore, secret: string[] = [SECRET]) {
     secret,
     issuer: 'Element Tests',
     policyCacheTtl: 0,
+    // Due reminders only when a test sends them (`/__test/send-reminders`), never on a timer.
+    reminders: 'manual',
     now: () => new Date(Date.now() + offsetMs),
     authenticate: (c) => {
       const user = getCookie(c, 'test_user');
@@ -150,6 +152,7 @@ app.post('/__test/remember-days', async (c) => {
       allowedFactors: 'any',
       updatedAt: null,
       updatedBy: null,
+      enforceFrom: null,
       ...current,
       accountId,
       rememberDeviceDays: Number(c.req.query('days') ?? 0),
@@ -164,6 +167,8 @@ app.post('/__test/devices-down', (c) => {
   devicesDown = c.req.query('down') === '1';
   return c.json({ ok: true });
 });
+/** The due reminders, as a host's cron would send them (`mfa.sendDueReminders()`). */
+app.post('/__test/send-reminders', async (c) => c.json(await mfa.sendDueReminders()));
 app.post('/__test/advance', (c) => {
   offsetMs += Number(c.req.query('seconds') ?? 0) * 1000;
   return c.json({ now: new Date(Date.now() + offsetMs).toISOString() });

@@ -21,6 +21,21 @@ export const rememberDays = (days: number, account = 'acme') =>
   post(`/__test/remember-days?account=${account}&days=${days}`);
 /** Makes the store fail (or stop failing) to list remembered devices; everything else works. */
 export const devicesDown = (down: boolean) => post(`/__test/devices-down?down=${down ? 1 : 0}`);
+/** Sends the due reminders, as the host's cron would. */
+export const sendReminders = () => post('/__test/send-reminders');
+
+/** Local midnight `days` days from today: a start date as the policy manager sends it. */
+export function daysAhead(days: number): Date {
+  const day = new Date();
+  day.setDate(day.getDate() + days);
+  day.setHours(0, 0, 0, 0);
+  return day;
+}
+
+/** A date as the elements write it in `lang` (`dateStyle: 'medium'`). */
+export const medium = (date: Date | string, lang?: string) =>
+  new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(date));
+
 /** Rotates the test server's key: the same store, a newer key first. */
 export const rotateKey = () => post('/__test/rotate');
 

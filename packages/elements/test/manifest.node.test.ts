@@ -74,6 +74,11 @@ const expected: Record<string, { folder: string; attributes: string[]; events: s
     attributes: ['account-id', 'api-base', 'search-delay'],
     events: ['mfa-error', 'mfa-member-reset'],
   },
+  'mfa-nudge': {
+    folder: 'mfa-nudge',
+    attributes: ['account-id', 'api-base', 'profile-url'],
+    events: ['mfa-error', 'mfa-nudge-snooze'],
+  },
 };
 
 const source = (file: string) => readFileSync(join(root, 'src', file), 'utf8');
@@ -83,10 +88,13 @@ const elementCode = (folder: string) =>
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.styles.ts'))
     .map((f) => source(`${folder}/${f}`))
     .join('\n');
-const sharedStyles = source('styles/shared.ts');
-const eventsSource = source('events.ts');
+const sharedStyles = source('styles/theme.ts') + source('styles/shared.ts');
+/** The event classes, a module each. */
+const eventsSource = readdirSync(join(root, 'src/events'))
+  .map((f) => source(`events/${f}`))
+  .join('\n');
 
-/** The event name of each event class in events.ts (`static readonly type = 'mfa-…'`). */
+/** The event name of each event class in src/events/ (`static readonly type = 'mfa-…'`). */
 const eventNames = new Map(
   [...eventsSource.matchAll(/class (Mfa\w+Event)[\s\S]*?static readonly type = '([^']+)'/g)].map((m) => [
     m[1] as string,

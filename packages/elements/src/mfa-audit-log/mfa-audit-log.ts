@@ -3,7 +3,6 @@ import type { AllowedFactors, PolicyMode } from '@mfakit/server-sdk/model';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
-import type { RolloutAuditEvent } from '../rollout-types.ts';
 import { StepUp, verifyHere } from '../step-up.ts';
 import { audit as words } from '../strings/en-audit.ts';
 import { common } from '../strings/en-common.ts';
@@ -29,7 +28,9 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * sentence in the page's language ("Ada Lovelace changed the policy from Optional to
  * Required for all users"), when it happened (relative, the exact time on hover and
  * for screen readers), a filter by kind (policy, enrollment, sign-in failures) and
- * **Load more**. A policy change says what changed ("grace period from 10 to 12 days");
+ * **Load more**. A policy change says what changed ("grace period from 10 to 12 days") and a
+ * start date ("… to Required for all users from Dec 11, 2026"); reminders say who reminded whom
+ * ("Ada Lovelace reminded Bob Smith to set up MFA", or "Bob Smith was reminded …" when scheduled);
  * wrong codes in a row of one member are one row ("Bob entered 3 wrong codes"). After
  * **Load more** focus moves to the first older event and how many loaded is said once.
  *
@@ -116,7 +117,7 @@ export class MfaAuditLog extends MfaElement {
     const before = (e.before ?? {}) as Record<string, unknown>;
     const after = (e.after ?? {}) as Record<string, unknown>;
     const n = (value: unknown) => (typeof value === 'number' ? value : 0);
-    switch (e.type as RolloutAuditEvent['type']) {
+    switch (e.type) {
       case 'policy.updated': {
         // What changed, from the settings before and after (a setting missing from either: unknown).
         const changed = (key: string) => key in before && key in after && before[key] !== after[key];

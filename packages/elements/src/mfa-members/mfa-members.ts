@@ -1,13 +1,9 @@
+import type { MemberResponse, MembersResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
 import { MfaMemberResetEvent } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
-import type {
-  RolloutMember as MemberResponse,
-  RolloutMembers as MembersResponse,
-  Reminders,
-} from '../rollout-types.ts';
 import { StepUp, verifyHere } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { members as words } from '../strings/en-members.ts';
@@ -27,7 +23,9 @@ type Reset =
  * The account's members and their MFA, for its administrators: a table (name,
  * email, role, methods, and set up since / due by / overdue), the filters All /
  * Without MFA / Overdue with their counts, a search by name or email, **Load
- * more**, **Copy emails** of the members without MFA, and **Reset MFA** per
+ * more**, **Copy emails** of the members without MFA, under a requiring policy **Remind members
+ * without MFA** (once a day per account: until then disabled, with when it is possible next;
+ * "Reminded 5 members" is said) and when each member without MFA was last reminded, and **Reset MFA** per
  * member behind a confirmation that names them (with the step-up when the
  * administrator must verify again). Under "Phishing-resistant only", where an app does not
  * count, the filter is **Without a passkey** and a member with only an app reads "App only —
@@ -77,7 +75,7 @@ export class MfaMembers extends MfaElement {
   /** The policy requires MFA (or will, from its start date): members without it can be reminded. */
   private requiring = false;
   /** The account's reminders (from the members' answer, then from a reminder sent here). */
-  private reminders: Reminders | null = null;
+  private reminders: MembersResponse['reminders'] | null = null;
   private reminding = false;
   private readonly live = new Announcer(this);
   private readonly stepUp = new StepUp(this);
@@ -95,7 +93,7 @@ export class MfaMembers extends MfaElement {
     },
     (page) => {
       this.rows = page.members;
-      this.reminders = page.reminders ?? null;
+      this.reminders = page.reminders;
     },
     // A new policy moves deadlines.
     ['mfa-policy-change'],

@@ -1,9 +1,9 @@
+import type { NudgeResponse, NudgeSnoozeResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { MfaErrorEvent } from '../events/mfa-error.ts';
 import { MfaNudgeSnoozeEvent } from '../events/mfa-nudge-snooze.ts';
 import { LocalizedElement } from '../localized-element.ts';
 import { type MfaApiError, request } from '../request.ts';
-import type { NudgeResponse, NudgeSnoozeResponse } from '../rollout-types.ts';
 import { nudge as words } from '../strings/en-nudge.ts';
 import { theme } from '../styles/theme.ts';
 import { webauthnSupported } from '../webauthn-support.ts';

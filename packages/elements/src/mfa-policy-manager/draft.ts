@@ -1,7 +1,6 @@
-import type { PolicyMode } from '@mfakit/server-sdk';
+import type { PolicyMode, PolicyResponse } from '@mfakit/server-sdk';
 import type { AllowedFactors } from '@mfakit/server-sdk/model';
 import type { PolicyUpdate } from '../client.ts';
-import type { RolloutPolicy } from '../rollout-types.ts';
 import { dayStart, localDay } from './start-date.ts';
 
 /** The policy's settings as the form edits them, saved with Save. */
@@ -24,7 +23,7 @@ export type DayField = 'gracePeriodDays' | 'rememberDeviceDays';
 export type CheckedField = DayField | 'enforceFrom';
 
 /** The policy's settings as a form draft. */
-export function draftOf(policy: RolloutPolicy): Draft {
+export function draftOf(policy: PolicyResponse): Draft {
   return {
     mode: policy.mode,
     gracePeriodDays: policy.gracePeriodDays,
@@ -36,14 +35,14 @@ export function draftOf(policy: RolloutPolicy): Draft {
 }
 
 /** The day of the policy's stored start date (empty: none). */
-export const storedDay = (policy: RolloutPolicy): string =>
+export const storedDay = (policy: PolicyResponse): string =>
   policy.enforceFrom ? localDay(new Date(policy.enforceFrom)) : '';
 
 /**
  * What Save sends: the draft, with the start date as its day's local midnight (the stored
  * instant when the day is unchanged), `null` for none, and none at all for an optional policy.
  */
-export function updateOf(draft: Draft, policy: RolloutPolicy): PolicyUpdate {
+export function updateOf(draft: Draft, policy: PolicyResponse): PolicyUpdate {
   const { enforceFrom: day, ...rest } = draft;
   const update: PolicyUpdate = { ...rest, version: policy.version };
   if (day !== undefined && draft.mode !== 'optional')

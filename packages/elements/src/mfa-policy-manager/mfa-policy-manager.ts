@@ -1,4 +1,4 @@
-import type { MemberResponse } from '@mfakit/server-sdk';
+import type { MemberResponse, PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement, toApiError } from '../base.ts';
 import type { MfaApiError } from '../client.ts';
@@ -10,7 +10,6 @@ import {
 } from '../events.ts';
 import { Announcer, focusAfterRender } from '../live.ts';
 import { allowedFactorsValues, policyModes } from '../modes.ts';
-import type { RolloutPolicy } from '../rollout-types.ts';
 import { StepUp } from '../step-up.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
@@ -34,13 +33,15 @@ const IMPACT_QUIET_MS = 500;
 
 /**
  * Edits an account's MFA policy: the three policies as radio cards, the grace
- * period, "Also require MFA after Single Sign-On" on SSO accounts, the accepted
+ * period, for a requiring policy an optional start date ("Start enforcing on", tomorrow to a
+ * year ahead: sent as that day's local midnight), "Also require MFA after Single Sign-On" on SSO accounts, the accepted
  * methods ("Any method" or "Phishing-resistant only"), how many days members may
  * skip the second step on a remembered device (0–30, 0: never), and a preview of who a
- * requiring policy affects (members without an accepted method) before it is saved. A save that needs a
+ * requiring policy affects (members without an accepted method, and with a start date from when
+ * and by when) before it is saved. A save that needs a
  * fresh verification shows the challenge inline and retries once verified. An administrator
  * without MFA, who cannot save any policy, is told so instead of the form, with a link to
- * `profile-url`. A days field out of range is refused in place (`aria-invalid`, its message
+ * `profile-url`. A days field or start date out of range is refused in place (`aria-invalid`, its message
  * beside it) and nothing is saved; after a failed save focus moves to what failed. Whom a
  * policy affects is announced briefly when that changes, never per keystroke.
  *
@@ -81,7 +82,7 @@ export class MfaPolicyManager extends MfaElement {
   private readonly stepUp = new StepUp(this);
 
   private readonly account = new Loader<{
-    policy: RolloutPolicy;
+    policy: PolicyResponse;
     members: MemberResponse[];
     /** The administrator has no MFA, so no save can succeed (`null`: unknown). */
     needsMfa: boolean | null;

@@ -1,6 +1,17 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { $, $$, button, enrollByApi, login, reset, setPolicyByApi, text, until } from '../../test/helpers.ts';
+import {
+  $,
+  $$,
+  button,
+  daysAhead,
+  enrollByApi,
+  login,
+  reset,
+  setPolicyByApi,
+  text,
+  until,
+} from '../../test/helpers.ts';
 import { focusIn, liveLog, sleep } from '../../test/live-log.ts';
 import { desktop, expectReflow, phone } from '../../test/reflow.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
@@ -227,26 +238,16 @@ describe('<mfa-settings>', () => {
         );
         await el.refresh();
         await until(() => !text(el).includes(t.graceSummary(10)));
-        // A server that sends when the policy is enforced from (enforceFrom): the date is shown.
-        const original = window.fetch;
-        window.fetch = async (input, init) => {
-          const res = await original(input, init);
-          if (!String(input).endsWith('/policy')) return res;
-          const body = {
-            ...(await res.json()),
-            mode: 'required_all',
-            enforceFrom: '2027-01-15T00:00:00.000Z',
-          };
-          return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
-        };
-        try {
-          await el.refresh();
-          await until(() =>
-            text(el).includes(lang === 'en' ? 'Enforced from Jan 15, 2027.' : 'Gilt ab 15.01.2027.'),
-          );
-        } finally {
-          window.fetch = original;
-        }
+        // A start date ahead: the policy from then on.
+        const from = daysAhead(20);
+        const saved = await setPolicyByApi('acme', { mode: 'required_all', enforceFrom: from.toISOString() });
+        expect(saved.status).to.equal(200);
+        await el.refresh();
+        const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(from);
+        await until(() => text(el).includes(t.enforceFromSummary(t.modeLabels.required_all, date, true)));
+        expect(t.enforceFromSummary(t.modeLabels.required_all, date, true)).to.equal(
+          lang === 'en' ? `Required for all users from ${date}.` : `Pflicht für alle Benutzer ab ${date}.`,
+        );
       });
 
       it(`words the SSO line by the switch, without "override" (${lang})`, async () => {

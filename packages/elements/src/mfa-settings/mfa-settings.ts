@@ -1,8 +1,8 @@
+import type { AccessResponse, PolicyResponse } from '@mfakit/server-sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { Loader, MfaElement } from '../base.ts';
 import type { MfaPolicyChangeEvent } from '../events.ts';
 import { Announcer } from '../live.ts';
-import type { RolloutAccess, RolloutPolicy } from '../rollout-types.ts';
 import { common } from '../strings/en-common.ts';
 import { policy } from '../strings/en-policy.ts';
 import { tokens } from '../styles/shared.ts';
@@ -10,8 +10,9 @@ import { styles } from './mfa-settings.styles.ts';
 
 /**
  * The account's Multi-Factor Authentication section: the current policy and
- * the methods it accepts, the grace period of a requiring policy (and the date it is enforced
- * from, when the server sends one), the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
+ * the methods it accepts, the grace period of a requiring policy and its start date ("Required for
+ * all users from Dec 11, 2026."; to a member without MFA also from when it requires MFA of them,
+ * and by when, with a link to `profile-url`), the days members may skip the second step on a remembered device, who changed it and when, how many members have MFA
  * (or, under "Phishing-resistant only", a passkey or security key), whom the policy applies to on an SSO account, and for
  * administrators a Manage button that opens the policy manager in a modal dialog,
  * and below the policy the members' MFA (`<mfa-members>`) and the account's MFA
@@ -26,6 +27,7 @@ import { styles } from './mfa-settings.styles.ts';
  * @csspart manage - The Manage button.
  * @csspart dialog - The modal dialog.
  * @csspart notice - "Policy saved.", after a save.
+ * @csspart pending - To a member without MFA, before the policy's start date: from when it requires MFA of them, and by when.
  * @csspart members - The members' MFA (administrators).
  * @csspart activity - The account's MFA activity (administrators).
  * @cssprop --mfa-accent - The colour of buttons and the selected policy.
@@ -50,13 +52,13 @@ export class MfaSettings extends MfaElement {
   /** Where the signed-in user sets up MFA (their profile): the policy manager links it for an administrator without MFA. */
   profileUrl = '';
 
-  private readonly policy = new Loader<RolloutPolicy>(
+  private readonly policy = new Loader<PolicyResponse>(
     this,
     () => this.client.getPolicy(this.accountId),
     (policy) => void this.loadAccess(policy),
   );
   /** The viewer's own access while the policy's start date is ahead (it says when MFA starts for them). */
-  private access: RolloutAccess | null = null;
+  private access: AccessResponse | null = null;
   private open = false;
   /** The policy was saved in the dialog, since it was last opened. */
   private saved = false;
@@ -92,7 +94,7 @@ export class MfaSettings extends MfaElement {
    * A policy with a start date ahead: whether it will require MFA of the viewer, and by when
    * (their `GET …/access` says `enforceFrom` when they have none it accepts).
    */
-  private async loadAccess(policy: RolloutPolicy) {
+  private async loadAccess(policy: PolicyResponse) {
     this.access = null;
     if (!pending(policy)) return;
     const access = await this.client.getAccess(this.accountId).catch(() => null);
@@ -217,7 +219,7 @@ export class MfaSettings extends MfaElement {
 }
 
 /** A requiring policy whose start date is still ahead. */
-const pending = (policy: RolloutPolicy) =>
+const pending = (policy: PolicyResponse) =>
   policy.mode !== 'optional' && !!policy.enforceFrom && Date.parse(policy.enforceFrom) > Date.now();
 
 customElements.define('mfa-settings', MfaSettings);

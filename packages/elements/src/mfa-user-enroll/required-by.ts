@@ -1,6 +1,5 @@
-import type { MeResponse } from '@mfakit/server-sdk';
+import type { MeResponse, RequiredByEntry } from '@mfakit/server-sdk';
 import { html, nothing } from 'lit';
-import type { RolloutRequiredBy } from '../rollout-types.ts';
 import { webauthnSupported } from '../webauthn-support.ts';
 import type { Profile } from './profile.ts';
 
@@ -8,7 +7,7 @@ import type { Profile } from './profile.ts';
 export const accepted = (r: { accepts?: readonly string[] }) => r.accepts ?? ['totp', 'webauthn'];
 
 /** The start date of an account's policy that is not enforced yet, else `null`. */
-const pendingFrom = (r: RolloutRequiredBy) =>
+const pendingFrom = (r: RequiredByEntry) =>
   r.enforceFrom && Date.parse(r.enforceFrom) > Date.now() ? r.enforceFrom : null;
 
 /**
@@ -27,7 +26,7 @@ export function lead(h: Profile, me: MeResponse) {
     : passkeyOnly || webauthnSupported()
       ? 'passkey'
       : 'app';
-  const lines = unmet.map((r: RolloutRequiredBy) => {
+  const lines = unmet.map((r: RequiredByEntry) => {
     const date = r.deadline && Date.parse(r.deadline) > Date.now() ? h.date(r.deadline) : null;
     const from = pendingFrom(r);
     const start = from && h.date(from);
@@ -48,7 +47,7 @@ export function lead(h: Profile, me: MeResponse) {
  * An account that requires MFA, with its deadline, or that it has passed, or the reset that ended
  * it; a pending one from when (its deadline then counts from that day).
  */
-function entry(h: Profile, r: RolloutRequiredBy): string {
+function entry(h: Profile, r: RequiredByEntry): string {
   const t = h.t;
   const { accountName: account, deadline, resetAt } = r;
   const from = pendingFrom(r);
