@@ -7,7 +7,7 @@ import './portal.css';
 
 const languages: Record<string, Partial<MfaStrings>> = { en: {}, de };
 const STORAGE_KEY = 'mfakit-demo-lang';
-const TAGS = 'mfa-settings, mfa-policy-manager, mfa-user-enroll, mfa-challenge';
+const TAGS = 'mfa-settings, mfa-policy-manager, mfa-user-enroll, mfa-challenge, mfa-nudge';
 
 /** Each element's entry point: a page loads the ones it shows. */
 const elements: Record<string, () => Promise<unknown>> = {
@@ -15,6 +15,7 @@ const elements: Record<string, () => Promise<unknown>> = {
   'mfa-policy-manager': () => import('@mfakit/elements/mfa-policy-manager'),
   'mfa-user-enroll': () => import('@mfakit/elements/mfa-user-enroll'),
   'mfa-challenge': () => import('@mfakit/elements/mfa-challenge'),
+  'mfa-nudge': () => import('@mfakit/elements/mfa-nudge'),
 };
 
 /**

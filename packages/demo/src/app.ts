@@ -21,6 +21,12 @@ export interface DemoOptions {
   url?: string;
   /** Where the security notifications go instead of a mailer (default: this process's memory). */
   mailbox?: Mailbox;
+  /**
+   * The SDK's due reminders: sent by itself every ten minutes and after a policy is saved
+   * (`'background'`, the default), or only from `ready()` (`'manual'`: a test that moves the
+   * clock by days in seconds, so that no pass runs at a moment it did not choose).
+   */
+  reminders?: 'background' | 'manual';
 }
 
 const packageDir = join(import.meta.dirname, '..');
@@ -68,6 +74,7 @@ export function createDemo({
   distDir = join(packageDir, 'dist'),
   url = 'http://127.0.0.1:5173',
   mailbox = memoryMailbox(),
+  reminders,
 }: DemoOptions) {
   const cookies = sessionCookies(secret);
   /** Who is signed in: the principal of the signed cookie, or null. */
@@ -90,6 +97,7 @@ export function createDemo({
     issuer: 'Partner Portal',
     deviceCookie: DEVICE_COOKIE,
     ...(now ? { now } : {}),
+    ...(reminders ? { reminders } : {}),
     authenticate: principalOf,
     getMembership: membership,
     listMemberships: membershipsOf,
@@ -198,7 +206,11 @@ export function createDemo({
   /** The language chosen in the top bar (pages/main.ts keeps it in a cookie for the server). */
   const langIn = (c: Context): Lang => langOf(getCookie(c, LANG_COOKIE));
 
-  app.get('/', (c) => {
+  /** A date in the portal's language, as its banners write one. */
+  const longDate = (t: (typeof hostStrings)[Lang], date: Date) =>
+    new Intl.DateTimeFormat(t.dateLocale, { dateStyle: 'long' }).format(date);
+
+  app.get('/', async (c) => {
     const principal = principalOf(c);
     const t = hostStrings[langIn(c)];
     if (!principal) {
@@ -221,6 +233,7 @@ export function createDemo({
       t.home,
       'home',
       html`<h1>${t.yourAccounts}</h1>
+        ${await nudge(c, principal, mine)}
         ${mine.map(
           (m) => html`<div class="card">
             <h2>${m.accountName}</h2>
@@ -231,6 +244,28 @@ export function createDemo({
         )}`,
     );
   });
+
+  /**
+   * The home page's `<mfa-nudge>`: it follows the account that will require MFA of the user
+   * from a start date (so that it names the date), else the user's one account; a user of
+   * several accounts, none of them pending, gets the suggestion about their own MFA alone.
+   * The element shows nothing while there is nothing to suggest (an account that requires MFA
+   * now has its own banner, on its page).
+   */
+  const nudge = async (c: Context, principal: Principal, mine: { accountId: string }[]) => {
+    const decisions = await Promise.all(
+      mine.map(async ({ accountId }) => ({
+        accountId,
+        decision: await mfa.evaluate({ principal, accountId, deviceToken: getCookie(c, DEVICE_COOKIE) }),
+      })),
+    );
+    const account =
+      decisions.find(({ decision }) => decision.enforceFrom !== undefined)?.accountId ??
+      (mine.length === 1 ? mine[0]?.accountId : undefined);
+    return account
+      ? html`<mfa-nudge account-id="${account}" profile-url="/profile"></mfa-nudge>`
+      : html`<mfa-nudge profile-url="/profile"></mfa-nudge>`;
+  };
 
   const signedIn = (c: Context) => principalOf(c) !== null;
   app.get('/mail', mailRoute({ mfa, mailbox, signedIn, lang: langIn, t: hostStrings, page }));
@@ -302,12 +337,18 @@ export function createDemo({
         decision.reason === 'grace_period'
           ? html`<div class="banner warning" role="status">
               ${t.grace(name, passkeysOnly(decision))}
-              <strong>${decision.deadline ? new Intl.DateTimeFormat(t.dateLocale, { dateStyle: 'long' }).format(decision.deadline) : ''}</strong>
+              <strong>${decision.deadline ? longDate(t, decision.deadline) : ''}</strong>
               ${t.graceKeep} <a href="/profile">${t.setUpNow}</a>
             </div>`
-          : decision.reason === 'sso_delegated'
-            ? html`<div class="banner info" role="status">${t.ssoDelegated(account?.sso ?? '')}</div>`
-            : '';
+          : decision.enforceFrom
+            ? html`<div class="banner info" role="status">
+                ${t.pending(name, passkeysOnly(decision))}
+                <strong>${longDate(t, decision.enforceFrom)}</strong>.
+                ${t.pendingSetUp} <a href="/profile">${t.setUpNow}</a>
+              </div>`
+            : decision.reason === 'sso_delegated'
+              ? html`<div class="banner info" role="status">${t.ssoDelegated(account?.sso ?? '')}</div>`
+              : '';
       if (view === 'settings') {
         return page(
           c,
@@ -362,5 +403,17 @@ export function createDemo({
   app.get('/accounts/:accountId', accountPage('overview'));
   app.get('/accounts/:accountId/settings', accountPage('settings'));
 
-  return { app, mfa, mailbox };
+  /**
+   * Waits for the SDK, then sends the reminders due now (the seeded rollout's announcement):
+   * the SDK's own pass comes ten minutes after start, and a policy the seed wrote into the
+   * store was never "saved" to wake it sooner. Each call does bounded work and says whether
+   * more is due (at most 20 calls here; the SDK's pass sends the rest); a reminder is
+   * recorded once, so a restart sends nothing twice.
+   */
+  const ready = async () => {
+    await mfa.ready();
+    for (let call = 0; call < 20; call++) if (!(await mfa.sendDueReminders()).more) break;
+  };
+
+  return { app, mfa, mailbox, ready };
 }

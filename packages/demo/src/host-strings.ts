@@ -51,6 +51,9 @@ export interface HostStrings {
   continueTo: (account: string) => string;
   grace: (account: string, passkeysOnly: boolean) => string;
   graceKeep: string;
+  /** Before a requiring policy's start date: "<account> will require … from" (the date follows, then `pendingSetUp`). */
+  pending: (account: string, passkeysOnly: boolean) => string;
+  pendingSetUp: string;
   setUpNow: string;
   ssoDelegated: (provider: string) => string;
   settingsHeading: (account: string) => string;
@@ -108,6 +111,14 @@ const en: HostStrings = {
     { name: 'Sam Shared', what: 'member of Acme and Contoso' },
     { name: 'Cleo Contoso', what: 'administrator of Contoso, which signs in through Active Directory' },
     { name: 'Grace Hopper', what: 'administrator of Globex, which requires MFA of its 222 members' },
+    {
+      name: 'Katherine Johnson',
+      what: 'administrator of Globex Distribution, which is rolling MFA out: required of all users from a start date',
+    },
+    {
+      name: 'Emmy Noether',
+      what: 'member of Globex Distribution, without MFA yet: reminded by mail (see Mail)',
+    },
   ],
   yourAccounts: 'Your accounts',
   yourRole: (admin) => `You are ${admin ? 'an administrator' : 'a member'} of this account.`,
@@ -130,6 +141,9 @@ const en: HostStrings = {
   grace: (account, passkeysOnly) =>
     `${account} requires multi-factor authentication${passkeysOnly ? ', with a passkey or security key' : ''}. Set it up by`,
   graceKeep: 'to keep access.',
+  pending: (account, passkeysOnly) =>
+    `${account} will require multi-factor authentication${passkeysOnly ? ', with a passkey or security key' : ''} from`,
+  pendingSetUp: 'Set it up before then to keep access without interruption.',
   setUpNow: 'Set up now',
   ssoDelegated: (provider) => `Signed in through ${provider}: your identity provider's sign-in rules apply.`,
   settingsHeading: (account) => `${account} settings`,
@@ -191,6 +205,14 @@ const de: HostStrings = {
     { name: 'Sam Shared', what: 'Mitglied von Acme und Contoso' },
     { name: 'Cleo Contoso', what: 'Administratorin von Contoso, das sich über Active Directory anmeldet' },
     { name: 'Grace Hopper', what: 'Administratorin von Globex, das von seinen 222 Mitgliedern MFA verlangt' },
+    {
+      name: 'Katherine Johnson',
+      what: 'Administratorin von Globex Distribution, das MFA einführt: ab einem Stichtag für alle Benutzer verlangt',
+    },
+    {
+      name: 'Emmy Noether',
+      what: 'Mitglied von Globex Distribution, noch ohne MFA: wird per E-Mail erinnert (siehe E-Mails)',
+    },
   ],
   yourAccounts: 'Ihre Konten',
   yourRole: (admin) => `Sie sind ${admin ? 'Administrator' : 'Mitglied'} dieses Kontos.`,
@@ -213,6 +235,9 @@ const de: HostStrings = {
   grace: (account, passkeysOnly) =>
     `${account} verlangt Multi-Faktor-Authentifizierung${passkeysOnly ? ' mit einem Passkey oder Sicherheitsschlüssel' : ''}. Richten Sie sie bis`,
   graceKeep: 'ein, um den Zugang zu behalten.',
+  pending: (account, passkeysOnly) =>
+    `${account} verlangt Multi-Faktor-Authentifizierung${passkeysOnly ? ' mit einem Passkey oder Sicherheitsschlüssel' : ''} ab dem`,
+  pendingSetUp: 'Richten Sie sie vorher ein, damit Ihr Zugang nicht unterbrochen wird.',
   setUpNow: 'Jetzt einrichten',
   ssoDelegated: (provider) =>
     `Über ${provider} angemeldet: Es gelten die Anmelderegeln Ihres Identitätsanbieters.`,

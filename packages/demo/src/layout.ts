@@ -64,6 +64,12 @@ export function layout(page: PageContext, body: Html) {
               <select name="user" aria-label="${t.user}">
                 <option value="" ${user ? '' : 'selected'}>${t.nobody}</option>
                 ${users.map((u) => html`<option value="${u.id}" ${u.id === user?.id ? 'selected' : ''}>${u.displayName}</option>`)}
+                ${
+                  // Someone of the directory who is not in the list (Globex's staff): named, not "Nobody".
+                  user && !users.includes(user)
+                    ? html`<option value="${user.id}" selected>${user.displayName}</option>`
+                    : ''
+                }
               </select></label
             >
             <label

@@ -29,8 +29,9 @@ const store = sqliteStore({ filename: join(dataDir, 'mfa.db') });
 // history (who set each policy, weeks ago) is not mailed as if it had just happened.
 await seedDemo(store, new Date());
 const mailbox = fileMailbox(join(dataDir, 'mail.jsonl'));
-const { app, mfa } = createDemo({ store, secret: demoSecret(), url, mailbox });
-await mfa.ready();
+const { app, mfa, ready } = createDemo({ store, secret: demoSecret(), url, mailbox });
+// The reminders due at once (Globex Distribution's announcement), not at the SDK's first pass in ten minutes.
+await ready();
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) => {
   console.log(`mfakit demo on http://127.0.0.1:${info.port} (data in ${dataDir})`);

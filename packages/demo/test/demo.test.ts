@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { memoryStore } from '@mfakit/server-sdk';
 import { describe, expect, it } from 'vitest';
 import { createDemo } from '../src/app.ts';
-import { seedDemo } from '../src/directory.ts';
+import { seedDemo, startOfDayAhead } from '../src/directory.ts';
 
 const SECRET = 'demo-test-secret-with-32-bytes-or-more';
 
@@ -92,12 +92,110 @@ describe('demo host', () => {
     await seedDemo(store, new Date('2026-12-07T10:00:00Z'));
     const acme = await store.listAudit({ accountId: 'acme', userIds: [], limit: 10 });
     expect(acme.map((e) => [e.type, e.actorId])).toEqual([['policy.updated', 'ada']]);
-    const globex = await store.listAudit({ accountId: 'globex', userIds: [], limit: 10 });
-    expect(globex[0]).toMatchObject({
+    // Globex's policy, weeks old, then the reminders its staff had since (newest first).
+    const globex = await store.listAudit({ accountId: 'globex', userIds: [], limit: 1000 });
+    expect(globex.at(-1)).toMatchObject({
+      type: 'policy.updated',
       actorId: 'grace',
       before: { mode: 'optional' },
       after: { mode: 'required_all', gracePeriodDays: 14 },
     });
+    expect(new Set(globex.slice(0, -1).map((e) => e.type))).toEqual(new Set(['reminder.sent']));
+  });
+
+  it('seeds Globex Distribution rolling MFA out: required of all from the start of the day three days ahead', async () => {
+    const store = memoryStore();
+    const now = new Date('2026-12-07T10:00:00Z');
+    await seedDemo(store, now);
+    const enforceFrom = startOfDayAhead(now, 3);
+    expect(enforceFrom.getTime() - now.getTime()).toBeGreaterThan(2 * 86_400_000);
+    expect(await store.getPolicy('globex-distribution')).toMatchObject({
+      mode: 'required_all',
+      gracePeriodDays: 7,
+      enforceFrom,
+    });
+    const [event] = await store.listAudit({ accountId: 'globex-distribution', userIds: [], limit: 10 });
+    expect(event).toMatchObject({
+      type: 'policy.updated',
+      actorId: 'katherine',
+      before: { mode: 'optional', enforceFrom: null },
+      after: { mode: 'required_all', enforceFrom: enforceFrom.toISOString() },
+    });
+  });
+
+  it("announces the rollout at start-up, once, to each member without MFA; Globex's weeks-old policy is not announced again", async () => {
+    const store = memoryStore();
+    const clock = { now: new Date('2026-12-07T10:00:00Z') };
+    await seedDemo(store, clock.now);
+    const staffReminded = await store.listAudit({ accountId: 'globex', userIds: [], limit: 1000 });
+    expect(staffReminded.filter((e) => e.type === 'reminder.sent').length).toBeGreaterThan(220);
+    const start = async () => {
+      const demo = createDemo({ store, secret: SECRET, now: () => new Date(clock.now) });
+      await demo.ready();
+      await demo.mfa.deliverEvents();
+      return demo;
+    };
+    const first = await start();
+    const sent = first.mailbox.list(100).map((m) => [m.message.kind, m.message.to.userId]);
+    expect(sent.sort()).toEqual(
+      [
+        'emmy',
+        'katherine',
+        'globex-000',
+        'globex-001',
+        'globex-002',
+        'globex-003',
+        // Globex's switcher users were never seen there: it tells them now.
+        'grace',
+        'hedy',
+      ]
+        .map((userId) => ['mfa_required_soon', userId])
+        .sort(),
+    );
+    const emmy = first.mailbox.list(100).find((m) => m.message.to.userId === 'emmy')?.message;
+    expect(emmy?.subject).toBe('Globex Distribution requires multi-factor authentication');
+    // The SDK writes dates in UTC unless told the recipient's time zone.
+    const enforceFrom = startOfDayAhead(new Date('2026-12-07T10:00:00Z'), 3);
+    const utc = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
+    expect(emmy?.text).toContain(`from ${utc.format(enforceFrom)}`);
+    const events = async () =>
+      (await store.listAudit({ accountId: 'globex-distribution', userIds: [], limit: 100 })).length;
+    const before = await events();
+    await first.mfa.close();
+
+    // A restart a minute later: the seed and the reminders change nothing.
+    clock.now = new Date(clock.now.getTime() + 60_000);
+    await seedDemo(store, clock.now);
+    const again = await start();
+    expect(again.mailbox.list(100)).toEqual([]);
+    expect(await events()).toBe(before);
+    expect((await store.getPolicy('globex-distribution'))?.enforceFrom).toEqual(enforceFrom);
+    await again.mfa.close();
+  });
+
+  it("shows the nudge on the home page, following the account with a start date, and that date on the account's page", async () => {
+    const store = memoryStore();
+    await seedDemo(store, new Date());
+    const { app, mfa } = createDemo({ store, secret: SECRET });
+    const emmy = await signIn(app, 'emmy');
+    const home = await (await app.request('/', { headers: { cookie: emmy } })).text();
+    expect(home).toContain('<mfa-nudge account-id="globex-distribution" profile-url="/profile"></mfa-nudge>');
+    // Sam is in two accounts, neither with a start date: the nudge follows his own MFA.
+    const sam = await (await app.request('/', { headers: { cookie: await signIn(app, 'sam') } })).text();
+    expect(sam).toContain('<mfa-nudge profile-url="/profile"></mfa-nudge>');
+    const date = (locale: string) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(startOfDayAhead(new Date(), 3));
+    const page = await (
+      await app.request('/accounts/globex-distribution', { headers: { cookie: emmy } })
+    ).text();
+    expect(page).toContain('Globex Distribution will require multi-factor authentication from');
+    expect(page).toContain(`<strong>${date('en')}</strong>`);
+    const german = await (
+      await app.request('/accounts/globex-distribution', { headers: { cookie: `${emmy}; demo_lang=de` } })
+    ).text();
+    expect(german).toContain('Globex Distribution verlangt Multi-Faktor-Authentifizierung ab dem');
+    expect(german).toContain(`<strong>${date('de')}</strong>`);
+    await mfa.close();
   });
 
   it('signs users in through the switcher and guards the account areas', async () => {

@@ -3,23 +3,22 @@
  * through roles and labels, against the demo host on a SQLite file with a clock
  * the test moves. Each step saves a screenshot under test-output/screenshots.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import { generate } from 'otplib';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemo } from '../src/app.ts';
-import { seedDemo } from '../src/directory.ts';
+import {
+  type DemoServer,
+  expectNoAxeViolations,
+  launchChromium,
+  reflowProblems,
+  startDemo,
+  virtualAuthenticator,
+} from './support/browser.ts';
 
 const packageDir = join(import.meta.dirname, '..');
 const shots = join(packageDir, 'test-output', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const clock = { now: new Date() };
 const advance = (seconds: number) => {
@@ -29,14 +28,13 @@ const advance = (seconds: number) => {
 const codeFor = (secret: string) => generate({ secret, epoch: Math.floor(clock.now.getTime() / 1000) });
 
 let browser: Browser;
-let server: ReturnType<typeof serve>;
+let demo: DemoServer | undefined;
 let base = '';
 /**
  * The same server by the name `localhost`: a WebAuthn relying party is a domain,
  * never an IP address, so the passkey steps run there (rpId `localhost`).
  */
 let local = '';
-let dataDir = '';
 
 async function signIn(context: BrowserContext, user: string, sso = '', origin = base): Promise<Page> {
   const page = await context.newPage();
@@ -55,129 +53,6 @@ async function shot(page: Page, name: string, fullPage = true) {
 
 /** A small phone: the narrowest window WCAG's reflow criterion asks for (320 CSS px). */
 const PHONE = { width: 320, height: 640 };
-
-/** `frames: false` leaves out the page's frames (the Mail page's are sandboxed: no script runs in them). */
-async function expectNoAxeViolations(page: Page, { frames = true } = {}) {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async (iframes) => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run({ resultTypes: ['violations'], iframes });
-    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  }, frames);
-  expect(violations).toEqual([]);
-}
-
-/**
- * What does not fit the page's window, measured in the page as laid out (WCAG
- * 2.1 SC 1.4.10 at 320 CSS px, 2.2 SC 2.5.8): the page scrolling sideways; any
- * box or line of text, inside the elements' shadow roots too, past either edge;
- * a container that clips or scrolls its content sideways; a click target under
- * 24 × 24 px with another target within the 24 px circle around its centre.
- * Links inside a sentence are exempt from the target size, as the SC says.
- */
-function reflowProblems(): string[] {
-  const width = window.innerWidth;
-  const problems: string[] = [];
-  const page = document.documentElement.scrollWidth;
-  if (page > width) problems.push(`the page is ${page} px wide`);
-  const all: Element[] = [];
-  const walk = (el: Element) => {
-    all.push(el);
-    for (const child of el.shadowRoot ? [...el.shadowRoot.children, ...el.children] : [...el.children])
-      walk(child);
-  };
-  walk(document.body);
-  const name = (el: Element) =>
-    `<${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}> "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
-  const targets: { el: Element; box: DOMRect }[] = [];
-  const targetSelector =
-    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
-  for (const el of all) {
-    const style = getComputedStyle(el);
-    if (style.display === 'none' || style.visibility === 'hidden') continue;
-    if (style.position === 'absolute' && style.clip === 'rect(0px, 0px, 0px, 0px)') continue;
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 && box.height === 0) continue;
-    if (box.left < -0.5 || box.right > width + 0.5)
-      problems.push(`${name(el)} spans ${Math.round(box.left)}–${Math.round(box.right)} px`);
-    const control = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
-    if (!control && style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1)
-      problems.push(`${name(el)} cuts off or scrolls its content (${el.scrollWidth} > ${el.clientWidth} px)`);
-    for (const node of el.childNodes) {
-      if (node.nodeType !== Node.TEXT_NODE || !node.textContent?.trim()) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      for (const line of range.getClientRects())
-        if (line.left < -0.5 || line.right > width + 0.5)
-          problems.push(
-            `text "${node.textContent.trim().slice(0, 30)}" in ${name(el)} reaches ${Math.round(line.right)} px`,
-          );
-    }
-    const inSentence =
-      el.tagName === 'A' &&
-      [...(el.parentElement?.childNodes ?? [])].some(
-        (n) => n.nodeType === Node.TEXT_NODE && /\w/.test(n.textContent ?? ''),
-      );
-    if (el.matches(targetSelector) && !inSentence) targets.push({ el, box });
-  }
-  // Behind an open modal dialog the page is inert: only the dialog's targets count.
-  const modal = all.find((el) => el instanceof HTMLDialogElement && el.matches(':modal'));
-  const inModal = new Set<Element>();
-  if (modal) {
-    const mark = (el: Element) => {
-      inModal.add(el);
-      for (const child of el.shadowRoot ? [...el.shadowRoot.children, ...el.children] : [...el.children])
-        mark(child);
-    };
-    mark(modal);
-  }
-  const centre = (b: DOMRect) => ({ x: b.left + b.width / 2, y: b.top + b.height / 2 });
-  for (const target of modal ? targets.filter(({ el }) => inModal.has(el)) : targets) {
-    if (target.box.width >= 24 && target.box.height >= 24) continue;
-    const c = centre(target.box);
-    const crowded = (modal ? targets.filter(({ el }) => inModal.has(el)) : targets).some(({ el, box }) => {
-      if (el === target.el) return false;
-      const nx = Math.max(box.left, Math.min(c.x, box.right));
-      const ny = Math.max(box.top, Math.min(c.y, box.bottom));
-      if (Math.hypot(c.x - nx, c.y - ny) < 12) return true;
-      if (box.width >= 24 && box.height >= 24) return false;
-      const o = centre(box);
-      return Math.hypot(c.x - o.x, c.y - o.y) < 24;
-    });
-    if (crowded)
-      problems.push(
-        `${name(target.el)} is ${Math.round(target.box.width)} × ${Math.round(target.box.height)} px, too close to another target`,
-      );
-  }
-  return problems;
-}
-
-/**
- * Chromium's virtual authenticator in this page's browser context, through the
- * DevTools protocol's WebAuthn domain: a platform authenticator (CTAP2, internal
- * transport, resident keys, user verification) that answers without a prompt.
- */
-async function virtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return {
-    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
-  };
-}
 
 /** Waits until every mfakit element on the page has rendered past "Loading…". */
 async function settled(page: Page) {
@@ -222,48 +97,17 @@ async function enroll(page: Page) {
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  await build({ root: packageDir, logLevel: 'warn', configFile: join(packageDir, 'vite.config.ts') });
-  dataDir = mkdtempSync(join(tmpdir(), 'mfakit-e2e-'));
-  const store = sqliteStore({ filename: join(dataDir, 'mfa.db') });
-  // As src/server.ts does: the seed before the delivery loop, so that the Mail page starts empty.
-  await seedDemo(store, new Date(clock.now));
-  // The port first: the demo's address (its notifications link the profile there) names it.
-  let demo: ReturnType<typeof createDemo>['app'] | undefined;
-  server = serve({
-    fetch: (request, env) => (demo ? demo.fetch(request, env) : new Response(null, { status: 503 })),
-    hostname: '127.0.0.1',
-    port: 0,
-  });
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The clock moves by days in seconds: reminders only when the run starts, none from a
+  // background pass at a moment the steps did not choose (rollout.e2e.test.ts walks them).
+  demo = await startDemo(clock, { reminders: 'manual' });
+  base = demo.base;
   local = base.replace('127.0.0.1', 'localhost');
-  const { app, mfa } = createDemo({
-    store,
-    secret: 'end-to-end-secret-with-at-least-32-bytes',
-    now: () => new Date(clock.now),
-    url: base,
-  });
-  await mfa.ready();
-  demo = app;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe('the demo portal, end to end', () => {
