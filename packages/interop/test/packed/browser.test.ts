@@ -29,7 +29,12 @@ import { sh } from './install.ts';
 const { project } = inject('packed');
 const BUILDS = ['vite', 'esbuild', 'cdn'] as const;
 type Build = (typeof BUILDS)[number];
-const PAGES = { settings: 'mfa-settings', profile: 'mfa-user-enroll', challenge: 'mfa-challenge' } as const;
+const PAGES = {
+  home: 'mfa-nudge',
+  settings: 'mfa-settings',
+  profile: 'mfa-user-enroll',
+  challenge: 'mfa-challenge',
+} as const;
 type PageName = keyof typeof PAGES;
 
 /**
@@ -99,7 +104,10 @@ serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.lo
 /** A page of the portal: the element, and what loads it. */
 function html(build: Build, name: PageName, script: string) {
   const tag = PAGES[name];
-  const account = tag === 'mfa-user-enroll' ? '' : ` account-id="acme-${build}"`;
+  const account =
+    tag === 'mfa-user-enroll'
+      ? ''
+      : ` account-id="acme-${build}"${tag === 'mfa-nudge' ? ' profile-url="profile.html"' : ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -117,7 +125,8 @@ ${script}
 }
 
 /** What the bundled pages import: the three elements the issue's portal used. */
-const MAIN = `import '@mfakit/elements/mfa-settings';
+const MAIN = `import '@mfakit/elements/mfa-nudge';
+import '@mfakit/elements/mfa-settings';
 import '@mfakit/elements/mfa-user-enroll';
 import '@mfakit/elements/mfa-challenge';
 `;
@@ -135,7 +144,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     rollupOptions: {
-      input: Object.fromEntries(['settings', 'profile', 'challenge'].map((n) => [n, resolve(root, n + '.html')])),
+      input: Object.fromEntries(['home', 'settings', 'profile', 'challenge'].map((n) => [n, resolve(root, n + '.html')])),
     },
   },
 });
@@ -325,8 +334,20 @@ describe.each(BUILDS)('a portal page built with %s from the tarballs', (build) =
       };
     };
 
-    // The profile: the app's setup panels with the QR code, then a passkey.
+    // The home page's nudge, where MFA is optional: Not now hides it, and it stays hidden.
     await signIn(context, `ada-${build}`, 'first');
+    const home = await open('home');
+    const nudge = page.getByRole('region', { name: 'Account security' });
+    await nudge.getByRole('link', { name: 'Set up MFA' }).waitFor();
+    home.shown();
+    await nudge.getByRole('button', { name: 'Not now' }).click();
+    await nudge.waitFor({ state: 'detached' });
+    home.all();
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/me/nudge')), page.reload()]);
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    expect(await nudge.count()).toBe(0);
+
+    // The profile: the app's setup panels with the QR code, then a passkey.
     const profile = await open('profile');
     const enroll = page.locator('mfa-user-enroll');
     await page.getByRole('button', { name: 'Set up' }).waitFor();
@@ -407,6 +428,7 @@ describe('the browser build (cdn/)', () => {
         'mfa-audit-log.js',
         'mfa-challenge.js',
         'mfa-members.js',
+        'mfa-nudge.js',
         'mfa-policy-manager.js',
         'mfa-settings.js',
         'strings-de.js',

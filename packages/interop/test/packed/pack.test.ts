@@ -244,13 +244,13 @@ describe('installed with npm into an empty project, with better-sqlite3 added by
     expect(results).toEqual({ memory: expected, sqlite: expected });
   });
 
-  it('loads the elements entry in Node, defining the six tags, and the German strings', () => {
+  it('loads the elements entry in Node, defining the seven tags, and the German strings', () => {
     writeFileSync(
       join(project, 'elements.mjs'),
       `const elements = await import('@mfakit/elements');
 const { de } = await import('@mfakit/elements/strings/de');
 const manifest = (await import('@mfakit/elements/custom-elements.json', { with: { type: 'json' } })).default;
-const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge', 'mfa-members', 'mfa-audit-log'];
+const tags = ['mfa-settings', 'mfa-policy-manager', 'mfa-user-enroll', 'mfa-challenge', 'mfa-members', 'mfa-audit-log', 'mfa-nudge'];
 console.log(JSON.stringify({
   defined: tags.filter((tag) => customElements.get(tag)),
   classes: tags.map((tag) => customElements.get(tag) === elements[tag.replace(/(^|-)(\\w)/g, (_, __, c) => c.toUpperCase())]),
@@ -267,6 +267,7 @@ console.log(JSON.stringify({
       'mfa-challenge',
       'mfa-members',
       'mfa-audit-log',
+      'mfa-nudge',
     ];
     expect(result).toEqual({
       defined: tags,
