@@ -1,4 +1,4 @@
-// The rollout in the activity (issue 29): a policy with a start date says it, and reminders
+// The rollout in the activity: a policy with a start date says it, and reminders
 // say who reminded whom (or that the schedule did).
 import { expect, fixture, html } from '@open-wc/testing';
 import {

@@ -1,4 +1,4 @@
-// Remind members without MFA (issue 29): under a requiring policy, once a day per account; the
+// Remind members without MFA: under a requiring policy, once a day per account; the
 // list says when each member without MFA was last reminded.
 import { expect, fixture, html } from '@open-wc/testing';
 import {

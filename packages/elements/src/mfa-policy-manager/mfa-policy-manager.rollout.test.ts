@@ -1,4 +1,4 @@
-// A start date for a requiring policy (issue 29): "Start enforcing on", from tomorrow to a year
+// A start date for a requiring policy: "Start enforcing on", from tomorrow to a year
 // ahead, sent as that day's local midnight; the preview says who is affected, from when and by when.
 import { expect, fixture, html } from '@open-wc/testing';
 import {

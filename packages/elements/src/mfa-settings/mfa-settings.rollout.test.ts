@@ -1,4 +1,4 @@
-// A requiring policy announced ahead (issue 29): the settings say from when it applies, and to a
+// A requiring policy announced ahead: the settings say from when it applies, and to a
 // member without MFA from when it applies to them and by when they must have set it up.
 import { expect, fixture, html } from '@open-wc/testing';
 import {

@@ -1,4 +1,4 @@
-// A requiring policy announced ahead (issue 29): the profile says from when an account will
+// A requiring policy announced ahead: the profile says from when an account will
 // require MFA and by when to set it up, in the lead and in "Required by".
 import { expect, fixture, html } from '@open-wc/testing';
 import {
