@@ -182,7 +182,9 @@ export function createHarness(overrides: Partial<MfaOptions> = {}, dir = default
     async json(method, path, options) {
       const res = await request(method, path, options);
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined, res };
+      // A file (the CSV exports) is its text; everything else the API answers is JSON.
+      const file = res.headers.get('content-disposition')?.startsWith('attachment');
+      return { status: res.status, body: text ? (file ? text : JSON.parse(text)) : undefined, res };
     },
     code: (secret, at) => generate({ secret, epoch: Math.floor((at ?? clock.now).getTime() / 1000) }),
     async enroll(user, session) {

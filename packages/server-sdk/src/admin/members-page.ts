@@ -3,9 +3,12 @@ import type { MfaContext } from '../core/context.ts';
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts';
 import {
   acceptedMethods,
+  type Enrollment,
   type FactorMethod,
+  type GraceRecord,
   hasAccepted,
   type MemberListing,
+  type PolicyRecord,
   policyRequires,
 } from '../model.ts';
 import { countedReset, isPending, memberDeadline } from '../policy/enforcement.ts';
@@ -138,6 +141,74 @@ async function accountFacts(
   return next;
 }
 
+/** What the members list knows of one member: their factors, and where the policy's deadline applies, it. */
+export interface JudgedMember {
+  enrollment: Enrollment | undefined;
+  methods: FactorMethod[];
+  /** Holds a factor the account accepts. */
+  accepted: boolean;
+  start: Pick<GraceRecord, 'startedAt' | 'forfeitedAt'> | undefined;
+  deadline: Date | null;
+  overdue: boolean;
+}
+
+/**
+ * The account's members with what the list says of each (`judge`), read once: the members from
+ * the host, the policy, and the facts (kept per account, see `accountFacts`).
+ */
+export async function memberFacts(ctx: MfaContext, accountId: string) {
+  const [members, policy] = await Promise.all([ctx.members(accountId), readPolicy(ctx, accountId)]);
+  const facts = await accountFacts(ctx, accountId, members);
+  const accepts = acceptedMethods(policy.allowedFactors);
+  const now = ctx.now();
+  const nowMs = now.getTime();
+  // Before a start date, the members not seen yet will have theirs counted from it.
+  const projected = isPending(policy, now) ? { startedAt: now, forfeitedAt: null } : undefined;
+  const judge = (member: MemberListing): JudgedMember => {
+    const enrollment = facts.enrollments.get(member.userId);
+    const methods = enrollment?.methods ?? [];
+    const accepted = hasAccepted(methods, accepts);
+    const start = accepted ? undefined : (facts.graceStarts.get(member.userId) ?? projected);
+    const deadline = start && policyRequires(policy.mode, member.role) ? memberDeadline(policy, start) : null;
+    const overdue = deadline !== null && deadline.getTime() <= nowMs;
+    return { enrollment, methods, accepted, start, deadline, overdue };
+  };
+  return { members, policy, judge, nowMs };
+}
+
+/**
+ * A search as a case-insensitive regular expression of the text itself: testing 200,000 names
+ * and emails with it is about twice as fast as lower-casing each of them.
+ */
+export const searchOf = (q: string | undefined): RegExp | undefined =>
+  q ? new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : undefined;
+
+/** Whether the member is in the list the status and the search select. */
+export function isListed(member: MemberListing, judged: JudgedMember, status: MemberStatus, needle?: RegExp) {
+  if (status === 'without_mfa' && judged.accepted) return false;
+  if (status === 'overdue' && !judged.overdue) return false;
+  return !needle || needle.test(member.displayName) || needle.test(member.email);
+}
+
+/** A member's row as the list shows it (`lastRemindedAt` read apart, for the members shown). */
+export function memberRow(
+  member: MemberListing,
+  judged: JudgedMember,
+  policy: Pick<PolicyRecord, 'enforceFrom'>,
+): MemberRow {
+  const { methods, enrollment, deadline, overdue, start } = judged;
+  return {
+    ...member,
+    methods: [...methods],
+    enrolled: methods.length > 0,
+    enrolledAt: enrollment?.since ?? null,
+    deadline,
+    overdue,
+    resetAt: deadline === null || !start ? null : countedReset(policy, start),
+    lastRemindedAt: null,
+  };
+}
+
 /**
  * One page of an account's members for its administrators (`GET …/members`): sorted by
  * display name, filtered by status and a search, with the account's counts. Pages are
@@ -149,28 +220,16 @@ export async function membersPage(
   accountId: string,
   query: MembersPageQuery,
 ): Promise<MembersPage> {
-  const [members, policy] = await Promise.all([ctx.members(accountId), readPolicy(ctx, accountId)]);
-  const facts = await accountFacts(ctx, accountId, members);
-  const accepts = acceptedMethods(policy.allowedFactors);
-  const now = ctx.now();
-  const nowMs = now.getTime();
-  // Before a start date, the members not seen yet will have theirs counted from it.
-  const projected = isPending(policy, now) ? { startedAt: now, forfeitedAt: null } : undefined;
-  // A search is a case-insensitive regular expression of the text itself: testing 200,000
-  // names and emails with it is about twice as fast as lower-casing each of them.
-  const needle = query.q ? new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : undefined;
+  const { members, policy, judge, nowMs } = await memberFacts(ctx, accountId);
+  const needle = searchOf(query.q);
   const counts = { members: members.length, enrolled: 0, withoutMfa: 0, overdue: 0 };
 
   // The first `limit + 1` members after the cursor, kept sorted: one pass, no sort of the account.
   const page: { key: string; member: MemberListing; row: () => MemberRow }[] = [];
   const wanted = query.limit + 1;
   for (const member of members) {
-    const enrollment = facts.enrollments.get(member.userId);
-    const methods = enrollment?.methods ?? [];
-    const accepted = hasAccepted(methods, accepts);
-    const start = accepted ? undefined : (facts.graceStarts.get(member.userId) ?? projected);
-    const deadline = start && policyRequires(policy.mode, member.role) ? memberDeadline(policy, start) : null;
-    const overdue = deadline !== null && deadline.getTime() <= nowMs;
+    const judged = judge(member);
+    const { methods, accepted, overdue } = judged;
     if (methods.length > 0) counts.enrolled++;
     if (!accepted) counts.withoutMfa++;
     if (overdue) counts.overdue++;
@@ -194,20 +253,7 @@ export async function membersPage(
       if (before(at.key, at.member.userId, { key, userId: member.userId })) low = mid + 1;
       else high = mid;
     }
-    page.splice(low, 0, {
-      key,
-      member,
-      row: () => ({
-        ...member,
-        methods: [...methods],
-        enrolled: methods.length > 0,
-        enrolledAt: enrollment?.since ?? null,
-        deadline,
-        overdue,
-        resetAt: deadline === null || !start ? null : countedReset(policy, start),
-        lastRemindedAt: null,
-      }),
-    });
+    page.splice(low, 0, { key, member, row: () => memberRow(member, judged, policy) });
     if (page.length > wanted) page.pop();
   }
   const more = page.length > query.limit;

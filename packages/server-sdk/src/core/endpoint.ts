@@ -58,7 +58,15 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   /** Error codes beyond the ones every route of its access level can answer. */
   errors: readonly ErrorCode[];
   status?: 200 | 201;
+  /** A file instead of JSON: `run` answers a `FileAnswer`, sent as an attachment of this type. */
+  produces?: 'text/csv';
   run: (input: RouteInput<P, Q, B>) => Promise<unknown>;
+}
+
+/** What a route that `produces` a file answers: its name and its bytes, streamed. */
+export interface FileAnswer {
+  filename: string;
+  body: ReadableStream<Uint8Array>;
 }
 
 export function defineRoute<P, Q, B>(route: RouteDef<P, Q, B>): RouteDef {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { evaluate } from '../access/evaluate.ts';
 import { requireStepUp, requireVerifiedSession } from '../access/step-up.ts';
 import type { MfaContext } from '../core/context.ts';
-import type { RouteDef } from '../core/endpoint.ts';
+import type { FileAnswer, RouteDef } from '../core/endpoint.ts';
 import { MfaError } from '../errors.ts';
 import type { Membership } from '../model.ts';
 import { requireBindingStepUp } from '../policy/binding-step-up.ts';
@@ -35,6 +35,18 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
     },
     `The request ${where} is not valid: ${first}.`,
   );
+}
+
+/** A file answered as an attachment; its name keeps letters, digits, `.`, `_` and `-` only. */
+function fileResponse(type: string, { filename, body }: FileAnswer): Response {
+  return new Response(body, {
+    headers: {
+      'content-type': `${type}; charset=utf-8`,
+      'content-disposition': `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
 }
 
 /**
@@ -74,6 +86,7 @@ export function createApp(ctx: MfaContext, allowedOrigins: ReadonlySet<string>):
     else if (stepUp === 'verified_session') await requireVerifiedSession(ctx, principal);
     else if (stepUp === 'require_factor') await requireStepUp(ctx, principal);
     const result = await route.run({ c, ctx, principal, membership, params, query, body });
+    if (route.produces) return fileResponse(route.produces, result as FileAnswer);
     c.header('cache-control', 'no-store');
     return c.json(result as object, (route.status ?? 200) as ContentfulStatusCode);
   };

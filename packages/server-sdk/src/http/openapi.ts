@@ -84,7 +84,9 @@ export function openApiDocument(): object {
     const responses: Record<string, unknown> = {
       [String(route.status ?? 200)]: {
         description: 'Success',
-        content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+        content: route.produces
+          ? { [route.produces]: { schema: { type: 'string', description: 'UTF-8 with a byte-order mark' } } }
+          : { 'application/json': { schema: jsonSchema(route.response, 'output') } },
       },
     };
     for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {

@@ -329,6 +329,17 @@ const MATRIX: Record<string, Row> = {
     },
     expect: cells(U, 200, 200, 200, 200, 200, 200, 200),
   },
+  // The exports: what the members list and the activity show, as files, under the same rules.
+  'GET /accounts/:accountId/members.csv': {
+    method: 'GET',
+    path: '/mfa/accounts/acme/members.csv',
+    expect: cells(U, NM, NA, NM, 200, 200, EN, CH),
+  },
+  'GET /accounts/:accountId/audit.csv': {
+    method: 'GET',
+    path: '/mfa/accounts/acme/audit.csv',
+    expect: cells(U, NM, NA, NM, 200, 200, EN, CH),
+  },
   // The rollout: an administrator's reminders obey the access decision like every account
   // route; the nudge is the caller's own (no account needed, so a non-member asks without one).
   'POST /accounts/:accountId/reminders': {

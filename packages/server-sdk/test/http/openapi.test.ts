@@ -400,7 +400,7 @@ function documented(): Map<string, Set<string>> {
     for (const [method, operation] of Object.entries(item)) {
       const pairs = new Set<string>();
       for (const [status, response] of Object.entries(operation.responses)) {
-        const examples = response.content?.['application/json'].examples;
+        const examples = response.content?.['application/json']?.examples;
         if (Number(status) < 400) pairs.add(status);
         else for (const code of Object.keys(examples ?? {})) pairs.add(`${status} ${code}`);
       }

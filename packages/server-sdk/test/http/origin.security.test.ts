@@ -131,6 +131,8 @@ const stateChanging: Record<string, (h: Harness, secrets: Record<string, string>
 const readOnly = [
   '/mfa/accounts/acme/policy',
   '/mfa/accounts/acme/members',
+  '/mfa/accounts/acme/members.csv',
+  '/mfa/accounts/acme/audit.csv',
   '/mfa/accounts/acme/audit',
   '/mfa/accounts/acme/access',
   '/mfa/me',

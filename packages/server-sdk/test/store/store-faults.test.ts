@@ -95,6 +95,16 @@ const SUCCESSFUL: Record<
     as: 'sam',
   }),
   'GET /me': async () => ({ method: 'GET', path: '/mfa/me', as: 'ada' }),
+  'GET /accounts/:accountId/members.csv': async () => ({
+    method: 'GET',
+    path: '/mfa/accounts/acme/members.csv',
+    as: 'ada',
+  }),
+  'GET /accounts/:accountId/audit.csv': async () => ({
+    method: 'GET',
+    path: '/mfa/accounts/acme/audit.csv',
+    as: 'ada',
+  }),
   'POST /accounts/:accountId/reminders': async () => ({
     method: 'POST',
     path: '/mfa/accounts/acme/reminders',

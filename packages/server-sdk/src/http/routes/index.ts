@@ -3,6 +3,7 @@ import { factorEndpoints } from '../../factors/registry.ts';
 import { accountRoutes } from './account.ts';
 import { challengeRoutes } from './challenge.ts';
 import { deviceRoutes } from './devices.ts';
+import { exportRoutes } from './exports.ts';
 import { meRoutes } from './me.ts';
 import { rolloutRoutes } from './rollout.ts';
 
@@ -13,6 +14,7 @@ import { rolloutRoutes } from './rollout.ts';
  */
 export const routes: readonly RouteDef[] = [
   ...accountRoutes,
+  ...exportRoutes,
   ...meRoutes,
   ...factorEndpoints,
   ...challengeRoutes,
