@@ -1,7 +1,8 @@
 // Element tests in Debian's Chromium, against the real SDK app served by the
 // test runner's own dev server (see test/api-server.ts).
 
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
@@ -92,6 +93,67 @@ function virtualAuthenticatorPlugin() {
   };
 }
 
+/**
+ * `executeServerCommand('downloads', { action })` from a test: what the browser downloads, as a
+ * person's browser would save it. `start` lets the page's downloads go to a folder of their own
+ * (Chromium's headless default refuses them) and forgets those before; `next` waits for the next
+ * one to finish (or fail) and answers its `state`, the `filename` the server gave and its `text`
+ * (UTF-8, a byte-order mark kept as U+FEFF).
+ */
+function downloadsPlugin() {
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-downloads-'));
+  /** Each download by its guid, in the order they began. */
+  const downloads = new Map();
+  let cdp;
+  let taken = 0;
+  return {
+    name: 'downloads',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'downloads') return undefined;
+      const page = session.browser.getPage(session.id);
+      if (!cdp) {
+        cdp = await page.browser().target().createCDPSession();
+        cdp.on('Browser.downloadWillBegin', (e) =>
+          downloads.set(e.guid, { filename: e.suggestedFilename, url: e.url, state: 'inProgress' }),
+        );
+        cdp.on('Browser.downloadProgress', (e) => {
+          const download = downloads.get(e.guid);
+          if (download) download.state = e.state;
+        });
+      }
+      switch (payload?.action) {
+        case 'start': {
+          downloads.clear();
+          taken = 0;
+          const browserContextId = page.browserContext().id;
+          await cdp.send('Browser.setDownloadBehavior', {
+            behavior: 'allowAndName',
+            downloadPath: dir,
+            eventsEnabled: true,
+            ...(browserContextId ? { browserContextId } : {}),
+          });
+          return true;
+        }
+        case 'next': {
+          const start = Date.now();
+          for (;;) {
+            const [guid, download] = [...downloads][taken] ?? [];
+            if (download && download.state !== 'inProgress') {
+              taken++;
+              const text = download.state === 'completed' ? readFileSync(join(dir, guid), 'utf8') : null;
+              return { ...download, text };
+            }
+            if (Date.now() - start > 8000) throw new Error('downloads: none finished within 8 s');
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
+        default:
+          throw new Error(`downloads: unknown action ${payload?.action}`);
+      }
+    },
+  };
+}
+
 /** Writes the counts where the repository's test script reads them (`WTR_RESULTS`). */
 function countsReporter(file) {
   return {
@@ -139,6 +201,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(here, 'tsconfig.json') }),
     virtualAuthenticatorPlugin(),
+    downloadsPlugin(),
   ],
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args } })],
 };

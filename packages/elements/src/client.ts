@@ -114,6 +114,17 @@ export class MfaClient {
       `/accounts/${encodeURIComponent(accountId)}/members/${encodeURIComponent(userId)}/mfa`,
     );
   }
+  /**
+   * Where `GET …/members.csv` (with the list's `status` and `q`) or `…/audit.csv` answers, for a
+   * link with `download`: the browser saves the file and sends the session's cookies along.
+   */
+  csvUrl(
+    accountId: string,
+    what: 'members' | 'audit',
+    query: Pick<MembersQuery, 'status' | 'q'> = {},
+  ): string {
+    return `${this.base}/accounts/${encodeURIComponent(accountId)}/${what}.csv${search(query)}`;
+  }
   /** The account's MFA events, newest first, a page at a time (administrators). */
   getAudit(accountId: string, query: { cursor?: string; limit?: number } = {}): Promise<AuditResponse> {
     return this.call('GET', `/accounts/${encodeURIComponent(accountId)}/audit${search(query)}`);

@@ -292,6 +292,7 @@ export const de: MfaStrings = {
   membersEmpty: 'Keine passenden Mitglieder.',
   loadMore: 'Mehr laden',
   copyEmails: 'E-Mails kopieren',
+  exportCsv: 'CSV exportieren',
   emailsCopied: (n) => `${count(n, 'E-Mail-Adresse', 'E-Mail-Adressen')} von Mitgliedern ohne MFA kopiert.`,
   emailsToCopy: 'E-Mail-Adressen der Mitglieder ohne MFA',
   resetMfa: 'MFA zurücksetzen',

@@ -155,3 +155,22 @@ export async function addPasskeyByApi(name = 'Test passkey') {
   if (verified.status !== 200) throw new Error(JSON.stringify(verified.body));
   return created.body as { credential: { credentialId: string; name: string }; recoveryCodes?: string[] };
 }
+
+/** A download as the browser saved it: `state` `completed` (with its `text`) or `canceled`. */
+export interface Download {
+  state: 'completed' | 'canceled';
+  /** The name the server gave it (`Content-Disposition`). */
+  filename: string;
+  url: string;
+  text: string | null;
+}
+
+/**
+ * What `click` makes the browser download (see web-test-runner.config.mjs): the page's
+ * downloads are let through to a folder, `click` runs, and the next one to finish is read.
+ */
+export async function download(click: () => void): Promise<Download> {
+  await executeServerCommand('downloads', { action: 'start' });
+  click();
+  return (await executeServerCommand('downloads', { action: 'next' })) as Download;
+}

@@ -32,12 +32,14 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * start date ("… to Required for all users from Dec 11, 2026"); reminders say who reminded whom
  * ("Ada Lovelace reminded Bob Smith to set up MFA", or "Bob Smith was reminded …" when scheduled);
  * wrong codes in a row of one member are one row ("Bob entered 3 wrong codes"). After
- * **Load more** focus moves to the first older event and how many loaded is said once.
+ * **Load more** focus moves to the first older event and how many loaded is said once. **Export CSV**,
+ * a link, downloads the whole log (every kind) as a spreadsheet.
  *
  * @summary An account's MFA activity as sentences.
  * @fires mfa-error - A request failed; the element shows the error too.
  * @csspart base - The section.
  * @csspart list - The list of events.
+ * @csspart export - The **Export CSV** link.
  * @cssprop --mfa-accent - The colour of the selected filter.
  * @cssprop --mfa-font - The font shorthand.
  */
@@ -227,7 +229,11 @@ export class MfaAuditLog extends MfaElement {
       ? html`<div class="actions"><button type="button" ?disabled=${this.more} @click=${this.loadMore}>${t.loadMore}</button></div>`
       : nothing;
     return html`<section part="base" aria-labelledby="title"><h2 id="title" tabindex="-1">${t.auditTitle}</h2>
-<div class="filters" role="group" aria-label=${t.auditFilter}>${filters}</div>
+<div class="filters" role="group" aria-label=${t.auditFilter}>${filters}</div>${
+      data
+        ? html`<a class="link" part="export" download href=${this.client.csvUrl(this.accountId, 'audit')}>${t.exportCsv}</a>`
+        : nothing
+    }
 <p role="status" class="muted">${this.notice}</p>${list}${more}</section>${this.live.render()}`;
   }
 }

@@ -27,7 +27,8 @@ type Reset =
  * without MFA** (once a day per account: until then disabled, with when it is possible next;
  * "Reminded 5 members" is said) and when each member without MFA was last reminded, and **Reset MFA** per
  * member behind a confirmation that names them (with the step-up when the
- * administrator must verify again). Under "Phishing-resistant only", where an app does not
+ * administrator must verify again). **Export CSV**, a link, downloads what the list shows (its filter
+ * and search, every page) as a spreadsheet. Under "Phishing-resistant only", where an app does not
  * count, the filter is **Without a passkey** and a member with only an app reads "App only —
  * needs a passkey". After **Load more** focus moves to the first new row and "Showing 100 of
  * 222" is said once. Stacked on a narrow screen, each value carries its column's name.
@@ -38,6 +39,7 @@ type Reset =
  * @csspart base - The section.
  * @csspart table - The members table.
  * @csspart dialog - The reset confirmation.
+ * @csspart export - The **Export CSV** link.
  * @cssprop --mfa-accent - The colour of the selected filter.
  * @cssprop --mfa-danger - Overdue members and the reset button.
  * @cssprop --mfa-font - The font shorthand.
@@ -345,7 +347,11 @@ ${reset.step === 'step-up' ? this.stepUp.render(() => void this.doReset(), this.
 <h2 id="title" tabindex="-1">${t.membersTitle}</h2>
 <div class="bar"><div class="filters" role="group" aria-label=${t.membersFilter}>${filters}</div>
 <div class="search"><label for="search">${t.membersSearch} <small class="muted">${t.membersSearchHint}</small></label><input id="search" type="search" autocomplete="off" @input=${this.onSearch}></div>
-<button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button>${this.renderRemind()}</div>
+<button type="button" ?disabled=${!data?.counts.withoutMfa} @click=${this.copyEmails}>${t.copyEmails}</button>${this.renderRemind()}${
+      data
+        ? html`<a class="link" part="export" download href=${this.client.csvUrl(this.accountId, 'members', { status: this.status, q: this.search })}>${t.exportCsv}</a>`
+        : nothing
+    }</div>
 ${emails}<p role="status" class="muted">${this.notice}</p>
 ${data ? this.renderTable(data) : this.renderPending(this.page, () => verifyHere(this.stepUp, this.page, this.accountId, this.t.verifyHere))}
 </section>${this.renderDialog()}${this.live.render()}`;

@@ -15,6 +15,7 @@ export const audit: Pick<
   | 'auditSupport'
   | 'auditSentences'
   | 'loadMore'
+  | 'exportCsv'
 > = {
   modeLabels: {
     optional: 'Optional',
@@ -70,4 +71,5 @@ export const audit: Pick<
     enforceFrom: (date) => (date ? `enforced from ${date}` : 'enforced at once, with no start date'),
   },
   loadMore: 'Load more',
+  exportCsv: 'Export CSV',
 };

@@ -22,6 +22,7 @@ export const members: Pick<
   | 'membersEmpty'
   | 'loadMore'
   | 'copyEmails'
+  | 'exportCsv'
   | 'emailsCopied'
   | 'emailsToCopy'
   | 'resetMfa'
@@ -61,6 +62,7 @@ export const members: Pick<
   membersEmpty: 'No members match.',
   loadMore: 'Load more',
   copyEmails: 'Copy emails',
+  exportCsv: 'Export CSV',
   emailsCopied: (count) => `Copied ${count} ${count === 1 ? 'email' : 'emails'} of members without MFA.`,
   emailsToCopy: 'Emails of members without MFA',
   resetMfa: 'Reset MFA',

@@ -238,6 +238,8 @@ export interface MfaStrings {
   membersEmpty: string;
   loadMore: string;
   copyEmails: string;
+  /** The link that downloads what `<mfa-members>` lists (its filter and search), or the whole activity log, as CSV. */
+  exportCsv: string;
   emailsCopied: (count: number) => string;
   /** The label of the emails shown for copying by hand when the clipboard refuses. */
   emailsToCopy: string;

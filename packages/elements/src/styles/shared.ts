@@ -32,7 +32,7 @@ export const tokens = css`
     font-weight: 400;
     margin-top: 0.75rem;
   }
-  button.link {
+  .link {
     border: none;
     background: none;
     color: var(--_accent);
