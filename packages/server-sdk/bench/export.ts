@@ -45,6 +45,7 @@ const makeMfa = () =>
     store: sqliteStore({ filename }),
     secret: BENCH_SECRET,
     issuer: 'Bench',
+    webauthn: { origin: 'http://bench.test' },
     now: () => new Date(NOW),
     reminders: 'manual',
     eventDelivery: 'manual',
