@@ -10,22 +10,15 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
+import { chromiumArgs, chromiumPath, platformAuthenticator } from '../../scripts/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 register();
 const { app } = await import('./test/api-server.ts');
 const listener = getRequestListener(app.fetch);
 
-const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const executablePath = chromiumPath;
+const args = chromiumArgs;
 
 /**
  * `executeServerCommand('virtual-authenticator', { action })` from a test: Chromium's
@@ -59,14 +52,7 @@ function virtualAuthenticatorPlugin() {
         case 'add': {
           await drop();
           const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-            options: {
-              protocol: 'ctap2',
-              transport: 'internal',
-              hasResidentKey: true,
-              hasUserVerification: true,
-              isUserVerified: true,
-              automaticPresenceSimulation: true,
-            },
+            options: platformAuthenticator,
           });
           state.authenticatorId = authenticatorId;
           return { authenticatorId };

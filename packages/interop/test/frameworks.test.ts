@@ -18,19 +18,12 @@ import { generate } from 'otplib';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
 import { createPortal } from '../src/portal.ts';
 
 const packageDir = join(import.meta.dirname, '..');
 const distDir = join(packageDir, 'dist');
-const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const args = chromiumArgs;
 
 let browser: Browser;
 
@@ -44,7 +37,7 @@ beforeAll(async () => {
     process.env.NODE_ENV = mode;
   }
   browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args,
   });

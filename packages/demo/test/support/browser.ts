@@ -13,6 +13,7 @@ import { sqliteStore } from '@mfakit/server-sdk/sqlite';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
+import { chromiumArgs, chromiumPath, platformAuthenticator } from '../../../../scripts/chromium.mjs';
 import { createDemo, type DemoOptions } from '../../src/app.ts';
 import { seedDemo } from '../../src/directory.ts';
 
@@ -78,17 +79,9 @@ export async function startDemo(
 
 export function launchChromium() {
   return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: chromiumArgs,
   });
 }
 
@@ -201,14 +194,7 @@ export async function virtualAuthenticator(page: Page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
+    options: platformAuthenticator,
   });
   return {
     credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
